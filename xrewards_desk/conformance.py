@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, ClassVar, TextIO
 
 from .domain import (
     Action,
@@ -119,7 +119,7 @@ class _Step:
     def has(self, key: str) -> bool:
         return key in self.raw
 
-    def str(self, key: str, default: str | None = None) -> str:
+    def text(self, key: str, default: str | None = None) -> str:
         value = self.raw.get(key, default)
         if not isinstance(value, str):
             raise self._fail(f"'{key}' must be a string" if key in self.raw
@@ -127,16 +127,16 @@ class _Step:
         return value
 
     def opt_str(self, key: str) -> str | None:
-        return self.str(key) if self.raw.get(key) is not None else None
+        return self.text(key) if self.raw.get(key) is not None else None
 
-    def int(self, key: str, default: int | None = None) -> int:
+    def number(self, key: str, default: int | None = None) -> int:
         value = self.raw.get(key, default)
         if not isinstance(value, int) or isinstance(value, bool):
             raise self._fail(f"'{key}' must be a whole number" if key in self.raw
                              else f"'{key}' is missing")
         return value
 
-    def bool(self, key: str, default: bool = False) -> bool:
+    def flag(self, key: str, default: bool = False) -> bool:
         value = self.raw.get(key, default)
         if not isinstance(value, bool):
             raise self._fail(f"'{key}' must be true or false")
@@ -164,7 +164,7 @@ class _Step:
         return at
 
     def choice(self, key: str, enum: Any) -> Any:
-        value = self.str(key)
+        value = self.text(key)
         try:
             return enum(value)
         except ValueError as exc:
@@ -186,7 +186,7 @@ class _Run:
         return Actor(name, self.users.get(name))
 
     def action(self, s: _Step, at: datetime) -> Action:
-        do = s.str("do")
+        do = s.text("do")
         builder = self.BUILDERS.get(do)
         if builder is None:
             raise VectorError(f"step {s.index}: unknown action {do!r}")
@@ -194,27 +194,27 @@ class _Run:
 
     # builders ---------------------------------------------------------------
     def _register(self, s: _Step, at: datetime) -> Action:
-        return Register(at, SERVICE, s.str("account"), s.str("org"), s.str("billing"),
-                        s.str("email"), s.opt_str("referred_by"))
+        return Register(at, SERVICE, s.text("account"), s.text("org"), s.text("billing"),
+                        s.text("email"), s.opt_str("referred_by"))
 
     def _order(self, s: _Step, at: datetime) -> Action:
-        return PlaceOrder(at, SERVICE, s.str("order"), s.str("account"), s.money("net"),
-                          s.bool("use_discount"), s.int("redeem") if s.has("redeem") else None)
+        return PlaceOrder(at, SERVICE, s.text("order"), s.text("account"), s.money("net"),
+                          s.flag("use_discount"), s.number("redeem") if s.has("redeem") else None)
 
     def _pay(self, s: _Step, at: datetime) -> Action:
-        return Pay(at, SERVICE, s.str("order"))
+        return Pay(at, SERVICE, s.text("order"))
 
     def _deliver(self, s: _Step, at: datetime) -> Action:
-        return Deliver(at, SERVICE, s.str("order"))
+        return Deliver(at, SERVICE, s.text("order"))
 
     def _cancel(self, s: _Step, at: datetime) -> Action:
-        return Cancel(at, SERVICE, s.str("order"), s.money("net") if s.has("net") else None)
+        return Cancel(at, SERVICE, s.text("order"), s.money("net") if s.has("net") else None)
 
     def _transfer(self, s: _Step, at: datetime) -> Action:
         request = TransferRequest(
-            at, self.person(s.str("requested_by")), s.str("from"), s.str("to"),
-            s.int("points"), s.choice("reason", TransferReason), s.int("evidence", 0),
-            s.str("justification", ""))
+            at, self.person(s.text("requested_by")), s.text("from"), s.text("to"),
+            s.number("points"), s.choice("reason", TransferReason), s.number("evidence", 0),
+            s.text("justification", ""))
         approver = s.opt_str("approved_by")
         return ApproveTransfer(at, self.person(approver) if approver else Actor("", None),
                                request)
@@ -227,9 +227,9 @@ class _Run:
                 raise VectorError(f"step {s.index}: 'objection' must be an object")
             objection = ObjectionRef(s.instant("objection.sent", raw.get("sent")),
                                      s.instant("objection.received", raw.get("received")))
-        request = AdjustmentRequest(at, self.person(s.str("requested_by")), s.str("account"),
-                                    s.int("points"), s.str("reason"), objection,
-                                    s.bool("goodwill"))
+        request = AdjustmentRequest(at, self.person(s.text("requested_by")), s.text("account"),
+                                    s.number("points"), s.text("reason"), objection,
+                                    s.flag("goodwill"))
         approver = s.opt_str("approved_by")
         return Adjust(at, request.requested_by, request,
                       self.person(approver) if approver else None)
@@ -237,13 +237,13 @@ class _Run:
     def _open_abuse_case(self, s: _Step, at: datetime) -> Action:
         self.case_counter += 1
         case = f"case-{self.case_counter}"
-        return OpenAbuseCase(at, self.person(s.str("by")), case, s.str("account"))
+        return OpenAbuseCase(at, self.person(s.text("by")), case, s.text("account"))
 
     def _dismiss_abuse_case(self, s: _Step, at: datetime) -> Action:
-        account = s.str("account")
+        account = s.text("account")
         acc = self.store.account(account)
         cases = sorted(acc.open_cases) if acc else []
-        return DismissAbuseCase(at, self.person(s.str("by")),
+        return DismissAbuseCase(at, self.person(s.text("by")),
                                 cases[0] if cases else f"(none open on {account})")
 
     def _confirm(self, s: _Step, at: datetime) -> Action:
@@ -252,16 +252,16 @@ class _Run:
             raise VectorError(f"step {s.index}: 'terminate' must be a list of accounts")
         by = s.opt_str("by")
         return ConfirmSelfReferral(at, self.person(by) if by else COMPLIANCE,
-                                   s.str("invitee"), tuple(terminate))
+                                   s.text("invitee"), tuple(terminate))
 
     def _close(self, s: _Step, at: datetime) -> Action:
         by = s.choice("by", ClosedBy)
-        return Close(at, CLOSED_BY_ACTOR[by], s.str("account"), by)
+        return Close(at, CLOSED_BY_ACTOR[by], s.text("account"), by)
 
     def _end_program(self, s: _Step, at: datetime) -> Action:
         return EndProgram(at, TEAM_LEAD)
 
-    BUILDERS: dict[str, Callable[[_Run, _Step, datetime], Action]] = {
+    BUILDERS: ClassVar[dict[str, Callable[[_Run, _Step, datetime], Action]]] = {
         "register": _register,
         "order": _order,
         "pay": _pay,
@@ -279,10 +279,10 @@ class _Run:
     # steps ------------------------------------------------------------------
     def step(self, s: _Step) -> Mismatch | None:
         at = s.instant("at")
-        at_text = s.str("at")
+        at_text = s.text("at")
         if s.has("check"):
             return self.check(s, at, at_text)
-        if s.str("do") == "objection":
+        if s.text("do") == "objection":
             return self.objection(s, at_text)
         action = self.action(s, at)
         expected = s.opt_str("error")
@@ -301,11 +301,11 @@ class _Run:
         sent = s.instant("sent")
         received = s.instant("received")
         result = "in_time" if objection_in_time(sent, received) else "late"
-        if result != s.str("result"):
-            return Mismatch(s.index, at_text, "result", s.str("result"), result)
+        if result != s.text("result"):
+            return Mismatch(s.index, at_text, "result", s.text("result"), result)
         deadline = objection_deadline(sent).isoformat()
-        if deadline != s.str("deadline"):
-            return Mismatch(s.index, at_text, "deadline", s.str("deadline"), deadline)
+        if deadline != s.text("deadline"):
+            return Mismatch(s.index, at_text, "deadline", s.text("deadline"), deadline)
         return None
 
     def check(self, s: _Step, at: datetime, at_text: str) -> Mismatch | None:
@@ -313,7 +313,7 @@ class _Run:
         if not isinstance(raw, dict):
             raise VectorError(f"step {s.index}: 'check' must be an object")
         c = _Step(raw, s.index)
-        account = c.str("account")
+        account = c.text("account")
         if self.store.account(account) is None:
             return Mismatch(s.index, at_text, "account", account, "no such account")
         # Let time pass for this account (writes its due expiries, R10), then read it.

@@ -874,8 +874,8 @@ def _confirm_self_referral(tx: _Tx, a: ConfirmSelfReferral) -> None:
             inv.discount.voided = True
 
     for acc_id in (invitee.id, referrer_id):
-        acc = tx.peek(acc_id)
-        for case_id in sorted(acc.open_cases) if acc else ():
+        party = tx.peek(acc_id)
+        for case_id in sorted(party.open_cases) if party else ():
             _close_case(tx, case_id, CaseStatus.CONFIRMED)
     for account_id in a.terminate:
         _terminate_for_cause(tx, tx.account(account_id))
