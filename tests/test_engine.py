@@ -162,6 +162,17 @@ def test_a_confirmed_self_referral_reaches_the_colleague_who_received_the_bonus(
     assert s.accounts["A2"].claims == Decimal("0.00")
     assert s.accounts["A"].balance == 0 and s.accounts["A2"].balance == 0
     assert s.accounts["I"].discount is not None and s.accounts["I"].discount.voided
+    # O3 cancelled in full (R14): its 3000 points return to their lots, newest consumption
+    # first: 2000 to the voided bonus piece, void again at once (R22), so A's claim falls
+    # by 20.00 to 0.00; 1000 to the earn piece, which A2 keeps.
+    written = s.run(Cancel(at(1, 11), SHOP, "O3"))
+    assert [(e.account, e.type.value, e.points) for e in written.entries] == [
+        ("A2", "refund", 3000), ("A2", "void", -2000)]
+    assert s.accounts["A"].claims == Decimal("0.00")
+    assert s.accounts["A2"].balance == 1000
+    # I's first order cancelled later does not reverse the bonus a second time (R16, R22)
+    written = s.run(Cancel(at(1, 12), SHOP, "O2"))
+    assert [(e.account, e.type.value) for e in written.entries] == [("I", "reversal")]
 
 
 def test_as_of_sees_expiry_without_changing_the_state(store: MemoryStore) -> None:

@@ -612,6 +612,7 @@ def _cancel(tx: _Tx, a: Cancel) -> None:
         order.redeemed -= excess
         order.redemption = tuple(kept)
         tx.entry(acc, EntryType.REFUND, excess, source, returned)
+        _void_again(tx, acc, returned)
 
     if order.completed_at is None:
         if full:
@@ -851,7 +852,7 @@ def _confirm_self_referral(tx: _Tx, a: ConfirmSelfReferral) -> None:
             acc = tx.account(acc_id)
             lot = tx.lot(acc, lot_id)
             redeemed += lot.redeemed
-            lot.voided = True
+            lot.void_claimant = order.bonus_account
             if lot.remaining > 0:
                 voids.setdefault(acc_id, []).append(Allocation(lot.id, lot.remaining))
                 lot.remaining = 0
@@ -861,6 +862,8 @@ def _confirm_self_referral(tx: _Tx, a: ConfirmSelfReferral) -> None:
         if redeemed:
             _claim(tx, tx.account(order.bonus_account), points_value(redeemed), case_source,
                    f"referral bonus redeemed: {redeemed} points")
+        # the bonus is settled by the void: a later cancellation does not reverse it (R16)
+        tx.order(order.id).bonus_credited = 0
 
     # the invitee's discount: void if unused, a claim of its value if used
     inv = tx.account(invitee.id)
@@ -879,6 +882,26 @@ def _confirm_self_referral(tx: _Tx, a: ConfirmSelfReferral) -> None:
             _close_case(tx, case_id, CaseStatus.CONFIRMED)
     for account_id in a.terminate:
         _terminate_for_cause(tx, tx.account(account_id))
+
+
+def _void_again(tx: _Tx, acc: Account, returned: list[Allocation]) -> None:
+    """R22: points refunded into a voided lot are void at once, and no longer count as
+    redeemed, so the claim against the account that gained them falls by their value."""
+    voids: list[Allocation] = []
+    for piece in returned:
+        lot = tx.lot(acc, piece.lot)
+        if lot.void_claimant is None:
+            continue
+        lot.remaining -= piece.points
+        voids.append(piece)
+        claimant = tx.peek(lot.void_claimant)
+        if claimant is None:
+            raise MissingState(f"account {lot.void_claimant} was not loaded")
+        _claim(tx, tx.account(claimant.id), -points_value(piece.points), lot.source,
+               f"redeemed points of a voided lot refunded: {piece.points} points")
+    if voids:
+        tx.entry(acc, EntryType.VOID, -sum(v.points for v in voids),
+                 Source(SourceKind.ABUSE_CASE, voids[0].lot), voids)
 
 
 def _claim(tx: _Tx, acc: Account, amount: Decimal, source: Source, reason: str) -> None:
@@ -1057,6 +1080,9 @@ def needs(action: Action, lookup: Lookup) -> Needs:
                     n.orders.update(acc.first_order_candidates)
                     if acc.referred_by is not None:
                         n.accounts.add(acc.referred_by)
+                    drawn = {a.lot for a in order.redemption}
+                    n.accounts.update(lot.void_claimant for lot in acc.lots
+                                      if lot.id in drawn and lot.void_claimant is not None)
         case ApproveTransfer():
             n.accounts.update((action.request.source, action.request.target))
         case Adjust():

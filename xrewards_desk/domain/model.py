@@ -173,13 +173,18 @@ class Lot:
     redeemed: int = 0
     #: pieces moved out by transfers: (account, lot id)
     transferred: tuple[tuple[str, str], ...] = ()
-    voided: bool = False
+    #: R22: set when the lot was voided; the account the claims for it are against
+    void_claimant: str | None = None
+
+    @property
+    def voided(self) -> bool:
+        return self.void_claimant is not None
 
     def clone(self) -> Lot:
         return Lot(self.id, self.account, self.seq, self.credited_at, self.usable_until,
                    self.expires_at,
                    self.points, self.remaining, self.source, self.root, self.parent,
-                   self.redeemed, self.transferred, self.voided)
+                   self.redeemed, self.transferred, self.void_claimant)
 
     def sort_key(self) -> tuple[datetime, int]:
         """R13: oldest credit time first; ties: the lot created first."""
