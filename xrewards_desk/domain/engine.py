@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from .actions import (
     Action,
@@ -110,6 +110,22 @@ class Outcome:
 
 # --------------------------------------------------------------------------- the transaction
 
+_Value = TypeVar("_Value", Account, Order, AbuseCase)
+
+
+def _for_write(mine: dict[str, _Value], theirs: dict[str, _Value], key: str,
+               what: str) -> _Value:
+    """The transaction's own copy of a loaded value, cloned on its first write."""
+    value = mine.get(key)
+    if value is None:
+        loaded = theirs.get(key)
+        if loaded is None:
+            raise MissingState(f"{what} {key} was not loaded")
+        value = loaded.clone()
+        mine[key] = value
+    return value
+
+
 
 class _Tx:
     """One action's working copy: clones what it writes, records what it wrote."""
@@ -152,34 +168,13 @@ class _Tx:
 
     # writing -----------------------------------------------------------------
     def account(self, account_id: str) -> Account:
-        acc = self.accounts.get(account_id)
-        if acc is None:
-            src = self.base.accounts.get(account_id)
-            if src is None:
-                raise MissingState(f"account {account_id} was not loaded")
-            acc = src.clone()
-            self.accounts[account_id] = acc
-        return acc
+        return _for_write(self.accounts, self.base.accounts, account_id, "account")
 
     def order(self, order_id: str) -> Order:
-        order = self.orders.get(order_id)
-        if order is None:
-            src = self.base.orders.get(order_id)
-            if src is None:
-                raise MissingState(f"order {order_id} was not loaded")
-            order = src.clone()
-            self.orders[order_id] = order
-        return order
+        return _for_write(self.orders, self.base.orders, order_id, "order")
 
     def case(self, case_id: str) -> AbuseCase:
-        case = self.cases.get(case_id)
-        if case is None:
-            src = self.base.cases.get(case_id)
-            if src is None:
-                raise MissingState(f"case {case_id} was not loaded")
-            case = src.clone()
-            self.cases[case_id] = case
-        return case
+        return _for_write(self.cases, self.base.cases, case_id, "case")
 
     def lot_at(self, acc: Account, index: int) -> Lot:
         """The lot at `index`, cloned once for writing."""

@@ -13,7 +13,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from .calendar import LAUNCH, redemption_window_end
-from .money import ZERO, discount_value, discounted, points_value
+from .money import ZERO, points_value
 
 
 class Role(StrEnum):
@@ -408,37 +408,3 @@ class Event:
     code: str
     message: str
 
-
-__all__ = [
-    "ADJUSTMENT_APPROVAL_ABOVE",
-    "NOTICE_FOR",
-    "RATE",
-    "REFERRAL_BONUS",
-    "AbuseCase",
-    "Account",
-    "Actor",
-    "Allocation",
-    "CaseStatus",
-    "Claim",
-    "ClosedBy",
-    "Discount",
-    "Entry",
-    "EntryType",
-    "Event",
-    "Lot",
-    "LotFigure",
-    "Notice",
-    "NoticeKind",
-    "Order",
-    "Program",
-    "Role",
-    "Source",
-    "SourceKind",
-    "State",
-    "Status",
-    "Tier",
-    "TransferReason",
-    "discount_value",
-    "discounted",
-    "tier_for",
-]
