@@ -302,6 +302,10 @@ class _Tx:
         return min(ends) if ends else None
 
     def due(self, acc: Account, t: datetime) -> list[tuple[datetime, int]]:
+        """The lots with points left whose expiry (R9) or window end (R23) is at or before t."""
+        if acc.status is Status.ACTIVE and self.program.ended_at is None:
+            return [(lot.expires_at, i) for i, lot in enumerate(acc.lots)
+                    if lot.remaining > 0 and lot.expires_at <= t]
         window = self.window_end(acc) if acc.status in (Status.ACTIVE, Status.TERMINATED) else None
         due: list[tuple[datetime, int]] = []
         for i, lot in enumerate(acc.lots):

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import NamedTuple
 
 from .calendar import LAUNCH, redemption_window_end
 from .money import ZERO, points_value
@@ -133,16 +134,14 @@ class Actor:
         return self.name
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
+class Source(NamedTuple):
     """Why points moved: the order, referral, transfer, adjustment, objection or case."""
 
     kind: SourceKind
     ref: str
 
 
-@dataclass(frozen=True, slots=True)
-class Allocation:
+class Allocation(NamedTuple):
     """`points` of one lot taken (or returned) by one ledger entry."""
 
     lot: str
@@ -353,8 +352,7 @@ class State:
     cases: dict[str, AbuseCase] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(NamedTuple):
     """One ledger entry: signed points, their source, and the lots they came from or went to."""
 
     id: str
@@ -367,15 +365,13 @@ class Entry:
     note: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class LotFigure:
+class LotFigure(NamedTuple):
     lot: str
     remaining: int
     usable_until: date
 
 
-@dataclass(frozen=True, slots=True)
-class Notice:
+class Notice(NamedTuple):
     """R24: a notice to the customer, with the figures it stated."""
 
     id: str
@@ -388,8 +384,7 @@ class Notice:
     lots: tuple[LotFigure, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Claim:
+class Claim(NamedTuple):
     """R22: EUR owed by the customer after a confirmed abuse case."""
 
     account: str
@@ -399,8 +394,7 @@ class Claim:
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
-class Event:
+class Event(NamedTuple):
     """Something decided that is not a movement, e.g. a referral kept without effect (R17)."""
 
     account: str
