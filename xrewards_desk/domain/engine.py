@@ -616,7 +616,13 @@ def _cancel(tx: _Tx, a: Cancel) -> None:
     if order.completed_at is None:
         if full:
             if acc.discount is not None and acc.discount.used_on == order.id:
-                acc.discount.used_on = None  # R18: the code comes back
+                if acc.discount.voided:
+                    # R22: a void code never comes back; what it took off this order is
+                    # no longer owed once the order is cancelled in full
+                    _claim(tx, acc, -order.discount, Source(SourceKind.ORDER, order.id),
+                           f"discount of cancelled order {order.id} no longer owed")
+                else:
+                    acc.discount.used_on = None  # R18: the code comes back
             if order.id in acc.first_order_candidates:
                 acc.first_order_candidates = tuple(
                     o for o in acc.first_order_candidates if o != order.id)
@@ -672,7 +678,8 @@ def _check_transfer(tx: _Tx, r: TransferRequest, approver: Actor | None) -> None
         raise Refusal(Code.DIFFERENT_BILLING_ACCOUNT, source=src.id, target=dst.id,
                       source_billing=src.billing, target_billing=dst.billing)
     for acc in (src, dst):
-        if not may_earn(tx.program, acc, r.at):
+        # as of the check itself: an approval after the program ended is refused (R21, R23)
+        if not may_earn(tx.program, acc, tx.at):
             raise _not_active(acc, "send or receive transfers",
                               "X-Points senden oder empfangen")
     for acc in (src, dst):
@@ -872,8 +879,7 @@ def _confirm_self_referral(tx: _Tx, a: ConfirmSelfReferral) -> None:
         used = tx.peek_order(used_on) if used_on else None
         if used is not None and used.discount > ZERO:
             _claim(tx, inv, used.discount, case_source, f"discount used on order {used.id}")
-        else:
-            inv.discount.voided = True
+        inv.discount.voided = True
 
     for acc_id in (invitee.id, referrer_id):
         party = tx.peek(acc_id)
