@@ -143,6 +143,7 @@ class _Tx:
         self.notices: list[Notice] = []
         self.claims: list[Claim] = []
         self.events: list[Event] = []
+        self.refunded = False
         # Every read and write is as of `at`: expiries due by then are written first (R10).
         for account_id in state.accounts:
             self.advance(account_id)
@@ -214,12 +215,14 @@ class _Tx:
         self.entries.append(entry)
         notice_kind = NOTICE_FOR[kind]
         if notice_kind is not None:
-            notice = Notice(
-                f"{acc.id}/N{acc.next_notice}", acc.id, notice_kind, when, entry.id, points,
-                acc.balance,
-                tuple(LotFigure(lot.id, lot.remaining, lot.usable_until)
-                      for lot in acc.lots if lot.remaining > 0),
-            )
+            figures = []
+            held = 0
+            for lot in acc.lots:
+                if lot.remaining > 0:
+                    held += lot.remaining
+                    figures.append(LotFigure(lot.id, lot.remaining, lot.usable_until))
+            notice = Notice(f"{acc.id}/N{acc.next_notice}", acc.id, notice_kind, when,
+                            entry.id, points, held - acc.debt, tuple(figures))
             acc.next_notice += 1
             self.notices.append(notice)
         return entry
@@ -304,8 +307,14 @@ class _Tx:
     def due(self, acc: Account, t: datetime) -> list[tuple[datetime, int]]:
         """The lots with points left whose expiry (R9) or window end (R23) is at or before t."""
         if acc.status is Status.ACTIVE and self.program.ended_at is None:
-            return [(lot.expires_at, i) for i, lot in enumerate(acc.lots)
-                    if lot.remaining > 0 and lot.expires_at <= t]
+            # lots are kept in credit order and expiry follows the credit date (R9, R20)
+            found: list[tuple[datetime, int]] = []
+            for i, lot in enumerate(acc.lots):
+                if lot.expires_at > t:
+                    break
+                if lot.remaining > 0:
+                    found.append((lot.expires_at, i))
+            return found
         window = self.window_end(acc) if acc.status in (Status.ACTIVE, Status.TERMINATED) else None
         due: list[tuple[datetime, int]] = []
         for i, lot in enumerate(acc.lots):
@@ -338,7 +347,10 @@ class _Tx:
 
     def settle(self) -> None:
         """After an action: points returned to an expired lot expire again at once (R14),
-        and points returned to a closed account are forfeited at once (R23)."""
+        and points returned to a closed account are forfeited at once (R23). Only a refund
+        returns points to a lot that may be expired or to an account that is not active."""
+        if not self.refunded:
+            return
         for acc in list(self.accounts.values()):
             if acc.status in (Status.CLOSED, Status.TERMINATED_FOR_CAUSE):
                 self.forfeit(acc, Source(SourceKind.CLOSING, acc.id))
@@ -611,6 +623,7 @@ def _cancel(tx: _Tx, a: Cancel) -> None:
         order.redeemed -= excess
         order.redemption = tuple(kept)
         tx.entry(acc, EntryType.REFUND, excess, source, returned)
+        tx.refunded = True
         _void_again(tx, acc, returned)
 
     if order.completed_at is None:
