@@ -10,9 +10,9 @@ from decimal import Decimal
 
 import pytest
 
+from tests.people import CORA, SAM, SHOP, TESS, TIM
 from xrewards_desk.domain import (
     BERLIN,
-    Actor,
     Adjust,
     AdjustmentRequest,
     Advance,
@@ -30,7 +30,6 @@ from xrewards_desk.domain import (
     PlaceOrder,
     Refusal,
     Register,
-    Role,
     SourceKind,
     Status,
     TransferReason,
@@ -42,12 +41,6 @@ from xrewards_desk.domain import (
     needs,
 )
 from xrewards_desk.domain.memory import MemoryStore
-
-SHOP = Actor("shop", Role.SERVICE)
-SAM = Actor("sam", Role.AGENT)
-TESS = Actor("tess", Role.TEAM_LEAD)
-TIM = Actor("tim", Role.TEAM_LEAD)
-CORA = Actor("cora", Role.COMPLIANCE)
 
 
 def at(month: int, day: int, hour: int = 10, year: int = 2025) -> datetime:

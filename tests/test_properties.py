@@ -56,6 +56,7 @@ from hypothesis import (
 )
 from hypothesis import strategies as st
 
+from tests.people import CORA, SAM, SHOP, TESS, TIM
 from xrewards_desk.domain import (
     BERLIN,
     LAUNCH,
@@ -100,11 +101,6 @@ from xrewards_desk.domain.money import max_points_for, points_for
 
 # --------------------------------------------------------------------------- the people (R27)
 
-SHOP = Actor("shop", Role.SERVICE)
-SAM = Actor("sam", Role.AGENT)
-TESS = Actor("tess", Role.TEAM_LEAD)
-TIM = Actor("tim", Role.TEAM_LEAD)
-CORA = Actor("cora", Role.COMPLIANCE)
 NOBODY = Actor("nobody", None)
 PEOPLE = (SHOP, SAM, TESS, TIM, CORA, NOBODY)
 STAFF = (SAM, TESS, TIM)

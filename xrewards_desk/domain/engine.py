@@ -438,7 +438,7 @@ def _invalid(why: str, why_de: str) -> Refusal:
     return Refusal(Code.INVALID_AMOUNT, why=why, why_de=why_de)
 
 
-def _state(why: str, why_de: str) -> Refusal:
+def _invalid_state(why: str, why_de: str) -> Refusal:
     return Refusal(Code.INVALID_STATE, why=why, why_de=why_de)
 
 
@@ -524,7 +524,7 @@ def _open_order(tx: _Tx, order_id: str, actor: Actor) -> Order:
     if found is None:
         raise Refusal(Code.UNKNOWN_ORDER, order=order_id)
     if found.fully_cancelled:
-        raise _state(f"order {order_id} was cancelled",
+        raise _invalid_state(f"order {order_id} was cancelled",
                      f"die Bestellung {order_id} wurde storniert")
     return tx.order(order_id)
 
@@ -532,7 +532,7 @@ def _open_order(tx: _Tx, order_id: str, actor: Actor) -> Order:
 def _pay(tx: _Tx, a: Pay) -> None:
     order = _open_order(tx, a.order, a.actor)
     if order.paid_at is not None:
-        raise _state(f"order {order.id} is already paid",
+        raise _invalid_state(f"order {order.id} is already paid",
                      f"die Bestellung {order.id} ist bereits bezahlt")
     order.paid_at = a.at
     if order.delivered_at is not None:
@@ -542,7 +542,7 @@ def _pay(tx: _Tx, a: Pay) -> None:
 def _deliver(tx: _Tx, a: Deliver) -> None:
     order = _open_order(tx, a.order, a.actor)
     if order.delivered_at is not None:
-        raise _state(f"order {order.id} is already delivered",
+        raise _invalid_state(f"order {order.id} is already delivered",
                      f"die Bestellung {order.id} ist bereits geliefert")
     order.delivered_at = a.at
     if order.paid_at is not None:
@@ -810,7 +810,7 @@ def _open_case(tx: _Tx, a: OpenAbuseCase) -> None:
     accounts: tuple[str, ...] = (acc.id,)
     if a.on_referral:
         if acc.referred_by is None:
-            raise _state(f"account {acc.id} was not referred by anyone",
+            raise _invalid_state(f"account {acc.id} was not referred by anyone",
                          f"das X-Konto {acc.id} wurde von niemandem empfohlen")
         accounts = (acc.id, acc.referred_by)
     tx.cases[a.case] = AbuseCase(a.case, accounts, a.at, a.actor.name,
@@ -854,7 +854,7 @@ def _confirm_self_referral(tx: _Tx, a: ConfirmSelfReferral) -> None:
     _require(a.actor, {Role.COMPLIANCE}, "confirm abuse", "Missbrauch bestätigen")
     invitee = tx.known(a.invitee)
     if invitee.referred_by is None or invitee.referral_void:
-        raise _state(f"account {invitee.id} has no referral to confirm",
+        raise _invalid_state(f"account {invitee.id} has no referral to confirm",
                      f"das X-Konto {invitee.id} hat keine Empfehlung, die zu bestätigen wäre")
     for account_id in a.terminate:
         tx.known(account_id)
@@ -971,7 +971,7 @@ def _close(tx: _Tx, a: Close) -> None:
 def _end_program(tx: _Tx, a: EndProgram) -> None:
     _require(a.actor, {Role.TEAM_LEAD}, "end the program", "das Programm beenden")
     if tx.program.ended_at is not None:
-        raise _state("the program has already ended", "das Programm ist bereits beendet")
+        raise _invalid_state("the program has already ended", "das Programm ist bereits beendet")
     tx.program = Program(tx.program.launch, a.at)
 
 
