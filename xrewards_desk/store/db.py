@@ -1,0 +1,185 @@
+"""Opening a store: the engine set-up, Alembic migrations, and a copy aside before any
+upgrade.
+
+``Store.open(url)`` creates a new store at the newest schema, opens a current one as it
+is, and upgrades an older one after copying it aside (SQLite: a consistent copy through
+SQLite's backup API beside the file; PostgreSQL: the operator's own ``pg_dump`` is the
+copy, see the README). A store newer than this program is refused, never touched.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from . import folding
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+class StoreError(Exception):
+    """A store that cannot be opened as it is; the message says why and what to do."""
+
+
+def _alembic_config(connection: Connection | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def known_revisions() -> list[str]:
+    """Every migration, oldest first."""
+    script = ScriptDirectory.from_config(_alembic_config())
+    return [rev.revision for rev in reversed(list(script.walk_revisions()))]
+
+
+def sqlite_url(path: Path | str) -> str:
+    return f"sqlite+pysqlite:///{Path(path)}"
+
+
+def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    folding.register(dbapi_connection)
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute("PRAGMA busy_timeout = 30000")
+    if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "memory":
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.close()
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """An engine with the store's set-up: on SQLite, foreign keys on, WAL, and the search
+    folding functions the index triggers call."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database
+        if database and database != ":memory:":
+            _private_file(Path(database))
+        engine = create_engine(url, **kwargs)
+        event.listen(engine, "connect", _on_sqlite_connect)
+        # pysqlite's own transaction handling would defer BEGIN; let SQLAlchemy emit it.
+        event.listen(engine, "connect", _sqlite_autocommit_off)
+        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+        return engine
+    return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def _sqlite_autocommit_off(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    dbapi_connection.isolation_level = None
+
+
+def _private_file(path: Path) -> None:
+    """Customer data on a laptop: the folder 0700, the file (and WAL files) 0600."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if not path.exists():
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+        os.close(fd)
+    os.chmod(path, 0o600)
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    with engine.begin() as connection:
+        command.upgrade(_alembic_config(connection), revision)
+
+
+def backup_sqlite(engine: Engine, revision: str, now: datetime | None = None) -> Path:
+    """A consistent copy of a SQLite store beside it, named for its revision and the time."""
+    database = engine.url.database
+    if not database or database == ":memory:":
+        raise StoreError("an in-memory store cannot be copied aside")
+    source = Path(database)
+    stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
+    target = source.with_name(f"{source.stem}.before-upgrade-{revision}-{stamp}{source.suffix}")
+    n = 1
+    while target.exists():
+        n += 1
+        target = target.with_name(
+            f"{source.stem}.before-upgrade-{revision}-{stamp}-{n}{source.suffix}")
+    fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    os.close(fd)
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    src.close()
+    dst.close()
+    return target
+
+
+@dataclass
+class Store:
+    """An open, current store: its engine and a session factory."""
+
+    engine: Engine
+    #: where the store was copied before an upgrade on opening, if it was
+    backup: Path | None = None
+    upgraded_from: str | None = None
+
+    def __post_init__(self) -> None:
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @classmethod
+    def open(cls, url: str, *, upgrade_older: bool = True, **engine_kwargs: Any) -> Store:
+        """Open the store at `url`, creating or upgrading its schema as needed."""
+        engine = make_engine(url, **engine_kwargs)
+        try:
+            have = current_revision(engine)
+            known = known_revisions()
+            head = known[-1]
+            if have is not None and have not in known:
+                raise StoreError(
+                    f"this store has schema {have}, which is newer than this program knows "
+                    f"(newest {head}); use a newer xrewards-desk")
+            backup = None
+            if have is None:
+                upgrade(engine)
+            elif have != head:
+                if not upgrade_older:
+                    raise StoreError(f"this store has the older schema {have}; "
+                                     f"upgrade it to {head} first")
+                if engine.dialect.name == "sqlite":
+                    backup = backup_sqlite(engine, have)
+                upgrade(engine)
+            return cls(engine, backup, have if have not in (None, head) else None)
+        except Exception:
+            engine.dispose()
+            raise
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """One transaction: committed if the block ends normally, rolled back otherwise."""
+        with self._sessions() as session, session.begin():
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
