@@ -22,3 +22,36 @@ settings.load_profile(
 ROOT = Path(__file__).resolve().parent.parent
 #: ../shared beside the checkout; absent in a user's clone, where its tests skip.
 SHARED = ROOT.parent / "shared"
+
+
+# --------------------------------------------------------------------------- stores
+import pytest  # noqa: E402
+
+from tests.stores import PostgresBackend, SqliteBackend, postgres_or_skip  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def sqlite_backend(tmp_path_factory: pytest.TempPathFactory) -> SqliteBackend:
+    return SqliteBackend(tmp_path_factory.mktemp("stores"))
+
+
+@pytest.fixture(scope="session")
+def postgres_backend():  # type: ignore[no-untyped-def]
+    backend = postgres_or_skip()
+    yield backend
+    backend.close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest) -> SqliteBackend | PostgresBackend:
+    """Each store test runs on SQLite, and on PostgreSQL where one is reachable."""
+    name = "sqlite_backend" if request.param == "sqlite" else "postgres_backend"
+    return request.getfixturevalue(name)  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def store(backend):  # type: ignore[no-untyped-def]
+    """A fresh, empty store at the newest schema, on each backend."""
+    s = backend.new_store()
+    yield s
+    s.close()

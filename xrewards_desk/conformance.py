@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, ClassVar, TextIO
+from typing import Any, ClassVar, Protocol, TextIO
 
 from .domain import (
     Action,
@@ -47,7 +47,9 @@ from .domain import (
     objection_in_time,
     to_money,
 )
+from .domain.engine import Written
 from .domain.memory import MemoryStore
+from .domain.model import Account, Entry, Notice, State
 
 # The people who act where a step names nobody (FORMAT.md): R27 gives the role.
 SERVICE = Actor("shop", Role.SERVICE)
@@ -175,10 +177,25 @@ class _Step:
 # --------------------------------------------------------------------------- the runner
 
 
+class RunnerStore(Protocol):
+    """Where the runner applies actions: memory by default, or the real store (the store's
+    tests replay every vector through SQLite and PostgreSQL)."""
+
+    def account(self, account_id: str) -> Account | None: ...
+
+    def run(self, action: Action) -> Written: ...
+
+    def state_of(self, *account_ids: str) -> State: ...
+
+    def entries_of(self, account_id: str) -> list[Entry]: ...
+
+    def notices_of(self, account_id: str) -> list[Notice]: ...
+
+
 class _Run:
-    def __init__(self, users: dict[str, Role]) -> None:
+    def __init__(self, users: dict[str, Role], store: RunnerStore) -> None:
         self.users = users
-        self.store = MemoryStore()
+        self.store = store
         self.case_counter = 0
         self.open_cases: dict[str, list[str]] = {}
 
@@ -329,8 +346,8 @@ class _Run:
                       "remaining": f.remaining, "usable_until": f.usable_until.isoformat()}
                      for f in view.lots],
             "ledger": [{"type": e.type.value, "points": e.points}
-                       for e in self.store.ledger[account]],
-            "notices": [n.kind.value for n in self.store.notices[account]],
+                       for e in self.store.entries_of(account)],
+            "notices": [n.kind.value for n in self.store.notices_of(account)],
             "claims": f"{view.claims:.2f}",
             "discount": None if view.discount is None else {
                 "valid_until": view.discount.valid_until.isoformat(),
@@ -347,8 +364,10 @@ class _Run:
         return None
 
 
-def lot_credited(store: MemoryStore, account: str, lot_id: str) -> str:
-    return berlin_date(store.accounts[account].lot(lot_id).credited_at).isoformat()
+def lot_credited(store: RunnerStore, account: str, lot_id: str) -> str:
+    acc = store.account(account)
+    assert acc is not None
+    return berlin_date(acc.lot(lot_id).credited_at).isoformat()
 
 
 MONEY_FIELDS = frozenset({"spend", "claims"})
@@ -364,8 +383,8 @@ def _same(key: str, expected: Any, got: Any) -> bool:
     return bool(expected == got) and type(expected) is type(got)
 
 
-def run_vector(path: Path) -> Result:
-    """Run one vector file; never raises for a bad file."""
+def run_vector(path: Path, store: Callable[[], RunnerStore] = MemoryStore) -> Result:
+    """Run one vector file on a new `store`; never raises for a bad file."""
     name = path.stem
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -388,7 +407,7 @@ def run_vector(path: Path) -> Result:
         steps = data.get("steps")
         if not isinstance(steps, list) or not steps:
             raise VectorError("'steps' must be a non-empty list")
-        run = _Run(users)
+        run = _Run(users, store())
         last: datetime | None = None
         for index, raw in enumerate(steps, start=1):
             step = _Step(raw, index)

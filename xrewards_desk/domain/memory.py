@@ -36,6 +36,15 @@ class MemoryStore:
         """The state of some accounts, as the engine takes it."""
         return State(self.program, {i: self.accounts[i] for i in account_ids}, {}, {})
 
+    def entries_of(self, account_id: str) -> list[Entry]:
+        return list(self.ledger.get(account_id, ()))
+
+    def notices_of(self, account_id: str) -> list[Notice]:
+        return list(self.notices.get(account_id, ()))
+
+    def claims_of(self, account_id: str) -> list[Claim]:
+        return list(self.claims.get(account_id, ()))
+
     def run(self, action: Action) -> Written:
         """Apply one action; on a refusal (raised) nothing here changes."""
         state = needs(action, self).state(self.program, self)

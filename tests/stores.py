@@ -1,0 +1,93 @@
+"""Fresh stores for tests, on SQLite always and on PostgreSQL when one is reachable.
+
+Each backend migrates one template store per test session and hands every test a copy:
+a copied file on SQLite, ``CREATE DATABASE … TEMPLATE`` on PostgreSQL. The PostgreSQL leg
+reads its server from ``XREWARDS_TEST_PG_URL`` (``.ci/run`` sets it up with
+``.ci/postgres``); where it is unset or unreachable the leg skips, except with
+``CI=true``, where it fails: CI must run it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from xrewards_desk.store.db import Store, sqlite_url
+
+PG_ENV = "XREWARDS_TEST_PG_URL"
+
+
+class SqliteBackend:
+    name = "sqlite"
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.template = folder / "template.sqlite"
+        Store.open(sqlite_url(self.template)).close()
+        self.counter = itertools.count(1)
+
+    def new_store(self) -> Store:
+        path = self.folder / f"store-{next(self.counter)}.sqlite"
+        shutil.copyfile(self.template, path)
+        return Store.open(sqlite_url(path))
+
+    def close(self) -> None:
+        pass
+
+
+class PostgresBackend:
+    name = "postgresql"
+
+    def __init__(self, url: str) -> None:
+        self.url = make_url(url)
+        self.admin = create_engine(self.url, isolation_level="AUTOCOMMIT")
+        self.prefix = f"xr_test_{os.getpid()}"
+        self.template = f"{self.prefix}_template"
+        self.made: list[str] = []
+        self._create(self.template, template=None)
+        Store.open(self._url(self.template)).close()
+        self.counter = itertools.count(1)
+
+    def _url(self, database: str) -> str:
+        return self.url.set(database=database).render_as_string(hide_password=False)
+
+    def _create(self, database: str, template: str | None) -> None:
+        with self.admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{database}"'))
+            suffix = f' TEMPLATE "{template}"' if template else ""
+            conn.execute(text(f'CREATE DATABASE "{database}"{suffix}'))
+        self.made.append(database)
+
+    def new_store(self) -> Store:
+        database = f"{self.prefix}_{next(self.counter)}"
+        self._create(database, self.template)
+        return Store.open(self._url(database))
+
+    def close(self) -> None:
+        with self.admin.connect() as conn:
+            for database in reversed(self.made):
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+        self.admin.dispose()
+
+
+def postgres_or_skip() -> PostgresBackend:
+    """The PostgreSQL backend, or a skip (a failure under CI=true) saying why not."""
+    url = os.environ.get(PG_ENV)
+    in_ci = os.environ.get("CI", "").lower() == "true"
+    reason = None
+    if not url:
+        reason = f"no PostgreSQL for the store tests: {PG_ENV} is not set"
+    else:
+        try:
+            return PostgresBackend(url)
+        except Exception as exc:  # the server is down, the role is missing, ...
+            reason = f"PostgreSQL at {make_url(url).render_as_string()} unreachable: {exc}"
+    if in_ci:
+        pytest.fail(f"{reason} (CI=true: the PostgreSQL leg must run)", pytrace=False)
+    pytest.skip(reason)
