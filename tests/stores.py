@@ -32,6 +32,10 @@ class SqliteBackend:
         Store.open(sqlite_url(self.template)).close()
         self.counter = itertools.count(1)
 
+    def empty_url(self) -> str:
+        """Where a new store can be made from nothing (by a test, at any revision)."""
+        return sqlite_url(self.folder / f"empty-{next(self.counter)}.sqlite")
+
     def new_store(self) -> Store:
         path = self.folder / f"store-{next(self.counter)}.sqlite"
         shutil.copyfile(self.template, path)
@@ -63,6 +67,11 @@ class PostgresBackend:
             suffix = f' TEMPLATE "{template}"' if template else ""
             conn.execute(text(f'CREATE DATABASE "{database}"{suffix}'))
         self.made.append(database)
+
+    def empty_url(self) -> str:
+        database = f"{self.prefix}_{next(self.counter)}"
+        self._create(database, template=None)
+        return self._url(database)
 
     def new_store(self) -> Store:
         database = f"{self.prefix}_{next(self.counter)}"
