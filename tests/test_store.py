@@ -63,7 +63,7 @@ def test_money_is_exact_both_ways(ledger: Ledger) -> None:
 def test_a_float_or_a_fraction_of_a_cent_is_refused_and_nothing_is_written(
         ledger: Ledger) -> None:
     for bad in (12.34, Decimal("0.001")):
-        with pytest.raises(StatementError, match="float|fractions of a cent"), \
+        with pytest.raises(StatementError, match=r"float|fractions of a cent"), \
                 ledger.store.session() as s:
             s.add(_claim())
             s.add(ClaimRow(account_id="A", at=at(2025, 2, 1), amount=bad,  # type: ignore[arg-type]
