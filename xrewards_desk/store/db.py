@@ -2,9 +2,11 @@
 upgrade.
 
 ``Store.open(url)`` creates a new store at the newest schema, opens a current one as it
-is, and upgrades an older one after copying it aside (SQLite: a consistent copy through
-SQLite's backup API beside the file; PostgreSQL: the operator's own ``pg_dump`` is the
-copy, see the README). A store newer than this program is refused, never touched.
+is, and upgrades an older one after copying it aside: on SQLite a consistent copy through
+SQLite's backup API beside the file; on PostgreSQL a new database made from the store as
+its template (``CREATE DATABASE … TEMPLATE``), which needs the CREATEDB right and nobody
+else connected. Where no copy can be made, nothing is upgraded and the error says what
+to do. A store newer than this program is refused, never touched.
 """
 
 from __future__ import annotations
@@ -132,13 +134,38 @@ def backup_sqlite(engine: Engine, revision: str, now: datetime | None = None) ->
     return target
 
 
+def backup_postgres(engine: Engine, revision: str, now: datetime | None = None) -> str:
+    """A copy of a PostgreSQL store as a new database on the same server; its name."""
+    source = engine.url.database
+    if not source:
+        raise StoreError("the PostgreSQL URL names no database")
+    stamp = (now or datetime.now(UTC)).strftime("%Y%m%d%H%M%S")
+    target = f"{source[:30]}_before_{revision}_{stamp}"
+    engine.dispose()  # our own connections would block the copy
+    admin = create_engine(engine.url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            quoted = admin.dialect.identifier_preparer.quote
+            conn.exec_driver_sql(f"CREATE DATABASE {quoted(target)} TEMPLATE {quoted(source)}")
+    except Exception as exc:
+        raise StoreError(
+            f"the store has the older schema {revision} and could not be copied aside before "
+            f"upgrading ({type(exc).__name__}: {str(exc).splitlines()[0]}). Stop everything "
+            "connected to it, or back it up with pg_dump and then run "
+            "'xrewards-desk db upgrade --db URL --without-copy'") from exc
+    finally:
+        admin.dispose()
+    return target
+
+
 @dataclass
 class Store:
     """An open, current store: its engine and a session factory."""
 
     engine: Engine
-    #: where the store was copied before an upgrade on opening, if it was
-    backup: Path | None = None
+    #: where the store was copied before an upgrade on opening, if it was: a file beside a
+    #: SQLite store, or the name of a PostgreSQL database
+    backup: Path | str | None = None
     upgraded_from: str | None = None
 
     def __post_init__(self) -> None:
@@ -149,8 +176,11 @@ class Store:
         return self.engine.dialect.name
 
     @classmethod
-    def open(cls, url: str, *, upgrade_older: bool = True, **engine_kwargs: Any) -> Store:
-        """Open the store at `url`, creating or upgrading its schema as needed."""
+    def open(cls, url: str, *, upgrade_older: bool = True, copy_aside: bool = True,
+             **engine_kwargs: Any) -> Store:
+        """Open the store at `url`, creating or upgrading its schema as needed.
+
+        `copy_aside=False` upgrades without a copy: for an operator who made their own."""
         engine = make_engine(url, **engine_kwargs)
         try:
             have = current_revision(engine)
@@ -160,15 +190,20 @@ class Store:
                 raise StoreError(
                     f"this store has schema {have}, which is newer than this program knows "
                     f"(newest {head}); use a newer xrewards-desk")
-            backup = None
+            backup: Path | str | None = None
             if have is None:
                 upgrade(engine)
             elif have != head:
                 if not upgrade_older:
                     raise StoreError(f"this store has the older schema {have}; "
                                      f"upgrade it to {head} first")
-                if engine.dialect.name == "sqlite":
+                if copy_aside and engine.dialect.name == "sqlite":
                     backup = backup_sqlite(engine, have)
+                elif copy_aside and engine.dialect.name == "postgresql":
+                    backup = backup_postgres(engine, have)
+                elif copy_aside:
+                    raise StoreError(f"cannot copy a {engine.dialect.name} store aside; back "
+                                     "it up, then upgrade it with --without-copy")
                 upgrade(engine)
             return cls(engine, backup, have if have not in (None, head) else None)
         except Exception:
