@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Connection, Row, Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
 from ..domain.actions import Action
 from ..domain.calendar import LAUNCH
@@ -43,6 +45,7 @@ from .models import (
     AccountRow,
     BillingAccount,
     ClaimRow,
+    ClaimState,
     DiscountCode,
     EngineEvent,
     LedgerEntry,
@@ -68,18 +71,47 @@ def discount_code_for(account_id: str) -> str:
     return f"R10-{account_id}"
 
 
+# --------------------------------------------------------------------------- the tables
+
+# The engine's path uses SQLAlchemy Core on the mapped tables: the ORM's unit of work cost
+# about 6 ms an action here (tests/benchmarks/bench_store.py); the same statements in Core
+# a fraction of it. The models stay the schema's single description.
+def _table(model: type[Any]) -> Table:
+    return cast(Table, model.__table__)
+
+
+ACCOUNTS = _table(AccountRow)
+LOTS = _table(LotRow)
+DISCOUNTS = _table(DiscountCode)
+ORDERS = _table(OrderRow)
+CASES = _table(AbuseCaseRow)
+CASE_ACCOUNTS = _table(AbuseCaseAccount)
+ENTRIES = _table(LedgerEntry)
+ALLOCATIONS = _table(LotAllocation)
+NOTICES = _table(NoticeRow)
+NOTICE_LOTS = _table(NoticeLot)
+CLAIMS = _table(ClaimRow)
+EVENTS = _table(EngineEvent)
+PROGRAM = _table(ProgramRow)
+ORGANISATIONS = _table(Organisation)
+BILLING = _table(BillingAccount)
+
+
+class StaleState(StaleDataError):
+    """Someone else saved an account between this transaction's read and its write."""
+
+
 # --------------------------------------------------------------------------- rows to values
 
 
-def _lot(row: LotRow) -> Lot:
+def _lot(row: Row[Any]) -> Lot:
     return Lot(row.id, row.account_id, row.seq, row.credited_at, row.usable_until,
                row.expires_at, row.points, row.remaining, Source(row.source_kind, row.source_ref),
                row.root, row.parent, row.redeemed,
                tuple((str(a), str(lot)) for a, lot in row.transferred), row.void_claimant)
 
 
-def _account(row: AccountRow, lots: Iterable[LotRow], discount: DiscountCode | None,
-             open_cases: Iterable[str]) -> Account:
+def _account(row: Row[Any], lots: Iterable[Row[Any]], open_cases: Iterable[str]) -> Account:
     return Account(
         id=row.id, org=row.organisation_id, billing=row.billing_account_id, email=row.email,
         registered_at=row.registered_at, status=row.status, status_at=row.status_at,
@@ -87,25 +119,20 @@ def _account(row: AccountRow, lots: Iterable[LotRow], discount: DiscountCode | N
         lots=sorted((_lot(r) for r in lots), key=Lot.sort_key),
         next_lot=row.next_lot, next_entry=row.next_entry, next_notice=row.next_notice,
         referred_by=row.referred_by, referral_void=row.referral_void,
-        discount=None if discount is None else Discount(
-            discount.valid_until, discount.registered_at, discount.used_on, discount.voided),
+        discount=None if row.valid_until is None else Discount(
+            row.valid_until, row.discount_registered_at, row.used_on, row.voided),
         has_completed_order=row.has_completed_order, first_order=row.first_order,
         first_order_candidates=tuple(row.first_order_candidates),
         open_cases=frozenset(open_cases), claims=row.claims_total,
     )
 
 
-def _order(row: OrderRow) -> Order:
+def _order(row: Row[Any]) -> Order:
     return Order(
         row.id, row.account_id, row.placed_at, row.net, row.discount, row.cancelled,
         row.redeemed, tuple(Allocation(str(lot), int(points)) for lot, points in row.redemption),
         row.paid_at, row.delivered_at, row.completed_at, row.earning, row.rate, row.credited,
         row.lot_id, row.spend_added, row.bonus_account, row.bonus_lot, row.bonus_credited)
-
-
-def _case(row: AbuseCaseRow) -> AbuseCase:
-    return AbuseCase(row.id, tuple(a.account_id for a in row.accounts), row.opened_at,
-                     row.opened_by, row.invitee_id, row.status)
 
 
 def _entry(row: LedgerEntry) -> Entry:
@@ -128,127 +155,137 @@ def _claim(row: ClaimRow) -> Claim:
 # --------------------------------------------------------------------------- values to rows
 
 
-def _set_account(row: AccountRow, acc: Account) -> None:
-    row.email = acc.email
-    row.status = acc.status
-    row.status_at = acc.status_at
-    row.spend = acc.spend
-    row.debt = acc.debt
-    row.claims_total = acc.claims
-    row.next_lot = acc.next_lot
-    row.next_entry = acc.next_entry
-    row.next_notice = acc.next_notice
-    row.referred_by = acc.referred_by
-    row.referral_void = acc.referral_void
-    row.has_completed_order = acc.has_completed_order
-    row.first_order = acc.first_order
-    row.first_order_candidates = list(acc.first_order_candidates)
+def _account_values(acc: Account) -> dict[str, Any]:
+    return {
+        "email": acc.email, "status": acc.status, "status_at": acc.status_at,
+        "spend": acc.spend, "debt": acc.debt, "claims_total": acc.claims,
+        "next_lot": acc.next_lot, "next_entry": acc.next_entry, "next_notice": acc.next_notice,
+        "referred_by": acc.referred_by, "referral_void": acc.referral_void,
+        "has_completed_order": acc.has_completed_order, "first_order": acc.first_order,
+        "first_order_candidates": list(acc.first_order_candidates),
+    }
 
 
-def _set_lot(row: LotRow, lot: Lot) -> None:
-    row.account_id = lot.account
-    row.seq = lot.seq
-    row.credited_at = lot.credited_at
-    row.usable_until = lot.usable_until
-    row.expires_at = lot.expires_at
-    row.points = lot.points
-    row.remaining = lot.remaining
-    row.source_kind = lot.source.kind
-    row.source_ref = lot.source.ref
-    row.root = lot.root
-    row.parent = lot.parent
-    row.redeemed = lot.redeemed
-    row.transferred = [list(piece) for piece in lot.transferred]
-    row.void_claimant = lot.void_claimant
+def _lot_values(lot: Lot) -> dict[str, Any]:
+    return {
+        "id": lot.id, "account_id": lot.account, "seq": lot.seq,
+        "credited_at": lot.credited_at, "usable_until": lot.usable_until,
+        "expires_at": lot.expires_at, "points": lot.points, "remaining": lot.remaining,
+        "source_kind": lot.source.kind, "source_ref": lot.source.ref, "root": lot.root,
+        "parent": lot.parent, "redeemed": lot.redeemed,
+        "transferred": [list(piece) for piece in lot.transferred],
+        "void_claimant": lot.void_claimant,
+    }
 
 
-def _set_order(row: OrderRow, order: Order) -> None:
-    row.account_id = order.account
-    row.placed_at = order.placed_at
-    row.net = order.net
-    row.discount = order.discount
-    row.cancelled = order.cancelled
-    row.redeemed = order.redeemed
-    row.redemption = [[a.lot, a.points] for a in order.redemption]
-    row.paid_at = order.paid_at
-    row.delivered_at = order.delivered_at
-    row.completed_at = order.completed_at
-    row.earning = order.earning
-    row.rate = order.rate
-    row.credited = order.credited
-    row.lot_id = order.lot
-    row.spend_added = order.spend_added
-    row.bonus_account = order.bonus_account
-    row.bonus_lot = order.bonus_lot
-    row.bonus_credited = order.bonus_credited
+def _order_values(order: Order) -> dict[str, Any]:
+    return {
+        "id": order.id, "account_id": order.account, "placed_at": order.placed_at,
+        "net": order.net, "discount": order.discount, "cancelled": order.cancelled,
+        "redeemed": order.redeemed, "redemption": [[a.lot, a.points] for a in order.redemption],
+        "paid_at": order.paid_at, "delivered_at": order.delivered_at,
+        "completed_at": order.completed_at, "earning": order.earning, "rate": order.rate,
+        "credited": order.credited, "lot_id": order.lot, "spend_added": order.spend_added,
+        "bonus_account": order.bonus_account, "bonus_lot": order.bonus_lot,
+        "bonus_credited": order.bonus_credited,
+    }
 
 
 # --------------------------------------------------------------------------- loading
 
+_ACCOUNT_QUERY = (
+    select(ACCOUNTS, DISCOUNTS.c.valid_until,
+           DISCOUNTS.c.registered_at.label("discount_registered_at"), DISCOUNTS.c.used_on,
+           DISCOUNTS.c.voided)
+    .outerjoin(DISCOUNTS, DISCOUNTS.c.account_id == ACCOUNTS.c.id)
+    .where(ACCOUNTS.c.id == bindparam("account"))
+)
+_LOTS_QUERY = select(LOTS).where(LOTS.c.account_id == bindparam("account"))
+_OPEN_CASES_QUERY = (
+    select(CASE_ACCOUNTS.c.case_id)
+    .join(CASES, CASES.c.id == CASE_ACCOUNTS.c.case_id)
+    .where(CASE_ACCOUNTS.c.account_id == bindparam("account"),
+           CASES.c.status == CaseStatus.OPEN)
+)
+
+
+# Statements built once: building one per call cost more than running it.
+_PROGRAM_QUERY = select(PROGRAM).where(PROGRAM.c.id == PROGRAM_ROW)
+_ORDER_QUERY = select(ORDERS).where(ORDERS.c.id == bindparam("order"))
+_CASE_QUERY = select(CASES).where(CASES.c.id == bindparam("case"))
+_CASE_ACCOUNTS_QUERY = (select(CASE_ACCOUNTS.c.account_id)
+                        .where(CASE_ACCOUNTS.c.case_id == bindparam("case"))
+                        .order_by(CASE_ACCOUNTS.c.position))
+_ORGANISATION_QUERY = select(ORGANISATIONS.c.id).where(ORGANISATIONS.c.id == bindparam("org"))
+_BILLING_QUERY = select(BILLING.c.id).where(BILLING.c.id == bindparam("billing"))
+_UPDATE_ACCOUNT = update(ACCOUNTS).where(ACCOUNTS.c.id == bindparam("k_id"),
+                                         ACCOUNTS.c.version == bindparam("k_version"))
+_UPDATE_LOT = update(LOTS).where(LOTS.c.id == bindparam("k_id"))
+_UPDATE_ORDER = update(ORDERS).where(ORDERS.c.id == bindparam("k_id"))
+_UPDATE_CASE = update(CASES).where(CASES.c.id == bindparam("k_id"))
+_UPDATE_DISCOUNT = update(DISCOUNTS).where(DISCOUNTS.c.account_id == bindparam("k_id"))
+_UPDATE_PROGRAM = update(PROGRAM).where(PROGRAM.c.id == PROGRAM_ROW)
+
 
 class StoreLookup:
-    """The engine's :class:`~xrewards_desk.domain.engine.Lookup` over one session.
+    """The engine's :class:`~xrewards_desk.domain.engine.Lookup` over one transaction.
 
-    Each value is loaded once per transaction; the loaded objects and their rows are kept
-    so that :func:`save` can tell what the engine changed (it clones before writing)."""
+    Each value is loaded once per transaction and kept, so that :func:`save` can tell what
+    the engine changed (it clones before writing) and which version it read."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
+        self.conn = session.connection()
         self.accounts: dict[str, Account | None] = {}
-        self.account_rows: dict[str, AccountRow] = {}
-        self.lot_rows: dict[str, LotRow] = {}
-        self.discount_rows: dict[str, DiscountCode] = {}
+        self.versions: dict[str, int] = {}
+        self.has_discount: set[str] = set()
         self.orders: dict[str, Order | None] = {}
-        self.order_rows: dict[str, OrderRow] = {}
         self.cases: dict[str, AbuseCase | None] = {}
-        self.case_rows: dict[str, AbuseCaseRow] = {}
-        self._program: tuple[Program, ProgramRow] | None = None
+        self._program: Program | None = None
 
     def program(self) -> Program:
         if self._program is None:
-            row = self.session.get(ProgramRow, PROGRAM_ROW)
+            row = self.conn.execute(_PROGRAM_QUERY).first()
             if row is None:
-                row = ProgramRow(id=PROGRAM_ROW, launch=LAUNCH, ended_at=None)
-                self.session.add(row)
-            self._program = (Program(row.launch, row.ended_at), row)
-        return self._program[0]
+                self.conn.execute(insert(PROGRAM), {"id": PROGRAM_ROW, "launch": LAUNCH,
+                                                    "ended_at": None, "version": 1})
+                self._program = Program(LAUNCH, None)
+            else:
+                self._program = Program(row.launch, row.ended_at)
+        return self._program
 
     def account(self, account_id: str) -> Account | None:
         if account_id in self.accounts:
             return self.accounts[account_id]
-        row = self.session.get(AccountRow, account_id)
+        key = {"account": account_id}
+        row = self.conn.execute(_ACCOUNT_QUERY, key).first()
         acc = None
         if row is not None:
-            lots = self.session.scalars(
-                select(LotRow).where(LotRow.account_id == account_id)).all()
-            discount = self.session.get(DiscountCode, account_id)
-            open_cases = self.session.scalars(
-                select(AbuseCaseAccount.case_id)
-                .join(AbuseCaseRow, AbuseCaseRow.id == AbuseCaseAccount.case_id)
-                .where(AbuseCaseAccount.account_id == account_id,
-                       AbuseCaseRow.status == CaseStatus.OPEN)).all()
-            acc = _account(row, lots, discount, open_cases)
-            self.account_rows[account_id] = row
-            self.lot_rows.update((r.id, r) for r in lots)
-            if discount is not None:
-                self.discount_rows[account_id] = discount
+            lots = self.conn.execute(_LOTS_QUERY, key).all()
+            open_cases = self.conn.execute(_OPEN_CASES_QUERY, key).scalars().all()
+            acc = _account(row, lots, open_cases)
+            self.versions[account_id] = row.version
+            if row.valid_until is not None:
+                self.has_discount.add(account_id)
         self.accounts[account_id] = acc
         return acc
 
     def order(self, order_id: str) -> Order | None:
         if order_id not in self.orders:
-            row = self.session.get(OrderRow, order_id)
-            if row is not None:
-                self.order_rows[order_id] = row
+            row = self.conn.execute(_ORDER_QUERY, {"order": order_id}).first()
             self.orders[order_id] = None if row is None else _order(row)
         return self.orders[order_id]
 
     def case(self, case_id: str) -> AbuseCase | None:
         if case_id not in self.cases:
-            row = self.session.get(AbuseCaseRow, case_id)
+            row = self.conn.execute(_CASE_QUERY, {"case": case_id}).first()
+            case = None
             if row is not None:
-                self.case_rows[case_id] = row
-            self.cases[case_id] = None if row is None else _case(row)
+                accounts = self.conn.execute(_CASE_ACCOUNTS_QUERY,
+                                             {"case": case_id}).scalars().all()
+                case = AbuseCase(row.id, tuple(accounts), row.opened_at, row.opened_by,
+                                 row.invitee_id, row.status)
+            self.cases[case_id] = case
         return self.cases[case_id]
 
     def state_of(self, *account_ids: str) -> State:
@@ -263,124 +300,130 @@ class StoreLookup:
 # --------------------------------------------------------------------------- saving
 
 
-def _ensure_parents(session: Session, acc: Account) -> None:
+def _ensure_parents(conn: Connection, acc: Account) -> None:
     """A new account's organisation and billing account, created with their ids as names
     where the shop's registration did not bring them first."""
-    if session.get(Organisation, acc.org) is None:
-        session.add(Organisation(id=acc.org, name=acc.org))
-        session.flush()
-    if session.get(BillingAccount, acc.billing) is None:
-        session.add(BillingAccount(id=acc.billing, organisation_id=acc.org, name=acc.billing))
-        session.flush()
+    if conn.execute(_ORGANISATION_QUERY, {"org": acc.org}).first() is None:
+        conn.execute(insert(ORGANISATIONS), {"id": acc.org, "name": acc.org})
+    if conn.execute(_BILLING_QUERY, {"billing": acc.billing}).first() is None:
+        conn.execute(insert(BILLING), {"id": acc.billing, "organisation_id": acc.org,
+                                       "name": acc.billing})
+
+
+def _update_account(conn: Connection, acc: Account, version: int) -> None:
+    """Save an account over the version this transaction read, or fail (StaleState)."""
+    done = conn.execute(_UPDATE_ACCOUNT, {"k_id": acc.id, "k_version": version,
+                                          "version": version + 1, **_account_values(acc)})
+    if done.rowcount != 1:
+        raise StaleState(f"account {acc.id} was changed by someone else meanwhile")
 
 
 def save(session: Session, lookup: StoreLookup, state: State, written: Written) -> None:
     """Write back what the engine changed (new objects only) and what it wrote."""
-    program, program_row = lookup._program or (None, None)
-    if program_row is not None and state.program is not program:
-        program_row.launch = state.program.launch
-        program_row.ended_at = state.program.ended_at
+    conn = lookup.conn
+    if lookup._program is not None and state.program is not lookup._program:
+        conn.execute(_UPDATE_PROGRAM.values(version=PROGRAM.c.version + 1),
+                     {"launch": state.program.launch, "ended_at": state.program.ended_at})
 
-    new_accounts = []
-    for account_id, acc in state.accounts.items():
-        if acc is lookup.accounts.get(account_id):
-            continue
-        row = lookup.account_rows.get(account_id)
-        if row is None:
-            _ensure_parents(session, acc)
-            row = AccountRow(id=acc.id, organisation_id=acc.org,
-                             billing_account_id=acc.billing, email=acc.email,
-                             email_key=acc.email.casefold(), registered_at=acc.registered_at,
-                             name="")
-            session.add(row)
-            lookup.account_rows[account_id] = row
-            new_accounts.append(row)
-        _set_account(row, acc)
-    if new_accounts:
-        session.flush()  # accounts before what refers to them (PostgreSQL checks at once)
-
+    new_lots: list[dict[str, Any]] = []
+    changed_lots: list[dict[str, Any]] = []
     for account_id, acc in state.accounts.items():
         loaded = lookup.accounts.get(account_id)
         if acc is loaded:
             continue
-        _save_discount(session, lookup, acc)
-        unchanged = {id(lot) for lot in loaded.lots} if loaded is not None else set()
+        if loaded is None:
+            _ensure_parents(conn, acc)
+            conn.execute(insert(ACCOUNTS), {
+                "id": acc.id, "organisation_id": acc.org, "billing_account_id": acc.billing,
+                "email_key": acc.email.casefold(), "registered_at": acc.registered_at,
+                "name": "", "language": "de", "version": 1, **_account_values(acc)})
+            unchanged: set[int] = set()
+        else:
+            _update_account(conn, acc, lookup.versions[account_id])
+            unchanged = {id(lot) for lot in loaded.lots}
+        _save_discount(conn, lookup, acc)
         for lot in acc.lots:
             if id(lot) in unchanged:
                 continue
-            lot_row = lookup.lot_rows.get(lot.id)
-            if lot_row is None:
-                lot_row = LotRow(id=lot.id)
-                session.add(lot_row)
-                lookup.lot_rows[lot.id] = lot_row
-            _set_lot(lot_row, lot)
+            known = loaded is not None and any(old.id == lot.id for old in loaded.lots)
+            (changed_lots if known else new_lots).append(_lot_values(lot))
+    if new_lots:
+        conn.execute(insert(LOTS), new_lots)
+    if changed_lots:
+        conn.execute(_UPDATE_LOT, [{**values, "k_id": values["id"]} for values in changed_lots])
 
     for order_id, order in state.orders.items():
-        if order is lookup.orders.get(order_id):
+        loaded_order = lookup.orders.get(order_id)
+        if order is loaded_order:
             continue
-        order_row = lookup.order_rows.get(order_id)
-        if order_row is None:
-            order_row = OrderRow(id=order.id)
-            session.add(order_row)
-            lookup.order_rows[order_id] = order_row
-        _set_order(order_row, order)
+        values = _order_values(order)
+        if loaded_order is None:
+            conn.execute(insert(ORDERS), values)
+        else:
+            conn.execute(_UPDATE_ORDER, {**values, "k_id": order_id})
 
     for case_id, case in state.cases.items():
-        if case is lookup.cases.get(case_id):
+        loaded_case = lookup.cases.get(case_id)
+        if case is loaded_case:
             continue
-        case_row = lookup.case_rows.get(case_id)
-        if case_row is None:
-            case_row = AbuseCaseRow(
-                id=case.id, invitee_id=case.invitee, opened_at=case.opened_at,
-                opened_by=case.opened_by, status=case.status,
-                accounts=[AbuseCaseAccount(account_id=a, position=i)
-                          for i, a in enumerate(case.accounts)])
-            session.add(case_row)
-            lookup.case_rows[case_id] = case_row
-        case_row.status = case.status
-    session.flush()  # lots and orders before the entries that cite them
+        if loaded_case is None:
+            conn.execute(insert(CASES), {
+                "id": case.id, "invitee_id": case.invitee, "opened_at": case.opened_at,
+                "opened_by": case.opened_by, "status": case.status, "reason": "",
+                "version": 1})
+            conn.execute(insert(CASE_ACCOUNTS), [
+                {"case_id": case.id, "account_id": a, "position": i}
+                for i, a in enumerate(case.accounts)])
+        else:
+            conn.execute(_UPDATE_CASE.values(version=CASES.c.version + 1),
+                         {"k_id": case_id, "status": case.status})
 
-    _write(session, written)
+    _write(conn, written)
 
 
-def _save_discount(session: Session, lookup: StoreLookup, acc: Account) -> None:
+def _save_discount(conn: Connection, lookup: StoreLookup, acc: Account) -> None:
     d = acc.discount
     if d is None:
         return
-    row = lookup.discount_rows.get(acc.id)
-    if row is None:
-        row = DiscountCode(account_id=acc.id, code=discount_code_for(acc.id))
-        session.add(row)
-        lookup.discount_rows[acc.id] = row
-    row.registered_at = d.registered_at
-    row.valid_until = d.valid_until
-    row.used_on = d.used_on
-    row.voided = d.voided
+    values = {"registered_at": d.registered_at, "valid_until": d.valid_until,
+              "used_on": d.used_on, "voided": d.voided}
+    if acc.id in lookup.has_discount:
+        conn.execute(_UPDATE_DISCOUNT, {**values, "k_id": acc.id})
+    else:
+        conn.execute(insert(DISCOUNTS), {"account_id": acc.id,
+                                         "code": discount_code_for(acc.id), **values})
+        lookup.has_discount.add(acc.id)
 
 
-def _write(session: Session, written: Written) -> None:
-    for e in written.entries:
-        session.add(LedgerEntry(
-            id=e.id, account_id=e.account, seq=_seq(e.id, "/E"), at=e.at, type=e.type,
-            points=e.points, source_kind=e.source.kind, source_ref=e.source.ref, note=e.note,
-            allocations=[LotAllocation(seq=i, lot_id=a.lot, points=a.points)
-                         for i, a in enumerate(e.allocations)]))
+def _write(conn: Connection, written: Written) -> None:
     if written.entries:
-        session.flush()  # entries before the notices that cite them
-    for n in written.notices:
-        session.add(NoticeRow(
-            id=n.id, account_id=n.account, seq=_seq(n.id, "/N"), kind=n.kind,
-            sent_at=n.sent_at, entry_id=n.entry, points=n.points, balance=n.balance,
-            lots=[NoticeLot(seq=i, lot_id=f.lot, remaining=f.remaining,
-                            usable_until=f.usable_until) for i, f in enumerate(n.lots)]))
-    for c in written.claims:
-        session.add(ClaimRow(account_id=c.account, at=c.at, amount=c.amount,
-                             source_kind=c.source.kind, source_ref=c.source.ref,
-                             reason=c.reason))
-    for ev in written.events:
-        session.add(EngineEvent(account_id=ev.account, at=ev.at, code=ev.code,
-                                message=ev.message))
-    session.flush()
+        conn.execute(insert(ENTRIES), [
+            {"id": e.id, "account_id": e.account, "seq": _seq(e.id, "/E"), "at": e.at,
+             "type": e.type, "points": e.points, "source_kind": e.source.kind,
+             "source_ref": e.source.ref, "note": e.note} for e in written.entries])
+        allocations = [{"entry_id": e.id, "seq": i, "lot_id": a.lot, "points": a.points}
+                       for e in written.entries for i, a in enumerate(e.allocations)]
+        if allocations:
+            conn.execute(insert(ALLOCATIONS), allocations)
+    if written.notices:
+        conn.execute(insert(NOTICES), [
+            {"id": n.id, "account_id": n.account, "seq": _seq(n.id, "/N"), "kind": n.kind,
+             "sent_at": n.sent_at, "entry_id": n.entry, "points": n.points,
+             "balance": n.balance} for n in written.notices])
+        figures = [{"notice_id": n.id, "seq": i, "lot_id": f.lot, "remaining": f.remaining,
+                    "usable_until": f.usable_until}
+                   for n in written.notices for i, f in enumerate(n.lots)]
+        if figures:
+            conn.execute(insert(NOTICE_LOTS), figures)
+    if written.claims:
+        conn.execute(insert(CLAIMS), [
+            {"account_id": c.account, "at": c.at, "amount": c.amount,
+             "source_kind": c.source.kind, "source_ref": c.source.ref, "reason": c.reason,
+             "state": ClaimState.OPEN, "version": 1} for c in written.claims])
+    if written.events:
+        conn.execute(insert(EVENTS), [
+            {"account_id": ev.account, "at": ev.at, "code": ev.code, "message": ev.message}
+            for ev in written.events])
 
 
 # --------------------------------------------------------------------------- the API
