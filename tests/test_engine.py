@@ -237,3 +237,21 @@ def test_after_the_program_ends(store: MemoryStore) -> None:
     store.run(Advance(datetime(2025, 6, 2, 0, 0, tzinfo=BERLIN), ("A",)))
     assert [(e.type.value, e.points) for e in store.ledger["A"]][-2:] == [
         ("expiry", -500), ("expiry", -2000)]
+
+
+def test_an_adjustment_after_the_redemption_window_expires_at_its_credit_not_before(
+        store: MemoryStore) -> None:
+    """Found by the property tests (CI profile): an adjustment credited after R23's window
+    closed got an expiry entry dated at the window's end, before the credit itself."""
+    store.run(EndProgram(at(3, 1), TESS))
+    # R23: the window runs through 01.06.2025; everything left expires at 02.06.2025 00:00
+    late = at(7, 1)
+    store.run(Adjust(late, SAM, AdjustmentRequest(late, SAM, "A", 500, "correction")))
+    store.run(Advance(late, ("A",)))
+    entries = store.ledger["A"]
+    assert [(e.type.value, e.points) for e in entries][-2:] == [
+        ("adjustment", 500), ("expiry", -500)]
+    # R10: each entry at or after the one before; the late lot expires at its own credit
+    assert [e.at for e in entries] == sorted(e.at for e in entries)
+    assert entries[-1].at == late
+    assert as_of(store.state_of("A"), "A", late).balance == 0

@@ -321,6 +321,9 @@ class _Tx:
             if lot.remaining <= 0:
                 continue
             when = lot.expires_at if window is None or lot.expires_at < window else window
+            # a lot credited after the window closed (an adjustment) expires at once, at
+            # its credit, never before it
+            when = max(when, lot.credited_at)
             if when <= t:
                 due.append((when, i))
         return due
