@@ -12,11 +12,13 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 from xrewards_desk.store.db import Store, sqlite_url
 
@@ -62,10 +64,19 @@ class PostgresBackend:
         return self.url.set(database=database).render_as_string(hide_password=False)
 
     def _create(self, database: str, template: str | None) -> None:
-        with self.admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{database}"'))
-            suffix = f' TEMPLATE "{template}"' if template else ""
-            conn.execute(text(f'CREATE DATABASE "{database}"{suffix}'))
+        """Make a database (from the template); PostgreSQL refuses while another session
+        is still leaving the template (55006 object_in_use), so that is tried again."""
+        suffix = f' TEMPLATE "{template}"' if template else ""
+        for attempt in range(20):
+            try:
+                with self.admin.connect() as conn:
+                    conn.execute(text(f'DROP DATABASE IF EXISTS "{database}"'))
+                    conn.execute(text(f'CREATE DATABASE "{database}"{suffix}'))
+                break
+            except DBAPIError as exc:
+                if getattr(exc.orig, "sqlstate", None) != "55006" or attempt == 19:
+                    raise
+                time.sleep(0.1)
         self.made.append(database)
 
     def empty_url(self) -> str:

@@ -1,0 +1,188 @@
+"""Migrations (issue 3, item 3): a store made by an older program is upgraded when it is
+opened, after a copy of it was put aside; a store newer than the program is refused."""
+
+from __future__ import annotations
+
+import sqlite3
+import stat
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from xrewards_desk.app import main
+from xrewards_desk.domain.model import Status
+from xrewards_desk.store import db
+from xrewards_desk.store.db import Store, StoreError, current_revision, known_revisions
+from xrewards_desk.store.ledger import Ledger
+
+FIRST = known_revisions()[0]
+HEAD = known_revisions()[-1]
+CREDITED = datetime(2025, 3, 4, 9, 30, tzinfo=UTC)
+
+
+def _first_schema_store(url: str) -> None:
+    """A store as the first release wrote it: schema FIRST, one customer with one lot of
+    1,200 points and its credit entry. Plain SQL with that schema's columns, so the test
+    keeps meaning the first schema whatever the models become."""
+    engine = db.make_engine(url)
+    db.upgrade(engine, FIRST)
+    sqlite = engine.dialect.name == "sqlite"
+    at = CREDITED.replace(tzinfo=None) if sqlite else CREDITED
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO organisations (id, name) VALUES ('ORG-1', 'Müller GmbH')"))
+        conn.execute(text("INSERT INTO billing_accounts (id, organisation_id, name) "
+                          "VALUES ('BA-1', 'ORG-1', 'Müller GmbH Einkauf')"))
+        conn.execute(text(
+            "INSERT INTO accounts (id, organisation_id, billing_account_id, name, email, "
+            "email_key, language, registered_at, status, referral_void, spend, debt, "
+            "claims_total, next_lot, next_entry, next_notice, has_completed_order, "
+            "first_order_candidates, version) VALUES ('XR-0000001', 'ORG-1', 'BA-1', "
+            "'Jürgen Müller', 'j.mueller@mueller.example', 'j.mueller@mueller.example', 'de', "
+            ":at, 'active', false, 0, 0, 0, 2, 2, 1, false, '[]', 1)"), {"at": at})
+        conn.execute(text(
+            "INSERT INTO lots (id, account_id, seq, credited_at, usable_until, expires_at, "
+            "points, remaining, source_kind, source_ref, root, redeemed, transferred) VALUES "
+            "('XR-0000001/L1', 'XR-0000001', 1, :at, '2026-03-31', :expires, 1200, 1200, "
+            "'adjustment', 'R-1', 'XR-0000001/L1', 0, '[]')"),
+            {"at": at, "expires": datetime(2026, 3, 31, 22, 0, tzinfo=UTC).replace(
+                tzinfo=None) if sqlite else datetime(2026, 3, 31, 22, 0, tzinfo=UTC)})
+        conn.execute(text(
+            "INSERT INTO ledger_entries (id, account_id, seq, at, type, points, source_kind, "
+            "source_ref, note) VALUES ('XR-0000001/E1', 'XR-0000001', 1, :at, 'adjustment', "
+            "1200, 'adjustment', 'R-1', '')"), {"at": at})
+    engine.dispose()
+
+
+def test_there_is_a_migration_to_upgrade_over() -> None:
+    assert len(known_revisions()) >= 2, "the first schema plus at least one upgrade"
+
+
+def test_opening_a_first_schema_sqlite_store_copies_it_aside_then_upgrades(
+        sqlite_backend) -> None:  # type: ignore[no-untyped-def]
+    url = sqlite_backend.empty_url()
+    _first_schema_store(url)
+    path = Path(url.removeprefix("sqlite+pysqlite:///"))
+    before = path.read_bytes()
+
+    store = Store.open(url)
+    try:
+        assert current_revision(store.engine) == HEAD
+        assert store.upgraded_from == FIRST
+        # the copy: beside the store, the user's alone, still at the first schema
+        assert store.backup is not None and store.backup.parent == path.parent
+        assert FIRST in store.backup.name
+        assert stat.S_IMODE(store.backup.stat().st_mode) == 0o600
+        with sqlite3.connect(store.backup) as copy:
+            assert copy.execute("SELECT version_num FROM alembic_version").fetchone() == (FIRST,)
+            assert copy.execute("SELECT name FROM accounts").fetchall() == [("Jürgen Müller",)]
+        copy.close()
+        assert len(before) > 0
+        # the data came through: R11, the balance is the lot's 1,200 remaining points
+        acc = Ledger(store).account("XR-0000001")
+        assert acc is not None and acc.balance == 1200 and acc.status is Status.ACTIVE
+        assert [lot.usable_until.isoformat() for lot in acc.lots] == ["2026-03-31"]
+    finally:
+        store.close()
+
+    # Opening it again: current, so no second copy.
+    again = Store.open(url)
+    assert again.backup is None and again.upgraded_from is None
+    again.close()
+
+
+def test_opening_a_first_schema_store_upgrades_it_on_each_database(
+        backend) -> None:  # type: ignore[no-untyped-def]
+    url = backend.empty_url()
+    _first_schema_store(url)
+    store = Store.open(url)
+    try:
+        assert current_revision(store.engine) == HEAD
+        # the copy: a file beside it on SQLite, a database made from it on PostgreSQL
+        assert store.backup is not None
+        if backend.name == "postgresql":
+            backend.made.append(str(store.backup))
+            copy_url = make_url(url).set(database=str(store.backup))
+            copy = db.make_engine(copy_url.render_as_string(hide_password=False))
+        else:
+            copy = db.make_engine(db.sqlite_url(store.backup))
+        assert current_revision(copy) == FIRST
+        with copy.connect() as conn:
+            assert conn.execute(text("SELECT name FROM accounts")).all() == [("Jürgen Müller",)]
+        copy.dispose()
+        acc = Ledger(store).account("XR-0000001")
+        assert acc is not None and acc.balance == 1200
+        assert Ledger(store).entries_of("XR-0000001")[0].points == 1200
+    finally:
+        store.close()
+
+
+def test_a_store_newer_than_the_program_is_refused_and_left_alone(
+        sqlite_backend) -> None:  # type: ignore[no-untyped-def]
+    url = sqlite_backend.empty_url()
+    Store.open(url).close()
+    path = Path(url.removeprefix("sqlite+pysqlite:///"))
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '9999'")
+    conn.close()
+    before = sorted(p.name for p in path.parent.iterdir())
+    with pytest.raises(StoreError, match="newer than this program"):
+        Store.open(url)
+    assert sorted(p.name for p in path.parent.iterdir()) == before  # no copy, no change
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("9999",)
+    conn.close()
+
+
+def test_an_older_store_is_not_upgraded_when_the_caller_says_not_to(
+        sqlite_backend) -> None:  # type: ignore[no-untyped-def]
+    url = sqlite_backend.empty_url()
+    engine = db.make_engine(url)
+    db.upgrade(engine, FIRST)
+    engine.dispose()
+    with pytest.raises(StoreError, match="older schema"):
+        Store.open(url, upgrade_older=False)
+    engine = db.make_engine(url)
+    assert current_revision(engine) == FIRST
+    engine.dispose()
+
+
+def test_a_new_sqlite_store_is_private(sqlite_backend) -> None:  # type: ignore[no-untyped-def]
+    url = sqlite_backend.empty_url()
+    path = Path(url.removeprefix("sqlite+pysqlite:///"))
+    Store.open(url).close()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_the_db_command_reports_and_upgrades(sqlite_backend, capsys) -> None:  # type: ignore[no-untyped-def]
+    url = sqlite_backend.empty_url()
+    path = url.removeprefix("sqlite+pysqlite:///")
+    _first_schema_store(url)
+    assert main(["db", "status", "--db", path]) == 0
+    assert capsys.readouterr().out == f"schema: {FIRST}; newest known: {HEAD}\n"
+    assert main(["db", "upgrade", "--db", path]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"upgraded from schema {FIRST} to {HEAD}; the old store was copied to ")
+    assert main(["db", "upgrade", "--db", path]) == 0
+    assert capsys.readouterr().out == f"the store is current (schema {HEAD})\n"
+    assert main(["db", "status", "--db", path + ".missing"]) == 1
+    assert "no store at" in capsys.readouterr().err
+
+
+def test_the_migrations_build_exactly_the_models(store) -> None:  # type: ignore[no-untyped-def]
+    """Alembic's autogenerate finds nothing to change between the models and a store
+    migrated to the newest revision, on each database: the two cannot drift."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from xrewards_desk.store.models import Base
+
+    def ours(name: str | None, type_: str, _parent: object) -> bool:
+        return type_ != "table" or name in Base.metadata.tables
+
+    with store.engine.connect() as conn:
+        context = MigrationContext.configure(
+            conn, opts={"include_name": ours, "compare_type": True})
+        assert compare_metadata(context, Base.metadata) == []
