@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import Connection, Row, Table, bindparam, insert, select, update
@@ -318,12 +319,28 @@ def _update_account(conn: Connection, acc: Account, version: int) -> None:
         raise StaleState(f"account {acc.id} was changed by someone else meanwhile")
 
 
-def save(session: Session, lookup: StoreLookup, state: State, written: Written) -> None:
+@dataclass(frozen=True, slots=True)
+class Saved:
+    """Which stored values one action changed: what the server's change feed carries."""
+
+    accounts: tuple[str, ...] = ()
+    lots: tuple[str, ...] = ()
+    orders: tuple[str, ...] = ()
+    cases: tuple[str, ...] = ()
+    discounts: tuple[str, ...] = ()
+    program: bool = False
+
+
+def save(session: Session, lookup: StoreLookup, state: State, written: Written) -> Saved:
     """Write back what the engine changed (new objects only) and what it wrote."""
     conn = lookup.conn
+    changed_accounts: list[str] = []
+    discounts: list[str] = []
+    program_changed = False
     if lookup._program is not None and state.program is not lookup._program:
         conn.execute(_UPDATE_PROGRAM.values(version=PROGRAM.c.version + 1),
                      {"launch": state.program.launch, "ended_at": state.program.ended_at})
+        program_changed = True
 
     new_lots: list[dict[str, Any]] = []
     changed_lots: list[dict[str, Any]] = []
@@ -331,6 +348,7 @@ def save(session: Session, lookup: StoreLookup, state: State, written: Written) 
         loaded = lookup.accounts.get(account_id)
         if acc is loaded:
             continue
+        changed_accounts.append(account_id)
         if loaded is None:
             _ensure_parents(conn, acc)
             conn.execute(insert(ACCOUNTS), {
@@ -341,7 +359,8 @@ def save(session: Session, lookup: StoreLookup, state: State, written: Written) 
         else:
             _update_account(conn, acc, lookup.versions[account_id])
             unchanged = {id(lot) for lot in loaded.lots}
-        _save_discount(conn, lookup, acc)
+        if _save_discount(conn, lookup, acc):
+            discounts.append(account_id)
         for lot in acc.lots:
             if id(lot) in unchanged:
                 continue
@@ -352,20 +371,24 @@ def save(session: Session, lookup: StoreLookup, state: State, written: Written) 
     if changed_lots:
         conn.execute(_UPDATE_LOT, [{**values, "k_id": values["id"]} for values in changed_lots])
 
+    orders: list[str] = []
     for order_id, order in state.orders.items():
         loaded_order = lookup.orders.get(order_id)
         if order is loaded_order:
             continue
+        orders.append(order_id)
         values = _order_values(order)
         if loaded_order is None:
             conn.execute(insert(ORDERS), values)
         else:
             conn.execute(_UPDATE_ORDER, {**values, "k_id": order_id})
 
+    cases: list[str] = []
     for case_id, case in state.cases.items():
         loaded_case = lookup.cases.get(case_id)
         if case is loaded_case:
             continue
+        cases.append(case_id)
         if loaded_case is None:
             conn.execute(insert(CASES), {
                 "id": case.id, "invitee_id": case.invitee, "opened_at": case.opened_at,
@@ -379,12 +402,16 @@ def save(session: Session, lookup: StoreLookup, state: State, written: Written) 
                          {"k_id": case_id, "status": case.status})
 
     _write(conn, written)
+    return Saved(tuple(changed_accounts),
+                 tuple(v["id"] for v in new_lots) + tuple(v["id"] for v in changed_lots),
+                 tuple(orders), tuple(cases), tuple(discounts), program_changed)
 
 
-def _save_discount(conn: Connection, lookup: StoreLookup, acc: Account) -> None:
+def _save_discount(conn: Connection, lookup: StoreLookup, acc: Account) -> bool:
+    """Save the account's discount code if it has one (whether or not it changed)."""
     d = acc.discount
     if d is None:
-        return
+        return False
     values = {"registered_at": d.registered_at, "valid_until": d.valid_until,
               "used_on": d.used_on, "voided": d.voided}
     if acc.id in lookup.has_discount:
@@ -393,6 +420,7 @@ def _save_discount(conn: Connection, lookup: StoreLookup, acc: Account) -> None:
         conn.execute(insert(DISCOUNTS), {"account_id": acc.id,
                                          "code": discount_code_for(acc.id), **values})
         lookup.has_discount.add(acc.id)
+    return True
 
 
 def _write(conn: Connection, written: Written) -> None:
@@ -432,11 +460,16 @@ def _write(conn: Connection, written: Written) -> None:
 def apply_in(session: Session, action: Action) -> Written:
     """Apply one action inside the caller's transaction (the server adds its own records
     to the same transaction). On a refusal nothing is written and the refusal is raised."""
+    return apply_saving(session, action)[0]
+
+
+def apply_saving(session: Session, action: Action) -> tuple[Written, Saved]:
+    """As :func:`apply_in`, also saying which stored values changed."""
     lookup = StoreLookup(session)
     program = lookup.program()
     outcome = apply(needs(action, lookup).state(program, lookup), action)
-    save(session, lookup, outcome.state, outcome.written)
-    return outcome.written
+    saved = save(session, lookup, outcome.state, outcome.written)
+    return outcome.written, saved
 
 
 class Ledger:

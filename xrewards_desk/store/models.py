@@ -289,7 +289,8 @@ class LotRow(Base):
     transferred: Mapped[list[list[str]]] = mapped_column(JSON, default=list)
     void_claimant: Mapped[str | None] = mapped_column(String(64))
 
-    __table_args__ = (UniqueConstraint("account_id", "seq"),)
+    __table_args__ = (UniqueConstraint("account_id", "seq"),
+                      Index("ix_lots_expires_at", "expires_at"))
 
 
 class LedgerEntry(Base):
@@ -397,6 +398,61 @@ class User(Base, Versioned):
     password_hash: Mapped[str | None] = mapped_column(String(400))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime]
+
+
+class ApiToken(Base):
+    """A signed-in session: only the token's SHA-256 is kept, never the token."""
+
+    __tablename__ = "api_tokens"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class SignInFailure(Base):
+    """Failed sign-ins by user name (known or not), to slow repeated guessing down."""
+
+    __tablename__ = "sign_in_failures"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    count: Mapped[int]
+    last_at: Mapped[datetime]
+
+
+class IdempotencyRecord(Base):
+    """The first answer to a command, kept under its Idempotency-Key (per person)."""
+
+    __tablename__ = "idempotency_keys"
+    user_name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    request_hash: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int]
+    response: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime]
+
+
+class ChangeRow(Base):
+    """The server's change feed: each changed record's whole state, in commit order."""
+
+    __tablename__ = "changes"
+    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"),
+                                     primary_key=True)
+    at: Mapped[datetime]
+    kind: Mapped[str] = mapped_column(String(32))
+    record_id: Mapped[str] = mapped_column(String(120))
+    data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class Suspicion(Base):
+    """An agent's report of suspected abuse, for compliance to look at (R27)."""
+
+    __tablename__ = "suspicions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("mail_cases.id"))
+    text: Mapped[str] = mapped_column(Text)
+    reported_by: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime]
 
 
 # --------------------------------------------------------------------------- evidence
@@ -608,6 +664,9 @@ class AuditRecord(Base):
     subject: Mapped[str] = mapped_column(String(200), index=True)
     outcome: Mapped[str] = mapped_column(String(64))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    #: the chain: this record's SHA-256 over the previous one's and its own content
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class SyncState(Base):
@@ -647,16 +706,19 @@ __all__ = [
     "AbuseSignal",
     "AccountRow",
     "AdjustmentRequest",
+    "ApiToken",
     "AuditRecord",
     "Base",
     "BillingAccount",
     "CaseNote",
+    "ChangeRow",
     "ClaimRow",
     "ClaimState",
     "DeliveryAddress",
     "DiscountCode",
     "EngineEvent",
     "EvidenceFile",
+    "IdempotencyRecord",
     "LedgerEntry",
     "LotAllocation",
     "LotRow",
@@ -676,6 +738,8 @@ __all__ = [
     "ProgramRow",
     "ReceivedFrom",
     "RequestStatus",
+    "SignInFailure",
+    "Suspicion",
     "SyncState",
     "TransferEvidence",
     "TransferRequestRow",

@@ -1,0 +1,86 @@
+"""The audit log: append-only, each record hashing the one before it.
+
+A record's hash is SHA-256 over the previous record's hash and the record's own content
+(its id, time, who, role, action, subject, outcome, details) in canonical JSON, so editing
+a record breaks its own hash, and deleting one breaks the next record's link.
+:func:`verify` walks the chain and names the first record that does not hold.
+(Deleting the newest records leaves a shorter chain that still holds; the server also
+counts what it appended, see the README.)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .models import AuditRecord
+
+GENESIS = "0" * 64
+
+
+def _content(record: AuditRecord) -> str:
+    return json.dumps({
+        "id": record.id, "at": record.at.isoformat(), "actor": record.actor,
+        "role": record.role, "action": record.action, "subject": record.subject,
+        "outcome": record.outcome, "detail": record.detail,
+    }, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def chain_hash(prev_hash: str, record: AuditRecord) -> str:
+    return hashlib.sha256((prev_hash + _content(record)).encode()).hexdigest()
+
+
+def append(session: Session, *, at: datetime, actor: str, role: str | None, action: str,
+           subject: str, outcome: str, detail: dict[str, Any] | None = None) -> AuditRecord:
+    """Add one record at the end of the chain (the caller serialises writers)."""
+    last = session.execute(
+        select(AuditRecord.id, AuditRecord.hash).order_by(AuditRecord.id.desc()).limit(1)
+    ).first()
+    record = AuditRecord(id=(last.id + 1) if last else 1, at=at, actor=actor, role=role,
+                         action=action, subject=subject, outcome=outcome,
+                         detail=detail or {})
+    record.prev_hash = (last.hash or GENESIS) if last else GENESIS
+    # the content is hashed as it will read back (JSON round trip, UTC instants)
+    record.detail = json.loads(json.dumps(record.detail, default=str))
+    session.add(record)
+    session.flush()
+    session.refresh(record)
+    record.hash = chain_hash(record.prev_hash, record)
+    session.flush()
+    return record
+
+
+@dataclass(frozen=True)
+class Broken:
+    """The first record that does not hold, and why."""
+
+    record: int
+    reason: str
+
+
+def verify(session: Session) -> tuple[int, Broken | None]:
+    """Walk the chain: (records checked, the first broken one or None)."""
+    prev_hash = GENESIS
+    expected_id = 1
+    checked = 0
+    for record in session.scalars(select(AuditRecord).order_by(AuditRecord.id)
+                                  .execution_options(yield_per=1000)):
+        if record.id != expected_id:
+            return checked, Broken(expected_id, f"record {expected_id} is missing "
+                                                f"(the next one is {record.id})")
+        if record.prev_hash != prev_hash:
+            return checked, Broken(record.id, "its link to the record before does not match "
+                                              "(that record was deleted or edited)")
+        if record.hash != chain_hash(prev_hash, record):
+            return checked, Broken(record.id, "its content does not match its hash "
+                                              "(the record was edited)")
+        prev_hash = record.hash
+        expected_id += 1
+        checked += 1
+    return checked, None
