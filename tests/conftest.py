@@ -55,3 +55,13 @@ def store(backend):  # type: ignore[no-untyped-def]
     s = backend.new_store()
     yield s
     s.close()
+
+
+@pytest.fixture
+def server(store, tmp_path):  # type: ignore[no-untyped-def]
+    """The reference server on 127.0.0.1 over a fresh store (each backend), its clock at
+    Monday 03.03.2025 09:00 Berlin, with the people of tests.server_harness.PEOPLE."""
+    from tests.server_harness import running
+
+    with running(store, tmp_path / "server-data") as srv:
+        yield srv

@@ -4,6 +4,9 @@ Subcommands so far:
     xrewards-desk rules check PATH...   run conformance vectors through the rules engine
     xrewards-desk db status --db URL    the store's schema revision, and the newest known
     xrewards-desk db upgrade --db URL   upgrade a store (after copying it aside)
+    xrewards-desk serve [--db URL] [--host H] [--port N] [--demo] [--data-dir DIR]
+    xrewards-desk users add NAME --role ROLE
+    xrewards-desk audit verify [--db URL]
     xrewards-desk --version
 """
 
@@ -43,6 +46,9 @@ def _parser() -> argparse.ArgumentParser:
             sub.add_argument("--without-copy", action="store_true",
                              help="upgrade without copying the store aside (you made a "
                                   "backup yourself, e.g. with pg_dump)")
+    from .server.cli import add_arguments
+
+    add_arguments(commands)
     return parser
 
 
@@ -98,6 +104,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _db(args)
     if args.command == "db":
         parser.parse_args(["db", "--help"])
+    if args.command in {"serve", "users", "audit"}:
+        from .server.cli import main as server_main
+
+        return server_main(args)
     parser.print_help(sys.stderr)
     return 2
 

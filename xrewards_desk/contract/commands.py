@@ -1,0 +1,420 @@
+"""Commands: every decision staff take, and the shop's events, as sent to the server.
+
+``POST /v1/commands`` takes one :data:`Command` (``type`` says which) with an
+``Idempotency-Key`` header; the server checks the person's role (R27) and the rules, and
+answers a :class:`CommandResult` or a :class:`~.common.Problem`. A command that decides on
+a record names the ``version`` it was decided on; a newer one makes it ``stale_version``.
+``POST /v1/shop/events`` takes one :data:`ShopEvent` from the ``service`` role.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import Field
+
+from ..domain.model import TransferReason
+from .common import Id, Instant, Key, Model, Money, Points, RecordId, ShortText, Text
+from .records import Address, ClaimStateName, MailCaseStatusName
+
+Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+Version = Annotated[int, Field(ge=1, le=2**31 - 1)]
+Reason = Annotated[str, Field(min_length=1, max_length=4000)]
+
+
+# --------------------------------------------------------------------------- e-mail cases
+
+
+class AttachmentIn(Model):
+    label: ShortText
+    #: the evidence file it was kept as (uploaded first), or None where it was refused
+    sha256: Sha256 | None = None
+    refused: ShortText | None = None
+
+
+class MailIn(Model):
+    """A parsed mail (the parser lives on the desktop and in the mail hook)."""
+
+    message_id: Annotated[str, Field(min_length=3, max_length=998)]
+    in_reply_to: Annotated[str, Field(max_length=998)] | None = None
+    references: list[Annotated[str, Field(max_length=998)]] = Field(default_factory=list,
+                                                                   max_length=200)
+    received_at: Instant
+    received_from: Literal["received", "date"]
+    sender: Annotated[str, Field(min_length=3, max_length=320)]
+    subject: Annotated[str, Field(max_length=998)]
+    body: Text
+    attachments: list[AttachmentIn] = Field(default_factory=list, max_length=50)
+
+
+class CreateMailCase(Model):
+    """A received mail: a new case, or the case its In-Reply-To/References name. The same
+    Message-ID twice makes nothing new."""
+
+    type: Literal["create_mail_case"]
+    mail: MailIn
+    account: Id | None = None
+
+
+class AssignMailCase(Model):
+    type: Literal["assign_mail_case"]
+    case: Key
+    version: Version
+    assignee: Annotated[str, Field(max_length=64)] | None
+
+
+class NoteMailCase(Model):
+    type: Literal["note_mail_case"]
+    case: Key
+    text: Annotated[str, Field(min_length=1, max_length=20_000)]
+
+
+class SetMailCaseStatus(Model):
+    type: Literal["set_mail_case_status"]
+    case: Key
+    version: Version
+    status: MailCaseStatusName
+
+
+class LinkMailCase(Model):
+    """Ties a case to the customer it is about."""
+
+    type: Literal["link_mail_case"]
+    case: Key
+    version: Version
+    account: Id | None
+
+
+class RecordReplySent(Model):
+    type: Literal["record_reply_sent"]
+    case: Key
+    message_id: Annotated[str, Field(min_length=3, max_length=998)]
+    sent_at: Instant
+    to: Annotated[str, Field(min_length=3, max_length=320)]
+    subject: Annotated[str, Field(max_length=998)]
+    body: Text
+
+
+# --------------------------------------------------------------------------- objections
+
+
+class RecordObjection(Model):
+    """An objection to a notice (R25), as received by mail (its receipt time counts)."""
+
+    type: Literal["record_objection"]
+    notice: RecordId
+    received_at: Instant
+    case: Key | None = None
+
+
+class UpholdObjection(Model):
+    """R25/R26: an adjustment citing the objection; above 10,000 points it waits for a
+    team lead."""
+
+    type: Literal["uphold_objection"]
+    objection: Key
+    version: Version
+    points: Points
+    reason: Reason
+
+
+class RejectObjection(Model):
+    type: Literal["reject_objection"]
+    objection: Key
+    version: Version
+    reason: Reason
+
+
+class AnswerObjectionLate(Model):
+    type: Literal["answer_objection_late"]
+    objection: Key
+    version: Version
+    reason: Annotated[str, Field(max_length=4000)] = ""
+
+
+class GrantGoodwill(Model):
+    """R25: a late objection granted as goodwill, which a team lead approves (R26)."""
+
+    type: Literal["grant_goodwill"]
+    objection: Key
+    version: Version
+    points: Points
+    reason: Reason
+
+
+class ObjectToTerms(Model):
+    """R28: a Widerspruch to changed terms; in time it ends participation (balance forfeited)."""
+
+    type: Literal["object_to_terms"]
+    account: Id
+    change_sent: Instant
+    received_at: Instant
+    case: Key | None = None
+
+
+# --------------------------------------------------------------------------- adjustments
+
+
+class RequestAdjustment(Model):
+    type: Literal["request_adjustment"]
+    account: Id
+    points: Points
+    reason: Reason
+    goodwill: bool = False
+    case: Key | None = None
+
+
+class DecideAdjustment(Model):
+    type: Literal["approve_adjustment", "reject_adjustment"]
+    request: Key
+    version: Version
+    reason: Annotated[str, Field(max_length=4000)] = ""
+
+
+# --------------------------------------------------------------------------- transfers
+
+
+class RequestTransfer(Model):
+    """R20/R21: points between colleagues, with evidence, for a team lead to approve."""
+
+    type: Literal["request_transfer"]
+    source: Id
+    target: Id
+    points: Points
+    reason: TransferReason
+    justification: Annotated[str, Field(max_length=4000)] = ""
+    evidence: list[Sha256] = Field(default_factory=list, max_length=20)
+    case: Key | None = None
+
+
+class DecideTransfer(Model):
+    type: Literal["approve_transfer", "reject_transfer"]
+    request: Key
+    version: Version
+    reason: Annotated[str, Field(max_length=4000)] = ""
+
+
+# --------------------------------------------------------------------------- abuse
+
+
+class ReportSuspicion(Model):
+    """An agent's report of suspected abuse, noted on the case for compliance."""
+
+    type: Literal["report_suspicion"]
+    account: Id
+    case: Key | None = None
+    text: Reason
+
+
+class OpenAbuseCase(Model):
+    type: Literal["open_abuse_case"]
+    account: Id
+    on_referral: bool = False
+    mail_case: Key | None = None
+
+
+class ConfirmSelfReferral(Model):
+    """R22: voids what the referral gained and claims what was spent; optionally
+    terminates accounts for cause."""
+
+    type: Literal["confirm_self_referral"]
+    case: Id
+    version: Version
+    terminate: list[Id] = Field(default_factory=list, max_length=10)
+    reason: Reason
+
+
+class DismissAbuseCase(Model):
+    type: Literal["dismiss_abuse_case"]
+    case: Id
+    version: Version
+    reason: Reason
+
+
+class TerminateForCause(Model):
+    type: Literal["terminate_for_cause"]
+    account: Id
+    version: Version
+    reason: Reason
+
+
+# --------------------------------------------------------------------------- accounts, claims
+
+
+class SetClaimState(Model):
+    type: Literal["set_claim_state"]
+    claim: Key
+    version: Version
+    state: ClaimStateName
+
+
+class CloseAccount(Model):
+    """R23: closing on the customer's request (the balance is forfeited)."""
+
+    type: Literal["close_account"]
+    account: Id
+    version: Version
+    reason: Reason
+    case: Key | None = None
+
+
+class TerminateAccount(Model):
+    """R23: the provider's termination with notice (a three-month redemption window)."""
+
+    type: Literal["terminate_account"]
+    account: Id
+    version: Version
+    reason: Reason
+
+
+class EndProgram(Model):
+    """R23: the provider ends the whole program."""
+
+    type: Literal["end_program"]
+    version: Version
+    reason: Reason
+
+
+Command = Annotated[
+    CreateMailCase | AssignMailCase | NoteMailCase | SetMailCaseStatus | LinkMailCase
+    | RecordReplySent | RecordObjection | UpholdObjection | RejectObjection
+    | AnswerObjectionLate | GrantGoodwill | ObjectToTerms | RequestAdjustment
+    | DecideAdjustment | RequestTransfer | DecideTransfer | ReportSuspicion
+    | OpenAbuseCase | ConfirmSelfReferral | DismissAbuseCase | TerminateForCause
+    | SetClaimState | CloseAccount | TerminateAccount | EndProgram,
+    Field(discriminator="type"),
+]
+
+
+# --------------------------------------------------------------------------- the shop
+
+
+class Register(Model):
+    type: Literal["register"]
+    account: Id
+    organisation: Id
+    organisation_name: Annotated[str, Field(min_length=1, max_length=200)]
+    billing_account: Id
+    billing_account_name: Annotated[str, Field(min_length=1, max_length=200)]
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    email: Annotated[str, Field(min_length=3, max_length=320, pattern=r"^[^@\s]+@[^@\s]+$")]
+    phone: Annotated[str, Field(max_length=64)] | None = None
+    language: Literal["de", "en"] = "de"
+    addresses: list[Address] = Field(default_factory=list, max_length=20)
+    #: the referral link's code the customer came through, if any
+    referral_code: Annotated[str, Field(max_length=32)] | None = None
+    signup_ip: Annotated[str, Field(max_length=64)] | None = None
+    device_fingerprint: Annotated[str, Field(max_length=128)] | None = None
+
+
+class OrderPlaced(Model):
+    type: Literal["order_placed"]
+    order: Id
+    account: Id
+    #: the order's own placement time (R2 reads it); the server's clock decides the rest
+    placed_at: Instant
+    net: Money
+    use_discount: bool = False
+    redeem: Points | None = None
+    placed_by: Id | None = None
+    payment_fingerprint: Annotated[str, Field(max_length=128)] | None = None
+
+
+class OrderPaid(Model):
+    type: Literal["order_paid"]
+    order: Id
+    paid_by: Id | None = None
+    payment_fingerprint: Annotated[str, Field(max_length=128)] | None = None
+
+
+class OrderDelivered(Model):
+    type: Literal["order_delivered"]
+    order: Id
+
+
+class OrderCancelled(Model):
+    type: Literal["order_cancelled"]
+    order: Id
+    #: EUR of the discounted net value cancelled; None cancels all that is left
+    net: Money | None = None
+
+
+ShopEvent = Annotated[
+    Register | OrderPlaced | OrderPaid | OrderDelivered | OrderCancelled,
+    Field(discriminator="type"),
+]
+
+
+# --------------------------------------------------------------------------- answers
+
+
+class Touched(Model):
+    kind: str
+    id: str
+
+
+class CommandResult(Model):
+    """What a command did: the records it created or changed (their new states follow in
+    the change feed), the ledger entries it wrote, and a pending request where one waits
+    for approval."""
+
+    type: str
+    applied_at: Instant
+    touched: list[Touched] = Field(default_factory=list)
+    entries: list[RecordId] = Field(default_factory=list)
+    #: the id of what was created (a case, an objection, a request), where there is one
+    created: str | None = None
+    pending_approval: bool = False
+    message: str = ""
+
+
+class PreviewLot(Model):
+    account: Id
+    lot: RecordId
+    points: Points
+
+
+class Preview(Model):
+    """What confirming a self-referral would do, computed by the engine and not saved."""
+
+    case: Id
+    version: int
+    at: Instant
+    voided: list[PreviewLot]
+    claims: list[dict[str, Any]]
+    discount_voided: bool
+    entries: list[dict[str, Any]]
+
+
+class SignIn(Model):
+    user: Annotated[str, Field(min_length=1, max_length=64)]
+    password: Annotated[str, Field(min_length=1, max_length=1024)]
+
+
+class Token(Model):
+    token: str
+    expires_at: Instant
+    user: str
+    display_name: str
+    role: str
+    language: str
+
+
+class AuditRecord(Model):
+    id: int
+    at: Instant
+    actor: str
+    role: str | None
+    action: str
+    subject: str
+    outcome: str
+    detail: dict[str, Any]
+    hash: str
+
+
+class AuditPage(Model):
+    records: list[AuditRecord]
+    next: str
+    more: bool
+
+

@@ -1,0 +1,474 @@
+"""The change feed: every record the desktop keeps a copy of, as the server sends it.
+
+``GET /v1/changes?after=CURSOR&limit=N`` answers a :class:`ChangePage`; each
+:class:`Change` carries one record's whole current state (``data``), or ``None`` where the
+record was deleted. The desktop upserts them in order, one transaction a page. The audit
+log is not in the feed (ARCHITECTURE.md).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from ..domain.model import (
+    CaseStatus,
+    EntryType,
+    NoticeKind,
+    Role,
+    SourceKind,
+    Status,
+    TransferReason,
+)
+from .common import Id, Instant, Model, Money, Points, RecordId
+
+ClaimStateName = Literal["open", "invoiced", "paid", "written_off"]
+RequestStatusName = Literal["pending", "approved", "rejected", "withdrawn"]
+ObjectionStatusName = Literal["recorded", "upheld", "rejected", "late", "goodwill"]
+MailCaseStatusName = Literal["new", "open", "waiting", "closed"]
+
+
+class Organisation(Model):
+    id: Id
+    name: str
+
+
+class BillingAccount(Model):
+    id: Id
+    organisation: Id
+    name: str
+
+
+class Address(Model):
+    street: Annotated[str, Field(min_length=1, max_length=200)]
+    postcode: Annotated[str, Field(min_length=1, max_length=16)]
+    city: Annotated[str, Field(min_length=1, max_length=200)]
+    #: ISO 3166-1 alpha-2
+    country: Annotated[str, Field(pattern=r"^[A-Z]{2}$")] = "DE"
+
+
+class Account(Model):
+    id: Id
+    organisation: Id
+    billing_account: Id
+    name: str
+    email: str
+    phone: str | None = None
+    language: str = "de"
+    addresses: list[Address] = Field(default_factory=list)
+    registered_at: Instant
+    status: Status
+    status_at: Instant | None = None
+    referral_code: str | None = None
+    referred_by: Id | None = None
+    referral_void: bool = False
+    signup_ip: str | None = None
+    device_fingerprint: str | None = None
+    spend: Money
+    debt: Points
+    claims: Money
+    has_completed_order: bool
+    first_order: Id | None = None
+    version: int
+
+
+class Discount(Model):
+    account: Id
+    code: str
+    registered_at: Instant
+    valid_until: date
+    used_on: Id | None = None
+    voided: bool = False
+
+
+class Lot(Model):
+    id: RecordId
+    account: Id
+    seq: int
+    credited_at: Instant
+    usable_until: date
+    expires_at: Instant
+    points: Points
+    remaining: Points
+    source_kind: SourceKind
+    source_ref: str
+    root: RecordId
+    parent: RecordId | None = None
+    redeemed: Points = 0
+    void_claimant: Id | None = None
+
+
+class Order(Model):
+    id: Id
+    account: Id
+    placed_at: Instant
+    placed_by: Id | None = None
+    paid_by: Id | None = None
+    payment_fingerprint: str | None = None
+    net: Money
+    discount: Money
+    cancelled: Money
+    redeemed: Points
+    paid_at: Instant | None = None
+    delivered_at: Instant | None = None
+    completed_at: Instant | None = None
+    credited: Points = 0
+    spend_added: Money
+
+
+class Allocation(Model):
+    lot: RecordId
+    points: Points
+
+
+class Entry(Model):
+    id: RecordId
+    account: Id
+    seq: int
+    at: Instant
+    type: EntryType
+    points: Points
+    source_kind: SourceKind
+    source_ref: str
+    note: str = ""
+    allocations: list[Allocation] = Field(default_factory=list)
+
+
+class NoticeLot(Model):
+    lot: RecordId
+    remaining: Points
+    usable_until: date
+
+
+class Notice(Model):
+    id: RecordId
+    account: Id
+    seq: int
+    kind: NoticeKind
+    sent_at: Instant
+    entry: RecordId
+    points: Points
+    balance: Points
+    lots: list[NoticeLot] = Field(default_factory=list)
+
+
+class Claim(Model):
+    id: int
+    account: Id
+    at: Instant
+    amount: Money
+    source_kind: SourceKind
+    source_ref: str
+    reason: str
+    state: ClaimStateName
+    state_at: Instant | None = None
+    state_by: str | None = None
+    version: int
+
+
+class AbuseCase(Model):
+    id: Id
+    accounts: list[Id]
+    invitee: Id | None = None
+    opened_at: Instant
+    opened_by: str
+    status: CaseStatus
+    decided_by: str | None = None
+    decided_at: Instant | None = None
+    reason: str = ""
+    mail_case: int | None = None
+    version: int
+
+
+class AbuseSignal(Model):
+    id: int
+    referrer: Id
+    invitee: Id
+    kind: str
+    weight: int
+    evidence: str
+    found_at: Instant
+
+
+class Attachment(Model):
+    seq: int
+    label: str
+    sha256: str | None = None
+    refused: str | None = None
+
+
+class MailMessage(Model):
+    id: int
+    case: int
+    message_id: str
+    in_reply_to: str | None = None
+    references: list[str] = Field(default_factory=list)
+    outgoing: bool = False
+    received_at: Instant
+    received_from: Literal["received", "date"]
+    sender: str
+    subject: str
+    body: str
+    attachments: list[Attachment] = Field(default_factory=list)
+
+
+class MailCase(Model):
+    id: int
+    subject: str
+    status: MailCaseStatusName
+    account: Id | None = None
+    assigned_to: str | None = None
+    opened_at: Instant
+    version: int
+
+
+class CaseNote(Model):
+    id: int
+    case: int
+    at: Instant
+    author: str
+    text: str
+
+
+class Objection(Model):
+    id: int
+    kind: Literal["notice", "terms"]
+    account: Id
+    case: int | None = None
+    notice: RecordId | None = None
+    received_at: Instant
+    deadline: date | None = None
+    status: ObjectionStatusName
+    recorded_by: str
+    decided_by: str | None = None
+    decided_at: Instant | None = None
+    reason: str = ""
+    version: int
+
+
+class AdjustmentRequest(Model):
+    id: int
+    account: Id
+    points: Points
+    reason: str
+    goodwill: bool
+    objection: int | None = None
+    case: int | None = None
+    requested_by: str
+    requested_at: Instant
+    status: RequestStatusName
+    decided_by: str | None = None
+    decided_at: Instant | None = None
+    decision_reason: str = ""
+    entry: RecordId | None = None
+    version: int
+
+
+class TransferRequest(Model):
+    id: int
+    source: Id
+    target: Id
+    points: Points
+    reason: TransferReason
+    justification: str = ""
+    case: int | None = None
+    evidence: list[str] = Field(default_factory=list)
+    requested_by: str
+    requested_at: Instant
+    status: RequestStatusName
+    decided_by: str | None = None
+    decided_at: Instant | None = None
+    decision_reason: str = ""
+    version: int
+
+
+class Evidence(Model):
+    sha256: str
+    media_type: str
+    size: int
+    label: str
+    uploaded_at: Instant
+    uploaded_by: str | None = None
+
+
+class Staff(Model):
+    """A member of staff as the desktop shows them (never their password)."""
+
+    name: str
+    display_name: str
+    role: Role
+    active: bool
+
+
+class Program(Model):
+    launch: Instant
+    ended_at: Instant | None = None
+    version: int
+
+
+class _Change(Model):
+    """One record's whole state after a change (``data``), or None: it was deleted."""
+
+    seq: int
+    at: Instant
+    id: str
+
+
+class OrganisationChange(_Change):
+    kind: Literal["organisation"]
+    data: Organisation | None
+
+
+class BillingAccountChange(_Change):
+    kind: Literal["billing_account"]
+    data: BillingAccount | None
+
+
+class AccountChange(_Change):
+    kind: Literal["account"]
+    data: Account | None
+
+
+class DiscountChange(_Change):
+    kind: Literal["discount"]
+    data: Discount | None
+
+
+class LotChange(_Change):
+    kind: Literal["lot"]
+    data: Lot | None
+
+
+class OrderChange(_Change):
+    kind: Literal["order"]
+    data: Order | None
+
+
+class EntryChange(_Change):
+    kind: Literal["entry"]
+    data: Entry | None
+
+
+class NoticeChange(_Change):
+    kind: Literal["notice"]
+    data: Notice | None
+
+
+class ClaimChange(_Change):
+    kind: Literal["claim"]
+    data: Claim | None
+
+
+class AbuseCaseChange(_Change):
+    kind: Literal["abuse_case"]
+    data: AbuseCase | None
+
+
+class AbuseSignalChange(_Change):
+    kind: Literal["abuse_signal"]
+    data: AbuseSignal | None
+
+
+class MailCaseChange(_Change):
+    kind: Literal["mail_case"]
+    data: MailCase | None
+
+
+class MailMessageChange(_Change):
+    kind: Literal["mail_message"]
+    data: MailMessage | None
+
+
+class CaseNoteChange(_Change):
+    kind: Literal["case_note"]
+    data: CaseNote | None
+
+
+class ObjectionChange(_Change):
+    kind: Literal["objection"]
+    data: Objection | None
+
+
+class AdjustmentRequestChange(_Change):
+    kind: Literal["adjustment_request"]
+    data: AdjustmentRequest | None
+
+
+class TransferRequestChange(_Change):
+    kind: Literal["transfer_request"]
+    data: TransferRequest | None
+
+
+class EvidenceChange(_Change):
+    kind: Literal["evidence"]
+    data: Evidence | None
+
+
+class StaffChange(_Change):
+    kind: Literal["staff"]
+    data: Staff | None
+
+
+class ProgramChange(_Change):
+    kind: Literal["program"]
+    data: Program | None
+
+
+Change = Annotated[
+    OrganisationChange
+    | BillingAccountChange
+    | AccountChange
+    | DiscountChange
+    | LotChange
+    | OrderChange
+    | EntryChange
+    | NoticeChange
+    | ClaimChange
+    | AbuseCaseChange
+    | AbuseSignalChange
+    | MailCaseChange
+    | MailMessageChange
+    | CaseNoteChange
+    | ObjectionChange
+    | AdjustmentRequestChange
+    | TransferRequestChange
+    | EvidenceChange
+    | StaffChange
+    | ProgramChange,
+    Field(discriminator="kind"),
+]
+
+RECORDS: dict[str, type[Model]] = {
+    "organisation": Organisation,
+    "billing_account": BillingAccount,
+    "account": Account,
+    "discount": Discount,
+    "lot": Lot,
+    "order": Order,
+    "entry": Entry,
+    "notice": Notice,
+    "claim": Claim,
+    "abuse_case": AbuseCase,
+    "abuse_signal": AbuseSignal,
+    "mail_case": MailCase,
+    "mail_message": MailMessage,
+    "case_note": CaseNote,
+    "objection": Objection,
+    "adjustment_request": AdjustmentRequest,
+    "transfer_request": TransferRequest,
+    "evidence": Evidence,
+    "staff": Staff,
+    "program": Program,
+}
+KINDS = tuple(RECORDS)
+
+
+class ChangePage(Model):
+    """A page of the feed. ``next`` is the cursor to ask with next time; ``more`` says
+    whether there was more than ``limit`` to send."""
+
+    changes: list[Change]
+    next: str
+    more: bool

@@ -1,0 +1,151 @@
+"""The reference API over HTTP (FastAPI): routes, authentication, and errors as problems.
+
+Statuses (ARCHITECTURE.md): 422 malformed input (with pydantic's detail), 400 a missing
+Idempotency-Key, 401 no or expired token, 403 ``forbidden``, 404 an unknown id in the
+path, 409 a rule or state refused the command, 413 an oversized file, 429 too many failed
+sign-ins. Every error body has ``code`` and ``message``. A 5xx is a bug.
+"""
+
+
+import logging
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, File, Header, Path, Query, Request, UploadFile
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from .. import __version__
+from ..contract import commands as c
+from ..contract import filetypes
+from ..contract import records as r
+from ..contract.common import API, IDEMPOTENCY_REQUIRED, MALFORMED, Problem
+from .errors import ApiError
+from .service import STAFF_ROLES, Person, Service
+
+log = logging.getLogger(__name__)
+bearer = HTTPBearer(auto_error=False)
+ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": Problem} for status in (400, 401, 403, 404, 409, 413, 422, 429)}
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", min_length=1,
+                                              max_length=200)]
+
+
+def create_app(service: Service, *, tick_seconds: float | None = 60.0) -> FastAPI:
+    """The API over `service`; `tick_seconds` runs the expiry job that often (None: off)."""
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        stop = threading.Event()
+        if tick_seconds:
+            def tick() -> None:
+                while not stop.wait(tick_seconds):
+                    try:
+                        service.advance_all()
+                    except Exception:  # a bug: logged with its trace, the job goes on
+                        log.exception("the expiry job failed")
+            threading.Thread(target=tick, name="expiry-job", daemon=True).start()
+        yield
+        stop.set()
+
+    app = FastAPI(title="X-Points rewards API", version=__version__, lifespan=lifespan,
+                  openapi_url=f"{API}/openapi.json", docs_url=f"{API}/docs",
+                  redoc_url=None)
+
+    @app.exception_handler(ApiError)
+    async def api_error(_request: Request, exc: ApiError) -> JSONResponse:
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        return JSONResponse(exc.problem().model_dump(mode="json"), status_code=exc.status,
+                            headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def malformed(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = exc.errors()
+        first = errors[0] if errors else {}
+        where = ".".join(str(p) for p in first.get("loc", ()) if p != "body")
+        message = f"{where}: {first.get('msg', 'invalid')}" if where else first.get(
+            "msg", "The request is malformed.")
+        detail = [{"loc": list(e.get("loc", ())), "msg": e.get("msg"), "type": e.get("type")}
+                  for e in errors]
+        return JSONResponse({"code": MALFORMED, "message": message, "details": {},
+                             "detail": detail}, status_code=422)
+
+    def person(credentials: Annotated[HTTPAuthorizationCredentials | None,
+                                      Depends(bearer)]) -> Person:
+        return service.person(credentials.credentials if credentials else None)
+
+    Signed = Annotated[Person, Depends(person)]
+
+    def key_of(key: str | None) -> str:
+        if not key:
+            raise ApiError(IDEMPOTENCY_REQUIRED, "Send an Idempotency-Key header with every "
+                           "command, so a retry cannot apply it twice.",
+                           "Jeder Befehl braucht einen Idempotency-Key.")
+        return key
+
+    @app.get(f"{API}/health")
+    def health() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    @app.post(f"{API}/sign-in", responses=ERRORS)
+    def sign_in(body: c.SignIn) -> c.Token:
+        return service.sign_in(body.user, body.password)
+
+    @app.post(f"{API}/sign-out", status_code=204, responses=ERRORS)
+    def sign_out(credentials: Annotated[HTTPAuthorizationCredentials | None,
+                                        Depends(bearer)]) -> None:
+        if credentials is not None:
+            service.sign_out(credentials.credentials)
+
+    @app.get(f"{API}/me", responses=ERRORS)
+    def me(who: Signed) -> r.Staff:
+        return r.Staff(name=who.name, display_name=who.display_name, role=who.role,
+                       active=True)
+
+    @app.get(f"{API}/changes", responses=ERRORS)
+    def changes(who: Signed, after: Annotated[int, Query(ge=0, le=2**62)] = 0,
+                limit: Annotated[int, Query(ge=1, le=5000)] = 1000) -> r.ChangePage:
+        service.require(who, STAFF_ROLES, "read the change feed")
+        return service.changes(after, limit)
+
+    def answer(who: Person, key: str | None, body: dict[str, Any],
+               shop: bool) -> JSONResponse:
+        result = service.run(who, key_of(key), body, shop)
+        return JSONResponse(result.body, status_code=result.status)
+
+    @app.post(f"{API}/commands", responses={200: {"model": c.CommandResult}, **ERRORS})
+    def command(who: Signed, body: c.Command, key: IdempotencyKey = None) -> JSONResponse:
+        return answer(who, key, body.model_dump(mode="json"), shop=False)
+
+    @app.post(f"{API}/shop/events", responses={200: {"model": c.CommandResult}, **ERRORS})
+    def shop_event(who: Signed, body: c.ShopEvent, key: IdempotencyKey = None) -> JSONResponse:
+        return answer(who, key, body.model_dump(mode="json"), shop=True)
+
+    @app.get(f"{API}/abuse-cases/{{case}}/preview", responses=ERRORS)
+    def preview(who: Signed,
+                case: Annotated[str, Path(min_length=1, max_length=64,
+                                          pattern=r"^[A-Za-z0-9_.:-]+$")]) -> c.Preview:
+        return service.preview_confirm(who, case)
+
+    @app.get(f"{API}/audit", responses=ERRORS)
+    def audit(who: Signed, after: Annotated[int, Query(ge=0, le=2**62)] = 0,
+              limit: Annotated[int, Query(ge=1, le=5000)] = 500) -> c.AuditPage:
+        return service.audit_page(who, after, limit)
+
+    @app.post(f"{API}/evidence", responses=ERRORS)
+    def upload(who: Signed, file: Annotated[UploadFile, File()]) -> r.Evidence:
+        data = file.file.read(filetypes.MAX_BYTES + 1)
+        return service.upload(who, data, file.filename or "file")
+
+    @app.get(f"{API}/evidence/{{sha256}}", responses={200: {"content": {
+        t: {} for t in filetypes.ACCEPTED}}, **ERRORS}, response_class=FileResponse)
+    def download(who: Signed,
+                 sha256: Annotated[str, Path(pattern=r"^[0-9a-f]{64}$")]) -> FileResponse:
+        row, path = service.download(who, sha256)
+        return FileResponse(path, media_type=row.media_type, filename=row.label,
+                            content_disposition_type="attachment")
+
+    return app

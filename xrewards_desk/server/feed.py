@@ -1,0 +1,197 @@
+"""The change feed: what changed in a transaction, appended in commit order.
+
+Handlers say what they touched (:meth:`Feed.touch`); before the transaction commits,
+:meth:`Feed.flush` reads each touched record back from the store and appends its whole
+state as one change. Reading back (rather than trusting what a handler meant to write)
+keeps the feed equal to what the store holds. The server serialises writers, so sequence
+numbers are appended in commit order and a reader never skips one that commits later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from ..contract import records as r
+from ..store import models as m
+
+
+def _account(s: Session, key: str) -> r.Model | None:
+    row = s.get(m.AccountRow, key)
+    if row is None:
+        return None
+    return r.Account(
+        id=row.id, organisation=row.organisation_id, billing_account=row.billing_account_id,
+        name=row.name, email=row.email, phone=row.phone, language=row.language,
+        addresses=[r.Address(street=a.street, postcode=a.postcode, city=a.city,
+                             country=a.country) for a in row.addresses],
+        registered_at=row.registered_at, status=row.status, status_at=row.status_at,
+        referral_code=row.referral_code, referred_by=row.referred_by,
+        referral_void=row.referral_void, signup_ip=row.signup_ip,
+        device_fingerprint=row.device_fingerprint, spend=row.spend, debt=row.debt,
+        claims=row.claims_total, has_completed_order=row.has_completed_order,
+        first_order=row.first_order, version=row.version)
+
+
+def _simple(model: type[Any], make: Callable[[Any], r.Model]) -> Callable[[Session, str],
+                                                                           r.Model | None]:
+    def load(s: Session, key: str) -> r.Model | None:
+        pk: Any = int(key) if model.__table__.primary_key.columns.values()[0].type.python_type \
+            is int else key
+        row = s.get(model, pk)
+        return None if row is None else make(row)
+    return load
+
+
+def _entry(s: Session, key: str) -> r.Model | None:
+    row = s.scalars(select(m.LedgerEntry).where(m.LedgerEntry.id == key)
+                    .options(selectinload(m.LedgerEntry.allocations))).first()
+    if row is None:
+        return None
+    return r.Entry(id=row.id, account=row.account_id, seq=row.seq, at=row.at, type=row.type,
+                   points=row.points, source_kind=row.source_kind, source_ref=row.source_ref,
+                   note=row.note, allocations=[r.Allocation(lot=a.lot_id, points=a.points)
+                                               for a in row.allocations])
+
+
+def _notice(s: Session, key: str) -> r.Model | None:
+    row = s.scalars(select(m.NoticeRow).where(m.NoticeRow.id == key)
+                    .options(selectinload(m.NoticeRow.lots))).first()
+    if row is None:
+        return None
+    return r.Notice(id=row.id, account=row.account_id, seq=row.seq, kind=row.kind,
+                    sent_at=row.sent_at, entry=row.entry_id, points=row.points,
+                    balance=row.balance,
+                    lots=[r.NoticeLot(lot=f.lot_id, remaining=f.remaining,
+                                      usable_until=f.usable_until) for f in row.lots])
+
+
+def _abuse_case(s: Session, key: str) -> r.Model | None:
+    row = s.get(m.AbuseCaseRow, key)
+    if row is None:
+        return None
+    return r.AbuseCase(id=row.id, accounts=[a.account_id for a in row.accounts],
+                       invitee=row.invitee_id, opened_at=row.opened_at,
+                       opened_by=row.opened_by, status=row.status, decided_by=row.decided_by,
+                       decided_at=row.decided_at, reason=row.reason,
+                       mail_case=row.mail_case_id, version=row.version)
+
+
+def _mail_message(s: Session, key: str) -> r.Model | None:
+    row = s.get(m.MailMessage, int(key))
+    if row is None:
+        return None
+    return r.MailMessage(
+        id=row.id, case=row.case_id, message_id=row.message_id, in_reply_to=row.in_reply_to,
+        references=row.references, outgoing=row.outgoing, received_at=row.received_at,
+        received_from=row.received_from.value, sender=row.sender, subject=row.subject,
+        body=row.body, attachments=[r.Attachment(seq=a.seq, label=a.label,
+                                                 sha256=a.evidence_sha256, refused=a.refused)
+                                    for a in row.attachments])
+
+
+def _transfer(s: Session, key: str) -> r.Model | None:
+    row = s.get(m.TransferRequestRow, int(key))
+    if row is None:
+        return None
+    return r.TransferRequest(
+        id=row.id, source=row.source_id, target=row.target_id, points=row.points,
+        reason=row.reason, justification=row.justification, case=row.case_id,
+        evidence=[e.sha256 for e in row.evidence], requested_by=row.requested_by,
+        requested_at=row.requested_at, status=row.status.value, decided_by=row.decided_by,
+        decided_at=row.decided_at, decision_reason=row.decision_reason, version=row.version)
+
+
+LOADERS: dict[str, Callable[[Session, str], r.Model | None]] = {
+    "organisation": _simple(m.Organisation, lambda x: r.Organisation(id=x.id, name=x.name)),
+    "billing_account": _simple(m.BillingAccount, lambda x: r.BillingAccount(
+        id=x.id, organisation=x.organisation_id, name=x.name)),
+    "account": _account,
+    "discount": _simple(m.DiscountCode, lambda x: r.Discount(
+        account=x.account_id, code=x.code, registered_at=x.registered_at,
+        valid_until=x.valid_until, used_on=x.used_on, voided=x.voided)),
+    "lot": _simple(m.LotRow, lambda x: r.Lot(
+        id=x.id, account=x.account_id, seq=x.seq, credited_at=x.credited_at,
+        usable_until=x.usable_until, expires_at=x.expires_at, points=x.points,
+        remaining=x.remaining, source_kind=x.source_kind, source_ref=x.source_ref,
+        root=x.root, parent=x.parent, redeemed=x.redeemed, void_claimant=x.void_claimant)),
+    "order": _simple(m.OrderRow, lambda x: r.Order(
+        id=x.id, account=x.account_id, placed_at=x.placed_at, placed_by=x.placed_by,
+        paid_by=x.paid_by, payment_fingerprint=x.payment_fingerprint, net=x.net,
+        discount=x.discount, cancelled=x.cancelled, redeemed=x.redeemed, paid_at=x.paid_at,
+        delivered_at=x.delivered_at, completed_at=x.completed_at, credited=x.credited,
+        spend_added=x.spend_added)),
+    "entry": _entry,
+    "notice": _notice,
+    "claim": _simple(m.ClaimRow, lambda x: r.Claim(
+        id=x.id, account=x.account_id, at=x.at, amount=x.amount, source_kind=x.source_kind,
+        source_ref=x.source_ref, reason=x.reason, state=x.state.value, state_at=x.state_at,
+        state_by=x.state_by, version=x.version)),
+    "abuse_case": _abuse_case,
+    "abuse_signal": _simple(m.AbuseSignal, lambda x: r.AbuseSignal(
+        id=x.id, referrer=x.referrer_id, invitee=x.invitee_id, kind=x.kind, weight=x.weight,
+        evidence=x.evidence, found_at=x.found_at)),
+    "mail_case": _simple(m.MailCase, lambda x: r.MailCase(
+        id=x.id, subject=x.subject, status=x.status.value, account=x.account_id,
+        assigned_to=x.assigned_to, opened_at=x.opened_at, version=x.version)),
+    "mail_message": _mail_message,
+    "case_note": _simple(m.CaseNote, lambda x: r.CaseNote(
+        id=x.id, case=x.case_id, at=x.at, author=x.author, text=x.text)),
+    "objection": _simple(m.Objection, lambda x: r.Objection(
+        id=x.id, kind=x.kind.value, account=x.account_id, case=x.case_id, notice=x.notice_id,
+        received_at=x.received_at, deadline=x.deadline, status=x.status.value,
+        recorded_by=x.recorded_by, decided_by=x.decided_by, decided_at=x.decided_at,
+        reason=x.reason, version=x.version)),
+    "adjustment_request": _simple(m.AdjustmentRequest, lambda x: r.AdjustmentRequest(
+        id=x.id, account=x.account_id, points=x.points, reason=x.reason, goodwill=x.goodwill,
+        objection=x.objection_id, case=x.case_id, requested_by=x.requested_by,
+        requested_at=x.requested_at, status=x.status.value, decided_by=x.decided_by,
+        decided_at=x.decided_at, decision_reason=x.decision_reason, entry=x.entry_id,
+        version=x.version)),
+    "transfer_request": _transfer,
+    "evidence": _simple(m.EvidenceFile, lambda x: r.Evidence(
+        sha256=x.sha256, media_type=x.media_type, size=x.size, label=x.label,
+        uploaded_at=x.uploaded_at, uploaded_by=x.uploaded_by)),
+    "staff": lambda s, key: _staff(s, key),
+    "program": _simple(m.ProgramRow, lambda x: r.Program(
+        launch=x.launch, ended_at=x.ended_at, version=x.version)),
+}
+
+
+def _staff(s: Session, name: str) -> r.Model | None:
+    row = s.scalars(select(m.User).where(m.User.name == name)).first()
+    if row is None:
+        return None
+    return r.Staff(name=row.name, display_name=row.display_name, role=row.role,
+                   active=row.active)
+
+
+class Feed:
+    """What one transaction touched, appended to the feed before it commits."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.touched: dict[tuple[str, str], None] = {}
+
+    def touch(self, kind: str, key: object) -> None:
+        if kind not in LOADERS:
+            raise KeyError(f"no change-feed record of kind {kind!r}")
+        self.touched[(kind, str(key))] = None
+
+    def flush(self, at: datetime) -> int:
+        """Append one change per touched record, in the order touched; returns how many."""
+        self.session.flush()
+        self.session.expire_all()  # read what the store holds, not what the ORM remembers
+        for kind, key in self.touched:
+            record = LOADERS[kind](self.session, key)
+            self.session.add(m.ChangeRow(
+                at=at, kind=kind, record_id=key,
+                data=None if record is None else record.model_dump(mode="json")))
+        n = len(self.touched)
+        self.touched.clear()
+        self.session.flush()
+        return n

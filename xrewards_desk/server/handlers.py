@@ -1,0 +1,834 @@
+"""Every command of R27 and every shop event, each checked by role, applied through the
+rules engine and the store, and told to the change feed.
+
+A handler runs inside one transaction (opened by :mod:`.service`); raising an
+:class:`~.errors.ApiError` or a :class:`~xrewards_desk.domain.refusals.Refusal` rolls it
+all back. A command that decides on a record names the version it was decided on; a
+newer version in the store makes it ``stale_version`` (409), naming who changed the record
+and when.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..contract import commands as c
+from ..contract.common import STALE_VERSION
+from ..domain import actions as a
+from ..domain.calendar import objection_deadline, objection_in_time
+from ..domain.engine import (
+    Written,
+    adjustment_needs_approval,
+    check_adjustment,
+    check_transfer,
+    needs,
+)
+from ..domain.model import Actor, ClosedBy, Role
+from ..domain.refusals import Code, Refusal
+from ..store import models as m
+from ..store.ledger import Saved, StoreLookup, apply_saving
+from .errors import ApiError, unknown
+from .feed import Feed
+
+AGENT, TEAM_LEAD, COMPLIANCE, SERVICE = Role.AGENT, Role.TEAM_LEAD, Role.COMPLIANCE, Role.SERVICE
+DESK = frozenset({AGENT, TEAM_LEAD})
+
+#: R27: who may send which command. The engine checks its own actions again.
+ROLES: dict[str, frozenset[Role]] = {
+    "create_mail_case": DESK, "assign_mail_case": DESK, "note_mail_case": DESK,
+    "set_mail_case_status": DESK, "link_mail_case": DESK, "record_reply_sent": DESK,
+    "record_objection": DESK, "uphold_objection": DESK, "reject_objection": DESK,
+    "answer_objection_late": DESK, "grant_goodwill": DESK, "object_to_terms": DESK,
+    "request_adjustment": DESK, "approve_adjustment": frozenset({TEAM_LEAD}),
+    "reject_adjustment": frozenset({TEAM_LEAD}), "request_transfer": DESK,
+    "approve_transfer": frozenset({TEAM_LEAD}), "reject_transfer": frozenset({TEAM_LEAD}),
+    "report_suspicion": DESK, "open_abuse_case": frozenset({COMPLIANCE}),
+    "confirm_self_referral": frozenset({COMPLIANCE}),
+    "dismiss_abuse_case": frozenset({COMPLIANCE}),
+    "terminate_for_cause": frozenset({COMPLIANCE}),
+    # claims are followed up by the back office: compliance, who made them, and team leads
+    "set_claim_state": frozenset({COMPLIANCE, TEAM_LEAD}),
+    "close_account": DESK, "terminate_account": frozenset({TEAM_LEAD}),
+    "end_program": frozenset({TEAM_LEAD}),
+    # the shop's events
+    "register": frozenset({SERVICE}), "order_placed": frozenset({SERVICE}),
+    "order_paid": frozenset({SERVICE}), "order_delivered": frozenset({SERVICE}),
+    "order_cancelled": frozenset({SERVICE}),
+}
+
+ROLE_DE = {AGENT: "Support", TEAM_LEAD: "Teamleitung", COMPLIANCE: "Compliance",
+           SERVICE: "Shop-System"}
+
+
+@dataclass
+class Ctx:
+    """One command's transaction: who acts, when, and what it touched."""
+
+    session: Session
+    feed: Feed
+    actor: Actor
+    now: datetime
+    touched: list[tuple[str, str]] = field(default_factory=list)
+    entries: list[str] = field(default_factory=list)
+    created: str | None = None
+    pending: bool = False
+    message: str = ""
+    subject: str = ""
+
+    def touch(self, kind: str, key: object) -> None:
+        self.feed.touch(kind, key)
+        self.touched.append((kind, str(key)))
+
+    def apply(self, action: a.Action) -> Written:
+        """Apply an engine action; tell the feed everything it changed and wrote.
+
+        The engine reads and writes through Core, so the ORM's pending changes are flushed
+        first and everything it holds is expired after (it reloads on the next access)."""
+        self.session.flush()
+        written, saved = apply_saving(self.session, action)
+        self.session.expire_all()
+        self.applied(written, saved)
+        return written
+
+    def applied(self, written: Written, saved: Saved) -> None:
+        for account in saved.accounts:
+            self.touch("account", account)
+        for account in saved.discounts:
+            self.touch("discount", account)
+        for lot in saved.lots:
+            self.touch("lot", lot)
+        for order in saved.orders:
+            self.touch("order", order)
+        for case in saved.cases:
+            self.touch("abuse_case", case)
+        if saved.program:
+            self.touch("program", 1)
+        for entry in written.entries:
+            self.touch("entry", entry.id)
+            self.entries.append(entry.id)
+        for notice in written.notices:
+            self.touch("notice", notice.id)
+        if written.claims:
+            ids = self.session.scalars(
+                select(m.ClaimRow.id).order_by(m.ClaimRow.id.desc())
+                .limit(len(written.claims))).all()
+            for claim_id in sorted(ids):
+                self.touch("claim", claim_id)
+
+
+def forbidden(actor: Actor, what: str) -> ApiError:
+    role = actor.role.value if actor.role else "none"
+    role_de = ROLE_DE[actor.role] if actor.role else "ohne Rolle"
+    return ApiError("forbidden", f"{actor.name} ({role}) may not {what.replace('_', ' ')}.",
+                    f"{actor.name} ({role_de}) darf das nicht ({what}).", role=role,
+                    command=what)
+
+
+def check_role(actor: Actor, command: str) -> None:
+    if actor.role is None or actor.role not in ROLES[command]:
+        raise forbidden(actor, command)
+
+
+def stale(ctx: Ctx, kind: str, key: object, have: int, sent: int) -> ApiError:
+    """409 stale_version, naming the last person who changed the record and when."""
+    subject = f"{kind}:{key}"
+    last = ctx.session.scalars(
+        select(m.AuditRecord).where(m.AuditRecord.subject == subject,
+                                    m.AuditRecord.outcome == "applied")
+        .order_by(m.AuditRecord.id.desc()).limit(1)).first()
+    who = last.actor if last else "the shop's systems or the passing of time"
+    when = last.at.isoformat() if last else None
+    return ApiError(
+        STALE_VERSION,
+        f"{kind.replace('_', ' ').capitalize()} {key} was changed by {who}"
+        f"{' at ' + when if when else ''} after you read it (version {sent}, now {have}); "
+        "look at it again and decide anew.",
+        f"{kind} {key} wurde nach dem Lesen geändert ({who}{', ' + when if when else ''}; "
+        f"Version {sent}, jetzt {have}); bitte erneut prüfen und entscheiden.",
+        record=subject, version=have, sent=sent, changed_by=who, changed_at=when)
+
+
+def _versioned(ctx: Ctx, kind: str, row: Any, key: object, sent: int) -> None:
+    if row.version != sent:
+        raise stale(ctx, kind, key, row.version, sent)
+
+
+def _get(ctx: Ctx, model: type[Any], key: object, kind: str, kind_de: str) -> Any:
+    row = ctx.session.get(model, key)
+    if row is None:
+        raise unknown(kind, key, kind_de)
+    return row
+
+
+def _actor_named(session: Session, name: str) -> Actor:
+    role = session.scalars(select(m.User.role).where(m.User.name == name)).first()
+    return Actor(name, role)
+
+
+# --------------------------------------------------------------------------- e-mail cases
+
+
+def create_mail_case(ctx: Ctx, cmd: c.CreateMailCase) -> None:
+    s = ctx.session
+    mail = cmd.mail
+    if s.scalars(select(m.MailMessage.id).where(
+            m.MailMessage.message_id == mail.message_id)).first() is not None:
+        ctx.message = f"mail {mail.message_id} is already in a case; nothing new was made"
+        existing = s.scalars(select(m.MailMessage).where(
+            m.MailMessage.message_id == mail.message_id)).one()
+        ctx.created = str(existing.case_id)
+        ctx.subject = f"mail_case:{existing.case_id}"
+        return
+    for sha in {att.sha256 for att in mail.attachments if att.sha256}:
+        if s.get(m.EvidenceFile, sha) is None:
+            raise unknown("evidence", sha, "Die Beweisdatei")
+    account = cmd.account
+    if account is not None and s.get(m.AccountRow, account) is None:
+        raise unknown("account", account, "Das X-Konto")
+    parents = [ref for ref in [mail.in_reply_to, *mail.references] if ref]
+    case_id = None
+    if parents:
+        case_id = s.scalars(select(m.MailMessage.case_id).where(
+            m.MailMessage.message_id.in_(parents)).order_by(m.MailMessage.id)).first()
+    if case_id is None:
+        if account is None:
+            account = s.scalars(select(m.AccountRow.id).where(
+                m.AccountRow.email_key == mail.sender.casefold())).first()
+        case = m.MailCase(subject=mail.subject[:998], status=m.MailCaseStatus.NEW,
+                          account_id=account, opened_at=ctx.now)
+        s.add(case)
+        s.flush()
+        case_id = case.id
+        ctx.created = str(case_id)
+    else:
+        case = s.get(m.MailCase, case_id)
+        if case is not None and case.status is m.MailCaseStatus.CLOSED:
+            case.status = m.MailCaseStatus.OPEN  # a reply reopens a closed case
+        if case is not None and case.account_id is None and account is not None:
+            case.account_id = account
+        ctx.message = f"joined case {case_id} (a reply to one of its mails)"
+        ctx.created = str(case_id)
+    message = m.MailMessage(
+        case_id=case_id, message_id=mail.message_id, in_reply_to=mail.in_reply_to,
+        references=list(mail.references), outgoing=False, received_at=mail.received_at,
+        received_from=m.ReceivedFrom(mail.received_from), sender=mail.sender,
+        subject=mail.subject, body=mail.body,
+        attachments=[m.MailAttachment(seq=i, label=att.label, evidence_sha256=att.sha256,
+                                      refused=att.refused)
+                     for i, att in enumerate(mail.attachments)])
+    s.add(message)
+    s.flush()
+    ctx.touch("mail_case", case_id)
+    ctx.touch("mail_message", message.id)
+    ctx.subject = f"mail_case:{case_id}"
+
+
+def _mail_case(ctx: Ctx, case_id: int, version: int | None = None) -> m.MailCase:
+    case = _get(ctx, m.MailCase, case_id, "case", "Den Fall")
+    if version is not None:
+        _versioned(ctx, "mail_case", case, case_id, version)
+    ctx.subject = f"mail_case:{case_id}"
+    return case  # type: ignore[no-any-return]
+
+
+def assign_mail_case(ctx: Ctx, cmd: c.AssignMailCase) -> None:
+    case = _mail_case(ctx, cmd.case, cmd.version)
+    if cmd.assignee is not None and ctx.session.scalars(
+            select(m.User.id).where(m.User.name == cmd.assignee, m.User.active)).first() is None:
+        raise unknown("user", cmd.assignee, "Die Person")
+    case.assigned_to = cmd.assignee
+    if case.status is m.MailCaseStatus.NEW:
+        case.status = m.MailCaseStatus.OPEN
+    ctx.touch("mail_case", case.id)
+
+
+def note_mail_case(ctx: Ctx, cmd: c.NoteMailCase) -> None:
+    _mail_case(ctx, cmd.case)
+    note = m.CaseNote(case_id=cmd.case, at=ctx.now, author=ctx.actor.name, text=cmd.text)
+    ctx.session.add(note)
+    ctx.session.flush()
+    ctx.created = str(note.id)
+    ctx.touch("case_note", note.id)
+
+
+def set_mail_case_status(ctx: Ctx, cmd: c.SetMailCaseStatus) -> None:
+    case = _mail_case(ctx, cmd.case, cmd.version)
+    case.status = m.MailCaseStatus(cmd.status)
+    ctx.touch("mail_case", case.id)
+
+
+def link_mail_case(ctx: Ctx, cmd: c.LinkMailCase) -> None:
+    case = _mail_case(ctx, cmd.case, cmd.version)
+    if cmd.account is not None and ctx.session.get(m.AccountRow, cmd.account) is None:
+        raise unknown("account", cmd.account, "Das X-Konto")
+    case.account_id = cmd.account
+    ctx.touch("mail_case", case.id)
+
+
+def record_reply_sent(ctx: Ctx, cmd: c.RecordReplySent) -> None:
+    case = _mail_case(ctx, cmd.case)
+    if ctx.session.scalars(select(m.MailMessage.id).where(
+            m.MailMessage.message_id == cmd.message_id)).first() is not None:
+        raise ApiError("already_exists", f"A mail with Message-ID {cmd.message_id} exists.",
+                       f"Eine Mail mit der Message-ID {cmd.message_id} gibt es schon.")
+    message = m.MailMessage(
+        case_id=case.id, message_id=cmd.message_id, in_reply_to=None, references=[],
+        outgoing=True, received_at=cmd.sent_at, received_from=m.ReceivedFrom.DATE,
+        sender=ctx.actor.name, subject=cmd.subject, body=cmd.body, attachments=[])
+    ctx.session.add(message)
+    if case.status is not m.MailCaseStatus.CLOSED:
+        case.status = m.MailCaseStatus.WAITING
+    ctx.session.flush()
+    ctx.touch("mail_message", message.id)
+    ctx.touch("mail_case", case.id)
+
+
+# --------------------------------------------------------------------------- objections
+
+
+def record_objection(ctx: Ctx, cmd: c.RecordObjection) -> None:
+    notice = _get(ctx, m.NoticeRow, cmd.notice, "notice", "Die Mitteilung")
+    if cmd.case is not None:
+        _mail_case(ctx, cmd.case)
+    if cmd.received_at < notice.sent_at:
+        raise ApiError("invalid_state", "An objection cannot be received before the notice "
+                       "was sent.", "Ein Einwand kann nicht vor der Mitteilung eingehen.")
+    deadline = objection_deadline(notice.sent_at)
+    objection = m.Objection(
+        kind=m.ObjectionKind.NOTICE, account_id=notice.account_id, case_id=cmd.case,
+        notice_id=notice.id, received_at=cmd.received_at, deadline=deadline,
+        status=m.ObjectionStatus.RECORDED, recorded_by=ctx.actor.name)
+    ctx.session.add(objection)
+    ctx.session.flush()
+    in_time = objection_in_time(notice.sent_at, cmd.received_at)
+    ctx.message = (f"in time: the deadline is {deadline:%d.%m.%Y}" if in_time else
+                   f"late: the deadline was {deadline:%d.%m.%Y} (R25)")
+    ctx.created = str(objection.id)
+    ctx.subject = f"objection:{objection.id}"
+    ctx.touch("objection", objection.id)
+
+
+def _objection(ctx: Ctx, objection_id: int, version: int) -> tuple[m.Objection, m.NoticeRow]:
+    objection = _get(ctx, m.Objection, objection_id, "objection", "Den Einwand")
+    _versioned(ctx, "objection", objection, objection_id, version)
+    ctx.subject = f"objection:{objection_id}"
+    if objection.status is not m.ObjectionStatus.RECORDED:
+        raise ApiError("invalid_state", f"Objection {objection_id} was already decided "
+                       f"({objection.status.value}).",
+                       f"Über den Einwand {objection_id} wurde schon entschieden.")
+    if objection.kind is not m.ObjectionKind.NOTICE or objection.notice_id is None:
+        raise ApiError("invalid_state", "Only an objection to a notice is decided this way.",
+                       "Nur Einwände gegen Mitteilungen werden so entschieden.")
+    notice = ctx.session.get(m.NoticeRow, objection.notice_id)
+    assert notice is not None
+    return objection, notice
+
+
+def _adjustment(ctx: Ctx, row: m.AdjustmentRequest, requested_by: Actor,
+                objection: tuple[m.Objection, m.NoticeRow] | None) -> a.AdjustmentRequest:
+    ref = None
+    if objection is not None:
+        obj, notice = objection
+        ref = a.ObjectionRef(notice.sent_at, obj.received_at, f"objection-{obj.id}")
+    return a.AdjustmentRequest(row.requested_at, requested_by, row.account_id, row.points,
+                               row.reason, ref, row.goodwill, f"adjustment-{row.id}")
+
+
+def _request_adjustment(ctx: Ctx, account: str, points: int, reason: str, goodwill: bool,
+                        case: int | None,
+                        objection: tuple[m.Objection, m.NoticeRow] | None) -> m.AdjustmentRequest:
+    """R26: applied at once, or stored for a team lead where it needs approval."""
+    if ctx.session.get(m.AccountRow, account) is None:
+        raise Refusal(Code.UNKNOWN_ACCOUNT, account=account)
+    if case is not None:
+        _mail_case(ctx, case)
+    row = m.AdjustmentRequest(
+        account_id=account, points=points, reason=reason, goodwill=goodwill,
+        objection_id=objection[0].id if objection else None, case_id=case,
+        requested_by=ctx.actor.name, requested_at=ctx.now, status=m.RequestStatus.PENDING)
+    ctx.session.add(row)
+    ctx.session.flush()
+    request = _adjustment(ctx, row, ctx.actor, objection)
+    ctx.created = str(row.id)
+    if adjustment_needs_approval(request):
+        lookup = StoreLookup(ctx.session)
+        check_adjustment(needs(a.Adjust(ctx.now, ctx.actor, request), lookup)
+                         .state(lookup.program(), lookup), request)
+        ctx.pending = True
+        ctx.message = "waits for a team lead's approval (R26)"
+    else:
+        written = ctx.apply(a.Adjust(ctx.now, ctx.actor, request))
+        row.status = m.RequestStatus.APPROVED
+        row.decided_by = ctx.actor.name
+        row.decided_at = ctx.now
+        row.entry_id = written.entries[-1].id if written.entries else None
+    ctx.session.flush()
+    ctx.touch("adjustment_request", row.id)
+    return row
+
+
+def uphold_objection(ctx: Ctx, cmd: c.UpholdObjection) -> None:
+    objection = _objection(ctx, cmd.objection, cmd.version)
+    obj, _notice = objection
+    row = _request_adjustment(ctx, obj.account_id, cmd.points, cmd.reason, False, obj.case_id,
+                              objection)
+    if row.status is m.RequestStatus.APPROVED:
+        _decide_objection(ctx, obj, m.ObjectionStatus.UPHELD, cmd.reason)
+    ctx.subject = f"objection:{obj.id}"
+
+
+def _decide_objection(ctx: Ctx, obj: m.Objection, status: m.ObjectionStatus,
+                      reason: str) -> None:
+    obj.status = status
+    obj.decided_by = ctx.actor.name
+    obj.decided_at = ctx.now
+    obj.reason = reason
+    ctx.session.flush()
+    ctx.touch("objection", obj.id)
+
+
+def reject_objection(ctx: Ctx, cmd: c.RejectObjection) -> None:
+    obj, _notice = _objection(ctx, cmd.objection, cmd.version)
+    _decide_objection(ctx, obj, m.ObjectionStatus.REJECTED, cmd.reason)
+
+
+def answer_objection_late(ctx: Ctx, cmd: c.AnswerObjectionLate) -> None:
+    obj, notice = _objection(ctx, cmd.objection, cmd.version)
+    if objection_in_time(notice.sent_at, obj.received_at):
+        raise ApiError("invalid_state",
+                       f"Objection {obj.id} is in time (deadline {obj.deadline:%d.%m.%Y}); "
+                       "uphold or reject it.",
+                       f"Der Einwand {obj.id} ist fristgerecht (Frist {obj.deadline:%d.%m.%Y}); "
+                       "bitte stattgeben oder ablehnen.")
+    _decide_objection(ctx, obj, m.ObjectionStatus.LATE, cmd.reason)
+
+
+def grant_goodwill(ctx: Ctx, cmd: c.GrantGoodwill) -> None:
+    objection = _objection(ctx, cmd.objection, cmd.version)
+    obj, notice = objection
+    if objection_in_time(notice.sent_at, obj.received_at):
+        raise ApiError("invalid_state",
+                       f"Objection {obj.id} is in time; uphold it rather than grant goodwill.",
+                       f"Der Einwand {obj.id} ist fristgerecht; bitte stattgeben.")
+    _request_adjustment(ctx, obj.account_id, cmd.points, cmd.reason, True, obj.case_id,
+                        objection)
+    ctx.subject = f"objection:{obj.id}"
+
+
+def object_to_terms(ctx: Ctx, cmd: c.ObjectToTerms) -> None:
+    if cmd.case is not None:
+        _mail_case(ctx, cmd.case)
+    if ctx.session.get(m.AccountRow, cmd.account) is None:
+        raise unknown("account", cmd.account, "Das X-Konto")
+    ctx.apply(a.ObjectToTerms(ctx.now, ctx.actor, cmd.account, cmd.change_sent,
+                              cmd.received_at))
+    obj = m.Objection(kind=m.ObjectionKind.TERMS, account_id=cmd.account, case_id=cmd.case,
+                      received_at=cmd.received_at, status=m.ObjectionStatus.UPHELD,
+                      recorded_by=ctx.actor.name, decided_by=ctx.actor.name,
+                      decided_at=ctx.now, reason="R28: participation ended")
+    ctx.session.add(obj)
+    ctx.session.flush()
+    ctx.created = str(obj.id)
+    ctx.subject = f"account:{cmd.account}"
+    ctx.touch("objection", obj.id)
+
+
+# --------------------------------------------------------------------------- adjustments
+
+
+def request_adjustment(ctx: Ctx, cmd: c.RequestAdjustment) -> None:
+    ctx.subject = f"account:{cmd.account}"
+    _request_adjustment(ctx, cmd.account, cmd.points, cmd.reason, cmd.goodwill, cmd.case,
+                        None)
+
+
+def _pending(ctx: Ctx, model: type[Any], key: int, version: int, kind: str) -> Any:
+    row = _get(ctx, model, key, "request", "Den Antrag")
+    _versioned(ctx, kind, row, key, version)
+    ctx.subject = f"{kind}:{key}"
+    if row.status is not m.RequestStatus.PENDING:
+        raise ApiError("invalid_state", f"Request {key} was already decided "
+                       f"({row.status.value}).", f"Über den Antrag {key} wurde schon "
+                       "entschieden.")
+    return row
+
+
+def decide_adjustment(ctx: Ctx, cmd: c.DecideAdjustment) -> None:
+    row: m.AdjustmentRequest = _pending(ctx, m.AdjustmentRequest, cmd.request, cmd.version,
+                                        "adjustment_request")
+    objection = None
+    if row.objection_id is not None:
+        obj = ctx.session.get(m.Objection, row.objection_id)
+        assert obj is not None and obj.notice_id is not None
+        notice = ctx.session.get(m.NoticeRow, obj.notice_id)
+        assert notice is not None
+        objection = (obj, notice)
+    if cmd.type == "approve_adjustment":
+        request = _adjustment(ctx, row, _actor_named(ctx.session, row.requested_by), objection)
+        written = ctx.apply(a.Adjust(ctx.now, ctx.actor, request, ctx.actor))
+        row.status = m.RequestStatus.APPROVED
+        row.entry_id = written.entries[-1].id if written.entries else None
+        if objection is not None:
+            _decide_objection(ctx, objection[0], m.ObjectionStatus.GOODWILL if row.goodwill
+                              else m.ObjectionStatus.UPHELD, row.reason)
+    else:
+        if not cmd.reason:
+            raise ApiError("reason_required", "Say why the request is rejected.",
+                           "Bitte den Grund der Ablehnung angeben.")
+        row.status = (m.RequestStatus.WITHDRAWN if row.requested_by == ctx.actor.name
+                      else m.RequestStatus.REJECTED)
+    row.decided_by = ctx.actor.name
+    row.decided_at = ctx.now
+    row.decision_reason = cmd.reason
+    ctx.session.flush()
+    ctx.touch("adjustment_request", row.id)
+
+
+# --------------------------------------------------------------------------- transfers
+
+
+def _transfer(row: m.TransferRequestRow, requested_by: Actor) -> a.TransferRequest:
+    return a.TransferRequest(row.requested_at, requested_by, row.source_id, row.target_id,
+                             row.points, row.reason, len(row.evidence), row.justification,
+                             f"transfer-{row.id}")
+
+
+def request_transfer(ctx: Ctx, cmd: c.RequestTransfer) -> None:
+    for sha in dict.fromkeys(cmd.evidence):
+        if ctx.session.get(m.EvidenceFile, sha) is None:
+            raise unknown("evidence", sha, "Die Beweisdatei")
+    if cmd.case is not None:
+        _mail_case(ctx, cmd.case)
+    row = m.TransferRequestRow(
+        source_id=cmd.source, target_id=cmd.target, points=cmd.points, reason=cmd.reason,
+        justification=cmd.justification, case_id=cmd.case, requested_by=ctx.actor.name,
+        requested_at=ctx.now, status=m.RequestStatus.PENDING,
+        evidence=[m.TransferEvidence(seq=i, sha256=sha)
+                  for i, sha in enumerate(dict.fromkeys(cmd.evidence))])
+    request = _transfer(row, ctx.actor)
+    lookup = StoreLookup(ctx.session)
+    check_transfer(needs(a.ApproveTransfer(ctx.now, ctx.actor, request), lookup)
+                   .state(lookup.program(), lookup), request)
+    ctx.session.add(row)
+    ctx.session.flush()
+    ctx.created = str(row.id)
+    ctx.pending = True
+    ctx.message = "waits for a team lead's approval (R21)"
+    ctx.subject = f"transfer_request:{row.id}"
+    ctx.touch("transfer_request", row.id)
+
+
+def decide_transfer(ctx: Ctx, cmd: c.DecideTransfer) -> None:
+    row: m.TransferRequestRow = _pending(ctx, m.TransferRequestRow, cmd.request, cmd.version,
+                                         "transfer_request")
+    if cmd.type == "approve_transfer":
+        request = _transfer(row, _actor_named(ctx.session, row.requested_by))
+        ctx.apply(a.ApproveTransfer(ctx.now, ctx.actor, request))
+        row.status = m.RequestStatus.APPROVED
+    else:
+        if not cmd.reason:
+            raise ApiError("reason_required", "Say why the request is rejected.",
+                           "Bitte den Grund der Ablehnung angeben.")
+        row.status = (m.RequestStatus.WITHDRAWN if row.requested_by == ctx.actor.name
+                      else m.RequestStatus.REJECTED)
+    row.decided_by = ctx.actor.name
+    row.decided_at = ctx.now
+    row.decision_reason = cmd.reason
+    ctx.session.flush()
+    ctx.touch("transfer_request", row.id)
+
+
+# --------------------------------------------------------------------------- abuse
+
+
+def report_suspicion(ctx: Ctx, cmd: c.ReportSuspicion) -> None:
+    if ctx.session.get(m.AccountRow, cmd.account) is None:
+        raise unknown("account", cmd.account, "Das X-Konto")
+    if cmd.case is not None:
+        _mail_case(ctx, cmd.case)
+        note = m.CaseNote(case_id=cmd.case, at=ctx.now, author=ctx.actor.name,
+                          text=f"Suspected abuse reported to compliance: {cmd.text}")
+        ctx.session.add(note)
+        ctx.session.flush()
+        ctx.touch("case_note", note.id)
+    row = m.Suspicion(account_id=cmd.account, case_id=cmd.case, text=cmd.text,
+                      reported_by=ctx.actor.name, at=ctx.now)
+    ctx.session.add(row)
+    ctx.session.flush()
+    ctx.created = str(row.id)
+    ctx.subject = f"account:{cmd.account}"
+
+
+def open_abuse_case(ctx: Ctx, cmd: c.OpenAbuseCase) -> None:
+    if cmd.mail_case is not None:
+        _mail_case(ctx, cmd.mail_case)
+    n = (ctx.session.scalar(select(func.count()).select_from(m.AbuseCaseRow)) or 0) + 1
+    case_id = f"AC-{n:05d}"
+    while ctx.session.get(m.AbuseCaseRow, case_id) is not None:
+        n += 1
+        case_id = f"AC-{n:05d}"
+    ctx.apply(a.OpenAbuseCase(ctx.now, ctx.actor, case_id, cmd.account, cmd.on_referral))
+    row = ctx.session.get(m.AbuseCaseRow, case_id)
+    assert row is not None
+    row.mail_case_id = cmd.mail_case
+    ctx.session.flush()
+    ctx.created = case_id
+    ctx.subject = f"abuse_case:{case_id}"
+    ctx.touch("abuse_case", case_id)
+
+
+def _abuse_case(ctx: Ctx, case_id: str, version: int) -> m.AbuseCaseRow:
+    row = _get(ctx, m.AbuseCaseRow, case_id, "abuse_case", "Den Missbrauchsfall")
+    _versioned(ctx, "abuse_case", row, case_id, version)
+    ctx.subject = f"abuse_case:{case_id}"
+    return row  # type: ignore[no-any-return]
+
+
+def invitee_of(session: Session, row: m.AbuseCaseRow) -> str:
+    """The invitee whose referral a case is about: the case's own, or its one account's
+    where that account was referred."""
+    if row.invitee_id is not None:
+        return row.invitee_id
+    account = session.get(m.AccountRow, row.accounts[0].account_id)
+    if account is None or account.referred_by is None:
+        raise ApiError("invalid_state", f"Case {row.id} is on an account that was not "
+                       "referred, so there is no self-referral to confirm.",
+                       f"Der Fall {row.id} betrifft ein nicht empfohlenes X-Konto.")
+    return account.id
+
+
+def confirm_action(ctx: Ctx, row: m.AbuseCaseRow, terminate: list[str],
+                   reason: str) -> a.ConfirmSelfReferral:
+    return a.ConfirmSelfReferral(ctx.now, ctx.actor, invitee_of(ctx.session, row),
+                                 tuple(terminate), reason)
+
+
+def _decided(ctx: Ctx, case_ids: list[str], reason: str) -> None:
+    for case_id in case_ids:
+        row = ctx.session.get(m.AbuseCaseRow, case_id)
+        if row is not None and row.decided_at is None:
+            row.decided_by = ctx.actor.name
+            row.decided_at = ctx.now
+            row.reason = reason
+    ctx.session.flush()
+    for case_id in case_ids:
+        ctx.touch("abuse_case", case_id)
+
+
+def confirm_self_referral(ctx: Ctx, cmd: c.ConfirmSelfReferral) -> None:
+    row = _abuse_case(ctx, cmd.case, cmd.version)
+    if row.status is not m.CaseStatus.OPEN:
+        raise ApiError("unknown_case", f"Case {cmd.case} is not open.",
+                       f"Der Fall {cmd.case} ist nicht offen.", case=cmd.case)
+    ctx.apply(confirm_action(ctx, row, cmd.terminate, cmd.reason))
+    closed = [case for kind, case in ctx.touched if kind == "abuse_case"]
+    _decided(ctx, list(dict.fromkeys([cmd.case, *closed])), cmd.reason)
+
+
+def dismiss_abuse_case(ctx: Ctx, cmd: c.DismissAbuseCase) -> None:
+    _abuse_case(ctx, cmd.case, cmd.version)
+    ctx.apply(a.DismissAbuseCase(ctx.now, ctx.actor, cmd.case, cmd.reason))
+    _decided(ctx, [cmd.case], cmd.reason)
+
+
+def _account_version(ctx: Ctx, account: str, version: int) -> None:
+    row = _get(ctx, m.AccountRow, account, "account", "Das X-Konto")
+    _versioned(ctx, "account", row, account, version)
+    ctx.subject = f"account:{account}"
+
+
+def terminate_for_cause(ctx: Ctx, cmd: c.TerminateForCause) -> None:
+    _account_version(ctx, cmd.account, cmd.version)
+    ctx.apply(a.Close(ctx.now, ctx.actor, cmd.account, ClosedBy.PROVIDER_FOR_CAUSE))
+
+
+# --------------------------------------------------------------------------- accounts, claims
+
+CLAIM_STEPS = {
+    m.ClaimState.OPEN: {m.ClaimState.INVOICED, m.ClaimState.WRITTEN_OFF},
+    m.ClaimState.INVOICED: {m.ClaimState.PAID, m.ClaimState.WRITTEN_OFF},
+    m.ClaimState.PAID: set(),
+    m.ClaimState.WRITTEN_OFF: set(),
+}
+
+
+def set_claim_state(ctx: Ctx, cmd: c.SetClaimState) -> None:
+    row = _get(ctx, m.ClaimRow, cmd.claim, "claim", "Die Forderung")
+    _versioned(ctx, "claim", row, cmd.claim, cmd.version)
+    ctx.subject = f"claim:{cmd.claim}"
+    target = m.ClaimState(cmd.state)
+    if target not in CLAIM_STEPS[row.state]:
+        raise ApiError("invalid_state", f"Claim {cmd.claim} is {row.state.value}; it cannot "
+                       f"become {target.value}.", f"Die Forderung {cmd.claim} ist "
+                       f"{row.state.value} und kann nicht {target.value} werden.")
+    row.state = target
+    row.state_at = ctx.now
+    row.state_by = ctx.actor.name
+    ctx.session.flush()
+    ctx.touch("claim", row.id)
+
+
+def close_account(ctx: Ctx, cmd: c.CloseAccount) -> None:
+    _account_version(ctx, cmd.account, cmd.version)
+    if cmd.case is not None:
+        _mail_case(ctx, cmd.case)
+        ctx.subject = f"account:{cmd.account}"
+    ctx.apply(a.Close(ctx.now, ctx.actor, cmd.account, ClosedBy.CUSTOMER))
+
+
+def terminate_account(ctx: Ctx, cmd: c.TerminateAccount) -> None:
+    _account_version(ctx, cmd.account, cmd.version)
+    ctx.apply(a.Close(ctx.now, ctx.actor, cmd.account, ClosedBy.PROVIDER))
+
+
+def end_program(ctx: Ctx, cmd: c.EndProgram) -> None:
+    row = ctx.session.get(m.ProgramRow, 1)
+    version = row.version if row is not None else 1
+    if version != cmd.version:
+        raise stale(ctx, "program", 1, version, cmd.version)
+    ctx.subject = "program:1"
+    ctx.apply(a.EndProgram(ctx.now, ctx.actor))
+
+
+# --------------------------------------------------------------------------- the shop
+
+
+def _upsert(ctx: Ctx, model: type[Any], key: str, kind: str, **values: Any) -> None:
+    row = ctx.session.get(model, key)
+    if row is None:
+        ctx.session.add(model(id=key, **values))
+    else:
+        changed = False
+        for name, value in values.items():
+            if getattr(row, name) != value:
+                setattr(row, name, value)
+                changed = True
+        if not changed:
+            return
+    ctx.session.flush()
+    ctx.touch(kind, key)
+
+
+def register(ctx: Ctx, ev: c.Register) -> None:
+    s = ctx.session
+    ctx.subject = f"account:{ev.account}"
+    if s.get(m.AccountRow, ev.account) is not None:
+        raise ApiError("already_exists", f"Account {ev.account} exists already.",
+                       f"Das X-Konto {ev.account} gibt es schon.", account=ev.account)
+    billing = s.get(m.BillingAccount, ev.billing_account)
+    if billing is not None and billing.organisation_id != ev.organisation:
+        raise ApiError("invalid_state", f"Billing account {ev.billing_account} belongs to "
+                       f"organisation {billing.organisation_id}, not {ev.organisation}.",
+                       f"Das Abrechnungskonto {ev.billing_account} gehört zu "
+                       f"{billing.organisation_id}.")
+    _upsert(ctx, m.Organisation, ev.organisation, "organisation", name=ev.organisation_name)
+    _upsert(ctx, m.BillingAccount, ev.billing_account, "billing_account",
+            organisation_id=ev.organisation, name=ev.billing_account_name)
+    referrer = None
+    if ev.referral_code:
+        referrer = s.scalars(select(m.AccountRow.id).where(
+            m.AccountRow.referral_code == ev.referral_code)).first()
+        if referrer is None:
+            ctx.message = (f"referral code {ev.referral_code} is unknown; "
+                           "registered without a referral")
+    ctx.apply(a.Register(ctx.now, ctx.actor, ev.account, ev.organisation, ev.billing_account,
+                         ev.email, referrer))
+    row = s.get(m.AccountRow, ev.account)
+    assert row is not None
+    s.refresh(row)
+    row.name = ev.name
+    row.phone = ev.phone
+    row.language = ev.language
+    row.signup_ip = ev.signup_ip
+    row.device_fingerprint = ev.device_fingerprint
+    row.referral_code = referral_code_for(s)
+    row.addresses = [m.DeliveryAddress(street=ad.street, postcode=ad.postcode, city=ad.city,
+                                       country=ad.country, key=address_key(ad))
+                     for ad in ev.addresses]
+    s.flush()
+    ctx.created = ev.account
+    ctx.touch("account", ev.account)
+
+
+def referral_code_for(session: Session) -> str:
+    while True:
+        code = "XP-" + secrets.token_hex(4).upper()
+        if session.scalars(select(m.AccountRow.id).where(
+                m.AccountRow.referral_code == code)).first() is None:
+            return code
+
+
+def address_key(address: c.Address) -> str:
+    from ..store.folding import fold
+
+    return fold(f"{address.street} {address.postcode} {address.city} {address.country}")
+
+
+def order_placed(ctx: Ctx, ev: c.OrderPlaced) -> None:
+    if ev.placed_at > ctx.now:
+        raise ApiError("malformed", "An order cannot be placed in the future "
+                       f"({ev.placed_at.isoformat()} is after {ctx.now.isoformat()}).",
+                       "Eine Bestellung kann nicht in der Zukunft aufgegeben werden.",
+                       status=422)
+    ctx.subject = f"order:{ev.order}"
+    ctx.apply(a.PlaceOrder(ctx.now, ctx.actor, ev.order, ev.account, ev.net, ev.use_discount,
+                           ev.redeem))
+    row = ctx.session.get(m.OrderRow, ev.order)
+    assert row is not None
+    ctx.session.refresh(row)
+    row.placed_at = ev.placed_at
+    row.placed_by = ev.placed_by
+    row.payment_fingerprint = ev.payment_fingerprint
+    ctx.session.flush()
+    ctx.created = ev.order
+
+
+def order_paid(ctx: Ctx, ev: c.OrderPaid) -> None:
+    ctx.subject = f"order:{ev.order}"
+    ctx.apply(a.Pay(ctx.now, ctx.actor, ev.order))
+    row = ctx.session.get(m.OrderRow, ev.order)
+    assert row is not None
+    ctx.session.refresh(row)
+    row.paid_by = ev.paid_by
+    if ev.payment_fingerprint:
+        row.payment_fingerprint = ev.payment_fingerprint
+    ctx.session.flush()
+    ctx.touch("order", ev.order)
+
+
+def order_delivered(ctx: Ctx, ev: c.OrderDelivered) -> None:
+    ctx.subject = f"order:{ev.order}"
+    ctx.apply(a.Deliver(ctx.now, ctx.actor, ev.order))
+
+
+def order_cancelled(ctx: Ctx, ev: c.OrderCancelled) -> None:
+    ctx.subject = f"order:{ev.order}"
+    ctx.apply(a.Cancel(ctx.now, ctx.actor, ev.order, ev.net))
+
+
+HANDLERS: dict[str, Callable[[Ctx, Any], None]] = {
+    "create_mail_case": create_mail_case, "assign_mail_case": assign_mail_case,
+    "note_mail_case": note_mail_case, "set_mail_case_status": set_mail_case_status,
+    "link_mail_case": link_mail_case, "record_reply_sent": record_reply_sent,
+    "record_objection": record_objection, "uphold_objection": uphold_objection,
+    "reject_objection": reject_objection, "answer_objection_late": answer_objection_late,
+    "grant_goodwill": grant_goodwill, "object_to_terms": object_to_terms,
+    "request_adjustment": request_adjustment, "approve_adjustment": decide_adjustment,
+    "reject_adjustment": decide_adjustment, "request_transfer": request_transfer,
+    "approve_transfer": decide_transfer, "reject_transfer": decide_transfer,
+    "report_suspicion": report_suspicion, "open_abuse_case": open_abuse_case,
+    "confirm_self_referral": confirm_self_referral, "dismiss_abuse_case": dismiss_abuse_case,
+    "terminate_for_cause": terminate_for_cause, "set_claim_state": set_claim_state,
+    "close_account": close_account, "terminate_account": terminate_account,
+    "end_program": end_program, "register": register, "order_placed": order_placed,
+    "order_paid": order_paid, "order_delivered": order_delivered,
+    "order_cancelled": order_cancelled,
+}
+assert set(HANDLERS) == set(ROLES)

@@ -1,0 +1,387 @@
+"""The reference server's work, apart from HTTP: sign-in, commands with idempotency,
+audit and change feed, evidence files, and time passing.
+
+One lock serialises every write (the server runs as one process): commands are applied
+in arrival order, the change feed's sequence numbers are appended in commit order, and
+the audit chain has one end. Reads do not take it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import TypeAdapter
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..clock import Clock
+from ..contract import commands as c
+from ..contract import filetypes
+from ..contract import records as r
+from ..contract.common import (
+    FORBIDDEN,
+    IDEMPOTENCY_MISMATCH,
+    TOO_MANY_ATTEMPTS,
+    UNAUTHENTICATED,
+    UNSUPPORTED_FILE,
+)
+from ..contract.records import ChangePage
+from ..domain import actions as a
+from ..domain.calendar import redemption_window_end
+from ..domain.engine import apply, needs
+from ..domain.model import Actor, Role, Status
+from ..domain.refusals import Refusal
+from ..store import audit
+from ..store import models as m
+from ..store.db import Store
+from ..store.ledger import StoreLookup
+from . import security
+from .errors import ApiError
+from .feed import Feed
+from .handlers import HANDLERS, Ctx, check_role, confirm_action, invitee_of
+
+log = logging.getLogger(__name__)
+
+COMMAND = TypeAdapter(c.Command)
+SHOP_EVENT = TypeAdapter(c.ShopEvent)
+STAFF_ROLES = frozenset({Role.AGENT, Role.TEAM_LEAD, Role.COMPLIANCE})
+
+
+@dataclass(frozen=True)
+class Person:
+    """Who a valid token belongs to."""
+
+    id: int
+    name: str
+    display_name: str
+    role: Role
+    language: str
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(self.name, self.role)
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    body: dict[str, Any]
+
+
+def _canonical(body: Any) -> str:
+    return hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":"),
+                                     ensure_ascii=False).encode()).hexdigest()
+
+
+class Service:
+    def __init__(self, store: Store, clock: Clock, data_dir: Path,
+                 sleep: Any = time.sleep, scrypt_n: int = security.SCRYPT_N) -> None:
+        """`sleep` waits after failed sign-ins; `scrypt_n` is the KDF's cost (tests lower
+        it to keep hundreds of sign-ins fast; never below 2**10)."""
+        self.scrypt_n = max(scrypt_n, 2**10)
+        self.store = store
+        self.clock = clock
+        self.data_dir = data_dir
+        self.evidence_dir = data_dir / "evidence"
+        self.evidence_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.write_lock = threading.RLock()
+        self.sleep = sleep
+
+    # ----------------------------------------------------------------- people
+    def add_user(self, name: str, display_name: str, role: Role, password: str,
+                 language: str = "de") -> None:
+        with self.write_lock, self.store.session() as s:
+            s.add(m.User(name=name, display_name=display_name, role=role, language=language,
+                         password_hash=security.hash_password(password, n=self.scrypt_n),
+                         active=True,
+                         created_at=self.clock.now()))
+            s.flush()
+            feed = Feed(s)
+            feed.touch("staff", name)
+            feed.flush(self.clock.now())
+
+    def sign_in(self, name: str, password: str) -> c.Token:
+        now = self.clock.now()
+        with self.store.session() as s:
+            failure = s.get(m.SignInFailure, name)
+            failures = failure.count if failure else 0
+            if failure is not None and security.locked(failures, failure.last_at, now):
+                raise ApiError(TOO_MANY_ATTEMPTS, "Too many failed sign-ins for this name; "
+                               "try again in five minutes.", "Zu viele fehlgeschlagene "
+                               "Anmeldungen; bitte in fünf Minuten erneut versuchen.")
+        # Slow down guessing: each failure in a row doubles the wait (at most 8 s).
+        self.sleep(security.delay_after(failures))
+        with self.store.session() as s:
+            user = s.scalars(select(m.User).where(m.User.name == name)).first()
+            ok = (user is not None and user.active
+                  and security.verify_password(password, user.password_hash))
+            if not ok:
+                with self.write_lock, self.store.session() as w:
+                    row = w.get(m.SignInFailure, name)
+                    if row is None:
+                        w.add(m.SignInFailure(name=name, count=1, last_at=now))
+                    else:
+                        row.count += 1
+                        row.last_at = now
+                raise ApiError(UNAUTHENTICATED, "The user name or password is wrong.",
+                               "Benutzername oder Passwort ist falsch.")
+            assert user is not None
+            token = security.new_token()
+            expires = now + security.TOKEN_LIFETIME
+            with self.write_lock, self.store.session() as w:
+                w.add(m.ApiToken(token_hash=security.token_hash(token), user_id=user.id,
+                                 created_at=now, expires_at=expires))
+                row = w.get(m.SignInFailure, name)
+                if row is not None:
+                    w.delete(row)
+            return c.Token(token=token, expires_at=expires, user=user.name,
+                           display_name=user.display_name, role=user.role.value,
+                           language=user.language)
+
+    def sign_out(self, token: str) -> None:
+        with self.write_lock, self.store.session() as s:
+            row = s.get(m.ApiToken, security.token_hash(token))
+            if row is not None:
+                s.delete(row)
+
+    def person(self, token: str | None) -> Person:
+        if not token:
+            raise ApiError(UNAUTHENTICATED, "Sign in first (no bearer token was sent).",
+                           "Bitte zuerst anmelden.")
+        with self.store.session() as s:
+            row = s.get(m.ApiToken, security.token_hash(token))
+            user = s.get(m.User, row.user_id) if row is not None else None
+            if row is None or user is None or not user.active:
+                raise ApiError(UNAUTHENTICATED, "This sign-in is not valid; sign in again.",
+                               "Diese Anmeldung ist ungültig; bitte neu anmelden.")
+            if row.expires_at <= self.clock.now():
+                raise ApiError(UNAUTHENTICATED, "This sign-in has expired; sign in again.",
+                               "Diese Anmeldung ist abgelaufen; bitte neu anmelden.")
+            return Person(user.id, user.name, user.display_name, user.role, user.language)
+
+    @staticmethod
+    def require(person: Person, roles: frozenset[Role], what: str) -> None:
+        if person.role not in roles:
+            raise ApiError(FORBIDDEN, f"{person.name} ({person.role.value}) may not {what}.",
+                           f"{person.name} darf das nicht: {what}.", role=person.role.value)
+
+    # ----------------------------------------------------------------- commands
+    def run(self, person: Person, key: str, body: dict[str, Any], shop: bool) -> Answer:
+        """Apply one command (or shop event) once per Idempotency-Key."""
+        request_hash = _canonical(body)
+        with self.write_lock:
+            with self.store.session() as s:
+                seen = s.get(m.IdempotencyRecord, (person.name, key))
+                if seen is not None:
+                    if seen.request_hash != request_hash:
+                        raise ApiError(IDEMPOTENCY_MISMATCH,
+                                       "This Idempotency-Key was used for a different command; "
+                                       "use a new key for a new command.",
+                                       "Dieser Idempotency-Key gehört zu einem anderen Befehl.")
+                    return Answer(seen.status_code, seen.response)
+            self.advance_all()
+            answer = self._run_once(person, body, shop)
+            with self.store.session() as s:
+                s.add(m.IdempotencyRecord(user_name=person.name, key=key,
+                                          request_hash=request_hash,
+                                          status_code=answer.status, response=answer.body,
+                                          created_at=self.clock.now()))
+            return answer
+
+    def _run_once(self, person: Person, body: dict[str, Any], shop: bool) -> Answer:
+        parsed = (SHOP_EVENT if shop else COMMAND).validate_python(body)
+        now = self.clock.now()
+        actor = person.actor
+        try:
+            with self.store.session() as s:
+                feed = Feed(s)
+                ctx = Ctx(s, feed, actor, now)
+                check_role(actor, parsed.type)
+                try:
+                    HANDLERS[parsed.type](ctx, parsed)
+                except Refusal as refusal:
+                    raise ApiError.from_refusal(refusal) from refusal
+                feed.flush(now)
+                result = c.CommandResult(
+                    type=parsed.type, applied_at=now,
+                    touched=[c.Touched(kind=k, id=i) for k, i in dict.fromkeys(ctx.touched)],
+                    entries=ctx.entries, created=ctx.created, pending_approval=ctx.pending,
+                    message=ctx.message)
+                audit.append(s, at=now, actor=actor.name, role=actor.role.value if actor.role
+                             else None, action=parsed.type, subject=ctx.subject,
+                             outcome="applied", detail={"command": body,
+                                                        "created": ctx.created,
+                                                        "entries": ctx.entries})
+            return Answer(200, result.model_dump(mode="json"))
+        except ApiError as error:
+            with self.store.session() as s:
+                audit.append(s, at=now, actor=actor.name,
+                             role=actor.role.value if actor.role else None,
+                             action=parsed.type, subject=_subject_of(body),
+                             outcome=f"refused:{error.code}", detail={"command": body,
+                                                                      "message": error.message})
+            return Answer(error.status, error.problem().model_dump(mode="json"))
+
+    def preview_confirm(self, person: Person, case_id: str) -> c.Preview:
+        """R22: exactly what confirming the case would do, from the engine, not saved."""
+        self.require(person, frozenset({Role.COMPLIANCE}), "preview abuse decisions")
+        now = self.clock.now()
+        with self.store.session() as s:
+            row = s.get(m.AbuseCaseRow, case_id)
+            if row is None:
+                raise ApiError("unknown_record", f"There is no abuse case {case_id}.",
+                               f"Den Missbrauchsfall {case_id} gibt es nicht.", status=404)
+            ctx = Ctx(s, Feed(s), person.actor, now)
+            action = confirm_action(ctx, row, [], "preview")
+            lookup = StoreLookup(s)
+            try:
+                outcome = apply(needs(action, lookup).state(lookup.program(), lookup), action)
+            except Refusal as refusal:
+                raise ApiError.from_refusal(refusal) from refusal
+            voided = [c.PreviewLot(account=e.account, lot=al.lot, points=al.points)
+                      for e in outcome.written.entries if e.type.value == "void"
+                      for al in e.allocations]
+            return c.Preview(
+                case=case_id, version=row.version, at=now, voided=voided,
+                claims=[{"account": cl.account, "amount": f"{cl.amount:.2f}",
+                         "reason": cl.reason} for cl in outcome.written.claims],
+                discount_voided=any(
+                    acc.discount is not None and acc.discount.voided
+                    for acc in outcome.state.accounts.values()
+                    if acc.id == invitee_of(s, row)),
+                entries=[{"account": e.account, "type": e.type.value, "points": e.points,
+                          "at": e.at.isoformat()} for e in outcome.written.entries])
+
+    # ----------------------------------------------------------------- time
+    def advance_all(self, limit: int = 500) -> int:
+        """Write the expiries (and their notices) that fell due by now, for every account,
+        in batches; returns how many accounts moved. Called before commands, before reads
+        of the feed, and by the periodic job."""
+        now = self.clock.now()
+        moved = 0
+        with self.write_lock:
+            while True:
+                with self.store.session() as s:
+                    due = self._due_accounts(s, now, limit)
+                    if not due:
+                        return moved
+                    feed = Feed(s)
+                    ctx = Ctx(s, feed, Actor("clock", None), now)
+                    ctx.apply(a.Advance(now, tuple(due)))
+                    if not ctx.entries:
+                        return moved  # due by the query, but the engine had nothing to write
+                    feed.flush(now)
+                    moved += len(due)
+
+    @staticmethod
+    def _due_accounts(s: Session, now: datetime, limit: int) -> list[str]:
+        """Accounts with points left in a lot that expired (R9, R10), or whose R23 window
+        closed: after a termination with notice, or after the program's end."""
+        lots = m.LotRow
+        due = select(lots.account_id).where(lots.remaining > 0, lots.expires_at <= now)
+        ids = dict.fromkeys(s.scalars(due.limit(limit * 20)).all())
+        program = s.get(m.ProgramRow, 1)
+        if program is not None and program.ended_at is not None \
+                and redemption_window_end(program.ended_at) <= now:
+            ids.update(dict.fromkeys(s.scalars(
+                select(lots.account_id).where(lots.remaining > 0).limit(limit * 20)).all()))
+        for account_id, status_at in s.execute(
+                select(m.AccountRow.id, m.AccountRow.status_at)
+                .where(m.AccountRow.status == Status.TERMINATED)).all():
+            if status_at is not None and redemption_window_end(status_at) <= now:
+                ids[account_id] = None
+        if len(ids) > limit:
+            return list(ids)[:limit]
+        return list(ids)
+
+    # ----------------------------------------------------------------- feed, audit
+    def changes(self, after: int, limit: int) -> ChangePage:
+        self.advance_all()
+        with self.store.session() as s:
+            rows = s.scalars(select(m.ChangeRow).where(m.ChangeRow.seq > after)
+                             .order_by(m.ChangeRow.seq).limit(limit + 1)).all()
+            more = len(rows) > limit
+            rows = rows[:limit]
+            page = {"changes": [{"seq": r.seq, "at": r.at.isoformat(), "kind": r.kind,
+                                 "id": r.record_id, "data": r.data} for r in rows],
+                    "next": str(rows[-1].seq if rows else after), "more": more}
+            return ChangePage.model_validate(page)
+
+    def audit_page(self, person: Person, after: int, limit: int) -> c.AuditPage:
+        self.require(person, frozenset({Role.TEAM_LEAD, Role.COMPLIANCE}), "read the audit log")
+        with self.store.session() as s:
+            rows = s.scalars(select(m.AuditRecord).where(m.AuditRecord.id > after)
+                             .order_by(m.AuditRecord.id).limit(limit + 1)).all()
+            more = len(rows) > limit
+            rows = rows[:limit]
+            return c.AuditPage(
+                records=[c.AuditRecord(id=r.id, at=r.at, actor=r.actor, role=r.role,
+                                       action=r.action, subject=r.subject, outcome=r.outcome,
+                                       detail=r.detail, hash=r.hash or "") for r in rows],
+                next=str(rows[-1].id if rows else after), more=more)
+
+    # ----------------------------------------------------------------- evidence
+    def evidence_path(self, sha: str) -> Path:
+        return self.evidence_dir / sha[:2] / sha
+
+    def upload(self, person: Person, data: bytes, label: str) -> r.Evidence:
+        self.require(person, STAFF_ROLES, "upload evidence")
+        # the name is a label only: no folders, no control characters, at most 255
+        printable = "".join(ch for ch in (label or "") if ch.isprintable())
+        label = Path(printable.replace("\\", "/")).name[:255] or "file"
+        why = filetypes.refusal(data, label)
+        if why is not None:
+            code = "file_too_large" if len(data) > filetypes.MAX_BYTES else UNSUPPORTED_FILE
+            raise ApiError(code, why, why)
+        media_type = filetypes.sniff(data)
+        assert media_type is not None
+        sha = hashlib.sha256(data).hexdigest()
+        now = self.clock.now()
+        with self.write_lock, self.store.session() as s:
+            row = s.get(m.EvidenceFile, sha)
+            if row is None:
+                path = self.evidence_path(sha)
+                path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+                tmp = path.with_suffix(".part")
+                tmp.write_bytes(data)
+                tmp.chmod(0o600)
+                tmp.replace(path)
+                row = m.EvidenceFile(sha256=sha, media_type=media_type, size=len(data),
+                                     label=label, uploaded_at=now, uploaded_by=person.name)
+                s.add(row)
+                feed = Feed(s)
+                feed.touch("evidence", sha)
+                feed.flush(now)
+                audit.append(s, at=now, actor=person.name, role=person.role.value,
+                             action="upload_evidence", subject=f"evidence:{sha}",
+                             outcome="applied", detail={"label": label, "size": len(data),
+                                                        "media_type": media_type})
+            return r.Evidence(sha256=row.sha256, media_type=row.media_type,
+                                      size=row.size, label=row.label,
+                                      uploaded_at=row.uploaded_at,
+                                      uploaded_by=row.uploaded_by)
+
+    def download(self, person: Person, sha: str) -> tuple[m.EvidenceFile, Path]:
+        self.require(person, STAFF_ROLES, "read evidence")
+        with self.store.session() as s:
+            row = s.get(m.EvidenceFile, sha)
+            if row is None or not self.evidence_path(sha).exists():
+                raise ApiError("unknown_record", f"There is no evidence file {sha}.",
+                               f"Die Beweisdatei {sha} gibt es nicht.", status=404)
+            return row, self.evidence_path(sha)
+
+
+def _subject_of(body: dict[str, Any]) -> str:
+    for key, kind in (("case", "case"), ("objection", "objection"), ("request", "request"),
+                      ("claim", "claim"), ("account", "account"), ("order", "order")):
+        if key in body:
+            return f"{kind}:{body[key]}"
+    return ""
