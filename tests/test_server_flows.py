@@ -191,6 +191,11 @@ def test_closing_on_request_terminating_and_ending_the_program(server: Server) -
             m.LedgerEntry.account_id == "XR-1").order_by(m.LedgerEntry.seq))] == [
             ("earn", 100), ("forfeit", -100)]
         version2 = s.get(m.AccountRow, "XR-2").version  # type: ignore[union-attr]
+    # R26: no adjustment of a closed account; the refusal names the account's status
+    closed = anna.command({"type": "request_adjustment", "account": "XR-1", "points": 5,
+                           "reason": "r"})
+    assert closed.status_code == 409 and closed.json()["code"] == "account_not_active"
+    assert closed.json()["details"]["status"] == "closed"
     assert anna.command({"type": "terminate_account", "account": "XR-2",
                          "version": version2, "reason": "r"}).status_code == 403
     tessa.ok({"type": "terminate_account", "account": "XR-2", "version": version2,

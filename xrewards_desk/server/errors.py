@@ -12,19 +12,20 @@ class ApiError(Exception):
     """An expected refusal: the person gets `message`; nothing was written."""
 
     def __init__(self, code: str, message: str, message_de: str | None = None, *,
-                 status: int | None = None, **details: Any) -> None:
+                 http_status: int | None = None, **details: Any) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.message_de = message_de
-        self.status = status if status is not None else status_for(code)
+        self.status = http_status if http_status is not None else status_for(code)
         self.details = details
 
     @classmethod
     def from_refusal(cls, refusal: Refusal) -> ApiError:
-        details = {k: v if isinstance(v, (str, int, float, bool)) or v is None else str(v)
-                   for k, v in refusal.details.items()}
-        return cls(refusal.code.value, refusal.message_en, refusal.message_de, **details)
+        error = cls(refusal.code.value, refusal.message_en, refusal.message_de)
+        error.details = {k: v if isinstance(v, (str, int, float, bool)) or v is None
+                         else str(v) for k, v in refusal.details.items()}
+        return error
 
     def problem(self) -> Problem:
         return Problem(code=self.code, message=self.message, message_de=self.message_de,

@@ -17,10 +17,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from ..contract import records as r
+from ..contract.common import Model
 from ..store import models as m
 
 
-def _account(s: Session, key: str) -> r.Model | None:
+def _account(s: Session, key: str) -> Model | None:
     row = s.get(m.AccountRow, key)
     if row is None:
         return None
@@ -37,9 +38,9 @@ def _account(s: Session, key: str) -> r.Model | None:
         first_order=row.first_order, version=row.version)
 
 
-def _simple(model: type[Any], make: Callable[[Any], r.Model]) -> Callable[[Session, str],
-                                                                           r.Model | None]:
-    def load(s: Session, key: str) -> r.Model | None:
+def _simple(model: type[Any], make: Callable[[Any], Model]) -> Callable[[Session, str],
+                                                                           Model | None]:
+    def load(s: Session, key: str) -> Model | None:
         pk: Any = int(key) if model.__table__.primary_key.columns.values()[0].type.python_type \
             is int else key
         row = s.get(model, pk)
@@ -47,7 +48,7 @@ def _simple(model: type[Any], make: Callable[[Any], r.Model]) -> Callable[[Sessi
     return load
 
 
-def _entry(s: Session, key: str) -> r.Model | None:
+def _entry(s: Session, key: str) -> Model | None:
     row = s.scalars(select(m.LedgerEntry).where(m.LedgerEntry.id == key)
                     .options(selectinload(m.LedgerEntry.allocations))).first()
     if row is None:
@@ -58,7 +59,7 @@ def _entry(s: Session, key: str) -> r.Model | None:
                                                for a in row.allocations])
 
 
-def _notice(s: Session, key: str) -> r.Model | None:
+def _notice(s: Session, key: str) -> Model | None:
     row = s.scalars(select(m.NoticeRow).where(m.NoticeRow.id == key)
                     .options(selectinload(m.NoticeRow.lots))).first()
     if row is None:
@@ -70,7 +71,7 @@ def _notice(s: Session, key: str) -> r.Model | None:
                                       usable_until=f.usable_until) for f in row.lots])
 
 
-def _abuse_case(s: Session, key: str) -> r.Model | None:
+def _abuse_case(s: Session, key: str) -> Model | None:
     row = s.get(m.AbuseCaseRow, key)
     if row is None:
         return None
@@ -81,7 +82,7 @@ def _abuse_case(s: Session, key: str) -> r.Model | None:
                        mail_case=row.mail_case_id, version=row.version)
 
 
-def _mail_message(s: Session, key: str) -> r.Model | None:
+def _mail_message(s: Session, key: str) -> Model | None:
     row = s.get(m.MailMessage, int(key))
     if row is None:
         return None
@@ -94,7 +95,7 @@ def _mail_message(s: Session, key: str) -> r.Model | None:
                                     for a in row.attachments])
 
 
-def _transfer(s: Session, key: str) -> r.Model | None:
+def _transfer(s: Session, key: str) -> Model | None:
     row = s.get(m.TransferRequestRow, int(key))
     if row is None:
         return None
@@ -106,7 +107,7 @@ def _transfer(s: Session, key: str) -> r.Model | None:
         decided_at=row.decided_at, decision_reason=row.decision_reason, version=row.version)
 
 
-LOADERS: dict[str, Callable[[Session, str], r.Model | None]] = {
+LOADERS: dict[str, Callable[[Session, str], Model | None]] = {
     "organisation": _simple(m.Organisation, lambda x: r.Organisation(id=x.id, name=x.name)),
     "billing_account": _simple(m.BillingAccount, lambda x: r.BillingAccount(
         id=x.id, organisation=x.organisation_id, name=x.name)),
@@ -162,7 +163,7 @@ LOADERS: dict[str, Callable[[Session, str], r.Model | None]] = {
 }
 
 
-def _staff(s: Session, name: str) -> r.Model | None:
+def _staff(s: Session, name: str) -> Model | None:
     row = s.scalars(select(m.User).where(m.User.name == name)).first()
     if row is None:
         return None

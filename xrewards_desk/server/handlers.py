@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from ..contract import commands as c
 from ..contract.common import STALE_VERSION
+from ..contract.records import Address
 from ..domain import actions as a
 from ..domain.calendar import objection_deadline, objection_in_time
 from ..domain.engine import (
@@ -30,7 +31,7 @@ from ..domain.engine import (
     check_transfer,
     needs,
 )
-from ..domain.model import Actor, ClosedBy, Role
+from ..domain.model import Actor, CaseStatus, ClosedBy, Role
 from ..domain.refusals import Code, Refusal
 from ..store import models as m
 from ..store.ledger import Saved, StoreLookup, apply_saving
@@ -201,11 +202,11 @@ def create_mail_case(ctx: Ctx, cmd: c.CreateMailCase) -> None:
         if account is None:
             account = s.scalars(select(m.AccountRow.id).where(
                 m.AccountRow.email_key == mail.sender.casefold())).first()
-        case = m.MailCase(subject=mail.subject[:998], status=m.MailCaseStatus.NEW,
-                          account_id=account, opened_at=ctx.now)
-        s.add(case)
+        new = m.MailCase(subject=mail.subject[:998], status=m.MailCaseStatus.NEW,
+                         account_id=account, opened_at=ctx.now)
+        s.add(new)
         s.flush()
-        case_id = case.id
+        case_id = new.id
         ctx.created = str(case_id)
     else:
         case = s.get(m.MailCase, case_id)
@@ -624,7 +625,7 @@ def _decided(ctx: Ctx, case_ids: list[str], reason: str) -> None:
 
 def confirm_self_referral(ctx: Ctx, cmd: c.ConfirmSelfReferral) -> None:
     row = _abuse_case(ctx, cmd.case, cmd.version)
-    if row.status is not m.CaseStatus.OPEN:
+    if row.status is not CaseStatus.OPEN:
         raise ApiError("unknown_case", f"Case {cmd.case} is not open.",
                        f"Der Fall {cmd.case} ist nicht offen.", case=cmd.case)
     ctx.apply(confirm_action(ctx, row, cmd.terminate, cmd.reason))
@@ -765,7 +766,7 @@ def referral_code_for(session: Session) -> str:
             return code
 
 
-def address_key(address: c.Address) -> str:
+def address_key(address: Address) -> str:
     from ..store.folding import fold
 
     return fold(f"{address.street} {address.postcode} {address.city} {address.country}")
@@ -776,7 +777,7 @@ def order_placed(ctx: Ctx, ev: c.OrderPlaced) -> None:
         raise ApiError("malformed", "An order cannot be placed in the future "
                        f"({ev.placed_at.isoformat()} is after {ctx.now.isoformat()}).",
                        "Eine Bestellung kann nicht in der Zukunft aufgegeben werden.",
-                       status=422)
+                       http_status=422)
     ctx.subject = f"order:{ev.order}"
     ctx.apply(a.PlaceOrder(ctx.now, ctx.actor, ev.order, ev.account, ev.net, ev.use_discount,
                            ev.redeem))

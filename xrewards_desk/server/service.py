@@ -238,7 +238,7 @@ class Service:
             row = s.get(m.AbuseCaseRow, case_id)
             if row is None:
                 raise ApiError("unknown_record", f"There is no abuse case {case_id}.",
-                               f"Den Missbrauchsfall {case_id} gibt es nicht.", status=404)
+                               f"Den Missbrauchsfall {case_id} gibt es nicht.", http_status=404)
             ctx = Ctx(s, Feed(s), person.actor, now)
             action = confirm_action(ctx, row, [], "preview")
             lookup = StoreLookup(s)
@@ -375,7 +375,7 @@ class Service:
             row = s.get(m.EvidenceFile, sha)
             if row is None or not self.evidence_path(sha).exists():
                 raise ApiError("unknown_record", f"There is no evidence file {sha}.",
-                               f"Die Beweisdatei {sha} gibt es nicht.", status=404)
+                               f"Die Beweisdatei {sha} gibt es nicht.", http_status=404)
             return row, self.evidence_path(sha)
 
 
