@@ -32,19 +32,7 @@ def test_no_generated_request_gets_a_server_error(server: Server, person: str) -
     for operation in operations:
         if operation.label == "POST /v1/sign-out":
             continue  # it would end the very sign-in the other calls use (tested below)
-
-        @settings(max_examples=EXAMPLES, deadline=None, database=None,
-                  suppress_health_check=list(HealthCheck), phases=[Phase.generate])
-        @given(case=operation.as_strategy())
-        def call(case, label: str = operation.label) -> None:  # type: ignore[no-untyped-def]
-            headers = {"Authorization": f"Bearer {token}",
-                       "Idempotency-Key": f"fuzz-{uuid.uuid4()}"}
-            response = case.call(headers=headers, timeout=30)
-            seen[(label, response.status_code)] += 1
-            assert response.status_code < 500, (
-                f"{label} answered {response.status_code}: {response.text[:500]}")
-
-        call()
+        _fuzz(operation, token, seen)
     # signed in all along: the operations were reached past authentication
     assert any(status != 401 for (label, status) in seen if label != "GET /v1/health"), seen
     bye = server.as_(person)
@@ -53,3 +41,20 @@ def test_no_generated_request_gets_a_server_error(server: Server, person: str) -
     assert requests.post(server.base + "/sign-out", headers=bye.headers(),
                          timeout=10).status_code == 204
     assert bye.get("/me").status_code == 401
+
+
+def _fuzz(operation, token: str, seen: Counter[tuple[str, int]]) -> None:  # type: ignore[no-untyped-def]
+    label = operation.label
+
+    @settings(max_examples=EXAMPLES, deadline=None, database=None,
+              suppress_health_check=list(HealthCheck), phases=[Phase.generate])
+    @given(case=operation.as_strategy())
+    def call(case) -> None:  # type: ignore[no-untyped-def]
+        headers = {"Authorization": f"Bearer {token}",
+                   "Idempotency-Key": f"fuzz-{uuid.uuid4()}"}
+        response = case.call(headers=headers, timeout=30)
+        seen[(label, response.status_code)] += 1
+        assert response.status_code < 500, (
+            f"{label} answered {response.status_code}: {response.text[:500]}")
+
+    call()
