@@ -112,13 +112,14 @@ class Server:
 
 
 @contextmanager
-def running(store: Store, data_dir: Path, start: datetime = START) -> Iterator[Server]:
+def running(store: Store, data_dir: Path, start: datetime = START,
+            tick_seconds: float | None = None) -> Iterator[Server]:
     clock = SettableClock(start)
     sleeps: list[float] = []
     service = Service(store, clock, data_dir, sleep=sleeps.append, scrypt_n=2**10)
     for name, role in PEOPLE.items():
         service.add_user(name, name.capitalize(), role, PASSWORD, "en")
-    app = create_app(service, tick_seconds=None)
+    app = create_app(service, tick_seconds=tick_seconds)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning",
                                            lifespan="on"))
     thread = threading.Thread(target=server.run, name="test-server", daemon=True)

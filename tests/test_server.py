@@ -288,3 +288,27 @@ def cli_main_verify(url: str) -> int:
     from xrewards_desk.app import _parser
 
     return cli_main(_parser().parse_args(["audit", "verify", "--db", url]))
+
+
+def test_the_expiry_job_writes_expiries_without_anyone_asking(store, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """ARCHITECTURE.md, "Time passes on the server": a periodic job writes expiries (and
+    their notices) as the clock moves, before any read."""
+    import time
+
+    import requests
+
+    from tests.server_harness import running
+
+    with running(store, tmp_path / "data", tick_seconds=0.05) as srv:
+        assert requests.get(srv.base + "/health", timeout=10).json()["status"] == "ok"
+        register(srv, "XR-1")
+        earn(srv, "XR-1", "O-1", "100.00")  # usable through 03.03.2026 (R9)
+        srv.clock.set(srv.clock.now() + timedelta(days=366))
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with srv.store.session() as s:
+                kinds = s.scalars(select(m.LedgerEntry.type)).all()
+            if len(kinds) == 2:
+                break
+            time.sleep(0.05)
+        assert [k.value for k in kinds] == ["earn", "expiry"]
