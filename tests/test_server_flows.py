@@ -205,3 +205,16 @@ def test_closing_on_request_terminating_and_ending_the_program(server: Server) -
         program = s.get(m.ProgramRow, 1)
         assert program is not None and program.ended_at == datetime(2025, 3, 3, 9,
                                                                      tzinfo=BERLIN)
+
+
+def test_an_agents_suspicion_reaches_compliance_through_the_feed(server: Server) -> None:
+    register(server, "XR-1")
+    anna = server.as_("anna")
+    case = anna.ok({"type": "create_mail_case",
+                    "mail": mail("<s1@kunde.example>", "2025-03-03T08:00:00+01:00")})
+    anna.ok({"type": "report_suspicion", "account": "XR-1", "case": int(case["created"]),
+             "text": "the invitee writes from the referrer's address"})
+    found = [c["data"] for c in server.changes("clara") if c["kind"] == "suspicion"]
+    assert [(f["account"], f["reported_by"]) for f in found] == [("XR-1", "anna")]
+    notes = [c["data"]["text"] for c in server.changes("clara") if c["kind"] == "case_note"]
+    assert notes and "referrer's address" in notes[0]

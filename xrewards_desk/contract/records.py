@@ -192,6 +192,17 @@ class AbuseSignal(Model):
     found_at: Instant
 
 
+class Suspicion(Model):
+    """An agent's report of suspected abuse, for compliance."""
+
+    id: int
+    account: Id
+    case: int | None = None
+    text: str
+    reported_by: str
+    at: Instant
+
+
 class Attachment(Model):
     seq: int
     label: str
@@ -371,6 +382,11 @@ class AbuseSignalChange(_Change):
     data: AbuseSignal | None
 
 
+class SuspicionChange(_Change):
+    kind: Literal["suspicion"]
+    data: Suspicion | None
+
+
 class MailCaseChange(_Change):
     kind: Literal["mail_case"]
     data: MailCase | None
@@ -428,6 +444,7 @@ Change = Annotated[
     | ClaimChange
     | AbuseCaseChange
     | AbuseSignalChange
+    | SuspicionChange
     | MailCaseChange
     | MailMessageChange
     | CaseNoteChange
@@ -452,6 +469,7 @@ RECORDS: dict[str, type[Model]] = {
     "claim": Claim,
     "abuse_case": AbuseCase,
     "abuse_signal": AbuseSignal,
+    "suspicion": Suspicion,
     "mail_case": MailCase,
     "mail_message": MailMessage,
     "case_note": CaseNote,

@@ -136,6 +136,9 @@ LOADERS: dict[str, Callable[[Session, str], Model | None]] = {
     "abuse_signal": _simple(m.AbuseSignal, lambda x: r.AbuseSignal(
         id=x.id, referrer=x.referrer_id, invitee=x.invitee_id, kind=x.kind, weight=x.weight,
         evidence=x.evidence, found_at=x.found_at)),
+    "suspicion": _simple(m.Suspicion, lambda x: r.Suspicion(
+        id=x.id, account=x.account_id, case=x.case_id, text=x.text,
+        reported_by=x.reported_by, at=x.at)),
     "mail_case": _simple(m.MailCase, lambda x: r.MailCase(
         id=x.id, subject=x.subject, status=x.status.value, account=x.account_id,
         assigned_to=x.assigned_to, opened_at=x.opened_at, version=x.version)),

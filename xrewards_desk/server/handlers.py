@@ -565,6 +565,7 @@ def report_suspicion(ctx: Ctx, cmd: c.ReportSuspicion) -> None:
     ctx.session.flush()
     ctx.created = str(row.id)
     ctx.subject = f"account:{cmd.account}"
+    ctx.touch("suspicion", row.id)
 
 
 def open_abuse_case(ctx: Ctx, cmd: c.OpenAbuseCase) -> None:
