@@ -175,7 +175,13 @@ class Service:
 
     # ----------------------------------------------------------------- commands
     def run(self, person: Person, key: str, body: dict[str, Any], shop: bool) -> Answer:
-        """Apply one command (or shop event) once per Idempotency-Key."""
+        """Apply one command (or shop event) once per Idempotency-Key.
+
+        The key is stored in the same transaction as what the command wrote (or, for a
+        refusal, as its audit record), so no crash can leave a command applied without its
+        key, and a retry after any failure either replays the answer or applies it once.
+        Time passing for the accounts a command touches is the engine's own first step;
+        the other accounts' expiries are written by the job and before feed reads."""
         request_hash = _canonical(body)
         with self.write_lock:
             with self.store.session() as s:
@@ -187,19 +193,14 @@ class Service:
                                        "use a new key for a new command.",
                                        "Dieser Idempotency-Key gehört zu einem anderen Befehl.")
                     return Answer(seen.status_code, seen.response)
-            self.advance_all()
-            answer = self._run_once(person, body, shop)
-            with self.store.session() as s:
-                s.add(m.IdempotencyRecord(user_name=person.name, key=key,
-                                          request_hash=request_hash,
-                                          status_code=answer.status, response=answer.body,
-                                          created_at=self.clock.now()))
-            return answer
+            return self._run_once(person, key, request_hash, body, shop)
 
-    def _run_once(self, person: Person, body: dict[str, Any], shop: bool) -> Answer:
+    def _run_once(self, person: Person, key: str, request_hash: str, body: dict[str, Any],
+                  shop: bool) -> Answer:
         parsed = (SHOP_EVENT if shop else COMMAND).validate_python(body)
         now = self.clock.now()
         actor = person.actor
+        role = actor.role.value if actor.role else None
         try:
             with self.store.session() as s:
                 feed = Feed(s)
@@ -215,20 +216,28 @@ class Service:
                     touched=[c.Touched(kind=k, id=i) for k, i in dict.fromkeys(ctx.touched)],
                     entries=ctx.entries, created=ctx.created, pending_approval=ctx.pending,
                     message=ctx.message)
-                audit.append(s, at=now, actor=actor.name, role=actor.role.value if actor.role
-                             else None, action=parsed.type, subject=ctx.subject,
-                             outcome="applied", detail={"command": body,
-                                                        "created": ctx.created,
-                                                        "entries": ctx.entries})
-            return Answer(200, result.model_dump(mode="json"))
+                answer = Answer(200, result.model_dump(mode="json"))
+                audit.append(s, at=now, actor=actor.name, role=role, action=parsed.type,
+                             subject=ctx.subject, outcome="applied",
+                             detail={"command": body, "created": ctx.created,
+                                     "entries": ctx.entries})
+                self._remember(s, person, key, request_hash, answer, now)
+            return answer
         except ApiError as error:
+            answer = Answer(error.status, error.problem().model_dump(mode="json"))
             with self.store.session() as s:
-                audit.append(s, at=now, actor=actor.name,
-                             role=actor.role.value if actor.role else None,
-                             action=parsed.type, subject=_subject_of(body),
-                             outcome=f"refused:{error.code}", detail={"command": body,
-                                                                      "message": error.message})
-            return Answer(error.status, error.problem().model_dump(mode="json"))
+                audit.append(s, at=now, actor=actor.name, role=role, action=parsed.type,
+                             subject=_subject_of(body), outcome=f"refused:{error.code}",
+                             detail={"command": body, "message": error.message})
+                self._remember(s, person, key, request_hash, answer, now)
+            return answer
+
+    @staticmethod
+    def _remember(s: Session, person: Person, key: str, request_hash: str, answer: Answer,
+                  now: datetime) -> None:
+        s.add(m.IdempotencyRecord(user_name=person.name, key=key, request_hash=request_hash,
+                                  status_code=answer.status, response=answer.body,
+                                  created_at=now))
 
     def preview_confirm(self, person: Person, case_id: str) -> c.Preview:
         """R22: exactly what confirming the case would do, from the engine, not saved."""

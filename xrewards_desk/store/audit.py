@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -42,16 +42,14 @@ def append(session: Session, *, at: datetime, actor: str, role: str | None, acti
     last = session.execute(
         select(AuditRecord.id, AuditRecord.hash).order_by(AuditRecord.id.desc()).limit(1)
     ).first()
-    record = AuditRecord(id=(last.id + 1) if last else 1, at=at, actor=actor, role=role,
-                         action=action, subject=subject, outcome=outcome,
-                         detail=detail or {})
+    # hashed as it will read back: the instant in UTC, the details through JSON
+    record = AuditRecord(id=(last.id + 1) if last else 1, at=at.astimezone(UTC),
+                         actor=actor, role=role, action=action, subject=subject,
+                         outcome=outcome,
+                         detail=json.loads(json.dumps(detail or {}, default=str)))
     record.prev_hash = (last.hash or GENESIS) if last else GENESIS
-    # the content is hashed as it will read back (JSON round trip, UTC instants)
-    record.detail = json.loads(json.dumps(record.detail, default=str))
-    session.add(record)
-    session.flush()
-    session.refresh(record)
     record.hash = chain_hash(record.prev_hash, record)
+    session.add(record)
     session.flush()
     return record
 
