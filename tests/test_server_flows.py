@@ -218,3 +218,28 @@ def test_an_agents_suspicion_reaches_compliance_through_the_feed(server: Server)
     assert [(f["account"], f["reported_by"]) for f in found] == [("XR-1", "anna")]
     notes = [c["data"]["text"] for c in server.changes("clara") if c["kind"] == "case_note"]
     assert notes and "referrer's address" in notes[0]
+
+
+def test_an_objection_to_changed_terms_ends_participation_only_in_time(
+        server: Server) -> None:
+    register(server, "XR-1")
+    register(server, "XR-2")
+    earn(server, "XR-1", "O-1", "100.00")
+    anna = server.as_("anna")
+    # R28: the change notice went out on 01.02.2025; within one month means through
+    # 01.03.2025, so an objection received on 02.03.2025 is late and changes nothing
+    late = anna.command({"type": "object_to_terms", "account": "XR-2",
+                         "change_sent": "2025-02-01T10:00:00+01:00",
+                         "received_at": "2025-03-02T10:00:00+01:00"})
+    assert late.status_code == 409 and late.json()["code"] == "objection_late"
+    done = anna.ok({"type": "object_to_terms", "account": "XR-1",
+                    "change_sent": "2025-02-01T10:00:00+01:00",
+                    "received_at": "2025-03-01T23:00:00+01:00"})
+    with server.store.session() as s:
+        acc = s.get(m.AccountRow, "XR-1")
+        assert acc is not None and acc.status.value == "closed"  # as closing (R23)
+        objection = s.get(m.Objection, int(done["created"]))
+        assert objection is not None and objection.kind is m.ObjectionKind.TERMS
+        forfeit = [e.points for e in s.scalars(select(m.LedgerEntry).where(
+            m.LedgerEntry.type == "forfeit"))]
+    assert forfeit == [-100]
