@@ -312,3 +312,30 @@ def test_the_expiry_job_writes_expiries_without_anyone_asking(store, tmp_path) -
                 break
             time.sleep(0.05)
         assert [k.value for k in kinds] == ["earn", "expiry"]
+
+
+def test_every_page_of_the_feed_is_a_valid_change_page(server: Server) -> None:
+    """The feed is served from stored JSON without validating it again: every page must
+    still parse as the contract's ChangePage, every record as its kind's model."""
+    from xrewards_desk.contract.records import RECORDS, ChangePage
+
+    register(server, "XR-1")
+    earn(server, "XR-1", "O-1", "120.00")
+    server.as_("anna").upload(PDF, "a.pdf")
+    server.as_("anna").ok({"type": "create_mail_case", "mail": {
+        "message_id": "<p@k.example>", "received_at": "2025-03-03T08:00:00+01:00",
+        "received_from": "date", "sender": "xr-1@org-1.example", "subject": "s",
+        "body": "b"}})
+    after, kinds = "0", set()
+    while True:
+        raw = server.as_("anna").get("/changes", after=after, limit=4)
+        page = ChangePage.model_validate_json(raw.content)
+        for change in page.changes:
+            assert change.data is not None
+            assert type(change.data) is RECORDS[change.kind]
+            kinds.add(change.kind)
+        after = page.next
+        if not page.more:
+            break
+    assert {"account", "lot", "order", "entry", "notice", "evidence", "mail_case",
+            "mail_message", "staff", "organisation", "billing_account"} <= kinds

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, File, Header, Path, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from .. import __version__
@@ -105,11 +105,12 @@ def create_app(service: Service, *, tick_seconds: float | None = 60.0) -> FastAP
         return r.Staff(name=who.name, display_name=who.display_name, role=who.role,
                        active=True)
 
-    @app.get(f"{API}/changes", responses=ERRORS)
+    @app.get(f"{API}/changes", responses={200: {"model": r.ChangePage}, **ERRORS},
+             response_class=Response)
     def changes(who: Signed, after: Annotated[int, Query(ge=0, le=2**62)] = 0,
-                limit: Annotated[int, Query(ge=1, le=5000)] = 1000) -> r.ChangePage:
+                limit: Annotated[int, Query(ge=1, le=5000)] = 1000) -> Response:
         service.require(who, STAFF_ROLES, "read the change feed")
-        return service.changes(after, limit)
+        return Response(service.changes(after, limit), media_type="application/json")
 
     def answer(who: Person, key: str | None, body: dict[str, Any],
                shop: bool) -> JSONResponse:
