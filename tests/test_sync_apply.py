@@ -1,0 +1,85 @@
+"""The desktop's copy of the server: pull the change feed page by page into a local
+SQLite store (one transaction a page) and compare every record with the server's."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from tests.server_harness import Server, earn, register
+from tests.test_server import PDF
+from xrewards_desk.server.feed import LOADERS
+from xrewards_desk.store import models as m
+from xrewards_desk.store.search import search
+from xrewards_desk.sync.apply import apply_changes
+
+
+def _busy_day(server: Server) -> None:
+    """Something of every kind: customers, orders, a referral, a transfer with evidence,
+    a mail case with an attachment, an objection, an abuse case confirmed with claims."""
+    register(server, "XR-1", name="Jürgen Müller")
+    register(server, "XR-3")
+    earn(server, "XR-1", "O-1", "100.00")
+    with server.store.session() as s:
+        code = s.get(m.AccountRow, "XR-1").referral_code  # type: ignore[union-attr]
+    register(server, "XR-2", org="ORG-2", billing="BA-2", referral_code=code,
+             addresses=[{"street": "Hauptstraße 1", "postcode": "10115", "city": "Berlin"}])
+    shop = server.as_("shop")
+    shop.ok({"type": "order_placed", "order": "O-2", "account": "XR-2",
+             "placed_at": server.clock.now().isoformat(), "net": "200.00",
+             "use_discount": True}, shop=True)
+    shop.ok({"type": "order_paid", "order": "O-2"}, shop=True)
+    shop.ok({"type": "order_delivered", "order": "O-2"}, shop=True)
+    anna, tessa, tomasz = server.as_("anna"), server.as_("tessa"), server.as_("tomasz")
+    sha = anna.upload(PDF, "Nachweis.pdf").json()["sha256"]
+    case = anna.ok({"type": "create_mail_case", "mail": {
+        "message_id": "<x1@kunde.example>", "received_at": "2025-03-03T08:00:00+01:00",
+        "received_from": "received", "sender": "xr-1@org-1.example",
+        "subject": "Übertrag", "body": "Bitte übertragen",
+        "attachments": [{"label": "Nachweis.pdf", "sha256": sha}]}})["created"]
+    anna.ok({"type": "note_mail_case", "case": int(case), "text": "called back"})
+    transfer = tessa.ok({"type": "request_transfer", "source": "XR-1", "target": "XR-3",
+                         "points": 50, "reason": "left_organisation", "evidence": [sha],
+                         "case": int(case)})["created"]
+    tomasz.ok({"type": "approve_transfer", "request": int(transfer), "version": 1})
+    anna.ok({"type": "record_objection", "notice": "XR-1/N1",
+             "received_at": "2025-03-04T10:00:00+01:00", "case": int(case)})
+    clara = server.as_("clara")
+    opened = clara.ok({"type": "open_abuse_case", "account": "XR-2", "on_referral": True})
+    clara.ok({"type": "confirm_self_referral", "case": opened["created"], "version": 1,
+              "reason": "same person"})
+    clara.ok({"type": "set_claim_state", "claim": 1, "version": 1, "state": "invoiced"})
+
+
+def test_a_synced_store_holds_exactly_what_the_server_holds(server: Server,
+                                                            sqlite_backend) -> None:  # type: ignore[no-untyped-def]
+    _busy_day(server)
+    local = sqlite_backend.new_store()
+    try:
+        after, pages, seen = "0", 0, {}
+        while True:
+            page = server.as_("anna").get("/changes", after=after, limit=7).json()
+            with local.session() as s:  # one transaction a page
+                apply_changes(s.connection(), page["changes"])
+            for change in page["changes"]:
+                seen[(change["kind"], change["id"])] = None
+            after, pages = page["next"], pages + 1
+            if not page["more"]:
+                break
+        assert pages > 5
+        kinds = {kind for kind, _ in seen}
+        assert {"account", "lot", "entry", "notice", "claim", "discount", "abuse_case",
+                "mail_case", "mail_message", "case_note", "objection", "transfer_request",
+                "evidence", "staff", "order"} <= kinds
+        with server.store.session() as theirs, local.session() as ours:
+            for kind, key in seen:
+                assert LOADERS[kind](ours, key) == LOADERS[kind](theirs, key), (kind, key)
+            for model in (m.AccountRow, m.LotRow, m.LedgerEntry, m.LotAllocation, m.NoticeRow,
+                          m.NoticeLot, m.ClaimRow, m.OrderRow, m.MailMessage,
+                          m.MailAttachment, m.TransferEvidence, m.AbuseCaseAccount,
+                          m.DeliveryAddress):
+                count = select(func.count()).select_from(model)
+                assert ours.scalar(count) == theirs.scalar(count), model.__tablename__
+        with local.engine.connect() as conn:  # and the local search index followed
+            assert [h.account_id for h in search(conn, "mueller")] == ["XR-1"]
+    finally:
+        local.close()
