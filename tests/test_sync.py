@@ -1,0 +1,122 @@
+"""Sync over real HTTP against the reference server: pull from the cursor, push the
+outbox once, and keep every command through lost answers, a server that is down, and a
+decision made stale meanwhile. Each proves nothing is lost and nothing applied twice."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+from sqlalchemy import select
+
+from tests.server_harness import Server, earn, register
+from xrewards_desk.store import models as m
+from xrewards_desk.sync.client import ApiClient, Offline
+from xrewards_desk.sync.runner import Syncer
+
+
+@pytest.fixture
+def local(sqlite_backend):  # type: ignore[no-untyped-def]
+    store = sqlite_backend.new_store()
+    yield store
+    store.close()
+
+
+def syncer(server: Server, store, user: str = "anna") -> Syncer:  # type: ignore[no-untyped-def]
+    client = ApiClient(server.base.removesuffix("/v1"), retries=2, sleep=lambda _s: None)
+    client.sign_in(user, "correct horse battery staple")
+    return Syncer(store, client, server.base, user)
+
+
+def entries(server: Server, account: str) -> list[int]:
+    with server.store.session() as s:
+        return list(s.scalars(select(m.LedgerEntry.points).where(
+            m.LedgerEntry.account_id == account).order_by(m.LedgerEntry.seq)))
+
+
+def test_pull_from_the_cursor_then_only_what_is_new(server: Server, local) -> None:  # type: ignore[no-untyped-def]
+    register(server, "XR-1")
+    sync = syncer(server, local)
+    seen: list[tuple[int, int]] = []
+    first = sync.pull(progress=lambda done, total: seen.append((done, total)), limit=3)
+    assert first > 3 and seen[-1] == (first, first)
+    assert sync.status.online and sync.status.last_success is not None
+    earn(server, "XR-1", "O-1", "100.00")
+    assert sync.pull() == len([c for c in server.changes()]) - first
+    with local.session() as s:
+        assert [e.points for e in s.scalars(select(m.LedgerEntry))] == [100]
+    assert sync.pull() == 0
+
+
+def test_a_command_is_pushed_once_even_when_its_answer_was_lost(server: Server,
+                                                                local) -> None:  # type: ignore[no-untyped-def]
+    register(server, "XR-1")
+    sync = syncer(server, local)
+    command = sync.enqueue({"type": "request_adjustment", "account": "XR-1", "points": 70,
+                            "reason": "fix"})
+    pushed = sync.push()
+    assert pushed.done == [command] and pushed.left == 0
+    # The process died after the server applied it, before the answer was stored: the
+    # command is still "sending" locally; the next push sends it again, same key.
+    with local.session() as s:
+        row = s.get(m.OutboxCommand, command)
+        assert row is not None
+        first_answer = row.response
+        row.state = m.OutboxState.SENDING
+        row.response = None
+    assert sync.push().done == [command]
+    with local.session() as s:
+        assert s.get(m.OutboxCommand, command).response == first_answer  # type: ignore[union-attr]
+    assert entries(server, "XR-1") == [70]  # R26: applied once
+
+
+def test_work_done_offline_is_pushed_when_the_server_returns(server: Server,
+                                                             local) -> None:  # type: ignore[no-untyped-def]
+    register(server, "XR-1")
+    sync = syncer(server, local)
+    with socket.socket() as sock:  # a port where nothing listens
+        sock.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    online = sync.client
+    sync.client = ApiClient(dead, online.token, retries=1, sleep=lambda _s: None)
+    command = sync.enqueue({"type": "request_adjustment", "account": "XR-1", "points": 30,
+                            "reason": "offline"})
+    with pytest.raises(Offline):
+        sync.push()
+    assert not sync.status.online and sync.status.last_error
+    assert [r.id for r in sync.waiting()] == [command]  # kept, not lost
+    assert not sync.withdraw(command)  # it may have left; it cannot be withdrawn now
+    sync.client = online
+    assert sync.push().done == [command]
+    assert entries(server, "XR-1") == [30]
+
+
+def test_a_decision_made_stale_meanwhile_comes_back_refused_and_visible(server: Server,
+                                                                       local) -> None:  # type: ignore[no-untyped-def]
+    register(server, "XR-1")
+    anna = server.as_("anna")
+    case = int(anna.ok({"type": "create_mail_case", "mail": {
+        "message_id": "<st@k.example>", "received_at": "2025-03-03T08:00:00+01:00",
+        "received_from": "received", "sender": "xr-1@org-1.example", "subject": "s",
+        "body": "b"}})["created"])
+    sync = syncer(server, local)
+    sync.pull()
+    command = sync.enqueue({"type": "set_mail_case_status", "case": case, "version": 1,
+                            "status": "closed"})
+    server.as_("ben").ok({"type": "assign_mail_case", "case": case, "version": 1,
+                          "assignee": "ben"})
+    pushed = sync.push()
+    assert pushed.refused == [command]
+    with local.session() as s:
+        row = s.get(m.OutboxCommand, command)
+        assert row is not None and row.state is m.OutboxState.REFUSED
+        assert row.refusal_code == "stale_version" and "ben" in (row.refusal_message or "")
+
+
+def test_a_command_never_sent_can_be_withdrawn(server: Server, local) -> None:  # type: ignore[no-untyped-def]
+    register(server, "XR-1")
+    sync = syncer(server, local)
+    command = sync.enqueue({"type": "request_adjustment", "account": "XR-1", "points": 5,
+                            "reason": "oops"})
+    assert sync.withdraw(command)
+    assert sync.push().done == [] and entries(server, "XR-1") == []

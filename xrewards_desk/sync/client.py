@@ -1,0 +1,152 @@
+"""The desktop's client of the API: one `requests` session, timeouts on every call,
+urllib3's Retry with backoff for idempotent reads, and commands retried only with the
+same Idempotency-Key (so a retry can never apply a command twice)."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from ..contract.common import API
+
+#: (connect, read) seconds
+TIMEOUT = (5.0, 30.0)
+RETRY_STATUSES = frozenset({500, 502, 503, 504})
+
+
+class Offline(Exception):
+    """The server could not be reached (down, network gone, or only errors back)."""
+
+
+class NotSignedIn(Exception):
+    """No token, or the server no longer accepts it (401): sign in again."""
+
+
+@dataclass(frozen=True)
+class Refused(Exception):
+    """The server answered a 4xx with a problem: nothing was applied."""
+
+    status: int
+    code: str
+    message: str
+    message_de: str | None = None
+    details: dict[str, Any] | None = None
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message}"
+
+
+def _session(retries: int) -> requests.Session:
+    session = requests.Session()
+    retry = Retry(total=retries, connect=retries, read=retries, status=retries,
+                  backoff_factor=0.2, status_forcelist=sorted(RETRY_STATUSES),
+                  allowed_methods=frozenset({"GET"}), raise_on_status=False)
+    adapter = HTTPAdapter(max_retries=retry)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
+
+
+class ApiClient:
+    def __init__(self, base_url: str, token: str | None = None, *, retries: int = 4,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        root = base_url.rstrip("/")
+        self.base = root if root.endswith(API) else root + API
+        self.token = token
+        self.retries = retries
+        self.sleep = sleep
+        self.http = _session(retries)
+
+    # ----------------------------------------------------------------- plumbing
+    def _headers(self, key: str | None = None) -> dict[str, str]:
+        headers = {}
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        if key:
+            headers["Idempotency-Key"] = key
+        return headers
+
+    @staticmethod
+    def _answer(response: requests.Response) -> Any:
+        if response.status_code == 401:
+            raise NotSignedIn(_problem(response).message)
+        if 400 <= response.status_code < 500:
+            raise _problem(response)
+        if response.status_code >= 500:
+            raise Offline(f"the server answered {response.status_code}")
+        return response.json() if response.content else None
+
+    def _get(self, path: str, **params: Any) -> Any:
+        try:
+            response = self.http.get(self.base + path, params=params,
+                                     headers=self._headers(), timeout=TIMEOUT)
+        except requests.RequestException as exc:
+            raise Offline(str(exc)) from exc
+        return self._answer(response)
+
+    def _post(self, path: str, key: str, **kwargs: Any) -> Any:
+        """POST with the same Idempotency-Key until an answer comes (backoff 0.2 s,
+        doubling): a lost answer is asked for again, never applied twice."""
+        delay = 0.2
+        last: Exception | None = None
+        for attempt in range(self.retries + 1):
+            if attempt:
+                self.sleep(delay)
+                delay *= 2
+            try:
+                response = self.http.post(self.base + path, headers=self._headers(key),
+                                          timeout=TIMEOUT, **kwargs)
+            except requests.RequestException as exc:
+                last = exc
+                continue
+            if response.status_code in RETRY_STATUSES:
+                last = Offline(f"the server answered {response.status_code}")
+                continue
+            return self._answer(response)
+        raise Offline(f"no answer after {self.retries + 1} tries: {last}")
+
+    # ----------------------------------------------------------------- the API
+    def sign_in(self, user: str, password: str) -> dict[str, Any]:
+        try:
+            response = self.http.post(self.base + "/sign-in",
+                                      json={"user": user, "password": password},
+                                      timeout=TIMEOUT)
+        except requests.RequestException as exc:
+            raise Offline(str(exc)) from exc
+        if response.status_code == 401:
+            raise NotSignedIn(_problem(response).message)
+        answer = self._answer(response)
+        self.token = answer["token"]
+        return answer  # type: ignore[no-any-return]
+
+    def me(self) -> dict[str, Any]:
+        return self._get("/me")  # type: ignore[no-any-return]
+
+    def changes(self, after: str, limit: int = 1000) -> dict[str, Any]:
+        return self._get("/changes", after=after, limit=limit)  # type: ignore[no-any-return]
+
+    def command(self, body: dict[str, Any], key: str | None = None) -> dict[str, Any]:
+        return self._post("/commands", key or str(uuid.uuid4()), json=body)  # type: ignore[no-any-return]
+
+    def upload(self, data: bytes, label: str) -> dict[str, Any]:
+        import hashlib
+
+        key = hashlib.sha256(data).hexdigest()
+        return self._post("/evidence", key, files={"file": (label, data)})  # type: ignore[no-any-return]
+
+
+def _problem(response: requests.Response) -> Refused:
+    try:
+        body = response.json()
+    except ValueError:
+        body = {}
+    return Refused(response.status_code, str(body.get("code", f"http_{response.status_code}")),
+                   str(body.get("message", response.reason or "refused")),
+                   body.get("message_de"), body.get("details"))

@@ -1,0 +1,172 @@
+"""Pull and push: the change feed into the local store, the outbox to the server.
+
+- **Pull**: pages from the stored cursor; each page and the new cursor in one transaction.
+- **Push**: the outbox oldest first. A command is marked ``sending`` (committed) before it
+  goes out and keeps its Idempotency-Key, so after any failure, a lost answer or a killed
+  process, the next push sends it again and the server answers the first answer instead
+  of applying it twice. A refusal is stored with its code and sentence for the agent.
+  A command never sent (no attempt yet) can be withdrawn.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from ..store import models as m
+from ..store.db import Store
+from .apply import apply_changes
+from .client import ApiClient, Offline, Refused
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class Status:
+    """What the UI shows: online or not, syncing, and when the last sync succeeded."""
+
+    online: bool = False
+    syncing: bool = False
+    last_success: datetime | None = None
+    last_error: str | None = None
+
+
+@dataclass
+class Pushed:
+    done: list[int] = field(default_factory=list)
+    refused: list[int] = field(default_factory=list)
+    left: int = 0
+
+
+class Syncer:
+    def __init__(self, store: Store, client: ApiClient, api: str, user: str,
+                 on_status: Callable[[Status], None] | None = None) -> None:
+        self.store = store
+        self.client = client
+        self.api = api
+        self.user = user
+        self.status = Status()
+        self.on_status = on_status or (lambda _s: None)
+
+    def _set(self, **changes: Any) -> None:
+        for name, value in changes.items():
+            setattr(self.status, name, value)
+        self.on_status(self.status)
+
+    # ----------------------------------------------------------------- cursor
+    def cursor(self) -> str:
+        with self.store.session() as s:
+            row = s.get(m.SyncState, self.api)
+            return row.cursor if row is not None and row.cursor else "0"
+
+    # ----------------------------------------------------------------- pull
+    def pull(self, progress: Progress | None = None, limit: int = 1000) -> int:
+        """Fetch and apply every change after the cursor; returns how many."""
+        self._set(syncing=True)
+        applied = 0
+        try:
+            after = self.cursor()
+            while True:
+                page = self.client.changes(after, limit)
+                with self.store.session() as s:
+                    applied += apply_changes(s.connection(), page["changes"])
+                    state = s.get(m.SyncState, self.api)
+                    if state is None:
+                        state = m.SyncState(api=self.api)
+                        s.add(state)
+                    state.cursor = page["next"]
+                    state.user_name = self.user
+                    state.last_success = datetime.now(UTC)
+                after = page["next"]
+                if progress is not None:
+                    progress(applied, applied + (limit if page["more"] else 0))
+                if not page["more"]:
+                    break
+            self._set(online=True, last_success=datetime.now(UTC), last_error=None)
+            return applied
+        except Offline as exc:
+            self._set(online=False, last_error=str(exc))
+            raise
+        finally:
+            self._set(syncing=False)
+
+    # ----------------------------------------------------------------- outbox
+    def enqueue(self, body: dict[str, Any], evidence: Sequence[str] = ()) -> int:
+        """Store a command to send (its key chosen now, once); returns its outbox id."""
+        with self.store.session() as s:
+            row = m.OutboxCommand(idempotency_key=str(uuid.uuid4()), kind=body["type"],
+                                  payload=body, evidence=list(evidence),
+                                  created_at=datetime.now(UTC), created_by=self.user,
+                                  state=m.OutboxState.PENDING, attempts=0)
+            s.add(row)
+            s.flush()
+            return row.id
+
+    def withdraw(self, command_id: int) -> bool:
+        """Withdraw a command that was never sent; False if it may have reached the server."""
+        with self.store.session() as s:
+            row = s.get(m.OutboxCommand, command_id)
+            if row is None or row.state is not m.OutboxState.PENDING or row.attempts:
+                return False
+            row.state = m.OutboxState.WITHDRAWN
+            return True
+
+    def waiting(self) -> list[m.OutboxCommand]:
+        with self.store.session() as s:
+            return list(s.scalars(select(m.OutboxCommand).where(m.OutboxCommand.state.in_(
+                [m.OutboxState.PENDING, m.OutboxState.SENDING])).order_by(m.OutboxCommand.id)))
+
+    def push(self, progress: Progress | None = None,
+             evidence: Callable[[str], tuple[bytes, str]] | None = None) -> Pushed:
+        """Send the outbox oldest first; stops at the first command that gets no answer."""
+        result = Pushed()
+        todo = self.waiting()
+        self._set(syncing=True)
+        try:
+            for n, row in enumerate(todo, 1):
+                with self.store.session() as s:
+                    live = s.get(m.OutboxCommand, row.id)
+                    assert live is not None
+                    if live.state not in (m.OutboxState.PENDING, m.OutboxState.SENDING):
+                        continue  # withdrawn meanwhile
+                    live.state = m.OutboxState.SENDING
+                    live.attempts += 1
+                try:
+                    for sha in row.evidence:  # files first, then the command citing them
+                        if evidence is None:
+                            raise RuntimeError(f"no way to read evidence {sha}")
+                        data, label = evidence(sha)
+                        self.client.upload(data, label)
+                    answer: dict[str, Any] = self.client.command(row.payload,
+                                                                 row.idempotency_key)
+                    state, code, message = m.OutboxState.DONE, None, None
+                except Refused as refusal:
+                    answer = {"code": refusal.code, "message": refusal.message,
+                              "message_de": refusal.message_de,
+                              "details": refusal.details or {}}
+                    state, code, message = (m.OutboxState.REFUSED, refusal.code,
+                                            refusal.message)
+                with self.store.session() as s:
+                    live = s.get(m.OutboxCommand, row.id)
+                    assert live is not None
+                    live.state = state
+                    live.response = answer
+                    live.refusal_code = code
+                    live.refusal_message = message
+                    live.answered_at = datetime.now(UTC)
+                (result.done if state is m.OutboxState.DONE else result.refused).append(row.id)
+                if progress is not None:
+                    progress(n, len(todo))
+            self._set(online=True, last_error=None)
+        except Offline as exc:
+            self._set(online=False, last_error=str(exc))
+            raise
+        finally:
+            result.left = len(self.waiting())
+            self._set(syncing=False)
+        return result
