@@ -9,6 +9,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+# No test touches the person's real keyring unless it starts one of its own.
+os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
+
 from hypothesis import HealthCheck, settings
 
 settings.register_profile(

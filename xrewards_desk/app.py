@@ -7,6 +7,7 @@ Subcommands so far:
     xrewards-desk serve [--db URL] [--host H] [--port N] [--demo] [--data-dir DIR]
     xrewards-desk users add NAME --role ROLE
     xrewards-desk audit verify [--db URL]
+    xrewards-desk sync --api URL --user NAME; search TEXT; ledger ACCOUNT; outbox; signout
     xrewards-desk --version
 """
 
@@ -47,8 +48,10 @@ def _parser() -> argparse.ArgumentParser:
                              help="upgrade without copying the store aside (you made a "
                                   "backup yourself, e.g. with pg_dump)")
     from .server.cli import add_arguments
+    from .sync.cli import add_arguments as add_sync_arguments
 
     add_arguments(commands)
+    add_sync_arguments(commands)
     return parser
 
 
@@ -108,6 +111,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .server.cli import main as server_main
 
         return server_main(args)
+    if args.command in {"sync", "search", "ledger", "outbox", "signout"}:
+        from .sync.cli import main as sync_main
+
+        return sync_main(args)
     parser.print_help(sys.stderr)
     return 2
 
