@@ -120,3 +120,54 @@ def test_a_command_never_sent_can_be_withdrawn(server: Server, local) -> None:  
                             "reason": "oops"})
     assert sync.withdraw(command)
     assert sync.push().done == [] and entries(server, "XR-1") == []
+
+
+def test_a_client_killed_between_sending_and_storing_the_answer_loses_nothing(
+        server: Server, local, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A real client process is killed with SIGKILL after the server applied its command
+    and before it stored the answer; restarted, it sends the command again under the same
+    key and the server answers from its first answer: applied once, answer kept."""
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    register(server, "XR-1")
+    sync = syncer(server, local)
+    command = sync.enqueue({"type": "request_adjustment", "account": "XR-1", "points": 40,
+                            "reason": "crash test"})
+    local.close()  # the child process owns the store now
+    marker = tmp_path / "answered"
+    url = local.engine.url.render_as_string(hide_password=False)
+    child = subprocess.Popen(
+        [sys.executable, str(Path(__file__).with_name("crash_client.py")),
+         server.base.removesuffix("/v1"), "anna", "correct horse battery staple", url,
+         str(marker)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while not marker.exists():
+        assert child.poll() is None, child.stdout.read() if child.stdout else b""
+        assert time.monotonic() < deadline, "the client never got its answer"
+        time.sleep(0.02)
+    child.send_signal(signal.SIGKILL)
+    child.wait(timeout=30)
+    assert child.returncode == -signal.SIGKILL
+    assert entries(server, "XR-1") == [40]  # the server applied it
+
+    from xrewards_desk.store.db import Store
+
+    restarted = Store.open(url)
+    try:
+        again = Syncer(restarted, sync.client, sync.api, "anna")
+        with restarted.session() as s:
+            row = s.get(m.OutboxCommand, command)
+            assert row is not None and row.state is m.OutboxState.SENDING
+            assert row.response is None  # the answer was lost with the process
+        assert again.push().done == [command]
+        with restarted.session() as s:
+            row = s.get(m.OutboxCommand, command)
+            assert row is not None and row.state is m.OutboxState.DONE
+            assert row.response is not None and len(row.response["entries"]) == 1
+    finally:
+        restarted.close()
+    assert entries(server, "XR-1") == [40]  # and not twice

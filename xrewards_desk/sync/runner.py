@@ -122,8 +122,11 @@ class Syncer:
                 [m.OutboxState.PENDING, m.OutboxState.SENDING])).order_by(m.OutboxCommand.id)))
 
     def push(self, progress: Progress | None = None,
-             evidence: Callable[[str], tuple[bytes, str]] | None = None) -> Pushed:
-        """Send the outbox oldest first; stops at the first command that gets no answer."""
+             evidence: Callable[[str], tuple[bytes, str]] | None = None,
+             answered: Callable[[int], None] | None = None) -> Pushed:
+        """Send the outbox oldest first; stops at the first command that gets no answer.
+        `answered(id)` runs after the server answered and before the answer is stored
+        (the crash test kills the process there)."""
         result = Pushed()
         todo = self.waiting()
         self._set(syncing=True)
@@ -151,6 +154,8 @@ class Syncer:
                               "details": refusal.details or {}}
                     state, code, message = (m.OutboxState.REFUSED, refusal.code,
                                             refusal.message)
+                if answered is not None:
+                    answered(row.id)
                 with self.store.session() as s:
                     live = s.get(m.OutboxCommand, row.id)
                     assert live is not None
