@@ -56,12 +56,14 @@ def _session(retries: int) -> requests.Session:
 
 class ApiClient:
     def __init__(self, base_url: str, token: str | None = None, *, retries: int = 4,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+                 sleep: Callable[[float], None] = time.sleep,
+                 timeout: tuple[float, float] = TIMEOUT) -> None:
         root = base_url.rstrip("/")
         self.base = root if root.endswith(API) else root + API
         self.token = token
         self.retries = retries
         self.sleep = sleep
+        self.timeout = timeout
         self.http = _session(retries)
 
     # ----------------------------------------------------------------- plumbing
@@ -84,12 +86,24 @@ class ApiClient:
         return response.json() if response.content else None
 
     def _get(self, path: str, **params: Any) -> Any:
-        try:
-            response = self.http.get(self.base + path, params=params,
-                                     headers=self._headers(), timeout=TIMEOUT)
-        except requests.RequestException as exc:
-            raise Offline(str(exc)) from exc
-        return self._answer(response)
+        """GET, retried: urllib3's Retry covers failures before an answer starts; a body
+        cut off half-way (a dropped connection) or unreadable is asked for again here."""
+        delay = 0.2
+        last: Exception | None = None
+        for attempt in range(self.retries + 1):
+            if attempt:
+                self.sleep(delay)
+                delay *= 2
+            try:
+                response = self.http.get(self.base + path, params=params,
+                                         headers=self._headers(), timeout=self.timeout)
+                if response.status_code in RETRY_STATUSES:
+                    last = Offline(f"the server answered {response.status_code}")
+                    continue
+                return self._answer(response)
+            except (requests.RequestException, ValueError) as exc:
+                last = exc
+        raise Offline(f"no answer after {self.retries + 1} tries: {last}")
 
     def _post(self, path: str, key: str, **kwargs: Any) -> Any:
         """POST with the same Idempotency-Key until an answer comes (backoff 0.2 s,
@@ -102,7 +116,7 @@ class ApiClient:
                 delay *= 2
             try:
                 response = self.http.post(self.base + path, headers=self._headers(key),
-                                          timeout=TIMEOUT, **kwargs)
+                                          timeout=self.timeout, **kwargs)
             except requests.RequestException as exc:
                 last = exc
                 continue
@@ -117,7 +131,7 @@ class ApiClient:
         try:
             response = self.http.post(self.base + "/sign-in",
                                       json={"user": user, "password": password},
-                                      timeout=TIMEOUT)
+                                      timeout=self.timeout)
         except requests.RequestException as exc:
             raise Offline(str(exc)) from exc
         if response.status_code == 401:
