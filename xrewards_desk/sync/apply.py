@@ -31,40 +31,78 @@ def _t(model: type[Any]) -> Table:
     return cast(Table, model.__table__)
 
 
-def _upsert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    if not rows:
-        return
-    keys = [c.name for c in table.primary_key.columns]
-    statement = sqlite_insert(table)
-    columns = [c for c in rows[0] if c not in keys]
-    if columns:
-        statement = statement.on_conflict_do_update(
-            index_elements=keys, set_={c: statement.excluded[c] for c in columns})
-    else:
-        statement = statement.on_conflict_do_nothing(index_elements=keys)
-    conn.execute(statement, rows)
+_STATEMENTS: dict[tuple[str, tuple[str, ...]], Any] = {}
 
 
-def _replace_children(conn: Connection, table: Table, parent_column: str, parent: Any,
-                      rows: list[dict[str, Any]]) -> None:
-    conn.execute(delete(table).where(table.c[parent_column] == parent))
-    if rows:
-        conn.execute(table.insert(), rows)
+def _upsert_statement(table: Table, columns: tuple[str, ...]) -> Any:
+    """INSERT … ON CONFLICT DO UPDATE for these columns, built once per table and columns."""
+    key = (table.name, columns)
+    statement = _STATEMENTS.get(key)
+    if statement is None:
+        keys = [c.name for c in table.primary_key.columns]
+        statement = sqlite_insert(table)
+        others = [c for c in columns if c not in keys]
+        if others:
+            statement = statement.on_conflict_do_update(
+                index_elements=keys, set_={c: statement.excluded[c] for c in others})
+        else:
+            statement = statement.on_conflict_do_nothing(index_elements=keys)
+        _STATEMENTS[key] = statement
+    return statement
+
+
+class Batch:
+    """The rows of a page, by table in the order first used: the last state of each
+    record wins, its children replaced with it; written with one statement a table."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, tuple[Table, dict[tuple[Any, ...], dict[str, Any]]]] = {}
+        self.children: dict[str, tuple[Table, str, dict[Any, list[dict[str, Any]]]]] = {}
+        self.order: list[tuple[str, str]] = []  # ("rows" | "children", table name)
+
+    def upsert(self, table: Table, row: dict[str, Any]) -> None:
+        if table.name not in self.rows:
+            self.rows[table.name] = (table, {})
+            self.order.append(("rows", table.name))
+        key = tuple(row[c.name] for c in table.primary_key.columns)
+        self.rows[table.name][1][key] = row
+
+    def replace(self, table: Table, parent_column: str, parent: Any,
+                rows: list[dict[str, Any]]) -> None:
+        if table.name not in self.children:
+            self.children[table.name] = (table, parent_column, {})
+            self.order.append(("children", table.name))
+        self.children[table.name][2][parent] = rows
+
+    def write(self, conn: Connection) -> None:
+        for what, name in self.order:
+            if what == "rows":
+                table, rows = self.rows[name]
+                values = list(rows.values())
+                conn.execute(_upsert_statement(table, tuple(values[0])), values)
+            else:
+                table, column, by_parent = self.children[name]
+                parents = list(by_parent)
+                for i in range(0, len(parents), 500):
+                    conn.execute(delete(table).where(table.c[column].in_(parents[i:i + 500])))
+                fresh = [row for rows in by_parent.values() for row in rows]
+                if fresh:
+                    conn.execute(table.insert(), fresh)
 
 
 # Each kind: the record's model, and how to write it (values as the model validated them).
 
-def _organisation(conn: Connection, x: r.Organisation) -> None:
-    _upsert(conn, _t(m.Organisation), [{"id": x.id, "name": x.name}])
+def _organisation(b: Batch, x: r.Organisation) -> None:
+    b.upsert(_t(m.Organisation), {"id": x.id, "name": x.name})
 
 
-def _billing(conn: Connection, x: r.BillingAccount) -> None:
-    _upsert(conn, _t(m.BillingAccount), [{"id": x.id, "organisation_id": x.organisation,
-                                          "name": x.name}])
+def _billing(b: Batch, x: r.BillingAccount) -> None:
+    b.upsert(_t(m.BillingAccount), {"id": x.id, "organisation_id": x.organisation,
+                                          "name": x.name})
 
 
-def _account(conn: Connection, x: r.Account) -> None:
-    _upsert(conn, _t(m.AccountRow), [{
+def _account(b: Batch, x: r.Account) -> None:
+    b.upsert(_t(m.AccountRow), {
         "id": x.id, "organisation_id": x.organisation, "billing_account_id": x.billing_account,
         "name": x.name, "email": x.email, "email_key": x.email.casefold(), "phone": x.phone,
         "language": x.language, "registered_at": x.registered_at, "status": x.status,
@@ -74,150 +112,150 @@ def _account(conn: Connection, x: r.Account) -> None:
         "spend": x.spend, "debt": x.debt, "claims_total": x.claims,
         "has_completed_order": x.has_completed_order, "first_order": x.first_order,
         "version": x.version, "next_lot": 1, "next_entry": 1, "next_notice": 1,
-        "first_order_candidates": []}])
+        "first_order_candidates": []})
     from ..store.folding import fold
 
-    _replace_children(conn, _t(m.DeliveryAddress), "account_id", x.id, [
+    b.replace(_t(m.DeliveryAddress), "account_id", x.id, [
         {"account_id": x.id, "street": a.street, "postcode": a.postcode, "city": a.city,
          "country": a.country, "key": fold(f"{a.street} {a.postcode} {a.city} {a.country}")}
         for a in x.addresses])
 
 
-def _discount(conn: Connection, x: r.Discount) -> None:
-    _upsert(conn, _t(m.DiscountCode), [{
+def _discount(b: Batch, x: r.Discount) -> None:
+    b.upsert(_t(m.DiscountCode), {
         "account_id": x.account, "code": x.code, "registered_at": x.registered_at,
-        "valid_until": x.valid_until, "used_on": x.used_on, "voided": x.voided}])
+        "valid_until": x.valid_until, "used_on": x.used_on, "voided": x.voided})
 
 
-def _lot(conn: Connection, x: r.Lot) -> None:
-    _upsert(conn, _t(m.LotRow), [{
+def _lot(b: Batch, x: r.Lot) -> None:
+    b.upsert(_t(m.LotRow), {
         "id": x.id, "account_id": x.account, "seq": x.seq, "credited_at": x.credited_at,
         "usable_until": x.usable_until, "expires_at": x.expires_at, "points": x.points,
         "remaining": x.remaining, "source_kind": x.source_kind, "source_ref": x.source_ref,
         "root": x.root, "parent": x.parent, "redeemed": x.redeemed, "transferred": [],
-        "void_claimant": x.void_claimant}])
+        "void_claimant": x.void_claimant})
 
 
-def _order(conn: Connection, x: r.Order) -> None:
-    _upsert(conn, _t(m.OrderRow), [{
+def _order(b: Batch, x: r.Order) -> None:
+    b.upsert(_t(m.OrderRow), {
         "id": x.id, "account_id": x.account, "placed_at": x.placed_at,
         "placed_by": x.placed_by, "paid_by": x.paid_by,
         "payment_fingerprint": x.payment_fingerprint, "net": x.net, "discount": x.discount,
         "cancelled": x.cancelled, "redeemed": x.redeemed, "redemption": [],
         "paid_at": x.paid_at, "delivered_at": x.delivered_at, "completed_at": x.completed_at,
         "earning": False, "rate": 0, "credited": x.credited, "spend_added": x.spend_added,
-        "bonus_credited": 0}])
+        "bonus_credited": 0})
 
 
-def _entry(conn: Connection, x: r.Entry) -> None:
-    _upsert(conn, _t(m.LedgerEntry), [{
+def _entry(b: Batch, x: r.Entry) -> None:
+    b.upsert(_t(m.LedgerEntry), {
         "id": x.id, "account_id": x.account, "seq": x.seq, "at": x.at, "type": x.type,
         "points": x.points, "source_kind": x.source_kind, "source_ref": x.source_ref,
-        "note": x.note}])
-    _replace_children(conn, _t(m.LotAllocation), "entry_id", x.id, [
+        "note": x.note})
+    b.replace(_t(m.LotAllocation), "entry_id", x.id, [
         {"entry_id": x.id, "seq": i, "lot_id": a.lot, "points": a.points}
         for i, a in enumerate(x.allocations)])
 
 
-def _notice(conn: Connection, x: r.Notice) -> None:
-    _upsert(conn, _t(m.NoticeRow), [{
+def _notice(b: Batch, x: r.Notice) -> None:
+    b.upsert(_t(m.NoticeRow), {
         "id": x.id, "account_id": x.account, "seq": x.seq, "kind": x.kind,
         "sent_at": x.sent_at, "entry_id": x.entry, "points": x.points,
-        "balance": x.balance}])
-    _replace_children(conn, _t(m.NoticeLot), "notice_id", x.id, [
+        "balance": x.balance})
+    b.replace(_t(m.NoticeLot), "notice_id", x.id, [
         {"notice_id": x.id, "seq": i, "lot_id": f.lot, "remaining": f.remaining,
          "usable_until": f.usable_until} for i, f in enumerate(x.lots)])
 
 
-def _claim(conn: Connection, x: r.Claim) -> None:
-    _upsert(conn, _t(m.ClaimRow), [{
+def _claim(b: Batch, x: r.Claim) -> None:
+    b.upsert(_t(m.ClaimRow), {
         "id": x.id, "account_id": x.account, "at": x.at, "amount": x.amount,
         "source_kind": x.source_kind, "source_ref": x.source_ref, "reason": x.reason,
         "state": m.ClaimState(x.state), "state_at": x.state_at, "state_by": x.state_by,
-        "version": x.version}])
+        "version": x.version})
 
 
-def _abuse_case(conn: Connection, x: r.AbuseCase) -> None:
-    _upsert(conn, _t(m.AbuseCaseRow), [{
+def _abuse_case(b: Batch, x: r.AbuseCase) -> None:
+    b.upsert(_t(m.AbuseCaseRow), {
         "id": x.id, "invitee_id": x.invitee, "opened_at": x.opened_at,
         "opened_by": x.opened_by, "status": x.status, "decided_by": x.decided_by,
         "decided_at": x.decided_at, "reason": x.reason, "mail_case_id": x.mail_case,
-        "version": x.version}])
-    _replace_children(conn, _t(m.AbuseCaseAccount), "case_id", x.id, [
+        "version": x.version})
+    b.replace(_t(m.AbuseCaseAccount), "case_id", x.id, [
         {"case_id": x.id, "account_id": a, "position": i} for i, a in enumerate(x.accounts)])
 
 
-def _abuse_signal(conn: Connection, x: r.AbuseSignal) -> None:
-    _upsert(conn, _t(m.AbuseSignal), [{
+def _abuse_signal(b: Batch, x: r.AbuseSignal) -> None:
+    b.upsert(_t(m.AbuseSignal), {
         "id": x.id, "referrer_id": x.referrer, "invitee_id": x.invitee, "kind": x.kind,
-        "weight": x.weight, "evidence": x.evidence, "found_at": x.found_at}])
+        "weight": x.weight, "evidence": x.evidence, "found_at": x.found_at})
 
 
-def _suspicion(conn: Connection, x: r.Suspicion) -> None:
-    _upsert(conn, _t(m.Suspicion), [{
+def _suspicion(b: Batch, x: r.Suspicion) -> None:
+    b.upsert(_t(m.Suspicion), {
         "id": x.id, "account_id": x.account, "case_id": x.case, "text": x.text,
-        "reported_by": x.reported_by, "at": x.at}])
+        "reported_by": x.reported_by, "at": x.at})
 
 
-def _mail_case(conn: Connection, x: r.MailCase) -> None:
-    _upsert(conn, _t(m.MailCase), [{
+def _mail_case(b: Batch, x: r.MailCase) -> None:
+    b.upsert(_t(m.MailCase), {
         "id": x.id, "subject": x.subject, "status": m.MailCaseStatus(x.status),
         "account_id": x.account, "assigned_to": x.assigned_to, "opened_at": x.opened_at,
-        "version": x.version}])
+        "version": x.version})
 
 
-def _mail_message(conn: Connection, x: r.MailMessage) -> None:
-    _upsert(conn, _t(m.MailMessage), [{
+def _mail_message(b: Batch, x: r.MailMessage) -> None:
+    b.upsert(_t(m.MailMessage), {
         "id": x.id, "case_id": x.case, "message_id": x.message_id,
         "in_reply_to": x.in_reply_to, "references": list(x.references),
         "outgoing": x.outgoing, "received_at": x.received_at,
         "received_from": m.ReceivedFrom(x.received_from), "sender": x.sender,
-        "subject": x.subject, "body": x.body}])
-    _replace_children(conn, _t(m.MailAttachment), "message_id", x.id, [
+        "subject": x.subject, "body": x.body})
+    b.replace(_t(m.MailAttachment), "message_id", x.id, [
         {"message_id": x.id, "seq": a.seq, "label": a.label, "evidence_sha256": a.sha256,
          "refused": a.refused} for a in x.attachments])
 
 
-def _case_note(conn: Connection, x: r.CaseNote) -> None:
-    _upsert(conn, _t(m.CaseNote), [{"id": x.id, "case_id": x.case, "at": x.at,
-                                    "author": x.author, "text": x.text}])
+def _case_note(b: Batch, x: r.CaseNote) -> None:
+    b.upsert(_t(m.CaseNote), {"id": x.id, "case_id": x.case, "at": x.at,
+                                    "author": x.author, "text": x.text})
 
 
-def _objection(conn: Connection, x: r.Objection) -> None:
-    _upsert(conn, _t(m.Objection), [{
+def _objection(b: Batch, x: r.Objection) -> None:
+    b.upsert(_t(m.Objection), {
         "id": x.id, "kind": m.ObjectionKind(x.kind), "account_id": x.account,
         "case_id": x.case, "notice_id": x.notice, "received_at": x.received_at,
         "deadline": x.deadline, "status": m.ObjectionStatus(x.status),
         "recorded_by": x.recorded_by, "decided_by": x.decided_by,
-        "decided_at": x.decided_at, "reason": x.reason, "version": x.version}])
+        "decided_at": x.decided_at, "reason": x.reason, "version": x.version})
 
 
-def _adjustment(conn: Connection, x: r.AdjustmentRequest) -> None:
-    _upsert(conn, _t(m.AdjustmentRequest), [{
+def _adjustment(b: Batch, x: r.AdjustmentRequest) -> None:
+    b.upsert(_t(m.AdjustmentRequest), {
         "id": x.id, "account_id": x.account, "points": x.points, "reason": x.reason,
         "goodwill": x.goodwill, "objection_id": x.objection, "case_id": x.case,
         "requested_by": x.requested_by, "requested_at": x.requested_at,
         "status": m.RequestStatus(x.status), "decided_by": x.decided_by,
         "decided_at": x.decided_at, "decision_reason": x.decision_reason,
-        "entry_id": x.entry, "version": x.version}])
+        "entry_id": x.entry, "version": x.version})
 
 
-def _transfer(conn: Connection, x: r.TransferRequest) -> None:
-    _upsert(conn, _t(m.TransferRequestRow), [{
+def _transfer(b: Batch, x: r.TransferRequest) -> None:
+    b.upsert(_t(m.TransferRequestRow), {
         "id": x.id, "source_id": x.source, "target_id": x.target, "points": x.points,
         "reason": x.reason, "justification": x.justification, "case_id": x.case,
         "requested_by": x.requested_by, "requested_at": x.requested_at,
         "status": m.RequestStatus(x.status), "decided_by": x.decided_by,
         "decided_at": x.decided_at, "decision_reason": x.decision_reason,
-        "version": x.version}])
-    _replace_children(conn, _t(m.TransferEvidence), "request_id", x.id, [
+        "version": x.version})
+    b.replace(_t(m.TransferEvidence), "request_id", x.id, [
         {"request_id": x.id, "seq": i, "sha256": sha} for i, sha in enumerate(x.evidence)])
 
 
-def _evidence(conn: Connection, x: r.Evidence) -> None:
-    _upsert(conn, _t(m.EvidenceFile), [{
+def _evidence(b: Batch, x: r.Evidence) -> None:
+    b.upsert(_t(m.EvidenceFile), {
         "sha256": x.sha256, "media_type": x.media_type, "size": x.size, "label": x.label,
-        "uploaded_at": x.uploaded_at, "uploaded_by": x.uploaded_by}])
+        "uploaded_at": x.uploaded_at, "uploaded_by": x.uploaded_by})
 
 
 def _staff(conn: Connection, x: r.Staff, at: datetime) -> None:
@@ -231,12 +269,12 @@ def _staff(conn: Connection, x: r.Staff, at: datetime) -> None:
         conn.execute(table.update().where(table.c.name == x.name), [values])
 
 
-def _program(conn: Connection, x: r.Program) -> None:
-    _upsert(conn, _t(m.ProgramRow), [{"id": 1, "launch": x.launch, "ended_at": x.ended_at,
-                                      "version": x.version}])
+def _program(b: Batch, x: r.Program) -> None:
+    b.upsert(_t(m.ProgramRow), {"id": 1, "launch": x.launch, "ended_at": x.ended_at,
+                                      "version": x.version})
 
 
-WRITERS: dict[str, Callable[[Connection, Any], None]] = {
+WRITERS: dict[str, Callable[[Batch, Any], None]] = {
     "organisation": _organisation, "billing_account": _billing, "account": _account,
     "discount": _discount, "lot": _lot, "order": _order, "entry": _entry,
     "notice": _notice, "claim": _claim, "abuse_case": _abuse_case,
@@ -258,23 +296,45 @@ TABLES: dict[str, type[Any]] = {
 assert set(WRITERS) | {"staff"} == set(RECORDS)
 
 
+#: kinds in an order that writes what is referred to before what refers to it
+ORDER = ("organisation", "billing_account", "staff", "evidence", "program", "account",
+         "discount", "order", "lot", "entry", "notice", "claim", "mail_case", "mail_message",
+         "case_note", "abuse_case", "abuse_signal", "suspicion", "objection",
+         "adjustment_request", "transfer_request")
+RANK = {kind: i for i, kind in enumerate(ORDER)}
+assert set(ORDER) == set(RECORDS)
+
+
 def apply_changes(conn: Connection, changes: Iterable[dict[str, Any]]) -> int:
-    """Upsert a page of changes (as the server sent them, JSON) in order; returns how many.
+    """Apply a page of changes (as the server sent them, JSON); returns how many.
+
     Each record is validated against its contract model first: a malformed page raises
-    and, in the caller's transaction, writes nothing."""
+    and, in the caller's transaction, writes nothing. A page holds each record's whole
+    state after each change, so within a page the last state of a record is what counts;
+    the page is written kind by kind (referred-to before referring), one statement a
+    table, instead of record by record."""
+    latest: dict[tuple[str, str], dict[str, Any]] = {}
     n = 0
     for change in changes:
-        kind = change["kind"]
+        key = (change["kind"], str(change["id"]))
+        latest.pop(key, None)  # keep the order of the last state
+        latest[key] = change
+        n += 1
+    batch = Batch()
+    for (kind, record_id), change in sorted(latest.items(),
+                                            key=lambda item: RANK[item[0][0]]):
         model = RECORDS[kind]
         data = change.get("data")
         if data is None:
-            _delete(conn, kind, change["id"])
+            batch.write(conn)
+            batch = Batch()
+            _delete(conn, kind, record_id)
         elif kind == "staff":
             _staff(conn, cast(r.Staff, model.model_validate(data)),
                    datetime.fromisoformat(change["at"]))
         else:
-            WRITERS[kind](conn, model.model_validate(data))
-        n += 1
+            WRITERS[kind](batch, model.model_validate(data))
+    batch.write(conn)
     return n
 
 
