@@ -313,6 +313,9 @@ def apply_changes(conn: Connection, changes: Iterable[dict[str, Any]]) -> int:
     state after each change, so within a page the last state of a record is what counts;
     the page is written kind by kind (referred-to before referring), one statement a
     table, instead of record by record."""
+    # Within a page a record may refer to one whose last change comes later (an invitee
+    # written before the referrer's newer state): foreign keys are checked at commit.
+    conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
     latest: dict[tuple[str, str], dict[str, Any]] = {}
     n = 0
     for change in changes:
