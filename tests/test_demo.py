@@ -575,3 +575,55 @@ def test_ensure_demo_leaves_other_stores_alone(tmp_path: Path) -> None:
         assert scalar(service, select(func.count()).select_from(m.AccountRow)) == 1
     finally:
         service.store.close()
+
+
+def test_serve_demo_reuses_the_demo_and_prints_how_to_sign_in(demo: Demo,
+                                                              tmp_path: Path) -> None:
+    """`xrewards-desk serve --demo` as a real process on a data folder holding the demo:
+    it reuses it, prints the sign-in lines, and the printed passwords work."""
+    import re
+    import shutil
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import requests
+
+    data = tmp_path / "server"
+    data.mkdir()
+    import sqlite3
+
+    with sqlite3.connect(demo.db) as src, sqlite3.connect(data / "server.sqlite") as dst:
+        src.backup(dst)  # a consistent copy: the template is open, in WAL mode
+    src.close()
+    dst.close()
+    if (demo.data / "evidence").exists():
+        shutil.copytree(demo.data / "evidence", data / "evidence")
+    exe = str(Path(sys.executable).with_name("xrewards-desk"))
+    port_file = data / "port"
+    process = subprocess.Popen([exe, "serve", "--demo", "--port", "0", "--port-file",
+                                str(port_file), "--data-dir", str(data)],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not port_file.exists():
+            assert process.poll() is None, process.stdout.read() if process.stdout else ""
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        base = f"http://127.0.0.1:{port_file.read_text()}/v1"
+        lead = requests.post(f"{base}/sign-in", timeout=30, json={
+            "user": "tessa", "password": demo_password(demo, "tessa")})
+        assert lead.status_code == 200 and lead.json()["role"] == "team_lead"
+        page = requests.get(f"{base}/changes", params={"limit": 10}, timeout=60,
+                            headers={"Authorization": f"Bearer {lead.json()['token']}"})
+        assert page.status_code == 200 and page.json()["more"] is True
+    finally:
+        process.send_signal(signal.SIGTERM)
+        out, _ = process.communicate(timeout=60)
+    assert "built before, reused" in out and "Sign in with:" in out
+    assert re.search(rf"tessa\s.*{re.escape(demo_password(demo, 'tessa'))}", out)
+
+
+def demo_password(demo: Demo, name: str) -> str:
+    return next(u.password for u in demo.info.users if u.name == name)
