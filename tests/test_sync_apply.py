@@ -81,5 +81,7 @@ def test_a_synced_store_holds_exactly_what_the_server_holds(server: Server,
                 assert ours.scalar(count) == theirs.scalar(count), model.__tablename__
         with local.engine.connect() as conn:  # and the local search index followed
             assert [h.account_id for h in search(conn, "mueller")] == ["XR-1"]
+            # orders reach the index too, even when written before their new account
+            assert search(conn, "O-2")[0].account_id == "XR-2"
     finally:
         local.close()
