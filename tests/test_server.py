@@ -339,3 +339,12 @@ def test_every_page_of_the_feed_is_a_valid_change_page(server: Server) -> None:
             break
     assert {"account", "lot", "order", "entry", "notice", "evidence", "mail_case",
             "mail_message", "staff", "organisation", "billing_account"} <= kinds
+
+
+def test_a_registration_saves_the_new_account_once_more_than_the_engine(server: Server) -> None:
+    """The engine writes the account (version 1); the shop's details follow in one save."""
+    register(server, "XR-1", phone="+49 30 1234567")
+    with server.store.session() as s:
+        row = s.get(m.AccountRow, "XR-1")
+        assert row is not None and row.version == 2 and row.phone == "+49 30 1234567"
+        assert row.referral_code and row.referral_code.startswith("XP-")

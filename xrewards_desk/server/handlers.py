@@ -745,15 +745,15 @@ def register(ctx: Ctx, ev: c.Register) -> None:
                            "registered without a referral")
     ctx.apply(a.Register(ctx.now, ctx.actor, ev.account, ev.organisation, ev.billing_account,
                          ev.email, referrer))
+    code = referral_code_for(s, ctx.rng)  # its query must not flush half the changes below
     row = s.get(m.AccountRow, ev.account)
     assert row is not None
-    s.refresh(row)
     row.name = ev.name
     row.phone = ev.phone
     row.language = ev.language
     row.signup_ip = ev.signup_ip
     row.device_fingerprint = ev.device_fingerprint
-    row.referral_code = referral_code_for(s, ctx.rng)
+    row.referral_code = code
     row.addresses = [m.DeliveryAddress(street=ad.street, postcode=ad.postcode, city=ad.city,
                                        country=ad.country, key=address_key(ad))
                      for ad in ev.addresses]
