@@ -171,3 +171,34 @@ def test_a_client_killed_between_sending_and_storing_the_answer_loses_nothing(
     finally:
         restarted.close()
     assert entries(server, "XR-1") == [40]  # and not twice
+
+
+def test_evidence_is_uploaded_before_the_command_that_cites_it(server: Server,
+                                                               local) -> None:  # type: ignore[no-untyped-def]
+    """A transfer filed offline with a scan from disk: the file goes first, then the
+    request that cites it (R21: left_organisation needs evidence)."""
+    import hashlib
+
+    from tests.test_server import PDF
+
+    register(server, "XR-1")
+    register(server, "XR-2")
+    earn(server, "XR-1", "O-1", "100.00")
+    sync = syncer(server, local, "tessa")
+    sha = hashlib.sha256(PDF).hexdigest()
+    command = sync.enqueue({"type": "request_transfer", "source": "XR-1", "target": "XR-2",
+                            "points": 60, "reason": "left_organisation",
+                            "evidence": [sha]}, evidence=[sha])
+    read: list[str] = []
+
+    def files(wanted: str) -> tuple[bytes, str]:
+        read.append(wanted)
+        return PDF, "Kündigung.pdf"
+
+    assert sync.push(evidence=files).done == [command]
+    assert read == [sha]
+    with server.store.session() as s:
+        stored = s.get(m.EvidenceFile, sha)
+        request = s.scalars(select(m.TransferRequestRow)).one()
+        assert stored is not None and stored.label == "Kündigung.pdf"
+        assert [e.sha256 for e in request.evidence] == [sha]
