@@ -464,6 +464,23 @@ def _pending(ctx: Ctx, model: type[Any], key: int, version: int, kind: str) -> A
     return row
 
 
+def _rejected(ctx: Ctx, row: Any, reason: str) -> m.RequestStatus:
+    """A rejection needs its reason; the requester's own rejection is a withdrawal."""
+    if not reason:
+        raise ApiError("reason_required", "Say why the request is rejected.",
+                       "Bitte den Grund der Ablehnung angeben.")
+    return (m.RequestStatus.WITHDRAWN if row.requested_by == ctx.actor.name
+            else m.RequestStatus.REJECTED)
+
+
+def _decided_request(ctx: Ctx, row: Any, reason: str, kind: str) -> None:
+    row.decided_by = ctx.actor.name
+    row.decided_at = ctx.now
+    row.decision_reason = reason
+    ctx.session.flush()
+    ctx.touch(kind, row.id)
+
+
 def decide_adjustment(ctx: Ctx, cmd: c.DecideAdjustment) -> None:
     row: m.AdjustmentRequest = _pending(ctx, m.AdjustmentRequest, cmd.request, cmd.version,
                                         "adjustment_request")
@@ -483,16 +500,8 @@ def decide_adjustment(ctx: Ctx, cmd: c.DecideAdjustment) -> None:
             _decide_objection(ctx, objection[0], m.ObjectionStatus.GOODWILL if row.goodwill
                               else m.ObjectionStatus.UPHELD, row.reason)
     else:
-        if not cmd.reason:
-            raise ApiError("reason_required", "Say why the request is rejected.",
-                           "Bitte den Grund der Ablehnung angeben.")
-        row.status = (m.RequestStatus.WITHDRAWN if row.requested_by == ctx.actor.name
-                      else m.RequestStatus.REJECTED)
-    row.decided_by = ctx.actor.name
-    row.decided_at = ctx.now
-    row.decision_reason = cmd.reason
-    ctx.session.flush()
-    ctx.touch("adjustment_request", row.id)
+        row.status = _rejected(ctx, row, cmd.reason)
+    _decided_request(ctx, row, cmd.reason, "adjustment_request")
 
 
 # --------------------------------------------------------------------------- transfers
@@ -537,16 +546,8 @@ def decide_transfer(ctx: Ctx, cmd: c.DecideTransfer) -> None:
         ctx.apply(a.ApproveTransfer(ctx.now, ctx.actor, request))
         row.status = m.RequestStatus.APPROVED
     else:
-        if not cmd.reason:
-            raise ApiError("reason_required", "Say why the request is rejected.",
-                           "Bitte den Grund der Ablehnung angeben.")
-        row.status = (m.RequestStatus.WITHDRAWN if row.requested_by == ctx.actor.name
-                      else m.RequestStatus.REJECTED)
-    row.decided_by = ctx.actor.name
-    row.decided_at = ctx.now
-    row.decision_reason = cmd.reason
-    ctx.session.flush()
-    ctx.touch("transfer_request", row.id)
+        row.status = _rejected(ctx, row, cmd.reason)
+    _decided_request(ctx, row, cmd.reason, "transfer_request")
 
 
 # --------------------------------------------------------------------------- abuse

@@ -85,9 +85,9 @@ class ApiClient:
             raise Offline(f"the server answered {response.status_code}")
         return response.json() if response.content else None
 
-    def _get(self, path: str, **params: Any) -> Any:
-        """GET, retried: urllib3's Retry covers failures before an answer starts; a body
-        cut off half-way (a dropped connection) or unreadable is asked for again here."""
+    def _retrying(self, send: Callable[[], requests.Response]) -> Any:
+        """Send until an answer comes (backoff 0.2 s, doubling): connection errors, 5xx
+        and answers cut off half-way are tried again; an answer is returned or raised."""
         delay = 0.2
         last: Exception | None = None
         for attempt in range(self.retries + 1):
@@ -95,8 +95,7 @@ class ApiClient:
                 self.sleep(delay)
                 delay *= 2
             try:
-                response = self.http.get(self.base + path, params=params,
-                                         headers=self._headers(), timeout=self.timeout)
+                response = send()
                 if response.status_code in RETRY_STATUSES:
                     last = Offline(f"the server answered {response.status_code}")
                     continue
@@ -105,26 +104,17 @@ class ApiClient:
                 last = exc
         raise Offline(f"no answer after {self.retries + 1} tries: {last}")
 
+    def _get(self, path: str, **params: Any) -> Any:
+        """GET: urllib3's Retry covers failures before an answer starts; a body cut off
+        half-way (a dropped connection) or unreadable is asked for again here."""
+        return self._retrying(lambda: self.http.get(
+            self.base + path, params=params, headers=self._headers(), timeout=self.timeout))
+
     def _post(self, path: str, key: str, **kwargs: Any) -> Any:
-        """POST with the same Idempotency-Key until an answer comes (backoff 0.2 s,
-        doubling): a lost answer is asked for again, never applied twice."""
-        delay = 0.2
-        last: Exception | None = None
-        for attempt in range(self.retries + 1):
-            if attempt:
-                self.sleep(delay)
-                delay *= 2
-            try:
-                response = self.http.post(self.base + path, headers=self._headers(key),
-                                          timeout=self.timeout, **kwargs)
-            except requests.RequestException as exc:
-                last = exc
-                continue
-            if response.status_code in RETRY_STATUSES:
-                last = Offline(f"the server answered {response.status_code}")
-                continue
-            return self._answer(response)
-        raise Offline(f"no answer after {self.retries + 1} tries: {last}")
+        """POST under one Idempotency-Key throughout: a lost answer is asked for again,
+        never applied twice."""
+        return self._retrying(lambda: self.http.post(
+            self.base + path, headers=self._headers(key), timeout=self.timeout, **kwargs))
 
     # ----------------------------------------------------------------- the API
     def sign_in(self, user: str, password: str) -> dict[str, Any]:
