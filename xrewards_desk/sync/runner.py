@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -66,13 +67,20 @@ class Syncer:
 
     # ----------------------------------------------------------------- pull
     def pull(self, progress: Progress | None = None, limit: int = 1000) -> int:
-        """Fetch and apply every change after the cursor; returns how many."""
+        """Fetch and apply every change after the cursor; returns how many.
+
+        The next page is fetched (on one helper thread, the only user of the HTTP session
+        meanwhile) while this one is applied: its cursor is known before applying."""
         self._set(syncing=True)
         applied = 0
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pull")
         try:
             after = self.cursor()
+            upcoming = pool.submit(self.client.changes, after, limit)
             while True:
-                page = self.client.changes(after, limit)
+                page = upcoming.result()
+                if page["more"]:
+                    upcoming = pool.submit(self.client.changes, page["next"], limit)
                 with self.store.session() as s:
                     applied += apply_changes(s.connection(), page["changes"])
                     state = s.get(m.SyncState, self.api)
@@ -93,6 +101,7 @@ class Syncer:
             self._set(online=False, last_error=str(exc))
             raise
         finally:
+            pool.shutdown(wait=True, cancel_futures=True)
             self._set(syncing=False)
 
     # ----------------------------------------------------------------- outbox
