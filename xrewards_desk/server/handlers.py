@@ -610,11 +610,6 @@ def invitee_of(session: Session, row: m.AbuseCaseRow) -> str:
     return account.id
 
 
-def confirm_action(ctx: Ctx, row: m.AbuseCaseRow, terminate: list[str],
-                   reason: str) -> a.ConfirmSelfReferral:
-    return a.ConfirmSelfReferral(ctx.now, ctx.actor, invitee_of(ctx.session, row),
-                                 tuple(terminate), reason)
-
 
 def _decided(ctx: Ctx, case_ids: list[str], reason: str) -> None:
     for case_id in case_ids:
@@ -633,7 +628,8 @@ def confirm_self_referral(ctx: Ctx, cmd: c.ConfirmSelfReferral) -> None:
     if row.status is not CaseStatus.OPEN:
         raise ApiError("unknown_case", f"Case {cmd.case} is not open.",
                        f"Der Fall {cmd.case} ist nicht offen.", case=cmd.case)
-    ctx.apply(confirm_action(ctx, row, cmd.terminate, cmd.reason))
+    ctx.apply(a.ConfirmSelfReferral(ctx.now, ctx.actor, invitee_of(ctx.session, row),
+                                    tuple(cmd.terminate), cmd.reason))
     closed = [case for kind, case in ctx.touched if kind == "abuse_case"]
     _decided(ctx, list(dict.fromkeys([cmd.case, *closed])), cmd.reason)
 

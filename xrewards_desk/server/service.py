@@ -36,7 +36,7 @@ from ..contract.common import (
 from ..domain import actions as a
 from ..domain.calendar import redemption_window_end
 from ..domain.engine import apply, needs
-from ..domain.model import Actor, Role, Status
+from ..domain.model import Actor, EntryType, Role, Status
 from ..domain.refusals import Refusal
 from ..store import audit
 from ..store import models as m
@@ -45,7 +45,7 @@ from ..store.ledger import StoreLookup
 from . import security
 from .errors import ApiError
 from .feed import Feed
-from .handlers import HANDLERS, Ctx, check_role, confirm_action, invitee_of
+from .handlers import HANDLERS, Ctx, check_role, invitee_of
 
 log = logging.getLogger(__name__)
 
@@ -247,26 +247,26 @@ class Service:
             if row is None:
                 raise ApiError("unknown_record", f"There is no abuse case {case_id}.",
                                f"Den Missbrauchsfall {case_id} gibt es nicht.", http_status=404)
-            ctx = Ctx(s, Feed(s), person.actor, now)
-            action = confirm_action(ctx, row, [], "preview")
+            invitee = invitee_of(s, row)
+            action = a.ConfirmSelfReferral(now, person.actor, invitee, (), "preview")
             lookup = StoreLookup(s)
             try:
                 outcome = apply(needs(action, lookup).state(lookup.program(), lookup), action)
             except Refusal as refusal:
                 raise ApiError.from_refusal(refusal) from refusal
-            voided = [c.PreviewLot(account=e.account, lot=al.lot, points=al.points)
-                      for e in outcome.written.entries if e.type.value == "void"
-                      for al in e.allocations]
+            written = outcome.written
+            invitee_after = outcome.state.accounts.get(invitee)
             return c.Preview(
-                case=case_id, version=row.version, at=now, voided=voided,
+                case=case_id, version=row.version, at=now,
+                voided=[c.PreviewLot(account=e.account, lot=al.lot, points=al.points)
+                        for e in written.entries if e.type is EntryType.VOID
+                        for al in e.allocations],
                 claims=[{"account": cl.account, "amount": f"{cl.amount:.2f}",
-                         "reason": cl.reason} for cl in outcome.written.claims],
-                discount_voided=any(
-                    acc.discount is not None and acc.discount.voided
-                    for acc in outcome.state.accounts.values()
-                    if acc.id == invitee_of(s, row)),
+                         "reason": cl.reason} for cl in written.claims],
+                discount_voided=bool(invitee_after and invitee_after.discount
+                                     and invitee_after.discount.voided),
                 entries=[{"account": e.account, "type": e.type.value, "points": e.points,
-                          "at": e.at.isoformat()} for e in outcome.written.entries])
+                          "at": e.at.isoformat()} for e in written.entries])
 
     # ----------------------------------------------------------------- time
     def advance_all(self, limit: int = 500) -> int:
