@@ -11,6 +11,9 @@ from pathlib import Path
 
 # No test touches the person's real keyring unless it starts one of its own.
 os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
+# Qt renders offscreen in tests; it must be set before Qt is first imported, or a test
+# run without a display aborts silently.
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
 from hypothesis import HealthCheck, settings
 
@@ -30,6 +33,7 @@ SHARED = ROOT.parent / "shared"
 # --------------------------------------------------------------------------- stores
 import pytest  # noqa: E402
 
+from tests.demo_fixture import demo  # noqa: E402, F401  (the demo, built once a session)
 from tests.stores import PostgresBackend, SqliteBackend, postgres_or_skip  # noqa: E402
 
 

@@ -113,11 +113,12 @@ class Server:
 
 @contextmanager
 def running(store: Store, data_dir: Path, start: datetime = START,
-            tick_seconds: float | None = None) -> Iterator[Server]:
+            tick_seconds: float | None = None, people: bool = True) -> Iterator[Server]:
+    """`people=False` for a store that has its staff already (the demo's)."""
     clock = SettableClock(start)
     sleeps: list[float] = []
     service = Service(store, clock, data_dir, sleep=sleeps.append, scrypt_n=2**10)
-    for name, role in PEOPLE.items():
+    for name, role in PEOPLE.items() if people else ():
         service.add_user(name, name.capitalize(), role, PASSWORD, "en")
     app = create_app(service, tick_seconds=tick_seconds)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning",

@@ -13,15 +13,14 @@ import shutil
 import sqlite3
 import struct
 import zlib
-from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
+from tests.demo_fixture import AT, MIDNIGHT, NOW, TODAY, Demo
 from xrewards_desk.clock import SettableClock
 from xrewards_desk.contract import filetypes
 from xrewards_desk.contract.records import ChangePage
@@ -39,7 +38,6 @@ from xrewards_desk.server.demo import (
     FAST_LOADERS,
     HISTORY_MONTHS,
     STAFF,
-    DemoInfo,
     build_demo,
     demo_users,
     ensure_demo,
@@ -51,31 +49,6 @@ from xrewards_desk.server.service import Person, Service
 from xrewards_desk.store import audit
 from xrewards_desk.store import models as m
 from xrewards_desk.store.db import Store, sqlite_url
-
-#: a Monday; the demo's history runs up to it
-TODAY = date(2026, 11, 16)
-AT = time(9, 30)
-NOW = datetime.combine(TODAY, AT, tzinfo=BERLIN)
-MIDNIGHT = datetime.combine(TODAY, time(0), tzinfo=BERLIN)
-
-
-@dataclass
-class Demo:
-    service: Service
-    info: DemoInfo
-    db: Path
-    data: Path
-
-
-@pytest.fixture(scope="session")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
-    """The full demo, built once; tests read it, and copy it to change anything."""
-    folder = tmp_path_factory.mktemp("demo-template")
-    store = Store.open(sqlite_url(folder / "demo.sqlite"))
-    service = Service(store, SettableClock(NOW), folder / "data", sleep=lambda s: None)
-    info = build_demo(service, TODAY, time_of_day=AT)
-    yield Demo(service, info, folder / "demo.sqlite", folder / "data")
-    store.close()
 
 
 def copy_of(template: Demo, folder: Path) -> Service:

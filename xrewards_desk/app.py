@@ -1,6 +1,8 @@
 """The command line: ``xrewards-desk``.
 
-Subcommands so far:
+    xrewards-desk [--demo] [--screenshots DIR] [--language en|de] [--data-dir DIR]
+                                        the desktop application (no subcommand)
+Subcommands:
     xrewards-desk rules check PATH...   run conformance vectors through the rules engine
     xrewards-desk db status --db URL    the store's schema revision, and the newest known
     xrewards-desk db upgrade --db URL   upgrade a store (after copying it aside)
@@ -27,6 +29,9 @@ def _parser() -> argparse.ArgumentParser:
         description="Back-office desktop of the X-Points rewards program.",
     )
     parser.add_argument("--version", action="version", version=f"xrewards-desk {__version__}")
+    from .ui.arguments import add_gui_arguments
+
+    add_gui_arguments(parser)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     rules = commands.add_parser("rules", help="the rules engine")
     rules_commands = rules.add_subparsers(dest="rules_command", metavar="SUBCOMMAND")
@@ -115,6 +120,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .sync.cli import main as sync_main
 
         return sync_main(args)
+    if args.command is None:
+        from .ui.main import run_gui
+
+        return run_gui(args)
     parser.print_help(sys.stderr)
     return 2
 

@@ -1,0 +1,228 @@
+"""Start-up: `xrewards-desk` (asks for the API address once, then for sign-in) and
+`xrewards-desk --demo` (the reference server as a child process with the demo program,
+synced and signed in as a demo user). `--screenshots DIR` renders each main view to PNG
+and exits."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import logging.handlers
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..domain.model import Role
+from ..store.db import Store, sqlite_url
+from ..sync.client import ApiClient, NotSignedIn, Offline
+from ..sync.credentials import Tokens
+from . import settings as st
+from .demo import ROLE_USERS, DemoServer, demo_user
+from .dialogs import SettingsDialog, SignInDialog
+from .i18n import Language, resolve
+from .main_window import Desk, MainWindow
+from .paths import Paths
+from .qt import QApplication, QObject, Signal
+from .session import Session, SyncController
+from .tasks import Tasks
+
+log = logging.getLogger("xrewards_desk")
+
+
+class MemoryTokens(Tokens):
+    """The demo's tokens: its server lives for one run, so nothing goes to the keyring."""
+
+    def _usable(self) -> bool:
+        return False
+
+
+def setup_logging(paths: Paths) -> None:
+    handler = logging.handlers.RotatingFileHandler(paths.log_file, maxBytes=2_000_000,
+                                                   backupCount=5, encoding="utf-8")
+    os.chmod(paths.log_file, 0o600)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+
+
+class Starter(QObject):
+    """Gets the app from an empty window to a signed-in, synced one, off the GUI thread."""
+
+    progress = Signal(str)
+    ready = Signal()
+    failed = Signal(str)
+
+    def __init__(self, desk: Desk, window: MainWindow, args: argparse.Namespace) -> None:
+        super().__init__()
+        self.desk = desk
+        self.window = window
+        self.args = args
+        self.server: DemoServer | None = None
+        self.progress.connect(window.starting)
+        self.failed.connect(self._failed)
+        self.ready.connect(self._ready)
+        window.role_requested.connect(self.switch_role)
+
+    # ------------------------------------------------------------------ demo
+    def start_demo(self) -> None:
+        desk = self.desk
+        self.server = DemoServer(desk.paths.data)
+        self.window.starting(self.tr(
+            "Starting the demo server… The first start builds the demo program "
+            "(about a minute)."))
+
+        def work() -> Session:
+            assert self.server is not None
+            url = self.server.start()
+            local = desk.paths.local_store
+            for path in local.parent.glob(local.name + "*"):  # a fresh copy every start
+                path.unlink()
+            store = Store.open(sqlite_url(local))
+            desk.store = store
+            user = demo_user(ROLE_USERS[Role.AGENT])
+            session = Session(store, url, user.name, ApiClient(url), MemoryTokens())
+            assert user.password is not None
+            session.sign_in(user.password)
+            self.progress.emit(self.tr("Syncing the demo program…"))
+            session.syncer.pull(progress=lambda done, _total: self.progress.emit(
+                self.tr("Syncing the demo program… %1 changes").replace(
+                    "%1", desk.fmt().points(done))))
+            return session
+
+        desk.tasks.on_net(work, self._signed_in, self._start_failed)
+
+    def switch_role(self, role: str) -> None:
+        session = self.desk.session
+        if session is None or not self.desk.demo:
+            return
+        user = demo_user(ROLE_USERS[Role(role)])
+
+        def work() -> None:
+            assert user.password is not None
+            session.user = user.name
+            session.syncer.user = user.name
+            session.sign_in(user.password)
+
+        self.desk.tasks.on_net(work, lambda _r: self.window.show_person(),
+                               lambda exc: self.window.statusBar().showMessage(str(exc), 8000))
+
+    # ------------------------------------------------------------------ real use
+    def start_real(self) -> None:
+        desk = self.desk
+        if not desk.settings.get(st.API_URL) or not desk.settings.get(st.USER):
+            dialog = SettingsDialog(desk.settings, self.window, first_start=True)
+            if not dialog.exec():
+                QApplication.quit()
+                return
+        api, user = desk.settings.get(st.API_URL), desk.settings.get(st.USER)
+        self.window.starting(self.tr("Opening the local store…"))
+
+        def work() -> tuple[Session, bool]:
+            store = Store.open(sqlite_url(desk.paths.local_store))
+            desk.store = store
+            session = Session(store, api, user, ApiClient(api), Tokens())
+            try:
+                resumed = session.resume()
+            except Offline:
+                # a kept token and no server: work on the local store, sync later
+                resumed = session.client.token is not None or \
+                    session.tokens.get(api, user) is not None
+                session.client.token = session.tokens.get(api, user)
+            return session, resumed
+
+        desk.tasks.on_net(work, self._opened, self._start_failed)
+
+    def _opened(self, result: tuple[Session, bool]) -> None:
+        session, resumed = result
+        if resumed:
+            self._signed_in(session)
+            return
+
+        def attempt(password: str, answer: Any) -> None:
+            def work() -> None:
+                session.sign_in(password)
+
+            def problem(exc: BaseException) -> None:
+                if isinstance(exc, NotSignedIn):
+                    answer(str(exc) or self.tr("Wrong user name or password."))
+                elif isinstance(exc, Offline):
+                    answer(self.tr("The server cannot be reached: %1").replace("%1", str(exc)))
+                else:
+                    answer(str(exc))
+
+            self.desk.tasks.on_net(work, lambda _r: answer(None), problem)
+
+        dialog = SignInDialog(session.api, session.user, attempt, self.window)
+        if dialog.exec():
+            self._signed_in(session)
+        else:
+            QApplication.quit()
+
+    # ------------------------------------------------------------------ common
+    def _signed_in(self, session: Session) -> None:
+        desk = self.desk
+        desk.session = session
+        if session.tokens.warning and not desk.demo:
+            self.window.statusBar().showMessage(session.tokens.warning, 15000)
+        desk.sync = SyncController(desk.tasks, session, desk.settings.get(st.SYNC_MINUTES))
+        desk.sync.last = session.syncer.status
+        self.ready.emit()
+        if not desk.demo:
+            desk.sync.sync_now()
+
+    def _ready(self) -> None:
+        self.window.ready()
+        if self.args.screenshots is not None:
+            from .screenshots import Screenshots
+
+            self.shots = Screenshots(self.window, Path(self.args.screenshots))
+            self.shots.start()
+
+    def _start_failed(self, exc: BaseException) -> None:
+        log.error("start-up failed", exc_info=exc)
+        self.failed.emit(str(exc))
+
+    def _failed(self, message: str) -> None:
+        self.window.starting(self.tr("The application could not start: %1").replace(
+            "%1", message))
+        self.window.start.bar.hide()
+        if self.args.screenshots is not None:
+            print(f"xrewards-desk: {message}", file=sys.stderr)
+            QApplication.exit(1)
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.stop()
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("xrewards-desk")
+    app.setOrganizationName("xrewards")
+    paths = Paths.default(args.gui_data_dir)
+    if args.demo:
+        paths = paths.demo()
+    paths.made()
+    setup_logging(paths)
+    settings = st.Settings(paths.settings_file)
+    language = Language(app)
+    language.switch(args.language or resolve(settings.get(st.LANGUAGE)))
+    tasks = Tasks()
+    desk = Desk(tasks=tasks, paths=paths, settings=settings, language=language,
+                demo=args.demo)
+    window = MainWindow(desk)
+    window.show()
+    starter = Starter(desk, window, args)
+    if args.demo:
+        starter.start_demo()
+    else:
+        starter.start_real()
+    code = app.exec()
+    tasks.shutdown()
+    starter.stop()
+    if desk.store is not None:
+        desk.store.close()
+    return code

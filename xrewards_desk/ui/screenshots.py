@@ -1,0 +1,135 @@
+"""`--screenshots DIR`: drive the app through its main views with the demo data, save
+each as a PNG, then quit. Each step waits (without blocking the GUI thread) until the view
+has its data."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .qt import QApplication, QTimer, QWidget
+
+#: a search the demo always answers with several customers
+QUERY = "müller"
+STEP_TIMEOUT_MS = 60_000
+
+
+class Screenshots:
+    def __init__(self, window: Any, folder: Path) -> None:
+        self.window = window
+        self.folder = folder
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.steps: list[tuple[str, Callable[[], None], Callable[[], bool],
+                               Callable[[], QWidget]]] = []
+        self.written: list[Path] = []
+        self.customer: Any = None
+
+    def start(self) -> None:
+        w = self.window
+        self.steps = [
+            ("search", lambda: self._search(QUERY),
+             lambda: bool(w.search.model.rows) and not w.search.pending, lambda: w),
+            ("customer", self._open_first, self._customer_loaded, lambda: w),
+            ("ledger", self._ledger, self._ledger_loaded, lambda: w),
+            ("explain", self._explain, lambda: self._dialog("explain") is not None,
+             lambda: self._dialog("explain")),
+            ("refused", self._refusals, lambda: self._dialog("refusals") is not None,
+             lambda: self._dialog("refusals")),
+            ("settings", self._settings, lambda: self._dialog("settings") is not None,
+             lambda: self._dialog("settings")),
+            ("customer-de", self._german, self._customer_loaded, lambda: w),
+        ]
+        QTimer.singleShot(0, self._next)
+
+    # ------------------------------------------------------------------ steps
+    def _search(self, text: str) -> None:
+        self.window.focus_search()
+        self.window.search.field.setText(text)
+
+    def _open_first(self) -> None:
+        w = self.window
+        w.search.table.selectRow(0)
+        w.open_customer(w.search.model.rows[0].id)
+        self.customer = w.tabs.currentWidget()
+
+    def _customer_loaded(self) -> bool:
+        return self.customer is not None and self.customer.loaded
+
+    def _ledger(self) -> None:
+        self.customer.show_ledger()
+
+    def _ledger_loaded(self) -> bool:
+        return self.customer.ledger.loaded
+
+    def _explain(self) -> None:
+        self.customer.explain(modal=False)
+
+    def _refusals(self) -> None:
+        self._close_dialogs()
+        from .dialogs import RefusalsDialog
+
+        dialog = RefusalsDialog(self.window.syncbar.refusals, self.window.desk.fmt,
+                                self.window)
+        dialog.show()
+
+    def _settings(self) -> None:
+        self._close_dialogs()
+        from .dialogs import SettingsDialog
+
+        dialog = SettingsDialog(self.window.desk.settings, self.window)
+        dialog.show()
+
+    def _german(self) -> None:
+        self._close_dialogs()
+        self.window.desk.language.switch("de")
+        self.window.retranslate()
+        self.customer.show_overview()
+        self.customer.refresh()
+
+    # ------------------------------------------------------------------ plumbing
+    def _dialog(self, name: str) -> QWidget | None:
+        for widget in QApplication.topLevelWidgets():
+            if widget.objectName() == name and widget.isVisible():
+                return widget
+        return None
+
+    def _close_dialogs(self) -> None:
+        for widget in QApplication.topLevelWidgets():
+            if widget is not self.window and widget.isVisible():
+                widget.close()
+
+    def _next(self) -> None:
+        if not self.steps:
+            self._close_dialogs()
+            print("\n".join(str(p) for p in self.written))
+            QApplication.exit(0)
+            return
+        name, act, ready, target = self.steps.pop(0)
+        act()
+        waited = [0]
+
+        def poll() -> None:
+            if ready():
+                # one more turn of the event loop so that layouts settle
+                QTimer.singleShot(150, lambda: self._save(name, target()))
+                return
+            waited[0] += 50
+            if waited[0] > STEP_TIMEOUT_MS:
+                print(f"xrewards-desk: the {name} view did not get its data in time",
+                      file=sys.stderr)
+                QApplication.exit(1)
+                return
+            QTimer.singleShot(50, poll)
+
+        QTimer.singleShot(50, poll)
+
+    def _save(self, name: str, widget: QWidget) -> None:
+        path = self.folder / f"{name}.png"
+        if not widget.grab().save(str(path)):
+            print(f"xrewards-desk: could not write {path}", file=sys.stderr)
+            QApplication.exit(1)
+            return
+        self.written.append(path)
+        self._next()

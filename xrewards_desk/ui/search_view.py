@@ -1,0 +1,216 @@
+"""Customer search: results as the agent types (the query runs on the store lane; a newer
+query makes older answers stale, so the table never flickers back), fully usable from
+the keyboard (Down moves into the results, Enter opens the customer)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from ..store.db import Store
+from ..store.search import search
+from ..store.views import CustomerRow, customer_rows
+from .i18n import Fmt
+from .models import ALERT, SOON, WARN, Column, RowsModel
+from .qt import (
+    QAbstractItemView,
+    QEvent,
+    QHeaderView,
+    QKeySequence,
+    QLabel,
+    QLineEdit,
+    QObject,
+    Qt,
+    QTableView,
+    QTimer,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+from .tasks import Tasks
+
+DEBOUNCE_MS = 120
+
+
+def run_search(store: Store, text: str, now: datetime, limit: int = 50) -> list[CustomerRow]:
+    with store.session() as s:
+        hits = search(s, text, limit=limit)
+        return customer_rows(s, hits, now)
+
+
+class SearchView(QWidget):
+    open_customer = Signal(str)
+
+    def __init__(self, tasks: Tasks, store: Store, fmt: Callable[[], Fmt],
+                 now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        super().__init__()
+        self.setObjectName("search")
+        self.tasks = tasks
+        self.store = store
+        self.fmt = fmt
+        self.now = now
+        self.generation = 0
+        self.pending = 0
+        self.last_text = ""
+
+        self.field = QLineEdit()
+        self.field.setClearButtonEnabled(True)
+        self.field.installEventFilter(self)
+        self.info = QLabel()
+        self.model: RowsModel[CustomerRow] = RowsModel(self._columns(), self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setAlternatingRowColors(True)
+        self.table.activated.connect(self._activated)
+        self.table.installEventFilter(self)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.field)
+        layout.addWidget(self.info)
+        layout.addWidget(self.table, 1)
+
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(DEBOUNCE_MS)
+        self.timer.timeout.connect(self._query)
+        self.field.textChanged.connect(lambda _t: self.timer.start())
+        self.field.returnPressed.connect(self._open_current)
+        self.retranslate()
+
+    def _columns(self) -> list[Column[CustomerRow]]:
+        f = self.fmt
+        return [
+            Column(lambda: self.tr("Customer number"), lambda r: r.id),
+            Column(lambda: self.tr("Name"), lambda r: r.name),
+            Column(lambda: self.tr("E-mail"), lambda r: r.email),
+            Column(lambda: self.tr("Organisation"), lambda r: r.organisation),
+            Column(lambda: self.tr("Tier"), lambda r: self.tier(r.tier)),
+            Column(lambda: self.tr("Balance"), lambda r: f().points(r.balance), right=True,
+                   sort=lambda r: r.balance,
+                   foreground=lambda r: ALERT if r.balance < 0 else None),
+            Column(lambda: self.tr("Flags"), self._flags, tooltip=self._flags_tip,
+                   background=lambda r: SOON if r.expiring else None,
+                   foreground=lambda r: WARN if r.abuse_review else None),
+        ]
+
+    def tier(self, tier: str) -> str:
+        return {"bronze": self.tr("Bronze"), "silver": self.tr("Silver"),
+                "gold": self.tr("Gold")}.get(tier, tier)
+
+    def _flags(self, r: CustomerRow) -> str:
+        flags = []
+        if r.open_case:
+            flags.append(self.tr("open case"))
+        if r.abuse_review:
+            flags.append(self.tr("abuse review"))
+        if r.debt:
+            flags.append(self.tr("debt"))
+        if r.expiring:
+            flags.append(self.tr("%1 points expire within 30 days").replace(
+                "%1", self.fmt().points(r.expiring)))
+        return " · ".join(flags)
+
+    def _flags_tip(self, r: CustomerRow) -> str | None:
+        return self._flags(r) or None
+
+    def retranslate(self) -> None:
+        self.field.setPlaceholderText(self.tr(
+            "Search customers: number, name, e-mail, organisation, order number (Ctrl+F)"))
+        self.model.retranslate()
+        self._show_info()
+
+    # ------------------------------------------------------------------ querying
+    def focus_field(self) -> None:
+        self.field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.field.selectAll()
+
+    def _query(self) -> None:
+        text = self.field.text().strip()
+        self.generation += 1
+        generation = self.generation
+        self.last_text = text
+        if not text:
+            self.model.set_rows([])
+            self._show_info()
+            return
+        self.pending += 1
+        store, now = self.store, self.now()
+        self.tasks.on_store(lambda: run_search(store, text, now),
+                            lambda rows: self._answer(generation, rows),
+                            lambda exc: self._failed(generation, exc))
+
+    def _answer(self, generation: int, rows: list[CustomerRow]) -> None:
+        self.pending -= 1
+        if generation != self.generation:
+            return  # an older query: the agent typed on
+        self.model.set_rows(rows)
+        if rows and not self.table.currentIndex().isValid():
+            self.table.selectRow(0)
+        self._show_info()
+
+    def _failed(self, generation: int, exc: BaseException) -> None:
+        self.pending -= 1
+        if generation == self.generation:
+            self.model.set_rows([])
+            self.info.setText(self.tr("The search failed: %1").replace("%1", str(exc)))
+
+    def _show_info(self) -> None:
+        if not self.last_text:
+            self.info.setText(self.tr("Type to search; Enter opens the customer."))
+        elif not self.model.rows:
+            self.info.setText(self.tr("No customer found for “%1”.").replace(
+                "%1", self.last_text))
+        else:
+            self.info.setText(self.tr("%n customer(s) found", "", len(self.model.rows)))
+
+    # ------------------------------------------------------------------ keys
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress:
+            key = event.key()  # type: ignore[attr-defined]
+            if watched is self.field and key in (Qt.Key.Key_Down, Qt.Key.Key_PageDown):
+                if self.model.rows:
+                    self.table.setFocus()
+                    if not self.table.currentIndex().isValid():
+                        self.table.selectRow(0)
+                return True
+            if watched is self.table and key == Qt.Key.Key_Up and \
+                    self.table.currentIndex().row() <= 0:
+                self.field.setFocus()
+                return True
+            if watched is self.table and event.matches(QKeySequence.StandardKey.Find):  # type: ignore[attr-defined]
+                self.focus_field()
+                return True
+        return super().eventFilter(watched, event)
+
+    def _activated(self, index: Any) -> None:
+        row = self.model.row(index)
+        if row is not None:
+            self.open_customer.emit(row.id)
+
+    def _open_current(self) -> None:
+        if self.timer.isActive() or self.pending:
+            # Enter typed before the answer: open the first hit once it arrives
+            self.timer.stop()
+            self._query()
+            generation = self.generation
+
+            def when_ready() -> None:
+                if generation == self.generation and not self.pending:
+                    self._open_current()
+                elif generation == self.generation:
+                    QTimer.singleShot(20, when_ready)
+
+            QTimer.singleShot(20, when_ready)
+            return
+        index = self.table.currentIndex()
+        row = self.model.row(index) if index.isValid() else \
+            (self.model.rows[0] if self.model.rows else None)
+        if row is not None:
+            self.open_customer.emit(row.id)

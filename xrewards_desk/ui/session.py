@@ -1,0 +1,161 @@
+"""A signed-in session: the local store, the API client, the token, and the syncer; and
+the controller that runs syncs off the GUI thread and reports to the status bar."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+
+from ..store import models as m
+from ..store.db import Store
+from ..sync.client import ApiClient, NotSignedIn, Offline
+from ..sync.credentials import Tokens
+from ..sync.runner import Status, Syncer
+from .qt import QObject, QTimer, Signal
+from .tasks import Tasks
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Person:
+    name: str
+    display_name: str
+    role: str
+
+
+@dataclass
+class Session:
+    store: Store
+    api: str
+    user: str
+    client: ApiClient
+    tokens: Tokens
+    person: Person | None = None
+    syncer: Syncer = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.syncer = Syncer(self.store, self.client, self.client.base, self.user)
+
+    def resume(self) -> bool:
+        """Use a token from the keyring if the server still accepts it."""
+        token = self.tokens.get(self.api, self.user)
+        if token is None:
+            return False
+        self.client.token = token
+        try:
+            self.person = _person(self.client.me())
+        except NotSignedIn:
+            self.client.token = None
+            return False
+        return True
+
+    def sign_in(self, password: str) -> Person:
+        self.client.sign_in(self.user, password)
+        assert self.client.token is not None
+        self.tokens.put(self.api, self.user, self.client.token)
+        self.person = _person(self.client.me())
+        return self.person
+
+
+def _person(me: dict[str, Any]) -> Person:
+    return Person(name=me["name"], display_name=me.get("display_name") or me["name"],
+                  role=me["role"])
+
+
+@dataclass(frozen=True)
+class Refusal:
+    id: int
+    kind: str
+    created_at: datetime
+    code: str
+    message: str
+
+
+def outbox_summary(store: Store) -> tuple[int, list[Refusal]]:
+    """Commands waiting, and the refused ones with their reasons (newest first)."""
+    with store.session() as s:
+        waiting = s.scalar(select(func.count()).select_from(m.OutboxCommand).where(
+            m.OutboxCommand.state.in_([m.OutboxState.PENDING, m.OutboxState.SENDING]))) or 0
+        refused = [Refusal(row.id, row.kind, row.created_at, row.refusal_code or "",
+                           row.refusal_message or "")
+                   for row in s.scalars(select(m.OutboxCommand).where(
+                       m.OutboxCommand.state == m.OutboxState.REFUSED).order_by(
+                       m.OutboxCommand.id.desc()))]
+    return waiting, refused
+
+
+class SyncController(QObject):
+    """Push, then pull, on the network lane; never two at once."""
+
+    status = Signal(object)      # Status
+    progress = Signal(int, int)  # done, total (total 0: unknown)
+    finished = Signal(object)    # {"pulled": n, "pushed": n, "refused": n}
+    failed = Signal(str)
+    outbox = Signal(int, object)  # waiting, [Refusal]
+
+    def __init__(self, tasks: Tasks, session: Session, minutes: int = 5) -> None:
+        super().__init__()
+        self.tasks = tasks
+        self.session = session
+        self.running = False
+        self.last = Status()
+        session.syncer.on_status = self._status_from_worker
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self.sync_now)
+        self.set_interval(minutes)
+
+    def set_interval(self, minutes: int) -> None:
+        self.timer.start(max(1, minutes) * 60_000)
+
+    def _status_from_worker(self, status: Status) -> None:
+        self.last = Status(status.online, status.syncing, status.last_success,
+                           status.last_error)
+        self.status.emit(self.last)
+
+    def sync_now(self) -> bool:
+        if self.running:
+            return False
+        self.running = True
+        syncer = self.session.syncer
+
+        def work() -> dict[str, int]:
+            pushed = syncer.push(progress=lambda d, t: self.progress.emit(d, t))
+            pulled = syncer.pull(progress=lambda d, t: self.progress.emit(d, t))
+            return {"pulled": pulled, "pushed": len(pushed.done),
+                    "refused": len(pushed.refused)}
+
+        self.tasks.on_net(work, self._done, self._failed)
+        return True
+
+    def _done(self, summary: dict[str, int]) -> None:
+        self.running = False
+        self.finished.emit(summary)
+        self.refresh_outbox()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.running = False
+        if isinstance(exc, Offline):
+            message = self.tr("The server cannot be reached; your work waits in the outbox.")
+        elif isinstance(exc, NotSignedIn):
+            message = self.tr("The sign-in has expired; please sign in again.")
+        else:
+            log.error("sync failed", exc_info=exc)
+            message = self.tr("The sync failed: %1").replace("%1", type(exc).__name__)
+        self.last = Status(False, False, self.last.last_success, message)
+        self.status.emit(self.last)
+        self.failed.emit(message)
+        self.refresh_outbox()
+
+    def refresh_outbox(self) -> None:
+        store = self.session.store
+        self.tasks.on_store(lambda: outbox_summary(store),
+                            lambda result: self.outbox.emit(*result))
+
+    @staticmethod
+    def now() -> datetime:
+        return datetime.now(UTC)
