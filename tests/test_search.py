@@ -544,3 +544,116 @@ def test_downgrade_removes_the_index_and_upgrade_builds_it_again(store: Store) -
         command.upgrade(config, "head")
     assert ids(store, "Müller GmbH") == ["XR-0000001", "XR-0000002"]
     assert ids(store, "kranz") == ["XR-0000002"]
+
+
+# --------------------------------------------------------------------------- bulk fill
+
+
+def _fill(s: Session) -> None:
+    organisation(s, "ORG-1", "Müller GmbH")
+    organisation(s, "ORG-2", "Weiß & Söhne", {"BA-2": "Einkauf Nord", "BA-3": "Lager"})
+    account(s, "XR-0000001", "Jana Brandt", "jana.brandt@example.org", "ORG-1",
+            orders=("WO-1001", "WO-1002"))
+    account(s, "XR-0000002", "Anna Großmann", "anna@example.org", "ORG-2", "BA-2",
+            referral_code="ANNA-7", phone="+49 30 555")
+    account(s, "XR-0000003", "Olaf Mueller", "olaf@example.org", "ORG-2", "BA-3")
+    add_order(s, "WO-1003", "XR-0000003")
+    s.get(Organisation, "ORG-2").name = "Weiss und Soehne"  # type: ignore[union-attr]
+    s.get(AccountRow, "XR-0000001").name = "Jana Brandt-Kühn"  # type: ignore[union-attr]
+
+
+BULK_QUERIES = ("müller", "mueller", "kuehn", "weiss", "soehne", "gr", "anna-7", "wo-1003",
+                "wo-1001", "xr-0000002", "nord", "555", "Brnadt", "olaf@example.org")
+
+
+def _doc_rows(store: Store) -> list[tuple[object, ...]]:
+    with store.engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(text(
+            "SELECT account_id, doc, name, email, phone, referral_code, organisation, "
+            "billing_account FROM search_doc ORDER BY account_id"))]
+
+
+def test_suspended_triggers_leave_the_index_alone_until_it_is_rebuilt(
+        store: Store, template: Path, tmp_path: Path) -> None:
+    """Migration 0004: while search_suspended holds its row nothing is indexed; the
+    rebuild then gives exactly the index the triggers give, and they work again."""
+    from xrewards_desk.sync import search_index
+
+    shutil.copyfile(template, tmp_path / "by-triggers.sqlite")
+    by_triggers = Store.open(sqlite_url(tmp_path / "by-triggers.sqlite"))
+    try:
+        with by_triggers.session() as s:
+            _fill(s)
+        with store.session() as s:
+            assert search_index.suspend(s.connection())
+            _fill(s)
+        assert _doc_rows(store) == []
+        assert all(ids(store, q) == [] for q in BULK_QUERIES)
+        with store.session() as s:
+            assert search_index.rebuild(s.connection())
+            assert not search_index.rebuild(s.connection())  # nothing pending any more
+        assert _doc_rows(store) == _doc_rows(by_triggers)
+        for query in BULK_QUERIES:
+            assert hits(store, query) == hits(by_triggers, query), query
+        assert ids(store, "soehne") == ["XR-0000002", "XR-0000003"]
+        with store.session() as s:  # the triggers index again
+            account(s, "XR-0000004", "Otto Kranz", "otto@example.org", "ORG-1")
+            add_order(s, "WO-1004", "XR-0000002")
+        assert ids(store, "kranz") == ["XR-0000004"]
+        assert ids(store, "wo-1004") == ["XR-0000002"]
+        # an FTS integrity check: each table agrees with search_doc
+        with store.engine.connect() as conn:
+            for fts in ("search_trigram", "search_prefix"):
+                conn.execute(text(f"INSERT INTO {fts}({fts}) VALUES ('integrity-check')"))
+    finally:
+        by_triggers.close()
+
+
+def test_a_rebuild_after_deletes_and_renames_while_suspended(store: Store) -> None:
+    """Rows indexed before, then deleted, moved or renamed while suspended: the rebuild
+    drops and rewrites their documents (docids included), with no stale FTS entry."""
+    from xrewards_desk.sync import search_index
+
+    with store.session() as s:
+        _fill(s)
+    with store.session() as s:
+        search_index.suspend(s.connection())
+        s.execute(text("DELETE FROM orders WHERE id = 'WO-1003'"))
+        s.execute(text("DELETE FROM accounts WHERE id = 'XR-0000003'"))
+        s.execute(text("UPDATE orders SET account_id = 'XR-0000002' WHERE id = 'WO-1002'"))
+        s.get(Organisation, "ORG-1").name = "Schmidt AG"  # type: ignore[union-attr]
+    assert ids(store, "schmidt") == []  # behind until the rebuild
+    with store.session() as s:
+        search_index.rebuild(s.connection())
+    assert ids(store, "olaf") == []
+    assert ids(store, "wo-1003") == []
+    assert ids(store, "wo-1002") == ["XR-0000002"]
+    assert ids(store, "schmidt") == ["XR-0000001"]
+    assert ids(store, "müller") == []
+    with store.engine.connect() as conn:
+        for fts in ("search_trigram", "search_prefix"):
+            conn.execute(text(f"INSERT INTO {fts}({fts}) VALUES ('integrity-check')"))
+
+
+def test_downgrading_0004_with_the_index_behind_rebuilds_it(store: Store) -> None:
+    from xrewards_desk.sync import search_index
+
+    with store.session() as s:
+        search_index.suspend(s.connection())
+        _fill(s)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with store.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0003")
+        assert conn.execute(text(
+            "SELECT name FROM sqlite_master WHERE name = 'search_suspended'")).all() == []
+    assert ids(store, "mueller") == ["XR-0000003", "XR-0000001"]  # name, then organisation
+    assert ids(store, "soehne") == ["XR-0000002", "XR-0000003"]
+    with store.session() as s:  # 0002's triggers again, unconditional
+        account(s, "XR-0000004", "Otto Kranz", "otto@example.org", "ORG-1")
+    assert ids(store, "kranz") == ["XR-0000004"]
+    with store.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+    assert ids(store, "kranz") == ["XR-0000004"]

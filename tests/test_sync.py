@@ -202,3 +202,151 @@ def test_evidence_is_uploaded_before_the_command_that_cites_it(server: Server,
         request = s.scalars(select(m.TransferRequestRow)).one()
         assert stored is not None and stored.label == "Kündigung.pdf"
         assert [e.sha256 for e in request.evidence] == [sha]
+
+
+# --------------------------------------------------------------------------- search index
+
+
+def _searchable_day(server: Server) -> list[str]:
+    """Accounts and orders the index is made of, renamed and moved meanwhile; returns
+    queries that find them."""
+    register(server, "XR-1", name="Jürgen Müller")
+    register(server, "XR-2", org="ORG-2", billing="BA-2", name="Anna-Lena Weiß",
+             phone="+49 30 1234567")
+    register(server, "XR-3", org="ORG-2", billing="BA-3", name="Olaf Mueller")
+    for i in range(4, 12):
+        register(server, f"XR-{i}", org=f"ORG-{i % 3}", billing=f"BA-{i % 3}0",
+                 name=f"Kunde Nummer {i}")
+    for i, account in enumerate(("XR-1", "XR-1", "XR-2", "XR-3", "XR-7"), 1):
+        earn(server, account, f"WO-{1000 + i}", f"{40 + i}.00")
+    return ["mueller", "müller", "MÜLLER", "weiss", "anna", "mü", "ku", "org-2",
+            "wo-1003", "WO-1001", "xr-7", "Mxller", "Nummer 1", "einkauf", "1234567"]
+
+
+def _index(store) -> list[tuple[object, ...]]:  # type: ignore[no-untyped-def]
+    from sqlalchemy import text
+
+    with store.engine.connect() as conn:
+        return [tuple(row) for row in conn.execute(text(
+            "SELECT account_id, doc, name, email, phone, referral_code, organisation, "
+            "billing_account FROM search_doc ORDER BY account_id"))]
+
+
+def _found(store, queries: list[str]) -> dict[str, list[tuple[str, str, str]]]:  # type: ignore[no-untyped-def]
+    from xrewards_desk.store.search import search
+
+    with store.engine.connect() as conn:
+        return {q: [(h.account_id, h.matched, h.how) for h in search(conn, q)]
+                for q in queries}
+
+
+def test_an_initial_sync_rebuilds_the_index_once_to_what_the_triggers_would_hold(
+        server: Server, sqlite_backend) -> None:  # type: ignore[no-untyped-def]
+    """The initial pull suspends the index's triggers and rebuilds the index at its end;
+    the result equals a store whose triggers indexed every page row by row."""
+    from xrewards_desk.sync import search_index
+    from xrewards_desk.sync.apply import apply_changes
+
+    queries = _searchable_day(server)
+    by_triggers = sqlite_backend.new_store()
+    bulk = sqlite_backend.new_store()
+    try:
+        after = "0"
+        while True:  # the triggers at work: apply_changes alone never suspends them
+            page = server.as_("anna").get("/changes", after=after, limit=9).json()
+            with by_triggers.session() as s:
+                apply_changes(s.connection(), page["changes"])
+                assert not search_index.pending(s.connection())
+            after = page["next"]
+            if not page["more"]:
+                break
+        suspended: list[bool] = []
+
+        def watch(done: int, total: int) -> None:
+            with bulk.engine.connect() as conn:
+                suspended.append(search_index.pending(conn))
+
+        sync = syncer(server, bulk)
+        assert sync.pull(progress=watch, limit=9) > 40
+        assert len(suspended) > 4 and all(suspended)  # suspended from the first page on
+        with bulk.engine.connect() as conn:
+            assert not search_index.pending(conn)
+        assert _index(bulk) == _index(by_triggers)
+        found = _found(bulk, queries)
+        assert found == _found(by_triggers, queries)
+        assert [a for a, _, _ in found["mueller"]] == ["XR-1", "XR-3"]
+        assert found["wo-1003"][0][:2] == ("XR-2", "order")
+        # and afterwards the triggers keep it current again, incrementally
+        server.as_("shop").ok({"type": "order_placed", "order": "WO-2001", "account": "XR-5",
+                               "placed_at": server.clock.now().isoformat(), "net": "10.00"},
+                              shop=True)
+        assert sync.pull() > 0
+        assert _found(bulk, ["wo-2001"])["wo-2001"][0][:2] == ("XR-5", "order")
+    finally:
+        by_triggers.close()
+        bulk.close()
+
+
+class _DropsAfter(ApiClient):
+    """A client whose connection goes for good after `pages` pages."""
+
+    def __init__(self, base: str, pages: int) -> None:
+        super().__init__(base, retries=0, sleep=lambda _s: None)
+        self.pages = pages
+
+    def changes(self, after: str, limit: int = 1000) -> dict:  # type: ignore[type-arg]
+        if self.pages <= 0:
+            raise Offline("the network went away")
+        self.pages -= 1
+        return super().changes(after, limit)
+
+
+def test_an_interrupted_initial_sync_is_searchable_after_the_next_pull(
+        server: Server, local) -> None:  # type: ignore[no-untyped-def]
+    """Offline after three pages: those pages are kept, the index is marked behind (in
+    the pages' own transactions), and the next pull, from the middle of the feed,
+    finishes and rebuilds it to find everything."""
+    from xrewards_desk.sync import search_index
+
+    queries = _searchable_day(server)
+    client = _DropsAfter(server.base.removesuffix("/v1"), pages=3)
+    client.sign_in("anna", "correct horse battery staple")
+    sync = Syncer(local, client, server.base, "anna")
+    with pytest.raises(Offline):
+        sync.pull(limit=6)
+    cursor = sync.cursor()
+    assert cursor != "0"
+    with local.engine.connect() as conn:
+        assert search_index.pending(conn)
+    with local.session() as s:  # the pages pulled are there, not yet in the index
+        assert s.get(m.AccountRow, "XR-1") is not None
+    assert _found(local, ["mueller"])["mueller"] == []
+
+    client.pages = 1000
+    assert sync.pull(limit=6) > 0
+    with local.engine.connect() as conn:
+        assert not search_index.pending(conn)
+    found = _found(local, [*queries, "wo-1005"])
+    assert [a for a, _, _ in found["mueller"]] == ["XR-1", "XR-3"]
+    assert [a for a, _, _ in found["weiss"]] == ["XR-2"]
+    assert found["wo-1005"] == [("XR-7", "order", "exact")]
+
+
+def test_a_rebuild_pending_from_a_killed_sync_runs_even_with_nothing_new(
+        server: Server, local) -> None:  # type: ignore[no-untyped-def]
+    """A process killed after its last page and before the rebuild: the next pull gets
+    no changes at all and still rebuilds the index."""
+    from xrewards_desk.sync import search_index
+
+    _searchable_day(server)
+    sync = syncer(server, local)
+    rebuild = search_index.rebuild
+    search_index.rebuild = lambda conn: False  # type: ignore[assignment]  # "killed" here
+    try:
+        assert sync.pull() > 0
+    finally:
+        search_index.rebuild = rebuild  # type: ignore[assignment]
+    with local.engine.connect() as conn:
+        assert search_index.pending(conn)
+    assert sync.pull() == 0
+    assert [a for a, _, _ in _found(local, ["müller"])["müller"]] == ["XR-1", "XR-3"]

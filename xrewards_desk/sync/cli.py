@@ -135,13 +135,18 @@ def _valid(client: Any) -> bool:
 
 def _search(args: argparse.Namespace, folder: Path) -> int:
     from ..store.search import search
+    from . import search_index
 
     store = _store(folder)
     try:
         with store.engine.connect() as conn:
             hits = search(conn, args.text, limit=args.limit)
+            behind = search_index.pending(conn)
     finally:
         store.close()
+    if behind:
+        print("note: the first sync did not finish; the search index is built when it does "
+              "(run 'xrewards-desk sync' again)", file=sys.stderr)
     rows = [{"account": h.account_id, "name": h.name, "email": h.email,
              "organisation": h.organisation, "matched": h.matched} for h in hits]
     _say(args, rows, "\n".join(f"{r['account']}  {r['name']}  <{r['email']}>  "

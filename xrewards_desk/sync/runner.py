@@ -1,6 +1,8 @@
 """Pull and push: the change feed into the local store, the outbox to the server.
 
 - **Pull**: pages from the stored cursor; each page and the new cursor in one transaction.
+  An initial pull (empty cursor) suspends the search index's triggers with its first
+  page and rebuilds the index once at the end (:mod:`.search_index`).
 - **Push**: the outbox oldest first. A command is marked ``sending`` (committed) before it
   goes out and keeps its Idempotency-Key, so after any failure, a lost answer or a killed
   process, the next push sends it again and the server answers the first answer instead
@@ -21,6 +23,7 @@ from sqlalchemy import select
 
 from ..store import models as m
 from ..store.db import Store
+from . import search_index
 from .apply import apply_changes
 from .client import ApiClient, Offline, Refused
 
@@ -76,12 +79,19 @@ class Syncer:
         pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pull")
         try:
             after = self.cursor()
+            # From an empty cursor the local store is filled in bulk: the search index's
+            # triggers are suspended with the first page and the index is rebuilt once
+            # at the end (an interrupted fill is rebuilt at the end of the next pull).
+            bulk = after == "0"
             upcoming = pool.submit(self.client.changes, after, limit)
             while True:
                 page = upcoming.result()
                 if page["more"]:
                     upcoming = pool.submit(self.client.changes, page["next"], limit)
                 with self.store.session() as s:
+                    if bulk and page["changes"]:
+                        search_index.suspend(s.connection())
+                        bulk = False
                     applied += apply_changes(s.connection(), page["changes"])
                     state = s.get(m.SyncState, self.api)
                     if state is None:
@@ -95,6 +105,8 @@ class Syncer:
                     progress(applied, applied + (limit if page["more"] else 0))
                 if not page["more"]:
                     break
+            with self.store.session() as s:
+                search_index.rebuild(s.connection())
             self._set(online=True, last_success=datetime.now(UTC), last_error=None)
             return applied
         except Offline as exc:
