@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from operator import itemgetter
 from typing import Any, cast
 
 from sqlalchemy import Table, delete, select
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 
 from ..contract import records as r
@@ -31,24 +31,61 @@ def _t(model: type[Any]) -> Table:
     return cast(Table, model.__table__)
 
 
-_STATEMENTS: dict[tuple[str, tuple[str, ...]], Any] = {}
+class _Plan:
+    """How rows of one table with these columns are written: the SQL, and the columns'
+    bind processors (the same SQLAlchemy applies: aware instants to UTC text, money to
+    cents, enums checked, JSON dumped), applied to a tuple per row. Executed through the
+    DB-API's executemany, without SQLAlchemy's per-row parameter handling."""
+
+    __slots__ = ("columns", "convert", "get", "sql")
+
+    def __init__(self, conn: Connection, table: Table, columns: tuple[str, ...],
+                 upsert: bool) -> None:
+        dialect = conn.dialect
+        quote = dialect.identifier_preparer.quote
+        names = ", ".join(quote(c) for c in columns)
+        marks = ", ".join("?" * len(columns))
+        sql = f"INSERT INTO {quote(table.name)} ({names}) VALUES ({marks})"
+        if upsert:
+            keys = [c.name for c in table.primary_key.columns]
+            others = [c for c in columns if c not in keys]
+            target = ", ".join(quote(k) for k in keys)
+            if others:
+                sets = ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in others)
+                sql += f" ON CONFLICT ({target}) DO UPDATE SET {sets}"
+            else:
+                sql += f" ON CONFLICT ({target}) DO NOTHING"
+        self.sql = sql
+        self.columns = columns
+        self.get = itemgetter(*columns) if len(columns) > 1 else _one(columns[0])
+        self.convert: list[tuple[int, Callable[[Any], Any]]] = []
+        for i, name in enumerate(columns):
+            process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+            if process is not None:
+                self.convert.append((i, process))
+
+    def values(self, rows: Iterable[dict[str, Any]]) -> list[tuple[Any, ...]]:
+        get, convert = self.get, self.convert
+        out = []
+        for row in rows:  # each writer gives every row of a table the same columns
+            values = list(get(row))
+            for i, process in convert:
+                values[i] = process(values[i])
+            out.append(tuple(values))
+        return out
 
 
-def _upsert_statement(table: Table, columns: tuple[str, ...]) -> Any:
-    """INSERT … ON CONFLICT DO UPDATE for these columns, built once per table and columns."""
-    key = (table.name, columns)
-    statement = _STATEMENTS.get(key)
-    if statement is None:
-        keys = [c.name for c in table.primary_key.columns]
-        statement = sqlite_insert(table)
-        others = [c for c in columns if c not in keys]
-        if others:
-            statement = statement.on_conflict_do_update(
-                index_elements=keys, set_={c: statement.excluded[c] for c in others})
-        else:
-            statement = statement.on_conflict_do_nothing(index_elements=keys)
-        _STATEMENTS[key] = statement
-    return statement
+_PLANS: dict[tuple[str, tuple[str, ...], bool], _Plan] = {}
+
+
+def _execute(conn: Connection, table: Table, rows: list[dict[str, Any]],
+             upsert: bool) -> None:
+    columns = tuple(rows[0])
+    key = (table.name, columns, upsert)
+    plan = _PLANS.get(key)
+    if plan is None:
+        plan = _PLANS[key] = _Plan(conn, table, columns, upsert)
+    conn.exec_driver_sql(plan.sql, plan.values(rows))
 
 
 class Batch:
@@ -64,8 +101,7 @@ class Batch:
         if table.name not in self.rows:
             self.rows[table.name] = (table, {})
             self.order.append(("rows", table.name))
-        key = tuple(row[c.name] for c in table.primary_key.columns)
-        self.rows[table.name][1][key] = row
+        self.rows[table.name][1][_primary_key(table)(row)] = row
 
     def replace(self, table: Table, parent_column: str, parent: Any,
                 rows: list[dict[str, Any]]) -> None:
@@ -78,8 +114,7 @@ class Batch:
         for what, name in self.order:
             if what == "rows":
                 table, rows = self.rows[name]
-                values = list(rows.values())
-                conn.execute(_upsert_statement(table, tuple(values[0])), values)
+                _execute(conn, table, list(rows.values()), upsert=True)
             else:
                 table, column, by_parent = self.children[name]
                 parents = list(by_parent)
@@ -87,7 +122,23 @@ class Batch:
                     conn.execute(delete(table).where(table.c[column].in_(parents[i:i + 500])))
                 fresh = [row for rows in by_parent.values() for row in rows]
                 if fresh:
-                    conn.execute(table.insert(), fresh)
+                    _execute(conn, table, fresh, upsert=False)
+
+
+_KEYS: dict[str, Callable[[dict[str, Any]], tuple[Any, ...]]] = {}
+
+
+def _primary_key(table: Table) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
+    """A row's primary key as a tuple (a getter built once per table)."""
+    get = _KEYS.get(table.name)
+    if get is None:
+        names = [c.name for c in table.primary_key.columns]
+        get = _KEYS[table.name] = itemgetter(*names) if len(names) > 1 else _one(names[0])
+    return get
+
+
+def _one(name: str) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
+    return lambda row: (row[name],)
 
 
 # Each kind: the record's model, and how to write it (values as the model validated them).
