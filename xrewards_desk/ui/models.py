@@ -82,3 +82,74 @@ class RowsModel(QAbstractTableModel, Generic[T]):
     def retranslate(self) -> None:
         if self.columns:
             self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.columns) - 1)
+
+
+class PagedModel(RowsModel[T]):
+    """Rows fetched a page at a time on the store lane (`canFetchMore`/`fetchMore`), so a
+    history of 100,000 entries opens with its first page; a reload makes answers to
+    earlier requests stale."""
+
+    def __init__(self, columns: Sequence[Column[T]], tasks: Any,
+                 count: Callable[[], int], fetch: Callable[[int, int], list[T]],
+                 page: int = 200, parent: Any = None) -> None:
+        super().__init__(columns, parent)
+        self.tasks = tasks
+        self.count = count
+        self.fetch = fetch
+        self.page = page
+        self.total = 0
+        self.generation = 0
+        self.loading = False
+        self.loaded = False
+        self.on_loaded: Callable[[], None] | None = None
+
+    def reload(self) -> None:
+        self.generation += 1
+        generation = self.generation
+        self.loaded = False
+        self.loading = True
+        self.set_rows([])
+        count, fetch, page = self.count, self.fetch, self.page
+        self.tasks.on_store(lambda: (count(), fetch(0, page)),
+                            lambda answer: self._first(generation, answer),
+                            lambda exc: self._failed(generation, exc))
+
+    def _first(self, generation: int, answer: tuple[int, list[T]]) -> None:
+        if generation != self.generation:
+            return
+        self.total, rows = answer
+        self.loading = False
+        self.set_rows(rows)
+        self.loaded = True
+        if self.on_loaded is not None:
+            self.on_loaded()
+
+    def _failed(self, generation: int, exc: BaseException) -> None:
+        if generation == self.generation:
+            self.loading = False
+            self.loaded = True
+            raise exc
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and not self.loading and len(self.rows) < self.total
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        if not self.canFetchMore(parent):
+            return
+        self.loading = True
+        generation, offset, fetch, page = self.generation, len(self.rows), self.fetch, \
+            self.page
+        self.tasks.on_store(lambda: fetch(offset, page),
+                            lambda rows: self._more(generation, offset, rows),
+                            lambda exc: self._failed(generation, exc))
+
+    def _more(self, generation: int, offset: int, rows: list[T]) -> None:
+        if generation != self.generation or offset != len(self.rows):
+            return
+        self.loading = False
+        if rows:
+            self.beginInsertRows(QModelIndex(), offset, offset + len(rows) - 1)
+            self.rows.extend(rows)
+            self.endInsertRows()
+        else:
+            self.total = len(self.rows)

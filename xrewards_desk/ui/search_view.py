@@ -96,7 +96,7 @@ class SearchView(QWidget):
                    sort=lambda r: r.balance,
                    foreground=lambda r: ALERT if r.balance < 0 else None),
             Column(lambda: self.tr("Flags"), self._flags, tooltip=self._flags_tip,
-                   background=lambda r: SOON if r.expiring else None,
+                   background=lambda r: SOON if r.expiring_30_days else None,
                    foreground=lambda r: WARN if r.abuse_review else None),
         ]
 
@@ -112,9 +112,9 @@ class SearchView(QWidget):
             flags.append(self.tr("abuse review"))
         if r.debt:
             flags.append(self.tr("debt"))
-        if r.expiring:
+        if r.expiring_30_days:
             flags.append(self.tr("%1 points expire within 30 days").replace(
-                "%1", self.fmt().points(r.expiring)))
+                "%1", self.fmt().points(r.expiring_30_days)))
         return " · ".join(flags)
 
     def _flags_tip(self, r: CustomerRow) -> str | None:

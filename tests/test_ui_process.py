@@ -1,0 +1,133 @@
+"""The desktop as real processes: `xrewards-desk --demo --screenshots DIR` starts the
+reference server as its child, syncs, renders every main view and stops the child; and
+the worst stall of the GUI thread while a full sync of the demo runs against a server in
+its own process (a measurement, printed, not a timed assertion)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.demo_fixture import Demo
+from xrewards_desk.store.db import Store, sqlite_url
+from xrewards_desk.sync.client import ApiClient
+
+pytest.importorskip("PySide6.QtWidgets")
+
+from xrewards_desk.ui.main import MemoryTokens
+from xrewards_desk.ui.qt import QApplication, QTimer
+from xrewards_desk.ui.session import Session, SyncController
+from xrewards_desk.ui.tasks import Tasks
+
+PNG = b"\x89PNG\r\n\x1a\n"
+VIEWS = ("search", "customer", "ledger", "explain", "refused", "settings", "customer-de")
+
+
+def seed_demo_server(demo: Demo, folder: Path) -> None:
+    """Put the session's demo where `--demo` keeps its server (so it is found, not rebuilt)."""
+    folder.mkdir(parents=True)
+    shutil.copy(demo.db, folder / "server.sqlite")
+    if demo.data.exists():
+        shutil.copytree(demo.data, folder, dirs_exist_ok=True)
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+def test_demo_starts_its_server_renders_every_view_and_stops_it(demo: Demo,
+                                                                tmp_path: Path) -> None:
+    data = tmp_path / "app"
+    seed_demo_server(demo, data / "demo" / "server")
+    shots = tmp_path / "shots"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run([sys.executable, "-m", "xrewards_desk", "--demo", "--language",
+                           "en", "--screenshots", str(shots), "--data-dir", str(data)],
+                          capture_output=True, text=True, timeout=600, env=env)
+    assert done.returncode == 0, done.stderr[-3000:]
+    for view in VIEWS:
+        path = shots / f"{view}.png"
+        assert path.exists(), f"no screenshot of {view}"
+        content = path.read_bytes()
+        assert content.startswith(PNG)  # the type from the bytes
+        width, height = png_size(content)
+        assert width >= 300 and height >= 200
+    # the child server was stopped with the app: its port no longer answers
+    port = int((data / "demo" / "server" / "port").read_text())
+    with socket.socket() as probe:
+        probe.settimeout(2)
+        assert probe.connect_ex(("127.0.0.1", port)) != 0
+    # the local store and logs are the user's alone
+    assert (data / "demo").stat().st_mode & 0o077 == 0
+    log = data / "logs" / "xrewards-desk.log"
+    assert log.exists() and log.stat().st_mode & 0o077 == 0
+    assert "Bearer" not in log.read_text() and "demo-anna" not in log.read_text()
+
+
+def test_worst_gui_stall_while_the_demo_syncs(qapp: QApplication, demo: Demo,
+                                              tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    server_dir = tmp_path / "server"
+    seed_demo_server(demo, server_dir)
+    port_file = tmp_path / "port"
+    server = subprocess.Popen([sys.executable, "-m", "xrewards_desk", "serve", "--port", "0",
+                               "--port-file", str(port_file), "--data-dir", str(server_dir)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    tasks = Tasks()
+    store = Store.open(sqlite_url(tmp_path / "desk.sqlite"))
+    try:
+        deadline = time.monotonic() + 120
+        while not port_file.exists():
+            assert server.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
+        api = f"http://127.0.0.1:{int(port_file.read_text())}"
+        session = Session(store, api, "anna", ApiClient(api), MemoryTokens())
+        password = demo.info.password("anna")
+        assert password is not None
+        session.sign_in(password)
+        sync = SyncController(tasks, session)
+        gaps: list[float] = []
+        last = [time.perf_counter()]
+
+        def tick() -> None:
+            now = time.perf_counter()
+            gaps.append(now - last[0])
+            last[0] = now
+
+        probe = QTimer()
+        probe.setInterval(5)
+        probe.timeout.connect(tick)
+        finished: list[Any] = []
+        sync.finished.connect(finished.append)
+        sync.failed.connect(finished.append)
+        probe.start()
+        last[0] = time.perf_counter()
+        started = time.perf_counter()
+        sync.sync_now()
+        while not finished:
+            qapp.processEvents()
+            time.sleep(0.001)
+            assert time.perf_counter() - started < 300
+        seconds = time.perf_counter() - started
+        probe.stop()
+        assert isinstance(finished[0], dict) and finished[0]["pulled"] > 0
+        worst = max(gaps) * 1000
+        p99 = sorted(gaps)[int(len(gaps) * 0.99)] * 1000
+        with capsys.disabled():
+            print(f"\nGUI thread during a full sync of the demo ({finished[0]['pulled']:,} "
+                  f"changes in {seconds:.1f} s): worst stall {worst:.1f} ms, p99 "
+                  f"{p99:.1f} ms over {len(gaps):,} ticks of a 5 ms timer (target < 50 ms)")
+        assert len(gaps) > 10
+    finally:
+        tasks.shutdown()
+        store.close()
+        server.terminate()
+        server.wait(timeout=30)

@@ -1,0 +1,323 @@
+"""The customer page: profile, organisation and billing account with the colleagues who
+share it, tier and the spend still needed for the next one, balance and debt, claims, the
+lots with their "usable until" dates, the discount code, referrals, the balance over
+time, Explain, and the ledger history in a tab of its own."""
+
+from __future__ import annotations
+
+import html
+from datetime import timedelta
+from typing import Any
+
+from ..store.db import Store
+from ..store.views import CustomerPage, balance_series, customer_page
+from .chart import BalanceChart
+from .explain_dialog import ExplainDialog
+from .i18n import Fmt
+from .ledger_view import LedgerView
+from .models import ALERT, SOON, Column, RowsModel
+from .qt import (
+    QAbstractItemView,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    Qt,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+
+
+def load_customer(store: Store, account_id: str, now: Any) -> tuple[CustomerPage | None,
+                                                                   list[Any]]:
+    with store.session() as s:
+        page = customer_page(s, account_id, now)
+        series = balance_series(s, account_id) if page is not None else []
+    return page, series
+
+
+def table(model: Any) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.verticalHeader().hide()
+    view.horizontalHeader().setStretchLastSection(True)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    view.setAlternatingRowColors(True)
+    return view
+
+
+class CustomerView(QWidget):
+    open_customer = Signal(str)
+    title_changed = Signal(str)
+
+    def __init__(self, desk: Any, account_id: str) -> None:
+        super().__init__()
+        self.setObjectName("customer")
+        self.desk = desk
+        self.account_id = account_id
+        self.page: CustomerPage | None = None
+        self.series: list[Any] = []
+        self.loaded = False
+        self.explainer: ExplainDialog | None = None
+
+        self.header = QLabel()
+        self.header.setTextFormat(Qt.TextFormat.RichText)
+        self.explain_button = QPushButton()
+        self.explain_button.clicked.connect(lambda: self.explain())
+        top = QHBoxLayout()
+        top.addWidget(self.header, 1)
+        top.addWidget(self.explain_button)
+
+        self.tabs = QTabWidget()
+        self.overview = QWidget()
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.overview)
+        self.ledger = LedgerView(desk, account_id)
+        self.ledger.open_customer.connect(self.open_customer)
+        self.tabs.addTab(scroll, "")
+        self.tabs.addTab(self.ledger, "")
+
+        # the overview's groups
+        self.profile_box, self.profile = self._form_group()
+        self.org_box, self.org = self._form_group()
+        self.balance_box, self.balance = self._form_group()
+        self.discount_box, self.discount = self._form_group()
+        self.referral_box, self.referrals = self._form_group()
+        f = desk.fmt
+        self.colleagues = RowsModel([
+            Column(lambda: self.tr("Customer number"), lambda c: c.id),
+            Column(lambda: self.tr("Name"), lambda c: c.name),
+            Column(lambda: self.tr("E-mail"), lambda c: c.email),
+            Column(lambda: self.tr("Balance"), lambda c: f().points(c.balance), right=True),
+        ], self)
+        self.colleague_table = table(self.colleagues)
+        self.colleague_table.setMaximumHeight(140)
+        self.colleague_table.activated.connect(
+            lambda i: self.open_customer.emit(self.colleagues.rows[i.row()].id))
+        self.org_box.layout().addRow(self.colleague_table)  # type: ignore[union-attr]
+        self.lots = RowsModel([
+            Column(lambda: self.tr("Credited"), lambda x: f().when(x.credited_at)),
+            Column(lambda: self.tr("Usable until"), lambda x: f().date(x.usable_until),
+                   background=lambda x: SOON if self.expiring_soon(x) else None),
+            Column(lambda: self.tr("Points"), lambda x: f().points(x.points), right=True),
+            Column(lambda: self.tr("Remaining"), lambda x: f().points(x.remaining),
+                   right=True, background=lambda x: SOON if self.expiring_soon(x) else None),
+            Column(lambda: self.tr("Source"), lambda x: f"{x.source_kind}: {x.source_ref}"),
+        ], self)
+        self.lots_box = QGroupBox()
+        QVBoxLayout(self.lots_box).addWidget(table(self.lots))
+        self.claims = RowsModel([
+            Column(lambda: self.tr("Date"), lambda c: f().when(c.at)),
+            Column(lambda: self.tr("Amount"), lambda c: f().money(c.amount), right=True),
+            Column(lambda: self.tr("State"), lambda c: self.claim_state(c.state),
+                   foreground=lambda c: ALERT if c.state == "open" else None),
+            Column(lambda: self.tr("Changed"), lambda c: " · ".join(
+                x for x in (f().when(c.state_at), c.state_by or "") if x)),
+            Column(lambda: self.tr("Reason"), lambda c: c.reason),
+        ], self)
+        self.claims_box = QGroupBox()
+        claims_table = table(self.claims)
+        claims_table.setMaximumHeight(140)
+        QVBoxLayout(self.claims_box).addWidget(claims_table)
+        self.chart = BalanceChart()
+        self.chart_box = QGroupBox()
+        QVBoxLayout(self.chart_box).addWidget(self.chart)
+
+        grid = QGridLayout(self.overview)
+        grid.addWidget(self.profile_box, 0, 0)
+        grid.addWidget(self.balance_box, 0, 1)
+        grid.addWidget(self.org_box, 1, 0)
+        grid.addWidget(self.referral_box, 1, 1)
+        grid.addWidget(self.discount_box, 2, 1)
+        grid.addWidget(self.claims_box, 2, 0)
+        grid.addWidget(self.lots_box, 3, 0, 1, 2)
+        grid.addWidget(self.chart_box, 4, 0, 1, 2)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.tabs, 1)
+        self.retranslate()
+        self.refresh()
+
+    @staticmethod
+    def _form_group() -> tuple[QGroupBox, QFormLayout]:
+        box = QGroupBox()
+        form = QFormLayout(box)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        return box, form
+
+    # ------------------------------------------------------------------ texts
+    def retranslate(self) -> None:
+        self.explain_button.setText(self.tr("Explain the balance"))
+        self.explain_button.setToolTip(self.tr(
+            "Where the balance comes from and what expires next, ready to paste"))
+        self.tabs.setTabText(0, self.tr("Overview"))
+        self.tabs.setTabText(1, self.tr("Ledger history"))
+        self.profile_box.setTitle(self.tr("Profile"))
+        self.org_box.setTitle(self.tr("Organisation and billing account"))
+        self.balance_box.setTitle(self.tr("Tier and balance"))
+        self.discount_box.setTitle(self.tr("Discount code"))
+        self.referral_box.setTitle(self.tr("Referrals"))
+        self.lots_box.setTitle(self.tr("Lots (points by usable-until date)"))
+        self.claims_box.setTitle(self.tr("Claims"))
+        self.chart_box.setTitle(self.tr("Balance over time"))
+        for model in (self.colleagues, self.lots, self.claims):
+            model.retranslate()
+        self.ledger.retranslate()
+        if self.page is not None:
+            self._show(self.page, self.series)
+
+    def tier(self, tier: str | None) -> str:
+        return {"bronze": self.tr("Bronze"), "silver": self.tr("Silver"),
+                "gold": self.tr("Gold")}.get(tier or "", tier or "—")
+
+    def expiring_soon(self, lot: Any) -> bool:
+        page = self.page
+        return page is not None and lot.expires_at <= page.as_of + timedelta(days=30)
+
+    def discount_state(self, d: Any) -> str:
+        if d.voided:
+            return self.tr("void")
+        if d.used_on:
+            return self.tr("used on order %1").replace("%1", d.used_on)
+        if d.unavailable:
+            return self.tr("not usable: %1").replace("%1", d.unavailable)
+        return self.tr("usable")
+
+    def claim_state(self, state: str) -> str:
+        return {"open": self.tr("open"), "invoiced": self.tr("invoiced"),
+                "paid": self.tr("paid"), "written_off": self.tr("written off")}.get(
+            str(state), str(state))
+
+    def status(self, status: str) -> str:
+        return {"active": self.tr("active"), "closed": self.tr("closed"),
+                "terminated": self.tr("terminated"),
+                "terminated_for_cause": self.tr("terminated for cause")}.get(
+            str(status), str(status))
+
+    # ------------------------------------------------------------------ data
+    def refresh(self) -> None:
+        desk, account = self.desk, self.account_id
+        store, now = desk.store, desk.now()
+        self.tasks_pending = True
+        desk.tasks.on_store(lambda: load_customer(store, account, now),
+                            lambda answer: self._show(*answer))
+        self.ledger.reload()
+
+    def _show(self, page: CustomerPage | None, series: list[Any]) -> None:
+        self.page, self.series = page, series
+        self.loaded = True
+        if page is None:
+            self.header.setText(self.tr("No customer %1 in the local store.").replace(
+                "%1", html.escape(self.account_id)))
+            return
+        f: Fmt = self.desk.fmt()
+        p = page.profile
+        self.title_changed.emit(f"{p.name or p.id}")
+        badge = "" if str(p.status) == "active" else \
+            f" <span style='color:#b91c1c'>({html.escape(self.status(p.status))})</span>"
+        self.header.setText(
+            f"<span style='font-size:16pt; font-weight:600'>{html.escape(p.name)}</span> "
+            f"&nbsp; {html.escape(p.id)}{badge}")
+        self._rows(self.profile, [
+            (self.tr("Customer number"), p.id),
+            (self.tr("E-mail"), p.email),
+            (self.tr("Phone"), p.phone or "—"),
+            (self.tr("Language"), p.language),
+            (self.tr("Registered"), f.when(p.registered_at)),
+            (self.tr("Status"), self.status(p.status)),
+        ])
+        o, b, t = page.organisation, page.billing, page
+        self._rows(self.org, [
+            (self.tr("Organisation"), f"{o.name} ({o.id})"),
+            (self.tr("Billing account"), f"{b.name} ({b.id})"),
+            (self.tr("Colleagues on it"), str(len(page.colleagues))),
+        ], keep=1)
+        self.colleagues.set_rows(page.colleagues)
+        to_next = (self.tr("%1 more spend to %2").replace("%1", f.money(t.spend_to_next))
+                   .replace("%2", self.tier(t.next_tier))
+                   if t.next_tier and t.spend_to_next is not None
+                   else self.tr("highest tier"))
+        self._rows(self.balance, [
+            (self.tr("Tier"), self.tr("%1 (%2 points per euro)").replace(
+                "%1", self.tier(t.tier)).replace("%2", str(t.rate))),
+            (self.tr("Spend"), f.money(t.spend)),
+            (self.tr("Next tier"), to_next),
+            (self.tr("Balance"), self.tr("%1 points").replace("%1", f.points(page.balance))),
+            (self.tr("Debt"), f.points(page.debt) if page.debt else "—"),
+            (self.tr("Expiring within 30 days"), f.points(page.expiring_30_days)
+             if page.expiring_30_days else "—"),
+        ])
+        d = page.discount
+        if d is None:
+            self._rows(self.discount, [(self.tr("Code"), self.tr("none"))])
+        else:
+            self._rows(self.discount, [
+                (self.tr("Code"), d.code),
+                (self.tr("Valid until"), f.date(d.valid_until)),
+                (self.tr("State"), self.discount_state(d)),
+            ])
+        referrer = page.referrer
+        referred = ", ".join(
+            f"<a href='{html.escape(r.id)}'>{html.escape(r.name or r.id)}</a>"
+            + (" " + self.tr("(void)") if r.void else "") for r in page.referred)
+        self._rows(self.referrals, [
+            (self.tr("Referred by"),
+             f"<a href='{html.escape(referrer.id)}'>"
+             f"{html.escape(referrer.name or referrer.id)}</a>"
+             + (" " + self.tr("(void)") if referrer.void else "") if referrer else "—"),
+            (self.tr("Referred"), referred or "—"),
+        ], links=True)
+        self.lots.set_rows(page.lots)
+        self.claims.set_rows(page.claims)
+        self.chart.show_series(series, "", "dd.MM.yyyy" if f.code == "de" else "dd MMM yyyy")
+
+    def _rows(self, form: QFormLayout, rows: list[tuple[str, str]], keep: int = 0,
+              links: bool = False) -> None:
+        # remove the old rows, keeping the last `keep` (e.g. the colleagues' table)
+        while form.rowCount() > keep:
+            form.removeRow(0)
+        for i, (label, value) in enumerate(rows):
+            field = QLabel(value)
+            field.setWordWrap(True)
+            field.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+            if links:
+                field.setTextFormat(Qt.TextFormat.RichText)
+                field.linkActivated.connect(self.open_customer)
+            else:
+                field.setTextFormat(Qt.TextFormat.PlainText)
+            form.insertRow(i, label, field)
+
+    # ------------------------------------------------------------------ actions
+    def show_ledger(self) -> None:
+        self.tabs.setCurrentWidget(self.ledger)
+
+    def show_overview(self) -> None:
+        self.tabs.setCurrentIndex(0)
+
+    def explain(self, modal: bool = True) -> None:
+        language = self.page.profile.language if self.page is not None else "de"
+        dialog = ExplainDialog(self.desk.tasks, self.desk.store, self.account_id,
+                               self.desk.now(), language, self)
+        dialog.show_entries.connect(self._show_entries)
+        self.explainer = dialog
+        if modal:
+            dialog.open()
+        else:
+            dialog.show()
+
+    def _show_entries(self, ids: tuple[str, ...]) -> None:
+        self.show_ledger()
+        self.ledger.highlight(ids)

@@ -1,0 +1,103 @@
+"""Explain: where the balance comes from, in German or English, each sentence tied to its
+ledger entries, ready to paste into a reply."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ..domain.explain import Sentence, explain
+from ..store.db import Store
+from ..store.ledger import Ledger
+from .qt import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QGuiApplication,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+from .tasks import Tasks
+
+
+def explain_account(store: Store, account_id: str, now: datetime,
+                    language: str) -> list[Sentence]:
+    ledger = Ledger(store)
+    account = ledger.account(account_id)
+    if account is None:
+        return []
+    return explain(ledger.entries_of(account_id), account.lots, now, language)
+
+
+class ExplainDialog(QDialog):
+    show_entries = Signal(object)  # tuple of entry ids
+
+    def __init__(self, tasks: Tasks, store: Store, account_id: str, now: datetime,
+                 language: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("explain")
+        self.tasks, self.store, self.account_id, self.now = tasks, store, account_id, now
+        self.setWindowTitle(self.tr("Explain the balance of %1").replace("%1", account_id))
+        self.resize(720, 420)
+        self.language = QComboBox()
+        self.language.addItem("Deutsch", "de")
+        self.language.addItem("English", "en")
+        self.language.setCurrentIndex(0 if language.startswith("de") else 1)
+        self.language.currentIndexChanged.connect(lambda _i: self.load())
+        self.sentences = QListWidget()
+        self.sentences.setWordWrap(True)
+        self.sentences.itemActivated.connect(self._activated)
+        self.hint = QLabel(self.tr("Each sentence names the ledger entries behind it: "
+                                   "double-click one to see them in the ledger."))
+        self.hint.setWordWrap(True)
+        copy = QPushButton(self.tr("Copy text"))
+        copy.clicked.connect(self.copy)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.addButton(copy, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.rejected.connect(self.reject)
+        top = QHBoxLayout()
+        top.addWidget(QLabel(self.tr("Language of the reply:")))
+        top.addWidget(self.language)
+        top.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.sentences, 1)
+        layout.addWidget(self.hint)
+        layout.addWidget(buttons)
+        self.text = ""
+        self.loaded = False
+        self.load()
+
+    def load(self) -> None:
+        self.loaded = False
+        store, account, now, language = (self.store, self.account_id, self.now,
+                                         self.language.currentData())
+        self.tasks.on_store(lambda: explain_account(store, account, now, language),
+                            self._show)
+
+    def _show(self, sentences: list[Sentence]) -> None:
+        self.sentences.clear()
+        for sentence in sentences:
+            item = QListWidgetItem(sentence.text)
+            item.setData(Qt.ItemDataRole.UserRole, sentence.entry_ids)
+            item.setToolTip(", ".join(sentence.entry_ids[:20])
+                            + (" …" if len(sentence.entry_ids) > 20 else ""))
+            self.sentences.addItem(item)
+        self.text = " ".join(s.text for s in sentences)
+        self.loaded = True
+
+    def copy(self) -> None:
+        clipboard = QGuiApplication.clipboard()
+        clipboard.setText(self.text)
+
+    def _activated(self, item: QListWidgetItem) -> None:
+        ids = item.data(Qt.ItemDataRole.UserRole)
+        if ids:
+            self.show_entries.emit(tuple(ids))
+
