@@ -258,7 +258,7 @@ def test_sync_progress_and_refusals_against_the_real_server(qtbot: Any, qapp: QA
             qtbot.waitUntil(lambda: window.syncbar.waiting == 0, timeout=WAIT)
             desk.sync.refresh_outbox()
             qtbot.waitUntil(lambda: window.syncbar.waiting == 1, timeout=WAIT)
-            assert "1 command" in window.syncbar.outbox.text()
+            assert window.syncbar.outbox.text() == "Outbox: 1 waiting"
             with qtbot.waitSignal(desk.sync.finished, timeout=WAIT):
                 desk.sync.sync_now()
             qtbot.waitUntil(lambda: len(window.syncbar.refusals) == 1, timeout=WAIT)

@@ -59,9 +59,9 @@ def test_demo_starts_its_server_renders_every_view_and_stops_it(demo: Demo,
         content = path.read_bytes()
         assert content.startswith(PNG)  # the type from the bytes
         width, height = png_size(content)
-        assert width >= 300 and height >= 200
+        assert width >= 300 and height >= 150
     # the child server was stopped with the app: its port no longer answers
-    port = int((data / "demo" / "server" / "port").read_text())
+    port = int((data / "demo" / "port").read_text())
     with socket.socket() as probe:
         probe.settimeout(2)
         assert probe.connect_ex(("127.0.0.1", port)) != 0

@@ -52,6 +52,8 @@ def table(model: Any) -> QTableView:
     view.horizontalHeader().setStretchLastSection(True)
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.verticalHeader().setDefaultSectionSize(22)
     return view
 
 
@@ -115,7 +117,9 @@ class CustomerView(QWidget):
             Column(lambda: self.tr("Source"), lambda x: f"{x.source_kind}: {x.source_ref}"),
         ], self)
         self.lots_box = QGroupBox()
-        QVBoxLayout(self.lots_box).addWidget(table(self.lots))
+        lots_table = table(self.lots)
+        lots_table.setMinimumHeight(150)
+        QVBoxLayout(self.lots_box).addWidget(lots_table)
         self.claims = RowsModel([
             Column(lambda: self.tr("Date"), lambda c: f().when(c.at)),
             Column(lambda: self.tr("Amount"), lambda c: f().money(c.amount), right=True),
@@ -127,23 +131,23 @@ class CustomerView(QWidget):
         ], self)
         self.claims_box = QGroupBox()
         claims_table = table(self.claims)
-        claims_table.setMaximumHeight(140)
+        claims_table.setMaximumHeight(120)
         QVBoxLayout(self.claims_box).addWidget(claims_table)
         self.chart = BalanceChart()
         self.chart_box = QGroupBox()
         QVBoxLayout(self.chart_box).addWidget(self.chart)
 
         grid = QGridLayout(self.overview)
-        grid.addWidget(self.profile_box, 0, 0)
-        grid.addWidget(self.balance_box, 0, 1)
-        grid.addWidget(self.org_box, 1, 0)
-        grid.addWidget(self.referral_box, 1, 1)
-        grid.addWidget(self.discount_box, 2, 1)
-        grid.addWidget(self.claims_box, 2, 0)
-        grid.addWidget(self.lots_box, 3, 0, 1, 2)
-        grid.addWidget(self.chart_box, 4, 0, 1, 2)
-        grid.setColumnStretch(0, 1)
-        grid.setColumnStretch(1, 1)
+        left, right = QVBoxLayout(), QVBoxLayout()
+        for box in (self.profile_box, self.org_box, self.referral_box, self.discount_box):
+            left.addWidget(box)
+        left.addStretch(1)
+        for box in (self.balance_box, self.lots_box, self.chart_box, self.claims_box):
+            right.addWidget(box)
+        grid.addLayout(left, 0, 0)
+        grid.addLayout(right, 0, 1)
+        grid.setColumnStretch(0, 2)
+        grid.setColumnStretch(1, 3)
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)

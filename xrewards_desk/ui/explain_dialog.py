@@ -52,6 +52,7 @@ class ExplainDialog(QDialog):
         self.language.currentIndexChanged.connect(lambda _i: self.load())
         self.sentences = QListWidget()
         self.sentences.setWordWrap(True)
+        self.sentences.setSpacing(3)
         self.sentences.itemActivated.connect(self._activated)
         self.hint = QLabel(self.tr("Each sentence names the ledger entries behind it: "
                                    "double-click one to see them in the ledger."))

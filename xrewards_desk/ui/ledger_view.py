@@ -128,6 +128,10 @@ class LedgerView(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        for column, width in enumerate((140, 150, 90, 90, 220)):
+            self.table.setColumnWidth(column, width)
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _p: self._detail(cur))
         self.table.activated.connect(self._open_source)
         self.detail = QTextBrowser()
@@ -217,7 +221,8 @@ class LedgerView(QWidget):
         self.model.reload()
 
     def _loaded(self) -> None:
-        self.message.setText(self.tr("%n entries", "", self.model.total))
+        self.message.setText(self.tr("Entries: %1").replace(
+            "%1", self.desk.fmt().points(self.model.total)))
         if self.highlighted:
             self.highlight(self.highlighted)
 
@@ -261,7 +266,8 @@ class LedgerView(QWidget):
             lots = "".join(f"<li>{e(a.lot_id)}: {e(f.points(a.points))} "
                            f"({e(self.tr('usable until'))} {e(f.date(a.usable_until))})</li>"
                            for a in row.allocations)
-            parts.append(f"{e(self.tr('Lots drawn from'))}:<ul>{lots}</ul>")
+            title = self.tr("Lots drawn from") if row.points < 0 else self.tr("Credited to")
+            parts.append(f"{e(title)}:<ul>{lots}</ul>")
         if row.notice is not None:
             n = row.notice
             lots = "".join(f"<li>{e(x.lot_id)}: {e(f.points(x.remaining))} "

@@ -49,9 +49,12 @@ class Screenshots:
         self.window.search.field.setText(text)
 
     def _open_first(self) -> None:
+        """The customer found with the most to show: the highest balance."""
         w = self.window
-        w.search.table.selectRow(0)
-        w.open_customer(w.search.model.rows[0].id)
+        rows = w.search.model.rows
+        best = max(range(len(rows)), key=lambda i: rows[i].balance)
+        w.search.table.selectRow(best)
+        w.open_customer(rows[best].id)
         self.customer = w.tabs.currentWidget()
 
     def _customer_loaded(self) -> bool:
@@ -61,7 +64,13 @@ class Screenshots:
         self.customer.show_ledger()
 
     def _ledger_loaded(self) -> bool:
-        return self.customer.ledger.loaded
+        ledger = self.customer.ledger
+        if ledger.loaded and ledger.model.rows and not ledger.table.currentIndex().isValid():
+            # a redemption shows the lots it drew from; else the newest entry
+            rows = ledger.model.rows
+            pick = next((i for i, r in enumerate(rows) if r.type == "redemption"), 0)
+            ledger.table.selectRow(pick)
+        return bool(ledger.loaded)
 
     def _explain(self) -> None:
         self.customer.explain(modal=False)

@@ -68,6 +68,8 @@ class SearchView(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.activated.connect(self._activated)
         self.table.installEventFilter(self)
 
@@ -151,8 +153,13 @@ class SearchView(QWidget):
         if generation != self.generation:
             return  # an older query: the agent typed on
         self.model.set_rows(rows)
-        if rows and not self.table.currentIndex().isValid():
-            self.table.selectRow(0)
+        if rows:
+            for column in range(self.model.columnCount() - 1):
+                self.table.resizeColumnToContents(column)
+                width = self.table.columnWidth(column)
+                self.table.setColumnWidth(column, min(width, 320))
+            if not self.table.currentIndex().isValid():
+                self.table.selectRow(0)
         self._show_info()
 
     def _failed(self, generation: int, exc: BaseException) -> None:
@@ -168,7 +175,8 @@ class SearchView(QWidget):
             self.info.setText(self.tr("No customer found for “%1”.").replace(
                 "%1", self.last_text))
         else:
-            self.info.setText(self.tr("%n customer(s) found", "", len(self.model.rows)))
+            self.info.setText(self.tr("Customers found: %1 (Enter opens the selected one)")
+                              .replace("%1", str(len(self.model.rows))))
 
     # ------------------------------------------------------------------ keys
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:

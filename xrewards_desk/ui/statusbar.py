@@ -36,9 +36,11 @@ class SyncBar(QWidget):
         self.sync.clicked.connect(self.sync_requested)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.online, self.last, self.outbox, self.refused, self.progress,
-                       self.sync):
+        for widget in (self.online, self.last, self.outbox, self.refused, self.progress):
             layout.addWidget(widget)
+            layout.addSpacing(12)
+        layout.addStretch(1)
+        layout.addWidget(self.sync)
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -78,7 +80,7 @@ class SyncBar(QWidget):
     def show_outbox(self, waiting: int, refusals: list[Refusal]) -> None:
         self.waiting = waiting
         self.refusals = refusals
-        self.outbox.setText(self.tr("%n command(s) waiting", "", waiting))
-        self.refused.setText(self.tr("%n refused", "", len(refusals)))
+        self.outbox.setText(self.tr("Outbox: %1 waiting").replace("%1", str(waiting)))
+        self.refused.setText(self.tr("Refused: %1").replace("%1", str(len(refusals))))
         self.refused.setVisible(bool(refusals))
         self.refused.setStyleSheet("color: #b91c1c; font-weight: bold;")
