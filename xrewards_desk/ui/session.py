@@ -20,6 +20,10 @@ from .tasks import Tasks
 
 log = logging.getLogger(__name__)
 
+#: changes a page while the app syncs: decoding a page's JSON holds the interpreter lock,
+#: and pages of 1,000 held it up to about 55 ms, long enough to stall the window
+PAGE = 250
+
 
 @dataclass
 class Person:
@@ -125,7 +129,8 @@ class SyncController(QObject):
 
         def work() -> dict[str, int]:
             pushed = syncer.push(progress=lambda d, t: self.progress.emit(d, t))
-            pulled = syncer.pull(progress=lambda d, t: self.progress.emit(d, t))
+            pulled = syncer.pull(progress=lambda d, t: self.progress.emit(d, t),
+                                 limit=PAGE)
             return {"pulled": pulled, "pushed": len(pushed.done),
                     "refused": len(pushed.refused)}
 

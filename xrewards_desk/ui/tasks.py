@@ -6,7 +6,9 @@ handed to `on_error`; anything else is a bug and is logged with its trace."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -15,6 +17,13 @@ from typing import Any
 from .qt import QObject, Signal
 
 log = logging.getLogger(__name__)
+
+
+def _lower_priority() -> None:
+    """Workers yield the CPU to the GUI thread when both want it (Linux: per thread)."""
+    if hasattr(os, "setpriority"):
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 5)
 
 
 class _Relay(QObject):
@@ -27,8 +36,10 @@ class Tasks:
     def __init__(self) -> None:
         self._relay = _Relay()
         self._relay.done.connect(self._deliver)
-        self.store = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store")
-        self.net = ThreadPoolExecutor(max_workers=3, thread_name_prefix="net")
+        self.store = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store",
+                                        initializer=_lower_priority)
+        self.net = ThreadPoolExecutor(max_workers=3, thread_name_prefix="net",
+                                      initializer=_lower_priority)
         self._pending = 0
         self._lock = threading.Lock()
         self.closed = False
