@@ -393,3 +393,32 @@ def test_the_compiled_translation_matches_its_source(tmp_path: Path) -> None:
                     str(fresh)], check=True)
     assert fresh.read_bytes() == ts.with_suffix(".qm").read_bytes(), \
         "run: python -m xrewards_desk.ui.translations release"
+
+
+# --------------------------------------------------------------------------- settings
+
+def test_settings_refuse_a_bad_address_and_change_nothing(qtbot: Any, desk: Desk) -> None:
+    dialog = SettingsDialog(desk.settings, first_start=True)
+    qtbot.addWidget(dialog)
+    dialog.editors[st.API_URL.key].setText("ftp://rewards.example")
+    dialog.editors[st.USER.key].setText("anna")
+    dialog.accept()
+    assert "http://" in dialog.error.text() and dialog.result() == 0
+    assert desk.settings.get(st.API_URL) == "" and desk.settings.get(st.USER) == ""
+    dialog.editors[st.API_URL.key].setText("https://rewards.example/api")
+    dialog.editors[st.SYNC_MINUTES.key].setValue(7)
+    language = dialog.editors[st.LANGUAGE.key]
+    language.setCurrentIndex(language.findData("de"))
+    dialog.accept()
+    assert dialog.result() == 1
+    again = st.Settings(desk.paths.settings_file)  # read back from the file
+    assert again.get(st.API_URL) == "https://rewards.example/api"
+    assert again.get(st.USER) == "anna" and again.get(st.SYNC_MINUTES) == 7
+    assert again.get(st.LANGUAGE) == "de"
+    assert "token" not in desk.paths.settings_file.read_text().lower()
+
+
+def test_a_setting_of_the_wrong_type_falls_back_to_its_default(desk: Desk) -> None:
+    desk.paths.settings_file.write_text("[sync]\nminutes=soon\n[ui]\nlanguage=fr\n")
+    settings = st.Settings(desk.paths.settings_file)
+    assert settings.get(st.SYNC_MINUTES) == 5 and settings.get(st.LANGUAGE) == "system"
