@@ -10,7 +10,14 @@ from datetime import timedelta
 from typing import Any
 
 from ..store.db import Store
-from ..store.views import CustomerPage, balance_series, customer_page
+from ..store.views import (
+    ClaimInfo,
+    Colleague,
+    CustomerPage,
+    LotInfo,
+    balance_series,
+    customer_page,
+)
 from .chart import BalanceChart
 from .explain_dialog import ExplainDialog
 from .i18n import Fmt
@@ -96,7 +103,7 @@ class CustomerView(QWidget):
         self.discount_box, self.discount = self._form_group()
         self.referral_box, self.referrals = self._form_group()
         f = desk.fmt
-        self.colleagues = RowsModel([
+        self.colleagues: RowsModel[Colleague] = RowsModel([
             Column(lambda: self.tr("Customer number"), lambda c: c.id),
             Column(lambda: self.tr("Name"), lambda c: c.name),
             Column(lambda: self.tr("E-mail"), lambda c: c.email),
@@ -107,7 +114,7 @@ class CustomerView(QWidget):
         self.colleague_table.activated.connect(
             lambda i: self.open_customer.emit(self.colleagues.rows[i.row()].id))
         self.org_box.layout().addRow(self.colleague_table)  # type: ignore[union-attr]
-        self.lots = RowsModel([
+        self.lots: RowsModel[LotInfo] = RowsModel([
             Column(lambda: self.tr("Credited"), lambda x: f().when(x.credited_at)),
             Column(lambda: self.tr("Usable until"), lambda x: f().date(x.usable_until),
                    background=lambda x: SOON if self.expiring_soon(x) else None),
@@ -120,7 +127,7 @@ class CustomerView(QWidget):
         lots_table = table(self.lots)
         lots_table.setMinimumHeight(150)
         QVBoxLayout(self.lots_box).addWidget(lots_table)
-        self.claims = RowsModel([
+        self.claims: RowsModel[ClaimInfo] = RowsModel([
             Column(lambda: self.tr("Date"), lambda c: f().when(c.at)),
             Column(lambda: self.tr("Amount"), lambda c: f().money(c.amount), right=True),
             Column(lambda: self.tr("State"), lambda c: self.claim_state(c.state),

@@ -283,32 +283,19 @@ class LedgerView(QWidget):
             self._link(f"{row.source_kind}:{row.source_ref}")
 
     def _link(self, link: str) -> None:
+        """A referral's, a transfer's or another's order's account opens as a customer
+        (looked up on the store lane); other sources get their views with the cases."""
         kind, _sep, ref = link.partition(":")
-        # a referral's or a transfer's other account opens as a customer
-        target = self._other_account(kind, ref)
-        if target:
-            self.open_customer.emit(target)
-        else:
-            self.message.setText(self.tr("%1 %2: its view comes with the case workflows.")
-                                 .replace("%1", kind).replace("%2", ref))
+        store, account = self.desk.store, self.account_id
 
-    def _other_account(self, kind: str, ref: str) -> str | None:
-        from ..store import models as m
+        def opened(target: str | None) -> None:
+            if target:
+                self.open_customer.emit(target)
+            else:
+                self.message.setText(self.tr("%1 %2: its view comes with the case workflows.")
+                                     .replace("%1", kind).replace("%2", ref))
 
-        with self.desk.store.session() as s:
-            if kind == "referral":
-                row = s.get(m.AccountRow, ref)
-                return row.id if row is not None and row.id != self.account_id else None
-            if kind == "transfer":
-                req = s.get(m.TransferRequestRow, int(ref)) if ref.isdigit() else None
-                if req is not None:
-                    return req.target_id if req.source_id == self.account_id \
-                        else req.source_id
-            if kind == "order":
-                order = s.get(m.OrderRow, ref)
-                if order is not None and order.account_id != self.account_id:
-                    return order.account_id
-        return None
+        self.desk.tasks.on_store(lambda: other_account(store, account, kind, ref), opened)
 
     # ------------------------------------------------------------------ export
     def export_csv(self, path: Path | None = None) -> None:
@@ -357,3 +344,22 @@ class LedgerView(QWidget):
 
         self.desk.tasks.on_store(work, done, lambda exc: self.message.setText(
             self.tr("The statement failed: %1").replace("%1", str(exc))))
+
+
+def other_account(store: Store, account_id: str, kind: str, ref: str) -> str | None:
+    """The other account a ledger entry's source names, if any."""
+    from ..store import models as m
+
+    with store.session() as s:
+        if kind == "referral":
+            row = s.get(m.AccountRow, ref)
+            return str(row.id) if row is not None and row.id != account_id else None
+        if kind == "transfer" and ref.isdigit():
+            req = s.get(m.TransferRequestRow, int(ref))
+            if req is not None:
+                return str(req.target_id if req.source_id == account_id else req.source_id)
+        if kind == "order":
+            order = s.get(m.OrderRow, ref)
+            if order is not None and order.account_id != account_id:
+                return str(order.account_id)
+    return None

@@ -161,7 +161,7 @@ class MainWindow(QMainWindow):
             self.search.retranslate()
         for i in range(1, self.tabs.count()):
             page = self.tabs.widget(i)
-            if hasattr(page, "retranslate"):
+            if page is not None and hasattr(page, "retranslate"):
                 page.retranslate()
         self.syncbar.retranslate()
 
@@ -227,6 +227,8 @@ class MainWindow(QMainWindow):
         if index <= 0:
             return
         page = self.tabs.widget(index)
+        if page is None:
+            return
         self.tabs.removeTab(index)
         for key, value in list(self.customers.items()):
             if value is page:

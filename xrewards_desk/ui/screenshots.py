@@ -22,7 +22,7 @@ class Screenshots:
         self.folder = folder
         self.folder.mkdir(parents=True, exist_ok=True)
         self.steps: list[tuple[str, Callable[[], None], Callable[[], bool],
-                               Callable[[], QWidget]]] = []
+                               Callable[[], QWidget | None]]] = []
         self.written: list[Path] = []
         self.customer: Any = None
 
@@ -134,9 +134,9 @@ class Screenshots:
 
         QTimer.singleShot(50, poll)
 
-    def _save(self, name: str, widget: QWidget) -> None:
+    def _save(self, name: str, widget: QWidget | None) -> None:
         path = self.folder / f"{name}.png"
-        if not widget.grab().save(str(path)):
+        if widget is None or not widget.grab().save(str(path)):
             print(f"xrewards-desk: could not write {path}", file=sys.stderr)
             QApplication.exit(1)
             return
