@@ -232,6 +232,15 @@ def _index(store) -> list[tuple[object, ...]]:  # type: ignore[no-untyped-def]
             "billing_account FROM search_doc ORDER BY account_id"))]
 
 
+def _indexes(store) -> list[tuple[object, ...]]:  # type: ignore[no-untyped-def]
+    from sqlalchemy import text
+
+    with store.engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(text(
+            "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' "
+            "ORDER BY name"))]
+
+
 def _found(store, queries: list[str]) -> dict[str, list[tuple[str, str, str]]]:  # type: ignore[no-untyped-def]
     from xrewards_desk.store.search import search
 
@@ -272,6 +281,8 @@ def test_an_initial_sync_rebuilds_the_index_once_to_what_the_triggers_would_hold
         with bulk.engine.connect() as conn:
             assert not search_index.pending(conn)
         assert _index(bulk) == _index(by_triggers)
+        # every index the fill dropped is back, as the migrations made it
+        assert _indexes(bulk) == _indexes(by_triggers)
         found = _found(bulk, queries)
         assert found == _found(by_triggers, queries)
         assert [a for a, _, _ in found["mueller"]] == ["XR-1", "XR-3"]
@@ -306,9 +317,13 @@ def test_an_interrupted_initial_sync_is_searchable_after_the_next_pull(
     """Offline after three pages: those pages are kept, the index is marked behind (in
     the pages' own transactions), and the next pull, from the middle of the feed,
     finishes and rebuilds it to find everything."""
-    from xrewards_desk.sync import search_index
+    from xrewards_desk.sync import fill, search_index
 
     queries = _searchable_day(server)
+    complete = _indexes(local)
+    dropped = {str(index.name) for index in fill.deferred()}
+    assert {"ix_orders_account_id", "ix_lots_expires_at"} <= dropped
+    assert "ix_delivery_addresses_account_id" not in dropped  # the fill reads by it
     client = _DropsAfter(server.base.removesuffix("/v1"), pages=3)
     client.sign_in("anna", "correct horse battery staple")
     sync = Syncer(local, client, server.base, "anna")
@@ -321,11 +336,14 @@ def test_an_interrupted_initial_sync_is_searchable_after_the_next_pull(
     with local.session() as s:  # the pages pulled are there, not yet in the index
         assert s.get(m.AccountRow, "XR-1") is not None
     assert _found(local, ["mueller"])["mueller"] == []
+    assert {name for name, _, _ in _indexes(local)} == {
+        name for name, _, _ in complete} - dropped  # dropped with the first page
 
     client.pages = 1000
     assert sync.pull(limit=6) > 0
     with local.engine.connect() as conn:
         assert not search_index.pending(conn)
+    assert _indexes(local) == complete
     found = _found(local, [*queries, "wo-1005"])
     assert [a for a, _, _ in found["mueller"]] == ["XR-1", "XR-3"]
     assert [a for a, _, _ in found["weiss"]] == ["XR-2"]
@@ -336,16 +354,16 @@ def test_a_rebuild_pending_from_a_killed_sync_runs_even_with_nothing_new(
         server: Server, local) -> None:  # type: ignore[no-untyped-def]
     """A process killed after its last page and before the rebuild: the next pull gets
     no changes at all and still rebuilds the index."""
-    from xrewards_desk.sync import search_index
+    from xrewards_desk.sync import fill, search_index
 
     _searchable_day(server)
     sync = syncer(server, local)
-    rebuild = search_index.rebuild
-    search_index.rebuild = lambda conn: False  # type: ignore[assignment]  # "killed" here
+    finish = fill.finish
+    fill.finish = lambda conn: False  # type: ignore[assignment]  # "killed" here
     try:
         assert sync.pull() > 0
     finally:
-        search_index.rebuild = rebuild  # type: ignore[assignment]
+        fill.finish = finish  # type: ignore[assignment]
     with local.engine.connect() as conn:
         assert search_index.pending(conn)
     assert sync.pull() == 0

@@ -88,6 +88,12 @@ def _execute(conn: Connection, table: Table, rows: list[dict[str, Any]],
     conn.exec_driver_sql(plan.sql, plan.values(rows))
 
 
+#: the tables whose rows are replaced with their parent record, and the column naming it
+CHILDREN = {"delivery_addresses": "account_id", "lot_allocations": "entry_id",
+            "notice_lots": "notice_id", "abuse_case_accounts": "case_id",
+            "mail_attachments": "message_id", "transfer_evidence": "request_id"}
+
+
 class Batch:
     """The rows of a page, by table in the order first used: the last state of each
     record wins, its children replaced with it; written with one statement a table."""
@@ -103,10 +109,10 @@ class Batch:
             self.order.append(("rows", table.name))
         self.rows[table.name][1][_primary_key(table)(row)] = row
 
-    def replace(self, table: Table, parent_column: str, parent: Any,
-                rows: list[dict[str, Any]]) -> None:
+    def replace(self, table: Table, parent: Any, rows: list[dict[str, Any]]) -> None:
+        """The child rows of `parent` in `table` (a table of :data:`CHILDREN`)."""
         if table.name not in self.children:
-            self.children[table.name] = (table, parent_column, {})
+            self.children[table.name] = (table, CHILDREN[table.name], {})
             self.order.append(("children", table.name))
         self.children[table.name][2][parent] = rows
 
@@ -166,7 +172,7 @@ def _account(b: Batch, x: r.Account) -> None:
         "first_order_candidates": []})
     from ..store.folding import fold
 
-    b.replace(_t(m.DeliveryAddress), "account_id", x.id, [
+    b.replace(_t(m.DeliveryAddress), x.id, [
         {"account_id": x.id, "street": a.street, "postcode": a.postcode, "city": a.city,
          "country": a.country, "key": fold(f"{a.street} {a.postcode} {a.city} {a.country}")}
         for a in x.addresses])
@@ -203,7 +209,7 @@ def _entry(b: Batch, x: r.Entry) -> None:
         "id": x.id, "account_id": x.account, "seq": x.seq, "at": x.at, "type": x.type,
         "points": x.points, "source_kind": x.source_kind, "source_ref": x.source_ref,
         "note": x.note})
-    b.replace(_t(m.LotAllocation), "entry_id", x.id, [
+    b.replace(_t(m.LotAllocation), x.id, [
         {"entry_id": x.id, "seq": i, "lot_id": a.lot, "points": a.points}
         for i, a in enumerate(x.allocations)])
 
@@ -213,7 +219,7 @@ def _notice(b: Batch, x: r.Notice) -> None:
         "id": x.id, "account_id": x.account, "seq": x.seq, "kind": x.kind,
         "sent_at": x.sent_at, "entry_id": x.entry, "points": x.points,
         "balance": x.balance})
-    b.replace(_t(m.NoticeLot), "notice_id", x.id, [
+    b.replace(_t(m.NoticeLot), x.id, [
         {"notice_id": x.id, "seq": i, "lot_id": f.lot, "remaining": f.remaining,
          "usable_until": f.usable_until} for i, f in enumerate(x.lots)])
 
@@ -232,7 +238,7 @@ def _abuse_case(b: Batch, x: r.AbuseCase) -> None:
         "opened_by": x.opened_by, "status": x.status, "decided_by": x.decided_by,
         "decided_at": x.decided_at, "reason": x.reason, "mail_case_id": x.mail_case,
         "version": x.version})
-    b.replace(_t(m.AbuseCaseAccount), "case_id", x.id, [
+    b.replace(_t(m.AbuseCaseAccount), x.id, [
         {"case_id": x.id, "account_id": a, "position": i} for i, a in enumerate(x.accounts)])
 
 
@@ -262,7 +268,7 @@ def _mail_message(b: Batch, x: r.MailMessage) -> None:
         "outgoing": x.outgoing, "received_at": x.received_at,
         "received_from": m.ReceivedFrom(x.received_from), "sender": x.sender,
         "subject": x.subject, "body": x.body})
-    b.replace(_t(m.MailAttachment), "message_id", x.id, [
+    b.replace(_t(m.MailAttachment), x.id, [
         {"message_id": x.id, "seq": a.seq, "label": a.label, "evidence_sha256": a.sha256,
          "refused": a.refused} for a in x.attachments])
 
@@ -299,7 +305,7 @@ def _transfer(b: Batch, x: r.TransferRequest) -> None:
         "status": m.RequestStatus(x.status), "decided_by": x.decided_by,
         "decided_at": x.decided_at, "decision_reason": x.decision_reason,
         "version": x.version})
-    b.replace(_t(m.TransferEvidence), "request_id", x.id, [
+    b.replace(_t(m.TransferEvidence), x.id, [
         {"request_id": x.id, "seq": i, "sha256": sha} for i, sha in enumerate(x.evidence)])
 
 

@@ -1,8 +1,9 @@
 """Pull and push: the change feed into the local store, the outbox to the server.
 
 - **Pull**: pages from the stored cursor; each page and the new cursor in one transaction.
-  An initial pull (empty cursor) suspends the search index's triggers with its first
-  page and rebuilds the index once at the end (:mod:`.search_index`).
+  An initial pull (empty cursor) fills the store in bulk (:mod:`.fill`): the search
+  index's triggers suspended and the secondary indexes dropped with its first page, and
+  both built once at the end.
 - **Push**: the outbox oldest first. A command is marked ``sending`` (committed) before it
   goes out and keeps its Idempotency-Key, so after any failure, a lost answer or a killed
   process, the next push sends it again and the server answers the first answer instead
@@ -12,22 +13,63 @@
 
 from __future__ import annotations
 
+import gc
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.engine import Connection
 
 from ..store import models as m
 from ..store.db import Store
-from . import search_index
+from . import fill
 from .apply import apply_changes
 from .client import ApiClient, Offline, Refused
 
 Progress = Callable[[int, int], None]
+
+#: changes asked for per page: the server's most. Each page is one transaction, and
+#: on a large store most of a transaction's cost is writing the index pages it touched;
+#: pages of 5,000 touch many of them more than once (measured at 100,000 accounts: a
+#: commit 22 ms a page of 1,000, 42 ms a page of 5,000)
+PAGE = 5000
+#: while the local store is filled from nothing (SQLite): a page cache of 256 MiB
+#: instead of 2 MiB (the B-tree pages of every index are read back again and again),
+#: and the WAL folded into the database every 200 MiB instead of every 4 MiB: each
+#: checkpoint writes every page changed since into the file and syncs it, and a page
+#: changed by several transactions in between is written once
+FILL_PRAGMAS = ("cache_size = -262144", "wal_autocheckpoint = 50000")
+#: SQLite's defaults, back after filling
+USUAL_PRAGMAS = ("cache_size = -2000", "wal_autocheckpoint = 1000")
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused while a page is applied. A page of 5,000
+    changes makes hundreds of thousands of objects that live until it is written (its
+    JSON, the validated records, the rows); counted as survivors, they set off full
+    collections that scan every object of the process again and again (about a tenth
+    of an initial sync). What the page leaves behind is freed by reference counting
+    when it is done, and the collector runs as usual between pages."""
+    paused = gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _pragmas(conn: Connection, pragmas: Sequence[str]) -> None:
+    if conn.dialect.name == "sqlite":
+        for pragma in pragmas:
+            conn.exec_driver_sql(f"PRAGMA {pragma}")
 
 
 @dataclass
@@ -69,30 +111,41 @@ class Syncer:
             return row.cursor if row is not None and row.cursor else "0"
 
     # ----------------------------------------------------------------- pull
-    def pull(self, progress: Progress | None = None, limit: int = 1000) -> int:
+    def pull(self, progress: Progress | None = None, limit: int = PAGE) -> int:
         """Fetch and apply every change after the cursor; returns how many.
 
         The next page is fetched (on one helper thread, the only user of the HTTP session
-        meanwhile) while this one is applied: its cursor is known before applying."""
+        meanwhile) while this one is applied: its cursor is known before applying.
+
+        From an empty cursor the local store is filled in bulk (:mod:`.fill`): the search
+        index's triggers are suspended and the secondary indexes dropped with the first
+        page, and both are built once at the end (an interrupted fill stays pending, and
+        the next pull goes on filling and finishes it). While filling, the connection
+        keeps a larger page cache and checkpoints its WAL less often
+        (:data:`FILL_PRAGMAS`), and folds the WAL back in at the end."""
         self._set(syncing=True)
         applied = 0
         pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pull")
+        filling = False
         try:
             after = self.cursor()
-            # From an empty cursor the local store is filled in bulk: the search index's
-            # triggers are suspended with the first page and the index is rebuilt once
-            # at the end (an interrupted fill is rebuilt at the end of the next pull).
-            bulk = after == "0"
+            with self.store.session() as s:
+                suspend = after == "0"
+                filling = suspend or fill.pending(s.connection())
             upcoming = pool.submit(self.client.changes, after, limit)
             while True:
                 page = upcoming.result()
                 if page["more"]:
                     upcoming = pool.submit(self.client.changes, page["next"], limit)
                 with self.store.session() as s:
-                    if bulk and page["changes"]:
-                        search_index.suspend(s.connection())
-                        bulk = False
-                    applied += apply_changes(s.connection(), page["changes"])
+                    conn = s.connection()
+                    if filling:
+                        _pragmas(conn, FILL_PRAGMAS)
+                    if suspend and page["changes"]:
+                        filling = fill.begin(conn)
+                        suspend = False
+                    with _collector_paused():
+                        applied += apply_changes(conn, page["changes"])
                     state = s.get(m.SyncState, self.api)
                     if state is None:
                         state = m.SyncState(api=self.api)
@@ -106,7 +159,7 @@ class Syncer:
                 if not page["more"]:
                     break
             with self.store.session() as s:
-                search_index.rebuild(s.connection())
+                fill.finish(s.connection())
             self._set(online=True, last_success=datetime.now(UTC), last_error=None)
             return applied
         except Offline as exc:
@@ -114,6 +167,10 @@ class Syncer:
             raise
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
+            if filling and self.store.dialect == "sqlite":
+                with self.store.engine.connect() as conn:
+                    _pragmas(conn, USUAL_PRAGMAS)
+                    conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
             self._set(syncing=False)
 
     # ----------------------------------------------------------------- outbox
