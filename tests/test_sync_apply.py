@@ -176,3 +176,32 @@ def test_feed_reads_skip_the_due_scan_until_something_can_fall_due(server: Serve
     expiries = [c["data"] for c in page["changes"] if c["kind"] == "entry"
                 and c["data"]["type"] == "expiry"]
     assert [(e["source_ref"], e["points"]) for e in expiries] == [("XR-1/L1", -100)]
+
+
+def test_instants_are_stored_as_the_store_type_stores_them() -> None:
+    """The page writer's own conversion of an instant equals what the Instant column
+    type and SQLite's DATETIME processor make of it, for any aware instant; a naive one
+    is refused as the type refuses it."""
+    from datetime import datetime
+
+    import pytest
+    from hypothesis import given
+    from hypothesis import strategies as st
+    from sqlalchemy.dialects import sqlite
+
+    from xrewards_desk.sync.apply import _sqlite_instant
+
+    dialect = sqlite.dialect()
+    store_type = m.LedgerEntry.__table__.c.at.type
+    process = store_type.dialect_impl(dialect).bind_processor(dialect)
+
+    @given(st.datetimes(min_value=datetime(2, 1, 1), max_value=datetime(9998, 12, 31),
+                        timezones=st.timezones()))
+    def same(value: datetime) -> None:
+        assert _sqlite_instant(value) == process(value)
+
+    same()
+    with pytest.raises(ValueError, match="no time zone"):
+        _sqlite_instant(datetime(2025, 3, 3, 9, 0))
+    with pytest.raises(ValueError, match="no time zone"):
+        process(datetime(2025, 3, 3, 9, 0))

@@ -15,9 +15,12 @@ to the server as commands.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
+from functools import lru_cache
 from operator import itemgetter
 from typing import Any, cast
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Table, delete, select
 from sqlalchemy.engine import Connection
@@ -25,6 +28,8 @@ from sqlalchemy.engine import Connection
 from ..contract import records as r
 from ..contract.records import RECORDS
 from ..store import models as m
+from ..store.folding import fold
+from ..store.types import Instant
 
 
 def _t(model: type[Any]) -> Table:
@@ -35,7 +40,11 @@ class _Plan:
     """How rows of one table with these columns are written: the SQL, and the columns'
     bind processors (the same SQLAlchemy applies: aware instants to UTC text, money to
     cents, enums checked, JSON dumped), applied to a tuple per row. Executed through the
-    DB-API's executemany, without SQLAlchemy's per-row parameter handling."""
+    DB-API's executemany, without SQLAlchemy's per-row parameter handling.
+
+    One processor is replaced: an instant on SQLite (:func:`_sqlite_instant`, half
+    the time of :class:`~xrewards_desk.store.types.Instant` and SQLite's DATETIME
+    processor together, checked against them when the plan is made)."""
 
     __slots__ = ("columns", "convert", "get", "sql")
 
@@ -60,7 +69,12 @@ class _Plan:
         self.get = itemgetter(*columns) if len(columns) > 1 else _one(columns[0])
         self.convert: list[tuple[int, Callable[[Any], Any]]] = []
         for i, name in enumerate(columns):
-            process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+            column_type = table.c[name].type
+            process = column_type.dialect_impl(dialect).bind_processor(dialect)
+            if isinstance(column_type, Instant) and dialect.name == "sqlite":
+                assert process is not None and all(
+                    _sqlite_instant(probe) == process(probe) for probe in _PROBES)
+                process = _sqlite_instant
             if process is not None:
                 self.convert.append((i, process))
 
@@ -73,6 +87,25 @@ class _Plan:
                 values[i] = process(values[i])
             out.append(tuple(values))
         return out
+
+
+def _sqlite_instant(value: datetime | None) -> str | None:
+    """An aware instant as the store keeps it on SQLite: its UTC time as
+    ``YYYY-MM-DD HH:MM:SS.ffffff`` (what Instant and SQLite's DATETIME make of it)."""
+    if value is None:
+        return None
+    offset = value.utcoffset()
+    if offset is None:
+        raise ValueError(f"{value!r} has no time zone; instants must be aware")
+    if offset:
+        value = value - offset  # the UTC time, still with its own offset attached
+    return value.isoformat(" ", "microseconds")[:26]  # without that offset
+
+
+_PROBES = (None, datetime(2025, 3, 30, 0, 59, 59, 999999, tzinfo=UTC),
+           datetime(2025, 3, 30, 3, 0, 0, 1, tzinfo=ZoneInfo("Europe/Berlin")),
+           datetime(2024, 2, 29, 23, 30, tzinfo=timezone(timedelta(hours=-9, minutes=-30))),
+           datetime(1, 1, 1, 12, tzinfo=UTC))
 
 
 _PLANS: dict[tuple[str, tuple[str, ...], bool], _Plan] = {}
@@ -170,12 +203,17 @@ def _account(b: Batch, x: r.Account) -> None:
         "has_completed_order": x.has_completed_order, "first_order": x.first_order,
         "version": x.version, "next_lot": 1, "next_entry": 1, "next_notice": 1,
         "first_order_candidates": []})
-    from ..store.folding import fold
-
     b.replace(_t(m.DeliveryAddress), x.id, [
         {"account_id": x.id, "street": a.street, "postcode": a.postcode, "city": a.city,
-         "country": a.country, "key": fold(f"{a.street} {a.postcode} {a.city} {a.country}")}
+         "country": a.country, "key": _address_key(a.street, a.postcode, a.city, a.country)}
         for a in x.addresses])
+
+
+@lru_cache(maxsize=1 << 16)
+def _address_key(street: str, postcode: str, city: str, country: str) -> str:
+    """An address folded for comparing (R22 signals), as the server keys it; an account
+    is sent again with each change, its address with it."""
+    return fold(f"{street} {postcode} {city} {country}")
 
 
 def _discount(b: Batch, x: r.Discount) -> None:
@@ -362,17 +400,20 @@ RANK = {kind: i for i, kind in enumerate(ORDER)}
 assert set(ORDER) == set(RECORDS)
 
 
-def apply_changes(conn: Connection, changes: Iterable[dict[str, Any]]) -> int:
-    """Apply a page of changes (as the server sent them, JSON); returns how many.
+@dataclass
+class Prepared:
+    """A page checked against the contract and gathered, not written yet: what to do in
+    order (a batch of rows, a record deleted, a member of staff), and how many changes."""
 
-    Each record is validated against its contract model first: a malformed page raises
-    and, in the caller's transaction, writes nothing. A page holds each record's whole
-    state after each change, so within a page the last state of a record is what counts;
-    the page is written kind by kind (referred-to before referring), one statement a
-    table, instead of record by record."""
-    # Within a page a record may refer to one whose last change comes later (an invitee
-    # written before the referrer's newer state): foreign keys are checked at commit.
-    conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+    steps: list[Batch | tuple[str, str] | tuple[r.Staff, datetime]]
+    changes: int
+
+
+def prepare(changes: Iterable[dict[str, Any]]) -> Prepared:
+    """Check every record of a page against its contract model and gather what to
+    write, touching no database: a malformed record raises here, before anything of the
+    page is written. Within a page the last state of each record counts; the rows are
+    gathered kind by kind (referred-to before referring), one statement a table."""
     latest: dict[tuple[str, str], dict[str, Any]] = {}
     n = 0
     for change in changes:
@@ -380,22 +421,45 @@ def apply_changes(conn: Connection, changes: Iterable[dict[str, Any]]) -> int:
         latest.pop(key, None)  # keep the order of the last state
         latest[key] = change
         n += 1
+    steps: list[Batch | tuple[str, str] | tuple[r.Staff, datetime]] = []
     batch = Batch()
     for (kind, record_id), change in sorted(latest.items(),
                                             key=lambda item: RANK[item[0][0]]):
         model = RECORDS[kind]
         data = change.get("data")
         if data is None:
-            batch.write(conn)
+            steps.append(batch)
             batch = Batch()
-            _delete(conn, kind, record_id)
+            steps.append((kind, record_id))
         elif kind == "staff":
-            _staff(conn, cast(r.Staff, model.model_validate(data)),
-                   datetime.fromisoformat(change["at"]))
+            steps.append((cast(r.Staff, model.model_validate(data)),
+                          datetime.fromisoformat(change["at"])))
         else:
             WRITERS[kind](batch, model.model_validate(data))
-    batch.write(conn)
-    return n
+    steps.append(batch)
+    return Prepared(steps, n)
+
+
+def write(conn: Connection, prepared: Prepared) -> int:
+    """Write a prepared page in the caller's transaction; returns how many changes."""
+    # Within a page a record may refer to one whose last change comes later (an invitee
+    # written before the referrer's newer state): foreign keys are checked at commit.
+    conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+    for step in prepared.steps:
+        if isinstance(step, Batch):
+            step.write(conn)
+        elif isinstance(step[0], r.Staff):
+            _staff(conn, step[0], step[1])
+        else:
+            _delete(conn, step[0], step[1])
+    return prepared.changes
+
+
+def apply_changes(conn: Connection, changes: Iterable[dict[str, Any]]) -> int:
+    """Apply a page of changes (as the server sent them, JSON) in the caller's
+    transaction; returns how many. Every record is validated against its contract model
+    first (:func:`prepare`): a malformed page raises and writes nothing."""
+    return write(conn, prepare(changes))
 
 
 def _delete(conn: Connection, kind: str, key: str) -> None:
@@ -409,4 +473,4 @@ def _delete(conn: Connection, kind: str, key: str) -> None:
     conn.execute(delete(table).where(column == value))
 
 
-__all__ = ["apply_changes"]
+__all__ = ["Prepared", "apply_changes", "prepare", "write"]
