@@ -120,6 +120,30 @@
         <translation>Gold</translation>
     </message>
     <message>
+        <source>order</source>
+        <translation>Bestellung</translation>
+    </message>
+    <message>
+        <source>referral</source>
+        <translation>Empfehlung</translation>
+    </message>
+    <message>
+        <source>transfer</source>
+        <translation>Übertragung</translation>
+    </message>
+    <message>
+        <source>adjustment</source>
+        <translation>Korrektur</translation>
+    </message>
+    <message>
+        <source>objection</source>
+        <translation>Einwendung</translation>
+    </message>
+    <message>
+        <source>abuse case</source>
+        <translation>Missbrauchsfall</translation>
+    </message>
+    <message>
         <source>void</source>
         <translation>nichtig</translation>
     </message>

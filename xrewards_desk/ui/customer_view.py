@@ -121,7 +121,8 @@ class CustomerView(QWidget):
             Column(lambda: self.tr("Points"), lambda x: f().points(x.points), right=True),
             Column(lambda: self.tr("Remaining"), lambda x: f().points(x.remaining),
                    right=True, background=lambda x: SOON if self.expiring_soon(x) else None),
-            Column(lambda: self.tr("Source"), lambda x: f"{x.source_kind}: {x.source_ref}"),
+            Column(lambda: self.tr("Source"), lambda x: f"{self.source_kind(x.source_kind)} "
+                   f"{x.source_ref}"),
         ], self)
         self.lots_box = QGroupBox()
         lots_table = table(self.lots)
@@ -193,6 +194,12 @@ class CustomerView(QWidget):
     def tier(self, tier: str | None) -> str:
         return {"bronze": self.tr("Bronze"), "silver": self.tr("Silver"),
                 "gold": self.tr("Gold")}.get(tier or "", tier or "—")
+
+    def source_kind(self, kind: str) -> str:
+        return {"order": self.tr("order"), "referral": self.tr("referral"),
+                "transfer": self.tr("transfer"), "adjustment": self.tr("adjustment"),
+                "objection": self.tr("objection"), "abuse_case": self.tr("abuse case")}.get(
+            str(kind), str(kind))
 
     def expiring_soon(self, lot: Any) -> bool:
         page = self.page
