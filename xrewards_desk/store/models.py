@@ -290,7 +290,11 @@ class LotRow(Base):
     void_claimant: Mapped[str | None] = mapped_column(String(64))
 
     __table_args__ = (UniqueConstraint("account_id", "seq"),
-                      Index("ix_lots_expires_at", "expires_at"))
+                      Index("ix_lots_expires_at", "expires_at"),
+                      # an account's balance and what expires soon, summed from the index
+                      # alone (store/views.py, migration 0005)
+                      Index("ix_lots_account_expiry", "account_id", "expires_at",
+                            "remaining"))
 
 
 class LedgerEntry(Base):
@@ -311,7 +315,11 @@ class LedgerEntry(Base):
         order_by="LotAllocation.seq", cascade="all, delete-orphan")
 
     __table_args__ = (UniqueConstraint("account_id", "seq"),
-                      Index("ix_ledger_entries_source", "source_kind", "source_ref"))
+                      Index("ix_ledger_entries_source", "source_kind", "source_ref"),
+                      # the history of one account, paged, filtered and summed from the
+                      # index alone (store/views.py, migration 0005)
+                      Index("ix_ledger_entries_history", "account_id", "seq", "type", "at",
+                            "points"))
 
 
 class LotAllocation(Base):
@@ -339,7 +347,9 @@ class NoticeRow(Base):
     lots: Mapped[list[NoticeLot]] = relationship(order_by="NoticeLot.seq",
                                                  cascade="all, delete-orphan")
 
-    __table_args__ = (UniqueConstraint("account_id", "seq"),)
+    __table_args__ = (UniqueConstraint("account_id", "seq"),
+                      # the notice of each entry a history page shows (migration 0005)
+                      Index("ix_notices_entry_id", "entry_id"))
 
 
 class NoticeLot(Base):
