@@ -422,3 +422,33 @@ def test_a_setting_of_the_wrong_type_falls_back_to_its_default(desk: Desk) -> No
     desk.paths.settings_file.write_text("[sync]\nminutes=soon\n[ui]\nlanguage=fr\n")
     settings = st.Settings(desk.paths.settings_file)
     assert settings.get(st.SYNC_MINUTES) == 5 and settings.get(st.LANGUAGE) == "system"
+
+
+def test_a_customer_is_worked_from_the_keyboard(qtbot: Any, desk: Desk) -> None:
+    assert desk.store is not None
+    account, _n = busiest_account(desk.store)
+    window = window_for(qtbot, desk)
+    window.open_customer(account)
+    page = window.customers[account]
+    assert isinstance(page, CustomerView)
+    qtbot.waitUntil(lambda: page.loaded, timeout=WAIT)
+    page.tabs.setFocus()
+    qtbot.keyClick(page.tabs, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert page.tabs.currentWidget() is page.ledger
+    qtbot.keyClick(page.tabs, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert page.tabs.currentIndex() == 0
+    qtbot.keyClick(page.tabs, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: page.explainer is not None and page.explainer.loaded,
+                    timeout=WAIT)
+    assert page.explainer is not None and page.explainer.sentences.count() > 0
+    # Ctrl+F from the customer goes back to the search field
+    page.explainer.close()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=WAIT)
+    qtbot.keyClick(page.tabs, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.tabs.currentWidget() is window.search
+    # Ctrl+W closes the customer's tab
+    window.open_customer(account)
+    qtbot.keyClick(window.tabs.currentWidget(), Qt.Key.Key_W,
+                   Qt.KeyboardModifier.ControlModifier)
+    assert account not in window.customers

@@ -21,7 +21,7 @@
     </message>
     <message>
         <source>Credited</source>
-        <translation>Gutgeschrieben</translation>
+        <translation>Gutgeschrieben am</translation>
     </message>
     <message>
         <source>Usable until</source>
@@ -49,7 +49,7 @@
     </message>
     <message>
         <source>State</source>
-        <translation>Stand</translation>
+        <translation>Status</translation>
     </message>
     <message>
         <source>Changed</source>
@@ -62,10 +62,6 @@
     <message>
         <source>Explain the balance</source>
         <translation>Kontostand erklären</translation>
-    </message>
-    <message>
-        <source>Where the balance comes from and what expires next, ready to paste</source>
-        <translation>Woher der Kontostand kommt und was als Nächstes verfällt, zum Einfügen in eine Antwort</translation>
     </message>
     <message>
         <source>Overview</source>
@@ -97,7 +93,7 @@
     </message>
     <message>
         <source>Lots (points by usable-until date)</source>
-        <translation>Gutschriftposten (Punkte nach „gültig bis“)</translation>
+        <translation>Gutschriftposten (X-Points nach „gültig bis“)</translation>
     </message>
     <message>
         <source>Claims</source>
@@ -205,7 +201,7 @@
     </message>
     <message>
         <source>Registered</source>
-        <translation>Registriert</translation>
+        <translation>Registriert am</translation>
     </message>
     <message>
         <source>Status</source>
@@ -221,7 +217,7 @@
     </message>
     <message>
         <source>Colleagues on it</source>
-        <translation>Kollegen darauf</translation>
+        <translation>Kollegen auf dem Rechnungskonto</translation>
     </message>
     <message>
         <source>%1 more spend to %2</source>
@@ -237,7 +233,7 @@
     </message>
     <message>
         <source>%1 (%2 points per euro)</source>
-        <translation>%1 (%2 Punkte je Euro)</translation>
+        <translation>%1 (%2 X-Points je Euro)</translation>
     </message>
     <message>
         <source>Spend</source>
@@ -257,7 +253,7 @@
     </message>
     <message>
         <source>Expiring within 30 days</source>
-        <translation>Verfällt in 30 Tagen</translation>
+        <translation>Verfällt innerhalb von 30 Tagen</translation>
     </message>
     <message>
         <source>Code</source>
@@ -270,6 +266,10 @@
     <message>
         <source>none</source>
         <translation>keiner</translation>
+    </message>
+    <message>
+        <source>Where the balance comes from and what expires next, ready to paste (Ctrl+E)</source>
+        <translation>Woher der Kontostand kommt und was als Nächstes verfällt, zum Einfügen in eine Antwort (Strg+E)</translation>
     </message>
     <message>
         <source>(void)</source>
@@ -292,7 +292,7 @@
     </message>
     <message>
         <source>Each sentence names the ledger entries behind it: double-click one to see them in the ledger.</source>
-        <translation>Jeder Satz nennt die Buchungen dahinter: Doppelklick zeigt sie im Kontoverlauf.</translation>
+        <translation>Jeder Satz nennt die Buchungen, auf denen er beruht: Doppelklicken Sie auf einen Satz, um sie im Kontoverlauf zu sehen.</translation>
     </message>
     <message>
         <source>Copy text</source>
@@ -363,7 +363,7 @@
     </message>
     <message>
         <source>referral bonus</source>
-        <translation>Empfehlungsbonus</translation>
+        <translation>Gutschrift (Empfehlung)</translation>
     </message>
     <message>
         <source>redemption</source>
@@ -371,7 +371,7 @@
     </message>
     <message>
         <source>refund</source>
-        <translation>Rückbuchung</translation>
+        <translation>Rückbuchung (Einlösung)</translation>
     </message>
     <message>
         <source>reversal</source>
@@ -383,15 +383,15 @@
     </message>
     <message>
         <source>transfer out</source>
-        <translation>Übertragung (ab)</translation>
+        <translation>Übertragung (ausgehend)</translation>
     </message>
     <message>
         <source>transfer in</source>
-        <translation>Übertragung (zu)</translation>
+        <translation>Übertragung (eingehend)</translation>
     </message>
     <message>
         <source>void</source>
-        <translation>nichtig (Selbstempfehlung)</translation>
+        <translation>nichtig (Missbrauchsprüfung)</translation>
     </message>
     <message>
         <source>adjustment</source>
@@ -399,7 +399,7 @@
     </message>
     <message>
         <source>forfeit</source>
-        <translation>verfallen (Kündigung)</translation>
+        <translation>verfallen bei Kündigung</translation>
     </message>
     <message>
         <source>order</source>
@@ -427,7 +427,7 @@
     </message>
     <message>
         <source>sent %1: %2 points, balance %3</source>
-        <translation>versandt %1: %2 Punkte, Kontostand %3</translation>
+        <translation>versandt am %1: %2 X-Points, Kontostand %3</translation>
     </message>
     <message>
         <source>Entries: %1</source>
@@ -435,7 +435,7 @@
     </message>
     <message>
         <source>%1 points at the end of %2</source>
-        <translation>%1 X-Points am Ende des %2</translation>
+        <translation>%1 X-Points zum Tagesende am %2</translation>
     </message>
     <message>
         <source>Lots drawn from</source>
@@ -483,7 +483,7 @@
     </message>
     <message>
         <source>The statement failed: %1</source>
-        <translation>Der Kontoauszug ist fehlgeschlagen: %1</translation>
+        <translation>Der Kontoauszug konnte nicht erstellt werden: %1</translation>
     </message>
 </context>
 <context>
@@ -534,7 +534,7 @@
     </message>
     <message>
         <source>Service</source>
-        <translation>Dienst</translation>
+        <translation>Shop-System</translation>
     </message>
     <message>
         <source>Signed in: %1 (%2)</source>
@@ -565,7 +565,7 @@
     </message>
     <message>
         <source>The server refused these commands; nothing of them was applied. Look at the reason, then act again if needed.</source>
-        <translation>Der Server hat diese Befehle abgelehnt; nichts davon wurde ausgeführt. Prüfen Sie den Grund und handeln Sie bei Bedarf erneut.</translation>
+        <translation>Der Server hat diese Befehle abgelehnt; keiner davon wurde ausgeführt. Prüfen Sie den Grund und wiederholen Sie die Aktion bei Bedarf.</translation>
     </message>
     <message>
         <source>No refused commands.</source>
@@ -628,7 +628,7 @@
     </message>
     <message>
         <source>%1 points expire within 30 days</source>
-        <translation>%1 X-Points verfallen in 30 Tagen</translation>
+        <translation>%1 X-Points verfallen innerhalb von 30 Tagen</translation>
     </message>
     <message>
         <source>Search customers: number, name, e-mail, organisation, order number (Ctrl+F)</source>
@@ -668,11 +668,11 @@
     </message>
     <message>
         <source>As the system</source>
-        <translation>Wie das System</translation>
+        <translation>Wie im System</translation>
     </message>
     <message>
         <source>Sync in the background every (minutes)</source>
-        <translation>Im Hintergrund synchronisieren alle (Minuten)</translation>
+        <translation>Hintergrund-Synchronisierung alle (Minuten)</translation>
     </message>
 </context>
 <context>
@@ -749,7 +749,7 @@
     </message>
     <message>
         <source>The application could not start: %1</source>
-        <translation>Die Anwendung konnte nicht starten: %1</translation>
+        <translation>Die Anwendung konnte nicht gestartet werden: %1</translation>
     </message>
 </context>
 <context>
@@ -764,7 +764,7 @@
     </message>
     <message>
         <source>Syncing…</source>
-        <translation>Synchronisiert…</translation>
+        <translation>Synchronisierung läuft…</translation>
     </message>
     <message>
         <source>Online</source>
@@ -788,7 +788,7 @@
     </message>
     <message>
         <source>Outbox: %1 waiting</source>
-        <translation>Postausgang: %1 wartend</translation>
+        <translation>Postausgang: %1 ausstehend</translation>
     </message>
     <message>
         <source>Refused: %1</source>

@@ -30,9 +30,11 @@ from .qt import (
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
+    QKeySequence,
     QLabel,
     QPushButton,
     QScrollArea,
+    QShortcut,
     Qt,
     QTableView,
     QTabWidget,
@@ -160,6 +162,12 @@ class CustomerView(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.tabs, 1)
+        # keys within this customer's tab: Ctrl+E explains, Ctrl+1/Ctrl+2 switch views
+        for keys, action in (("Ctrl+E", lambda: self.explain()),
+                             ("Ctrl+1", self.show_overview), ("Ctrl+2", self.show_ledger)):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(action)
         self.retranslate()
         self.refresh()
 
@@ -174,9 +182,11 @@ class CustomerView(QWidget):
     def retranslate(self) -> None:
         self.explain_button.setText(self.tr("Explain the balance"))
         self.explain_button.setToolTip(self.tr(
-            "Where the balance comes from and what expires next, ready to paste"))
+            "Where the balance comes from and what expires next, ready to paste (Ctrl+E)"))
         self.tabs.setTabText(0, self.tr("Overview"))
         self.tabs.setTabText(1, self.tr("Ledger history"))
+        self.tabs.setTabToolTip(0, "Ctrl+1")
+        self.tabs.setTabToolTip(1, "Ctrl+2")
         self.profile_box.setTitle(self.tr("Profile"))
         self.org_box.setTitle(self.tr("Organisation and billing account"))
         self.balance_box.setTitle(self.tr("Tier and balance"))
