@@ -216,8 +216,8 @@
         <translation>Rechnungskonto</translation>
     </message>
     <message>
-        <source>Colleagues on it</source>
-        <translation>Kollegen auf dem Rechnungskonto</translation>
+        <source>Has referred</source>
+        <translation>Hat empfohlen</translation>
     </message>
     <message>
         <source>%1 more spend to %2</source>
@@ -272,16 +272,16 @@
         <translation>Woher der Kontostand kommt und was als Nächstes verfällt, zum Einfügen in eine Antwort (Strg+E)</translation>
     </message>
     <message>
+        <source>Colleagues on the billing account</source>
+        <translation>Kollegen auf dem Rechnungskonto</translation>
+    </message>
+    <message>
         <source>(void)</source>
         <translation>(nichtig)</translation>
     </message>
     <message>
         <source>Referred by</source>
         <translation>Empfohlen von</translation>
-    </message>
-    <message>
-        <source>Referred</source>
-        <translation>Hat empfohlen</translation>
     </message>
 </context>
 <context>
@@ -438,6 +438,14 @@
         <translation>%1 X-Points zum Tagesende am %2</translation>
     </message>
     <message>
+        <source>Note</source>
+        <translation>Notiz</translation>
+    </message>
+    <message>
+        <source>usable until</source>
+        <translation>gültig bis</translation>
+    </message>
+    <message>
         <source>Lots drawn from</source>
         <translation>Belastete Gutschriftposten</translation>
     </message>
@@ -564,7 +572,7 @@
         <translation>Grund</translation>
     </message>
     <message>
-        <source>The server refused these commands; nothing of them was applied. Look at the reason, then act again if needed.</source>
+        <source>The server refused these commands; none of them was applied. Look at the reason, then act again if needed.</source>
         <translation>Der Server hat diese Befehle abgelehnt; keiner davon wurde ausgeführt. Prüfen Sie den Grund und wiederholen Sie die Aktion bei Bedarf.</translation>
     </message>
     <message>

@@ -185,8 +185,9 @@ class CustomerView(QWidget):
             "Where the balance comes from and what expires next, ready to paste (Ctrl+E)"))
         self.tabs.setTabText(0, self.tr("Overview"))
         self.tabs.setTabText(1, self.tr("Ledger history"))
-        self.tabs.setTabToolTip(0, "Ctrl+1")
-        self.tabs.setTabToolTip(1, "Ctrl+2")
+        native = QKeySequence.SequenceFormat.NativeText  # "Strg+1" in German
+        self.tabs.setTabToolTip(0, QKeySequence("Ctrl+1").toString(native))
+        self.tabs.setTabToolTip(1, QKeySequence("Ctrl+2").toString(native))
         self.profile_box.setTitle(self.tr("Profile"))
         self.org_box.setTitle(self.tr("Organisation and billing account"))
         self.balance_box.setTitle(self.tr("Tier and balance"))
@@ -271,7 +272,7 @@ class CustomerView(QWidget):
         self._rows(self.org, [
             (self.tr("Organisation"), f"{o.name} ({o.id})"),
             (self.tr("Billing account"), f"{b.name} ({b.id})"),
-            (self.tr("Colleagues on it"), str(len(page.colleagues))),
+            (self.tr("Colleagues on the billing account"), str(len(page.colleagues))),
         ], keep=1)
         self.colleagues.set_rows(page.colleagues)
         to_next = (self.tr("%1 more spend to %2").replace("%1", f.money(t.spend_to_next))
@@ -306,7 +307,7 @@ class CustomerView(QWidget):
              f"<a href='{html.escape(referrer.id)}'>"
              f"{html.escape(referrer.name or referrer.id)}</a>"
              + (" " + self.tr("(void)") if referrer.void else "") if referrer else "—"),
-            (self.tr("Referred"), referred or "—"),
+            (self.tr("Has referred"), referred or "—"),
         ], links=True)
         self.lots.set_rows(page.lots)
         self.claims.set_rows(page.claims)

@@ -176,7 +176,7 @@ class RefusalsDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        text = QLabel(self.tr("The server refused these commands; nothing of them was "
+        text = QLabel(self.tr("The server refused these commands; none of them was "
                               "applied. Look at the reason, then act again if needed.")
                       if refusals else self.tr("No refused commands."))
         text.setWordWrap(True)

@@ -256,24 +256,26 @@ class LedgerView(QWidget):
             return
         f: Fmt = self.desk.fmt()
         e = html.escape
+        source, note, notice = self.tr("Source"), self.tr("Note"), self.tr("Notice")
+        until = self.tr("usable until")
         parts = [f"<b>{e(self.entry_type(row.type))}</b> {e(f.signed(row.points))} · "
                  f"{e(f.when(row.at))} · {e(row.id)}"]
-        parts.append(f"{e(self.tr('Source'))}: <a href='{e(str(row.source_kind))}:"
+        parts.append(f"{e(source)}: <a href='{e(str(row.source_kind))}:"
                      f"{e(row.source_ref)}'>{e(self.source(row))}</a>")
         if row.note:
-            parts.append(f"{e(self.tr('Note'))}: {e(row.note)}")
+            parts.append(f"{e(note)}: {e(row.note)}")
         if row.allocations:
             lots = "".join(f"<li>{e(a.lot_id)}: {e(f.points(a.points))} "
-                           f"({e(self.tr('usable until'))} {e(f.date(a.usable_until))})</li>"
+                           f"({e(until)} {e(f.date(a.usable_until))})</li>"
                            for a in row.allocations)
             title = self.tr("Lots drawn from") if row.points < 0 else self.tr("Credited to")
             parts.append(f"{e(title)}:<ul>{lots}</ul>")
         if row.notice is not None:
             n = row.notice
             lots = "".join(f"<li>{e(x.lot_id)}: {e(f.points(x.remaining))} "
-                           f"({e(self.tr('usable until'))} {e(f.date(x.usable_until))})</li>"
+                           f"({e(until)} {e(f.date(x.usable_until))})</li>"
                            for x in n.lots)
-            parts.append(f"{e(self.tr('Notice'))}: {e(self.notice(row))}"
+            parts.append(f"{e(notice)}: {e(self.notice(row))}"
                          + (f"<ul>{lots}</ul>" if lots else ""))
         self.detail.setHtml("<br>".join(parts))
 
