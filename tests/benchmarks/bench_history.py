@@ -203,8 +203,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--plans", action="store_true", help="print SQLite's query plans")
     args = parser.parse_args(argv)
 
-    folder = Path(tempfile.mkdtemp(prefix="bench-history-"))
-    path = args.db or folder / "history.sqlite"
+    path = args.db or Path(tempfile.mkdtemp(prefix="bench-history-")) / "history.sqlite"
     fresh = not path.exists()
     store = Store.open(sqlite_url(path))
     if fresh:
