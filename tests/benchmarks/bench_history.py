@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -272,6 +273,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.plans:
             _plans(conn)
     store.close()
+    if args.db is None:
+        shutil.rmtree(path.parent)  # the temporary store (about 300 MB)
     return 0
 
 
