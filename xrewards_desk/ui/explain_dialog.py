@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ..domain.explain import Sentence, explain
+from ..domain.explain import Sentence
 from ..store.db import Store
-from ..store.ledger import Ledger
+from ..store.views import explanation
 from .qt import (
     QComboBox,
     QDialog,
@@ -28,11 +28,9 @@ from .tasks import Tasks
 
 def explain_account(store: Store, account_id: str, now: datetime,
                     language: str) -> list[Sentence]:
-    ledger = Ledger(store)
-    account = ledger.account(account_id)
-    if account is None:
-        return []
-    return explain(ledger.entries_of(account_id), account.lots, now, language)
+    """The engine's sentences for a stored account (its termination window included)."""
+    with store.session() as s:
+        return explanation(s, account_id, now, language)
 
 
 class ExplainDialog(QDialog):
