@@ -305,11 +305,11 @@ class _DropsAfter(ApiClient):
         super().__init__(base, retries=0, sleep=lambda _s: None)
         self.pages = pages
 
-    def changes(self, after: str, limit: int = 1000) -> dict:  # type: ignore[type-arg]
+    def changes_text(self, after: str, limit: int = 1000) -> bytes:
         if self.pages <= 0:
             raise Offline("the network went away")
         self.pages -= 1
-        return super().changes(after, limit)
+        return super().changes_text(after, limit)
 
 
 def test_an_interrupted_initial_sync_is_searchable_after_the_next_pull(
@@ -368,3 +368,27 @@ def test_a_rebuild_pending_from_a_killed_sync_runs_even_with_nothing_new(
         assert search_index.pending(conn)
     assert sync.pull() == 0
     assert [a for a, _, _ in _found(local, ["müller"])["müller"]] == ["XR-1", "XR-3"]
+
+
+class _CutOnce(ApiClient):
+    """A client whose second page arrives cut off without the connection noticing."""
+
+    texts = 0
+
+    def changes_text(self, after: str, limit: int = 1000) -> bytes:
+        self.texts += 1
+        text = super().changes_text(after, limit)
+        return text[: len(text) // 2] if self.texts == 2 else text
+
+
+def test_a_page_that_does_not_parse_is_asked_for_again(server: Server, local) -> None:  # type: ignore[no-untyped-def]
+    for i in range(1, 4):
+        register(server, f"XR-{i}")
+        earn(server, f"XR-{i}", f"O-{i}", "100.00")
+    client = _CutOnce(server.base.removesuffix("/v1"), retries=2, sleep=lambda _s: None)
+    client.sign_in("anna", "correct horse battery staple")
+    sync = Syncer(local, client, server.base, "anna")
+    assert sync.pull(limit=4) == len(server.changes())
+    assert client.texts > 2
+    with local.session() as s:
+        assert len(s.scalars(select(m.LedgerEntry)).all()) == 3

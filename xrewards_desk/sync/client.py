@@ -85,7 +85,8 @@ class ApiClient:
             raise Offline(f"the server answered {response.status_code}")
         return response.json() if response.content else None
 
-    def _retrying(self, send: Callable[[], requests.Response]) -> Any:
+    def _retrying(self, send: Callable[[], requests.Response],
+                  answer: Callable[[requests.Response], Any] | None = None) -> Any:
         """Send until an answer comes (backoff 0.2 s, doubling): connection errors, 5xx
         and answers cut off half-way are tried again; an answer is returned or raised."""
         delay = 0.2
@@ -99,7 +100,7 @@ class ApiClient:
                 if response.status_code in RETRY_STATUSES:
                     last = Offline(f"the server answered {response.status_code}")
                     continue
-                return self._answer(response)
+                return (answer or self._answer)(response)
             except (requests.RequestException, ValueError) as exc:
                 last = exc
         raise Offline(f"no answer after {self.retries + 1} tries: {last}")
@@ -135,6 +136,22 @@ class ApiClient:
 
     def changes(self, after: str, limit: int = 1000) -> dict[str, Any]:
         return self._get("/changes", after=after, limit=limit)  # type: ignore[no-any-return]
+
+    def changes_text(self, after: str, limit: int = 1000) -> bytes:
+        """A page of the feed as the server sent it (JSON text, not parsed here): the
+        puller parses it on its own thread, so that its helper thread, fetching the
+        next page meanwhile, never holds the interpreter lock for long. Errors and
+        retries as for :meth:`changes`; an answer cut off so that it does not parse is
+        the caller's to ask for again (with :meth:`changes`)."""
+
+        def text(response: requests.Response) -> bytes:
+            if not 200 <= response.status_code < 300:
+                self._answer(response)  # raises what it raises for every other call
+            return response.content
+
+        return self._retrying(lambda: self.http.get(  # type: ignore[no-any-return]
+            self.base + "/changes", params={"after": after, "limit": str(limit)},
+            headers=self._headers(), timeout=self.timeout), text)
 
     def command(self, body: dict[str, Any], key: str | None = None) -> dict[str, Any]:
         return self._post("/commands", key or str(uuid.uuid4()), json=body)  # type: ignore[no-any-return]

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import gc
+import json
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -144,11 +145,11 @@ class Syncer:
             suspend = after == "0"
             with conn.begin():
                 filling = suspend or fill.pending(conn)
-            upcoming = fetcher.submit(self.client.changes, after, limit)
+            upcoming = fetcher.submit(self.client.changes_text, after, limit)
             while True:
-                page = upcoming.result()
+                page = self._parse(upcoming.result(), after, limit)
                 if page["more"]:
-                    upcoming = fetcher.submit(self.client.changes, page["next"], limit)
+                    upcoming = fetcher.submit(self.client.changes_text, page["next"], limit)
                 with _collector_paused():
                     prepared = prepare(page["changes"])
                 if committing is not None:
@@ -170,6 +171,7 @@ class Syncer:
                     transaction.rollback()
                     raise
                 committing = committer.submit(transaction.commit)
+                after = page["next"]
                 if not page["more"]:
                     break
             committing.result()
@@ -196,6 +198,18 @@ class Syncer:
             finally:
                 conn.close()
                 self._set(syncing=False)
+
+    def _parse(self, text: bytes, after: str, limit: int) -> dict[str, Any]:
+        """A page's text parsed here, on the puller's own thread (the helper thread only
+        waits for the network); text that does not parse as a page (an answer cut off
+        in a way the connection did not notice) is asked for again, with retries."""
+        try:
+            page = json.loads(text)
+        except ValueError:
+            page = None
+        if isinstance(page, dict) and {"changes", "next", "more"} <= page.keys():
+            return page
+        return self.client.changes(after, limit)
 
     def _save_cursor(self, conn: Connection, cursor: str) -> None:
         """The position after a page, in the page's transaction."""
