@@ -392,3 +392,40 @@ def test_a_page_that_does_not_parse_is_asked_for_again(server: Server, local) ->
     assert client.texts > 2
     with local.session() as s:
         assert len(s.scalars(select(m.LedgerEntry)).all()) == 3
+
+
+class _Corrupts(ApiClient):
+    """A client whose second page holds one record that breaks the contract."""
+
+    texts = 0
+
+    def changes_text(self, after: str, limit: int = 1000) -> bytes:
+        self.texts += 1
+        text = super().changes_text(after, limit)
+        if self.texts == 2:
+            assert b'"status": "active"' in text
+            text = text.replace(b'"status": "active"', b'"status": "sleeping"', 1)
+        return text
+
+
+def test_a_page_with_a_malformed_record_writes_nothing(server: Server, local) -> None:  # type: ignore[no-untyped-def]
+    """The record is refused by its contract model before its page's transaction
+    begins: the pages before stay, with their cursor, and nothing of this one; the
+    next pull, given the page as the server has it, goes on from there."""
+    from pydantic import ValidationError
+
+    for i in range(1, 9):
+        register(server, f"XR-{i}")
+    client = _Corrupts(server.base.removesuffix("/v1"), retries=2, sleep=lambda _s: None)
+    client.sign_in("anna", "correct horse battery staple")
+    sync = Syncer(local, client, server.base, "anna")
+    with pytest.raises(ValidationError, match="status"):
+        sync.pull(limit=10)
+    first = server.changes()[:10]
+    assert sync.cursor() == str(first[-1]["seq"])
+    with local.session() as s:
+        kept = set(s.scalars(select(m.AccountRow.id)))
+    assert kept == {c["id"] for c in first if c["kind"] == "account"}
+    assert sync.pull(limit=10) > 0
+    with local.session() as s:
+        assert len(s.scalars(select(m.AccountRow.id)).all()) == 8

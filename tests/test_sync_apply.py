@@ -205,3 +205,94 @@ def test_instants_are_stored_as_the_store_type_stores_them() -> None:
         _sqlite_instant(datetime(2025, 3, 3, 9, 0))
     with pytest.raises(ValueError, match="no time zone"):
         process(datetime(2025, 3, 3, 9, 0))
+
+
+def test_records_of_nul_free_text_are_checked_by_every_rule_but_the_nul_walk(
+        server: Server) -> None:
+    """validation.trusted: the contract model's own schema without ``_no_nul``. For
+    every record of a busy day it gives the model's values; for each way a record can be
+    malformed it refuses as the model does; only a NUL passes, which JSON text without
+    a ``\\u0000`` escape cannot carry (and such text goes through the models)."""
+    import json
+    from decimal import Decimal
+
+    import pytest
+    from pydantic import ValidationError
+
+    from xrewards_desk.contract.records import RECORDS
+    from xrewards_desk.sync import validation
+    from xrewards_desk.sync.apply import prepare
+
+    _busy_day(server)
+    changes = server.changes()
+    checked = 0
+    for change in changes:
+        if change["data"] is None:
+            continue
+        model = RECORDS[change["kind"]]
+        mine = validation.validate(model, change["data"], True)
+        theirs = model.model_validate(change["data"])
+        assert isinstance(mine, model)
+        assert mine.model_dump() == theirs.model_dump(), change["kind"]
+        checked += 1
+    assert checked > 60
+    for model in RECORDS.values():
+        assert validation.holds_nul_check(model.__pydantic_core_schema__)
+        assert not validation.holds_nul_check(
+            validation._without_nul_check(model.__pydantic_core_schema__))
+
+    account = next(c["data"] for c in changes if c["kind"] == "account"
+                   and c["data"]["addresses"])
+    entry = next(c["data"] for c in changes if c["kind"] == "entry"
+                 and c["data"]["allocations"])
+    address = account["addresses"][0]
+    broken: list[tuple[str, dict[str, object]]] = [
+        ("account", {**account, "nickname": "x"}),  # unknown field
+        ("account", {**account, "spend": 1.5}),  # a float for money
+        ("account", {**account, "spend": "1.005"}),  # a fraction of a cent
+        ("account", {**account, "registered_at": "2025-03-03T09:00:00"}),  # naive
+        ("account", {**account, "organisation": "ORG/1"}),  # not an id
+        ("account", {**account, "status": "sleeping"}),  # not a status
+        ("account", {**account, "version": "2"}),  # a string for an int
+        ("account", {k: v for k, v in account.items() if k != "email"}),  # missing
+        ("account", {**account, "addresses": [{**address, "floor": 3}]}),  # nested
+        ("account", {**account, "addresses": [{**address, "country": "Deutschland"}]}),
+        ("entry", {**entry, "allocations": [{"lot": entry["allocations"][0]["lot"],
+                                             "points": "many"}]}),
+        ("entry", {**entry, "points": 10**10}),  # beyond the points range
+    ]
+    def outcome(check: object, data: object) -> object:
+        try:
+            return check(data).model_dump()  # type: ignore[operator]
+        except ValidationError as exc:
+            return sorted((e["type"], e["loc"]) for e in exc.errors())
+
+    refused = 0
+    for kind, data in broken:
+        model = RECORDS[kind]
+        theirs = outcome(model.model_validate, data)
+        assert outcome(lambda d, m=model: validation.validate(m, d, True), data) == theirs
+        refused += isinstance(theirs, list)
+    # all but two, which the contract's models (lax) read too: 1.5 for money, "2" for
+    # a version
+    assert refused == len(broken) - 2
+    assert validation.validate(RECORDS["account"], account, True).spend == Decimal(
+        account["spend"])
+
+    # a NUL: refused by the model; the trusted check would let it by, so it is never
+    # given text with the escape: such a page goes through the models
+    named = {**account, "name": "Jürgen\x00Müller"}
+    with pytest.raises(ValidationError):
+        RECORDS["account"].model_validate(named)
+    assert validation.validate(RECORDS["account"], named, True).name == "Jürgen\x00Müller"
+    page = json.dumps({"changes": [{"seq": 1, "at": "2025-03-03T08:00:00Z",
+                                    "kind": "account", "id": account["id"],
+                                    "data": named}]}).encode()
+    assert b"\\u0000" in page and not validation.nul_free(page)
+    with pytest.raises(ValidationError):
+        prepare(json.loads(page)["changes"], nul_free=validation.nul_free(page))
+    # an escaped backslash before "u0000" is no NUL, but is treated as one may be
+    odd = {**account, "name": "C:\\u0000"}
+    text = json.dumps(odd).encode()
+    assert not validation.nul_free(text)
+    assert RECORDS["account"].model_validate(json.loads(text)).name == "C:\\u0000"

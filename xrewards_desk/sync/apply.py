@@ -30,6 +30,7 @@ from ..contract.records import RECORDS
 from ..store import models as m
 from ..store.folding import fold
 from ..store.types import Instant
+from .validation import validate
 
 
 def _t(model: type[Any]) -> Table:
@@ -419,11 +420,14 @@ class Prepared:
     changes: int
 
 
-def prepare(changes: Iterable[dict[str, Any]]) -> Prepared:
+def prepare(changes: Iterable[dict[str, Any]], *, nul_free: bool = False) -> Prepared:
     """Check every record of a page against its contract model and gather what to
     write, touching no database: a malformed record raises here, before anything of the
     page is written. Within a page the last state of each record counts; the rows are
-    gathered kind by kind (referred-to before referring), one statement a table."""
+    gathered kind by kind (referred-to before referring), one statement a table.
+
+    `nul_free`: the page was decoded from JSON text that :func:`.validation.nul_free`
+    passed, so the records skip the contract's walk for NUL characters."""
     latest: dict[tuple[str, str], dict[str, Any]] = {}
     n = 0
     for change in changes:
@@ -442,10 +446,10 @@ def prepare(changes: Iterable[dict[str, Any]]) -> Prepared:
             batch = Batch()
             steps.append((kind, record_id))
         elif kind == "staff":
-            steps.append((cast(r.Staff, model.model_validate(data)),
+            steps.append((cast(r.Staff, validate(model, data, nul_free)),
                           datetime.fromisoformat(change["at"])))
         else:
-            WRITERS[kind](batch, model.model_validate(data))
+            WRITERS[kind](batch, validate(model, data, nul_free))
     steps.append(batch)
     return Prepared(steps, n)
 

@@ -28,7 +28,7 @@ from sqlalchemy.engine import Connection
 
 from ..store import models as m
 from ..store.db import Store
-from . import fill
+from . import fill, validation
 from .apply import prepare, write
 from .client import ApiClient, Offline, Refused
 
@@ -147,11 +147,11 @@ class Syncer:
                 filling = suspend or fill.pending(conn)
             upcoming = fetcher.submit(self.client.changes_text, after, limit)
             while True:
-                page = self._parse(upcoming.result(), after, limit)
+                page, nul_free = self._parse(upcoming.result(), after, limit)
                 if page["more"]:
                     upcoming = fetcher.submit(self.client.changes_text, page["next"], limit)
                 with _collector_paused():
-                    prepared = prepare(page["changes"])
+                    prepared = prepare(page["changes"], nul_free=nul_free)
                 if committing is not None:
                     committing.result()  # the previous page is stored
                     committing = None
@@ -199,17 +199,19 @@ class Syncer:
                 conn.close()
                 self._set(syncing=False)
 
-    def _parse(self, text: bytes, after: str, limit: int) -> dict[str, Any]:
+    def _parse(self, text: bytes, after: str,
+               limit: int) -> tuple[dict[str, Any], bool]:
         """A page's text parsed here, on the puller's own thread (the helper thread only
-        waits for the network); text that does not parse as a page (an answer cut off
-        in a way the connection did not notice) is asked for again, with retries."""
+        waits for the network), and whether that text is NUL-free (:mod:`.validation`).
+        Text that does not parse as a page (an answer cut off in a way the connection
+        did not notice) is asked for again, with retries, and checked in full."""
         try:
             page = json.loads(text)
         except ValueError:
             page = None
         if isinstance(page, dict) and {"changes", "next", "more"} <= page.keys():
-            return page
-        return self.client.changes(after, limit)
+            return page, validation.nul_free(text)
+        return self.client.changes(after, limit), False
 
     def _save_cursor(self, conn: Connection, cursor: str) -> None:
         """The position after a page, in the page's transaction."""
