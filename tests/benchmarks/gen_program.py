@@ -4,6 +4,8 @@ years of history and its change feed, written in bulk. Not part of CI.
     .venv/bin/python tests/benchmarks/gen_program.py --accounts 100000 --data-dir DIR
     .venv/bin/xrewards-desk serve --db DIR/server.sqlite --data-dir DIR   # then serve it
 
+Identifiers are given as a shop gives them: customer numbers in the order of
+registration, organisations in the order of founding, order numbers by the day placed.
 The store is made by ``Store.open`` (every migration), the staff (anna, ben, tessa, tomasz,
 clara, shop; one password, printed) through the server's own ``Service.add_user``; the
 rest with raw ``executemany`` on the sqlite3 connection in one transaction, the search
@@ -189,7 +191,34 @@ class Program:
         return after + timedelta(seconds=int(self.rng.uniform(0.01, days) * 86400))
 
     # ----------------------------------------------------------------- organisations
-    def organisation(self, number: int, accounts: int, first_account: int) -> int:
+    def plan(self, accounts: int, seed: int) -> list[tuple[int, datetime,
+                                                           list[tuple[int, datetime]]]]:
+        """Who registers when, before anything else is drawn: organisations of 1 to 9
+        accounts, each founded within the two years and its accounts registered after
+        that; then numbered as a shop numbers them, organisations by founding and
+        customer numbers by registration. Returns (organisation number, founded, [(customer
+        number, registered)]) per organisation."""
+        rng = random.Random(seed ^ 0x5EED)
+        drafts: list[tuple[datetime, list[datetime]]] = []
+        left = accounts
+        while left:
+            founded = self.start + timedelta(seconds=int(rng.uniform(0.01, 700) * 86400))
+            span = max(1.0, (self.now - founded).days - 1)
+            size = min(left, rng.randint(1, 9))
+            drafts.append((founded, [founded + timedelta(
+                seconds=int(rng.uniform(0.01, span) * 86400)) for _ in range(size)]))
+            left -= size
+        by_time = sorted((when, o, m) for o, (_, members) in enumerate(drafts)
+                         for m, when in enumerate(members))
+        numbers = {(o, m): n for n, (_, o, m) in enumerate(by_time, 1)}
+        founding = sorted(range(len(drafts)), key=lambda o: drafts[o][0])
+        org_numbers = {o: n for n, o in enumerate(founding, 1)}
+        return [(org_numbers[o], founded, [(numbers[(o, m)], when)
+                                           for m, when in enumerate(members)])
+                for o, (founded, members) in enumerate(drafts)]
+
+    def organisation(self, number: int, founded: datetime,
+                     members: list[tuple[int, datetime]]) -> None:
         rng = self.rng
         org_id = f"ORG-{number:07d}"
         city = rng.choice(CITIES)
@@ -203,7 +232,6 @@ class Program:
             name = f"{boss} & {self.surname()} {rng.choice(LEGAL)}"
         else:
             name = f"{rng.choice(TRADES)} {city}"
-        founded = self.moment(self.start, 700)
         self.rows["organisations"].append((org_id, name))
         self.change(founded, "organisation", org_id, {"id": org_id, "name": name})
         billing = []
@@ -214,18 +242,13 @@ class Program:
             self.rows["billing_accounts"].append((billing_id, org_id, label))
             self.change(founded, "billing_account", billing_id,
                         {"id": billing_id, "organisation": org_id, "name": label})
-        made = 0
-        for i in range(rng.randint(1, 9)):
-            if made == accounts:
-                break
-            self.account(first_account + i, org_id, rng.choice(billing), boss, number, city,
-                         founded)
-            made += 1
-        return made
+        for account_number, registered in members:
+            self.account(account_number, registered, org_id, rng.choice(billing), boss,
+                         number, city)
 
     # ----------------------------------------------------------------- one account
-    def account(self, number: int, org_id: str, billing_id: str, boss: str, org_no: int,
-                city: str, founded: datetime) -> None:
+    def account(self, number: int, registered: datetime, org_id: str, billing_id: str,
+                boss: str, org_no: int, city: str) -> None:
         rng = self.rng
         account_id = f"XR-{number:07d}"
         first = rng.choice(FIRST_NAMES)
@@ -235,7 +258,6 @@ class Program:
         else:
             domain = email_local("", boss).strip(".") + "-" + str(org_no)
             email = f"{email_local(first[0], last)}@{domain}.de"
-        registered = self.moment(founded, max(1.0, (self.now - founded).days - 1))
         referred_by = None
         if self.registered and rng.random() < 0.17:
             candidate, when = rng.choice(self.registered[-2000:])
@@ -275,7 +297,8 @@ class Program:
             placed = self.moment(registered, max(0.5, (self.now - registered).days))
             net = (Decimal(rng.randint(2_000, 600_000)) * CENT) if rng.random() < 0.9 \
                 else Decimal(rng.randint(600_000, 4_000_000)) * CENT
-            order = Order(f"WO-{self.order_no:08d}", placed, net)
+            # numbered by the day placed, as a shop numbers them
+            order = Order(f"WO-{placed:%Y%m%d}-{self.order_no:07d}", placed, net)
             orders.append(order)
             steps.append((placed, 0, "placed", order))
             fate = rng.random()
@@ -561,10 +584,8 @@ def generate(folder: Path, accounts: int, seed: int = SEED, check: int = 200,
 
     step = time.perf_counter()
     program = Program(seed, now)
-    made = org = 0
-    while made < accounts:
-        org += 1
-        made += program.organisation(org, accounts - made, made + 1)
+    for number, founded, members in program.plan(accounts, seed):
+        program.organisation(number, founded, members)
     program.changes.sort()
     times["history in memory"] = time.perf_counter() - step
 
