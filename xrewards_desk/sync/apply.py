@@ -109,8 +109,13 @@ def _sqlite_instant(value: datetime | None) -> str | None:
     if offset is None:
         raise ValueError(f"{value!r} has no time zone; instants must be aware")
     if offset:
-        value = value - offset  # the UTC time, still with its own offset attached
-    return value.isoformat(" ", "microseconds")[:26]  # without that offset
+        value = value - offset  # the UTC time (its offset still attached, not printed)
+    return _DATETIME % (value.year, value.month, value.day, value.hour, value.minute,
+                        value.second, value.microsecond)
+
+
+#: SQLAlchemy's storage format for DATETIME on SQLite
+_DATETIME = "%04d-%02d-%02d %02d:%02d:%02d.%06d"
 
 
 _PROBES = (None, datetime(2025, 3, 30, 0, 59, 59, 999999, tzinfo=UTC),
@@ -220,10 +225,11 @@ def _account(b: Batch, x: r.Account) -> None:
         for a in x.addresses])
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 17)
 def _address_key(street: str, postcode: str, city: str, country: str) -> str:
     """An address folded for comparing (R22 signals), as the server keys it; an account
-    is sent again with each change, its address with it."""
+    is sent again with each change, its address with it (the pull empties this cache
+    when it ends)."""
     return fold(f"{street} {postcode} {city} {country}")
 
 
@@ -487,4 +493,9 @@ def _delete(conn: Connection, kind: str, key: str) -> None:
     conn.execute(delete(table).where(column == value))
 
 
-__all__ = ["Prepared", "apply_changes", "prepare", "write"]
+def forget() -> None:
+    """Drop what writing pages remembered (the folded addresses)."""
+    _address_key.cache_clear()
+
+
+__all__ = ["Prepared", "apply_changes", "forget", "prepare", "write"]

@@ -29,7 +29,7 @@ from sqlalchemy.engine import Connection
 from ..store import models as m
 from ..store.db import Store
 from . import fill, validation
-from .apply import prepare, write
+from .apply import forget, prepare, write
 from .client import ApiClient, Offline, Refused
 
 Progress = Callable[[int, int], None]
@@ -195,6 +195,7 @@ class Syncer:
                     committing.result()
             fetcher.shutdown(wait=True, cancel_futures=True)
             committer.shutdown(wait=True)
+            forget()
             try:
                 if filling and conn.dialect.name == "sqlite" and not conn.in_transaction():
                     _pragmas(conn, USUAL_PRAGMAS)
