@@ -41,6 +41,8 @@ class MailIn(Model):
                                                                    max_length=200)
     received_at: Instant
     received_from: Literal["received", "date"]
+    #: ``phone`` or ``letter``: typed in by an agent, ``received_at`` as they entered it
+    channel: Literal["email", "phone", "letter"] = "email"
     sender: Annotated[str, Field(min_length=3, max_length=320)]
     subject: Annotated[str, Field(max_length=998)]
     body: Text

@@ -219,6 +219,7 @@ class MailMessage(Model):
     outgoing: bool = False
     received_at: Instant
     received_from: Literal["received", "date"]
+    channel: Literal["email", "phone", "letter"] = "email"
     sender: str
     subject: str
     body: str

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -89,10 +89,10 @@ def _mail_message(s: Session, key: str) -> Model | None:
     return r.MailMessage(
         id=row.id, case=row.case_id, message_id=row.message_id, in_reply_to=row.in_reply_to,
         references=row.references, outgoing=row.outgoing, received_at=row.received_at,
-        received_from=row.received_from.value, sender=row.sender, subject=row.subject,
-        body=row.body, attachments=[r.Attachment(seq=a.seq, label=a.label,
-                                                 sha256=a.evidence_sha256, refused=a.refused)
-                                    for a in row.attachments])
+        received_from=row.received_from.value, channel=cast(Any, row.channel),
+        sender=row.sender, subject=row.subject, body=row.body,
+        attachments=[r.Attachment(seq=a.seq, label=a.label, sha256=a.evidence_sha256,
+                                  refused=a.refused) for a in row.attachments])
 
 
 def _transfer(s: Session, key: str) -> Model | None:

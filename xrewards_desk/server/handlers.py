@@ -222,8 +222,8 @@ def create_mail_case(ctx: Ctx, cmd: c.CreateMailCase) -> None:
     message = m.MailMessage(
         case_id=case_id, message_id=mail.message_id, in_reply_to=mail.in_reply_to,
         references=list(mail.references), outgoing=False, received_at=mail.received_at,
-        received_from=m.ReceivedFrom(mail.received_from), sender=mail.sender,
-        subject=mail.subject, body=mail.body,
+        received_from=m.ReceivedFrom(mail.received_from), channel=mail.channel,
+        sender=mail.sender, subject=mail.subject, body=mail.body,
         attachments=[m.MailAttachment(seq=i, label=att.label, evidence_sha256=att.sha256,
                                       refused=att.refused)
                      for i, att in enumerate(mail.attachments)])

@@ -514,6 +514,9 @@ class MailMessage(Base):
     outgoing: Mapped[bool] = mapped_column(default=False)
     received_at: Mapped[datetime]
     received_from: Mapped[ReceivedFrom] = mapped_column(_enum(ReceivedFrom, "received_from"))
+    #: ``email``; ``phone`` or ``letter`` for a message typed in by hand, whose receipt
+    #: time the agent entered (migration 0006)
+    channel: Mapped[str] = mapped_column(String(16), default="email", server_default="email")
     sender: Mapped[str] = mapped_column(String(320), index=True)
     subject: Mapped[str] = mapped_column(String(998))
     body: Mapped[str] = mapped_column(Text)

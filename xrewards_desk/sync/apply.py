@@ -321,7 +321,8 @@ def _mail_message(b: Batch, x: r.MailMessage) -> None:
         "id": x.id, "case_id": x.case, "message_id": x.message_id,
         "in_reply_to": x.in_reply_to, "references": list(x.references),
         "outgoing": x.outgoing, "received_at": x.received_at,
-        "received_from": m.ReceivedFrom(x.received_from), "sender": x.sender,
+        "received_from": m.ReceivedFrom(x.received_from), "channel": x.channel,
+        "sender": x.sender,
         "subject": x.subject, "body": x.body})
     b.replace(_t(m.MailAttachment), x.id, [
         {"message_id": x.id, "seq": a.seq, "label": a.label, "evidence_sha256": a.sha256,
