@@ -86,6 +86,7 @@ def _say(args: argparse.Namespace, data: Any, text: str) -> None:
 def _sync(args: argparse.Namespace, folder: Path) -> int:
     from .client import ApiClient, NotSignedIn, Offline
     from .credentials import Tokens
+    from .evidence import EvidenceFolder, EvidenceMissing
     from .runner import Syncer
 
     tokens = Tokens()
@@ -104,7 +105,7 @@ def _sync(args: argparse.Namespace, folder: Path) -> int:
         if tokens.warning:
             print(f"note: {tokens.warning}", file=sys.stderr)
         syncer = Syncer(store, client, client.base, args.user)
-        pushed = syncer.push()
+        pushed = syncer.push(evidence=EvidenceFolder(folder).reader)
         pulled = syncer.pull()
     except NotSignedIn as exc:
         print(f"xrewards-desk sync: {exc}", file=sys.stderr)
@@ -112,6 +113,9 @@ def _sync(args: argparse.Namespace, folder: Path) -> int:
     except Offline as exc:
         print(f"xrewards-desk sync: the server cannot be reached ({exc}); nothing is lost, "
               "the outbox waits", file=sys.stderr)
+        return 1
+    except EvidenceMissing as exc:
+        print(f"xrewards-desk sync: the outbox cannot be sent: {exc}", file=sys.stderr)
         return 1
     finally:
         store.close()
