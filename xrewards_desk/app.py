@@ -10,6 +10,7 @@ Subcommands:
     xrewards-desk users add NAME --role ROLE
     xrewards-desk audit verify [--db URL]
     xrewards-desk sync --api URL --user NAME; search TEXT; ledger ACCOUNT; outbox; signout
+    xrewards-desk cases import PATH... [--json]   saved mails into e-mail cases (mail hook)
     xrewards-desk --version
 """
 
@@ -52,11 +53,13 @@ def _parser() -> argparse.ArgumentParser:
             sub.add_argument("--without-copy", action="store_true",
                              help="upgrade without copying the store aside (you made a "
                                   "backup yourself, e.g. with pg_dump)")
+    from .mail.cli import add_arguments as add_mail_arguments
     from .server.cli import add_arguments
     from .sync.cli import add_arguments as add_sync_arguments
 
     add_arguments(commands)
     add_sync_arguments(commands)
+    add_mail_arguments(commands)
     return parser
 
 
@@ -120,6 +123,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .sync.cli import main as sync_main
 
         return sync_main(args)
+    if args.command == "cases":
+        from .mail.cli import main as mail_main
+
+        return mail_main(args)
     if args.command is None:
         from .ui.main import run_gui
 
