@@ -6,11 +6,12 @@ user alone (0700). `--data-dir DIR` puts all three under DIR (tests and demos)."
 from __future__ import annotations
 
 import os
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from platformdirs import user_config_dir, user_data_dir, user_log_dir
+
+from ..resources import resources
 
 APP = "xrewards-desk"
 
@@ -57,9 +58,4 @@ class Paths:
         return self.logs / "xrewards-desk.log"
 
 
-def resources() -> Path:
-    """The resources folder, from a source checkout or from a PyInstaller bundle."""
-    bundle = getattr(sys, "_MEIPASS", None)
-    if bundle is not None:
-        return Path(bundle) / "resources"
-    return Path(__file__).resolve().parent.parent.parent / "resources"
+__all__ = ["APP", "Paths", "resources"]
