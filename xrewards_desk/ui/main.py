@@ -92,7 +92,8 @@ class Starter(QObject):
             store = Store.open(sqlite_url(local))
             desk.store = store
             user = demo_user(ROLE_USERS[Role.AGENT])
-            session = Session(store, url, user.name, ApiClient(url), MemoryTokens())
+            session = Session(store, url, user.name, ApiClient(url), MemoryTokens(),
+                              data=desk.paths.data)
             assert user.password is not None
             session.sign_in(user.password)
             self.progress.emit(self.tr("Syncing the demo program…"))
@@ -132,7 +133,7 @@ class Starter(QObject):
         def work() -> tuple[Session, bool]:
             store = Store.open(sqlite_url(desk.paths.local_store))
             desk.store = store
-            session = Session(store, api, user, ApiClient(api), Tokens())
+            session = Session(store, api, user, ApiClient(api), Tokens(), data=desk.paths.data)
             try:
                 resumed = session.resume()
             except Offline:
@@ -223,7 +224,7 @@ def run_gui(args: argparse.Namespace) -> int:
     language.switch(args.language or resolve(settings.get(st.LANGUAGE)))
     tasks = Tasks()
     desk = Desk(tasks=tasks, paths=paths, settings=settings, language=language,
-                demo=args.demo)
+                demo=args.demo, quiet=args.screenshots is not None)
     window = MainWindow(desk)
     window.show()
     starter = Starter(desk, window, args)

@@ -12,16 +12,24 @@ from typing import Any
 from ..domain.model import Role
 from ..store.db import Store
 from . import settings as st
+from .case_dialogs import ManualCaseDialog
+from .case_view import CaseView
+from .cases_view import CasesView
+from .commands import Outbox
 from .dialogs import RefusalsDialog, SettingsDialog
 from .i18n import Fmt, Language, resolve
+from .mail_import import MailWatcher, find_customer, import_files
+from .objections_view import ApprovalsView, ObjectionsView
 from .paths import Paths
 from .qt import (
     QAction,
     QCloseEvent,
     QComboBox,
+    QFileDialog,
     QKeySequence,
     QLabel,
     QMainWindow,
+    QMessageBox,
     QProgressBar,
     QShortcut,
     QStackedWidget,
@@ -48,10 +56,14 @@ class Desk:
     settings: st.Settings
     language: Language
     demo: bool = False
+    #: no modal message boxes (screenshots, tests): outcomes go to the status bar only
+    quiet: bool = False
     store: Store | None = None
     session: Session | None = None
     sync: SyncController | None = None
     now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    #: decisions into the local outbox, pushed at once (set by the window)
+    outbox: Any = None
 
     def fmt(self) -> Fmt:
         return Fmt(self.language.code)
@@ -95,6 +107,15 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.stack)
         self.search: SearchView | None = None
         self.customers: dict[str, QWidget] = {}
+        self.cases: dict[int, QWidget] = {}
+        self.inbox: Any = None
+        self.objections: Any = None
+        self.approvals: Any = None
+        #: the views that stay open (the first tabs), refreshed after every sync
+        self.fixed: list[QWidget] = []
+        desk.outbox = Outbox(desk)
+        desk.outbox.failed.connect(lambda text: self.statusBar().showMessage(text, 10_000))
+        self.watcher = MailWatcher(self)
 
         self.toolbar = QToolBar()
         self.toolbar.setObjectName("toolbar")
@@ -111,7 +132,17 @@ class MainWindow(QMainWindow):
         self.settings_action.triggered.connect(self.open_settings)
         self.refused_action = QAction(self)
         self.refused_action.triggered.connect(self.show_refusals)
-        for action in (self.find_action, self.sync_action, self.refused_action,
+        self.cases_action = QAction(self)
+        self.cases_action.setShortcut(QKeySequence("F2"))
+        self.cases_action.triggered.connect(self.show_cases)
+        self.objections_action = QAction(self)
+        self.objections_action.setShortcut(QKeySequence("F3"))
+        self.objections_action.triggered.connect(self.show_objections)
+        self.approvals_action = QAction(self)
+        self.approvals_action.setShortcut(QKeySequence("F4"))
+        self.approvals_action.triggered.connect(self.show_approvals)
+        for action in (self.find_action, self.cases_action, self.objections_action,
+                       self.approvals_action, self.sync_action, self.refused_action,
                        self.settings_action):
             self.toolbar.addAction(action)
         self.toolbar.addSeparator()
@@ -146,6 +177,12 @@ class MainWindow(QMainWindow):
         self.sync_action.setText(self.tr("Sync now"))
         self.settings_action.setText(self.tr("Settings"))
         self.refused_action.setText(self.tr("Refused commands"))
+        self.cases_action.setText(self.tr("Cases"))
+        self.cases_action.setToolTip(self.tr("The case inbox (F2)"))
+        self.objections_action.setText(self.tr("Objections"))
+        self.objections_action.setToolTip(self.tr("Objections by deadline (F3)"))
+        self.approvals_action.setText(self.tr("Approvals"))
+        self.approvals_action.setToolTip(self.tr("Adjustments waiting for a team lead (F4)"))
         self.role_label.setText(self.tr("Demo role:"))
         current = self.roles.currentData()
         self.roles.clear()
@@ -159,6 +196,11 @@ class MainWindow(QMainWindow):
         if self.search is not None:
             self.tabs.setTabText(0, self.tr("Search"))
             self.search.retranslate()
+        for page, title in ((self.inbox, self.tr("Cases")),
+                            (self.objections, self.tr("Objections")),
+                            (self.approvals, self.tr("Approvals"))):
+            if page is not None and self.tabs.indexOf(page) >= 0:
+                self.tabs.setTabText(self.tabs.indexOf(page), title)
         for i in range(1, self.tabs.count()):
             page = self.tabs.widget(i)
             if page is not None and hasattr(page, "retranslate"):
@@ -176,6 +218,15 @@ class MainWindow(QMainWindow):
         self.person.setText(self.tr("Signed in: %1 (%2)").replace(
             "%1", person.display_name).replace("%2", roles.get(person.role, person.role)))
         self.roles.setCurrentIndex(max(0, self.roles.findData(person.role)))
+        lead = person.role == "team_lead"
+        self.approvals_action.setVisible(lead)
+        if self.approvals is not None and not lead and self.tabs.indexOf(self.approvals) >= 0:
+            self.tabs.removeTab(self.tabs.indexOf(self.approvals))
+        for page in [*self.cases.values(), self.approvals]:
+            if page is not None and hasattr(page, "show_detail"):
+                page.show_detail()
+            elif page is not None and hasattr(page, "show_item"):
+                page.show_item()
 
     # ------------------------------------------------------------------ start
     def starting(self, message: str) -> None:
@@ -191,6 +242,19 @@ class MainWindow(QMainWindow):
             self.tabs.insertTab(0, self.search, self.tr("Search"))
             self.tabs.tabBar().setTabButton(0, self.tabs.tabBar().ButtonPosition.RightSide,
                                             None)
+            self.fixed.append(self.search)
+        if self.inbox is None:
+            self.inbox = CasesView(desk)
+            self.inbox.open_case.connect(self.open_case)
+            self.inbox.import_requested.connect(self.import_mails)
+            self.inbox.import_dialog_requested.connect(self.import_dialog)
+            self.inbox.manual_requested.connect(self.manual_case)
+            self.tabs.insertTab(1, self.inbox, self.tr("Cases"))
+            self.tabs.tabBar().setTabButton(1, self.tabs.tabBar().ButtonPosition.RightSide,
+                                            None)
+            self.fixed.append(self.inbox)
+            self.inbox.reload()
+        self.watcher.watch(desk.settings.get(st.WATCH_FOLDER))
         if desk.sync is not None:
             desk.sync.status.connect(self.syncbar.show_status)
             desk.sync.progress.connect(self.syncbar.show_progress)
@@ -223,21 +287,154 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(page)
         page.setFocus()
 
-    def close_tab(self, index: int) -> None:
-        if index <= 0:
+    def show_cases(self) -> None:
+        if self.inbox is None:
             return
-        page = self.tabs.widget(index)
+        self.tabs.setCurrentWidget(self.inbox)
+        self.inbox.focus_field()
+
+    def _fixed_tab(self, page: QWidget, title: str) -> None:
+        if self.tabs.indexOf(page) < 0:
+            self.tabs.insertTab(len([p for p in self.fixed if self.tabs.indexOf(p) >= 0]),
+                                page, title)
+        if page not in self.fixed:
+            self.fixed.append(page)
+        self.tabs.setCurrentWidget(page)
+        page.refresh()  # type: ignore[attr-defined]
+        page.setFocus()
+
+    def show_objections(self) -> None:
+        if self.desk.store is None:
+            return
+        if self.objections is None:
+            self.objections = ObjectionsView(self.desk)
+            self.objections.open_case.connect(self.open_case)
+            self.objections.open_customer.connect(self.open_customer)
+        self._fixed_tab(self.objections, self.tr("Objections"))
+
+    def show_approvals(self) -> None:
+        session = self.desk.session
+        if self.desk.store is None or session is None or session.person is None \
+                or session.person.role != "team_lead":
+            return
+        if self.approvals is None:
+            self.approvals = ApprovalsView(self.desk)
+            self.approvals.open_case.connect(self.open_case)
+        self._fixed_tab(self.approvals, self.tr("Approvals"))
+
+    def open_case(self, case_id: int) -> None:
+        page = self.cases.get(case_id)
         if page is None:
+            view = CaseView(self.desk, case_id)
+            view.open_customer.connect(self.open_customer)
+            view.reply_requested.connect(self.reply)
+            self.cases[case_id] = view
+            self.tabs.addTab(view, self.tr("Case %1").replace("%1", str(case_id)))
+            view.title_changed.connect(lambda title, p=view: self.tabs.setTabText(
+                self.tabs.indexOf(p), title))
+            page = view
+        self.tabs.setCurrentWidget(page)
+        page.setFocus()
+
+    def reply(self, view: Any) -> None:
+        from .reply_dialog import ReplyDialog, load_facts
+
+        detail = view.detail
+        if detail is None or self.desk.store is None:
+            return
+        store, now = self.desk.store, self.desk.now()
+        account = detail.account.id if detail.account is not None else None
+
+        def show(facts: Any) -> None:
+            ReplyDialog(self.desk, detail, self, facts).exec()
+            view.refresh()
+
+        self.desk.tasks.on_store(lambda: load_facts(store, account, now), show)
+
+    # ------------------------------------------------------------------ mail
+    def import_dialog(self) -> None:
+        names, _filter = QFileDialog.getOpenFileNames(
+            self, self.tr("Import e-mails"), "", self.tr("E-mail messages (*.eml);;All files (*)"))
+        if names:
+            self.import_mails([Path(n) for n in names])
+
+    def import_mails(self, paths: list[Path], done: Callable[[list[Any]], None] | None = None
+                     ) -> None:
+        """Import saved mails on the store lane; each file's outcome in the status bar
+        and, where any was refused, in a dialog."""
+        desk = self.desk
+        if desk.store is None or desk.session is None:
+            return
+        store, data, user = desk.store, desk.paths.data, desk.session.user
+        syncer = desk.session.syncer
+
+        def work() -> list[Any]:
+            return import_files(paths, store, data, syncer, user)
+
+        def show(results: list[Any]) -> None:
+            self.show_imports(results)
+            if done is not None:
+                done(results)
+            if desk.sync is not None:
+                desk.sync.refresh_outbox()
+                desk.sync.sync_now()
+            if self.inbox is not None:
+                self.inbox.reload()
+
+        desk.tasks.on_store(work, show)
+
+    def show_imports(self, results: list[Any]) -> None:
+        self.last_imports = results
+        imported = [r for r in results if r.error is None and not r.duplicate]
+        duplicates = [r for r in results if r.error is None and r.duplicate]
+        refused = [r for r in results if r.error is not None]
+        self.statusBar().showMessage(self.tr(
+            "Imported %1 mails; %2 already known; %3 refused").replace(
+            "%1", str(len(imported))).replace("%2", str(len(duplicates))).replace(
+            "%3", str(len(refused))), 15_000)
+        warnings = [f"{r.name}: {r.warning}" for r in imported if r.warning]
+        problems = [f"{r.name}: {r.error}" for r in refused] + [
+            f"{r.name}: {self.tr('attachment refused')}: {a}" for r in imported
+            for a in r.refused]
+        if (problems or warnings) and not self.desk.quiet:
+            QMessageBox.warning(self, self.tr("Import of e-mails"),
+                                "\n".join(problems + warnings))
+
+    def manual_case(self) -> None:
+        store = self.desk.store
+        if store is None:
+            return
+
+        def lookup(text: str) -> tuple[str, str] | None:
+            return find_customer(store, text)
+
+        dialog = ManualCaseDialog(self.desk.now(), lookup, self)
+        if dialog.exec() and dialog.body is not None:
+            problem = self.desk.outbox.send(dialog.body, done=lambda _id: (
+                self.inbox.reload() if self.inbox is not None else None))
+            if problem is not None:
+                self.statusBar().showMessage(problem, 10_000)
+
+    def close_tab(self, index: int) -> None:
+        page = self.tabs.widget(index)
+        if page is None or page is self.search or page is self.inbox:
             return
         self.tabs.removeTab(index)
+        if page in (self.objections, self.approvals):
+            return  # kept, opened again with its key
         for key, value in list(self.customers.items()):
             if value is page:
                 del self.customers[key]
+        for number, case in list(self.cases.items()):
+            if case is page:
+                del self.cases[number]
         page.deleteLater()
 
     def refresh_open(self) -> None:
-        for page in self.customers.values():
-            page.refresh()  # type: ignore[attr-defined]
+        for page in [*self.customers.values(), *self.cases.values(), self.inbox,
+                     self.objections, self.approvals]:
+            if page is not None and self.tabs.indexOf(page) >= 0:
+                page.refresh()
 
     def sync_now(self) -> None:
         if self.desk.sync is not None:
@@ -256,6 +453,7 @@ class MainWindow(QMainWindow):
                 self.language_changed.emit()
             if self.desk.sync is not None:
                 self.desk.sync.set_interval(self.desk.settings.get(st.SYNC_MINUTES))
+            self.watcher.watch(self.desk.settings.get(st.WATCH_FOLDER))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         super().closeEvent(event)

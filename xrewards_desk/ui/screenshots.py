@@ -39,6 +39,16 @@ class Screenshots:
              lambda: self._dialog("refusals")),
             ("settings", self._settings, lambda: self._dialog("settings") is not None,
              lambda: self._dialog("settings")),
+            ("cases", self._cases, lambda: bool(w.inbox.loaded and w.inbox.model.rows),
+             lambda: w),
+            ("case", self._case, self._case_loaded, lambda: w),
+            ("objection-decision", self._decision,
+             lambda: self._dialog("decide_objection") is not None,
+             lambda: self._dialog("decide_objection")),
+            ("reply", self._reply, lambda: self._dialog("reply_dialog") is not None,
+             lambda: self._dialog("reply_dialog")),
+            ("objections", self._objections, lambda: bool(
+                w.objections is not None and w.objections.loaded), lambda: w),
             ("customer-de", self._german, self._customer_loaded, lambda: w),
         ]
         QTimer.singleShot(0, self._next)
@@ -89,6 +99,54 @@ class Screenshots:
 
         dialog = SettingsDialog(self.window.desk.settings, self.window)
         dialog.show()
+
+    def _cases(self) -> None:
+        self._close_dialogs()
+        self.window.show_cases()
+
+    def _case(self) -> None:
+        """The open case with an objection that is still open: the busiest view."""
+        w = self.window
+        rows = w.inbox.model.rows
+        pick = next((i for i, r in enumerate(rows) if r.open_objections), 0)
+        w.inbox.table.selectRow(pick)
+        w.open_case(rows[pick].id)
+        self.case = w.tabs.currentWidget()
+
+    def _case_loaded(self) -> bool:
+        case = getattr(self, "case", None)
+        if case is None or not case.loaded:
+            return False
+        # the mail the objection came with, read in the right pane
+        rows = case.timeline.rows
+        pick = next((i for i, r in enumerate(rows) if r.kind == "mail_in"), 0)
+        if case.timeline_table.currentIndex().row() != pick:
+            case.timeline_table.selectRow(pick)
+        return True
+
+    def _decision(self) -> None:
+        from .case_dialogs import UPHOLD, DecideObjectionDialog
+
+        objection = self.case.selected_objection()
+        if objection is None:
+            return
+        dialog = DecideObjectionDialog(self.window.desk.fmt(), objection, UPHOLD, self.case)
+        dialog.reason.setPlainText("Verfall vor Ablauf der 12 Monate gebucht (T4.2); "
+                                   "die Punkte werden neu gutgeschrieben.")
+        dialog.show()
+
+    def _reply(self) -> None:
+        self._close_dialogs()
+        from .reply_dialog import Facts, ReplyDialog
+
+        dialog = ReplyDialog(self.window.desk, self.case.detail, self.window,
+                             Facts(None, None, None))
+        dialog.template.setCurrentIndex(max(0, dialog.template.findData("acknowledge")))
+        dialog.show()
+
+    def _objections(self) -> None:
+        self._close_dialogs()
+        self.window.show_objections()
 
     def _german(self) -> None:
         self._close_dialogs()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
@@ -14,6 +15,7 @@ from ..store import models as m
 from ..store.db import Store
 from ..sync.client import ApiClient, NotSignedIn, Offline
 from ..sync.credentials import Tokens
+from ..sync.evidence import EvidenceFolder
 from ..sync.runner import Status, Syncer
 from .qt import QObject, QTimer, Signal
 from .tasks import Tasks
@@ -40,10 +42,20 @@ class Session:
     client: ApiClient
     tokens: Tokens
     person: Person | None = None
+    #: the data folder whose evidence/ the outbox's files are read from (default: the
+    #: local store's folder)
+    data: Path | None = None
     syncer: Syncer = field(init=False)
 
     def __post_init__(self) -> None:
         self.syncer = Syncer(self.store, self.client, self.client.base, self.user)
+
+    def evidence(self) -> EvidenceFolder:
+        folder = self.data
+        if folder is None:
+            database = self.store.engine.url.database
+            folder = Path(database).parent if database else Path.cwd()
+        return EvidenceFolder(folder)
 
     def resume(self) -> bool:
         """Use a token from the keyring if the server still accepts it."""
@@ -107,6 +119,8 @@ class SyncController(QObject):
         self.tasks = tasks
         self.session = session
         self.running = False
+        #: asked for while one ran: another runs when it ends (a command queued meanwhile)
+        self.again = False
         self.last = Status()
         session.syncer.on_status = self._status_from_worker
         self.timer = QTimer(self)
@@ -123,12 +137,16 @@ class SyncController(QObject):
 
     def sync_now(self) -> bool:
         if self.running:
+            self.again = True
             return False
         self.running = True
+        self.again = False
         syncer = self.session.syncer
+        evidence = self.session.evidence()
 
         def work() -> dict[str, int]:
-            pushed = syncer.push(progress=lambda d, t: self.progress.emit(d, t))
+            pushed = syncer.push(progress=lambda d, t: self.progress.emit(d, t),
+                                 evidence=evidence.reader)
             pulled = syncer.pull(progress=lambda d, t: self.progress.emit(d, t),
                                  limit=PAGE)
             return {"pulled": pulled, "pushed": len(pushed.done),
@@ -141,9 +159,12 @@ class SyncController(QObject):
         self.running = False
         self.finished.emit(summary)
         self.refresh_outbox()
+        if self.again:
+            self.sync_now()
 
     def _failed(self, exc: BaseException) -> None:
         self.running = False
+        self.again = False
         if isinstance(exc, Offline):
             message = self.tr("The server cannot be reached; your work waits in the outbox.")
         elif isinstance(exc, NotSignedIn):

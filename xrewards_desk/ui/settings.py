@@ -29,7 +29,12 @@ LANGUAGE = Setting("ui/language", str, "system",
 SYNC_MINUTES = Setting("sync/minutes", int, 5,
                        str(QT_TRANSLATE_NOOP("Settings", "Sync in the background every (minutes)")))
 
-ALL = (API_URL, USER, LANGUAGE, SYNC_MINUTES)
+WATCH_FOLDER = Setting("mail/watch_folder", str, "",
+                       str(QT_TRANSLATE_NOOP("Settings", "Import e-mails from this folder")))
+AGENT_SIGNATURE = Setting("mail/signature", str, "",
+                          str(QT_TRANSLATE_NOOP("Settings", "Name under replies")))
+
+ALL = (API_URL, USER, LANGUAGE, SYNC_MINUTES, WATCH_FOLDER, AGENT_SIGNATURE)
 
 
 class Settings:

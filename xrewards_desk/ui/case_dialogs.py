@@ -1,0 +1,512 @@
+"""The dialogs of the case work: recording an objection to a notice (R25) with its deadline
+and an in-time or late badge, deciding it (uphold, reject, answer as late, goodwill: R25,
+R26), an objection to changed terms (R28) and closing an account on request (R23), each
+showing the forfeited balance before it is recorded, and a manual case for an objection
+by phone or letter, its receipt time typed in.
+
+Every dialog only builds a command body; the caller queues it (:mod:`.commands`). The
+figures come from the domain, so the dialog says what the server will decide."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import date, datetime, time
+from typing import Any
+
+from ..domain.calendar import BERLIN, objection_deadline, objection_in_time
+from ..domain.model import ADJUSTMENT_APPROVAL_ABOVE
+from ..store.case_views import MailInfo, NoticeChoice, ObjectionInfo
+from .commands import check
+from .i18n import Fmt
+from .models import ALERT, Column, RowsModel
+from .qt import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDate,
+    QDateTime,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSpinBox,
+    Qt,
+    QTableView,
+    QTime,
+    QVBoxLayout,
+    QWidget,
+)
+
+GOOD = "#15803d"
+
+
+def badge(widget: QWidget, fmt: Fmt, sent_at: datetime, received_at: datetime) -> tuple[
+        bool, str]:
+    """R25 in words: in time or late, with the receipt time and the deadline."""
+    deadline = objection_deadline(sent_at)
+    received = fmt.when(received_at)
+    if objection_in_time(sent_at, received_at):
+        return True, widget.tr("In time: received %1, the deadline is %2 (R25)").replace(
+            "%1", received).replace("%2", fmt.date(deadline))
+    return False, widget.tr("Late: received %1, the deadline was %2 (R25)").replace(
+        "%1", received).replace("%2", fmt.date(deadline))
+
+
+def badge_html(ok: bool, text: str) -> str:
+    color = GOOD if ok else ALERT.name()
+    return f'<span style="color:{color}; font-weight:600">{text}</span>'
+
+
+def notice_kind(widget: QWidget, kind: str | None) -> str:
+    return {"credit": widget.tr("credit"), "expiry": widget.tr("expiry"),
+            "reversal": widget.tr("reversal"), "void": widget.tr("void"),
+            "transfer": widget.tr("transfer"), "forfeit": widget.tr("forfeit")}.get(
+        kind or "", kind or "")
+
+
+def berlin_edit(at: datetime | None) -> QDateTimeEdit:
+    """A date-time field read and written as Berlin wall time."""
+    edit = QDateTimeEdit()
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("dd.MM.yyyy HH:mm")
+    if at is not None:
+        local = at.astimezone(BERLIN)
+        edit.setDateTime(QDateTime(QDate(local.year, local.month, local.day),
+                                   QTime(local.hour, local.minute, local.second)))
+    return edit
+
+
+def berlin_value(edit: QDateTimeEdit) -> datetime:
+    value = edit.dateTime()
+    d, t = value.date(), value.time()
+    return datetime.combine(date(d.year(), d.month(), d.day()),
+                            time(t.hour(), t.minute(), t.second()), BERLIN)
+
+
+def _buttons(dialog: QDialog) -> QDialogButtonBox:
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                           | QDialogButtonBox.StandardButton.Cancel)
+    box.accepted.connect(dialog.accept)
+    box.rejected.connect(dialog.reject)
+    return box
+
+
+def _error_label() -> QLabel:
+    label = QLabel()
+    label.setStyleSheet("color: #b91c1c;")
+    label.setWordWrap(True)
+    label.setObjectName("error")
+    return label
+
+
+class _CommandDialog(QDialog):
+    """A dialog that builds one command; OK checks it against the contract first."""
+
+    def __init__(self, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.body: dict[str, Any] | None = None
+        self.error = _error_label()
+        self.buttons = _buttons(self)
+
+    def build(self) -> dict[str, Any] | str:  # pragma: no cover - each dialog has its own
+        raise NotImplementedError
+
+    def accept(self) -> None:
+        built = self.build()
+        if isinstance(built, str):
+            self.error.setText(built)
+            return
+        problem = check(built)
+        if problem is not None:
+            self.error.setText(problem)
+            return
+        self.body = built
+        super().accept()
+
+
+# --------------------------------------------------------------------------- R25
+
+
+class RecordObjectionDialog(_CommandDialog):
+    """Pick the notice the customer objects to; the receipt time is the mail's own."""
+
+    def __init__(self, fmt: Fmt, case_id: int, notices: Sequence[NoticeChoice],
+                 mails: Sequence[MailInfo], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("record_objection")
+        self.setWindowTitle(self.tr("Objection to a notice"))
+        self.fmt = fmt
+        self.case_id = case_id
+        self.mails = [x for x in mails if not x.outgoing]
+        self.mail = QComboBox()
+        for mail in self.mails:
+            self.mail.addItem(self.mail_label(mail), mail.id)
+        self.mail.currentIndexChanged.connect(lambda _i: self.update_badge())
+        self.notices: RowsModel[NoticeChoice] = RowsModel([
+            Column(lambda: self.tr("Sent"), lambda n: fmt.when(n.sent_at)),
+            Column(lambda: self.tr("Notice"), lambda n: notice_kind(self, n.kind)),
+            Column(lambda: self.tr("Points"), lambda n: fmt.signed(n.points), right=True),
+            Column(lambda: self.tr("Balance stated"), lambda n: fmt.points(n.balance),
+                   right=True),
+            Column(lambda: self.tr("Deadline"), lambda n: fmt.date(n.deadline)),
+            Column(lambda: self.tr("For this mail"), lambda n: self.tr("in time")
+                   if self.timely(n) else self.tr("late"),
+                   foreground=lambda n: None if self.timely(n) else ALERT),
+        ], self)
+        self.notices.set_rows(notices)
+        self.table = QTableView()
+        self.table.setObjectName("notices")
+        self.table.setModel(self.notices)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_a: self.update_badge())
+        self.table.setMinimumSize(640, 240)
+        self.badge = QLabel()
+        self.badge.setObjectName("badge")
+        self.badge.setTextFormat(Qt.TextFormat.RichText)
+        self.badge.setWordWrap(True)
+        self.figures = QLabel()
+        self.figures.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow(self.tr("Received with"), self.mail)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(QLabel(self.tr("The notice the customer objects to:")))
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.figures)
+        layout.addWidget(self.badge)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        if notices:
+            self.table.selectRow(0)
+        self.update_badge()
+
+    def mail_label(self, mail: MailInfo) -> str:
+        where = {"received": self.tr("our mailbox's Received: header"),
+                 "date": self.tr("the sender's Date: header (no Received: header)")}.get(
+            mail.received_from, mail.received_from)
+        if mail.channel != "email":
+            where = self.tr("typed in by hand (%1)").replace("%1", mail.channel)
+        return f"{self.fmt.when(mail.received_at)} · {mail.sender} · {where}"
+
+    def timely(self, notice: NoticeChoice) -> bool:
+        received = self.received()
+        return received is not None and notice.in_time(received)
+
+    def received(self) -> datetime | None:
+        i = self.mail.currentIndex()
+        return self.mails[i].received_at if 0 <= i < len(self.mails) else None
+
+    def notice(self) -> NoticeChoice | None:
+        return self.notices.row(self.table.currentIndex())
+
+    def update_badge(self) -> None:
+        self.notices.layoutChanged.emit()
+        notice, received = self.notice(), self.received()
+        if notice is None or received is None:
+            self.badge.setText(self.tr("Pick a notice."))
+            self.figures.setText("")
+            return
+        ok, text = badge(self, self.fmt, notice.sent_at, received)
+        self.badge.setText(badge_html(ok, text))
+        lots = "; ".join(
+            self.tr("%1: %2 points usable until %3").replace("%1", lot).replace(
+                "%2", self.fmt.points(left)).replace("%3", self.fmt.date(until))
+            for lot, left, until in notice.lots)
+        self.figures.setText(self.tr("It stated %1 points and a balance of %2.").replace(
+            "%1", self.fmt.signed(notice.points)).replace(
+            "%2", self.fmt.points(notice.balance)) + (" " + lots if lots else ""))
+
+    def build(self) -> dict[str, Any] | str:
+        notice, received = self.notice(), self.received()
+        if notice is None:
+            return self.tr("Pick the notice the customer objects to.")
+        if received is None:
+            return self.tr("The case has no received mail to date the objection.")
+        if received < notice.sent_at:
+            return self.tr("The mail arrived before the notice was sent; pick another "
+                           "notice.")
+        return {"type": "record_objection", "notice": notice.id,
+                "received_at": received.isoformat(), "case": self.case_id}
+
+
+UPHOLD, REJECT, LATE, GOODWILL = "uphold", "reject", "late", "goodwill"
+
+
+class DecideObjectionDialog(_CommandDialog):
+    """Uphold (an adjustment citing the objection), reject, answer as late, or goodwill."""
+
+    def __init__(self, fmt: Fmt, objection: ObjectionInfo, decision: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("decide_objection")
+        self.fmt = fmt
+        self.objection = objection
+        self.decision = decision
+        titles = {UPHOLD: self.tr("Uphold the objection"),
+                  REJECT: self.tr("Reject the objection"),
+                  LATE: self.tr("Answer the objection as late"),
+                  GOODWILL: self.tr("Goodwill on a late objection")}
+        self.setWindowTitle(titles[decision])
+        form = QFormLayout()
+        self.about = QLabel()
+        self.about.setTextFormat(Qt.TextFormat.RichText)
+        self.about.setWordWrap(True)
+        if objection.notice_sent_at is not None:
+            ok, text = badge(self, fmt, objection.notice_sent_at, objection.received_at)
+            stated = self.tr("Notice %1 of %2 (%3): %4 points, balance %5").replace(
+                "%1", objection.notice_id or "").replace(
+                "%2", fmt.when(objection.notice_sent_at)).replace(
+                "%3", notice_kind(self, objection.notice_kind)).replace(
+                "%4", fmt.signed(objection.notice_points or 0)).replace(
+                "%5", fmt.points(objection.notice_balance or 0))
+            self.about.setText(f"{stated}<br>{badge_html(ok, text)}")
+        form.addRow(self.about)
+        self.points = QSpinBox()
+        self.points.setObjectName("points")
+        self.points.setRange(-10_000_000, 10_000_000)
+        self.points.setGroupSeparatorShown(True)
+        if objection.notice_points:
+            self.points.setValue(abs(objection.notice_points))
+        self.points.valueChanged.connect(lambda _v: self.update_hint())
+        self.reason = QPlainTextEdit()
+        self.reason.setObjectName("reason")
+        self.reason.setTabChangesFocus(True)
+        self.reason.setMaximumHeight(90)
+        self.hint = QLabel()
+        self.hint.setWordWrap(True)
+        if decision in (UPHOLD, GOODWILL):
+            form.addRow(self.tr("Points to credit (negative: to take)"), self.points)
+        form.addRow(self.tr("Reason") if decision != LATE else self.tr("Note (optional)"),
+                    self.reason)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.hint)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        self.update_hint()
+        self.setMinimumWidth(560)
+
+    def update_hint(self) -> None:
+        points = self.points.value()
+        if self.decision == GOODWILL:
+            self.hint.setText(self.tr(
+                "Goodwill always waits for the approval of a team lead other than you "
+                "(R26)."))
+        elif self.decision == UPHOLD and abs(points) > ADJUSTMENT_APPROVAL_ABOVE:
+            self.hint.setText(self.tr(
+                "More than %1 points: the adjustment waits for a team lead's approval "
+                "(R26); the objection stays open until then.").replace(
+                "%1", self.fmt.points(ADJUSTMENT_APPROVAL_ABOVE)))
+        elif self.decision == UPHOLD:
+            self.hint.setText(self.tr("The adjustment is written at once and cites the "
+                                      "objection in the ledger (R25)."))
+        elif self.decision == LATE:
+            self.hint.setText(self.tr("The notice counts as approved (R25)."))
+        else:
+            self.hint.setText("")
+
+    def build(self) -> dict[str, Any] | str:
+        o = self.objection
+        reason = self.reason.toPlainText().strip()
+        body: dict[str, Any] = {"objection": o.id, "version": o.version}
+        if self.decision in (UPHOLD, GOODWILL):
+            if self.points.value() == 0:
+                return self.tr("Enter the points to credit (not 0).")
+            if not reason:
+                return self.tr("Give a reason.")
+            body.update(type="uphold_objection" if self.decision == UPHOLD
+                        else "grant_goodwill", points=self.points.value(), reason=reason)
+        elif self.decision == REJECT:
+            if not reason:
+                return self.tr("Give a reason.")
+            body.update(type="reject_objection", reason=reason)
+        else:
+            body.update(type="answer_objection_late", reason=reason)
+        return body
+
+
+# --------------------------------------------------------------------------- R28, R23
+
+
+class TermsObjectionDialog(_CommandDialog):
+    """R28: a Widerspruch to changed terms; in time it ends participation and forfeits
+    the balance, which the dialog states before anything is recorded."""
+
+    def __init__(self, fmt: Fmt, case_id: int | None, account_id: str, name: str,
+                 balance: int, received_at: datetime | None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("terms_objection")
+        self.setWindowTitle(self.tr("Objection to changed terms"))
+        self.fmt = fmt
+        self.case_id = case_id
+        self.account_id = account_id
+        self.balance = balance
+        self.change_sent = berlin_edit(None)
+        self.change_sent.setObjectName("change_sent")
+        self.change_sent.dateTimeChanged.connect(lambda _d: self.update_badge())
+        self.received = berlin_edit(received_at)
+        self.received.setObjectName("received")
+        self.received.dateTimeChanged.connect(lambda _d: self.update_badge())
+        self.consequence = QLabel()
+        self.consequence.setObjectName("consequence")
+        self.consequence.setWordWrap(True)
+        self.consequence.setTextFormat(Qt.TextFormat.RichText)
+        self.consequence.setText(
+            "<b>" + self.tr("Recording this ends %1's participation (T7.1, R28): the "
+                            "account is closed and its balance of %2 points is forfeited "
+                            "at once (R23).").replace("%1", name).replace(
+                "%2", fmt.points(balance)) + "</b>")
+        self.badge = QLabel()
+        self.badge.setTextFormat(Qt.TextFormat.RichText)
+        self.badge.setWordWrap(True)
+        self.confirm = QCheckBox(self.tr("I have shown the customer this consequence"))
+        self.confirm.setObjectName("confirm")
+        form = QFormLayout()
+        form.addRow(self.tr("Customer"), QLabel(f"{name} ({account_id})"))
+        form.addRow(self.tr("Change notice sent (Berlin)"), self.change_sent)
+        form.addRow(self.tr("Objection received (Berlin)"), self.received)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.badge)
+        layout.addWidget(self.consequence)
+        layout.addWidget(self.confirm)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(560)
+        self.update_badge()
+
+    def update_badge(self) -> None:
+        sent, received = berlin_value(self.change_sent), berlin_value(self.received)
+        if received < sent:
+            self.badge.setText(badge_html(False, self.tr(
+                "The objection cannot be received before the change notice was sent.")))
+            return
+        ok, _text = badge(self, self.fmt, sent, received)
+        deadline = self.fmt.date(objection_deadline(sent))
+        text = (self.tr("In time (deadline %1): participation ends.") if ok else self.tr(
+            "Late (the deadline was %1): the changed terms apply; nothing ends."))
+        self.badge.setText(badge_html(ok, text.replace("%1", deadline)))
+
+    def build(self) -> dict[str, Any] | str:
+        sent, received = berlin_value(self.change_sent), berlin_value(self.received)
+        if received < sent:
+            return self.tr("The objection cannot be received before the change notice was "
+                           "sent.")
+        if not self.confirm.isChecked():
+            return self.tr("Confirm that you have shown the customer the consequence.")
+        return {"type": "object_to_terms", "account": self.account_id,
+                "change_sent": sent.isoformat(), "received_at": received.isoformat(),
+                "case": self.case_id}
+
+
+class CloseAccountDialog(_CommandDialog):
+    """R23 (T1.7, T8.2): closing on the customer's request forfeits the balance at once."""
+
+    def __init__(self, fmt: Fmt, case_id: int | None, account_id: str, name: str,
+                 version: int, balance: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("close_account")
+        self.setWindowTitle(self.tr("Close the account (opt-out)"))
+        self.case_id = case_id
+        self.account_id = account_id
+        self.version = version
+        warning = QLabel("<b>" + self.tr(
+            "Closing %1's account on their request forfeits its balance of %2 points at "
+            "once (R23); it cannot be undone.").replace("%1", name).replace(
+            "%2", fmt.points(balance)) + "</b>")
+        warning.setObjectName("consequence")
+        warning.setWordWrap(True)
+        warning.setTextFormat(Qt.TextFormat.RichText)
+        self.reason = QLineEdit(self.tr("Opt-out at the customer's request"))
+        self.reason.setObjectName("reason")
+        self.confirm = QCheckBox(self.tr("I have shown the customer the forfeited balance"))
+        self.confirm.setObjectName("confirm")
+        form = QFormLayout()
+        form.addRow(self.tr("Customer"), QLabel(f"{name} ({account_id})"))
+        form.addRow(self.tr("Reason"), self.reason)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(warning)
+        layout.addWidget(self.confirm)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(520)
+
+    def build(self) -> dict[str, Any] | str:
+        if not self.confirm.isChecked():
+            return self.tr("Confirm that you have shown the customer the forfeited balance.")
+        reason = self.reason.text().strip()
+        if not reason:
+            return self.tr("Give a reason.")
+        return {"type": "close_account", "account": self.account_id,
+                "version": self.version, "reason": reason, "case": self.case_id}
+
+
+# --------------------------------------------------------------------------- manual case
+
+
+class ManualCaseDialog(_CommandDialog):
+    """A case for an objection by phone or letter: its receipt time typed in and marked
+    as such (the message's channel)."""
+
+    def __init__(self, now: datetime, lookup: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("manual_case")
+        self.setWindowTitle(self.tr("New case by phone or letter"))
+        #: `lookup(text) -> (account id, e-mail) | None`, on the local store
+        self.lookup = lookup
+        self.channel = QComboBox()
+        self.channel.addItem(self.tr("Phone call"), "phone")
+        self.channel.addItem(self.tr("Letter"), "letter")
+        self.customer = QLineEdit()
+        self.customer.setObjectName("customer")
+        self.customer.setPlaceholderText(self.tr("customer number or e-mail"))
+        self.subject = QLineEdit()
+        self.subject.setObjectName("subject")
+        self.received = berlin_edit(now)
+        self.received.setObjectName("received")
+        self.summary = QPlainTextEdit()
+        self.summary.setObjectName("summary")
+        self.summary.setTabChangesFocus(True)
+        marked = QLabel(self.tr("The receipt time is typed in by you and shown as such; "
+                                "for a letter, the day it reached us (R25)."))
+        marked.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow(self.tr("Channel"), self.channel)
+        form.addRow(self.tr("Customer"), self.customer)
+        form.addRow(self.tr("Subject"), self.subject)
+        form.addRow(self.tr("Received (Berlin)"), self.received)
+        form.addRow(self.tr("What the customer said"), self.summary)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(marked)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(560)
+
+    def build(self) -> dict[str, Any] | str:
+        found = self.lookup(self.customer.text().strip())
+        if found is None:
+            return self.tr("No customer with that number or e-mail in the local store.")
+        account, email = found
+        subject = self.subject.text().strip()
+        summary = self.summary.toPlainText().strip()
+        if not subject or not summary:
+            return self.tr("Enter a subject and what the customer said.")
+        return {"type": "create_mail_case", "account": account, "mail": {
+            "message_id": f"<manual-{uuid.uuid4()}@xrewards-desk.invalid>",
+            "received_at": berlin_value(self.received).isoformat(),
+            "received_from": "received", "channel": self.channel.currentData(),
+            "sender": email, "subject": subject, "body": summary}}

@@ -1,0 +1,81 @@
+"""Decisions taken in the app: checked against the contract, written to the local outbox
+on the store lane (nothing typed is lost, online or not), then pushed by a sync. What the
+server refuses lands in the refused list and in the case's timeline, with its reason."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from ..contract.commands import Command
+from .qt import QObject, Signal
+
+log = logging.getLogger(__name__)
+
+_COMMAND: TypeAdapter[Any] = TypeAdapter(Command)
+
+
+def check(body: dict[str, Any]) -> str | None:
+    """Why `body` is not a command the server would take, in plain words; None if it is."""
+    try:
+        _COMMAND.validate_python(body)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(x) for x in first.get("loc", ()) if not isinstance(x, int))
+        return f"{where}: {first.get('msg', 'invalid')}" if where else str(first.get("msg"))
+    return None
+
+
+class Outbox(QObject):
+    """Queue commands for the signed-in session and push them at once when online."""
+
+    queued = Signal(int)        # outbox id
+    failed = Signal(str)
+
+    def __init__(self, desk: Any) -> None:
+        super().__init__()
+        self.desk = desk
+
+    def send(self, body: dict[str, Any], evidence: Sequence[str] = (),
+             done: Callable[[int], None] | None = None) -> str | None:
+        """Queue `body`; returns why it cannot be sent (nothing queued), or None."""
+        problem = check(body)
+        if problem is not None:
+            return problem
+        session = self.desk.session
+        if session is None:
+            return self.tr("Not signed in.")
+        syncer = session.syncer
+
+        def queued(command_id: int) -> None:
+            self.queued.emit(command_id)
+            if done is not None:
+                done(command_id)
+            if self.desk.sync is not None:
+                self.desk.sync.refresh_outbox()
+                self.desk.sync.sync_now()
+
+        def failed(exc: BaseException) -> None:
+            log.error("could not queue a command", exc_info=exc)
+            self.failed.emit(self.tr("The command could not be stored: %1").replace(
+                "%1", type(exc).__name__))
+
+        self.desk.tasks.on_store(lambda: syncer.enqueue(body, list(evidence)), queued, failed)
+        return None
+
+    def withdraw(self, command_id: int, done: Callable[[bool], None]) -> None:
+        session = self.desk.session
+        if session is None:
+            done(False)
+            return
+        syncer = session.syncer
+
+        def after(ok: bool) -> None:
+            done(ok)
+            if self.desk.sync is not None:
+                self.desk.sync.refresh_outbox()
+
+        self.desk.tasks.on_store(lambda: syncer.withdraw(command_id), after)
