@@ -126,6 +126,17 @@ def parse_eml(data: bytes, name: str = "") -> ParsedMail:
     if not (_HEADER_LINE.match(first) or first.startswith(b"From ")):
         raise MalformedMail(f"{label} is not an e-mail message: it does not begin with mail "
                             "headers.")
+    try:
+        return _parse(data, label)
+    except MalformedMail:
+        raise
+    except (ValueError, LookupError, TypeError, AttributeError, IndexError,
+            email_errors.MessageError) as exc:  # the stdlib's parser tripped on a header
+        raise MalformedMail(f"{label} could not be read: its MIME structure is damaged "
+                            f"({type(exc).__name__}).") from exc
+
+
+def _parse(data: bytes, label: str) -> ParsedMail:
     msg = BytesParser(policy=policy.default).parsebytes(data)
     assert isinstance(msg, EmailMessage)
     raw = _raw_headers(msg)
@@ -140,6 +151,13 @@ def parse_eml(data: bytes, name: str = "") -> ParsedMail:
         raise MalformedMail(f"{label} has a sender address longer than 320 characters, "
                             "which no mail system delivers.")
     received_at, received_from, warning = _receipt(raw, label)
+    return _content(msg, raw, data, label, sender, sender_name, received_at, received_from,
+                    warning)
+
+
+def _content(msg: Message, raw: dict[str, list[str]], data: bytes, label: str,
+             sender: str, sender_name: str, received_at: datetime,
+             received_from: ReceivedFrom, warning: str | None) -> ParsedMail:
     for part in _parts(msg):
         if any(isinstance(d, _CUT_OFF) for d in part.defects):
             raise MalformedMail(f"{label} is cut off: a multipart section of it has no "
@@ -176,8 +194,8 @@ def _raw_headers(msg: Message) -> dict[str, list[str]]:
 
 def _parts(msg: Message) -> list[Message]:
     out = [msg]
-    payload = msg.get_payload()
-    if msg.is_multipart() and isinstance(payload, list):
+    payload = msg.get_payload() if msg.is_multipart() else None
+    if isinstance(payload, list):
         for sub in payload:
             if isinstance(sub, Message):
                 out.extend(_parts(sub))
@@ -208,7 +226,7 @@ def _decode_words(value: str) -> str:
     """RFC 2047 encoded words decoded by hand, unknown charsets as UTF-8 or Latin-1."""
     try:
         chunks = decode_header(value)
-    except (ValueError, LookupError, UnicodeError):
+    except (ValueError, LookupError, UnicodeError, email_errors.HeaderParseError):
         return value
     out = []
     for chunk, charset in chunks:
@@ -377,7 +395,11 @@ def _is_attachment(part: Message) -> bool:
         return True
     if part.is_multipart():
         return False
-    if part.get_content_disposition() == "attachment" or _filename(part):
+    try:
+        disposition = part.get_content_disposition()
+    except (ValueError, LookupError, TypeError, email_errors.MessageError):
+        disposition = None  # a header the stdlib cannot parse: judged by name and type
+    if disposition == "attachment" or _filename(part):
         return True
     # a non-text part without a name (an image pasted into the mail) is evidence too
     return part.get_content_maintype() != "text"
