@@ -2,6 +2,611 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de">
 <context>
+    <name>ApprovalsView</name>
+    <message>
+        <source>Request</source>
+        <translation>Antrag</translation>
+    </message>
+    <message>
+        <source>Asked</source>
+        <translation>Beantragt am</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>Von</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>Kunde</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>Punkte</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Art</translation>
+    </message>
+    <message>
+        <source>goodwill</source>
+        <translation>Kulanz</translation>
+    </message>
+    <message>
+        <source>above 10,000 points</source>
+        <translation>über 10.000 X-Points</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Grund</translation>
+    </message>
+    <message>
+        <source>Approve</source>
+        <translation>Genehmigen</translation>
+    </message>
+    <message>
+        <source>Reject…</source>
+        <translation>Ablehnen…</translation>
+    </message>
+    <message>
+        <source>Nothing waits for approval.</source>
+        <translation>Keine Anträge warten auf Genehmigung.</translation>
+    </message>
+    <message>
+        <source>Only a team lead may approve or reject (R26, R27).</source>
+        <translation>Nur die Teamleitung darf genehmigen oder ablehnen (R26, R27).</translation>
+    </message>
+    <message>
+        <source>You asked for this adjustment; another team lead must decide it (four eyes, R26).</source>
+        <translation>Sie haben diese Korrektur beantragt; eine andere Teamleitung muss darüber entscheiden (Vier-Augen-Prinzip, R26).</translation>
+    </message>
+    <message>
+        <source>Adjustment of %1 points for %2</source>
+        <translation>Korrektur um %1 X-Points für %2</translation>
+    </message>
+    <message>
+        <source>Asked by %1 on %2: %3</source>
+        <translation>Beantragt von %1 am %2: %3</translation>
+    </message>
+    <message>
+        <source>Objection %1</source>
+        <translation>Einwendung %1</translation>
+    </message>
+    <message>
+        <source>to notice %1 (%2) of %3, which stated %4 points and a balance of %5</source>
+        <translation>gegen Mitteilung %1 (%2) vom %3 über %4 X-Points und einen Kontostand von %5</translation>
+    </message>
+    <message>
+        <source>The mail</source>
+        <translation>Die E-Mail</translation>
+    </message>
+    <message>
+        <source>Reject the adjustment</source>
+        <translation>Korrektur ablehnen</translation>
+    </message>
+    <message>
+        <source>Queued; it is sent with this sync.</source>
+        <translation>Vorgemerkt; wird mit dieser Synchronisierung gesendet.</translation>
+    </message>
+</context>
+<context>
+    <name>CaseView</name>
+    <message>
+        <source>When</source>
+        <extracomment>the roles that handle e-mail cases (R27); compliance reads them</extracomment>
+        <translation>Wann</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>Was</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>Wer</translation>
+    </message>
+    <message>
+        <source>Summary</source>
+        <translation>Zusammenfassung</translation>
+    </message>
+    <message>
+        <source>Objection</source>
+        <translation>Einwendung</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Art</translation>
+    </message>
+    <message>
+        <source>notice</source>
+        <translation>Mitteilung</translation>
+    </message>
+    <message>
+        <source>changed terms</source>
+        <translation>geänderte Teilnahmebedingungen</translation>
+    </message>
+    <message>
+        <source>Notice</source>
+        <translation>Mitteilung</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation>Eingegangen</translation>
+    </message>
+    <message>
+        <source>Deadline</source>
+        <translation>Frist</translation>
+    </message>
+    <message>
+        <source>In time</source>
+        <translation>Fristgerecht</translation>
+    </message>
+    <message>
+        <source>in time</source>
+        <translation>fristgerecht</translation>
+    </message>
+    <message>
+        <source>late</source>
+        <translation>verspätet</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Status:</source>
+        <translation>Status:</translation>
+    </message>
+    <message>
+        <source>Set</source>
+        <translation>Setzen</translation>
+    </message>
+    <message>
+        <source>Assign to me</source>
+        <translation>Mir zuweisen</translation>
+    </message>
+    <message>
+        <source>Customer:</source>
+        <translation>Kunde:</translation>
+    </message>
+    <message>
+        <source>customer number</source>
+        <translation>Kundennummer</translation>
+    </message>
+    <message>
+        <source>Link</source>
+        <translation>Verknüpfen</translation>
+    </message>
+    <message>
+        <source>Objection to a notice…</source>
+        <translation>Einwendung gegen eine Mitteilung…</translation>
+    </message>
+    <message>
+        <source>Objection to changed terms…</source>
+        <translation>Widerspruch gegen geänderte Teilnahmebedingungen…</translation>
+    </message>
+    <message>
+        <source>Reply…</source>
+        <translation>Antworten…</translation>
+    </message>
+    <message>
+        <source>Close account (opt-out)…</source>
+        <translation>X-Konto schließen (Opt-out)…</translation>
+    </message>
+    <message>
+        <source>Uphold…</source>
+        <translation>Stattgeben…</translation>
+    </message>
+    <message>
+        <source>Reject…</source>
+        <translation>Ablehnen…</translation>
+    </message>
+    <message>
+        <source>Answer as late…</source>
+        <translation>Als verspätet beantworten…</translation>
+    </message>
+    <message>
+        <source>Goodwill…</source>
+        <translation>Kulanz…</translation>
+    </message>
+    <message>
+        <source>Objections in this case</source>
+        <translation>Einwendungen in diesem Vorgang</translation>
+    </message>
+    <message>
+        <source>Internal note (Ctrl+Enter adds it)</source>
+        <translation>Interne Notiz (Strg+Eingabe fügt sie hinzu)</translation>
+    </message>
+    <message>
+        <source>Add note</source>
+        <translation>Notiz hinzufügen</translation>
+    </message>
+    <message>
+        <source>mail received</source>
+        <translation>E-Mail eingegangen</translation>
+    </message>
+    <message>
+        <source>phone call (typed in)</source>
+        <translation>Anruf (von Hand erfasst)</translation>
+    </message>
+    <message>
+        <source>letter (typed in)</source>
+        <translation>Brief (von Hand erfasst)</translation>
+    </message>
+    <message>
+        <source>refused</source>
+        <translation>abgelehnt</translation>
+    </message>
+    <message>
+        <source>waiting to be sent</source>
+        <translation>wartet auf Versand</translation>
+    </message>
+    <message>
+        <source>reply sent</source>
+        <translation>Antwort gesendet</translation>
+    </message>
+    <message>
+        <source>note</source>
+        <translation>Notiz</translation>
+    </message>
+    <message>
+        <source>objection recorded</source>
+        <translation>Einwendung erfasst</translation>
+    </message>
+    <message>
+        <source>decision</source>
+        <translation>Entscheidung</translation>
+    </message>
+    <message>
+        <source>adjustment</source>
+        <translation>Korrektur</translation>
+    </message>
+    <message>
+        <source>to notice %1 (deadline %2)</source>
+        <translation>gegen Mitteilung %1 (Frist %2)</translation>
+    </message>
+    <message>
+        <source>to changed terms</source>
+        <translation>gegen geänderte Teilnahmebedingungen</translation>
+    </message>
+    <message>
+        <source>%1 points, %2</source>
+        <translation>%1 X-Points, %2</translation>
+    </message>
+    <message>
+        <source>assignment</source>
+        <translation>Zuweisung</translation>
+    </message>
+    <message>
+        <source>status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>customer link</source>
+        <translation>Kundenverknüpfung</translation>
+    </message>
+    <message>
+        <source>reply</source>
+        <translation>Antwort</translation>
+    </message>
+    <message>
+        <source>objection</source>
+        <translation>Einwendung</translation>
+    </message>
+    <message>
+        <source>objection to changed terms</source>
+        <translation>Widerspruch gegen geänderte Teilnahmebedingungen</translation>
+    </message>
+    <message>
+        <source>closing the account</source>
+        <translation>Schließung des X-Kontos</translation>
+    </message>
+    <message>
+        <source>uphold</source>
+        <translation>stattgeben</translation>
+    </message>
+    <message>
+        <source>reject</source>
+        <translation>ablehnen</translation>
+    </message>
+    <message>
+        <source>answer as late</source>
+        <translation>als verspätet beantworten</translation>
+    </message>
+    <message>
+        <source>goodwill</source>
+        <translation>Kulanz</translation>
+    </message>
+    <message>
+        <source>waits for a team lead</source>
+        <translation>wartet auf die Teamleitung</translation>
+    </message>
+    <message>
+        <source>approved</source>
+        <translation>genehmigt</translation>
+    </message>
+    <message>
+        <source>rejected</source>
+        <translation>abgelehnt</translation>
+    </message>
+    <message>
+        <source>withdrawn</source>
+        <translation>zurückgezogen</translation>
+    </message>
+    <message>
+        <source>waits for a team lead (R26)</source>
+        <translation>wartet auf die Teamleitung (R26)</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation>offen</translation>
+    </message>
+    <message>
+        <source>upheld</source>
+        <translation>stattgegeben</translation>
+    </message>
+    <message>
+        <source>answered as late</source>
+        <translation>als verspätet beantwortet</translation>
+    </message>
+    <message>
+        <source>goodwill granted</source>
+        <translation>Kulanz gewährt</translation>
+    </message>
+    <message>
+        <source>Case %1 is not in the local store (yet).</source>
+        <translation>Vorgang %1 ist (noch) nicht im lokalen Datenbestand.</translation>
+    </message>
+    <message>
+        <source>Case %1</source>
+        <translation>Vorgang %1</translation>
+    </message>
+    <message>
+        <source>not linked to a customer</source>
+        <translation>mit keinem Kunden verknüpft</translation>
+    </message>
+    <message>
+        <source>nobody</source>
+        <translation>niemanden</translation>
+    </message>
+    <message>
+        <source>%1 · customer %2 · assigned to %3 · opened %4</source>
+        <translation>%1 · Kunde %2 · zugewiesen an %3 · eröffnet am %4</translation>
+    </message>
+    <message>
+        <source>Support agents and team leads handle cases (R27).</source>
+        <translation>Vorgänge bearbeiten Support und Teamleitung (R27).</translation>
+    </message>
+    <message>
+        <source>Link the case to a customer first.</source>
+        <translation>Verknüpfen Sie den Vorgang zuerst mit einem Kunden.</translation>
+    </message>
+    <message>
+        <source>The account is no longer active.</source>
+        <translation>Das X-Konto ist nicht mehr aktiv.</translation>
+    </message>
+    <message>
+        <source>typed in by hand (%1); the receipt time was entered by staff</source>
+        <translation>von Hand erfasst (%1); der Eingangszeitpunkt wurde von Mitarbeitenden eingegeben</translation>
+    </message>
+    <message>
+        <source>from the sender&apos;s Date: header: the mail had no Received: header of our mailbox</source>
+        <translation>aus dem Date:-Header des Absenders: die E-Mail hatte keinen Received:-Header unseres Postfachs</translation>
+    </message>
+    <message>
+        <source>from our mailbox&apos;s Received: header</source>
+        <translation>aus dem Received:-Header unseres Postfachs</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>Von</translation>
+    </message>
+    <message>
+        <source>Sent by</source>
+        <translation>Gesendet von</translation>
+    </message>
+    <message>
+        <source>Sent</source>
+        <translation>Gesendet</translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation>Betreff</translation>
+    </message>
+    <message>
+        <source>Message-ID</source>
+        <translation>Message-ID</translation>
+    </message>
+    <message>
+        <source>Notice %1 (%2) sent %3: %4 points, balance %5</source>
+        <translation>Mitteilung %1 (%2), versandt am %3: %4 X-Points, Kontostand %5</translation>
+    </message>
+    <message>
+        <source>Objection to changed terms, received %1</source>
+        <translation>Widerspruch gegen geänderte Teilnahmebedingungen, eingegangen am %1</translation>
+    </message>
+    <message>
+        <source>State: %1</source>
+        <translation>Status: %1</translation>
+    </message>
+    <message>
+        <source>Reason: %1</source>
+        <translation>Grund: %1</translation>
+    </message>
+    <message>
+        <source>refused by the server</source>
+        <translation>vom Server abgelehnt</translation>
+    </message>
+    <message>
+        <source>waits in the outbox; it is sent with the next sync</source>
+        <translation>wartet im Postausgang; wird mit der nächsten Synchronisierung gesendet</translation>
+    </message>
+    <message>
+        <source>Adjustment of %1 points (%2), asked by %3; %4</source>
+        <translation>Korrektur um %1 X-Points (%2), beantragt von %3; %4</translation>
+    </message>
+    <message>
+        <source>correction</source>
+        <translation>Berichtigung</translation>
+    </message>
+    <message>
+        <source>Support agents and team leads decide objections (R27).</source>
+        <translation>Über Einwendungen entscheiden Support und Teamleitung (R27).</translation>
+    </message>
+    <message>
+        <source>Decided: %1</source>
+        <translation>Entschieden: %1</translation>
+    </message>
+    <message>
+        <source>An adjustment for it waits for a team lead (R26).</source>
+        <translation>Eine Korrektur dazu wartet auf die Teamleitung (R26).</translation>
+    </message>
+    <message>
+        <source>In time (deadline %1): uphold or reject it.</source>
+        <translation>Fristgerecht (Frist %1): stattgeben oder ablehnen.</translation>
+    </message>
+    <message>
+        <source>Late: the deadline was %1 (R25). Answer it as late, or ask for goodwill.</source>
+        <translation>Verspätet: die Frist endete am %1 (R25). Als verspätet beantworten oder Kulanz beantragen.</translation>
+    </message>
+    <message>
+        <source>Queued; it is sent with this sync and shown here when the server has it.</source>
+        <translation>Vorgemerkt; wird mit dieser Synchronisierung gesendet und hier angezeigt, sobald der Server es hat.</translation>
+    </message>
+    <message>
+        <source>Enter a customer number, or pick a suggestion.</source>
+        <translation>Geben Sie eine Kundennummer ein oder wählen Sie einen Vorschlag.</translation>
+    </message>
+</context>
+<context>
+    <name>CasesView</name>
+    <message>
+        <source>Case</source>
+        <translation>Vorgang</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation>Betreff</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>Kunde</translation>
+    </message>
+    <message>
+        <source>not linked</source>
+        <translation>nicht verknüpft</translation>
+    </message>
+    <message>
+        <source>Sender</source>
+        <translation>Absender</translation>
+    </message>
+    <message>
+        <source>Assignee</source>
+        <translation>Zugewiesen an</translation>
+    </message>
+    <message>
+        <source>Age</source>
+        <translation>Alter</translation>
+    </message>
+    <message>
+        <source>Last mail</source>
+        <translation>Letzte E-Mail</translation>
+    </message>
+    <message>
+        <source>Objections</source>
+        <translation>Einwendungen</translation>
+    </message>
+    <message>
+        <source>Open cases</source>
+        <translation>Offene Vorgänge</translation>
+    </message>
+    <message>
+        <source>New</source>
+        <translation>Neu</translation>
+    </message>
+    <message>
+        <source>In progress</source>
+        <translation>In Bearbeitung</translation>
+    </message>
+    <message>
+        <source>Waiting for customer</source>
+        <translation>Wartet auf Kunden</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation>Abgeschlossen</translation>
+    </message>
+    <message>
+        <source>All cases</source>
+        <translation>Alle Vorgänge</translation>
+    </message>
+    <message>
+        <source>Show:</source>
+        <translation>Anzeigen:</translation>
+    </message>
+    <message>
+        <source>Mine only</source>
+        <translation>Nur meine</translation>
+    </message>
+    <message>
+        <source>Search cases: sender, subject, customer, text</source>
+        <translation>Vorgänge suchen: Absender, Betreff, Kunde, Text</translation>
+    </message>
+    <message>
+        <source>Import e-mails…</source>
+        <translation>E-Mails importieren…</translation>
+    </message>
+    <message>
+        <source>Import .eml files (or drop them here); the receipt time comes from the mail</source>
+        <translation>.eml-Dateien importieren (oder hierher ziehen); der Eingangszeitpunkt stammt aus der E-Mail</translation>
+    </message>
+    <message>
+        <source>New case (phone or letter)…</source>
+        <translation>Neuer Vorgang (Anruf oder Brief)…</translation>
+    </message>
+    <message>
+        <source>Cases: %1</source>
+        <translation>Vorgänge: %1</translation>
+    </message>
+</context>
+<context>
+    <name>CloseAccountDialog</name>
+    <message>
+        <source>Close the account (opt-out)</source>
+        <translation>X-Konto schließen (Opt-out)</translation>
+    </message>
+    <message>
+        <source>Closing %1&apos;s account on their request forfeits its balance of %2 points at once (R23); it cannot be undone.</source>
+        <translation>Wird das X-Konto von %1 auf eigenen Wunsch geschlossen, verfällt sein Kontostand von %2 X-Points sofort (R23); das lässt sich nicht rückgängig machen.</translation>
+    </message>
+    <message>
+        <source>Opt-out at the customer&apos;s request</source>
+        <translation>Opt-out auf Wunsch des Kunden</translation>
+    </message>
+    <message>
+        <source>I have shown the customer the forfeited balance</source>
+        <translation>Ich habe dem Kunden den verfallenden Kontostand genannt</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>Kunde</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Grund</translation>
+    </message>
+    <message>
+        <source>Confirm that you have shown the customer the forfeited balance.</source>
+        <translation>Bestätigen Sie, dass Sie dem Kunden den verfallenden Kontostand genannt haben.</translation>
+    </message>
+    <message>
+        <source>Give a reason.</source>
+        <translation>Geben Sie einen Grund an.</translation>
+    </message>
+</context>
+<context>
     <name>CustomerView</name>
     <message>
         <source>Customer number</source>
@@ -285,6 +890,65 @@
     </message>
 </context>
 <context>
+    <name>DecideObjectionDialog</name>
+    <message>
+        <source>Uphold the objection</source>
+        <translation>Der Einwendung stattgeben</translation>
+    </message>
+    <message>
+        <source>Reject the objection</source>
+        <translation>Die Einwendung ablehnen</translation>
+    </message>
+    <message>
+        <source>Answer the objection as late</source>
+        <translation>Die Einwendung als verspätet beantworten</translation>
+    </message>
+    <message>
+        <source>Goodwill on a late objection</source>
+        <translation>Kulanz bei verspäteter Einwendung</translation>
+    </message>
+    <message>
+        <source>Notice %1 of %2 (%3): %4 points, balance %5</source>
+        <translation>Mitteilung %1 vom %2 (%3): %4 X-Points, Kontostand %5</translation>
+    </message>
+    <message>
+        <source>Points to credit (negative: to take)</source>
+        <translation>Gutzuschreibende Punkte (negativ: abzuziehen)</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Grund</translation>
+    </message>
+    <message>
+        <source>Note (optional)</source>
+        <translation>Notiz (optional)</translation>
+    </message>
+    <message>
+        <source>Goodwill always waits for the approval of a team lead other than you (R26).</source>
+        <translation>Kulanz wartet immer auf die Genehmigung durch eine andere Teamleitung als Sie (R26).</translation>
+    </message>
+    <message>
+        <source>More than %1 points: the adjustment waits for a team lead&apos;s approval (R26); the objection stays open until then.</source>
+        <translation>Mehr als %1 X-Points: die Korrektur wartet auf die Genehmigung der Teamleitung (R26); bis dahin bleibt die Einwendung offen.</translation>
+    </message>
+    <message>
+        <source>The adjustment is written at once and cites the objection in the ledger (R25).</source>
+        <translation>Die Korrektur wird sofort gebucht und nennt die Einwendung im Kontoverlauf (R25).</translation>
+    </message>
+    <message>
+        <source>The notice counts as approved (R25).</source>
+        <translation>Die Mitteilung gilt als genehmigt (R25).</translation>
+    </message>
+    <message>
+        <source>Enter the points to credit (not 0).</source>
+        <translation>Geben Sie die gutzuschreibenden Punkte ein (nicht 0).</translation>
+    </message>
+    <message>
+        <source>Give a reason.</source>
+        <translation>Geben Sie einen Grund an.</translation>
+    </message>
+</context>
+<context>
     <name>ExplainDialog</name>
     <message>
         <source>Explain the balance of %1</source>
@@ -498,6 +1162,7 @@
     <name>MainWindow</name>
     <message>
         <source>X-Points Desk</source>
+        <extracomment>no modal message boxes (screenshots, tests): outcomes go to the status bar only decisions into the local outbox, pushed at once (set by the window) the views that stay open (the first tabs), refreshed after every sync</extracomment>
         <translation>X-Points Desk</translation>
     </message>
     <message>
@@ -525,6 +1190,30 @@
         <translation>Abgelehnte Befehle</translation>
     </message>
     <message>
+        <source>Cases</source>
+        <translation>Vorgänge</translation>
+    </message>
+    <message>
+        <source>The case inbox (F2)</source>
+        <translation>Posteingang der Vorgänge (F2)</translation>
+    </message>
+    <message>
+        <source>Objections</source>
+        <translation>Einwendungen</translation>
+    </message>
+    <message>
+        <source>Objections by deadline (F3)</source>
+        <translation>Einwendungen nach Frist (F3)</translation>
+    </message>
+    <message>
+        <source>Approvals</source>
+        <translation>Genehmigungen</translation>
+    </message>
+    <message>
+        <source>Adjustments waiting for a team lead (F4)</source>
+        <translation>Korrekturen, die auf die Teamleitung warten (F4)</translation>
+    </message>
+    <message>
         <source>Demo role:</source>
         <translation>Demo-Rolle:</translation>
     </message>
@@ -547,6 +1236,274 @@
     <message>
         <source>Signed in: %1 (%2)</source>
         <translation>Angemeldet: %1 (%2)</translation>
+    </message>
+    <message>
+        <source>Case %1</source>
+        <translation>Vorgang %1</translation>
+    </message>
+    <message>
+        <source>Import e-mails</source>
+        <translation>E-Mails importieren</translation>
+    </message>
+    <message>
+        <source>E-mail messages (*.eml);;All files (*)</source>
+        <translation>E-Mail-Nachrichten (*.eml);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Imported %1 mails; %2 already known; %3 refused</source>
+        <translation>%1 E-Mails importiert; %2 bereits bekannt; %3 abgelehnt</translation>
+    </message>
+    <message>
+        <source>Import of e-mails</source>
+        <translation>Import von E-Mails</translation>
+    </message>
+</context>
+<context>
+    <name>ManualCaseDialog</name>
+    <message>
+        <source>New case by phone or letter</source>
+        <translation>Neuer Vorgang per Anruf oder Brief</translation>
+    </message>
+    <message>
+        <source>Phone call</source>
+        <extracomment>`lookup(text) -&gt; (account id, e-mail) | None`, on the local store</extracomment>
+        <translation>Anruf</translation>
+    </message>
+    <message>
+        <source>Letter</source>
+        <translation>Brief</translation>
+    </message>
+    <message>
+        <source>customer number or e-mail</source>
+        <translation>Kundennummer oder E-Mail</translation>
+    </message>
+    <message>
+        <source>The receipt time is typed in by you and shown as such; for a letter, the day it reached us (R25).</source>
+        <translation>Den Eingangszeitpunkt geben Sie von Hand ein, und er wird als solcher angezeigt; bei einem Brief der Tag, an dem er uns erreicht hat (R25).</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>Kanal</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>Kunde</translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation>Betreff</translation>
+    </message>
+    <message>
+        <source>Received (Berlin)</source>
+        <translation>Eingegangen (Berlin)</translation>
+    </message>
+    <message>
+        <source>What the customer said</source>
+        <translation>Was der Kunde gesagt hat</translation>
+    </message>
+    <message>
+        <source>No customer with that number or e-mail in the local store.</source>
+        <translation>Kein Kunde mit dieser Nummer oder E-Mail im lokalen Datenbestand.</translation>
+    </message>
+    <message>
+        <source>Enter a subject and what the customer said.</source>
+        <translation>Geben Sie einen Betreff ein und was der Kunde gesagt hat.</translation>
+    </message>
+</context>
+<context>
+    <name>ObjectionsView</name>
+    <message>
+        <source>Deadline</source>
+        <translation>Frist</translation>
+    </message>
+    <message>
+        <source>In time</source>
+        <translation>Fristgerecht</translation>
+    </message>
+    <message>
+        <source>in time</source>
+        <translation>fristgerecht</translation>
+    </message>
+    <message>
+        <source>late</source>
+        <translation>verspätet</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>Kunde</translation>
+    </message>
+    <message>
+        <source>Notice</source>
+        <translation>Mitteilung</translation>
+    </message>
+    <message>
+        <source>changed terms</source>
+        <translation>geänderte Teilnahmebedingungen</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation>Eingegangen</translation>
+    </message>
+    <message>
+        <source>Case</source>
+        <translation>Vorgang</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Offen</translation>
+    </message>
+    <message>
+        <source>Due within 7 days</source>
+        <translation>Fällig innerhalb von 7 Tagen</translation>
+    </message>
+    <message>
+        <source>Late, not answered</source>
+        <translation>Verspätet, nicht beantwortet</translation>
+    </message>
+    <message>
+        <source>Decided</source>
+        <translation>Entschieden</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>Alle</translation>
+    </message>
+    <message>
+        <source>Show:</source>
+        <translation>Anzeigen:</translation>
+    </message>
+    <message>
+        <source>Objections: %1 (the earliest deadline first)</source>
+        <translation>Einwendungen: %1 (früheste Frist zuerst)</translation>
+    </message>
+    <message>
+        <source>waits for a team lead (R26)</source>
+        <translation>wartet auf die Teamleitung (R26)</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation>offen</translation>
+    </message>
+    <message>
+        <source>upheld</source>
+        <translation>stattgegeben</translation>
+    </message>
+    <message>
+        <source>rejected</source>
+        <translation>abgelehnt</translation>
+    </message>
+    <message>
+        <source>answered as late</source>
+        <translation>als verspätet beantwortet</translation>
+    </message>
+    <message>
+        <source>goodwill granted</source>
+        <translation>Kulanz gewährt</translation>
+    </message>
+</context>
+<context>
+    <name>Outbox</name>
+    <message>
+        <source>Not signed in.</source>
+        <translation>Nicht angemeldet.</translation>
+    </message>
+    <message>
+        <source>The command could not be stored: %1</source>
+        <translation>Der Befehl konnte nicht gespeichert werden: %1</translation>
+    </message>
+</context>
+<context>
+    <name>ReasonDialog</name>
+    <message>
+        <source>Give a reason.</source>
+        <translation>Geben Sie einen Grund an.</translation>
+    </message>
+</context>
+<context>
+    <name>RecordObjectionDialog</name>
+    <message>
+        <source>Objection to a notice</source>
+        <translation>Einwendung gegen eine Mitteilung</translation>
+    </message>
+    <message>
+        <source>Sent</source>
+        <translation>Versandt</translation>
+    </message>
+    <message>
+        <source>Notice</source>
+        <translation>Mitteilung</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>Punkte</translation>
+    </message>
+    <message>
+        <source>Balance stated</source>
+        <translation>Mitgeteilter Kontostand</translation>
+    </message>
+    <message>
+        <source>Deadline</source>
+        <translation>Frist</translation>
+    </message>
+    <message>
+        <source>For this mail</source>
+        <translation>Für diese E-Mail</translation>
+    </message>
+    <message>
+        <source>in time</source>
+        <translation>fristgerecht</translation>
+    </message>
+    <message>
+        <source>late</source>
+        <translation>verspätet</translation>
+    </message>
+    <message>
+        <source>Received with</source>
+        <translation>Eingegangen mit</translation>
+    </message>
+    <message>
+        <source>The notice the customer objects to:</source>
+        <translation>Die Mitteilung, gegen die der Kunde Einwendung erhebt:</translation>
+    </message>
+    <message>
+        <source>our mailbox&apos;s Received: header</source>
+        <translation>Received:-Header unseres Postfachs</translation>
+    </message>
+    <message>
+        <source>the sender&apos;s Date: header (no Received: header)</source>
+        <translation>Date:-Header des Absenders (kein Received:-Header)</translation>
+    </message>
+    <message>
+        <source>typed in by hand (%1)</source>
+        <translation>von Hand erfasst (%1)</translation>
+    </message>
+    <message>
+        <source>Pick a notice.</source>
+        <translation>Wählen Sie eine Mitteilung.</translation>
+    </message>
+    <message>
+        <source>%1: %2 points usable until %3</source>
+        <translation>%1: %2 X-Points gültig bis %3</translation>
+    </message>
+    <message>
+        <source>It stated %1 points and a balance of %2.</source>
+        <translation>Sie nannte %1 X-Points und einen Kontostand von %2.</translation>
+    </message>
+    <message>
+        <source>Pick the notice the customer objects to.</source>
+        <translation>Wählen Sie die Mitteilung, gegen die der Kunde Einwendung erhebt.</translation>
+    </message>
+    <message>
+        <source>The case has no received mail to date the objection.</source>
+        <translation>Der Vorgang hat keine eingegangene E-Mail, nach der sich die Einwendung datieren lässt.</translation>
+    </message>
+    <message>
+        <source>The mail arrived before the notice was sent; pick another notice.</source>
+        <translation>Die E-Mail ging vor dem Versand der Mitteilung ein; wählen Sie eine andere Mitteilung.</translation>
     </message>
 </context>
 <context>
@@ -578,6 +1535,69 @@
     <message>
         <source>No refused commands.</source>
         <translation>Keine abgelehnten Befehle.</translation>
+    </message>
+</context>
+<context>
+    <name>ReplyDialog</name>
+    <message>
+        <source>Reply to the customer</source>
+        <translation>Antwort an den Kunden</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Kopieren</translation>
+    </message>
+    <message>
+        <source>Save as .eml draft…</source>
+        <translation>Als .eml-Entwurf speichern…</translation>
+    </message>
+    <message>
+        <source>Record as sent</source>
+        <translation>Als gesendet erfassen</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Schließen</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Sprache</translation>
+    </message>
+    <message>
+        <source>Template</source>
+        <translation>Vorlage</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>An</translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation>Betreff</translation>
+    </message>
+    <message>
+        <source>The reply is on the clipboard.</source>
+        <translation>Die Antwort ist in der Zwischenablage.</translation>
+    </message>
+    <message>
+        <source>The reply is empty.</source>
+        <translation>Die Antwort ist leer.</translation>
+    </message>
+    <message>
+        <source>Save the reply as a draft</source>
+        <translation>Antwort als Entwurf speichern</translation>
+    </message>
+    <message>
+        <source>E-mail messages (*.eml)</source>
+        <translation>E-Mail-Nachrichten (*.eml)</translation>
+    </message>
+    <message>
+        <source>Saved: %1</source>
+        <translation>Gespeichert: %1</translation>
+    </message>
+    <message>
+        <source>Write the reply and its address first.</source>
+        <translation>Schreiben Sie zuerst die Antwort und die Empfängeradresse.</translation>
     </message>
 </context>
 <context>
@@ -681,6 +1701,14 @@
     <message>
         <source>Sync in the background every (minutes)</source>
         <translation>Hintergrund-Synchronisierung alle (Minuten)</translation>
+    </message>
+    <message>
+        <source>Import e-mails from this folder</source>
+        <translation>E-Mails aus diesem Ordner importieren</translation>
+    </message>
+    <message>
+        <source>Name under replies</source>
+        <translation>Name unter Antworten</translation>
     </message>
 </context>
 <context>
@@ -807,7 +1835,7 @@
     <name>SyncController</name>
     <message>
         <source>The server cannot be reached; your work waits in the outbox.</source>
-        <extracomment>changes a page while the app syncs: decoding a page&apos;s JSON holds the interpreter lock, and pages of 1,000 held it up to about 55 ms, long enough to stall the window</extracomment>
+        <extracomment>changes a page while the app syncs: decoding a page&apos;s JSON holds the interpreter lock, and pages of 1,000 held it up to about 55 ms, long enough to stall the window the data folder whose evidence/ the outbox&apos;s files are read from (default: the local store&apos;s folder) asked for while one ran: another runs when it ends (a command queued meanwhile)</extracomment>
         <translation>Der Server ist nicht erreichbar; Ihre Arbeit wartet im Postausgang.</translation>
     </message>
     <message>
@@ -817,6 +1845,112 @@
     <message>
         <source>The sync failed: %1</source>
         <translation>Die Synchronisierung ist fehlgeschlagen: %1</translation>
+    </message>
+</context>
+<context>
+    <name>TermsObjectionDialog</name>
+    <message>
+        <source>Objection to changed terms</source>
+        <translation>Widerspruch gegen geänderte Teilnahmebedingungen</translation>
+    </message>
+    <message>
+        <source>Recording this ends %1&apos;s participation (T7.1, R28): the account is closed and its balance of %2 points is forfeited at once (R23).</source>
+        <translation>Mit dieser Erfassung endet die Teilnahme von %1 (T7.1, R28): das X-Konto wird geschlossen und sein Kontostand von %2 X-Points verfällt sofort (R23).</translation>
+    </message>
+    <message>
+        <source>I have shown the customer this consequence</source>
+        <translation>Ich habe den Kunden auf diese Folge hingewiesen</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>Kunde</translation>
+    </message>
+    <message>
+        <source>Change notice sent (Berlin)</source>
+        <translation>Änderungsmitteilung versandt (Berlin)</translation>
+    </message>
+    <message>
+        <source>Objection received (Berlin)</source>
+        <translation>Widerspruch eingegangen (Berlin)</translation>
+    </message>
+    <message>
+        <source>The objection cannot be received before the change notice was sent.</source>
+        <translation>Der Widerspruch kann nicht vor dem Versand der Änderungsmitteilung eingegangen sein.</translation>
+    </message>
+    <message>
+        <source>In time (deadline %1): participation ends.</source>
+        <translation>Fristgerecht (Frist %1): die Teilnahme endet.</translation>
+    </message>
+    <message>
+        <source>Late (the deadline was %1): the changed terms apply; nothing ends.</source>
+        <translation>Verspätet (die Frist endete am %1): die geänderten Teilnahmebedingungen gelten; nichts endet.</translation>
+    </message>
+    <message>
+        <source>Confirm that you have shown the customer the consequence.</source>
+        <translation>Bestätigen Sie, dass Sie den Kunden auf die Folge hingewiesen haben.</translation>
+    </message>
+</context>
+<context>
+    <name>widget</name>
+    <message>
+        <source>In time: received %1, the deadline is %2 (R25)</source>
+        <translation>Fristgerecht: eingegangen am %1, die Frist endet am %2 (R25)</translation>
+    </message>
+    <message>
+        <source>Late: received %1, the deadline was %2 (R25)</source>
+        <translation>Verspätet: eingegangen am %1, die Frist endete am %2 (R25)</translation>
+    </message>
+    <message>
+        <source>credit</source>
+        <translation>Gutschrift</translation>
+    </message>
+    <message>
+        <source>expiry</source>
+        <translation>Verfall</translation>
+    </message>
+    <message>
+        <source>reversal</source>
+        <translation>Stornierung der Gutschrift</translation>
+    </message>
+    <message>
+        <source>void</source>
+        <translation>nichtig</translation>
+    </message>
+    <message>
+        <source>transfer</source>
+        <translation>Übertragung</translation>
+    </message>
+    <message>
+        <source>forfeit</source>
+        <translation>Verfall bei Kündigung</translation>
+    </message>
+    <message>
+        <source>new</source>
+        <translation>neu</translation>
+    </message>
+    <message>
+        <source>in progress</source>
+        <translation>in Bearbeitung</translation>
+    </message>
+    <message>
+        <source>waiting for customer</source>
+        <translation>wartet auf Kunden</translation>
+    </message>
+    <message>
+        <source>closed</source>
+        <translation>abgeschlossen</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1 Min.</translation>
+    </message>
+    <message>
+        <source>%1 h</source>
+        <translation>%1 Std.</translation>
+    </message>
+    <message>
+        <source>%1 d</source>
+        <translation>%1 Tg.</translation>
     </message>
 </context>
 </TS>
