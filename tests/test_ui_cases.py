@@ -332,6 +332,9 @@ def test_an_objection_in_time_upheld_shows_in_the_ledger(qtbot: Any, qapp: QAppl
         qtbot.waitUntil(lambda: ledger.loaded and bool(ledger.model.rows), timeout=WAIT)
         top = ledger.model.rows[0]
         assert top.type == "adjustment" and top.points == 150
+        # its source opens the case it came from
+        ledger._open_source(ledger.model.index(0, 0))
+        qtbot.waitUntil(lambda: agent.window.tabs.currentWidget() is view, timeout=WAIT)
 
 
 def test_a_late_objection_is_answered_with_its_deadline(qtbot: Any, qapp: QApplication,

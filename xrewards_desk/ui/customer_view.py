@@ -68,6 +68,7 @@ def table(model: Any) -> QTableView:
 
 class CustomerView(QWidget):
     open_customer = Signal(str)
+    open_case = Signal(int)
     title_changed = Signal(str)
 
     def __init__(self, desk: Any, account_id: str) -> None:
@@ -95,6 +96,7 @@ class CustomerView(QWidget):
         scroll.setWidget(self.overview)
         self.ledger = LedgerView(desk, account_id)
         self.ledger.open_customer.connect(self.open_customer)
+        self.ledger.open_case.connect(self.open_case)
         self.tabs.addTab(scroll, "")
         self.tabs.addTab(self.ledger, "")
 

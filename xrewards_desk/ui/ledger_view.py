@@ -63,6 +63,7 @@ def end_of(day: date) -> datetime:
 
 class LedgerView(QWidget):
     open_customer = Signal(str)
+    open_case = Signal(int)
 
     def __init__(self, desk: Any, account_id: str) -> None:
         super().__init__()
@@ -285,19 +286,25 @@ class LedgerView(QWidget):
             self._link(f"{row.source_kind}:{row.source_ref}")
 
     def _link(self, link: str) -> None:
-        """A referral's, a transfer's or another's order's account opens as a customer
-        (looked up on the store lane); other sources get their views with the cases."""
+        """A referral's, a transfer's or another's order's account opens as a customer;
+        an objection's or an adjustment's case opens as a case (looked up on the store
+        lane); other sources get their views with the next workflows."""
         kind, _sep, ref = link.partition(":")
         store, account = self.desk.store, self.account_id
 
-        def opened(target: str | None) -> None:
-            if target:
+        def opened(target: str | int | None) -> None:
+            if isinstance(target, int):
+                self.open_case.emit(target)
+            elif target:
                 self.open_customer.emit(target)
             else:
-                self.message.setText(self.tr("%1 %2: its view comes with the case workflows.")
+                self.message.setText(self.tr("%1 %2: no other customer or case to open.")
                                      .replace("%1", kind).replace("%2", ref))
 
-        self.desk.tasks.on_store(lambda: other_account(store, account, kind, ref), opened)
+        def work() -> str | int | None:
+            return source_case(store, kind, ref) or other_account(store, account, kind, ref)
+
+        self.desk.tasks.on_store(work, opened)
 
     # ------------------------------------------------------------------ export
     def export_csv(self, path: Path | None = None) -> None:
@@ -346,6 +353,24 @@ class LedgerView(QWidget):
 
         self.desk.tasks.on_store(work, done, lambda exc: self.message.setText(
             self.tr("The statement failed: %1").replace("%1", str(exc))))
+
+
+def source_case(store: Store, kind: str, ref: str) -> int | None:
+    """The case an objection or an adjustment came from (``objection-12``,
+    ``adjustment-5``), if any."""
+    from ..store import models as m
+
+    number = ref.rpartition("-")[2]
+    if not number.isdigit():
+        return None
+    with store.session() as s:
+        if kind == "objection":
+            objection = s.get(m.Objection, int(number))
+            return objection.case_id if objection is not None else None
+        if kind == "adjustment":
+            request = s.get(m.AdjustmentRequest, int(number))
+            return request.case_id if request is not None else None
+    return None
 
 
 def other_account(store: Store, account_id: str, kind: str, ref: str) -> str | None:

@@ -280,6 +280,7 @@ class MainWindow(QMainWindow):
         if page is None:
             page = CustomerView(self.desk, account_id)
             page.open_customer.connect(self.open_customer)
+            page.open_case.connect(self.open_case)
             self.customers[account_id] = page
             self.tabs.addTab(page, account_id)
             page.title_changed.connect(lambda title, p=page: self.tabs.setTabText(
