@@ -638,3 +638,65 @@ def test_compliance_reads_cases_but_does_not_work_them(qtbot: Any, qapp: QApplic
         assert not view.note_button.isEnabled()
         assert "(R27)" in view.note_button.toolTip()
         assert not clara.window.approvals_action.isVisible()
+
+
+def test_work_done_offline_waits_on_the_case_and_can_be_withdrawn(
+        qtbot: Any, qapp: QApplication, cases_template: DeskTemplate,
+        tmp_path: Path) -> None:
+    """Nothing typed is lost without a server: a note waits in the case's timeline,
+    marked as not sent, and can still be withdrawn."""
+    _copy(cases_template.local, tmp_path / "desk.sqlite")
+    store = Store.open(sqlite_url(tmp_path / "desk.sqlite"))
+    paths = Paths.default(tmp_path / "app").made()
+    language = Language(qapp)
+    language.switch("en")
+    desk = Desk(tasks=Tasks(), paths=paths, settings=st.Settings(paths.settings_file),
+                language=language, store=store, now=lambda: NOW, quiet=True)
+    try:
+        api = "http://127.0.0.1:9"  # nothing listens on the discard port
+        session = Session(store, api, "anna", ApiClient(api, "t", retries=0), MemoryTokens(),
+                          data=paths.data)
+        desk.session = session
+        desk.sync = SyncController(desk.tasks, session)
+        window = MainWindow(desk)
+        qtbot.addWidget(window)
+        window.show()
+        window.ready()
+        with store.session() as s:
+            case_id = s.scalars(select(m.MailCase.id).order_by(m.MailCase.id)).first()
+        assert case_id is not None
+        agent = Agent(desk, window, session)
+        view = open_case(qtbot, agent, case_id)
+        view.note.setPlainText("called back, no answer")
+        with qtbot.waitSignal(desk.sync.failed, timeout=WAIT):
+            view.add_note()
+        reload(qtbot, view)
+        pending = [t for t in view.detail.timeline if t.kind == "pending"]  # type: ignore[union-attr]
+        assert len(pending) == 1 and pending[0].text == "called back, no answer"
+        assert view.item_kind(pending[0]) == "waiting to be sent"
+        view.timeline_table.selectRow(list(view.detail.timeline).index(pending[0]))  # type: ignore[union-attr]
+        # the failed push may have reached the server: no withdrawing it, it is sent again
+        assert pending[0].ref.state == "sending"
+        assert not view.withdraw_button.isVisibleTo(view)
+        command = pending[0].ref.id
+        view.withdraw()
+        qtbot.waitUntil(lambda: "cannot be withdrawn" in view.message.text(), timeout=WAIT)
+        assert outcome(desk, command).state is m.OutboxState.SENDING
+        # one never tried can be withdrawn
+        ids: list[int] = []
+        desk.sync.running = True  # hold the push back, as while another sync runs
+        assert desk.outbox.send({"type": "note_mail_case", "case": case_id,
+                                 "text": "second thought"}, done=ids.append) is None
+        qtbot.waitUntil(lambda: bool(ids), timeout=WAIT)
+        reload(qtbot, view)
+        second = next(t for t in view.detail.timeline  # type: ignore[union-attr]
+                      if t.kind == "pending" and t.ref.id == ids[0])
+        view.timeline_table.selectRow(list(view.detail.timeline).index(second))  # type: ignore[union-attr]
+        assert view.withdraw_button.isVisibleTo(view)
+        view.withdraw()
+        qtbot.waitUntil(lambda: view.message.text() == "Withdrawn.", timeout=WAIT)
+        assert outcome(desk, ids[0]).state is m.OutboxState.WITHDRAWN
+        desk.sync.running = False
+    finally:
+        desk.tasks.shutdown()
+        store.close()

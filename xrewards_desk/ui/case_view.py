@@ -164,8 +164,6 @@ class CaseView(QWidget):
         self.reading.anchorClicked.connect(lambda url: self._link(url.toString()))
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.timeline_table)
-        split.addWidget(self.reading)
-        split.setSizes([520, 640])
 
         # objections and their decisions
         self.objections: RowsModel[ObjectionInfo] = RowsModel([
@@ -228,6 +226,17 @@ class CaseView(QWidget):
         self.message = QLabel()
         self.message.setObjectName("message")
         self.message.setWordWrap(True)
+        self.withdraw_button = QPushButton()
+        self.withdraw_button.setObjectName("withdraw")
+        self.withdraw_button.clicked.connect(self.withdraw)
+        self.withdraw_button.hide()
+        reading = QWidget()
+        reading_layout = QVBoxLayout(reading)
+        reading_layout.setContentsMargins(0, 0, 0, 0)
+        reading_layout.addWidget(self.reading, 1)
+        reading_layout.addWidget(self.withdraw_button, 0, Qt.AlignmentFlag.AlignRight)
+        split.addWidget(reading)
+        split.setSizes([520, 640])
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
@@ -265,6 +274,7 @@ class CaseView(QWidget):
         self.objection_box.setTitle(self.tr("Objections in this case"))
         self.note.setPlaceholderText(self.tr("Internal note (Ctrl+Enter adds it)"))
         self.note_button.setText(self.tr("Add note"))
+        self.withdraw_button.setText(self.tr("Withdraw (not sent yet)"))
         self.timeline.retranslate()
         self.objections.retranslate()
         self.show_detail()
@@ -433,10 +443,26 @@ class CaseView(QWidget):
 
     def show_item(self) -> None:
         item = self.timeline.row(self.timeline_table.currentIndex())
+        self.withdraw_button.setVisible(item is not None and item.kind == "pending"
+                                        and item.ref.state == "pending")
         if item is None or self.detail is None:
             self.reading.setHtml("")
             return
         self.reading.setHtml(self.item_html(item))
+
+    def withdraw(self) -> None:
+        """Take back a command that has not been sent (the outbox's withdraw refuses one
+        that may have reached the server)."""
+        item = self.timeline.row(self.timeline_table.currentIndex())
+        if item is None or item.kind != "pending":
+            return
+
+        def done(ok: bool) -> None:
+            self.message.setText(self.tr("Withdrawn.") if ok else self.tr(
+                "It may have reached the server already; it cannot be withdrawn."))
+            self.refresh()
+
+        self.desk.outbox.withdraw(item.ref.id, done)
 
     def item_html(self, item: TimelineItem) -> str:
         f = self.desk.fmt()
