@@ -220,6 +220,10 @@
         <translation>Notiz hinzufügen</translation>
     </message>
     <message>
+        <source>Withdraw (not sent yet)</source>
+        <translation>Zurückziehen (noch nicht gesendet)</translation>
+    </message>
+    <message>
         <source>mail received</source>
         <translation>E-Mail eingegangen</translation>
     </message>
@@ -384,6 +388,14 @@
         <translation>Das X-Konto ist nicht mehr aktiv.</translation>
     </message>
     <message>
+        <source>Withdrawn.</source>
+        <translation>Zurückgezogen.</translation>
+    </message>
+    <message>
+        <source>It may have reached the server already; it cannot be withdrawn.</source>
+        <translation>Der Befehl hat den Server möglicherweise schon erreicht; er kann nicht mehr zurückgezogen werden.</translation>
+    </message>
+    <message>
         <source>typed in by hand (%1); the receipt time was entered by staff</source>
         <translation>von Hand erfasst (%1); der Eingangszeitpunkt wurde von Mitarbeitenden eingegeben</translation>
     </message>
@@ -469,7 +481,7 @@
     </message>
     <message>
         <source>Queued; it is sent with this sync and shown here when the server has it.</source>
-        <translation>Vorgemerkt; wird mit dieser Synchronisierung gesendet und hier angezeigt, sobald der Server es hat.</translation>
+        <translation>Vorgemerkt; der Befehl wird mit dieser Synchronisierung gesendet und hier angezeigt, sobald ihn der Server hat.</translation>
     </message>
     <message>
         <source>Enter a customer number, or pick a suggestion.</source>
@@ -1118,8 +1130,8 @@
         <translation>Gutgeschrieben auf</translation>
     </message>
     <message>
-        <source>%1 %2: its view comes with the case workflows.</source>
-        <translation>%1 %2: die Ansicht dazu folgt mit der Vorgangsbearbeitung.</translation>
+        <source>%1 %2: no other customer or case to open.</source>
+        <translation>%1 %2: kein anderer Kunde und kein Vorgang zum Öffnen.</translation>
     </message>
     <message>
         <source>Export CSV</source>
