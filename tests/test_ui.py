@@ -367,6 +367,22 @@ def test_every_view_in_german(qtbot: Any, desk: Desk, tmp_path: Path) -> None:
     settings = SettingsDialog(desk.settings, window)
     qtbot.addWidget(settings)
     assert settings.windowTitle() == "Einstellungen"
+    # the case work: the inbox, a case with an objection, the objections by deadline
+    assert window.tabs.tabText(1) == "Vorgänge"
+    inbox = window.inbox
+    qtbot.waitUntil(lambda: inbox.loaded and bool(inbox.model.rows), timeout=WAIT)
+    row = next(r for r in inbox.model.rows if r.open_objections)
+    assert inbox.model.index(inbox.model.rows.index(row), 1).data() in (
+        "neu", "in Bearbeitung", "wartet auf Kunden")
+    window.open_case(row.id)
+    case = window.cases[row.id]
+    qtbot.waitUntil(lambda: case.loaded and case.detail is not None, timeout=WAIT)  # type: ignore[attr-defined]
+    assert case.objection_button.text() == "Einwendung gegen eine Mitteilung…"  # type: ignore[attr-defined]
+    badge = case.objection_badge.text()  # type: ignore[attr-defined]
+    assert "Fristgerecht" in badge or "Verspätet" in badge
+    window.show_objections()
+    qtbot.waitUntil(lambda: window.objections.loaded, timeout=WAIT)
+    assert window.tabs.tabText(window.tabs.indexOf(window.objections)) == "Einwendungen"
     # amounts and dates as German writes them
     f = desk.fmt()
     from decimal import Decimal

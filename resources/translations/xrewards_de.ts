@@ -89,6 +89,69 @@
     </message>
 </context>
 <context>
+    <name>CaseText</name>
+    <message>
+        <source>In time: received %1, the deadline is %2 (R25)</source>
+        <translation>Fristgerecht: eingegangen am %1, die Frist endet am %2 (R25)</translation>
+    </message>
+    <message>
+        <source>Late: received %1, the deadline was %2 (R25)</source>
+        <translation>Verspätet: eingegangen am %1, die Frist endete am %2 (R25)</translation>
+    </message>
+    <message>
+        <source>credit</source>
+        <translation>Gutschrift</translation>
+    </message>
+    <message>
+        <source>expiry</source>
+        <translation>Verfall</translation>
+    </message>
+    <message>
+        <source>reversal</source>
+        <translation>Stornierung der Gutschrift</translation>
+    </message>
+    <message>
+        <source>void</source>
+        <translation>nichtig</translation>
+    </message>
+    <message>
+        <source>transfer</source>
+        <translation>Übertragung</translation>
+    </message>
+    <message>
+        <source>forfeit</source>
+        <translation>Verfall bei Kündigung</translation>
+    </message>
+    <message>
+        <source>new</source>
+        <translation>neu</translation>
+    </message>
+    <message>
+        <source>in progress</source>
+        <translation>in Bearbeitung</translation>
+    </message>
+    <message>
+        <source>waiting for customer</source>
+        <translation>wartet auf Kunden</translation>
+    </message>
+    <message>
+        <source>closed</source>
+        <translation>abgeschlossen</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1 Min.</translation>
+    </message>
+    <message>
+        <source>%1 h</source>
+        <translation>%1 Std.</translation>
+    </message>
+    <message>
+        <source>%1 d</source>
+        <translation>%1 Tg.</translation>
+    </message>
+</context>
+<context>
     <name>CaseView</name>
     <message>
         <source>When</source>
@@ -426,6 +489,10 @@
     <message>
         <source>Message-ID</source>
         <translation>Message-ID</translation>
+    </message>
+    <message>
+        <source>Attachments (evidence)</source>
+        <translation>Anhänge (Nachweise)</translation>
     </message>
     <message>
         <source>Notice %1 (%2) sent %3: %4 points, balance %5</source>
@@ -1266,6 +1333,10 @@
         <translation>%1 E-Mails importiert; %2 bereits bekannt; %3 abgelehnt</translation>
     </message>
     <message>
+        <source>attachment refused</source>
+        <translation>Anhang abgelehnt</translation>
+    </message>
+    <message>
         <source>Import of e-mails</source>
         <translation>Import von E-Mails</translation>
     </message>
@@ -1900,69 +1971,6 @@
     <message>
         <source>Confirm that you have shown the customer the consequence.</source>
         <translation>Bestätigen Sie, dass Sie den Kunden auf die Folge hingewiesen haben.</translation>
-    </message>
-</context>
-<context>
-    <name>widget</name>
-    <message>
-        <source>In time: received %1, the deadline is %2 (R25)</source>
-        <translation>Fristgerecht: eingegangen am %1, die Frist endet am %2 (R25)</translation>
-    </message>
-    <message>
-        <source>Late: received %1, the deadline was %2 (R25)</source>
-        <translation>Verspätet: eingegangen am %1, die Frist endete am %2 (R25)</translation>
-    </message>
-    <message>
-        <source>credit</source>
-        <translation>Gutschrift</translation>
-    </message>
-    <message>
-        <source>expiry</source>
-        <translation>Verfall</translation>
-    </message>
-    <message>
-        <source>reversal</source>
-        <translation>Stornierung der Gutschrift</translation>
-    </message>
-    <message>
-        <source>void</source>
-        <translation>nichtig</translation>
-    </message>
-    <message>
-        <source>transfer</source>
-        <translation>Übertragung</translation>
-    </message>
-    <message>
-        <source>forfeit</source>
-        <translation>Verfall bei Kündigung</translation>
-    </message>
-    <message>
-        <source>new</source>
-        <translation>neu</translation>
-    </message>
-    <message>
-        <source>in progress</source>
-        <translation>in Bearbeitung</translation>
-    </message>
-    <message>
-        <source>waiting for customer</source>
-        <translation>wartet auf Kunden</translation>
-    </message>
-    <message>
-        <source>closed</source>
-        <translation>abgeschlossen</translation>
-    </message>
-    <message>
-        <source>%1 min</source>
-        <translation>%1 Min.</translation>
-    </message>
-    <message>
-        <source>%1 h</source>
-        <translation>%1 Std.</translation>
-    </message>
-    <message>
-        <source>%1 d</source>
-        <translation>%1 Tg.</translation>
     </message>
 </context>
 </TS>

@@ -24,6 +24,7 @@ from .qt import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QCoreApplication,
     QDate,
     QDateTime,
     QDateTimeEdit,
@@ -51,10 +52,12 @@ def badge(widget: QWidget, fmt: Fmt, sent_at: datetime, received_at: datetime) -
     deadline = objection_deadline(sent_at)
     received = fmt.when(received_at)
     if objection_in_time(sent_at, received_at):
-        return True, widget.tr("In time: received %1, the deadline is %2 (R25)").replace(
-            "%1", received).replace("%2", fmt.date(deadline))
-    return False, widget.tr("Late: received %1, the deadline was %2 (R25)").replace(
-        "%1", received).replace("%2", fmt.date(deadline))
+        text = QCoreApplication.translate(
+            "CaseText", "In time: received %1, the deadline is %2 (R25)")
+        return True, text.replace("%1", received).replace("%2", fmt.date(deadline))
+    text = QCoreApplication.translate("CaseText",
+                                      "Late: received %1, the deadline was %2 (R25)")
+    return False, text.replace("%1", received).replace("%2", fmt.date(deadline))
 
 
 def badge_html(ok: bool, text: str) -> str:
@@ -63,10 +66,13 @@ def badge_html(ok: bool, text: str) -> str:
 
 
 def notice_kind(widget: QWidget, kind: str | None) -> str:
-    return {"credit": widget.tr("credit"), "expiry": widget.tr("expiry"),
-            "reversal": widget.tr("reversal"), "void": widget.tr("void"),
-            "transfer": widget.tr("transfer"), "forfeit": widget.tr("forfeit")}.get(
-        kind or "", kind or "")
+    words = {"credit": QCoreApplication.translate("CaseText", "credit"),
+             "expiry": QCoreApplication.translate("CaseText", "expiry"),
+             "reversal": QCoreApplication.translate("CaseText", "reversal"),
+             "void": QCoreApplication.translate("CaseText", "void"),
+             "transfer": QCoreApplication.translate("CaseText", "transfer"),
+             "forfeit": QCoreApplication.translate("CaseText", "forfeit")}
+    return words.get(kind or "", kind or "")
 
 
 def berlin_edit(at: datetime | None) -> QDateTimeEdit:

@@ -496,8 +496,9 @@ class CaseView(QWidget):
                     size = f" · {f.points(a.size)} B" if a.size is not None else ""
                     parts.append(f"<li>{e(a.label)} · {e(a.media_type or '')}{size} · "
                                  f"SHA-256 {e((a.sha256 or '')[:16])}…</li>")
-            files = (f"<p><b>{self.tr('Attachments (evidence)')}</b></p><ul>"
-                     + "".join(parts) + "</ul>") if parts else ""
+            heading = self.tr("Attachments (evidence)")
+            files = (f"<p><b>{heading}</b></p><ul>" + "".join(parts) + "</ul>") if parts \
+                else ""
             body = e(mail.body).replace("\n", "<br>")
             return f"<table>{head}</table><hr><p>{body}</p>{files}"
         if item.kind == "objection" or item.kind == "decision":

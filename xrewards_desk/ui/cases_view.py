@@ -14,6 +14,7 @@ from .qt import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QCoreApplication,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -31,18 +32,20 @@ DEBOUNCE_MS = 150
 
 
 def status_text(widget: QWidget, status: str) -> str:
-    return {"new": widget.tr("new"), "open": widget.tr("in progress"),
-            "waiting": widget.tr("waiting for customer"),
-            "closed": widget.tr("closed")}.get(status, status)
+    words = {"new": QCoreApplication.translate("CaseText", "new"),
+             "open": QCoreApplication.translate("CaseText", "in progress"),
+             "waiting": QCoreApplication.translate("CaseText", "waiting for customer"),
+             "closed": QCoreApplication.translate("CaseText", "closed")}
+    return words.get(status, status)
 
 
 def age_text(widget: QWidget, opened: datetime, now: datetime) -> str:
     seconds = max(0, int((now - opened).total_seconds()))
     if seconds < 3600:
-        return widget.tr("%1 min").replace("%1", str(seconds // 60))
+        return QCoreApplication.translate("CaseText", "%1 min").replace("%1", str(seconds // 60))
     if seconds < 86400:
-        return widget.tr("%1 h").replace("%1", str(seconds // 3600))
-    return widget.tr("%1 d").replace("%1", str(seconds // 86400))
+        return QCoreApplication.translate("CaseText", "%1 h").replace("%1", str(seconds // 3600))
+    return QCoreApplication.translate("CaseText", "%1 d").replace("%1", str(seconds // 86400))
 
 
 def eml_paths(urls: Any) -> list[Path]:

@@ -394,9 +394,9 @@ class MainWindow(QMainWindow):
             "%1", str(len(imported))).replace("%2", str(len(duplicates))).replace(
             "%3", str(len(refused))), 15_000)
         warnings = [f"{r.name}: {r.warning}" for r in imported if r.warning]
+        refused_text = self.tr("attachment refused")
         problems = [f"{r.name}: {r.error}" for r in refused] + [
-            f"{r.name}: {self.tr('attachment refused')}: {a}" for r in imported
-            for a in r.refused]
+            f"{r.name}: {refused_text}: {a}" for r in imported for a in r.refused]
         if (problems or warnings) and not self.desk.quiet:
             QMessageBox.warning(self, self.tr("Import of e-mails"),
                                 "\n".join(problems + warnings))
