@@ -156,6 +156,13 @@ class ApiClient:
     def command(self, body: dict[str, Any], key: str | None = None) -> dict[str, Any]:
         return self._post("/commands", key or str(uuid.uuid4()), json=body)  # type: ignore[no-any-return]
 
+    def abuse_preview(self, case: str) -> dict[str, Any]:
+        """R22: what confirming the abuse case would do (the engine's outcome, not saved;
+        compliance only)."""
+        from urllib.parse import quote
+
+        return self._get(f"/abuse-cases/{quote(case, safe='')}/preview")  # type: ignore[no-any-return]
+
     def upload(self, data: bytes, label: str) -> dict[str, Any]:
         import hashlib
 
