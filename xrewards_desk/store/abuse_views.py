@@ -1,0 +1,242 @@
+"""The desktop's read side of compliance's work (T6, R22): referrals ranked by the score
+of their self-referral signals, the two accounts side by side with the fields a signal
+matched, abuse cases, and claims with their state (open, invoiced, paid, written off).
+Plain frozen dataclasses; the UI calls these on its store worker.
+
+The signals are the server's (``abuse_signals``, in the change feed), each with its
+evidence; colleagues of one organisation may refer each other (T2.4), so the server
+never counts a shared organisation as one. What a signal matched is shown by field:
+:data:`FIELDS` maps each kind to the rows of the comparison it highlights."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, cast
+
+from sqlalchemy import Table, func, select
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+from . import models as m
+
+Db = Session | Connection
+
+_SIG = cast(Table, m.AbuseSignal.__table__)
+_ACC = cast(Table, m.AccountRow.__table__)
+_CASE = cast(Table, m.AbuseCaseRow.__table__)
+_CASE_ACC = cast(Table, m.AbuseCaseAccount.__table__)
+_ORG = cast(Table, m.Organisation.__table__)
+_BILL = cast(Table, m.BillingAccount.__table__)
+_ADDR = cast(Table, m.DeliveryAddress.__table__)
+_ORDER = cast(Table, m.OrderRow.__table__)
+_CLAIM = cast(Table, m.ClaimRow.__table__)
+_SUSP = cast(Table, m.Suspicion.__table__)
+
+#: the comparison's rows, in order
+ROWS = ("name", "email", "phone", "addresses", "organisation", "billing", "payments",
+        "signup_ip", "device", "first_order")
+#: which rows a signal's kind highlights
+FIELDS: dict[str, tuple[str, ...]] = {
+    "same_name": ("name",), "email_plus": ("email",), "email_dots": ("email",),
+    "email_other_domain": ("email",), "same_address": ("addresses",),
+    "same_phone": ("phone",), "same_billing_account": ("billing",),
+    "same_payment": ("payments",), "same_ip": ("signup_ip",), "same_device": ("device",),
+    "first_order_placed_by_referrer": ("first_order",),
+    "first_order_paid_by_referrer": ("first_order",),
+    # the demo's names for the last two
+    "placed_by": ("first_order",), "paid_by": ("first_order",),
+}
+
+
+def _conn(db: Db) -> Connection:
+    return db.connection() if isinstance(db, Session) else db
+
+
+@dataclass(frozen=True, slots=True)
+class SignalInfo:
+    kind: str
+    weight: int
+    evidence: str
+    found_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CaseInfo:
+    id: str
+    status: str
+    opened_by: str
+    opened_at: datetime
+    decided_by: str | None
+    decided_at: datetime | None
+    reason: str
+    version: int
+    accounts: tuple[str, ...]
+    invitee: str | None
+    mail_case: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class ReferralRow:
+    referrer: str
+    referrer_name: str
+    invitee: str
+    invitee_name: str
+    score: int
+    signals: tuple[SignalInfo, ...]
+    #: the newest abuse case on the pair (or on the invitee), if any
+    case: CaseInfo | None
+    void: bool
+
+    @property
+    def open_case(self) -> CaseInfo | None:
+        return self.case if self.case is not None and self.case.status == "open" else None
+
+
+def _cases(conn: Connection, *where: Any) -> list[CaseInfo]:
+    rows = list(conn.execute(select(_CASE).where(*where).order_by(_CASE.c.opened_at)))
+    members: dict[str, list[str]] = defaultdict(list)
+    if rows:
+        for r in conn.execute(select(_CASE_ACC).where(_CASE_ACC.c.case_id.in_(
+                [x.id for x in rows])).order_by(_CASE_ACC.c.case_id, _CASE_ACC.c.position)):
+            members[r.case_id].append(r.account_id)
+    return [CaseInfo(r.id, str(r.status), r.opened_by, r.opened_at, r.decided_by,
+                     r.decided_at, r.reason or "", r.version, tuple(members[r.id]),
+                     r.invitee_id, r.mail_case_id) for r in rows]
+
+
+def referral_queue(db: Db, min_score: int = 1, limit: int = 500) -> list[ReferralRow]:
+    """Referrals with signals, the highest score first (ties: the newest signal first)."""
+    conn = _conn(db)
+    pairs: dict[tuple[str, str], list[SignalInfo]] = defaultdict(list)
+    for r in conn.execute(select(_SIG).order_by(_SIG.c.weight.desc(), _SIG.c.id)):
+        pairs[(r.referrer_id, r.invitee_id)].append(SignalInfo(r.kind, r.weight, r.evidence,
+                                                               r.found_at))
+    ranked = sorted(((sum(s.weight for s in sigs), max(s.found_at for s in sigs), pair,
+                      sigs) for pair, sigs in pairs.items()),
+                    key=lambda x: (-x[0], -x[1].timestamp()))
+    ranked = [x for x in ranked if x[0] >= min_score][:limit]
+    if not ranked:
+        return []
+    ids = {a for _s, _f, pair, _sigs in ranked for a in pair}
+    accounts = {r.id: r for r in conn.execute(select(
+        _ACC.c.id, _ACC.c.name, _ACC.c.referral_void).where(_ACC.c.id.in_(ids)))}
+    by_account: dict[str, CaseInfo] = {}
+    for info in _cases(conn, _CASE.c.id.in_(select(_CASE_ACC.c.case_id).where(
+            _CASE_ACC.c.account_id.in_(ids)))):
+        for account in info.accounts:
+            by_account[account] = info  # the newest wins (opened_at order)
+    out = []
+    for score, _found, (referrer, invitee), sigs in ranked:
+        out.append(ReferralRow(
+            referrer, accounts[referrer].name if referrer in accounts else "",
+            invitee, accounts[invitee].name if invitee in accounts else "", score,
+            tuple(sigs), by_account.get(invitee), bool(accounts[invitee].referral_void)
+            if invitee in accounts else False))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Party:
+    """One side of the comparison: each row's values as text."""
+
+    id: str
+    values: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    referrer: Party
+    invitee: Party
+    signals: tuple[SignalInfo, ...]
+    highlighted: frozenset[str]
+    case: CaseInfo | None
+    suspicions: tuple[tuple[datetime, str, str], ...]
+
+
+def _party(conn: Connection, account_id: str, first_order: bool) -> Party:
+    acc = conn.execute(select(_ACC, _ORG.c.name.label("org_name"),
+                              _BILL.c.name.label("billing_name"))
+                       .select_from(_ACC.join(_ORG, _ORG.c.id == _ACC.c.organisation_id)
+                                    .join(_BILL, _BILL.c.id == _ACC.c.billing_account_id))
+                       .where(_ACC.c.id == account_id)).one()
+    addresses = [f"{a.street}, {a.postcode} {a.city}" for a in conn.execute(
+        select(_ADDR).where(_ADDR.c.account_id == account_id).order_by(_ADDR.c.id))]
+    payments = sorted({r.payment_fingerprint for r in conn.execute(
+        select(_ORDER.c.payment_fingerprint).where(
+            _ORDER.c.account_id == account_id,
+            _ORDER.c.payment_fingerprint.is_not(None)))})
+    first = ""
+    if first_order:
+        order = conn.execute(select(_ORDER).where(_ORDER.c.account_id == account_id)
+                             .order_by(_ORDER.c.placed_at).limit(1)).first()
+        if order is not None:
+            first = (f"{order.id}: placed by {order.placed_by or account_id}, "
+                     f"paid by {order.paid_by or '—'}")
+    return Party(account_id, {
+        "name": acc.name, "email": acc.email, "phone": acc.phone or "",
+        "addresses": "\n".join(addresses),
+        "organisation": f"{acc.org_name} ({acc.organisation_id})",
+        "billing": f"{acc.billing_name} ({acc.billing_account_id})",
+        "payments": "\n".join(payments), "signup_ip": acc.signup_ip or "",
+        "device": acc.device_fingerprint or "", "first_order": first})
+
+
+def comparison(db: Db, referrer: str, invitee: str) -> Comparison:
+    conn = _conn(db)
+    signals = tuple(SignalInfo(r.kind, r.weight, r.evidence, r.found_at)
+                    for r in conn.execute(select(_SIG).where(
+                        _SIG.c.referrer_id == referrer, _SIG.c.invitee_id == invitee)
+                        .order_by(_SIG.c.weight.desc())))
+    cases = _cases(conn, _CASE.c.id.in_(select(_CASE_ACC.c.case_id).where(
+        _CASE_ACC.c.account_id == invitee)))
+    suspicions = tuple((r.at, r.reported_by, r.text) for r in conn.execute(
+        select(_SUSP).where(_SUSP.c.account_id.in_([referrer, invitee]))
+        .order_by(_SUSP.c.at)))
+    return Comparison(_party(conn, referrer, False), _party(conn, invitee, True), signals,
+                      frozenset(f for s in signals for f in FIELDS.get(s.kind, ())),
+                      cases[-1] if cases else None, suspicions)
+
+
+def open_cases(db: Db) -> list[CaseInfo]:
+    return _cases(_conn(db), _CASE.c.status == "open")
+
+
+# --------------------------------------------------------------------------- claims
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimRowInfo:
+    id: int
+    account_id: str
+    customer: str
+    at: datetime
+    amount: Decimal
+    reason: str
+    state: str
+    state_at: datetime | None
+    state_by: str | None
+    version: int
+
+
+def claim_rows(db: Db, state: str | None = None, account: str | None = None) -> list[
+        ClaimRowInfo]:
+    """R22 claims, the newest first, with their state and who changed it."""
+    conn = _conn(db)
+    query = (select(_CLAIM, _ACC.c.name.label("customer"))
+             .select_from(_CLAIM.join(_ACC, _ACC.c.id == _CLAIM.c.account_id)))
+    if state:
+        query = query.where(_CLAIM.c.state == state)
+    if account:
+        query = query.where(_CLAIM.c.account_id == account)
+    return [ClaimRowInfo(r.id, r.account_id, r.customer, r.at, r.amount, r.reason or "",
+                         str(r.state), r.state_at, r.state_by, r.version)
+            for r in conn.execute(query.order_by(_CLAIM.c.at.desc(), _CLAIM.c.id))]
+
+
+def claims_total(db: Db, state: str = "open") -> Decimal:
+    conn = _conn(db)
+    return Decimal(conn.execute(select(func.coalesce(func.sum(_CLAIM.c.amount), 0)).where(
+        _CLAIM.c.state == state)).scalar() or 0)
