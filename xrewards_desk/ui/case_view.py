@@ -141,9 +141,12 @@ class CaseView(QWidget):
         self.close_button = QPushButton()
         self.close_button.setObjectName("close_account")
         self.close_button.clicked.connect(self.close_account)
+        self.suspicion_button = QPushButton()
+        self.suspicion_button.setObjectName("report_suspicion")
+        self.suspicion_button.clicked.connect(self.report_suspicion)
         work = QHBoxLayout()
         for button in (self.objection_button, self.terms_button, self.reply_button,
-                       self.close_button):
+                       self.close_button, self.suspicion_button):
             work.addWidget(button)
         work.addStretch(1)
 
@@ -267,6 +270,7 @@ class CaseView(QWidget):
         self.terms_button.setText(self.tr("Objection to changed terms…"))
         self.reply_button.setText(self.tr("Reply…"))
         self.close_button.setText(self.tr("Close account (opt-out)…"))
+        self.suspicion_button.setText(self.tr("Report suspected abuse…"))
         self.uphold_button.setText(self.tr("Uphold…"))
         self.reject_button.setText(self.tr("Reject…"))
         self.late_button.setText(self.tr("Answer as late…"))
@@ -429,7 +433,8 @@ class CaseView(QWidget):
             button.setEnabled(can)
             button.setToolTip(why)
         self.assign_button.setEnabled(can and d.assigned_to != self.me())
-        for button in (self.objection_button, self.terms_button, self.close_button):
+        for button in (self.objection_button, self.terms_button, self.close_button,
+                       self.suspicion_button):
             button.setEnabled(can and has_customer)
             button.setToolTip(why or ("" if has_customer else self.tr(
                 "Link the case to a customer first.")))
@@ -660,6 +665,19 @@ class CaseView(QWidget):
                 self.send(dialog.body)
 
         self.desk.tasks.on_store(work, show)
+
+    def report_suspicion(self) -> None:
+        """R27: agents report a suspicion; compliance decides on it (T6)."""
+        from .objections_view import ReasonDialog
+
+        d = self.detail
+        if d is None or d.account is None:
+            return
+        dialog = ReasonDialog(self.tr("Report suspected abuse"),
+                              self.tr("What makes you suspect a self-referral"), True, self)
+        if dialog.exec():
+            self.send({"type": "report_suspicion", "account": d.account.id,
+                       "case": self.case_id, "text": dialog.text()})
 
     def _with_balance(self, then: Any) -> None:
         d = self.detail

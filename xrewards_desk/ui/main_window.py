@@ -12,6 +12,7 @@ from typing import Any
 from ..domain.model import Role
 from ..store.db import Store
 from . import settings as st
+from .abuse_view import AbuseView, ClaimsView
 from .case_dialogs import ManualCaseDialog
 from .case_view import CaseView
 from .cases_view import CasesView
@@ -67,6 +68,19 @@ class Desk:
 
     def fmt(self) -> Fmt:
         return Fmt(self.language.code)
+
+
+@dataclass
+class RoleView:
+    """A view for some roles only (R27): its toolbar action, made when first shown."""
+
+    key: str
+    roles: tuple[str, ...]
+    make: Callable[[], QWidget]
+    title: Callable[[], str]
+    tooltip: Callable[[], str]
+    action: QAction
+    page: QWidget | None = None
 
 
 class StartPage(QWidget):
@@ -141,9 +155,18 @@ class MainWindow(QMainWindow):
         self.approvals_action = QAction(self)
         self.approvals_action.setShortcut(QKeySequence("F4"))
         self.approvals_action.triggered.connect(self.show_approvals)
+        #: views shown to some roles only (R27), each with its toolbar action
+        self.role_views: dict[str, RoleView] = {}
+        self._role_view("abuse", "F7", ("compliance", "team_lead"), self._make_abuse,
+                        lambda: self.tr("Abuse review"),
+                        lambda: self.tr("Referrals ranked by their signs of self-referral "
+                                        "(F7)"))
+        self._role_view("claims", "F8", ("compliance", "team_lead"), self._make_claims,
+                        lambda: self.tr("Claims"),
+                        lambda: self.tr("Claims after abuse, and their state (F8)"))
         for action in (self.find_action, self.cases_action, self.objections_action,
-                       self.approvals_action, self.sync_action, self.refused_action,
-                       self.settings_action):
+                       self.approvals_action, *[v.action for v in self.role_views.values()],
+                       self.sync_action, self.refused_action, self.settings_action):
             self.toolbar.addAction(action)
         self.toolbar.addSeparator()
         self.person = QLabel()
@@ -196,9 +219,13 @@ class MainWindow(QMainWindow):
         if self.search is not None:
             self.tabs.setTabText(0, self.tr("Search"))
             self.search.retranslate()
+        for view in self.role_views.values():
+            view.action.setText(view.title())
+            view.action.setToolTip(view.tooltip())
         for page, title in ((self.inbox, self.tr("Cases")),
                             (self.objections, self.tr("Objections")),
-                            (self.approvals, self.tr("Approvals"))):
+                            (self.approvals, self.tr("Approvals")),
+                            *[(v.page, v.title()) for v in self.role_views.values()]):
             if page is not None and self.tabs.indexOf(page) >= 0:
                 self.tabs.setTabText(self.tabs.indexOf(page), title)
         for i in range(1, self.tabs.count()):
@@ -222,7 +249,15 @@ class MainWindow(QMainWindow):
         self.approvals_action.setVisible(lead)
         if self.approvals is not None and not lead and self.tabs.indexOf(self.approvals) >= 0:
             self.tabs.removeTab(self.tabs.indexOf(self.approvals))
-        for page in [*self.cases.values(), self.approvals]:
+        for view in self.role_views.values():
+            allowed = person.role in view.roles
+            view.action.setVisible(allowed)
+            if view.page is not None and not allowed and self.tabs.indexOf(view.page) >= 0:
+                self.tabs.removeTab(self.tabs.indexOf(view.page))
+        for page in [*self.cases.values(), self.approvals,
+                     *[v.page for v in self.role_views.values()]]:
+            if page is not None and hasattr(page, "update_buttons"):
+                page.update_buttons()
             if page is not None and hasattr(page, "show_detail"):
                 page.show_detail()
             elif page is not None and hasattr(page, "show_item"):
@@ -323,6 +358,35 @@ class MainWindow(QMainWindow):
             self.approvals.open_case.connect(self.open_case)
         self._fixed_tab(self.approvals, self.tr("Approvals"))
 
+    def _role_view(self, key: str, shortcut: str, roles: tuple[str, ...],
+                   make: Callable[[], QWidget], title: Callable[[], str],
+                   tooltip: Callable[[], str]) -> None:
+        action = QAction(self)
+        action.setShortcut(QKeySequence(shortcut))
+        action.setVisible(False)
+        action.triggered.connect(lambda: self.show_view(key))
+        self.role_views[key] = RoleView(key, roles, make, title, tooltip, action)
+
+    def show_view(self, key: str) -> None:
+        view = self.role_views[key]
+        session = self.desk.session
+        if self.desk.store is None or session is None or session.person is None \
+                or session.person.role not in view.roles:
+            return
+        if view.page is None:
+            view.page = view.make()
+        self._fixed_tab(view.page, view.title())
+
+    def _make_abuse(self) -> QWidget:
+        page = AbuseView(self.desk)
+        page.open_customer.connect(self.open_customer)
+        return page
+
+    def _make_claims(self) -> QWidget:
+        page = ClaimsView(self.desk)
+        page.open_customer.connect(self.open_customer)
+        return page
+
     def open_case(self, case_id: int) -> None:
         page = self.cases.get(case_id)
         if page is None:
@@ -421,7 +485,8 @@ class MainWindow(QMainWindow):
         if page is None or page is self.search or page is self.inbox:
             return
         self.tabs.removeTab(index)
-        if page in (self.objections, self.approvals):
+        if page in (self.objections, self.approvals,
+                    *[v.page for v in self.role_views.values()]):
             return  # kept, opened again with its key
         for key, value in list(self.customers.items()):
             if value is page:
@@ -433,7 +498,8 @@ class MainWindow(QMainWindow):
 
     def refresh_open(self) -> None:
         for page in [*self.customers.values(), *self.cases.values(), self.inbox,
-                     self.objections, self.approvals]:
+                     self.objections, self.approvals,
+                     *[v.page for v in self.role_views.values()]]:
             if page is not None and self.tabs.indexOf(page) >= 0:
                 page.refresh()
 

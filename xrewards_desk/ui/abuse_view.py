@@ -1,0 +1,503 @@
+"""Compliance's work (T6, R22): referrals ranked by the score of their self-referral
+signals, the two accounts side by side with the matching rows highlighted, opening an
+abuse case (which blocks transfers, R21), confirming it after the engine's exact preview
+(lots voided in each account, points, EUR claims, the discount; optionally terminating
+for cause) or dismissing it with a reason; and the claims with their state.
+
+Who may act (R27): compliance opens, confirms and dismisses abuse cases; compliance and
+team leads follow up claims. For everyone else the buttons are disabled and say who can.
+"""
+
+from __future__ import annotations
+
+import html
+from decimal import Decimal
+from typing import Any
+
+from ..store.abuse_views import (
+    ROWS,
+    ClaimRowInfo,
+    Comparison,
+    ReferralRow,
+    claim_rows,
+    comparison,
+    referral_queue,
+)
+from .models import ALERT, SOON, Column, RowsModel
+from .objections_view import ReasonDialog
+from .qt import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QCoreApplication,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    Qt,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+
+
+def _table(model: Any, name: str) -> QTableView:
+    view = QTableView()
+    view.setObjectName(name)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.verticalHeader().hide()
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.verticalHeader().setDefaultSectionSize(22)
+    return view
+
+
+def row_label(name: str) -> str:
+    words = {"name": QCoreApplication.translate("AbuseText", "Name"),
+             "email": QCoreApplication.translate("AbuseText", "E-mail"),
+             "phone": QCoreApplication.translate("AbuseText", "Phone"),
+             "addresses": QCoreApplication.translate("AbuseText", "Delivery addresses"),
+             "organisation": QCoreApplication.translate("AbuseText", "Organisation"),
+             "billing": QCoreApplication.translate("AbuseText", "Billing account"),
+             "payments": QCoreApplication.translate("AbuseText", "Payment fingerprints"),
+             "signup_ip": QCoreApplication.translate("AbuseText", "Sign-up IP"),
+             "device": QCoreApplication.translate("AbuseText", "Device"),
+             "first_order": QCoreApplication.translate("AbuseText", "First order")}
+    return words.get(name, name)
+
+
+def case_state(status: str | None) -> str:
+    words = {"open": QCoreApplication.translate("AbuseText", "case open"),
+             "confirmed": QCoreApplication.translate("AbuseText", "confirmed"),
+             "dismissed": QCoreApplication.translate("AbuseText", "dismissed")}
+    return words.get(status or "", "")
+
+
+def claim_state(state: str) -> str:
+    words = {"open": QCoreApplication.translate("AbuseText", "open"),
+             "invoiced": QCoreApplication.translate("AbuseText", "invoiced"),
+             "paid": QCoreApplication.translate("AbuseText", "paid"),
+             "written_off": QCoreApplication.translate("AbuseText", "written off")}
+    return words.get(state, state)
+
+
+#: R22 claims move forward only: open → invoiced → paid; open or invoiced → written off
+CLAIM_NEXT = {"open": ("invoiced", "written_off"), "invoiced": ("paid", "written_off")}
+
+
+def role_of(desk: Any) -> str:
+    session = desk.session
+    person = session.person if session is not None else None
+    return person.role if person is not None else ""
+
+
+class ConfirmDialog(QDialog):
+    """The engine's exact outcome of confirming (R22), shown before it is confirmed."""
+
+    def __init__(self, fmt: Any, row: ReferralRow, preview: dict[str, Any],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("confirm_abuse")
+        self.setWindowTitle(self.tr("Confirm the self-referral"))
+        self.row = row
+        self.preview = preview
+        self.body: dict[str, Any] | None = None
+        voided: dict[str, int] = {}
+        for lot in preview.get("voided", []):
+            voided[lot["account"]] = voided.get(lot["account"], 0) + int(lot["points"])
+        lines = [self.tr("Confirming case %1 does exactly this (the engine's preview, "
+                         "R22):").replace("%1", str(preview.get("case", "")))]
+        for account, points in sorted(voided.items()):
+            lots = ", ".join(f"{lot['lot']} ({fmt.points(int(lot['points']))})"
+                             for lot in preview["voided"] if lot["account"] == account)
+            lines.append(self.tr("%1: %2 points voided (lots %3)").replace(
+                "%1", account).replace("%2", fmt.points(points)).replace("%3", lots))
+        if not voided:
+            lines.append(self.tr("No points are left to void."))
+        for claim in preview.get("claims", []):
+            lines.append(self.tr("%1: a claim of %2 (%3)").replace(
+                "%1", claim["account"]).replace("%2", fmt.money(Decimal(claim["amount"])))
+                .replace("%3", claim.get("reason", "")))
+        if preview.get("discount_voided"):
+            lines.append(self.tr("The invitee's unused discount code is voided."))
+        self.summary = QLabel("<br>".join(html.escape(x) for x in lines))
+        self.summary.setObjectName("preview")
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.summary.setWordWrap(True)
+        self.terminate_referrer = QCheckBox(self.tr("Also terminate %1 for cause (R23: "
+                                                    "balance forfeited)").replace(
+            "%1", f"{row.referrer_name} ({row.referrer})"))
+        self.terminate_invitee = QCheckBox(self.tr("Also terminate %1 for cause (R23: "
+                                                   "balance forfeited)").replace(
+            "%1", f"{row.invitee_name} ({row.invitee})"))
+        self.reason = QPlainTextEdit()
+        self.reason.setObjectName("reason")
+        self.reason.setTabChangesFocus(True)
+        self.reason.setMaximumHeight(80)
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #b91c1c;")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.terminate_referrer)
+        layout.addWidget(self.terminate_invitee)
+        layout.addWidget(QLabel(self.tr("Reason")))
+        layout.addWidget(self.reason)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(620)
+
+    def accept(self) -> None:
+        reason = self.reason.toPlainText().strip()
+        if not reason:
+            self.error.setText(self.tr("Give a reason."))
+            return
+        terminate = [a for box, a in ((self.terminate_referrer, self.row.referrer),
+                                      (self.terminate_invitee, self.row.invitee))
+                     if box.isChecked()]
+        self.body = {"type": "confirm_self_referral", "case": self.preview["case"],
+                     "version": self.preview["version"], "terminate": terminate,
+                     "reason": reason}
+        super().accept()
+
+
+class AbuseView(QWidget):
+    """Referrals ranked by score, compared side by side, reviewed (compliance)."""
+
+    open_customer = Signal(str)
+
+    def __init__(self, desk: Any) -> None:
+        super().__init__()
+        self.setObjectName("abuse")
+        self.desk = desk
+        self.generation = 0
+        self.loaded = False
+        self.compared: Comparison | None = None
+        self.model: RowsModel[ReferralRow] = RowsModel([
+            Column(lambda: self.tr("Score"), lambda r: str(r.score), right=True,
+                   background=lambda r: SOON if r.score >= 60 else None),
+            Column(lambda: self.tr("Referrer"), lambda r: f"{r.referrer_name} ({r.referrer})"),
+            Column(lambda: self.tr("Invitee"), lambda r: f"{r.invitee_name} ({r.invitee})"),
+            Column(lambda: self.tr("Signals"), lambda r: ", ".join(
+                s.kind for s in r.signals)),
+            Column(lambda: self.tr("Case"), lambda r: (
+                f"{r.case.id} · {case_state(r.case.status)}" if r.case else ""),
+                foreground=lambda r: ALERT if r.open_case else None),
+        ], self)
+        self.table = _table(self.model, "abuse_table")
+        self.table.selectionModel().currentRowChanged.connect(lambda *_a: self.compare())
+        self.side = QTableWidget(len(ROWS), 2)
+        self.side.setObjectName("comparison")
+        self.side.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.side.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.side.setWordWrap(True)
+        self.signals = QTextBrowser()
+        self.signals.setObjectName("signals")
+        self.open_button = QPushButton()
+        self.open_button.setObjectName("open_abuse_case")
+        self.open_button.clicked.connect(self.open_case)
+        self.confirm_button = QPushButton()
+        self.confirm_button.setObjectName("confirm_abuse_case")
+        self.confirm_button.clicked.connect(self.confirm)
+        self.dismiss_button = QPushButton()
+        self.dismiss_button.setObjectName("dismiss_abuse_case")
+        self.dismiss_button.clicked.connect(self.dismiss)
+        self.message = QLabel()
+        self.message.setObjectName("message")
+        self.message.setWordWrap(True)
+        buttons = QHBoxLayout()
+        for button in (self.open_button, self.confirm_button, self.dismiss_button):
+            buttons.addWidget(button)
+        buttons.addWidget(self.message, 1)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.side, 3)
+        right_layout.addWidget(self.signals, 2)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.table)
+        split.addWidget(right)
+        split.setSizes([560, 700])
+        layout = QVBoxLayout(self)
+        layout.addWidget(split, 1)
+        layout.addLayout(buttons)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.open_button.setText(self.tr("Open abuse case"))
+        self.confirm_button.setText(self.tr("Preview and confirm…"))
+        self.dismiss_button.setText(self.tr("Dismiss…"))
+        self.side.setHorizontalHeaderLabels([self.tr("Referrer"), self.tr("Invitee")])
+        self.side.setVerticalHeaderLabels([row_label(r) for r in ROWS])
+        self.model.retranslate()
+        self.update_buttons()
+
+    def refresh(self) -> None:
+        store = self.desk.store
+        if store is None:
+            return
+        self.generation += 1
+        generation = self.generation
+
+        def work() -> list[ReferralRow]:
+            with store.session() as s:
+                return referral_queue(s)
+
+        self.desk.tasks.on_store(work, lambda rows: self._show(generation, rows))
+
+    def _show(self, generation: int, rows: list[ReferralRow]) -> None:
+        if generation != self.generation:
+            return
+        selected = self.selected()
+        self.model.set_rows(rows)
+        self.loaded = True
+        index = next((i for i, r in enumerate(rows) if selected is not None
+                      and (r.referrer, r.invitee) == (selected.referrer, selected.invitee)),
+                     0 if rows else -1)
+        if index >= 0:
+            self.table.selectRow(index)
+        self.compare()
+
+    def selected(self) -> ReferralRow | None:
+        return self.model.row(self.table.currentIndex())
+
+    def compare(self) -> None:
+        row = self.selected()
+        if row is None:
+            self.compared = None
+            self.update_buttons()
+            return
+        store = self.desk.store
+
+        def work() -> Comparison:
+            with store.session() as s:
+                return comparison(s, row.referrer, row.invitee)
+
+        self.desk.tasks.on_store(work, self._compared)
+
+    def _compared(self, found: Comparison) -> None:
+        row = self.selected()
+        if row is None or (found.referrer.id, found.invitee.id) != (row.referrer, row.invitee):
+            return
+        self.compared = found
+        for i, name in enumerate(ROWS):
+            for j, party in enumerate((found.referrer, found.invitee)):
+                item = QTableWidgetItem(party.values.get(name, ""))
+                if name in found.highlighted:
+                    item.setBackground(SOON)
+                    font = item.font()
+                    font.setBold(True)
+                    item.setFont(font)
+                self.side.setItem(i, j, item)
+        self.side.resizeRowsToContents()
+        e = html.escape
+        parts = ["<ul>"] + [
+            f"<li><b>{e(s.kind)}</b> (+{s.weight}): {e(s.evidence)}</li>"
+            for s in found.signals] + ["</ul>"]
+        if found.suspicions:
+            parts.append("<p><b>" + e(self.tr("Reported by agents")) + "</b></p><ul>")
+            parts += [f"<li>{e(self.desk.fmt().when(at))} {e(who)}: {e(text)}</li>"
+                      for at, who, text in found.suspicions]
+            parts.append("</ul>")
+        self.signals.setHtml("".join(parts))
+        self.update_buttons()
+
+    def update_buttons(self) -> None:
+        row = self.selected()
+        compliance = role_of(self.desk) == "compliance"
+        why = "" if compliance else self.tr(
+            "Compliance opens, confirms and dismisses abuse cases (R27).")
+        has_open = row is not None and row.open_case is not None
+        self.open_button.setEnabled(compliance and row is not None and not has_open)
+        self.confirm_button.setEnabled(compliance and has_open)
+        self.dismiss_button.setEnabled(compliance and has_open)
+        for button in (self.open_button, self.confirm_button, self.dismiss_button):
+            button.setToolTip(why)
+        if compliance and row is not None and not has_open:
+            for button in (self.confirm_button, self.dismiss_button):
+                button.setToolTip(self.tr("Open a case first."))
+
+    # ------------------------------------------------------------------ commands
+    def _send(self, body: dict[str, Any]) -> None:
+        problem = self.desk.outbox.send(body, done=lambda _id: self._queued())
+        if problem is not None:
+            self.message.setText(problem)
+
+    def _queued(self) -> None:
+        self.message.setText(self.tr("Queued; it is sent with this sync."))
+        self.refresh()
+
+    def open_case(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        self._send({"type": "open_abuse_case", "account": row.invitee, "on_referral": True})
+
+    def dismiss(self) -> None:
+        row = self.selected()
+        if row is None or row.open_case is None:
+            return
+        dialog = ReasonDialog(self.tr("Dismiss the abuse case"), self.tr("Reason"), True,
+                              self)
+        if dialog.exec():
+            self._send({"type": "dismiss_abuse_case", "case": row.open_case.id,
+                        "version": row.open_case.version, "reason": dialog.text()})
+
+    def confirm(self) -> None:
+        row = self.selected()
+        session = self.desk.session
+        if row is None or row.open_case is None or session is None:
+            return
+        case = row.open_case.id
+        client = session.client
+        self.message.setText(self.tr("Asking the server for the engine's preview…"))
+
+        def shown(preview: dict[str, Any]) -> None:
+            self.message.setText("")
+            dialog = ConfirmDialog(self.desk.fmt(), row, preview, self)
+            self.last_dialog = dialog
+            if self.desk.quiet:
+                dialog.show()
+                return
+            if dialog.exec() and dialog.body is not None:
+                self._send(dialog.body)
+
+        def failed(exc: BaseException) -> None:
+            self.message.setText(self.tr("The preview needs the server: %1").replace(
+                "%1", str(exc)))
+
+        self.desk.tasks.on_net(lambda: client.abuse_preview(case), shown, failed)
+
+
+class ClaimsView(QWidget):
+    """R22 claims with their state and who changed it; compliance and team leads move
+    them on (open → invoiced → paid, or written off)."""
+
+    open_customer = Signal(str)
+
+    def __init__(self, desk: Any) -> None:
+        super().__init__()
+        self.setObjectName("claims")
+        self.desk = desk
+        self.generation = 0
+        self.loaded = False
+        f = desk.fmt
+        self.filter = QComboBox()
+        self.filter.setObjectName("claim_filter")
+        self.filter.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.model: RowsModel[ClaimRowInfo] = RowsModel([
+            Column(lambda: self.tr("Claim"), lambda c: str(c.id), right=True),
+            Column(lambda: self.tr("Date"), lambda c: f().when(c.at)),
+            Column(lambda: self.tr("Customer"), lambda c: f"{c.customer} ({c.account_id})"),
+            Column(lambda: self.tr("Amount"), lambda c: f().money(c.amount), right=True),
+            Column(lambda: self.tr("State"), lambda c: claim_state(c.state),
+                   foreground=lambda c: ALERT if c.state == "open" else None),
+            Column(lambda: self.tr("Changed"), lambda c: " · ".join(
+                x for x in (f().when(c.state_at), c.state_by or "") if x)),
+            Column(lambda: self.tr("Reason"), lambda c: c.reason),
+        ], self)
+        self.table = _table(self.model, "claim_table")
+        self.table.selectionModel().currentRowChanged.connect(lambda *_a: self.update_buttons())
+        self.table.activated.connect(lambda i: self.open_customer.emit(
+            self.model.rows[i.row()].account_id))
+        self.buttons: dict[str, QPushButton] = {}
+        row = QHBoxLayout()
+        self.filter_label = QLabel()
+        row.addWidget(self.filter_label)
+        row.addWidget(self.filter)
+        row.addStretch(1)
+        for state in ("invoiced", "paid", "written_off"):
+            button = QPushButton()
+            button.setObjectName(f"claim_{state}")
+            button.clicked.connect(lambda _c=False, s=state: self.set_state(s))
+            self.buttons[state] = button
+            row.addWidget(button)
+        self.message = QLabel()
+        self.message.setObjectName("message")
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.message)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        current = self.filter.currentData()
+        self.filter.blockSignals(True)
+        self.filter.clear()
+        for value, text in (("", self.tr("All claims")), ("open", claim_state("open")),
+                            ("invoiced", claim_state("invoiced")),
+                            ("paid", claim_state("paid")),
+                            ("written_off", claim_state("written_off"))):
+            self.filter.addItem(text, value)
+        self.filter.setCurrentIndex(max(0, self.filter.findData(current or "")))
+        self.filter.blockSignals(False)
+        self.filter_label.setText(self.tr("Show:"))
+        self.buttons["invoiced"].setText(self.tr("Mark invoiced"))
+        self.buttons["paid"].setText(self.tr("Mark paid"))
+        self.buttons["written_off"].setText(self.tr("Write off"))
+        self.model.retranslate()
+        self.update_buttons()
+
+    def refresh(self) -> None:
+        store = self.desk.store
+        if store is None:
+            return
+        self.generation += 1
+        generation, state = self.generation, self.filter.currentData() or None
+
+        def work() -> list[ClaimRowInfo]:
+            with store.session() as s:
+                return claim_rows(s, state)
+
+        self.desk.tasks.on_store(work, lambda rows: self._show(generation, rows))
+
+    def _show(self, generation: int, rows: list[ClaimRowInfo]) -> None:
+        if generation != self.generation:
+            return
+        self.model.set_rows(rows)
+        self.loaded = True
+        if rows:
+            self.table.selectRow(0)
+        self.update_buttons()
+
+    def selected(self) -> ClaimRowInfo | None:
+        return self.model.row(self.table.currentIndex())
+
+    def update_buttons(self) -> None:
+        claim = self.selected()
+        allowed = role_of(self.desk) in ("compliance", "team_lead")
+        for state, button in self.buttons.items():
+            ok = allowed and claim is not None and state in CLAIM_NEXT.get(claim.state, ())
+            button.setEnabled(ok)
+            button.setToolTip("" if allowed else self.tr(
+                "Compliance and team leads follow up claims (R27)."))
+
+    def set_state(self, state: str) -> None:
+        claim = self.selected()
+        if claim is None:
+            return
+        problem = self.desk.outbox.send(
+            {"type": "set_claim_state", "claim": claim.id, "version": claim.version,
+             "state": state}, done=lambda _id: self._queued())
+        if problem is not None:
+            self.message.setText(problem)
+
+    def _queued(self) -> None:
+        self.message.setText(self.tr("Queued; it is sent with this sync."))
+        self.refresh()
