@@ -33,6 +33,7 @@ SHARED = ROOT.parent / "shared"
 # --------------------------------------------------------------------------- stores
 import pytest  # noqa: E402
 
+from tests.case_harness import cases_template  # noqa: E402, F401  (the demo synced, once)
 from tests.demo_fixture import demo  # noqa: E402, F401  (the demo, built once a session)
 from tests.stores import PostgresBackend, SqliteBackend, postgres_or_skip  # noqa: E402
 

@@ -13,9 +13,6 @@ from __future__ import annotations
 
 import email
 import shutil
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email import policy
 from pathlib import Path
@@ -24,9 +21,19 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from tests.case_harness import (
+    WAIT,
+    Agent,
+    _copy,
+    outcome,
+    send,
+    signed_in,
+    sync,
+    waiting,
+)
 from tests.demo_fixture import NOW, Demo
 from tests.server_harness import Server
-from tests.ui_harness import DeskTemplate, build_template, demo_server
+from tests.ui_harness import DeskTemplate, demo_server
 from xrewards_desk.domain.calendar import objection_deadline, objection_in_time
 from xrewards_desk.store import models as m
 from xrewards_desk.store.db import Store, sqlite_url
@@ -56,93 +63,7 @@ from xrewards_desk.ui.reply_dialog import ReplyDialog, load_facts
 from xrewards_desk.ui.session import Session, SyncController
 from xrewards_desk.ui.tasks import Tasks
 
-WAIT = 60_000
 MAILS = Path(__file__).resolve().parent / "mails"
-
-
-@pytest.fixture(scope="session")
-def cases_template(demo: Demo, tmp_path_factory: pytest.TempPathFactory) -> DeskTemplate:
-    return build_template(demo, tmp_path_factory.mktemp("cases-template"))
-
-
-@dataclass
-class Agent:
-    desk: Desk
-    window: MainWindow
-    session: Session
-
-
-def _copy(source: Path, target: Path) -> None:
-    import sqlite3
-
-    with sqlite3.connect(source) as a, sqlite3.connect(target) as b:
-        a.backup(b)
-
-
-@contextmanager
-def signed_in(qtbot: Any, qapp: QApplication, demo: Demo, template: DeskTemplate,
-              server: Server, folder: Path, user: str) -> Iterator[Agent]:
-    """A desktop of its own (a copy of the synced demo store) signed in as `user`."""
-    folder.mkdir(parents=True)
-    _copy(template.local, folder / "desk.sqlite")
-    store = Store.open(sqlite_url(folder / "desk.sqlite"))
-    paths = Paths.default(folder / "app").made()
-    language = Language(qapp)
-    language.switch("en")
-    desk = Desk(tasks=Tasks(), paths=paths, settings=st.Settings(paths.settings_file),
-                language=language, store=store, now=lambda: NOW, quiet=True)
-    try:
-        api = server.base.removesuffix("/v1")
-        session = Session(store, api, user, ApiClient(api), MemoryTokens(), data=paths.data)
-        password = demo.info.password(user)
-        assert password is not None
-        session.sign_in(password)
-        desk.session = session
-        desk.sync = SyncController(desk.tasks, session)
-        window = MainWindow(desk)
-        qtbot.addWidget(window)
-        window.show()
-        window.ready()
-        sync(qtbot, desk)
-        yield Agent(desk, window, session)
-    finally:
-        desk.tasks.shutdown()
-        store.close()
-
-
-def waiting(desk: Desk) -> int:
-    assert desk.store is not None
-    with desk.store.session() as s:
-        return int(s.scalar(select(func.count()).select_from(m.OutboxCommand).where(
-            m.OutboxCommand.state.in_([m.OutboxState.PENDING, m.OutboxState.SENDING])))
-            or 0)
-
-
-def sync(qtbot: Any, desk: Desk) -> None:
-    """Push and pull until nothing waits (a queued command starts a sync by itself)."""
-    assert desk.sync is not None
-    qtbot.waitUntil(lambda: not desk.sync.running, timeout=WAIT)  # type: ignore[union-attr]
-    with qtbot.waitSignal(desk.sync.finished, timeout=WAIT):
-        desk.sync.sync_now()
-    qtbot.waitUntil(lambda: not desk.sync.running and waiting(desk) == 0,  # type: ignore[union-attr]
-                    timeout=WAIT)
-
-
-def send(qtbot: Any, agent: Agent, body: dict[str, Any]) -> int:
-    """A command through the app's outbox, pushed; returns its outbox id."""
-    ids: list[int] = []
-    assert agent.desk.outbox.send(body, done=ids.append) is None
-    qtbot.waitUntil(lambda: bool(ids), timeout=WAIT)
-    sync(qtbot, agent.desk)
-    return ids[0]
-
-
-def outcome(desk: Desk, command: int) -> m.OutboxCommand:
-    assert desk.store is not None
-    with desk.store.session() as s:
-        row = s.get(m.OutboxCommand, command)
-        assert row is not None
-        return row
 
 
 def open_case(qtbot: Any, agent: Agent, case_id: int) -> CaseView:

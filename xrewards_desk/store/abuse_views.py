@@ -118,9 +118,21 @@ def referral_queue(db: Db, min_score: int = 1, limit: int = 500) -> list[Referra
                       sigs) for pair, sigs in pairs.items()),
                     key=lambda x: (-x[0], -x[1].timestamp()))
     ranked = [x for x in ranked if x[0] >= min_score][:limit]
+    # an open case is reviewed whatever its score (a case an agent's report led to)
+    seen = {pair for _s, _f, pair, _sigs in ranked}
+    for info in _cases(conn, _CASE.c.status == "open"):
+        invitee = info.invitee or (info.accounts[-1] if info.accounts else None)
+        if invitee is None:
+            continue
+        referrer = conn.execute(select(_ACC.c.referred_by).where(
+            _ACC.c.id == invitee)).scalar() if info.invitee else None
+        pair = (referrer or "", invitee)
+        if pair not in seen and (referrer, invitee) not in seen:
+            ranked.append((0, info.opened_at, pair, []))
+            seen.add(pair)
     if not ranked:
         return []
-    ids = {a for _s, _f, pair, _sigs in ranked for a in pair}
+    ids = {a for _s, _f, pair, _sigs in ranked for a in pair if a}
     accounts = {r.id: r for r in conn.execute(select(
         _ACC.c.id, _ACC.c.name, _ACC.c.referral_void).where(_ACC.c.id.in_(ids)))}
     by_account: dict[str, CaseInfo] = {}
