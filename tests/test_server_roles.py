@@ -123,3 +123,34 @@ def test_each_role_against_each_command(server: Server, role: str) -> None:
             assert _rows(server) == before, (role, kind)
     # the matrix was exercised for real: at least one command of the role went through
     assert any(outcomes[k] == 200 for k in allowed), outcomes
+
+
+# --------------------------------------------------------------------------- reads
+#: the routes that are not commands, and the roles that may use them (R27: the audit view
+#: is for team leads and compliance; any member of staff may say which record they have
+#: open and see who else has; the shop's systems only send their events)
+STAFF = {"agent", "team_lead", "compliance"}
+READS: dict[tuple[str, str], set[str]] = {
+    ("GET", "/audit"): {"team_lead", "compliance"},
+    ("GET", "/audit/verify"): {"team_lead", "compliance"},
+    ("POST", "/presence"): STAFF,
+    ("GET", "/presence"): STAFF,
+}
+
+
+@pytest.mark.parametrize("role", sorted(EXPECTED))
+def test_each_role_against_each_read(server: Server, role: str) -> None:
+    import requests
+
+    person = server.as_(ONE_PER_ROLE[role])
+    for (method, path), allowed in READS.items():
+        if method == "GET":
+            response = person.get(path, record="mail_case:1")
+        else:
+            response = requests.post(server.base + path, headers=person.headers(),
+                                     json={"record": "mail_case:1"}, timeout=30)
+        if role in allowed:
+            assert response.status_code == 200, (role, path, response.text)
+        else:
+            assert response.status_code == 403, (role, path, response.text)
+            assert response.json()["code"] == "forbidden"

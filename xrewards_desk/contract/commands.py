@@ -420,3 +420,48 @@ class AuditPage(Model):
     more: bool
 
 
+class BrokenRecord(Model):
+    """The first audit record that does not hold: ``missing`` (its id is absent; `at` is
+    the time of the record after the gap) or ``edited`` (its content, or its link to the
+    record before, no longer matches its hash)."""
+
+    id: int
+    at: Instant | None
+    reason: Literal["edited", "missing"]
+    message: str
+
+
+class AuditVerification(Model):
+    """``GET /v1/audit/verify``: the hash chain walked from the first record."""
+
+    ok: bool
+    checked: int
+    first_broken: BrokenRecord | None
+
+
+#: a record someone can have open: its kind, then its id ("transfer_request:3",
+#: "abuse_case:AC-00001", "claim:7", "mail_case:12")
+RECORD_REF = r"^[a-z][a-z_]{0,39}:[A-Za-z0-9][A-Za-z0-9_./:-]*$"
+RecordRef = Annotated[str, Field(min_length=3, max_length=100, pattern=RECORD_REF)]
+
+
+class PresenceMark(Model):
+    """``POST /v1/presence``: the signed-in person has `record` open (for 90 s)."""
+
+    record: RecordRef
+
+
+class Present(Model):
+    name: str
+    display_name: str
+    #: since when they have had it open without a break
+    since: Instant
+
+
+class PresenceList(Model):
+    """Who else has `record` open now (the asker is never listed)."""
+
+    record: str
+    others: list[Present]
+
+

@@ -17,6 +17,7 @@ from fastapi import Depends, FastAPI, File, Header, Path, Query, Request, Upload
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import AwareDatetime
 
 from .. import __version__
 from ..contract import commands as c
@@ -131,10 +132,34 @@ def create_app(service: Service, *, tick_seconds: float | None = 60.0) -> FastAP
                                           pattern=r"^[A-Za-z0-9_.:-]+$")]) -> c.Preview:
         return service.preview_confirm(who, case)
 
+    Name = Annotated[str | None, Query(min_length=1, max_length=64)]
+
     @app.get(f"{API}/audit", responses=ERRORS)
     def audit(who: Signed, after: Annotated[int, Query(ge=0, le=2**62)] = 0,
-              limit: Annotated[int, Query(ge=1, le=5000)] = 500) -> c.AuditPage:
-        return service.audit_page(who, after, limit)
+              limit: Annotated[int, Query(ge=1, le=5000)] = 500,
+              actor: Name = None, action: Name = None, account: Name = None,
+              since: Annotated[AwareDatetime | None, Query()] = None,
+              until: Annotated[AwareDatetime | None, Query()] = None) -> c.AuditPage:
+        """Oldest first; `actor`, `action` exact; `account`: the records whose subject is
+        that account or whose detail names the customer number; `since` inclusive,
+        `until` exclusive (instants with their offset)."""
+        return service.audit_page(who, after, limit, actor=actor, action=action,
+                                  account=account, since=since, until=until)
+
+    @app.get(f"{API}/audit/verify", responses=ERRORS)
+    def audit_verify(who: Signed) -> c.AuditVerification:
+        return service.audit_verify(who)
+
+    Record = Annotated[str, Query(min_length=3, max_length=100, pattern=c.RECORD_REF)]
+
+    @app.post(f"{API}/presence", responses=ERRORS)
+    def mark_present(who: Signed, body: c.PresenceMark) -> c.PresenceList:
+        """The signed-in person has the record open (for 90 s); answers who else has."""
+        return service.mark_present(who, body.record)
+
+    @app.get(f"{API}/presence", responses=ERRORS)
+    def present(who: Signed, record: Record) -> c.PresenceList:
+        return service.present(who, record)
 
     @app.post(f"{API}/evidence", responses=ERRORS)
     def upload(who: Signed, file: Annotated[UploadFile, File()]) -> r.Evidence:

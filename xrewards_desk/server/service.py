@@ -14,7 +14,7 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +52,11 @@ log = logging.getLogger(__name__)
 COMMAND = TypeAdapter(c.Command)
 SHOP_EVENT = TypeAdapter(c.ShopEvent)
 STAFF_ROLES = frozenset({Role.AGENT, Role.TEAM_LEAD, Role.COMPLIANCE})
+AUDIT_ROLES = frozenset({Role.TEAM_LEAD, Role.COMPLIANCE})
+#: how long a mark of "I have this record open" lasts (the desktop renews it every 20 s)
+PRESENCE_LIFETIME = timedelta(seconds=90)
+#: records one person can be marked on at once (the oldest mark goes first)
+PRESENCE_PER_PERSON = 50
 _NEVER = datetime.max.replace(tzinfo=UTC)
 
 
@@ -97,6 +102,7 @@ class Service:
         #: (the feed's last seq, the next instant anything can fall due) after the last
         #: run of advance_all: nothing to do before then while the feed stays there
         self._quiet: tuple[int, datetime] | None = None
+        self.presence = PresenceBoard(clock)
 
     # ----------------------------------------------------------------- people
     def add_user(self, name: str, display_name: str, role: Role, password: str,
@@ -373,18 +379,46 @@ class Service:
         return (f'{{"changes":[{changes}],"next":{next_},"more":{"true" if more else "false"}}}'
                 .encode())
 
-    def audit_page(self, person: Person, after: int, limit: int) -> c.AuditPage:
-        self.require(person, frozenset({Role.TEAM_LEAD, Role.COMPLIANCE}), "read the audit log")
+    def audit_page(self, person: Person, after: int, limit: int, *,
+                   actor: str | None = None, action: str | None = None,
+                   account: str | None = None, since: datetime | None = None,
+                   until: datetime | None = None) -> c.AuditPage:
+        """A page of the audit log, oldest first, narrowed by the filters
+        (:func:`~xrewards_desk.store.audit.records`); `next` is the last id returned."""
+        self.require(person, AUDIT_ROLES, "read the audit log")
         with self.store.session() as s:
-            rows = s.scalars(select(m.AuditRecord).where(m.AuditRecord.id > after)
-                             .order_by(m.AuditRecord.id).limit(limit + 1)).all()
-            more = len(rows) > limit
-            rows = rows[:limit]
+            rows, more = audit.records(s, after=after, limit=limit, actor=actor,
+                                       action=action, account=account, since=since,
+                                       until=until)
             return c.AuditPage(
                 records=[c.AuditRecord(id=r.id, at=r.at, actor=r.actor, role=r.role,
                                        action=r.action, subject=r.subject, outcome=r.outcome,
                                        detail=r.detail, hash=r.hash or "") for r in rows],
                 next=str(rows[-1].id if rows else after), more=more)
+
+    def audit_verify(self, person: Person) -> c.AuditVerification:
+        """The chain walked as ``xrewards-desk audit verify`` walks it."""
+        self.require(person, AUDIT_ROLES, "verify the audit log")
+        with self.store.session() as s:
+            checked, broken = audit.verify(s)
+        return c.AuditVerification(
+            ok=broken is None, checked=checked,
+            first_broken=None if broken is None else c.BrokenRecord(
+                id=broken.record, at=broken.at,
+                reason="missing" if broken.kind == "missing" else "edited",
+                message=broken.reason))
+
+    # ----------------------------------------------------------------- presence
+    def mark_present(self, person: Person, record: str) -> c.PresenceList:
+        self.require(person, STAFF_ROLES, "show which records they have open")
+        self.presence.mark(person, record)
+        return self.present(person, record)
+
+    def present(self, person: Person, record: str) -> c.PresenceList:
+        self.require(person, STAFF_ROLES, "see who has a record open")
+        return c.PresenceList(record=record, others=[
+            c.Present(name=p.name, display_name=p.display_name, since=since)
+            for p, since in self.presence.others(record, person.name)])
 
     # ----------------------------------------------------------------- evidence
     def evidence_path(self, sha: str) -> Path:
@@ -435,6 +469,50 @@ class Service:
                 raise ApiError("unknown_record", f"There is no evidence file {sha}.",
                                f"Die Beweisdatei {sha} gibt es nicht.", http_status=404)
             return row, self.evidence_path(sha)
+
+
+class PresenceBoard:
+    """Who has which record open, in memory only: a mark lasts PRESENCE_LIFETIME and is
+    renewed by the next; a restart forgets every mark (the desktops renew theirs within
+    20 s). Not stored, not audited, not in the change feed."""
+
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        self._lock = threading.Lock()
+        #: record -> person's name -> (person, since, last mark)
+        self._marks: dict[str, dict[str, tuple[Person, datetime, datetime]]] = {}
+
+    def _prune(self, now: datetime) -> None:
+        for record in list(self._marks):
+            people = self._marks[record]
+            for name in [n for n, (_p, _s, last) in people.items()
+                         if last + PRESENCE_LIFETIME <= now]:
+                del people[name]
+            if not people:
+                del self._marks[record]
+
+    def mark(self, person: Person, record: str) -> None:
+        now = self.clock.now()
+        with self._lock:
+            self._prune(now)
+            people = self._marks.setdefault(record, {})
+            seen = people.get(person.name)
+            people[person.name] = (person, seen[1] if seen else now, now)
+            mine = sorted(((marks[person.name][2], r) for r, marks in self._marks.items()
+                           if person.name in marks), reverse=True)
+            for _last, old in mine[PRESENCE_PER_PERSON:]:
+                del self._marks[old][person.name]
+                if not self._marks[old]:
+                    del self._marks[old]
+
+    def others(self, record: str, me: str) -> list[tuple[Person, datetime]]:
+        """Everyone but `me` with `record` open now, the longest-open first."""
+        now = self.clock.now()
+        with self._lock:
+            self._prune(now)
+            people = self._marks.get(record, {})
+            return sorted(((p, since) for name, (p, since, _l) in people.items()
+                           if name != me), key=lambda item: (item[1], item[0].name))
 
 
 def _subject_of(body: dict[str, Any]) -> str:
