@@ -1,0 +1,202 @@
+"""Compliance's work in the desktop (pytest-qt, offscreen) against the real reference
+server on 127.0.0.1 with the demo: the abuse queue with both accounts side by side, a
+confirmed self-referral voiding and claiming exactly what the engine's preview said and
+terminating the accounts chosen (R22, R23), a dismissal, a claim followed up to paid,
+an agent's report of a suspicion, and the buttons each role gets (R27).
+
+Expected values come from the server's store by plain SQL and from RULES.md."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.case_harness import WAIT, Agent, outcome, send, signed_in, sync
+from tests.demo_fixture import Demo
+from tests.ui_harness import DeskTemplate, demo_server
+from xrewards_desk.store import models as m
+
+pytest.importorskip("PySide6.QtWidgets")
+
+from xrewards_desk.ui.abuse_view import AbuseView, ClaimsView, ConfirmDialog
+from xrewards_desk.ui.qt import QApplication
+
+
+def abuse_view(qtbot: Any, agent: Agent) -> AbuseView:
+    agent.window.show_view("abuse")
+    view = agent.window.role_views["abuse"].page
+    assert isinstance(view, AbuseView)
+    qtbot.waitUntil(lambda: view.loaded, timeout=WAIT)
+    return view
+
+
+def select_pair(qtbot: Any, view: AbuseView, invitee: str) -> None:
+    row = next(i for i, r in enumerate(view.model.rows) if r.invitee == invitee)
+    view.table.selectRow(row)
+    qtbot.waitUntil(lambda: view.compared is not None
+                    and view.compared.invitee.id == invitee, timeout=WAIT)
+
+
+def test_a_confirmed_self_referral_is_what_the_preview_said(
+        qtbot: Any, qapp: QApplication, demo: Demo, cases_template: DeskTemplate,
+        tmp_path: Path) -> None:
+    """R22: confirming voids what is left of the bonus and discount lots and claims what
+    was spent, exactly as the preview listed; the accounts ticked are terminated for
+    cause (R23: their balance forfeited)."""
+    with demo_server(demo, tmp_path / "server") as server, \
+            signed_in(qtbot, qapp, demo, cases_template, server, tmp_path / "c",
+                      "clara") as clara:
+        with server.store.session() as s:
+            case = s.scalars(select(m.AbuseCaseRow).where(
+                m.AbuseCaseRow.status == "open", m.AbuseCaseRow.invitee_id.is_not(None))
+                .order_by(m.AbuseCaseRow.id)).first()
+            assert case is not None, "the demo holds an open abuse case on a referral"
+            invitee = case.invitee_id
+            assert invitee is not None
+            referrer = s.get(m.AccountRow, invitee).referred_by  # type: ignore[union-attr]
+            case_id = case.id
+            claims_before = s.scalar(select(func.count()).select_from(m.ClaimRow)) or 0
+        view = abuse_view(qtbot, clara)
+        select_pair(qtbot, view, invitee)
+        assert view.compared.referrer.id == referrer  # type: ignore[union-attr]
+        assert view.confirm_button.isEnabled() and view.dismiss_button.isEnabled()
+        assert not view.open_button.isEnabled()  # a case is open already
+        view.confirm()
+        qtbot.waitUntil(lambda: getattr(view, "last_dialog", None) is not None, timeout=WAIT)
+        dialog: ConfirmDialog = view.last_dialog
+        qtbot.addWidget(dialog)
+        preview = dialog.preview
+        assert preview["case"] == case_id
+        voided = sum(int(x["points"]) for x in preview["voided"])
+        claimed = sum(Decimal(x["amount"]) for x in preview["claims"])
+        dialog.accept()
+        assert dialog.body is None and dialog.error.text()  # a reason is needed
+        dialog.reason.setPlainText("same device, address and payment (T6)")
+        dialog.terminate_invitee.setChecked(True)
+        dialog.accept()
+        assert dialog.body is not None and dialog.body["terminate"] == [invitee]
+        command = send(qtbot, clara, dialog.body)
+        assert outcome(clara.desk, command).state is m.OutboxState.DONE
+        with server.store.session() as s:
+            row = s.get(m.AbuseCaseRow, case_id)
+            assert row is not None and row.status == "confirmed" and row.decided_by == "clara"
+            voids = s.scalars(select(m.LedgerEntry).where(
+                m.LedgerEntry.type == m.EntryType.VOID,
+                m.LedgerEntry.source_ref == case_id)).all()
+            assert -sum(e.points for e in voids) == voided
+            new_claims = s.scalars(select(m.ClaimRow).order_by(m.ClaimRow.id)
+                                   .offset(claims_before)).all()
+            assert sum((c.amount for c in new_claims), Decimal(0)) == claimed
+            terminated = s.get(m.AccountRow, invitee)
+            assert terminated is not None and terminated.status == "terminated_for_cause"
+            kept = s.get(m.AccountRow, referrer)
+            assert kept is not None and kept.status == "active"
+        sync(qtbot, clara.desk)
+        view.refresh()
+        qtbot.waitUntil(lambda: all(r.invitee != invitee or r.open_case is None
+                                    for r in view.model.rows), timeout=WAIT)
+
+
+def test_open_and_dismiss_a_case(qtbot: Any, qapp: QApplication, demo: Demo,
+                                 cases_template: DeskTemplate, tmp_path: Path) -> None:
+    """Opening a case on a referral covers both accounts (R21: no transfers meanwhile);
+    dismissing it changes nothing else (R22)."""
+    with demo_server(demo, tmp_path / "server") as server, \
+            signed_in(qtbot, qapp, demo, cases_template, server, tmp_path / "c",
+                      "clara") as clara:
+        with server.store.session() as s:
+            invitee = s.scalars(select(m.AccountRow.id).where(
+                m.AccountRow.referred_by.is_not(None), m.AccountRow.status == "active",
+                m.AccountRow.id.not_in(select(m.AbuseCaseAccount.account_id)))
+                .order_by(m.AccountRow.id)).first()
+            assert invitee is not None
+        # the queue lists referrals with signals and open cases; open one on this pair
+        send(qtbot, clara, {"type": "open_abuse_case", "account": invitee,
+                            "on_referral": True})
+        view = abuse_view(qtbot, clara)
+        qtbot.waitUntil(lambda: any(r.invitee == invitee and r.open_case
+                                    for r in view.model.rows), timeout=WAIT)
+        select_pair(qtbot, view, invitee)
+        row = view.selected()
+        assert row is not None and row.open_case is not None
+        assert set(row.open_case.accounts) == {invitee, row.referrer}
+        def ledger() -> tuple[int, int]:
+            with server.store.session() as s:
+                return (s.scalar(select(func.count()).select_from(m.LedgerEntry)) or 0,
+                        s.scalar(select(func.sum(m.LotRow.remaining))) or 0)
+
+        before = ledger()
+        send(qtbot, clara, {"type": "dismiss_abuse_case", "case": row.open_case.id,
+                            "version": row.open_case.version, "reason": "colleagues"})
+        with server.store.session() as s:
+            case = s.get(m.AbuseCaseRow, row.open_case.id)
+            assert case is not None and case.status == "dismissed"
+        assert ledger() == before
+
+
+def test_a_claim_is_followed_up_to_paid(qtbot: Any, qapp: QApplication, demo: Demo,
+                                        cases_template: DeskTemplate, tmp_path: Path) -> None:
+    with demo_server(demo, tmp_path / "server") as server, \
+            signed_in(qtbot, qapp, demo, cases_template, server, tmp_path / "c",
+                      "clara") as clara:
+        clara.window.show_view("claims")
+        view = clara.window.role_views["claims"].page
+        assert isinstance(view, ClaimsView)
+        qtbot.waitUntil(lambda: view.loaded and bool(view.model.rows), timeout=WAIT)
+        row = next(i for i, c in enumerate(view.model.rows) if c.state == "invoiced")
+        view.table.selectRow(row)
+        claim = view.model.rows[row]
+        assert view.buttons["paid"].isEnabled() and not view.buttons["invoiced"].isEnabled()
+        view.set_state("paid")
+        qtbot.waitUntil(lambda: "Queued" in view.message.text(), timeout=WAIT)
+        sync(qtbot, clara.desk)
+        with server.store.session() as s:
+            after = s.get(m.ClaimRow, claim.id)
+            assert after is not None and after.state == "paid" and after.state_by == "clara"
+        view.refresh()
+        qtbot.waitUntil(lambda: any(c.id == claim.id and c.state == "paid"
+                                    for c in view.model.rows), timeout=WAIT)
+        # a paid claim goes nowhere further
+        view.table.selectRow(next(i for i, c in enumerate(view.model.rows)
+                                  if c.id == claim.id))
+        assert not any(b.isEnabled() for b in view.buttons.values())
+
+
+def test_each_role_gets_the_abuse_actions_it_may_take(
+        qtbot: Any, qapp: QApplication, demo: Demo, cases_template: DeskTemplate,
+        tmp_path: Path) -> None:
+    """R27: compliance opens, confirms and dismisses; a team lead reads the queue with
+    the buttons disabled and told why; an agent has no abuse view and reports a
+    suspicion from a case instead (the server refuses an agent's abuse command)."""
+    with demo_server(demo, tmp_path / "server") as server, \
+            signed_in(qtbot, qapp, demo, cases_template, server, tmp_path / "t",
+                      "tessa") as tessa, \
+            signed_in(qtbot, qapp, demo, cases_template, server, tmp_path / "a",
+                      "anna") as anna:
+        view = abuse_view(qtbot, tessa)
+        assert view.model.rows
+        view.table.selectRow(0)
+        assert not view.confirm_button.isEnabled()
+        assert "Compliance" in view.confirm_button.toolTip()
+        assert not anna.window.role_views["abuse"].action.isVisible()
+        refused = send(qtbot, anna, {"type": "open_abuse_case", "account": "XR-1000001"})
+        assert outcome(anna.desk, refused).refusal_code == "forbidden"
+        with server.store.session() as s:
+            case = s.scalars(select(m.MailCase).where(
+                m.MailCase.account_id.is_not(None)).order_by(m.MailCase.id)).first()
+            assert case is not None
+            account, case_id = case.account_id, case.id
+        anna.window.open_case(case_id)
+        page = anna.window.cases[case_id]
+        qtbot.waitUntil(lambda: page.loaded, timeout=WAIT)  # type: ignore[attr-defined]
+        assert page.suspicion_button.isEnabled()  # type: ignore[attr-defined]
+        send(qtbot, anna, {"type": "report_suspicion", "account": account, "case": case_id,
+                           "text": "the same phone as the referrer"})
+        with server.store.session() as s:
+            reported = s.scalars(select(m.Suspicion).where(
+                m.Suspicion.account_id == account)).all()
+            assert any(r.reported_by == "anna" for r in reported)
