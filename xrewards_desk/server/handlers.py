@@ -36,6 +36,7 @@ from ..domain.model import Actor, CaseStatus, ClosedBy, Role
 from ..domain.refusals import Code, Refusal
 from ..store import models as m
 from ..store.ledger import Saved, StoreLookup, apply_saving
+from . import abuse_signals
 from .errors import ApiError, unknown
 from .feed import Feed
 
@@ -757,6 +758,8 @@ def register(ctx: Ctx, ev: c.Register) -> None:
     s.flush()
     ctx.created = ev.account
     ctx.touch("account", ev.account)
+    if row.referred_by is not None:
+        rescore(ctx, [ev.account])
 
 
 def referral_code_for(session: Session, rng: random.Random) -> str:
@@ -790,6 +793,9 @@ def order_placed(ctx: Ctx, ev: c.OrderPlaced) -> None:
     row.payment_fingerprint = ev.payment_fingerprint
     ctx.session.flush()
     ctx.created = ev.order
+    _order_evidence(ctx, row, first_order_changed=ev.placed_by is not None,
+                    new_card=ev.payment_fingerprint is not None and not _card_known(
+                        ctx.session, row.account_id, ev.payment_fingerprint, ev.order))
 
 
 def order_paid(ctx: Ctx, ev: c.OrderPaid) -> None:
@@ -799,10 +805,14 @@ def order_paid(ctx: Ctx, ev: c.OrderPaid) -> None:
     assert row is not None
     ctx.session.refresh(row)
     row.paid_by = ev.paid_by
+    card_changed = bool(ev.payment_fingerprint) and ev.payment_fingerprint != \
+        row.payment_fingerprint
     if ev.payment_fingerprint:
         row.payment_fingerprint = ev.payment_fingerprint
     ctx.session.flush()
     ctx.touch("order", ev.order)
+    _order_evidence(ctx, row, first_order_changed=ev.paid_by is not None,
+                    new_card=card_changed)
 
 
 def order_delivered(ctx: Ctx, ev: c.OrderDelivered) -> None:
@@ -812,7 +822,55 @@ def order_delivered(ctx: Ctx, ev: c.OrderDelivered) -> None:
 
 def order_cancelled(ctx: Ctx, ev: c.OrderCancelled) -> None:
     ctx.subject = f"order:{ev.order}"
+    # R18: cancelling the invitee's first order in full makes the next one its first
+    order = ctx.session.get(m.OrderRow, ev.order)
+    account = ctx.session.get(m.AccountRow, order.account_id) if order is not None else None
+    first = (account is not None and account.referred_by is not None
+             and abuse_signals.first_order_id(account) == ev.order)
     ctx.apply(a.Cancel(ctx.now, ctx.actor, ev.order, ev.net))
+    if first and account is not None:
+        again = ctx.session.get(m.AccountRow, account.id)
+        if again is not None and abuse_signals.first_order_id(again) != ev.order:
+            rescore(ctx, [account.id])
+
+
+# --------------------------------------------------------------------------- abuse signals
+
+
+def rescore(ctx: Ctx, invitees: list[str]) -> None:
+    """Score these invitees' referrals again (R22) in this transaction and tell the feed
+    every signal written, changed or deleted."""
+    for invitee in dict.fromkeys(invitees):
+        for signal in abuse_signals.rescore(ctx.session, invitee, ctx.now).changed:
+            ctx.touch("abuse_signal", signal)
+
+
+def _card_known(session: Session, account: str, card: str, order: str) -> bool:
+    """Whether another order of `account` was paid with `card` already (indexed)."""
+    return session.scalars(select(m.OrderRow.id).where(
+        m.OrderRow.payment_fingerprint == card, m.OrderRow.account_id == account,
+        m.OrderRow.id != order).limit(1)).first() is not None
+
+
+def _order_evidence(ctx: Ctx, order: m.OrderRow, first_order_changed: bool,
+                    new_card: bool) -> None:
+    """After an order event: rescore the referral whose evidence it may change. Who placed
+    or paid the invitee's first order changes its own referral; a payment fingerprint new
+    to the account changes every referral it is in, as invitee or as referrer."""
+    if not (first_order_changed or new_card):
+        return
+    account = ctx.session.get(m.AccountRow, order.account_id)
+    if account is None:
+        return
+    invitees: list[str] = []
+    if account.referred_by is not None and (
+            new_card or abuse_signals.first_order_id(account) == order.id):
+        invitees.append(account.id)
+    if new_card:
+        invitees.extend(ctx.session.scalars(select(m.AccountRow.id).where(
+            m.AccountRow.referred_by == account.id).order_by(m.AccountRow.id)).all())
+    if invitees:
+        rescore(ctx, invitees)
 
 
 HANDLERS: dict[str, Callable[[Ctx, Any], None]] = {
