@@ -133,6 +133,8 @@ STAFF = {"agent", "team_lead", "compliance"}
 READS: dict[tuple[str, str], set[str]] = {
     ("GET", "/audit"): {"team_lead", "compliance"},
     ("GET", "/audit/verify"): {"team_lead", "compliance"},
+    # the compliance queue of referrals scored for signs of a self-referral (R22)
+    ("GET", "/abuse/referrals"): {"team_lead", "compliance"},
     ("POST", "/presence"): STAFF,
     ("GET", "/presence"): STAFF,
 }

@@ -20,6 +20,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import AwareDatetime
 
 from .. import __version__
+from ..contract import abuse as q
 from ..contract import commands as c
 from ..contract import filetypes
 from ..contract import records as r
@@ -133,6 +134,11 @@ def create_app(service: Service, *, tick_seconds: float | None = 60.0) -> FastAP
         return service.preview_confirm(who, case)
 
     Name = Annotated[str | None, Query(min_length=1, max_length=64)]
+
+    @app.get(f"{API}/abuse/referrals", responses=ERRORS)
+    def abuse_referrals(who: Signed, min_score: Annotated[int, Query(ge=0, le=10**6)] = 1,
+                        limit: Annotated[int, Query(ge=1, le=1000)] = 50) -> q.ReferralQueue:
+        return service.abuse_queue(who, min_score, limit)
 
     @app.get(f"{API}/audit", responses=ERRORS)
     def audit(who: Signed, after: Annotated[int, Query(ge=0, le=2**62)] = 0,

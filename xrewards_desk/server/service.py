@@ -23,6 +23,7 @@ from sqlalchemy import Text, cast, func, select
 from sqlalchemy.orm import Session
 
 from ..clock import Clock
+from ..contract import abuse as q
 from ..contract import commands as c
 from ..contract import filetypes
 from ..contract import records as r
@@ -42,7 +43,7 @@ from ..store import audit
 from ..store import models as m
 from ..store.db import Store
 from ..store.ledger import StoreLookup
-from . import security
+from . import abuse_signals, security
 from .errors import ApiError
 from .feed import Feed
 from .handlers import HANDLERS, Ctx, check_role, invitee_of
@@ -419,6 +420,33 @@ class Service:
         return c.PresenceList(record=record, others=[
             c.Present(name=p.name, display_name=p.display_name, since=since)
             for p, since in self.presence.others(record, person.name)])
+
+    # ----------------------------------------------------------------- abuse queue
+    def abuse_queue(self, person: Person, min_score: int, limit: int) -> q.ReferralQueue:
+        """Referrals ranked by their signs of a self-referral (R22), for compliance and
+        team leads."""
+        self.require(person, frozenset({Role.COMPLIANCE, Role.TEAM_LEAD}),
+                     "read the abuse queue")
+        with self.store.session() as s:
+            page, total = abuse_signals.ranked(s, min_score, limit)
+            ids = {x for p in page for x in (p.referrer, p.invitee)}
+            accounts = {row.id: row for row in s.scalars(
+                select(m.AccountRow).where(m.AccountRow.id.in_(ids)))} if ids else {}
+            cases = abuse_signals.open_cases(s, [(p.invitee, p.referrer) for p in page])
+
+            def account(key: str) -> q.QueueAccount:
+                row = accounts[key]
+                return q.QueueAccount(id=row.id, name=row.name, email=row.email,
+                                      organisation=row.organisation_id)
+
+            return q.ReferralQueue(min_score=min_score, total=total, referrals=[
+                q.ScoredReferral(
+                    referrer=account(p.referrer), invitee=account(p.invitee), score=p.score,
+                    signals=[q.QueueSignal(kind=x.kind, weight=x.weight, evidence=x.evidence)
+                             for x in p.signals],
+                    case_open=bool(cases.get(p.invitee)),
+                    open_cases=cases.get(p.invitee, []))
+                for p in page])
 
     # ----------------------------------------------------------------- evidence
     def evidence_path(self, sha: str) -> Path:
