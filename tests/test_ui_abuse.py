@@ -200,3 +200,56 @@ def test_each_role_gets_the_abuse_actions_it_may_take(
             reported = s.scalars(select(m.Suspicion).where(
                 m.Suspicion.account_id == account)).all()
             assert any(r.reported_by == "anna" for r in reported)
+
+
+def test_terminations_state_their_consequence_and_follow_the_roles(
+        qtbot: Any, qapp: QApplication, demo: Demo, cases_template: DeskTemplate,
+        tmp_path: Path) -> None:
+    """R23/R27: a team lead terminates with notice (redeemable through the same date
+    three months on: from NOW, worked out by hand below), compliance for cause; an agent
+    sees no such button."""
+    from tests.demo_fixture import NOW
+    from xrewards_desk.domain.calendar import BERLIN
+    from xrewards_desk.ui.case_dialogs import TerminateDialog
+    from xrewards_desk.ui.customer_view import CustomerView
+    from xrewards_desk.ui.i18n import Fmt
+
+    with demo_server(demo, tmp_path / "server") as server, \
+            signed_in(qtbot, qapp, demo, cases_template, server, tmp_path / "t",
+                      "tessa") as tessa, \
+            signed_in(qtbot, qapp, demo, cases_template, server, tmp_path / "a",
+                      "anna") as anna:
+        with server.store.session() as s:
+            account = s.scalars(select(m.AccountRow).where(
+                m.AccountRow.status == "active").order_by(m.AccountRow.id.desc())).first()
+            assert account is not None
+            account_id, version, name = account.id, account.version, account.name
+        for agent, shown in ((tessa, True), (anna, False)):
+            agent.window.open_customer(account_id)
+            page = agent.window.customers[account_id]
+            assert isinstance(page, CustomerView)
+            qtbot.waitUntil(lambda p=page: p.loaded, timeout=WAIT)
+            assert page.terminate_button.isVisibleTo(page) is shown
+        local = NOW.astimezone(BERLIN)
+        month = local.month + 3
+        year = local.year + (month - 1) // 12
+        month = (month - 1) % 12 + 1
+        import calendar
+
+        until = local.replace(year=year, month=month,
+                              day=min(local.day, calendar.monthrange(year, month)[1])).date()
+        dialog = TerminateDialog(Fmt("de"), account_id, name, version, 1234, False, NOW)
+        qtbot.addWidget(dialog)
+        text = dialog.findChild(type(dialog.error), "consequence").text()  # type: ignore[union-attr]
+        assert until.strftime("%d.%m.%Y") in text and "1.234" in text
+        dialog.reason.setText("contract ended")
+        dialog.accept()
+        assert dialog.body is None  # not confirmed yet
+        dialog.confirm.setChecked(True)
+        dialog.accept()
+        assert dialog.body == {"type": "terminate_account", "account": account_id,
+                               "version": version, "reason": "contract ended"}
+        send(qtbot, tessa, dialog.body)
+        with server.store.session() as s:
+            after = s.get(m.AccountRow, account_id)
+            assert after is not None and after.status == "terminated"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import date, datetime, time
+from html import escape as html_escape
 from typing import Any
 
 from ..domain.calendar import BERLIN, objection_deadline, objection_in_time
@@ -516,3 +517,57 @@ class ManualCaseDialog(_CommandDialog):
             "received_at": berlin_value(self.received).isoformat(),
             "received_from": "received", "channel": self.channel.currentData(),
             "sender": email, "subject": subject, "body": summary}}
+
+
+class TerminateDialog(_CommandDialog):
+    """R23: the provider's termination with notice (team leads: nothing more is earned,
+    points can be redeemed through the same date three months on, then expire) or for
+    cause (compliance: the balance is forfeited at once); the consequence and the figure
+    are stated before anything is recorded."""
+
+    def __init__(self, fmt: Fmt, account_id: str, name: str, version: int, balance: int,
+                 for_cause: bool, now: datetime, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("terminate_account")
+        self.account_id = account_id
+        self.version = version
+        self.for_cause = for_cause
+        self.setWindowTitle(self.tr("Terminate for cause") if for_cause
+                            else self.tr("Terminate with notice"))
+        if for_cause:
+            text = self.tr("Terminating %1 for cause forfeits the balance of %2 points at "
+                           "once (T8.3, R23).")
+        else:
+            from ..domain.calendar import redemption_window_until
+
+            text = self.tr("Terminating %1 with notice: nothing more is earned; the "
+                           "balance of %2 points can be redeemed through %3, then it "
+                           "expires (T8.4, R23).").replace(
+                "%3", fmt.date(redemption_window_until(now)))
+        warning = QLabel("<b>" + html_escape(text.replace("%1", f"{name} ({account_id})")
+                                             .replace("%2", fmt.points(balance))) + "</b>")
+        warning.setObjectName("consequence")
+        warning.setWordWrap(True)
+        warning.setTextFormat(Qt.TextFormat.RichText)
+        self.reason = QLineEdit()
+        self.reason.setObjectName("reason")
+        self.confirm = QCheckBox(self.tr("I have checked the consequence"))
+        self.confirm.setObjectName("confirm")
+        form = QFormLayout()
+        form.addRow(self.tr("Reason"), self.reason)
+        layout = QVBoxLayout(self)
+        layout.addWidget(warning)
+        layout.addLayout(form)
+        layout.addWidget(self.confirm)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(520)
+
+    def build(self) -> dict[str, Any] | str:
+        reason = self.reason.text().strip()
+        if not reason:
+            return self.tr("Give a reason.")
+        if not self.confirm.isChecked():
+            return self.tr("Confirm that you have checked the consequence.")
+        return {"type": "terminate_for_cause" if self.for_cause else "terminate_account",
+                "account": self.account_id, "version": self.version, "reason": reason}

@@ -85,8 +85,15 @@ class CustomerView(QWidget):
         self.header.setTextFormat(Qt.TextFormat.RichText)
         self.explain_button = QPushButton()
         self.explain_button.clicked.connect(lambda: self.explain())
+        self.terminate_button = QPushButton()
+        self.terminate_button.setObjectName("terminate")
+        self.terminate_button.clicked.connect(self.terminate)
+        self.message = QLabel()
+        self.message.setObjectName("message")
         top = QHBoxLayout()
         top.addWidget(self.header, 1)
+        top.addWidget(self.message)
+        top.addWidget(self.terminate_button)
         top.addWidget(self.explain_button)
 
         self.tabs = QTabWidget()
@@ -185,6 +192,7 @@ class CustomerView(QWidget):
         self.explain_button.setText(self.tr("Explain the balance"))
         self.explain_button.setToolTip(self.tr(
             "Where the balance comes from and what expires next, ready to paste (Ctrl+E)"))
+        self.update_terminate()
         self.tabs.setTabText(0, self.tr("Overview"))
         self.tabs.setTabText(1, self.tr("Ledger history"))
         native = QKeySequence.SequenceFormat.NativeText  # "Strg+1" in German
@@ -238,6 +246,57 @@ class CustomerView(QWidget):
                 "terminated_for_cause": self.tr("terminated for cause")}.get(
             str(status), str(status))
 
+    def role(self) -> str:
+        session = self.desk.session
+        person = session.person if session is not None else None
+        return person.role if person is not None else ""
+
+    def update_terminate(self) -> None:
+        """R27: team leads terminate with notice, compliance for cause; for everyone
+        else the button is not shown."""
+        role = self.role()
+        page = self.page
+        self.terminate_button.setText(self.tr("Terminate for cause…") if role == "compliance"
+                                      else self.tr("Terminate with notice…"))
+        self.terminate_button.setVisible(role in ("team_lead", "compliance"))
+        active = page is not None and str(page.profile.status) == "active"
+        self.terminate_button.setEnabled(active)
+        self.terminate_button.setToolTip("" if active else self.tr(
+            "The account is no longer active."))
+
+    def update_buttons(self) -> None:
+        self.update_terminate()
+
+    def terminate(self) -> None:
+        from ..store.case_views import _customer
+        from .case_dialogs import TerminateDialog
+
+        page = self.page
+        if page is None:
+            return
+        store, account, for_cause = self.desk.store, self.account_id, \
+            self.role() == "compliance"
+
+        def work() -> Any:
+            with store.session() as s:
+                return _customer(s.connection(), account)
+
+        def show(brief: Any) -> None:
+            if brief is None or self.page is None:
+                return
+            dialog = TerminateDialog(self.desk.fmt(), account, brief.name, brief.version,
+                                     self.page.balance, for_cause, self.desk.now(), self)
+            if dialog.exec() and dialog.body is not None:
+                problem = self.desk.outbox.send(dialog.body, done=lambda _id: self.queued())
+                if problem is not None:
+                    self.message.setText(problem)
+
+        self.desk.tasks.on_store(work, show)
+
+    def queued(self) -> None:
+        self.message.setText(self.tr("Queued; it is sent with this sync."))
+        self.refresh()
+
     # ------------------------------------------------------------------ data
     def refresh(self) -> None:
         desk, account = self.desk, self.account_id
@@ -250,6 +309,7 @@ class CustomerView(QWidget):
     def _show(self, page: CustomerPage | None, series: list[Any]) -> None:
         self.page, self.series = page, series
         self.loaded = True
+        self.update_terminate()
         if page is None:
             self.header.setText(self.tr("No customer %1 in the local store.").replace(
                 "%1", html.escape(self.account_id)))
