@@ -25,6 +25,8 @@ class Screenshots:
                                Callable[[], QWidget | None]]] = []
         self.written: list[Path] = []
         self.customer: Any = None
+        #: (role, view) the next step waits for after switching the demo role
+        self.wanted: tuple[str, str] | None = None
 
     def start(self) -> None:
         w = self.window
@@ -49,6 +51,10 @@ class Screenshots:
              lambda: self._dialog("reply_dialog")),
             ("objections", self._objections, lambda: bool(
                 w.objections is not None and w.objections.loaded), lambda: w),
+            ("abuse", lambda: self._as_role("compliance", "abuse"),
+             lambda: self._view_ready("abuse", lambda v: v.compared is not None), lambda: w),
+            ("claims", lambda: self._show_view("claims"),
+             lambda: self._view_ready("claims", lambda v: bool(v.model.rows)), lambda: w),
             ("customer-de", self._german, self._customer_loaded, lambda: w),
         ]
         QTimer.singleShot(0, self._next)
@@ -147,6 +153,37 @@ class Screenshots:
     def _objections(self) -> None:
         self._close_dialogs()
         self.window.show_objections()
+
+    def _as_role(self, role: str, view: str) -> None:
+        """Sign in as the demo user of `role` (the role switcher), then show `view`."""
+        self._close_dialogs()
+        w = self.window
+        self.wanted = (role, view)
+        w.role_requested.emit(role)
+
+    def _role_is(self, role: str) -> bool:
+        session = self.window.desk.session
+        return session is not None and session.person is not None \
+            and session.person.role == role
+
+    def _show_view(self, key: str) -> None:
+        self._close_dialogs()
+        self.window.show_view(key)
+
+    def _view_ready(self, key: str, ready: Callable[[Any], bool]) -> bool:
+        w = self.window
+        wanted = self.wanted
+        if wanted is not None and wanted[1] == key:
+            if not self._role_is(wanted[0]):
+                return False
+            self.wanted = None
+            w.show_view(key)
+        page = w.role_views[key].page
+        if page is None or not page.loaded:
+            return False
+        if key == "abuse" and page.model.rows and page.compared is None:
+            page.table.selectRow(0)
+        return ready(page)
 
     def _german(self) -> None:
         self._close_dialogs()
