@@ -8,6 +8,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import requests
@@ -152,6 +153,39 @@ class ApiClient:
         return self._retrying(lambda: self.http.get(  # type: ignore[no-any-return]
             self.base + "/changes", params={"after": after, "limit": str(limit)},
             headers=self._headers(), timeout=self.timeout), text)
+
+    def audit(self, after: int | str = 0, limit: int = 500, *, actor: str | None = None,
+              action: str | None = None, account: str | None = None,
+              since: datetime | None = None, until: datetime | None = None) -> dict[str, Any]:
+        """A page of the server's audit log (team leads and compliance, R27), oldest
+        first: ``{"records": [...], "next": cursor, "more": bool}``. `since` and `until`
+        must be aware; None leaves a filter out."""
+        params: dict[str, Any] = {"after": str(after), "limit": str(limit)}
+        for name, value in (("actor", actor), ("action", action), ("account", account)):
+            if value:
+                params[name] = value
+        for name, when in (("since", since), ("until", until)):
+            if when is not None:
+                if when.tzinfo is None:
+                    raise ValueError(f"{name} must be an aware instant")
+                params[name] = when.isoformat()
+        return self._get("/audit", **params)  # type: ignore[no-any-return]
+
+    def audit_verify(self) -> dict[str, Any]:
+        """The server walks its audit chain: ``{"ok", "checked", "first_broken"}``."""
+        return self._get("/audit/verify")  # type: ignore[no-any-return]
+
+    def mark_present(self, record: str) -> dict[str, Any]:
+        """Mark the signed-in person as having `record` ("mail_case:12") open for 90 s;
+        answers who else has it open (``{"record", "others": [...]}``). Marking again is
+        harmless, so it is retried like a read (no Idempotency-Key)."""
+        return self._retrying(lambda: self.http.post(  # type: ignore[no-any-return]
+            self.base + "/presence", json={"record": record}, headers=self._headers(),
+            timeout=self.timeout))
+
+    def present(self, record: str) -> dict[str, Any]:
+        """Who else has `record` open now."""
+        return self._get("/presence", record=record)  # type: ignore[no-any-return]
 
     def command(self, body: dict[str, Any], key: str | None = None) -> dict[str, Any]:
         return self._post("/commands", key or str(uuid.uuid4()), json=body)  # type: ignore[no-any-return]
