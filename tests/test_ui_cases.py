@@ -519,7 +519,8 @@ def test_a_case_by_phone_is_marked_as_typed_in(qtbot: Any, qapp: QApplication, d
             account_id, address = account.id, account.email
         store = agent.desk.store
         assert find_customer(store, account_id.lower()) == (account_id, address)  # type: ignore[arg-type]
-        dialog = ManualCaseDialog(NOW, lambda text: find_customer(store, text))  # type: ignore[arg-type]
+        dialog = ManualCaseDialog(NOW, lambda text, done: done(
+            find_customer(store, text)))  # type: ignore[arg-type]
         qtbot.addWidget(dialog)
         dialog.channel.setCurrentIndex(dialog.channel.findData("phone"))
         dialog.customer.setText("XR-9999999")

@@ -472,14 +472,20 @@ class ManualCaseDialog(_CommandDialog):
         super().__init__(parent)
         self.setObjectName("manual_case")
         self.setWindowTitle(self.tr("New case by phone or letter"))
-        #: `lookup(text) -> (account id, e-mail) | None`, on the local store
+        #: `lookup(text, done)`: finds (account id, e-mail) or None on the local store, off
+        #: the GUI thread, and calls `done` with it
         self.lookup = lookup
+        self.found: tuple[str, str] | None = None
+        self.looked_up = ""
         self.channel = QComboBox()
         self.channel.addItem(self.tr("Phone call"), "phone")
         self.channel.addItem(self.tr("Letter"), "letter")
         self.customer = QLineEdit()
         self.customer.setObjectName("customer")
         self.customer.setPlaceholderText(self.tr("customer number or e-mail"))
+        self.customer.editingFinished.connect(self.find_customer)
+        self.customer_found = QLabel()
+        self.customer_found.setObjectName("customer_found")
         self.subject = QLineEdit()
         self.subject.setObjectName("subject")
         self.received = berlin_edit(now)
@@ -493,6 +499,7 @@ class ManualCaseDialog(_CommandDialog):
         form = QFormLayout()
         form.addRow(self.tr("Channel"), self.channel)
         form.addRow(self.tr("Customer"), self.customer)
+        form.addRow("", self.customer_found)
         form.addRow(self.tr("Subject"), self.subject)
         form.addRow(self.tr("Received (Berlin)"), self.received)
         form.addRow(self.tr("What the customer said"), self.summary)
@@ -503,8 +510,29 @@ class ManualCaseDialog(_CommandDialog):
         layout.addWidget(self.buttons)
         self.setMinimumWidth(560)
 
+    def find_customer(self, then: Any = None) -> None:
+        text = self.customer.text().strip()
+
+        def done(found: tuple[str, str] | None) -> None:
+            if text != self.customer.text().strip():
+                return  # typed on meanwhile
+            self.found, self.looked_up = found, text
+            self.customer_found.setText(
+                f"{found[0]} <{found[1]}>" if found else self.tr(
+                    "No customer with that number or e-mail in the local store."))
+            if then is not None:
+                then()
+
+        self.lookup(text, done)
+
+    def accept(self) -> None:
+        if self.looked_up != self.customer.text().strip():
+            self.find_customer(then=self.accept)  # checked first, off the GUI thread
+            return
+        super().accept()
+
     def build(self) -> dict[str, Any] | str:
-        found = self.lookup(self.customer.text().strip())
+        found = self.found
         if found is None:
             return self.tr("No customer with that number or e-mail in the local store.")
         account, email = found

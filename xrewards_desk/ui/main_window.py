@@ -470,8 +470,8 @@ class MainWindow(QMainWindow):
         if store is None:
             return
 
-        def lookup(text: str) -> tuple[str, str] | None:
-            return find_customer(store, text)
+        def lookup(text: str, done: Callable[[tuple[str, str] | None], None]) -> None:
+            self.desk.tasks.on_store(lambda: find_customer(store, text), done)
 
         dialog = ManualCaseDialog(self.desk.now(), lookup, self)
         if dialog.exec() and dialog.body is not None:
