@@ -1,0 +1,285 @@
+"""The audit view (R27: team leads and compliance) against the real reference server on
+127.0.0.1 with the demo program (pytest-qt, offscreen): the filters narrow the list, pages
+load on demand, the detail is the record's JSON, "Verify chain" reports an intact chain,
+then the record edited or deleted by hand in the server's store; an agent is refused by
+the view and by the server; offline, the view says so.
+
+Expected records come from the server's store by plain SQL, never from the widgets."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select, text
+
+from tests.demo_fixture import NOW, Demo
+from tests.server_harness import Server
+from tests.ui_harness import DeskTemplate, build_template, demo_server
+from xrewards_desk.domain.calendar import BERLIN
+from xrewards_desk.store import models as m
+from xrewards_desk.store.db import Store, sqlite_url
+from xrewards_desk.sync.client import ApiClient, Refused
+
+pytest.importorskip("PySide6.QtWidgets")
+
+from xrewards_desk.ui import settings as st
+from xrewards_desk.ui.audit_view import NO_DATE, AuditView
+from xrewards_desk.ui.i18n import Language
+from xrewards_desk.ui.main import MemoryTokens
+from xrewards_desk.ui.main_window import Desk
+from xrewards_desk.ui.paths import Paths
+from xrewards_desk.ui.qt import QApplication, QDate
+from xrewards_desk.ui.session import Session
+from xrewards_desk.ui.tasks import Tasks
+
+WAIT = 60_000
+
+
+@pytest.fixture(scope="session")
+def audit_template(demo: Demo, tmp_path_factory: pytest.TempPathFactory) -> DeskTemplate:
+    return build_template(demo, tmp_path_factory.mktemp("audit-template"))
+
+
+@contextmanager
+def audit_view(qtbot: Any, qapp: QApplication, demo: Demo, template: DeskTemplate,
+               server: Server, folder: Path, user: str) -> Iterator[AuditView]:
+    """An audit view on a desktop of its own (a copy of the synced demo store, for the
+    staff's names) signed in as `user` against `server`."""
+    import sqlite3
+
+    folder.mkdir(parents=True)
+    with sqlite3.connect(template.local) as a, sqlite3.connect(folder / "desk.sqlite") as b:
+        a.backup(b)
+    store = Store.open(sqlite_url(folder / "desk.sqlite"))
+    paths = Paths.default(folder / "app").made()
+    language = Language(qapp)
+    language.switch("en")
+    desk = Desk(tasks=Tasks(), paths=paths, settings=st.Settings(paths.settings_file),
+                language=language, store=store, now=lambda: NOW, quiet=True)
+    try:
+        api = server.base.removesuffix("/v1")
+        session = Session(store, api, user, ApiClient(api), MemoryTokens(), data=paths.data)
+        password = demo.info.password(user)
+        assert password is not None
+        session.sign_in(password)
+        desk.session = session
+        view = AuditView(desk)
+        qtbot.addWidget(view)
+        view.show()
+        qtbot.waitUntil(lambda: bool(view.names), timeout=WAIT)  # the staff's names
+        yield view
+    finally:
+        desk.tasks.shutdown()
+        store.close()
+
+
+def qdate(d: date | None) -> QDate:
+    return NO_DATE if d is None else QDate(d.year, d.month, d.day)
+
+
+def show(qtbot: Any, view: AuditView, *, actor: str = "", action: str = "",
+         account: str = "", since: date | None = None, until: date | None = None,
+         everything: bool = True) -> list[int]:
+    """Set the filters as a person would, load, and (with `everything`) every page."""
+    view.person.setCurrentIndex(view.person.findData(actor))
+    view.action.setCurrentIndex(view.action.findData(action))
+    view.customer.setText(account)
+    view.since.setDate(qdate(since))
+    view.until.setDate(qdate(until))
+    assert view.person.currentData() == actor and view.action.currentData() == action
+    view.refresh()
+    qtbot.waitUntil(lambda: view.loaded, timeout=WAIT)
+    while everything and view.more:
+        count = len(view.model.rows)
+        view.more_button.click()
+        qtbot.waitUntil(lambda n=count: view.loaded and len(view.model.rows) > n,
+                        timeout=WAIT)
+    return [r.id for r in view.model.rows]
+
+
+def ids(server: Server, *where: Any) -> list[int]:
+    with server.store.session() as s:
+        return list(s.scalars(select(m.AuditRecord.id).where(*where)
+                              .order_by(m.AuditRecord.id)))
+
+
+def naming(server: Server, account: str) -> list[int]:
+    """The records whose subject is the account or one of whose detail's values names
+    the customer number as a whole word (SQLite's json_tree and GLOB)."""
+    boundary = "[^0-9A-Za-z_-]"
+    with server.store.session() as s:
+        return list(s.scalars(text(
+            "SELECT id FROM audit_log WHERE subject = :subject UNION "
+            "SELECT a.id FROM audit_log a, json_tree(a.detail) t WHERE t.type = 'text' "
+            "AND (' ' || t.atom || ' ') GLOB :pattern ORDER BY 1"),
+            {"subject": f"account:{account}",
+             "pattern": f"*{boundary}{account}[^0-9A-Za-z_]*"}))
+
+
+def start(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=BERLIN)
+
+
+def test_the_filters_narrow_the_log(qtbot: Any, qapp: QApplication, demo: Demo,
+                                    audit_template: DeskTemplate, tmp_path: Path) -> None:
+    with demo_server(demo, tmp_path / "server") as server, \
+            audit_view(qtbot, qapp, demo, audit_template, server, tmp_path / "d",
+                       "tessa") as view:
+        assert view.pages.currentIndex() == 0  # a team lead sees the log
+        a = m.AuditRecord
+        # by person
+        tessa = ids(server, a.actor == "tessa")
+        assert tessa and show(qtbot, view, actor="tessa") == tessa
+        assert {r.actor for r in view.model.rows} == {"tessa"}
+        assert view.model.rows[0].role == "team_lead"
+        # by action
+        approvals = ids(server, a.action == "approve_transfer")
+        assert approvals and show(qtbot, view, action="approve_transfer") == approvals
+        # by person and action together
+        assert show(qtbot, view, actor="ben", action="request_transfer") == ids(
+            server, a.actor == "ben", a.action == "request_transfer")
+        # by customer: the transfer's source, named in the command and in its entries
+        with server.store.session() as s:
+            request = s.scalars(select(m.TransferRequestRow).order_by(
+                m.TransferRequestRow.id)).first()
+            assert request is not None
+            source = request.source_id
+        expected = naming(server, source)
+        shown = show(qtbot, view, account=source)
+        assert shown == expected
+        assert any(r.action == "approve_transfer" for r in view.model.rows)
+        assert any(r.action == "register" for r in view.model.rows)
+        # a customer number is matched whole: its first digits name nobody
+        assert naming(server, source[:-1]) == []
+        assert show(qtbot, view, account=source[:-1]) == []
+        assert "0 records" in view.status.text()
+        # by customer, where only a note's text names the number (the referrer of the
+        # demo's first reported self-referral)
+        with server.store.session() as s:
+            report = s.scalars(select(m.AuditRecord).where(
+                a.action == "report_suspicion").order_by(a.id)).first()
+            assert report is not None
+        named = [w.strip("(),.;") for w in report.detail["command"]["text"].split()
+                 if w.strip("(),.;").startswith("XR-")]
+        referrer = next(n for n in named if n != report.detail["command"]["account"])
+        assert report.id in naming(server, referrer)
+        assert show(qtbot, view, account=referrer) == naming(server, referrer)
+        # by period: 05.10. to 06.10. (Berlin days; "to" includes its day)
+        since, until = date(2026, 10, 5), date(2026, 10, 6)
+        period = ids(server, a.at >= start(since), a.at < start(date(2026, 10, 7)))
+        assert period and show(qtbot, view, since=since, until=until) == period
+        # and with a person
+        assert show(qtbot, view, actor="ben", since=since, until=until) == ids(
+            server, a.actor == "ben", a.at >= start(since), a.at < start(date(2026, 10, 7)))
+
+        # paged: a page, then "Load more" appends the next
+        view.page_size = 50
+        registrations = ids(server, a.action == "register")
+        first = show(qtbot, view, action="register", everything=False)
+        assert first == registrations[:50] and view.more
+        assert view.more_button.isEnabled()
+        assert "Load more" in view.status.text()
+        view.more_button.click()
+        qtbot.waitUntil(lambda: view.loaded and len(view.model.rows) == 100, timeout=WAIT)
+        assert [r.id for r in view.model.rows] == registrations[:100]
+
+        # the detail pane: the selected record's detail, pretty-printed JSON
+        view.page_size = 200
+        show(qtbot, view, action="approve_transfer")
+        view.table.selectRow(0)
+        row = view.model.rows[0]
+        with server.store.session() as s:
+            stored = s.get(m.AuditRecord, row.id)
+            assert stored is not None
+            detail = stored.detail
+        body = view.detail.toPlainText()
+        assert body.startswith(f"Record #{row.id},")
+        assert json.loads(body.split("\n\n", 1)[1]) == detail
+        assert '\n  "command": {' in body  # indented, one key a line
+        assert row.case == ""  # a transfer's approval names no case
+        # a mail case's records show their case
+        show(qtbot, view, action="assign_mail_case")
+        assert all(r.case == f"#{r.subject.split(':')[1]}" for r in view.model.rows)
+
+
+def test_verify_reports_intact_then_the_record_broken_by_hand(
+        qtbot: Any, qapp: QApplication, demo: Demo, audit_template: DeskTemplate,
+        tmp_path: Path) -> None:
+    with demo_server(demo, tmp_path / "server") as server, \
+            audit_view(qtbot, qapp, demo, audit_template, server, tmp_path / "d",
+                       "clara") as view:
+        def verify() -> str:
+            answered = view.verification
+            view.verify_button.click()
+            qtbot.waitUntil(lambda: not view.verifying and view.verification is not answered,
+                            timeout=WAIT)
+            return view.chain.text()
+
+        with server.store.session() as s:
+            count = s.scalar(select(func.count()).select_from(m.AuditRecord))
+        assert verify() == f"Chain intact: {count:,} records checked."
+        assert view.verification == {"ok": True, "checked": count, "first_broken": None}
+
+        # someone edits one record's detail in the server's store
+        target = ids(server, m.AuditRecord.actor == "tessa")[0]
+        with server.store.session() as s:
+            s.execute(text("UPDATE audit_log SET detail = json_set(detail, '$.created', "
+                           "'edited by hand') WHERE id = :id"), {"id": target})
+        said = verify()
+        assert said.startswith(f"First broken record: #{target} (edited).")
+        assert f"the {target - 1:,} records before it hold" in said
+        broken = view.verification["first_broken"]
+        assert broken["id"] == target and broken["reason"] == "edited"
+        with server.store.session() as s:
+            at = s.scalar(select(m.AuditRecord.at).where(m.AuditRecord.id == target))
+        assert datetime.fromisoformat(broken["at"]) == at
+
+        # ... or deletes one (an earlier one): the first break is now that gap
+        missing = target - 10
+        with server.store.session() as s:
+            s.execute(text("DELETE FROM audit_log WHERE id = :id"), {"id": missing})
+        assert verify().startswith(f"First broken record: #{missing} (missing).")
+
+
+def test_an_agent_is_refused_by_the_view_and_the_server(
+        qtbot: Any, qapp: QApplication, demo: Demo, audit_template: DeskTemplate,
+        tmp_path: Path) -> None:
+    with demo_server(demo, tmp_path / "server") as server, \
+            audit_view(qtbot, qapp, demo, audit_template, server, tmp_path / "d",
+                       "anna") as view:
+        assert view.pages.currentIndex() == 1
+        assert view.refusal.text() == "The audit log is for team leads and compliance (R27)."
+        view.refresh()
+        assert view.loaded and view.model.rows == []
+        view.verify()
+        assert view.verification is None and not view.verifying
+        client = view.desk.session.client
+        for call in (lambda: client.audit(), client.audit_verify):
+            with pytest.raises(Refused) as refused:
+                call()
+            assert refused.value.status == 403 and refused.value.code == "forbidden"
+
+
+def test_offline_the_view_says_so(qtbot: Any, qapp: QApplication, demo: Demo,
+                                  audit_template: DeskTemplate, tmp_path: Path) -> None:
+    with demo_server(demo, tmp_path / "server") as server, \
+            audit_view(qtbot, qapp, demo, audit_template, server, tmp_path / "d",
+                       "tessa") as view:
+        shown = show(qtbot, view, actor="tessa")
+        session = view.desk.session
+        session.client = ApiClient("http://127.0.0.1:9", session.client.token, retries=0,
+                                   timeout=(0.5, 0.5))
+        view.refresh()
+        assert not view.loaded  # asked off the GUI thread: the window goes on
+        qtbot.waitUntil(lambda: view.loaded, timeout=WAIT)
+        assert "cannot be reached now (offline)" in view.status.text()
+        assert [r.id for r in view.model.rows] == shown  # what it showed stays
+        view.verify_button.click()
+        qtbot.waitUntil(lambda: not view.verifying, timeout=WAIT)
+        assert "offline" in view.chain.text()

@@ -1,0 +1,515 @@
+"""The audit view (R27: team leads and compliance): the server's audit log, read online
+(it is not in the change feed, ARCHITECTURE.md), filtered by person, action, customer
+number and period, a page at a time ("Load more"), the selected record's detail as JSON,
+and "Verify chain", which has the server walk the hash chain and names the first record
+that does not hold. Every call runs on the network lane; offline, the view says so and
+keeps what it showed."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any, get_args
+
+from ..contract import commands as c
+from ..domain.calendar import BERLIN
+from ..sync.client import NotSignedIn, Offline, Refused
+from .models import ALERT, Column, RowsModel
+from .qt import (
+    QAbstractItemView,
+    QComboBox,
+    QDate,
+    QDateEdit,
+    QFont,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QModelIndex,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    Qt,
+    QTableView,
+    QTimer,
+    QVBoxLayout,
+    QWidget,
+)
+
+log = logging.getLogger(__name__)
+
+#: R27: the audit view is for team leads and compliance
+AUDIT_ROLES = ("team_lead", "compliance")
+#: records a page (the view asks for the next page with "Load more")
+PAGE = 200
+NO_DATE = QDate(2000, 1, 1)
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    """One audit record as the view shows it (plain data, from the server's JSON)."""
+
+    id: int
+    at: datetime
+    actor: str
+    role: str | None
+    action: str
+    subject: str
+    outcome: str
+    case: str
+    detail: dict[str, Any]
+    hash: str
+
+    @property
+    def refused(self) -> bool:
+        return self.outcome.startswith("refused")
+
+
+def case_of(subject: str, detail: dict[str, Any]) -> str:
+    """The case a record belongs to: its subject's e-mail or abuse case, or the case its
+    command names ("#12", "AC-00001"); "" for none."""
+    kind, _, ident = subject.partition(":")
+    if kind == "mail_case" and ident:
+        return f"#{ident}"
+    if kind == "abuse_case" and ident:
+        return ident
+    command = detail.get("command")
+    case = command.get("case") if isinstance(command, dict) else None
+    if isinstance(case, int):
+        return f"#{case}"
+    return str(case) if case else ""
+
+
+def row_of(record: dict[str, Any]) -> AuditRow:
+    detail = record.get("detail") or {}
+    return AuditRow(id=int(record["id"]), at=datetime.fromisoformat(record["at"]),
+                    actor=record["actor"], role=record.get("role"), action=record["action"],
+                    subject=record.get("subject") or "", outcome=record["outcome"],
+                    case=case_of(record.get("subject") or "", detail), detail=detail,
+                    hash=record.get("hash") or "")
+
+
+def actions() -> list[str]:
+    """Every action the audit log records: the commands, the shop's events, uploads."""
+    names = {"upload_evidence"}
+    for union in (c.Command, c.ShopEvent):
+        for model in get_args(get_args(union)[0]):
+            names.update(get_args(model.model_fields["type"].annotation))
+    return sorted(names)
+
+
+def role_of(desk: Any) -> str:
+    session = desk.session
+    person = session.person if session is not None else None
+    return person.role if person is not None else ""
+
+
+def pydate(q: QDate) -> date | None:
+    return None if q == NO_DATE else date(q.year(), q.month(), q.day())
+
+
+def start_of(day: date) -> datetime:
+    """The first instant of a Berlin calendar day."""
+    return datetime.combine(day, time(0), tzinfo=BERLIN)
+
+
+class AuditView(QWidget):
+    def __init__(self, desk: Any) -> None:
+        super().__init__()
+        self.setObjectName("audit")
+        self.desk = desk
+        self.generation = 0
+        self.loaded = False
+        self.page_size = PAGE
+        #: the last page's cursor, and whether the server has more after it
+        self.after = "0"
+        self.more = False
+        #: what the status line says instead of the count (loading, offline, refused)
+        self.message = ""
+        #: the last verification's answer (the server's JSON), None before the first
+        self.verification: dict[str, Any] | None = None
+        self.verifying = False
+        #: user name -> display name, from the local store's staff
+        self.names: dict[str, str] = {}
+        f = desk.fmt
+
+        self.person = QComboBox()
+        self.person.setObjectName("audit_person")
+        self.action = QComboBox()
+        self.action.setObjectName("audit_action")
+        self.customer = QLineEdit()
+        self.customer.setObjectName("audit_customer")
+        self.customer.setClearButtonEnabled(True)
+        self.since = self._date_edit("audit_since")
+        self.until = self._date_edit("audit_until")
+        today = desk.now().astimezone(BERLIN).date()
+        start = today - timedelta(days=30)
+        self.since.setDate(QDate(start.year, start.month, start.day))
+        self.apply_button = QPushButton()
+        self.apply_button.setObjectName("audit_apply")
+        self.apply_button.clicked.connect(self.refresh)
+        # a change of filter reloads after a pause, so typing a number asks once
+        self.debounce = QTimer(self)
+        self.debounce.setSingleShot(True)
+        self.debounce.setInterval(300)
+        self.debounce.timeout.connect(self.refresh)
+        self.person.currentIndexChanged.connect(lambda _i: self.debounce.start())
+        self.action.currentIndexChanged.connect(lambda _i: self.debounce.start())
+        self.since.dateChanged.connect(lambda _d: self.debounce.start())
+        self.until.dateChanged.connect(lambda _d: self.debounce.start())
+        self.customer.returnPressed.connect(self.refresh)
+
+        self.model: RowsModel[AuditRow] = RowsModel([
+            Column(lambda: self.tr("#"), lambda r: str(r.id), right=True, sort=lambda r: r.id),
+            Column(lambda: self.tr("When"), lambda r: f().when(r.at), sort=lambda r: r.at),
+            Column(lambda: self.tr("Who"), lambda r: self.who(r.actor)),
+            Column(lambda: self.tr("Role"), lambda r: self.role_text(r.role)),
+            Column(lambda: self.tr("Action"), lambda r: r.action),
+            Column(lambda: self.tr("Record"), lambda r: r.subject),
+            Column(lambda: self.tr("Outcome"), lambda r: self.outcome_text(r.outcome),
+                   foreground=lambda r: ALERT if r.refused else None),
+            Column(lambda: self.tr("Case"), lambda r: r.case),
+        ], self)
+        self.table = QTableView()
+        self.table.setObjectName("audit_table")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(22)
+        self.table.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.selectionModel().currentRowChanged.connect(
+            lambda current, _previous: self.show_detail(current))
+        self.detail = QPlainTextEdit()
+        self.detail.setObjectName("audit_detail")
+        self.detail.setReadOnly(True)
+        mono = QFont("monospace")
+        mono.setStyleHint(QFont.StyleHint.Monospace)
+        self.detail.setFont(mono)
+
+        self.more_button = QPushButton()
+        self.more_button.setObjectName("audit_more")
+        self.more_button.setEnabled(False)
+        self.more_button.clicked.connect(self.load_more)
+        self.verify_button = QPushButton()
+        self.verify_button.setObjectName("audit_verify")
+        self.verify_button.clicked.connect(self.verify)
+        self.status = QLabel()
+        self.status.setObjectName("audit_status")
+        self.status.setWordWrap(True)
+        self.chain = QLabel()
+        self.chain.setObjectName("audit_chain")
+        self.chain.setWordWrap(True)
+        self.chain.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        filters = QFormLayout()
+        self.person_label, self.action_label, self.customer_label, self.period_label = (
+            QLabel(), QLabel(), QLabel(), QLabel())
+        filters.addRow(self.person_label, self.person)
+        filters.addRow(self.action_label, self.action)
+        filters.addRow(self.customer_label, self.customer)
+        period = QHBoxLayout()
+        self.to_label = QLabel()
+        period.addWidget(self.since)
+        period.addWidget(self.to_label)
+        period.addWidget(self.until)
+        period.addStretch(1)
+        period.addWidget(self.apply_button)
+        filters.addRow(self.period_label, period)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.more_button)
+        buttons.addWidget(self.status, 1)
+        buttons.addWidget(self.verify_button)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        work = QWidget()
+        work_layout = QVBoxLayout(work)
+        work_layout.setContentsMargins(0, 0, 0, 0)
+        work_layout.addLayout(filters)
+        work_layout.addWidget(splitter, 1)
+        work_layout.addLayout(buttons)
+        work_layout.addWidget(self.chain)
+
+        self.refusal = QLabel()
+        self.refusal.setObjectName("audit_refusal")
+        self.refusal.setWordWrap(True)
+        self.refusal.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(work)
+        self.pages.addWidget(self.refusal)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.pages)
+        self.retranslate()
+        self.load_people()
+        self.update_buttons()
+
+    # ----------------------------------------------------------------- words
+    def retranslate(self) -> None:
+        people = sorted(((name, f"{shown} ({name})" if shown != name else name)
+                         for name, shown in self.names.items()),
+                        key=lambda item: item[1].lower())
+        self._fill(self.person, [("", self.tr("Anyone")), *people])
+        self._fill(self.action, [("", self.tr("Any action")), *[(a, a) for a in actions()]])
+        self.customer.setPlaceholderText(self.tr("Customer number, e.g. XR-1002836"))
+        self.person_label.setText(self.tr("Person:"))
+        self.action_label.setText(self.tr("Action:"))
+        self.customer_label.setText(self.tr("Customer:"))
+        self.period_label.setText(self.tr("Period:"))
+        self.to_label.setText(self.tr("to"))
+        self.apply_button.setText(self.tr("Show"))
+        self.more_button.setText(self.tr("Load more"))
+        self.verify_button.setText(self.tr("Verify chain"))
+        self.verify_button.setToolTip(self.tr(
+            "The server checks that each record's hash covers the one before it, from the "
+            "first record on"))
+        self.refusal.setText(self.tr(
+            "The audit log is for team leads and compliance (R27)."))
+        self.model.retranslate()
+        self._show_status()
+        self._show_chain()
+
+    @staticmethod
+    def _fill(combo: QComboBox, items: list[tuple[str, str]]) -> None:
+        current = combo.currentData()
+        combo.blockSignals(True)
+        combo.clear()
+        for value, text in items:
+            combo.addItem(text, value)
+        combo.setCurrentIndex(max(0, combo.findData(current if current is not None else "")))
+        combo.blockSignals(False)
+
+    @staticmethod
+    def _date_edit(name: str) -> QDateEdit:
+        edit = QDateEdit()
+        edit.setObjectName(name)
+        edit.setCalendarPopup(True)
+        edit.setMinimumDate(NO_DATE)
+        edit.setSpecialValueText("—")
+        edit.setDate(NO_DATE)
+        return edit
+
+    def who(self, actor: str) -> str:
+        shown = self.names.get(actor)
+        return f"{shown} ({actor})" if shown and shown != actor else actor
+
+    def role_text(self, role: str | None) -> str:
+        return {"agent": self.tr("Support agent"), "team_lead": self.tr("Team lead"),
+                "compliance": self.tr("Compliance"), "service": self.tr("Service"),
+                }.get(role or "", role or "")
+
+    def outcome_text(self, outcome: str) -> str:
+        if outcome == "applied":
+            return self.tr("applied")
+        if outcome.startswith("refused:"):
+            return self.tr("refused: %1").replace("%1", outcome.removeprefix("refused:"))
+        return outcome
+
+    # ----------------------------------------------------------------- role
+    @property
+    def allowed(self) -> bool:
+        return role_of(self.desk) in AUDIT_ROLES
+
+    def update_buttons(self) -> None:
+        """Shows the log or, for other roles, that it is not theirs (the window calls this
+        when the person changes)."""
+        was = self.pages.currentIndex() == 0
+        self.pages.setCurrentIndex(0 if self.allowed else 1)
+        if self.allowed and not was:
+            self.refresh()
+
+    def load_people(self) -> None:
+        store = self.desk.store
+        if store is None:
+            return
+        from sqlalchemy import select
+
+        from ..store import models as m
+
+        def work() -> dict[str, str]:
+            with store.session() as s:
+                return {name: shown for name, shown in s.execute(
+                    select(m.User.name, m.User.display_name))}
+
+        def done(names: dict[str, str]) -> None:
+            self.names = names
+            self.retranslate()
+
+        self.desk.tasks.on_store(work, done)
+
+    # ----------------------------------------------------------------- the log
+    def filters(self) -> dict[str, Any]:
+        """The filters as the client's `audit` takes them (None: not narrowed)."""
+        since, until = pydate(self.since.date()), pydate(self.until.date())
+        return {"actor": self.person.currentData() or None,
+                "action": self.action.currentData() or None,
+                "account": self.customer.text().strip() or None,
+                "since": start_of(since) if since else None,
+                "until": start_of(until + timedelta(days=1)) if until else None}
+
+    def refresh(self) -> None:
+        """Load the first page for the filters as they stand."""
+        self.debounce.stop()
+        self.generation += 1
+        self.loaded = False
+        self.more = False
+        self.more_button.setEnabled(False)
+        if not self.allowed or self.desk.session is None:
+            self.pages.setCurrentIndex(1)
+            self.model.set_rows([])
+            self.loaded = True
+            return
+        self.pages.setCurrentIndex(0)
+        self._ask("0", self.generation, first=True)
+
+    def load_more(self) -> None:
+        if not self.loaded or not self.more:
+            return
+        self.loaded = False
+        self.more_button.setEnabled(False)
+        self._ask(self.after, self.generation, first=False)
+
+    def _ask(self, after: str, generation: int, first: bool) -> None:
+        session = self.desk.session
+        if session is None:
+            self.loaded = True
+            return
+        client, size, filters = session.client, self.page_size, self.filters()
+        self.message = self.tr("Reading the audit log from the server…")
+        self._show_status()
+        self.desk.tasks.on_net(lambda: client.audit(after, size, **filters),
+                               lambda page: self._page(generation, first, page),
+                               lambda exc: self._failed(generation, exc))
+
+    def _page(self, generation: int, first: bool, page: dict[str, Any]) -> None:
+        if generation != self.generation:
+            return
+        rows = [row_of(r) for r in page["records"]]
+        if first:
+            self.model.set_rows(rows)
+            self.detail.setPlainText("")
+        elif rows:
+            start = len(self.model.rows)
+            self.model.beginInsertRows(QModelIndex(), start, start + len(rows) - 1)
+            self.model.rows.extend(rows)
+            self.model.endInsertRows()
+        self.after = str(page["next"])
+        self.more = bool(page["more"])
+        self.more_button.setEnabled(self.more)
+        self.message = ""
+        self.loaded = True
+        self._show_status()
+
+    def _failed(self, generation: int, exc: BaseException) -> None:
+        if generation != self.generation:
+            return
+        self.loaded = True
+        self.more_button.setEnabled(self.more)
+        self.message = self.problem(exc)
+        if isinstance(exc, Refused) and exc.status == 403:
+            self.pages.setCurrentIndex(1)
+        self._show_status()
+
+    def problem(self, exc: BaseException) -> str:
+        """An expected failure in plain words (a bug is logged with its trace)."""
+        if isinstance(exc, Offline):
+            return self.tr("The audit log is kept on the server, which cannot be reached "
+                           "now (offline). Try again when the connection is back.")
+        if isinstance(exc, NotSignedIn):
+            return self.tr("The server no longer accepts this sign-in; sign in again to "
+                           "read the audit log.")
+        if isinstance(exc, Refused):
+            if exc.status == 403:
+                return self.tr("The audit log is for team leads and compliance (R27).")
+            return self.tr("The server refused: %1").replace("%1", exc.message)
+        log.error("reading the audit log failed", exc_info=exc)
+        return self.tr("Reading the audit log failed: %1").replace("%1", str(exc))
+
+    def _show_status(self) -> None:
+        if self.message:
+            self.status.setText(self.message)
+            return
+        if not self.loaded:
+            self.status.setText("")
+            return
+        count = self.desk.fmt().points(len(self.model.rows))
+        text = (self.tr("%1 records shown; more with “Load more”") if self.more
+                else self.tr("%1 records")).replace("%1", count)
+        self.status.setText(text)
+
+    def selected(self) -> AuditRow | None:
+        return self.model.row(self.table.currentIndex())
+
+    def show_detail(self, index: Any = None) -> None:
+        row = self.model.row(index) if index is not None else self.selected()
+        if row is None:
+            self.detail.setPlainText("")
+            return
+        head = self.tr("Record #%1, %2 by %3: %4").replace("%1", str(row.id)).replace(
+            "%2", self.desk.fmt().when(row.at)).replace("%3", self.who(row.actor)).replace(
+            "%4", row.action)
+        self.detail.setPlainText(
+            f"{head}\n{self.tr('Hash')}: {row.hash}\n\n"
+            + json.dumps(row.detail, indent=2, ensure_ascii=False, sort_keys=True))
+
+    # ----------------------------------------------------------------- the chain
+    def verify(self) -> None:
+        session = self.desk.session
+        if session is None or not self.allowed or self.verifying:
+            return
+        client = session.client
+        self.verifying = True
+        self.verify_button.setEnabled(False)
+        self.chain.setText(self.tr("The server is checking the chain…"))
+
+        def done(answer: dict[str, Any]) -> None:
+            self.verifying = False
+            self.verify_button.setEnabled(True)
+            self.verification = answer
+            self._show_chain()
+
+        def failed(exc: BaseException) -> None:
+            self.verifying = False
+            self.verify_button.setEnabled(True)
+            self.verification = None
+            self.chain.setText(self.problem(exc))
+
+        self.desk.tasks.on_net(client.audit_verify, done, failed)
+
+    def chain_text(self) -> str:
+        answer = self.verification
+        if answer is None:
+            return ""
+        checked = self.desk.fmt().points(int(answer["checked"]))
+        broken = answer.get("first_broken")
+        if answer["ok"] or broken is None:
+            return self.tr("Chain intact: %1 records checked.").replace("%1", checked)
+        reason = {"edited": self.tr("edited"), "missing": self.tr("missing")}.get(
+            broken["reason"], broken["reason"])
+        text = self.tr("First broken record: #%1 (%2).").replace(
+            "%1", str(broken["id"])).replace("%2", reason)
+        if broken.get("at"):
+            text += " " + self.tr("The break shows at %1; the %2 records before it hold."
+                                  ).replace("%1", self.desk.fmt().when(
+                                      datetime.fromisoformat(broken["at"]))).replace(
+                                      "%2", checked)
+        return text
+
+    def _show_chain(self) -> None:
+        if self.verification is not None:
+            text = self.chain_text()
+            self.chain.setText(text)
+            broken = self.verification.get("first_broken")
+            self.chain.setStyleSheet("" if self.verification["ok"] else "color: #b91c1c;")
+            self.chain.setToolTip(broken.get("message", "") if broken else "")
