@@ -203,6 +203,20 @@ class ApiClient:
         key = hashlib.sha256(data).hexdigest()
         return self._post("/evidence", key, files={"file": (label, data)})  # type: ignore[no-any-return]
 
+    def evidence(self, sha: str) -> bytes:
+        """The bytes of the evidence file `sha` (404 ``unknown_record`` if the server has
+        none); errors, retries and timeouts as for every other read. The caller checks the
+        bytes against their SHA-256 before keeping them."""
+
+        def content(response: requests.Response) -> bytes:
+            if not 200 <= response.status_code < 300:
+                self._answer(response)  # raises what it raises for every other call
+            return response.content
+
+        return self._retrying(lambda: self.http.get(  # type: ignore[no-any-return]
+            f"{self.base}/evidence/{sha}", headers=self._headers(), timeout=self.timeout),
+            content)
+
 
 def _problem(response: requests.Response) -> Refused:
     try:
