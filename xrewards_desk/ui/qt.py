@@ -1,6 +1,7 @@
 """The Qt names the application uses, in one place: every other module imports from here.
 
-Qt Widgets, QtCharts (from pyside6-addons) and nothing that needs a web engine."""
+Qt Widgets, QtCharts (from pyside6-addons), QtPdf and QtPdfWidgets (from pyside6-pdf, for
+the evidence viewer) and nothing that needs a web engine."""
 
 from __future__ import annotations
 
@@ -53,9 +54,12 @@ from PySide6.QtGui import (
     QPainter,
     QPalette,
     QPdfWriter,
+    QPixmap,
     QShortcut,
     QTextDocument,
 )
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -149,8 +153,11 @@ __all__ = [
     "QPageSize",
     "QPainter",
     "QPalette",
+    "QPdfDocument",
+    "QPdfView",
     "QPdfWriter",
     "QPersistentModelIndex",
+    "QPixmap",
     "QPlainTextEdit",
     "QPoint",
     "QProgressBar",
