@@ -31,6 +31,7 @@ from xrewards_desk.domain.calendar import (
     objection_in_time,
 )
 from xrewards_desk.domain.model import Role, Status
+from xrewards_desk.server import abuse_signals
 from xrewards_desk.server import demo as demo_module
 from xrewards_desk.server.demo import (
     DEMO_ACCOUNTS,
@@ -329,6 +330,48 @@ def test_planted_self_referrals_show_their_signs(demo: Demo) -> None:
     assert by_referrer >= 5  # and most first orders were placed or paid by the referrer
 
 
+#: every planted self-referral scores at least this; no honest referral reaches it
+PLANTED_SCORE = 60
+
+
+def test_planted_self_referrals_are_scored_and_rank_first(demo: Demo) -> None:
+    """The shop's events scored every referral as they arrived (R22): each plant has at
+    least the signals it was planted with, all 10 score 60 or more (the lowest 65 as
+    built now) and no honest referral reaches 60; at most 5 of the 405 honest referrals
+    have any signal (none as built now: colleagues' shared office, network, company card,
+    organisation and billing account are no sign, T2.4)."""
+    plants = demo.info.plants
+    assert len(plants) == demo.info.counts["planted_self_referrals"] == 10
+    planted = {invitee for _referrer, invitee, _kinds in plants}
+    with demo.service.store.session() as s:
+        ranked, total = abuse_signals.ranked(s, 0, 10_000)
+        assert total == demo.info.counts["referrals"] == len(ranked)
+        by_invitee = {x.invitee: x for x in ranked}
+        for referrer, invitee, kinds in plants:
+            found = by_invitee[invitee]
+            assert found.referrer == referrer
+            assert set(kinds) <= {x.kind for x in found.signals}, (invitee, kinds)
+            assert found.score >= PLANTED_SCORE, (invitee, found.score)
+        honest = [x for x in ranked if x.invitee not in planted]
+        assert not [x for x in honest if x.score >= PLANTED_SCORE]
+        assert {x.invitee for x in ranked[:10]} == planted
+        assert sum(1 for x in honest if x.signals) <= 5
+        assert demo.info.counts["referrals_with_signals"] == sum(
+            1 for x in ranked if x.signals)
+        # what the handlers kept as the events came equals scoring every referral again
+        savepoint = s.begin_nested()
+        for x in ranked:
+            assert abuse_signals.rescore(s, x.invitee, NOW).changed == (), x.invitee
+        savepoint.rollback()
+        # and every signal reached the change feed as the store holds it
+        for row in s.scalars(select(m.AbuseSignal)):
+            last = s.scalars(select(m.ChangeRow.data).where(
+                m.ChangeRow.kind == "abuse_signal", m.ChangeRow.record_id == str(row.id))
+                .order_by(m.ChangeRow.seq.desc()).limit(1)).one()
+            assert last == LOADERS["abuse_signal"](s, str(row.id)).model_dump(  # type: ignore[union-attr]
+                mode="json")
+
+
 # --------------------------------------------------------------------------- feed and audit
 
 
@@ -345,7 +388,7 @@ def feed_page(service: Service, after: int, limit: int) -> dict[str, Any]:
 SYNCED = (m.Organisation, m.BillingAccount, m.AccountRow, m.DiscountCode, m.OrderRow,
           m.LotRow, m.LedgerEntry, m.NoticeRow, m.ClaimRow, m.MailCase, m.MailMessage,
           m.CaseNote, m.Objection, m.AdjustmentRequest, m.TransferRequestRow, m.AbuseCaseRow,
-          m.EvidenceFile)
+          m.AbuseSignal, m.EvidenceFile)
 
 
 def test_the_change_feed_covers_every_account(demo: Demo) -> None:
@@ -513,6 +556,7 @@ def test_ensure_demo_builds_once_deterministically(tmp_path: Path,
 
     again = ensure_demo(first)
     assert not again.built and again.users == info.users and again.counts == info.counts
+    assert again.plants == info.plants and len(info.plants) == 1
     assert "built before, reused" in again.banner()
     assert scalar(first, select(func.count()).select_from(m.ChangeRow)) == changes
 

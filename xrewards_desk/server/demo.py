@@ -120,6 +120,8 @@ class DemoInfo:
     seconds: float | None = None
     #: accounts found in a store that does not hold the demo (nothing was added then)
     foreign_accounts: int = 0
+    #: the planted self-referrals: (referrer, invitee, the signal kinds planted)
+    plants: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
 
     def password(self, name: str) -> str | None:
         for user in self.users:
@@ -141,7 +143,8 @@ class DemoInfo:
             f"{c.get('accounts', 0):,} accounts in {c.get('organisations', 0):,} "
             f"organisations, {c.get('orders', 0):,} orders, "
             f"{c.get('referrals', 0):,} referrals "
-            f"({c.get('planted_self_referrals', 0)} planted self-referrals).",
+            f"({c.get('planted_self_referrals', 0)} planted self-referrals; "
+            f"{c.get('referrals_with_signals', 0)} show signs of one).",
             f"  {c.get('accounts_expiring_30d', 0):,} accounts have points expiring within "
             f"30 days; {c.get('accounts_in_debt', 0):,} accounts are in debt.",
             f"  Work waiting: {c.get('mail_cases_open', 0)} open e-mail cases, "
@@ -591,9 +594,16 @@ class _Org:
     emails: set[str] = field(default_factory=set)
 
 
+#: the planted signals of a first order placed or paid by the referrer (the kinds of
+#: :mod:`.abuse_signals`; the plants' other signals are named by their kinds too)
+PLACED = "first_order_placed_by_referrer"
+PAID = "first_order_paid_by_referrer"
+
+
 @dataclass
 class _Plant:
-    """A planted self-referral (R22): the invitee is the referrer under another address."""
+    """A planted self-referral (R22): the invitee is the referrer under another address,
+    with the signals (:mod:`.abuse_signals` kinds) it was planted with."""
 
     index: int
     referrer: _Person
@@ -948,16 +958,16 @@ class _Planner:
         candidates.sort(key=lambda p: p.registered)
         rng.shuffle(candidates)
         signal_sets = (
-            ("email_plus", "same_address", "same_phone", "placed_by", "paid_by"),
-            ("email_dots", "same_device", "same_ip", "paid_by"),
+            ("email_plus", "same_address", "same_phone", PLACED, PAID),
+            ("email_dots", "same_device", "same_ip", PAID),
             ("email_other_domain", "same_address"),
             ("email_lookalike", "same_device"),
-            ("email_plus", "same_ip", "placed_by"),
+            ("email_plus", "same_ip", PLACED),
             ("email_dots", "same_phone"),
-            ("email_other_domain", "same_device", "paid_by"),
+            ("email_other_domain", "same_device", PAID),
             ("email_lookalike", "same_address", "same_ip"),
-            ("email_plus", "same_phone", "placed_by"),
-            ("email_other_domain", "same_ip", "paid_by"),
+            ("email_plus", "same_phone", PLACED),
+            ("email_other_domain", "same_ip", PAID),
         )
         index = 0
         for referrer in candidates:
@@ -1655,7 +1665,7 @@ class _Builder:
             body["redeem"] = redeem
         card = rng.random() < 0.6
         plant = p.plant
-        if order.first and plant is not None and "placed_by" in plant.signals:
+        if order.first and plant is not None and PLACED in plant.signals:
             body["placed_by"] = plant.referrer.id
         elif rng.random() < 0.03 and len(p.org.people) > 1:
             colleague = rng.choice(p.org.people)
@@ -1711,7 +1721,7 @@ class _Builder:
         p = order.person
         body: dict[str, Any] = {"type": "order_paid", "order": order.id}
         plant = p.plant
-        if order.first and plant is not None and "paid_by" in plant.signals:
+        if order.first and plant is not None and PAID in plant.signals:
             body["paid_by"] = plant.referrer.id
             body["payment_fingerprint"] = plant.referrer.card
         if self.runner.run(SHOP, body, shop=True) is not None:
@@ -2400,6 +2410,13 @@ class _Builder:
                   agent, reply_to=parent)
 
     # ---------------------------------------------------------------- counts
+    def plants(self) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+        """The planted self-referrals that were registered with their referral."""
+        with self.service.store.session() as s:
+            return tuple((p.plant.referrer.id, p.id, p.plant.signals)
+                         for p in self.planner.people if p.plant is not None
+                         and _referrer(s, p.id) == p.plant.referrer.id)
+
     def counts(self) -> dict[str, int]:
         now = self.end
         with self.service.store.session() as s:
@@ -2476,6 +2493,9 @@ class _Builder:
                                                       == m.RequestStatus.PENDING,
                                                       func.abs(m.AdjustmentRequest.points)
                                                       > 10_000)),
+                "abuse_signals": n(select(count).select_from(m.AbuseSignal)),
+                "referrals_with_signals": n(select(func.count(func.distinct(
+                    m.AbuseSignal.invitee_id)))),
                 "abuse_cases": n(select(count).select_from(m.AbuseCaseRow)),
                 "abuse_cases_open": n(select(count).select_from(m.AbuseCaseRow).where(
                     m.AbuseCaseRow.status == CaseStatus.OPEN)),
@@ -2530,13 +2550,15 @@ def build_demo(service: Service, today: date, seed: int = DEMO_SEED, *,
             clock.set(builder.start)
             builder.run()
             counts = builder.counts()
+            plants = builder.plants()
             seconds = _time.perf_counter() - started
             existing = builder.notes.get("existing_users", [])
             with service.store.session() as s:
                 audit.append(s, at=clock.now(), actor="demo", role=None, action=MARKER,
                              subject="program:1", outcome="applied",
                              detail={"seed": seed, "today": today.isoformat(),
-                                     "counts": counts, "existing_users": existing})
+                                     "counts": counts, "existing_users": existing,
+                                     "plants": [[r, i, list(k)] for r, i, k in plants]})
         finally:
             service.clock = original
             gc.set_threshold(*thresholds)
@@ -2544,7 +2566,7 @@ def build_demo(service: Service, today: date, seed: int = DEMO_SEED, *,
                   DemoUser(u.name, u.role, u.display_name, None, u.language)
                   for u in demo_users(seed))
     log.info("demo built in %.1f s: %s", seconds, counts)
-    return DemoInfo(seed, today, users, counts, built=True, seconds=seconds)
+    return DemoInfo(seed, today, users, counts, built=True, seconds=seconds, plants=plants)
 
 
 def ensure_demo(service: Service) -> DemoInfo:
@@ -2562,7 +2584,8 @@ def ensure_demo(service: Service) -> DemoInfo:
                       DemoUser(u.name, u.role, u.display_name, None, u.language)
                       for u in demo_users(seed))
         return DemoInfo(seed, date.fromisoformat(detail["today"]), users,
-                        dict(detail.get("counts", {})), built=False)
+                        dict(detail.get("counts", {})), built=False,
+                        plants=tuple((r, i, tuple(k)) for r, i, k in detail.get("plants", [])))
     if accounts:
         return DemoInfo(DEMO_SEED, None, (), built=False, foreign_accounts=int(accounts))
     now = service.clock.now()
