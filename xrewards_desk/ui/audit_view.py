@@ -459,8 +459,9 @@ class AuditView(QWidget):
         head = self.tr("Record #%1, %2 by %3: %4").replace("%1", str(row.id)).replace(
             "%2", self.desk.fmt().when(row.at)).replace("%3", self.who(row.actor)).replace(
             "%4", row.action)
+        digest = self.tr("Hash: %1").replace("%1", row.hash)
         self.detail.setPlainText(
-            f"{head}\n{self.tr('Hash')}: {row.hash}\n\n"
+            f"{head}\n{digest}\n\n"
             + json.dumps(row.detail, indent=2, ensure_ascii=False, sort_keys=True))
 
     # ----------------------------------------------------------------- the chain
