@@ -706,10 +706,9 @@ class TransfersView(QWidget):
         self.approve_button.setEnabled(not why)
         self.approve_button.setToolTip(why)
         person = _person(self.desk)
-        # the filer may withdraw their own request (the server records it as withdrawn)
-        own = person is not None and person.name == item.requested_by
-        can_reject = item.pending and person is not None and (
-            person.role == "team_lead" or (own and person.role in DESK_ROLES))
+        # team leads reject (R27); the one who filed it may too: the server records their
+        # rejection as a withdrawal
+        can_reject = item.pending and person is not None and person.role == "team_lead"
         self.reject_button.setEnabled(can_reject)
         self.reject_button.setToolTip("" if can_reject else (why or self.tr(
             "Only a team lead may reject (R21, R27).")))
