@@ -412,7 +412,11 @@ def test_two_agents_deciding_one_objection(qtbot: Any, qapp: QApplication, demo:
                       "ben") as ben:
         timely = pick_objection(server, in_time=True)
         first = open_case(qtbot, anna, timely.case_id)  # type: ignore[arg-type]
+        qtbot.waitUntil(lambda: not first.presence._asking, timeout=WAIT)
         second = open_case(qtbot, ben, timely.case_id)  # type: ignore[arg-type]
+        # the case shows who else has it open (marked on the server)
+        qtbot.waitUntil(lambda: second.presence_label.text() == "Also open by Anna Becker",
+                        timeout=WAIT)
         seen_by_ben = next(o for o in second.detail.objections  # type: ignore[union-attr]
                            if o.id == timely.id)
         seen_by_anna = next(o for o in first.detail.objections  # type: ignore[union-attr]

@@ -40,14 +40,13 @@ ROWS = ("name", "email", "phone", "addresses", "organisation", "billing", "payme
         "signup_ip", "device", "first_order")
 #: which rows a signal's kind highlights
 FIELDS: dict[str, tuple[str, ...]] = {
-    "same_name": ("name",), "email_plus": ("email",), "email_dots": ("email",),
+    "same_name": ("name",), "same_email": ("email",), "email_lookalike": ("email",),
+    "email_plus": ("email",), "email_dots": ("email",),
     "email_other_domain": ("email",), "same_address": ("addresses",),
     "same_phone": ("phone",), "same_billing_account": ("billing",),
     "same_payment": ("payments",), "same_ip": ("signup_ip",), "same_device": ("device",),
     "first_order_placed_by_referrer": ("first_order",),
     "first_order_paid_by_referrer": ("first_order",),
-    # the demo's names for the last two
-    "placed_by": ("first_order",), "paid_by": ("first_order",),
 }
 
 

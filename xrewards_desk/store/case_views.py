@@ -41,11 +41,13 @@ _NOTICE_LOT = cast(Table, m.NoticeLot.__table__)
 _USER = cast(Table, m.User.__table__)
 _OUTBOX = cast(Table, m.OutboxCommand.__table__)
 _EVIDENCE = cast(Table, m.EvidenceFile.__table__)
+_TRANSFER = cast(Table, m.TransferRequestRow.__table__)
 
 #: commands that belong to a case's timeline while they wait in the outbox
 CASE_COMMANDS = ("note_mail_case", "assign_mail_case", "set_mail_case_status",
                  "link_mail_case", "record_reply_sent", "record_objection",
-                 "object_to_terms", "close_account", "request_adjustment")
+                 "object_to_terms", "close_account", "request_adjustment",
+                 "request_transfer", "report_suspicion")
 OBJECTION_COMMANDS = ("uphold_objection", "reject_objection", "answer_objection_late",
                       "grant_goodwill")
 
@@ -228,6 +230,20 @@ class PendingCommand:
 
 
 @dataclass(frozen=True, slots=True)
+class TransferBrief:
+    """A transfer request filed from the case (T5)."""
+
+    id: int
+    source: str
+    target: str
+    points: int
+    reason: str
+    status: str
+    decided_by: str | None
+    decided_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
 class TimelineItem:
     at: datetime
     kind: str            # mail_in, mail_out, note, objection, decision, adjustment, pending
@@ -397,6 +413,14 @@ def case_detail(db: Db, case_id: int) -> CaseDetail | None:
         items.append(TimelineItem(adj.requested_at, "adjustment",
                                   staff.get(adj.requested_by, adj.requested_by),
                                   adj.status, adj.reason, adj))
+    for t in conn.execute(select(_TRANSFER).where(_TRANSFER.c.case_id == case_id)
+                          .order_by(_TRANSFER.c.id)):
+        items.append(TimelineItem(t.requested_at, "transfer",
+                                  staff.get(t.requested_by, t.requested_by), str(t.status),
+                                  t.decision_reason or t.justification or "",
+                                  TransferBrief(t.id, t.source_id, t.target_id, t.points,
+                                                str(t.reason), str(t.status),
+                                                t.decided_by, t.decided_at)))
     for p in pending:
         items.append(TimelineItem(p.created_at, "pending", staff.get(p.created_by,
                                                                      p.created_by),
@@ -546,6 +570,7 @@ __all__ = [
     "ACTIVE", "DECIDED", "DUE_SOON", "LATE", "OPEN", "AdjustmentInfo", "ApprovalItem",
     "AttachmentInfo", "CaseDetail", "CaseFilter", "CaseRow", "CustomerBrief", "MailInfo",
     "NoticeChoice", "ObjectionInfo", "ObjectionRow", "PendingCommand", "TimelineItem",
+    "TransferBrief",
     "approval_queue", "case_detail", "case_rows", "customers_by_email",
     "notices_of", "objection_rows", "staff_names",
 ]

@@ -25,6 +25,7 @@ from ..store.abuse_views import (
 )
 from .models import ALERT, SOON, Column, RowsModel
 from .objections_view import ReasonDialog
+from .presence import Presence, presence_text
 from .qt import (
     QAbstractItemView,
     QCheckBox,
@@ -221,7 +222,14 @@ class AbuseView(QWidget):
         self.message = QLabel()
         self.message.setObjectName("message")
         self.message.setWordWrap(True)
+        self.presence = Presence(desk, self)
+        self.presence_label = QLabel()
+        self.presence_label.setObjectName("presence")
+        self.presence_label.setStyleSheet("color: #b45309; font-weight: 600;")
+        self.presence.others.connect(
+            lambda people: self.presence_label.setText(presence_text(people)))
         buttons = QHBoxLayout()
+        buttons.addWidget(self.presence_label)
         for button in (self.open_button, self.confirm_button, self.dismiss_button):
             buttons.addWidget(button)
         buttons.addWidget(self.message, 1)
@@ -296,6 +304,10 @@ class AbuseView(QWidget):
         if row is None or (found.referrer.id, found.invitee.id) != (row.referrer, row.invitee):
             return
         self.compared = found
+        if found.case is not None and found.case.status == "open":
+            self.presence.watch(f"abuse_case:{found.case.id}")
+        else:
+            self.presence.stop()
         for i, name in enumerate(ROWS):
             for j, party in enumerate((found.referrer, found.invitee)):
                 item = QTableWidgetItem(party.values.get(name, ""))
@@ -430,9 +442,16 @@ class ClaimsView(QWidget):
             row.addWidget(button)
         self.message = QLabel()
         self.message.setObjectName("message")
+        self.presence = Presence(desk, self)
+        self.presence_label = QLabel()
+        self.presence_label.setObjectName("presence")
+        self.presence_label.setStyleSheet("color: #b45309; font-weight: 600;")
+        self.presence.others.connect(
+            lambda people: self.presence_label.setText(presence_text(people)))
         layout = QVBoxLayout(self)
         layout.addLayout(row)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.presence_label)
         layout.addWidget(self.message)
         self.retranslate()
 
@@ -482,6 +501,10 @@ class ClaimsView(QWidget):
     def update_buttons(self) -> None:
         claim = self.selected()
         allowed = role_of(self.desk) in ("compliance", "team_lead")
+        if claim is not None and claim.state in CLAIM_NEXT:
+            self.presence.watch(f"claim:{claim.id}")
+        else:
+            self.presence.stop()
         for state, button in self.buttons.items():
             ok = allowed and claim is not None and state in CLAIM_NEXT.get(claim.state, ())
             button.setEnabled(ok)

@@ -34,6 +34,7 @@ from .case_dialogs import (
 )
 from .cases_view import status_text
 from .models import ALERT, WARN, Column, RowsModel
+from .presence import Presence, presence_text
 from .qt import (
     QAbstractItemView,
     QComboBox,
@@ -92,6 +93,12 @@ class CaseView(QWidget):
         self.generation = 0
         f = desk.fmt
 
+        self.presence = Presence(desk, self)
+        self.presence_label = QLabel()
+        self.presence_label.setObjectName("presence")
+        self.presence_label.setStyleSheet("color: #b45309; font-weight: 600;")
+        self.presence.others.connect(
+            lambda people: self.presence_label.setText(presence_text(people)))
         self.header = QLabel()
         self.header.setObjectName("case_header")
         self.header.setTextFormat(Qt.TextFormat.RichText)
@@ -141,12 +148,15 @@ class CaseView(QWidget):
         self.close_button = QPushButton()
         self.close_button.setObjectName("close_account")
         self.close_button.clicked.connect(self.close_account)
+        self.transfer_button = QPushButton()
+        self.transfer_button.setObjectName("transfer")
+        self.transfer_button.clicked.connect(self.transfer)
         self.suspicion_button = QPushButton()
         self.suspicion_button.setObjectName("report_suspicion")
         self.suspicion_button.clicked.connect(self.report_suspicion)
         work = QHBoxLayout()
         for button in (self.objection_button, self.terms_button, self.reply_button,
-                       self.close_button, self.suspicion_button):
+                       self.transfer_button, self.close_button, self.suspicion_button):
             work.addWidget(button)
         work.addStretch(1)
 
@@ -243,6 +253,7 @@ class CaseView(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
+        layout.addWidget(self.presence_label)
         layout.addLayout(controls)
         layout.addLayout(work)
         layout.addWidget(split, 1)
@@ -271,6 +282,7 @@ class CaseView(QWidget):
         self.reply_button.setText(self.tr("Reply…"))
         self.close_button.setText(self.tr("Close account (opt-out)…"))
         self.suspicion_button.setText(self.tr("Report suspected abuse…"))
+        self.transfer_button.setText(self.tr("Transfer points…"))
         self.uphold_button.setText(self.tr("Uphold…"))
         self.reject_button.setText(self.tr("Reject…"))
         self.late_button.setText(self.tr("Answer as late…"))
@@ -293,6 +305,7 @@ class CaseView(QWidget):
             state = t.ref.state
             return self.tr("refused") if state == "refused" else self.tr("waiting to be sent")
         return {"mail_out": self.tr("reply sent"), "note": self.tr("note"),
+                "transfer": self.tr("transfer request"),
                 "objection": self.tr("objection recorded"), "decision": self.tr("decision"),
                 "adjustment": self.tr("adjustment")}.get(t.kind, t.kind)
 
@@ -309,6 +322,11 @@ class CaseView(QWidget):
                     else self.tr("to changed terms"))
         if t.kind == "decision":
             return f"{self.objection_state(t.ref)}: {t.text}"
+        if t.kind == "transfer":
+            x = t.ref
+            return self.tr("%1 points from %2 to %3, %4").replace(
+                "%1", f.points(x.points)).replace("%2", x.source).replace(
+                "%3", x.target).replace("%4", self.request_state(x.status))
         if t.kind == "adjustment":
             a = t.ref
             return self.tr("%1 points, %2").replace("%1", f.signed(a.points)).replace(
@@ -380,6 +398,8 @@ class CaseView(QWidget):
             self.header.setText(self.tr("Case %1 is not in the local store (yet).").replace(
                 "%1", str(self.case_id)))
             return
+        if not self.presence.watching:
+            self.presence.watch(f"mail_case:{self.case_id}")
         self.timeline.set_rows(self.detail.timeline)
         self.objections.set_rows(self.detail.objections)
         if self.detail.timeline:
@@ -434,12 +454,12 @@ class CaseView(QWidget):
             button.setToolTip(why)
         self.assign_button.setEnabled(can and d.assigned_to != self.me())
         for button in (self.objection_button, self.terms_button, self.close_button,
-                       self.suspicion_button):
+                       self.suspicion_button, self.transfer_button):
             button.setEnabled(can and has_customer)
             button.setToolTip(why or ("" if has_customer else self.tr(
                 "Link the case to a customer first.")))
         if has_customer and d.account is not None and d.account.status != "active":
-            for button in (self.terms_button, self.close_button):
+            for button in (self.terms_button, self.close_button, self.transfer_button):
                 button.setEnabled(False)
                 button.setToolTip(self.tr("The account is no longer active."))
         self.objection_box.setVisible(bool(d.objections))
@@ -665,6 +685,20 @@ class CaseView(QWidget):
                 self.send(dialog.body)
 
         self.desk.tasks.on_store(work, show)
+
+    def transfer(self) -> None:
+        """T5: points to a colleague, with evidence from the case's attachments or disk
+        (the dialog queues the request itself)."""
+        from .transfer_views import TransferDialog
+
+        d = self.detail
+        if d is None or d.account is None:
+            return
+        files = [(a.label, a.sha256) for mail in d.mails for a in mail.attachments
+                 if a.sha256 and not a.refused]
+        dialog = TransferDialog(self.desk, d.account.id, self.case_id, files, self)
+        dialog.queued.connect(lambda _id: self.sent())
+        dialog.exec()
 
     def report_suspicion(self) -> None:
         """R27: agents report a suspicion; compliance decides on it (T6)."""

@@ -157,6 +157,9 @@ class MainWindow(QMainWindow):
         self.approvals_action.triggered.connect(self.show_approvals)
         #: views shown to some roles only (R27), each with its toolbar action
         self.role_views: dict[str, RoleView] = {}
+        self._role_view("transfers", "F6", ("team_lead",), self._make_transfers,
+                        lambda: self.tr("Transfers"),
+                        lambda: self.tr("Transfer requests waiting for a team lead (F6)"))
         self._role_view("abuse", "F7", ("compliance", "team_lead"), self._make_abuse,
                         lambda: self.tr("Abuse review"),
                         lambda: self.tr("Referrals ranked by their signs of self-referral "
@@ -164,6 +167,9 @@ class MainWindow(QMainWindow):
         self._role_view("claims", "F8", ("compliance", "team_lead"), self._make_claims,
                         lambda: self.tr("Claims"),
                         lambda: self.tr("Claims after abuse, and their state (F8)"))
+        self._role_view("audit", "F9", ("compliance", "team_lead"), self._make_audit,
+                        lambda: self.tr("Audit"),
+                        lambda: self.tr("Every command: who, role, when, what (F9)"))
         for action in (self.find_action, self.cases_action, self.objections_action,
                        self.approvals_action, *[v.action for v in self.role_views.values()],
                        self.sync_action, self.refused_action, self.settings_action):
@@ -381,6 +387,19 @@ class MainWindow(QMainWindow):
         page = AbuseView(self.desk)
         page.open_customer.connect(self.open_customer)
         return page
+
+    def _make_transfers(self) -> QWidget:
+        from .transfer_views import TransfersView
+
+        page = TransfersView(self.desk)
+        page.open_case.connect(self.open_case)
+        page.open_customer.connect(self.open_customer)
+        return page
+
+    def _make_audit(self) -> QWidget:
+        from .audit_view import AuditView
+
+        return AuditView(self.desk)
 
     def _make_claims(self) -> QWidget:
         page = ClaimsView(self.desk)
