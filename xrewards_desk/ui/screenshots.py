@@ -55,6 +55,10 @@ class Screenshots:
              lambda: self._view_ready("abuse", lambda v: v.compared is not None), lambda: w),
             ("claims", lambda: self._show_view("claims"),
              lambda: self._view_ready("claims", lambda v: bool(v.model.rows)), lambda: w),
+            ("audit", self._audit, lambda: self._view_ready("audit", self._audit_ready),
+             lambda: w),
+            ("transfers", lambda: self._as_role("team_lead", "transfers"),
+             lambda: self._view_ready("transfers", self._evidence_shown), lambda: w),
             ("customer-de", self._german, self._customer_loaded, lambda: w),
         ]
         QTimer.singleShot(0, self._next)
@@ -184,6 +188,41 @@ class Screenshots:
         if key == "abuse" and page.model.rows and page.compared is None:
             page.table.selectRow(0)
         return ready(page)
+
+    def _audit(self) -> None:
+        """An agent's commands (the demo's staff work, not the shop's events), the first
+        one's detail, and the chain verified."""
+        self._show_view("audit")
+        page = self.window.role_views["audit"].page
+        page.person.setCurrentIndex(max(0, page.person.findData("anna")))
+        page.refresh()
+        QTimer.singleShot(0, page.verify)
+
+    @staticmethod
+    def _audit_ready(page: Any) -> bool:
+        anna = page.person.findData("anna")
+        if anna >= 0 and page.person.currentIndex() != anna:
+            page.person.setCurrentIndex(anna)  # the names arrived: filter, reload
+            page.refresh()
+            return False
+        if not page.loaded or not page.model.rows or page.verification is None:
+            return False
+        if not page.table.currentIndex().isValid():
+            page.table.selectRow(0)
+        return True
+
+    @staticmethod
+    def _evidence_shown(page: Any) -> bool:
+        """The queue with a request whose evidence is a PDF, shown beside it."""
+        if not page.model.rows:
+            return False
+        if page.evidence_kind == "pdf":
+            return True
+        with_pdf = [x for x in page.model.rows
+                    if any((e.media_type or "") == "application/pdf" for e in x.evidence)]
+        if with_pdf and page.selected() is not with_pdf[0]:
+            page.select_request(with_pdf[0].id)
+        return not with_pdf and bool(page.evidence_kind)
 
     def _german(self) -> None:
         self._close_dialogs()
