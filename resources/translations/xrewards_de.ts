@@ -2,6 +2,144 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de">
 <context>
+    <name>AbuseText</name>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>E-mail</source>
+        <translation>E-Mail</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>Telefon</translation>
+    </message>
+    <message>
+        <source>Delivery addresses</source>
+        <translation>Lieferadressen</translation>
+    </message>
+    <message>
+        <source>Organisation</source>
+        <translation>Organisation</translation>
+    </message>
+    <message>
+        <source>Billing account</source>
+        <translation>Rechnungskonto</translation>
+    </message>
+    <message>
+        <source>Payment fingerprints</source>
+        <translation>Zahlungsmerkmale</translation>
+    </message>
+    <message>
+        <source>Sign-up IP</source>
+        <translation>IP bei der Registrierung</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>Gerät</translation>
+    </message>
+    <message>
+        <source>First order</source>
+        <translation>Erste Bestellung</translation>
+    </message>
+    <message>
+        <source>case open</source>
+        <translation>Fall offen</translation>
+    </message>
+    <message>
+        <source>confirmed</source>
+        <translation>bestätigt</translation>
+    </message>
+    <message>
+        <source>dismissed</source>
+        <translation>eingestellt</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation>offen</translation>
+    </message>
+    <message>
+        <source>invoiced</source>
+        <translation>in Rechnung gestellt</translation>
+    </message>
+    <message>
+        <source>paid</source>
+        <translation>bezahlt</translation>
+    </message>
+    <message>
+        <source>written off</source>
+        <translation>abgeschrieben</translation>
+    </message>
+</context>
+<context>
+    <name>AbuseView</name>
+    <message>
+        <source>Score</source>
+        <translation>Risikowert</translation>
+    </message>
+    <message>
+        <source>Referrer</source>
+        <translation>Empfehlende(r)</translation>
+    </message>
+    <message>
+        <source>Invitee</source>
+        <translation>Eingeladene(r)</translation>
+    </message>
+    <message>
+        <source>Signals</source>
+        <translation>Anzeichen</translation>
+    </message>
+    <message>
+        <source>Case</source>
+        <translation>Missbrauchsfall</translation>
+    </message>
+    <message>
+        <source>Open abuse case</source>
+        <translation>Missbrauchsfall eröffnen</translation>
+    </message>
+    <message>
+        <source>Preview and confirm…</source>
+        <translation>Vorschau und Bestätigung…</translation>
+    </message>
+    <message>
+        <source>Dismiss…</source>
+        <translation>Einstellen…</translation>
+    </message>
+    <message>
+        <source>Reported by agents</source>
+        <translation>Vom Support gemeldet</translation>
+    </message>
+    <message>
+        <source>Compliance opens, confirms and dismisses abuse cases (R27).</source>
+        <translation>Missbrauchsfälle werden von Compliance eröffnet, bestätigt und eingestellt (R27).</translation>
+    </message>
+    <message>
+        <source>Open a case first.</source>
+        <translation>Eröffnen Sie zuerst einen Missbrauchsfall.</translation>
+    </message>
+    <message>
+        <source>Queued; it is sent with this sync.</source>
+        <translation>Vorgemerkt; wird mit dieser Synchronisierung gesendet.</translation>
+    </message>
+    <message>
+        <source>Dismiss the abuse case</source>
+        <translation>Missbrauchsfall einstellen</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Grund</translation>
+    </message>
+    <message>
+        <source>Asking the server for the engine&apos;s preview…</source>
+        <translation>Die Vorschau des Regelwerks wird beim Server abgefragt…</translation>
+    </message>
+    <message>
+        <source>The preview needs the server: %1</source>
+        <translation>Für die Vorschau wird der Server benötigt: %1</translation>
+    </message>
+</context>
+<context>
     <name>ApprovalsView</name>
     <message>
         <source>Request</source>
@@ -86,6 +224,178 @@
     <message>
         <source>Queued; it is sent with this sync.</source>
         <translation>Vorgemerkt; wird mit dieser Synchronisierung gesendet.</translation>
+    </message>
+</context>
+<context>
+    <name>AuditView</name>
+    <message>
+        <source>#</source>
+        <extracomment>R27: the audit view is for team leads and compliance records a page (the view asks for the next page with &quot;Load more&quot;) the last page&apos;s cursor, and whether the server has more after it what the status line says instead of the count (loading, offline, refused) the last verification&apos;s answer (the server&apos;s JSON), None before the first user name -&gt; display name, from the local store&apos;s staff</extracomment>
+        <translation>Nr.</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>Wann</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>Wer</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Rolle</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Aktion</translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation>Betrifft</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>Ergebnis</translation>
+    </message>
+    <message>
+        <source>Case</source>
+        <translation>Vorgang</translation>
+    </message>
+    <message>
+        <source>Anyone</source>
+        <translation>Alle Personen</translation>
+    </message>
+    <message>
+        <source>Any action</source>
+        <translation>Alle Aktionen</translation>
+    </message>
+    <message>
+        <source>Customer number, e.g. XR-1002836</source>
+        <translation>Kundennummer, z. B. XR-1002836</translation>
+    </message>
+    <message>
+        <source>Person:</source>
+        <translation>Person:</translation>
+    </message>
+    <message>
+        <source>Action:</source>
+        <translation>Aktion:</translation>
+    </message>
+    <message>
+        <source>Customer:</source>
+        <translation>Kunde:</translation>
+    </message>
+    <message>
+        <source>Period:</source>
+        <translation>Zeitraum:</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>bis</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>Anzeigen</translation>
+    </message>
+    <message>
+        <source>Load more</source>
+        <translation>Weitere laden</translation>
+    </message>
+    <message>
+        <source>Verify chain</source>
+        <translation>Kette prüfen</translation>
+    </message>
+    <message>
+        <source>The server checks that each record&apos;s hash covers the one before it, from the first record on</source>
+        <translation>Der Server prüft vom ersten Eintrag an, dass der Hash jedes Eintrags den vorhergehenden einschließt</translation>
+    </message>
+    <message>
+        <source>The audit log is for team leads and compliance (R27).</source>
+        <translation>Das Audit-Protokoll ist der Teamleitung und Compliance vorbehalten (R27).</translation>
+    </message>
+    <message>
+        <source>Support agent</source>
+        <translation>Support</translation>
+    </message>
+    <message>
+        <source>Team lead</source>
+        <translation>Teamleitung</translation>
+    </message>
+    <message>
+        <source>Compliance</source>
+        <translation>Compliance</translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation>Shop-System</translation>
+    </message>
+    <message>
+        <source>applied</source>
+        <translation>ausgeführt</translation>
+    </message>
+    <message>
+        <source>refused: %1</source>
+        <translation>abgelehnt: %1</translation>
+    </message>
+    <message>
+        <source>Reading the audit log from the server…</source>
+        <translation>Das Audit-Protokoll wird vom Server gelesen…</translation>
+    </message>
+    <message>
+        <source>The audit log is kept on the server, which cannot be reached now (offline). Try again when the connection is back.</source>
+        <translation>Das Audit-Protokoll liegt auf dem Server, der zurzeit nicht erreichbar ist (offline). Versuchen Sie es erneut, sobald die Verbindung wieder besteht.</translation>
+    </message>
+    <message>
+        <source>The server no longer accepts this sign-in; sign in again to read the audit log.</source>
+        <translation>Der Server akzeptiert diese Anmeldung nicht mehr; melden Sie sich erneut an, um das Audit-Protokoll zu lesen.</translation>
+    </message>
+    <message>
+        <source>The server refused: %1</source>
+        <translation>Der Server hat abgelehnt: %1</translation>
+    </message>
+    <message>
+        <source>Reading the audit log failed: %1</source>
+        <translation>Das Audit-Protokoll konnte nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>%1 records shown; more with “Load more”</source>
+        <translation>%1 Einträge angezeigt; weitere mit „Weitere laden“</translation>
+    </message>
+    <message>
+        <source>%1 records</source>
+        <translation>%1 Einträge</translation>
+    </message>
+    <message>
+        <source>Record #%1, %2 by %3: %4</source>
+        <translation>Eintrag #%1, am %2 von %3: %4</translation>
+    </message>
+    <message>
+        <source>Hash: %1</source>
+        <translation>Hash: %1</translation>
+    </message>
+    <message>
+        <source>The server is checking the chain…</source>
+        <translation>Der Server prüft die Kette…</translation>
+    </message>
+    <message>
+        <source>Chain intact: %1 records checked.</source>
+        <translation>Kette intakt: %1 Einträge geprüft.</translation>
+    </message>
+    <message>
+        <source>edited</source>
+        <translation>verändert</translation>
+    </message>
+    <message>
+        <source>missing</source>
+        <translation>fehlend</translation>
+    </message>
+    <message>
+        <source>First broken record: #%1 (%2).</source>
+        <translation>Erster fehlerhafter Eintrag: #%1 (%2).</translation>
+    </message>
+    <message>
+        <source>The break shows at %1; the %2 records before it hold.</source>
+        <translation>Die Kette bricht am %1; die %2 Einträge davor sind intakt.</translation>
     </message>
 </context>
 <context>
@@ -255,6 +565,14 @@
         <translation>X-Konto schließen (Opt-out)…</translation>
     </message>
     <message>
+        <source>Report suspected abuse…</source>
+        <translation>Missbrauchsverdacht melden…</translation>
+    </message>
+    <message>
+        <source>Transfer points…</source>
+        <translation>X-Points übertragen…</translation>
+    </message>
+    <message>
         <source>Uphold…</source>
         <translation>Stattgeben…</translation>
     </message>
@@ -315,6 +633,10 @@
         <translation>Notiz</translation>
     </message>
     <message>
+        <source>transfer request</source>
+        <translation>Übertragungsantrag</translation>
+    </message>
+    <message>
         <source>objection recorded</source>
         <translation>Einwendung erfasst</translation>
     </message>
@@ -333,6 +655,10 @@
     <message>
         <source>to changed terms</source>
         <translation>gegen geänderte Teilnahmebedingungen</translation>
+    </message>
+    <message>
+        <source>%1 points from %2 to %3, %4</source>
+        <translation>%1 X-Points von %2 an %3, %4</translation>
     </message>
     <message>
         <source>%1 points, %2</source>
@@ -554,6 +880,14 @@
         <source>Enter a customer number, or pick a suggestion.</source>
         <translation>Geben Sie eine Kundennummer ein oder wählen Sie einen Vorschlag.</translation>
     </message>
+    <message>
+        <source>Report suspected abuse</source>
+        <translation>Missbrauchsverdacht melden</translation>
+    </message>
+    <message>
+        <source>What makes you suspect a self-referral</source>
+        <translation>Was auf eine Selbstempfehlung hindeutet</translation>
+    </message>
 </context>
 <context>
     <name>CasesView</name>
@@ -651,6 +985,65 @@
     </message>
 </context>
 <context>
+    <name>ClaimsView</name>
+    <message>
+        <source>Claim</source>
+        <translation>Anspruch</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Datum</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>Kunde</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>Betrag</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Changed</source>
+        <translation>Geändert</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Grund</translation>
+    </message>
+    <message>
+        <source>All claims</source>
+        <translation>Alle Ansprüche</translation>
+    </message>
+    <message>
+        <source>Show:</source>
+        <translation>Anzeigen:</translation>
+    </message>
+    <message>
+        <source>Mark invoiced</source>
+        <translation>Als in Rechnung gestellt markieren</translation>
+    </message>
+    <message>
+        <source>Mark paid</source>
+        <translation>Als bezahlt markieren</translation>
+    </message>
+    <message>
+        <source>Write off</source>
+        <translation>Abschreiben</translation>
+    </message>
+    <message>
+        <source>Compliance and team leads follow up claims (R27).</source>
+        <translation>Ansprüche auf Wertersatz werden von Compliance und Teamleitung weiterverfolgt (R27).</translation>
+    </message>
+    <message>
+        <source>Queued; it is sent with this sync.</source>
+        <translation>Vorgemerkt; wird mit dieser Synchronisierung gesendet.</translation>
+    </message>
+</context>
+<context>
     <name>CloseAccountDialog</name>
     <message>
         <source>Close the account (opt-out)</source>
@@ -679,6 +1072,46 @@
     <message>
         <source>Confirm that you have shown the customer the forfeited balance.</source>
         <translation>Bestätigen Sie, dass Sie dem Kunden den verfallenden Kontostand genannt haben.</translation>
+    </message>
+    <message>
+        <source>Give a reason.</source>
+        <translation>Geben Sie einen Grund an.</translation>
+    </message>
+</context>
+<context>
+    <name>ConfirmDialog</name>
+    <message>
+        <source>Confirm the self-referral</source>
+        <extracomment>R22 claims move forward only: open → invoiced → paid; open or invoiced → written off</extracomment>
+        <translation>Selbstempfehlung bestätigen</translation>
+    </message>
+    <message>
+        <source>Confirming case %1 does exactly this (the engine&apos;s preview, R22):</source>
+        <translation>Die Bestätigung von Missbrauchsfall %1 bewirkt genau Folgendes (Vorschau des Regelwerks, R22):</translation>
+    </message>
+    <message>
+        <source>%1: %2 points voided (lots %3)</source>
+        <translation>%1: %2 X-Points nichtig (Gutschriftposten %3)</translation>
+    </message>
+    <message>
+        <source>No points are left to void.</source>
+        <translation>Es verbleiben keine X-Points, die nichtig werden könnten.</translation>
+    </message>
+    <message>
+        <source>%1: a claim of %2 (%3)</source>
+        <translation>%1: ein Anspruch auf Wertersatz von %2 (%3)</translation>
+    </message>
+    <message>
+        <source>The invitee&apos;s unused discount code is voided.</source>
+        <translation>Der nicht eingelöste Rabatt-Code des Eingeladenen wird nichtig.</translation>
+    </message>
+    <message>
+        <source>Also terminate %1 for cause (R23: balance forfeited)</source>
+        <translation>%1 zusätzlich aus wichtigem Grund kündigen (R23: Kontostand verfällt)</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Grund</translation>
     </message>
     <message>
         <source>Give a reason.</source>
@@ -870,6 +1303,22 @@
     <message>
         <source>terminated for cause</source>
         <translation>aus wichtigem Grund gekündigt</translation>
+    </message>
+    <message>
+        <source>Terminate for cause…</source>
+        <translation>Aus wichtigem Grund kündigen…</translation>
+    </message>
+    <message>
+        <source>Terminate with notice…</source>
+        <translation>Ordentlich kündigen…</translation>
+    </message>
+    <message>
+        <source>The account is no longer active.</source>
+        <translation>Das X-Konto ist nicht mehr aktiv.</translation>
+    </message>
+    <message>
+        <source>Queued; it is sent with this sync.</source>
+        <translation>Vorgemerkt; wird mit dieser Synchronisierung gesendet.</translation>
     </message>
     <message>
         <source>No customer %1 in the local store.</source>
@@ -1240,8 +1689,40 @@
 <context>
     <name>MainWindow</name>
     <message>
+        <source>Transfers</source>
+        <extracomment>no modal message boxes (screenshots, tests): outcomes go to the status bar only decisions into the local outbox, pushed at once (set by the window) the views that stay open (the first tabs), refreshed after every sync views shown to some roles only (R27), each with its toolbar action</extracomment>
+        <translation>Übertragungen</translation>
+    </message>
+    <message>
+        <source>Transfer requests waiting for a team lead (F6)</source>
+        <translation>Übertragungsanträge, die auf die Teamleitung warten (F6)</translation>
+    </message>
+    <message>
+        <source>Abuse review</source>
+        <translation>Missbrauchsprüfung</translation>
+    </message>
+    <message>
+        <source>Referrals ranked by their signs of self-referral (F7)</source>
+        <translation>Empfehlungen, geordnet nach Anzeichen für eine Selbstempfehlung (F7)</translation>
+    </message>
+    <message>
+        <source>Claims</source>
+        <translation>Ansprüche auf Wertersatz</translation>
+    </message>
+    <message>
+        <source>Claims after abuse, and their state (F8)</source>
+        <translation>Ansprüche auf Wertersatz nach Missbrauch und ihr Status (F8)</translation>
+    </message>
+    <message>
+        <source>Audit</source>
+        <translation>Audit-Protokoll</translation>
+    </message>
+    <message>
+        <source>Every command: who, role, when, what (F9)</source>
+        <translation>Jeder Befehl: wer, Rolle, wann, was (F9)</translation>
+    </message>
+    <message>
         <source>X-Points Desk</source>
-        <extracomment>no modal message boxes (screenshots, tests): outcomes go to the status bar only decisions into the local outbox, pushed at once (set by the window) the views that stay open (the first tabs), refreshed after every sync</extracomment>
         <translation>X-Points Desk</translation>
     </message>
     <message>
@@ -1349,7 +1830,7 @@
     </message>
     <message>
         <source>Phone call</source>
-        <extracomment>`lookup(text) -&gt; (account id, e-mail) | None`, on the local store</extracomment>
+        <extracomment>`lookup(text, done)`: finds (account id, e-mail) or None on the local store, off the GUI thread, and calls `done` with it</extracomment>
         <translation>Anruf</translation>
     </message>
     <message>
@@ -1497,6 +1978,18 @@
     <message>
         <source>The command could not be stored: %1</source>
         <translation>Der Befehl konnte nicht gespeichert werden: %1</translation>
+    </message>
+</context>
+<context>
+    <name>Presence</name>
+    <message>
+        <source>%1 and %2</source>
+        <extracomment>how often the mark is renewed and the list asked for (the server keeps a mark 90 s)</extracomment>
+        <translation>%1 und %2</translation>
+    </message>
+    <message>
+        <source>Also open by %1</source>
+        <translation>Auch geöffnet von %1</translation>
     </message>
 </context>
 <context>
@@ -1931,6 +2424,41 @@
     </message>
 </context>
 <context>
+    <name>TerminateDialog</name>
+    <message>
+        <source>Terminate for cause</source>
+        <translation>Aus wichtigem Grund kündigen</translation>
+    </message>
+    <message>
+        <source>Terminate with notice</source>
+        <translation>Ordentlich kündigen</translation>
+    </message>
+    <message>
+        <source>Terminating %1 for cause forfeits the balance of %2 points at once (T8.3, R23).</source>
+        <translation>Bei einer Kündigung von %1 aus wichtigem Grund verfällt der Kontostand von %2 X-Points sofort (T8.3, R23).</translation>
+    </message>
+    <message>
+        <source>Terminating %1 with notice: nothing more is earned; the balance of %2 points can be redeemed through %3, then it expires (T8.4, R23).</source>
+        <translation>Ordentliche Kündigung von %1: Es werden keine X-Points mehr gesammelt; der Kontostand von %2 X-Points kann bis einschließlich %3 eingelöst werden, danach verfällt er (T8.4, R23).</translation>
+    </message>
+    <message>
+        <source>I have checked the consequence</source>
+        <translation>Ich habe die Folge geprüft</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Grund</translation>
+    </message>
+    <message>
+        <source>Give a reason.</source>
+        <translation>Geben Sie einen Grund an.</translation>
+    </message>
+    <message>
+        <source>Confirm that you have checked the consequence.</source>
+        <translation>Bestätigen Sie, dass Sie die Folge geprüft haben.</translation>
+    </message>
+</context>
+<context>
     <name>TermsObjectionDialog</name>
     <message>
         <source>Objection to changed terms</source>
@@ -1971,6 +2499,289 @@
     <message>
         <source>Confirm that you have shown the customer the consequence.</source>
         <translation>Bestätigen Sie, dass Sie den Kunden auf die Folge hingewiesen haben.</translation>
+    </message>
+</context>
+<context>
+    <name>TransferDialog</name>
+    <message>
+        <source>Transfer points to a colleague</source>
+        <translation>X-Points an Kollegen übertragen</translation>
+    </message>
+    <message>
+        <source>Add file…</source>
+        <translation>Datei hinzufügen…</translation>
+    </message>
+    <message>
+        <source>From lot</source>
+        <translation>Aus Gutschriftposten</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>Punkte</translation>
+    </message>
+    <message>
+        <source>Credited</source>
+        <translation>Gutgeschrieben am</translation>
+    </message>
+    <message>
+        <source>Usable until</source>
+        <translation>Gültig bis</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>Von</translation>
+    </message>
+    <message>
+        <source>To (same organisation and billing account)</source>
+        <translation>An (gleiche Organisation und gleiches Rechnungskonto)</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Grund</translation>
+    </message>
+    <message>
+        <source>Justification</source>
+        <translation>Begründung</translation>
+    </message>
+    <message>
+        <source>Evidence</source>
+        <translation>Nachweise</translation>
+    </message>
+    <message>
+        <source>The lots that move, oldest first, keeping their dates (R13, R20):</source>
+        <translation>Die übertragenen Gutschriftposten, älteste zuerst, mit ihren ursprünglichen Daten (R13, R20):</translation>
+    </message>
+    <message>
+        <source>Support agents and team leads request transfers (R27).</source>
+        <translation>Übertragungen beantragen Support und Teamleitung (R27).</translation>
+    </message>
+    <message>
+        <source>balance %1 points</source>
+        <translation>Kontostand %1 X-Points</translation>
+    </message>
+    <message>
+        <source>Required: why we transfer at our discretion</source>
+        <translation>Pflichtangabe: warum wir nach unserem Ermessen übertragen</translation>
+    </message>
+    <message>
+        <source>Only for another reason</source>
+        <translation>Nur bei sonstigem Grund</translation>
+    </message>
+    <message>
+        <source>Evidence for the transfer</source>
+        <translation>Nachweise für die Übertragung</translation>
+    </message>
+    <message>
+        <source>Evidence (*.pdf *.png *.jpg *.jpeg *.eml);;All files (*)</source>
+        <translation>Nachweise (*.pdf *.png *.jpg *.jpeg *.eml);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>The engine allows it: %1 points in %2 lots, each usable until its own date (R20). A team lead approves it (R21).</source>
+        <translation>Das Regelwerk lässt es zu: %1 X-Points in %2 Gutschriftposten, jeder gültig bis zu seinem eigenen Datum (R20). Die Teamleitung genehmigt die Übertragung (R21).</translation>
+    </message>
+    <message>
+        <source>A file is still being read; try again in a moment.</source>
+        <translation>Eine Datei wird noch gelesen; versuchen Sie es gleich noch einmal.</translation>
+    </message>
+</context>
+<context>
+    <name>TransferText</name>
+    <message>
+        <source>The source left the organisation (T5.2)</source>
+        <extracomment>R27: who may file a transfer request the live check waits this long after the last change (ms)</extracomment>
+        <translation>Der Übertragende ist aus der Organisation ausgeschieden (T5.2)</translation>
+    </message>
+    <message>
+        <source>Reassignment within the organisation (T5.2)</source>
+        <translation>Versetzung innerhalb der Organisation (T5.2)</translation>
+    </message>
+    <message>
+        <source>Another reason, at our discretion (T5)</source>
+        <translation>Sonstiger Grund, nach unserem Ermessen (T5)</translation>
+    </message>
+    <message>
+        <source>left</source>
+        <translation>ausgeschieden</translation>
+    </message>
+    <message>
+        <source>reassignment</source>
+        <translation>Versetzung</translation>
+    </message>
+    <message>
+        <source>other</source>
+        <translation>sonstiger Grund</translation>
+    </message>
+</context>
+<context>
+    <name>TransfersView</name>
+    <message>
+        <source>Request</source>
+        <extracomment>outbox id → request id, for decisions sent from here request id → the server&apos;s refusal of a decision sent from here</extracomment>
+        <translation>Antrag</translation>
+    </message>
+    <message>
+        <source>Requested</source>
+        <translation>Beantragt am</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>Von</translation>
+    </message>
+    <message>
+        <source>Source → target</source>
+        <translation>Quelle → Ziel</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>Punkte</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Grund</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>your decision was refused</source>
+        <translation>Ihre Entscheidung wurde abgelehnt</translation>
+    </message>
+    <message>
+        <source>waits for a team lead (R21)</source>
+        <translation>wartet auf die Teamleitung (R21)</translation>
+    </message>
+    <message>
+        <source>approved</source>
+        <translation>genehmigt</translation>
+    </message>
+    <message>
+        <source>rejected</source>
+        <translation>abgelehnt</translation>
+    </message>
+    <message>
+        <source>withdrawn</source>
+        <translation>zurückgezogen</translation>
+    </message>
+    <message>
+        <source>Waiting for approval</source>
+        <translation>Warten auf Genehmigung</translation>
+    </message>
+    <message>
+        <source>Decided</source>
+        <translation>Entschieden</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>Alle</translation>
+    </message>
+    <message>
+        <source>Show:</source>
+        <translation>Anzeigen:</translation>
+    </message>
+    <message>
+        <source>Approve</source>
+        <translation>Genehmigen</translation>
+    </message>
+    <message>
+        <source>Reject…</source>
+        <translation>Ablehnen…</translation>
+    </message>
+    <message>
+        <source>Evidence</source>
+        <translation>Nachweise</translation>
+    </message>
+    <message>
+        <source>Decided: %1</source>
+        <translation>Entschieden: %1</translation>
+    </message>
+    <message>
+        <source>Only a team lead may approve (R21, R27).</source>
+        <translation>Nur die Teamleitung darf genehmigen (R21, R27).</translation>
+    </message>
+    <message>
+        <source>You filed this request; another team lead must approve it (four eyes, R21).</source>
+        <translation>Sie haben diesen Antrag gestellt; eine andere Teamleitung muss ihn genehmigen (Vier-Augen-Prinzip, R21).</translation>
+    </message>
+    <message>
+        <source>No transfer request waits for approval.</source>
+        <translation>Kein Übertragungsantrag wartet auf Genehmigung.</translation>
+    </message>
+    <message>
+        <source>No evidence to show.</source>
+        <translation>Keine Nachweise zum Anzeigen.</translation>
+    </message>
+    <message>
+        <source>Only a team lead may reject (R21, R27).</source>
+        <translation>Nur die Teamleitung darf ablehnen (R21, R27).</translation>
+    </message>
+    <message>
+        <source>%1 points from %2 to %3</source>
+        <translation>%1 X-Points von %2 an %3</translation>
+    </message>
+    <message>
+        <source>Requested by %1 on %2</source>
+        <translation>Beantragt von %1 am %2</translation>
+    </message>
+    <message>
+        <source>Justification</source>
+        <translation>Begründung</translation>
+    </message>
+    <message>
+        <source>Case %1</source>
+        <translation>Vorgang %1</translation>
+    </message>
+    <message>
+        <source>No evidence attached.</source>
+        <translation>Keine Nachweise beigefügt.</translation>
+    </message>
+    <message>
+        <source>%1 by %2 on %3</source>
+        <translation>%1 von %2 am %3</translation>
+    </message>
+    <message>
+        <source>The server refused your decision</source>
+        <translation>Der Server hat Ihre Entscheidung abgelehnt</translation>
+    </message>
+    <message>
+        <source>Fetching %1…</source>
+        <translation>%1 wird abgerufen…</translation>
+    </message>
+    <message>
+        <source>The PDF cannot be shown (%1).</source>
+        <translation>Das PDF kann nicht angezeigt werden (%1).</translation>
+    </message>
+    <message>
+        <source>The image cannot be shown.</source>
+        <translation>Das Bild kann nicht angezeigt werden.</translation>
+    </message>
+    <message>
+        <source>This file is not a PDF, image or e-mail message.</source>
+        <translation>Diese Datei ist weder ein PDF noch ein Bild noch eine E-Mail-Nachricht.</translation>
+    </message>
+    <message>
+        <source>%1 cannot be fetched: %2</source>
+        <translation>%1 kann nicht abgerufen werden: %2</translation>
+    </message>
+    <message>
+        <source>Not approved: %1</source>
+        <translation>Nicht genehmigt: %1</translation>
+    </message>
+    <message>
+        <source>Reject the transfer</source>
+        <translation>Übertragung ablehnen</translation>
+    </message>
+    <message>
+        <source>Queued; it is sent with this sync.</source>
+        <translation>Vorgemerkt; wird mit dieser Synchronisierung gesendet.</translation>
+    </message>
+    <message>
+        <source>The server refused the decision on request %1: %2</source>
+        <translation>Der Server hat die Entscheidung über Antrag %1 abgelehnt: %2</translation>
+    </message>
+    <message>
+        <source>The server took the decision on request %1.</source>
+        <translation>Der Server hat die Entscheidung über Antrag %1 übernommen.</translation>
     </message>
 </context>
 </TS>
