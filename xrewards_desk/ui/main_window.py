@@ -144,6 +144,9 @@ class MainWindow(QMainWindow):
         self.sync_action.triggered.connect(self.sync_now)
         self.settings_action = QAction(self)
         self.settings_action.triggered.connect(self.open_settings)
+        self.about_action = QAction(self)
+        self.about_action.setShortcut(QKeySequence("F1"))
+        self.about_action.triggered.connect(self.show_about)
         self.refused_action = QAction(self)
         self.refused_action.triggered.connect(self.show_refusals)
         self.cases_action = QAction(self)
@@ -172,7 +175,8 @@ class MainWindow(QMainWindow):
                         lambda: self.tr("Every command: who, role, when, what (F9)"))
         for action in (self.find_action, self.cases_action, self.objections_action,
                        self.approvals_action, *[v.action for v in self.role_views.values()],
-                       self.sync_action, self.refused_action, self.settings_action):
+                       self.sync_action, self.refused_action, self.settings_action,
+                       self.about_action):
             self.toolbar.addAction(action)
         self.toolbar.addSeparator()
         self.person = QLabel()
@@ -205,6 +209,8 @@ class MainWindow(QMainWindow):
         self.find_action.setToolTip(self.tr("Find a customer (Ctrl+F)"))
         self.sync_action.setText(self.tr("Sync now"))
         self.settings_action.setText(self.tr("Settings"))
+        self.about_action.setText(self.tr("About"))
+        self.about_action.setToolTip(self.tr("About X-Points Desk: version and libraries (F1)"))
         self.refused_action.setText(self.tr("Refused commands"))
         self.cases_action.setText(self.tr("Cases"))
         self.cases_action.setToolTip(self.tr("The case inbox (F2)"))
@@ -540,6 +546,11 @@ class MainWindow(QMainWindow):
             if self.desk.sync is not None:
                 self.desk.sync.set_interval(self.desk.settings.get(st.SYNC_MINUTES))
             self.watcher.watch(self.desk.settings.get(st.WATCH_FOLDER))
+
+    def show_about(self) -> None:
+        from .about import AboutDialog
+
+        AboutDialog(self).exec()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         super().closeEvent(event)
