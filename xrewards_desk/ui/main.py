@@ -1,4 +1,5 @@
-"""Start-up: `xrewards-desk` (asks for the API address once, then for sign-in) and
+"""Start-up: `xrewards-desk` (asks for the API address once, then for sign-in; with
+`$XREWARDS_PASSWORD` set it signs in with that, as the headless commands do) and
 `xrewards-desk --demo` (the reference server as a child process with the demo program,
 synced and signed in as a demo user). `--screenshots DIR` renders each main view to PNG
 and exits."""
@@ -16,12 +17,15 @@ from typing import Any
 
 from ..domain.model import Role
 from ..store.db import Store, sqlite_url
+from ..sync.cli import PASSWORD_ENV
 from ..sync.client import ApiClient, NotSignedIn, Offline
 from ..sync.credentials import Tokens
+from . import errors
 from . import settings as st
 from .demo import ROLE_USERS, DemoServer, demo_user
 from .dialogs import SettingsDialog, SignInDialog
 from .i18n import Language, resolve
+from .icon import NAME, app_icon
 from .main_window import Desk, MainWindow
 from .paths import Paths
 from .qt import QApplication, QObject, Signal
@@ -150,7 +154,20 @@ class Starter(QObject):
         if resumed:
             self._signed_in(session)
             return
+        password = os.environ.get(PASSWORD_ENV)
+        if password:  # as the headless commands do; the dialog if it is refused
 
+            def refused(exc: BaseException) -> None:
+                log.warning("signing in with $%s failed (%s); asking", PASSWORD_ENV,
+                            type(exc).__name__)
+                self._ask_password(session)
+
+            self.desk.tasks.on_net(lambda: session.sign_in(password),
+                                   lambda _person: self._signed_in(session), refused)
+            return
+        self._ask_password(session)
+
+    def _ask_password(self, session: Session) -> None:
         def attempt(password: str, answer: Any) -> None:
             def work() -> None:
                 session.sign_in(password)
@@ -214,6 +231,9 @@ def run_gui(args: argparse.Namespace) -> int:
     assert isinstance(app, QApplication)
     app.setApplicationName("xrewards-desk")
     app.setOrganizationName("xrewards")
+    app.setDesktopFileName(NAME)  # resources/xrewards-desk.desktop (StartupWMClass)
+    icon = app_icon()
+    app.setWindowIcon(icon)
     paths = Paths.default(args.gui_data_dir)
     if args.demo:
         paths = paths.demo()
@@ -226,6 +246,8 @@ def run_gui(args: argparse.Namespace) -> int:
     desk = Desk(tasks=tasks, paths=paths, settings=settings, language=language,
                 demo=args.demo, quiet=args.screenshots is not None)
     window = MainWindow(desk)
+    window.setWindowIcon(icon)
+    reporter = errors.install(paths.log_file, quiet=desk.quiet, parent=window, tasks=tasks)
     window.show()
     starter = Starter(desk, window, args)
     if args.demo:
@@ -237,4 +259,5 @@ def run_gui(args: argparse.Namespace) -> int:
     starter.stop()
     if desk.store is not None:
         desk.store.close()
+    reporter.uninstall()
     return code

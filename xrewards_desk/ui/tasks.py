@@ -2,7 +2,9 @@
 (SQLite allows one writer; reads queue behind it), a small pool does network calls. A
 task's result or error comes back to the GUI thread through a queued signal; the work
 function never touches a widget. Expected failures (offline, refused, bad input) are
-handed to `on_error`; anything else is a bug and is logged with its trace."""
+handed to `on_error`; anything else is a bug: a task without an error callback hands it to
+`unexpected` (the app's reporter, :mod:`.errors`: a dialog and a scrubbed log entry), or,
+without one, logs it with its trace."""
 
 from __future__ import annotations
 
@@ -43,6 +45,8 @@ class Tasks:
         self._pending = 0
         self._lock = threading.Lock()
         self.closed = False
+        #: where a failure of a task without an error callback goes (on the GUI thread)
+        self.unexpected: Callable[[BaseException], Any] | None = None
 
     @staticmethod
     def _deliver(callback: Callable[[Any], None] | None, value: Any) -> None:
@@ -59,10 +63,13 @@ class Tasks:
             try:
                 value = work()
             except BaseException as exc:  # handed to the GUI thread, not lost in a worker
-                if error is None:
-                    log.exception("background task failed")
+                handler = error
+                if handler is None:
+                    handler = self.unexpected
+                    if handler is None or self.closed:
+                        log.exception("background task failed")
                 if not self.closed:
-                    self._relay.done.emit(error, exc)
+                    self._relay.done.emit(handler, exc)
                 return None
             finally:
                 with self._lock:
