@@ -56,6 +56,11 @@ class Tasks:
     def _submit(self, pool: ThreadPoolExecutor, work: Callable[[], Any],
                 done: Callable[[Any], None] | None,
                 error: Callable[[BaseException], None] | None) -> Future[Any]:
+        if self.closed:
+            # the app is closing: a view reacting to its own teardown asks for nothing
+            dropped: Future[Any] = Future()
+            dropped.cancel()
+            return dropped
         with self._lock:
             self._pending += 1
 
