@@ -2,6 +2,54 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de">
 <context>
+    <name>AboutDialog</name>
+    <message>
+        <source>About X-Points Desk</source>
+        <extracomment>an SPDX expression or the licence&apos;s name; None when the metadata names none</extracomment>
+        <translation>Über X-Points Desk</translation>
+    </message>
+    <message>
+        <source>X-Points Desk</source>
+        <translation>X-Points Desk</translation>
+    </message>
+    <message>
+        <source>Version %1</source>
+        <translation>Version %1</translation>
+    </message>
+    <message>
+        <source>The back-office desktop of the X-Points rewards program: balances, objections, transfers and abuse review.</source>
+        <translation>Die Arbeitsoberfläche für den Kundenservice des X-Points-Prämienprogramms: Kontostände, Einwendungen, Übertragungen und Missbrauchsprüfung.</translation>
+    </message>
+    <message>
+        <source>Library</source>
+        <translation>Bibliothek</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>Version</translation>
+    </message>
+    <message>
+        <source>Licence</source>
+        <translation>Lizenz</translation>
+    </message>
+    <message>
+        <source>Bundled libraries</source>
+        <translation>Mitgelieferte Bibliotheken</translation>
+    </message>
+    <message>
+        <source>(the other libraries)</source>
+        <translation>(die übrigen Bibliotheken)</translation>
+    </message>
+    <message>
+        <source>not listed: this build carries no package metadata</source>
+        <translation>nicht aufgeführt: dieser Build enthält keine Paket-Metadaten</translation>
+    </message>
+    <message>
+        <source>see its files</source>
+        <translation>siehe die Dateien der Bibliothek</translation>
+    </message>
+</context>
+<context>
     <name>AbuseText</name>
     <message>
         <source>Name</source>
@@ -1477,6 +1525,34 @@
     </message>
 </context>
 <context>
+    <name>ErrorDialog</name>
+    <message>
+        <source>X-Points Desk: an error</source>
+        <extracomment>what a report must never carry, in the order applied (the longer forms first) 32 or more hex or base64 characters (a token or a key, told from a path in `_run`)</extracomment>
+        <translation>X-Points Desk: ein Fehler</translation>
+    </message>
+    <message>
+        <source>Something went wrong in X-Points Desk. Your work in the outbox is safe.</source>
+        <translation>In X-Points Desk ist ein Fehler aufgetreten. Ihre Arbeit im Postausgang ist sicher.</translation>
+    </message>
+    <message>
+        <source>The details are also in the log file: %1</source>
+        <translation>Die Einzelheiten stehen auch in der Protokolldatei: %1</translation>
+    </message>
+    <message>
+        <source>The details hold no passwords, tokens, e-mail addresses or customer numbers. You can send them to your support contact.</source>
+        <translation>Die Einzelheiten enthalten keine Passwörter, Token, E-Mail-Adressen oder Kundennummern. Sie können sie an Ihren Support-Kontakt senden.</translation>
+    </message>
+    <message>
+        <source>Copy details</source>
+        <translation>Einzelheiten kopieren</translation>
+    </message>
+    <message>
+        <source>%1 errors since this window opened.</source>
+        <translation>%1 Fehler, seit dieses Fenster geöffnet wurde.</translation>
+    </message>
+</context>
+<context>
     <name>ExplainDialog</name>
     <message>
         <source>Explain the balance of %1</source>
@@ -1744,6 +1820,14 @@
     <message>
         <source>Settings</source>
         <translation>Einstellungen</translation>
+    </message>
+    <message>
+        <source>About</source>
+        <translation>Über</translation>
+    </message>
+    <message>
+        <source>About X-Points Desk: version and libraries (F1)</source>
+        <translation>Über X-Points Desk: Version und Bibliotheken (F1)</translation>
     </message>
     <message>
         <source>Refused commands</source>
