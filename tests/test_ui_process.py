@@ -28,7 +28,9 @@ from xrewards_desk.ui.session import Session, SyncController
 from xrewards_desk.ui.tasks import Tasks
 
 PNG = b"\x89PNG\r\n\x1a\n"
-VIEWS = ("search", "customer", "ledger", "explain", "refused", "settings", "customer-de")
+VIEWS = ("search", "customer", "ledger", "explain", "refused", "settings", "about", "cases",
+         "case", "objection-decision", "reply", "objections", "abuse", "claims", "audit",
+         "transfers", "customer-de")
 
 
 def seed_demo_server(demo: Demo, folder: Path) -> None:

@@ -41,6 +41,8 @@ class Screenshots:
              lambda: self._dialog("refusals")),
             ("settings", self._settings, lambda: self._dialog("settings") is not None,
              lambda: self._dialog("settings")),
+            ("about", self._about, lambda: self._dialog("about") is not None,
+             lambda: self._dialog("about")),
             ("cases", self._cases, lambda: bool(w.inbox.loaded and w.inbox.model.rows),
              lambda: w),
             ("case", self._case, self._case_loaded, lambda: w),
@@ -109,6 +111,12 @@ class Screenshots:
 
         dialog = SettingsDialog(self.window.desk.settings, self.window)
         dialog.show()
+
+    def _about(self) -> None:
+        self._close_dialogs()
+        from .about import AboutDialog
+
+        AboutDialog(self.window).show()
 
     def _cases(self) -> None:
         self._close_dialogs()
