@@ -23,9 +23,9 @@ from ..store.abuse_views import (
     comparison,
     referral_queue,
 )
-from .models import ALERT, SOON, Column, RowsModel
+from .models import ALERT, SOON, Column, RowsModel, table_view
 from .objections_view import ReasonDialog
-from .presence import Presence, presence_text
+from .presence import Presence, presence_label
 from .qt import (
     QAbstractItemView,
     QCheckBox,
@@ -40,7 +40,6 @@ from .qt import (
     QPushButton,
     QSplitter,
     Qt,
-    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QTextBrowser,
@@ -48,22 +47,6 @@ from .qt import (
     QWidget,
     Signal,
 )
-
-
-def _table(model: Any, name: str) -> QTableView:
-    view = QTableView()
-    view.setObjectName(name)
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.verticalHeader().hide()
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    view.horizontalHeader().setStretchLastSection(True)
-    view.setAlternatingRowColors(True)
-    view.setWordWrap(False)
-    view.verticalHeader().setDefaultSectionSize(22)
-    return view
 
 
 def row_label(name: str) -> str:
@@ -201,7 +184,7 @@ class AbuseView(QWidget):
                 f"{r.case.id} · {case_state(r.case.status)}" if r.case else ""),
                 foreground=lambda r: ALERT if r.open_case else None),
         ], self)
-        self.table = _table(self.model, "abuse_table")
+        self.table = table_view(self.model, "abuse_table")
         self.table.selectionModel().currentRowChanged.connect(lambda *_a: self.compare())
         self.side = QTableWidget(len(ROWS), 2)
         self.side.setObjectName("comparison")
@@ -223,11 +206,7 @@ class AbuseView(QWidget):
         self.message.setObjectName("message")
         self.message.setWordWrap(True)
         self.presence = Presence(desk, self)
-        self.presence_label = QLabel()
-        self.presence_label.setObjectName("presence")
-        self.presence_label.setStyleSheet("color: #b45309; font-weight: 600;")
-        self.presence.others.connect(
-            lambda people: self.presence_label.setText(presence_text(people)))
+        self.presence_label = presence_label(self.presence)
         buttons = QHBoxLayout()
         buttons.addWidget(self.presence_label)
         for button in (self.open_button, self.confirm_button, self.dismiss_button):
@@ -424,7 +403,7 @@ class ClaimsView(QWidget):
                 x for x in (f().when(c.state_at), c.state_by or "") if x)),
             Column(lambda: self.tr("Reason"), lambda c: c.reason),
         ], self)
-        self.table = _table(self.model, "claim_table")
+        self.table = table_view(self.model, "claim_table")
         self.table.selectionModel().currentRowChanged.connect(lambda *_a: self.update_buttons())
         self.table.activated.connect(lambda i: self.open_customer.emit(
             self.model.rows[i.row()].account_id))
@@ -443,11 +422,7 @@ class ClaimsView(QWidget):
         self.message = QLabel()
         self.message.setObjectName("message")
         self.presence = Presence(desk, self)
-        self.presence_label = QLabel()
-        self.presence_label.setObjectName("presence")
-        self.presence_label.setStyleSheet("color: #b45309; font-weight: 600;")
-        self.presence.others.connect(
-            lambda people: self.presence_label.setText(presence_text(people)))
+        self.presence_label = presence_label(self.presence)
         layout = QVBoxLayout(self)
         layout.addLayout(row)
         layout.addWidget(self.table, 1)

@@ -33,14 +33,12 @@ from .case_dialogs import (
     notice_kind,
 )
 from .cases_view import status_text
-from .models import ALERT, WARN, Column, RowsModel
-from .presence import Presence, presence_text
+from .models import ALERT, WARN, Column, RowsModel, table_view
+from .presence import Presence, presence_label
 from .qt import (
-    QAbstractItemView,
     QComboBox,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QKeySequence,
     QLabel,
     QLineEdit,
@@ -49,7 +47,6 @@ from .qt import (
     QShortcut,
     QSplitter,
     Qt,
-    QTableView,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -61,20 +58,6 @@ DESK_ROLES = ("agent", "team_lead")
 STATUSES = ("new", "open", "waiting", "closed")
 
 
-def _table(model: Any, name: str) -> QTableView:
-    view = QTableView()
-    view.setObjectName(name)
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.verticalHeader().hide()
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    view.horizontalHeader().setStretchLastSection(True)
-    view.setAlternatingRowColors(True)
-    view.setWordWrap(False)
-    view.verticalHeader().setDefaultSectionSize(22)
-    return view
 
 
 class CaseView(QWidget):
@@ -94,11 +77,7 @@ class CaseView(QWidget):
         f = desk.fmt
 
         self.presence = Presence(desk, self)
-        self.presence_label = QLabel()
-        self.presence_label.setObjectName("presence")
-        self.presence_label.setStyleSheet("color: #b45309; font-weight: 600;")
-        self.presence.others.connect(
-            lambda people: self.presence_label.setText(presence_text(people)))
+        self.presence_label = presence_label(self.presence)
         self.header = QLabel()
         self.header.setObjectName("case_header")
         self.header.setTextFormat(Qt.TextFormat.RichText)
@@ -168,7 +147,7 @@ class CaseView(QWidget):
             Column(lambda: self.tr("Who"), lambda t: t.who),
             Column(lambda: self.tr("Summary"), self.item_summary),
         ], self)
-        self.timeline_table = _table(self.timeline, "timeline")
+        self.timeline_table = table_view(self.timeline, "timeline")
         self.timeline_table.selectionModel().currentRowChanged.connect(
             lambda *_a: self.show_item())
         self.reading = QTextBrowser()
@@ -192,7 +171,7 @@ class CaseView(QWidget):
                    else self.tr("late"), foreground=lambda o: None if o.in_time else ALERT),
             Column(lambda: self.tr("State"), self.objection_state),
         ], self)
-        self.objection_table = _table(self.objections, "objections")
+        self.objection_table = table_view(self.objections, "objections")
         self.objection_table.setMaximumHeight(120)
         self.objection_table.selectionModel().currentRowChanged.connect(
             lambda *_a: self.update_decisions())

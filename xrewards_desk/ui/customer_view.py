@@ -22,21 +22,18 @@ from .chart import BalanceChart
 from .explain_dialog import ExplainDialog
 from .i18n import Fmt
 from .ledger_view import LedgerView
-from .models import ALERT, SOON, Column, RowsModel
+from .models import ALERT, SOON, Column, RowsModel, table_view
 from .qt import (
-    QAbstractItemView,
     QFormLayout,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QKeySequence,
     QLabel,
     QPushButton,
     QScrollArea,
     QShortcut,
     Qt,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -52,18 +49,6 @@ def load_customer(store: Store, account_id: str, now: Any) -> tuple[CustomerPage
     return page, series
 
 
-def table(model: Any) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.verticalHeader().hide()
-    view.horizontalHeader().setStretchLastSection(True)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    view.setAlternatingRowColors(True)
-    view.setWordWrap(False)
-    view.verticalHeader().setDefaultSectionSize(22)
-    return view
 
 
 class CustomerView(QWidget):
@@ -120,7 +105,7 @@ class CustomerView(QWidget):
             Column(lambda: self.tr("E-mail"), lambda c: c.email),
             Column(lambda: self.tr("Balance"), lambda c: f().points(c.balance), right=True),
         ], self)
-        self.colleague_table = table(self.colleagues)
+        self.colleague_table = table_view(self.colleagues)
         self.colleague_table.setMaximumHeight(140)
         self.colleague_table.activated.connect(
             lambda i: self.open_customer.emit(self.colleagues.rows[i.row()].id))
@@ -136,7 +121,7 @@ class CustomerView(QWidget):
                    f"{x.source_ref}"),
         ], self)
         self.lots_box = QGroupBox()
-        lots_table = table(self.lots)
+        lots_table = table_view(self.lots)
         lots_table.setMinimumHeight(150)
         QVBoxLayout(self.lots_box).addWidget(lots_table)
         self.claims: RowsModel[ClaimInfo] = RowsModel([
@@ -149,7 +134,7 @@ class CustomerView(QWidget):
             Column(lambda: self.tr("Reason"), lambda c: c.reason),
         ], self)
         self.claims_box = QGroupBox()
-        claims_table = table(self.claims)
+        claims_table = table_view(self.claims)
         claims_table.setMaximumHeight(120)
         QVBoxLayout(self.claims_box).addWidget(claims_table)
         self.chart = BalanceChart()

@@ -6,7 +6,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from .qt import QAbstractTableModel, QBrush, QColor, QModelIndex, QPersistentModelIndex, Qt
+from .qt import (
+    QAbstractItemView,
+    QAbstractTableModel,
+    QBrush,
+    QColor,
+    QHeaderView,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTableView,
+)
 
 T = TypeVar("T")
 Index = QModelIndex | QPersistentModelIndex
@@ -153,3 +163,22 @@ class PagedModel(RowsModel[T]):
             self.endInsertRows()
         else:
             self.total = len(self.rows)
+
+
+def table_view(model: Any, name: str = "") -> QTableView:
+    """The app's read-only table: whole rows selected one at a time, compact rows,
+    columns fitted to their contents, the last one stretched."""
+    view = QTableView()
+    if name:
+        view.setObjectName(name)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.verticalHeader().hide()
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.verticalHeader().setDefaultSectionSize(22)
+    return view

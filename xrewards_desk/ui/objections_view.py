@@ -19,42 +19,23 @@ from ..store.case_views import (
     objection_rows,
 )
 from .case_dialogs import badge, badge_html, notice_kind
-from .models import ALERT, SOON, Column, RowsModel
+from .models import ALERT, SOON, Column, RowsModel, table_view
 from .qt import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
     Qt,
-    QTableView,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
     Signal,
 )
-
-
-def _table(model: Any, name: str) -> QTableView:
-    view = QTableView()
-    view.setObjectName(name)
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.verticalHeader().hide()
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    view.horizontalHeader().setStretchLastSection(True)
-    view.setAlternatingRowColors(True)
-    view.setWordWrap(False)
-    view.verticalHeader().setDefaultSectionSize(22)
-    return view
 
 
 class ObjectionsView(QWidget):
@@ -89,7 +70,7 @@ class ObjectionsView(QWidget):
             Column(lambda: self.tr("Case"), lambda r: (
                 f"#{r.objection.case_id} {r.case_subject}" if r.objection.case_id else "")),
         ], self)
-        self.table = _table(self.model, "objection_table")
+        self.table = table_view(self.model, "objection_table")
         self.table.activated.connect(self._activated)
         self.info = QLabel()
         top = QHBoxLayout()
@@ -218,7 +199,7 @@ class ApprovalsView(QWidget):
             Column(lambda: self.tr("Reason"), lambda x: x.request.reason),
         ], self)
         self.staff: dict[str, str] = {}
-        self.table = _table(self.model, "approval_table")
+        self.table = table_view(self.model, "approval_table")
         self.table.selectionModel().currentRowChanged.connect(lambda *_a: self.show_item())
         self.table.activated.connect(self._activated)
         self.reading = QTextBrowser()

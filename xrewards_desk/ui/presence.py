@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from ..sync.client import NotSignedIn, Offline, Refused
-from .qt import QCoreApplication, QObject, QTimer, Signal
+from .qt import QCoreApplication, QLabel, QObject, QTimer, Signal
 
 log = logging.getLogger(__name__)
 
@@ -115,3 +115,12 @@ class Presence(QObject):
             log.debug("presence for %s not renewed: %s", self.record, exc)
         else:
             log.error("presence for %s failed", self.record, exc_info=exc)
+
+
+def presence_label(presence: Presence) -> QLabel:
+    """A label that says who else has the record open ("Also open by Ben Schuster")."""
+    label = QLabel()
+    label.setObjectName("presence")
+    label.setStyleSheet("color: #b45309; font-weight: 600;")
+    presence.others.connect(lambda people: label.setText(presence_text(people)))
+    return label

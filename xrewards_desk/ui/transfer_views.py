@@ -44,10 +44,9 @@ from ..store.transfer_views import (
 )
 from ..sync.evidence import EvidenceFolder
 from .commands import check
-from .models import ALERT, Column, RowsModel
+from .models import ALERT, Column, RowsModel, table_view
 from .objections_view import ReasonDialog
 from .qt import (
-    QAbstractItemView,
     QComboBox,
     QCoreApplication,
     QDialog,
@@ -55,7 +54,6 @@ from .qt import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -69,7 +67,6 @@ from .qt import (
     QSplitter,
     QStackedWidget,
     Qt,
-    QTableView,
     QTextBrowser,
     QTimer,
     QVBoxLayout,
@@ -104,20 +101,6 @@ def reason_short(reason: str) -> str:
     return words.get(reason, reason)
 
 
-def _table(model: Any, name: str) -> QTableView:
-    view = QTableView()
-    view.setObjectName(name)
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.verticalHeader().hide()
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    view.horizontalHeader().setStretchLastSection(True)
-    view.setAlternatingRowColors(True)
-    view.setWordWrap(False)
-    view.verticalHeader().setDefaultSectionSize(22)
-    return view
 
 
 def _person(desk: Any) -> Any:
@@ -225,7 +208,7 @@ class TransferDialog(QDialog):
             Column(lambda: self.tr("Credited"), lambda x: f().when(x.credited_at)),
             Column(lambda: self.tr("Usable until"), lambda x: f().date(x.usable_until)),
         ], self)
-        self.preview = _table(self.moves, "transfer_preview")
+        self.preview = table_view(self.moves, "transfer_preview")
         self.preview.setMinimumHeight(120)
         self.error = QLabel()
         self.error.setObjectName("error")
@@ -531,7 +514,7 @@ class TransfersView(QWidget):
             Column(lambda: self.tr("State"), lambda x: self.state(x),
                    foreground=lambda x: ALERT if x.id in self.refusals else None),
         ], self)
-        self.table = _table(self.model, "transfer_table")
+        self.table = table_view(self.model, "transfer_table")
         self.table.selectionModel().currentRowChanged.connect(lambda *_a: self.show_item())
         self.table.activated.connect(self._activated)
         self.reading = QTextBrowser()
