@@ -253,3 +253,15 @@ def test_terminations_state_their_consequence_and_follow_the_roles(
         with server.store.session() as s:
             after = s.get(m.AccountRow, account_id)
             assert after is not None and after.status == "terminated"
+
+
+def test_every_signal_kind_the_server_scores_has_words_and_a_row(qapp: QApplication) -> None:
+    """Each kind the server can write (server/abuse_signals.py) is named in words in the
+    review and highlights a row of the comparison."""
+    from xrewards_desk.server.abuse_signals import WEIGHTS
+    from xrewards_desk.store.abuse_views import FIELDS, ROWS
+    from xrewards_desk.ui.abuse_view import signal_name
+
+    for kind in WEIGHTS:
+        assert signal_name(kind) != kind, kind
+        assert FIELDS.get(kind) and set(FIELDS[kind]) <= set(ROWS), kind

@@ -92,6 +92,62 @@
         <translation>Erste Bestellung</translation>
     </message>
     <message>
+        <source>same e-mail</source>
+        <translation>gleiche E-Mail-Adresse</translation>
+    </message>
+    <message>
+        <source>e-mail with a +tag</source>
+        <translation>E-Mail-Adresse mit +Zusatz</translation>
+    </message>
+    <message>
+        <source>e-mail with dots moved</source>
+        <translation>E-Mail-Adresse mit versetzten Punkten</translation>
+    </message>
+    <message>
+        <source>look-alike e-mail</source>
+        <translation>zum Verwechseln ähnliche E-Mail-Adresse</translation>
+    </message>
+    <message>
+        <source>same e-mail name at another domain</source>
+        <translation>gleicher E-Mail-Name bei anderer Domain</translation>
+    </message>
+    <message>
+        <source>same name</source>
+        <translation>gleicher Name</translation>
+    </message>
+    <message>
+        <source>same delivery address</source>
+        <translation>gleiche Lieferadresse</translation>
+    </message>
+    <message>
+        <source>same phone</source>
+        <translation>gleiche Telefonnummer</translation>
+    </message>
+    <message>
+        <source>one billing account, two organisations</source>
+        <translation>ein Rechnungskonto, zwei Organisationen</translation>
+    </message>
+    <message>
+        <source>same payment</source>
+        <translation>gleiches Zahlungsmittel</translation>
+    </message>
+    <message>
+        <source>same sign-up IP</source>
+        <translation>gleiche IP-Adresse bei der Anmeldung</translation>
+    </message>
+    <message>
+        <source>same device</source>
+        <translation>gleiches Gerät</translation>
+    </message>
+    <message>
+        <source>first order placed by the referrer</source>
+        <translation>erste Bestellung vom Empfehlenden aufgegeben</translation>
+    </message>
+    <message>
+        <source>first order paid by the referrer</source>
+        <translation>erste Bestellung vom Empfehlenden bezahlt</translation>
+    </message>
+    <message>
         <source>case open</source>
         <translation>Fall offen</translation>
     </message>

@@ -63,6 +63,31 @@ def row_label(name: str) -> str:
     return words.get(name, name)
 
 
+def signal_name(kind: str) -> str:
+    """A signal of a self-referral (R22) in words."""
+    words = {
+        "same_email": QCoreApplication.translate("AbuseText", "same e-mail"),
+        "email_plus": QCoreApplication.translate("AbuseText", "e-mail with a +tag"),
+        "email_dots": QCoreApplication.translate("AbuseText", "e-mail with dots moved"),
+        "email_lookalike": QCoreApplication.translate("AbuseText", "look-alike e-mail"),
+        "email_other_domain": QCoreApplication.translate(
+            "AbuseText", "same e-mail name at another domain"),
+        "same_name": QCoreApplication.translate("AbuseText", "same name"),
+        "same_address": QCoreApplication.translate("AbuseText", "same delivery address"),
+        "same_phone": QCoreApplication.translate("AbuseText", "same phone"),
+        "same_billing_account": QCoreApplication.translate(
+            "AbuseText", "one billing account, two organisations"),
+        "same_payment": QCoreApplication.translate("AbuseText", "same payment"),
+        "same_ip": QCoreApplication.translate("AbuseText", "same sign-up IP"),
+        "same_device": QCoreApplication.translate("AbuseText", "same device"),
+        "first_order_placed_by_referrer": QCoreApplication.translate(
+            "AbuseText", "first order placed by the referrer"),
+        "first_order_paid_by_referrer": QCoreApplication.translate(
+            "AbuseText", "first order paid by the referrer"),
+    }
+    return words.get(kind, kind)
+
+
 def case_state(status: str | None) -> str:
     words = {"open": QCoreApplication.translate("AbuseText", "case open"),
              "confirmed": QCoreApplication.translate("AbuseText", "confirmed"),
@@ -179,7 +204,7 @@ class AbuseView(QWidget):
             Column(lambda: self.tr("Referrer"), lambda r: f"{r.referrer_name} ({r.referrer})"),
             Column(lambda: self.tr("Invitee"), lambda r: f"{r.invitee_name} ({r.invitee})"),
             Column(lambda: self.tr("Signals"), lambda r: ", ".join(
-                s.kind for s in r.signals)),
+                signal_name(s.kind) for s in r.signals)),
             Column(lambda: self.tr("Case"), lambda r: (
                 f"{r.case.id} · {case_state(r.case.status)}" if r.case else ""),
                 foreground=lambda r: ALERT if r.open_case else None),
@@ -299,7 +324,7 @@ class AbuseView(QWidget):
         self.side.resizeRowsToContents()
         e = html.escape
         parts = ["<ul>"] + [
-            f"<li><b>{e(s.kind)}</b> (+{s.weight}): {e(s.evidence)}</li>"
+            f"<li><b>{e(signal_name(s.kind))}</b> (+{s.weight}): {e(s.evidence)}</li>"
             for s in found.signals] + ["</ul>"]
         if found.suspicions:
             parts.append("<p><b>" + e(self.tr("Reported by agents")) + "</b></p><ul>")
