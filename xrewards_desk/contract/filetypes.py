@@ -51,14 +51,24 @@ def sniff(data: bytes) -> str | None:
     return None
 
 
-def refusal(data: bytes, label: str) -> str | None:
-    """Why `data` cannot be kept as evidence, in plain words; None if it can."""
+def refusal(data: bytes, label: str, language: str = "en") -> str | None:
+    """Why `data` cannot be kept as evidence, in plain words (English, or German with
+    ``language="de"``); None if it can."""
+    german = language == "de"
     if len(data) > MAX_BYTES:
-        return (f"{label} is {len(data) / 2**20:.1f} MiB; evidence files may be at most "
+        size = f"{len(data) / 2**20:.1f}"
+        if german:
+            return (f"{label} ist {size.replace('.', ',')} MiB groß; Nachweise dürfen "
+                    f"höchstens {MAX_BYTES // 2**20} MiB groß sein.")
+        return (f"{label} is {size} MiB; evidence files may be at most "
                 f"{MAX_BYTES // 2**20} MiB.")
     if not data:
-        return f"{label} is empty."
+        return f"{label} ist leer." if german else f"{label} is empty."
     if sniff(data) is None:
+        if german:
+            return (f"{label} ist weder PDF noch PNG, JPEG oder E-Mail (nach dem Inhalt "
+                    "beurteilt, nicht nach dem Namen) und kann nicht als Nachweis "
+                    "aufbewahrt werden.")
         return (f"{label} is not a PDF, PNG, JPEG or e-mail message (judged by its "
                 "content, not its name), so it cannot be kept as evidence.")
     return None

@@ -352,6 +352,7 @@ class TransferDialog(QDialog):
         (ticked), and name the refused ones with the reason (not kept)."""
         folder = _evidence_folder(self.desk)
         chosen = list(paths)
+        language = self.desk.language.code
 
         def work() -> list[tuple[str, str | None, str | None]]:
             answers: list[tuple[str, str | None, str | None]] = []
@@ -362,7 +363,7 @@ class TransferDialog(QDialog):
                 except OSError as exc:
                     answers.append((label, None, f"{label}: {exc.strerror or exc}"))
                     continue
-                why = filetypes.refusal(data, label)
+                why = filetypes.refusal(data, label, language)
                 if why is not None:
                     answers.append((label, None, why))
                     continue
