@@ -441,3 +441,29 @@ def test_an_open_abuse_case_stops_a_transfer_and_the_viewer_shows_the_evidence(
                 assert EvidenceFolder(anna.desk.paths.data).has(e.sha256)
                 shown[e.sha256] = e.media_type
         assert sorted(shown.values()) == ["application/pdf", "image/png"]
+
+
+def test_a_request_already_waiting_from_the_source_is_shown(
+        qtbot: Any, qapp: QApplication, demo: Demo, cases_template: DeskTemplate,
+        tmp_path: Path) -> None:
+    """A second request from the same account is allowed (R21 does not forbid it) but is
+    most often the first filed twice: the dialog names the one already waiting."""
+    with demo_server(demo, tmp_path / "server") as server, \
+            signed_in(qtbot, qapp, demo, cases_template, server, tmp_path / "a",
+                      "anna") as agent:
+        with server.store.session() as s:
+            pending = s.scalars(select(m.TransferRequestRow).where(
+                m.TransferRequestRow.status == m.RequestStatus.PENDING)
+                .order_by(m.TransferRequestRow.id)).first()
+            assert pending is not None, "the demo holds pending transfers"
+            source, request = pending.source_id, pending.id
+            calm = s.scalars(select(m.AccountRow.id).where(
+                m.AccountRow.status == "active",
+                m.AccountRow.id.not_in(select(m.TransferRequestRow.source_id).where(
+                    m.TransferRequestRow.status == m.RequestStatus.PENDING)))
+                .order_by(m.AccountRow.id)).first()
+        dialog = dialog_for(qtbot, agent, source)
+        assert dialog.waiting.isVisibleTo(dialog)
+        assert f"request {request}," in dialog.waiting.text()
+        other = dialog_for(qtbot, agent, calm)  # type: ignore[arg-type]
+        assert not other.waiting.isVisibleTo(other)

@@ -2696,6 +2696,10 @@
         <translation>Übertragungen beantragen Support und Teamleitung (R27).</translation>
     </message>
     <message>
+        <source>Already waiting for a team lead: request %1, %2 points to %3, filed %4 by %5.</source>
+        <translation>Wartet schon auf die Teamleitung: Antrag %1, %2 X-Points an %3, gestellt am %4 von %5.</translation>
+    </message>
+    <message>
         <source>balance %1 points</source>
         <translation>Kontostand %1 X-Points</translation>
     </message>

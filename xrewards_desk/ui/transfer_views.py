@@ -197,6 +197,11 @@ class TransferDialog(QDialog):
         self.file_error.setWordWrap(True)
         self.file_error.setStyleSheet(f"color: {ALERT.name()};")
 
+        self.waiting = QLabel()
+        self.waiting.setObjectName("transfer_waiting")
+        self.waiting.setWordWrap(True)
+        self.waiting.setStyleSheet("color: #b45309;")
+        self.waiting.hide()
         self.verdict = QLabel()
         self.verdict.setObjectName("transfer_check")
         self.verdict.setWordWrap(True)
@@ -232,6 +237,7 @@ class TransferDialog(QDialog):
         form.addRow("", self.file_error)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(self.waiting)
         layout.addWidget(self.verdict)
         layout.addWidget(QLabel(self.tr("The lots that move, oldest first, keeping their "
                                         "dates (R13, R20):")))
@@ -258,15 +264,27 @@ class TransferDialog(QDialog):
         if store is None:
             return
 
-        def work() -> tuple[list[TransferTarget], int | None, str]:
+        def work() -> tuple[list[TransferTarget], int | None, str, list[TransferInfo]]:
             with store.session() as s:
                 name = s.get(m.AccountRow, source)
+                waiting = [x for x in transfer_requests(s, PENDING) if x.source_id == source]
                 return (transfer_targets(s, source), source_balance(s, source, now),
-                        name.name if name is not None else "")
+                        name.name if name is not None else "", waiting)
 
         self.desk.tasks.on_store(work, lambda answer: self._loaded(*answer))
 
-    def _loaded(self, targets: list[TransferTarget], balance: int | None, name: str) -> None:
+    def _loaded(self, targets: list[TransferTarget], balance: int | None, name: str,
+                waiting: Sequence[TransferInfo] = ()) -> None:
+        """`waiting`: requests from this account that wait for a team lead already (a
+        second one is allowed, but is most often the same request filed twice)."""
+        self.waiting.setVisible(bool(waiting))
+        self.waiting.setText("\n".join(
+            self.tr("Already waiting for a team lead: request %1, %2 points to %3, filed "
+                    "%4 by %5.").replace("%1", str(x.id)).replace(
+                "%2", self.desk.fmt().points(x.points)).replace(
+                "%3", f"{x.target_name} ({x.target_id})").replace(
+                "%4", self.desk.fmt().when(x.requested_at)).replace("%5", x.requested_by)
+            for x in waiting))
         self.targets = targets
         self.balance = balance
         f = self.desk.fmt()
