@@ -52,10 +52,10 @@ def _copy(source: Path, target: Path) -> None:
 
 
 @contextmanager
-def signed_in(qtbot: Any, qapp: QApplication, demo: Demo, template: DeskTemplate,
-              server: Server, folder: Path, user: str) -> Iterator[Agent]:
-    """A desktop of its own (a copy of the synced demo store) signed in as `user`."""
-    folder.mkdir(parents=True)
+def local_desk(qapp: QApplication, template: DeskTemplate, folder: Path) -> Iterator[Desk]:
+    """A desktop of its own on a copy of the synced demo store, not signed in yet; its
+    lanes shut down and its store closed at the end."""
+    folder.mkdir(parents=True, exist_ok=True)
     _copy(template.local, folder / "desk.sqlite")
     store = Store.open(sqlite_url(folder / "desk.sqlite"))
     paths = Paths.default(folder / "app").made()
@@ -64,22 +64,43 @@ def signed_in(qtbot: Any, qapp: QApplication, demo: Demo, template: DeskTemplate
     desk = Desk(tasks=Tasks(), paths=paths, settings=st.Settings(paths.settings_file),
                 language=language, store=store, now=lambda: NOW, quiet=True)
     try:
-        api = server.base.removesuffix("/v1")
-        session = Session(store, api, user, ApiClient(api), MemoryTokens(), data=paths.data)
-        password = demo.info.password(user)
-        assert password is not None
-        session.sign_in(password)
-        desk.session = session
-        desk.sync = SyncController(desk.tasks, session)
-        window = MainWindow(desk)
-        qtbot.addWidget(window)
-        window.show()
-        window.ready()
-        sync(qtbot, desk)
-        yield Agent(desk, window, session)
+        yield desk
     finally:
         desk.tasks.shutdown()
         store.close()
+
+
+def sign_in(desk: Desk, demo: Demo, server: Server, user: str) -> Session:
+    """`user` signed in against `server` with the demo's password."""
+    assert desk.store is not None
+    api = server.base.removesuffix("/v1")
+    session = Session(desk.store, api, user, ApiClient(api), MemoryTokens(),
+                      data=desk.paths.data)
+    password = demo.info.password(user)
+    assert password is not None
+    session.sign_in(password)
+    desk.session = session
+    return session
+
+
+def window_of(qtbot: Any, desk: Desk) -> MainWindow:
+    window = MainWindow(desk)
+    qtbot.addWidget(window)
+    window.show()
+    window.ready()
+    return window
+
+
+@contextmanager
+def signed_in(qtbot: Any, qapp: QApplication, demo: Demo, template: DeskTemplate,
+              server: Server, folder: Path, user: str) -> Iterator[Agent]:
+    """A desktop of its own (a copy of the synced demo store) signed in as `user`."""
+    with local_desk(qapp, template, folder) as desk:
+        session = sign_in(desk, demo, server, user)
+        desk.sync = SyncController(desk.tasks, session)
+        window = window_of(qtbot, desk)
+        sync(qtbot, desk)
+        yield Agent(desk, window, session)
 
 
 def waiting(desk: Desk) -> int:

@@ -18,25 +18,18 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select, text
 
-from tests.demo_fixture import NOW, Demo
+from tests.demo_fixture import Demo
 from tests.server_harness import Server
 from tests.ui_harness import DeskTemplate, build_template, demo_server
 from xrewards_desk.domain.calendar import BERLIN
 from xrewards_desk.store import models as m
-from xrewards_desk.store.db import Store, sqlite_url
 from xrewards_desk.sync.client import ApiClient, Refused
 
 pytest.importorskip("PySide6.QtWidgets")
 
-from xrewards_desk.ui import settings as st
+from tests.case_harness import local_desk, sign_in
 from xrewards_desk.ui.audit_view import NO_DATE, AuditView
-from xrewards_desk.ui.i18n import Language
-from xrewards_desk.ui.main import MemoryTokens
-from xrewards_desk.ui.main_window import Desk
-from xrewards_desk.ui.paths import Paths
 from xrewards_desk.ui.qt import QApplication, QDate
-from xrewards_desk.ui.session import Session
-from xrewards_desk.ui.tasks import Tasks
 
 WAIT = 60_000
 
@@ -51,32 +44,13 @@ def audit_view(qtbot: Any, qapp: QApplication, demo: Demo, template: DeskTemplat
                server: Server, folder: Path, user: str) -> Iterator[AuditView]:
     """An audit view on a desktop of its own (a copy of the synced demo store, for the
     staff's names) signed in as `user` against `server`."""
-    import sqlite3
-
-    folder.mkdir(parents=True)
-    with sqlite3.connect(template.local) as a, sqlite3.connect(folder / "desk.sqlite") as b:
-        a.backup(b)
-    store = Store.open(sqlite_url(folder / "desk.sqlite"))
-    paths = Paths.default(folder / "app").made()
-    language = Language(qapp)
-    language.switch("en")
-    desk = Desk(tasks=Tasks(), paths=paths, settings=st.Settings(paths.settings_file),
-                language=language, store=store, now=lambda: NOW, quiet=True)
-    try:
-        api = server.base.removesuffix("/v1")
-        session = Session(store, api, user, ApiClient(api), MemoryTokens(), data=paths.data)
-        password = demo.info.password(user)
-        assert password is not None
-        session.sign_in(password)
-        desk.session = session
+    with local_desk(qapp, template, folder) as desk:
+        sign_in(desk, demo, server, user)
         view = AuditView(desk)
         qtbot.addWidget(view)
         view.show()
         qtbot.waitUntil(lambda: bool(view.names), timeout=WAIT)  # the staff's names
         yield view
-    finally:
-        desk.tasks.shutdown()
-        store.close()
 
 
 def qdate(d: date | None) -> QDate:

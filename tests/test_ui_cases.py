@@ -24,19 +24,19 @@ from sqlalchemy import func, select
 from tests.case_harness import (
     WAIT,
     Agent,
-    _copy,
+    local_desk,
     outcome,
     send,
     signed_in,
     sync,
     waiting,
+    window_of,
 )
 from tests.demo_fixture import NOW, Demo
 from tests.server_harness import Server
 from tests.ui_harness import DeskTemplate, demo_server
 from xrewards_desk.domain.calendar import objection_deadline, objection_in_time
 from xrewards_desk.store import models as m
-from xrewards_desk.store.db import Store, sqlite_url
 from xrewards_desk.sync.client import ApiClient
 
 pytest.importorskip("PySide6.QtWidgets")
@@ -53,15 +53,11 @@ from xrewards_desk.ui.case_dialogs import (
     TermsObjectionDialog,
 )
 from xrewards_desk.ui.case_view import CaseView
-from xrewards_desk.ui.i18n import Language
 from xrewards_desk.ui.mail_import import find_customer
 from xrewards_desk.ui.main import MemoryTokens
-from xrewards_desk.ui.main_window import Desk, MainWindow
-from xrewards_desk.ui.paths import Paths
 from xrewards_desk.ui.qt import QApplication
 from xrewards_desk.ui.reply_dialog import ReplyDialog, load_facts
 from xrewards_desk.ui.session import Session, SyncController
-from xrewards_desk.ui.tasks import Tasks
 
 MAILS = Path(__file__).resolve().parent / "mails"
 
@@ -571,23 +567,15 @@ def test_work_done_offline_waits_on_the_case_and_can_be_withdrawn(
         tmp_path: Path) -> None:
     """Nothing typed is lost without a server: a note waits in the case's timeline,
     marked as not sent, and can still be withdrawn."""
-    _copy(cases_template.local, tmp_path / "desk.sqlite")
-    store = Store.open(sqlite_url(tmp_path / "desk.sqlite"))
-    paths = Paths.default(tmp_path / "app").made()
-    language = Language(qapp)
-    language.switch("en")
-    desk = Desk(tasks=Tasks(), paths=paths, settings=st.Settings(paths.settings_file),
-                language=language, store=store, now=lambda: NOW, quiet=True)
-    try:
+    with local_desk(qapp, cases_template, tmp_path) as desk:
+        store = desk.store
+        assert store is not None
         api = "http://127.0.0.1:9"  # nothing listens on the discard port
         session = Session(store, api, "anna", ApiClient(api, "t", retries=0), MemoryTokens(),
-                          data=paths.data)
+                          data=desk.paths.data)
         desk.session = session
         desk.sync = SyncController(desk.tasks, session)
-        window = MainWindow(desk)
-        qtbot.addWidget(window)
-        window.show()
-        window.ready()
+        window = window_of(qtbot, desk)
         with store.session() as s:
             case_id = s.scalars(select(m.MailCase.id).order_by(m.MailCase.id)).first()
         assert case_id is not None
@@ -623,6 +611,3 @@ def test_work_done_offline_waits_on_the_case_and_can_be_withdrawn(
         qtbot.waitUntil(lambda: view.message.text() == "Withdrawn.", timeout=WAIT)
         assert outcome(desk, ids[0]).state is m.OutboxState.WITHDRAWN
         desk.sync.running = False
-    finally:
-        desk.tasks.shutdown()
-        store.close()

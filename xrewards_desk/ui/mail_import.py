@@ -71,6 +71,17 @@ def find_customer(store: Store, text: str) -> tuple[str, str] | None:
     return (row[0], row[1]) if row is not None else None
 
 
+def tidy(paths: list[Path], results: list[Imported]) -> None:
+    """Each taken file into ``imported/``, each refused one into ``refused/``."""
+    for path, result in zip(paths, results, strict=True):
+        target = path.parent / ("refused" if result.error else "imported")
+        target.mkdir(mode=0o700, exist_ok=True)
+        try:
+            shutil.move(str(path), target / path.name)
+        except OSError as exc:
+            log.warning("could not move %s: %s", path.name, exc)
+
+
 class MailWatcher(QObject):
     """Imports the .eml files that appear in a folder (a mail client's export, or a
     mail hook's drop folder), then moves each into ``imported/`` or ``refused/``."""
@@ -113,16 +124,14 @@ class MailWatcher(QObject):
         self.busy = True
 
         def done(results: list[Imported]) -> None:
-            self.busy = False
             if len(results) != len(paths):
+                self.busy = False
                 return
-            for path, result in zip(paths, results, strict=True):
-                target = path.parent / ("refused" if result.error else "imported")
-                target.mkdir(mode=0o700, exist_ok=True)
-                try:
-                    shutil.move(str(path), target / path.name)
-                except OSError as exc:
-                    log.warning("could not move %s: %s", path.name, exc)
+            # the files move on the store lane too, never on the GUI thread
+            self.window.desk.tasks.on_store(lambda: tidy(paths, results), moved)
+
+        def moved(_none: None) -> None:
+            self.busy = False
             if self.pending():
                 self.timer.start()
 
