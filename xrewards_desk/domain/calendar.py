@@ -91,6 +91,29 @@ def redemption_window_end(effective: datetime) -> datetime:
     return end_of_day_exclusive(redemption_window_until(effective))
 
 
+#: R23 (T8.3): a provider's notice runs at least this long, then to the end of that month.
+NOTICE_PERIOD = timedelta(days=28)
+
+
+def notice_effective_date(given_at: datetime) -> date:
+    """R23: a provider's notice given at `given_at` takes effect at the end of the month in
+    which the Berlin date of `given_at` plus 28 days falls (06.12.2026 → 31.01.2027)."""
+    reached = berlin_date(given_at) + NOTICE_PERIOD
+    return add_months(reached.replace(day=1), 1) - timedelta(days=1)
+
+
+def notice_takes_effect(given_at: datetime) -> datetime:
+    """R23: the instant an account under notice becomes `terminated`: the start of the day
+    after the effective date."""
+    return end_of_day_exclusive(notice_effective_date(given_at))
+
+
+def notice_redeem_until(given_at: datetime) -> date:
+    """R23: the last Berlin date on which an account terminated with notice redeems: the
+    effective date plus three months (31.01.2027 → 30.04.2027)."""
+    return add_months(notice_effective_date(given_at), 3)
+
+
 def objection_deadline(sent_at: datetime) -> date:
     """R25: the last Berlin date on which an objection to a notice sent at `sent_at` is in time."""
     return add_months(berlin_date(sent_at), 1)

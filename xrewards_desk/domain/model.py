@@ -8,12 +8,19 @@ state untouched and a preview is simply an apply whose result is thrown away.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from typing import NamedTuple
 
-from .calendar import LAUNCH, redemption_window_end
+from .calendar import (
+    LAUNCH,
+    end_of_day_exclusive,
+    notice_effective_date,
+    notice_redeem_until,
+    notice_takes_effect,
+    redemption_window_end,
+)
 from .money import ZERO, points_value
 
 
@@ -112,6 +119,8 @@ RATE = {Tier.BRONZE: 1, Tier.SILVER: 2, Tier.GOLD: 3}
 REFERRAL_BONUS = {Tier.BRONZE: 5000, Tier.SILVER: 7000, Tier.GOLD: 10000}
 #: R26: adjustments of more than this many points either way need a team lead's approval.
 ADJUSTMENT_APPROVAL_ABOVE = 10000
+#: R26: adjustments without approval add up over this much elapsed time, per account
+ADJUSTMENT_WINDOW = timedelta(hours=720)
 
 
 def tier_for(spend: Decimal) -> Tier:
@@ -228,6 +237,12 @@ class Account:
     first_order_candidates: tuple[str, ...] = ()
     open_cases: frozenset[str] = frozenset()
     claims: Decimal = ZERO
+    #: R23: when a provider's notice was given; the account stays active until it takes
+    #: effect (`terminates_at`), then becomes `terminated`
+    notice_at: datetime | None = None
+    #: R26: (instant, size) of each adjustment applied without a team lead's approval,
+    #: oldest first; only those of the last 720 hours matter, older ones are dropped
+    unapproved_adjustments: tuple[tuple[datetime, int], ...] = ()
 
     def clone(self) -> Account:
         return Account(
@@ -238,7 +253,7 @@ class Account:
                 self.discount.valid_until, self.discount.registered_at,
                 self.discount.used_on, self.discount.voided),
             self.has_completed_order, self.first_order, self.first_order_candidates,
-            self.open_cases, self.claims,
+            self.open_cases, self.claims, self.notice_at, self.unapproved_adjustments,
         )
 
     @property
@@ -258,9 +273,36 @@ class Account:
 
     def redemption_window_end(self) -> datetime | None:
         """R23: after a provider's termination, the instant everything left expires."""
-        if self.status is Status.TERMINATED and self.status_at is not None:
-            return redemption_window_end(self.status_at)
-        return None
+        if self.status is not Status.TERMINATED:
+            return None
+        if self.notice_at is not None:
+            return end_of_day_exclusive(notice_redeem_until(self.notice_at))
+        # terminated before notices ran to a month's end: the window ran from the instant
+        return None if self.status_at is None else redemption_window_end(self.status_at)
+
+    @property
+    def under_notice(self) -> bool:
+        """R23: a provider's notice was given and has not yet taken effect."""
+        return self.status is Status.ACTIVE and self.notice_at is not None
+
+    def terminates_at(self) -> datetime | None:
+        """R23: the instant an account under notice becomes `terminated`, else None."""
+        if self.status is not Status.ACTIVE or self.notice_at is None:
+            return None
+        return notice_takes_effect(self.notice_at)
+
+    def notice_effective(self) -> date | None:
+        """R23: the effective date of the provider's notice, if one was given."""
+        return None if self.notice_at is None else notice_effective_date(self.notice_at)
+
+    def notice_redeem_until(self) -> date | None:
+        """R23: the last day to redeem after the provider's notice takes effect."""
+        return None if self.notice_at is None else notice_redeem_until(self.notice_at)
+
+    def unapproved_adjustments_before(self, at: datetime) -> tuple[tuple[datetime, int], ...]:
+        """R26: the adjustments applied without approval less than 720 hours before `at`."""
+        since = at - ADJUSTMENT_WINDOW
+        return tuple(a for a in self.unapproved_adjustments if since < a[0] <= at)
 
 
 @dataclass(slots=True)
