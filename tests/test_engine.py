@@ -191,11 +191,11 @@ def test_adjustments_above_ten_thousand_need_approval() -> None:
     def req(points: int, goodwill: bool = False) -> AdjustmentRequest:
         return AdjustmentRequest(at(1, 1), SAM, "A", points, "correction", goodwill=goodwill)
 
-    assert not adjustment_needs_approval(req(10000))
-    assert not adjustment_needs_approval(req(-10000))
-    assert adjustment_needs_approval(req(10001))
-    assert adjustment_needs_approval(req(-10001))
-    assert adjustment_needs_approval(req(1, goodwill=True))
+    assert not adjustment_needs_approval(req(10000), None)
+    assert not adjustment_needs_approval(req(-10000), None)
+    assert adjustment_needs_approval(req(10001), None)
+    assert adjustment_needs_approval(req(-10001), None)
+    assert adjustment_needs_approval(req(1, goodwill=True), None)
 
 
 def test_a_compliance_officer_cannot_adjust(store: MemoryStore) -> None:

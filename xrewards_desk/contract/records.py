@@ -49,6 +49,13 @@ class Address(Model):
     country: Annotated[str, Field(pattern=r"^[A-Z]{2}$")] = "DE"
 
 
+class UnapprovedAdjustment(Model):
+    """R26: one adjustment applied without a team lead's approval, counted for 720 hours."""
+
+    at: Instant
+    points: Points
+
+
 class Account(Model):
     id: Id
     organisation: Id
@@ -71,6 +78,11 @@ class Account(Model):
     claims: Money
     has_completed_order: bool
     first_order: Id | None = None
+    #: R23: when a provider's notice was given; the account stays active until it takes
+    #: effect (the desktop's engine computes the dates from it)
+    notice_at: Instant | None = None
+    #: R26: the adjustments applied without approval in the last 720 hours
+    unapproved_adjustments: list[UnapprovedAdjustment] = Field(default_factory=list)
     version: int
 
 
@@ -217,10 +229,13 @@ class MailMessage(Model):
     in_reply_to: str | None = None
     references: list[str] = Field(default_factory=list)
     outgoing: bool = False
-    received_at: Instant
-    received_from: Literal["received", "date"]
+    #: None while no header dates the mail (``received_from`` ``unknown``); ``typed``:
+    #: an agent set it afterwards (R25 counts from it)
+    received_at: Instant | None
+    received_from: Literal["received", "date", "typed", "unknown"]
     channel: Literal["email", "phone", "letter"] = "email"
-    sender: str
+    #: None: the mail named no sender address
+    sender: str | None
     subject: str
     body: str
     attachments: list[Attachment] = Field(default_factory=list)

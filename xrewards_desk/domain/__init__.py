@@ -38,6 +38,7 @@ from .calendar import (
 )
 from .engine import (
     AccountView,
+    AdjustmentSum,
     DiscountView,
     Lookup,
     MissingState,
@@ -45,6 +46,7 @@ from .engine import (
     Outcome,
     Written,
     adjustment_needs_approval,
+    adjustment_sum,
     apply,
     as_of,
     can_refer,
@@ -95,6 +97,7 @@ __all__ = [
     "Actor",
     "Adjust",
     "AdjustmentRequest",
+    "AdjustmentSum",
     "Advance",
     "Allocation",
     "ApproveTransfer",
@@ -140,6 +143,7 @@ __all__ = [
     "TransferRequest",
     "Written",
     "adjustment_needs_approval",
+    "adjustment_sum",
     "apply",
     "as_of",
     "berlin_date",

@@ -333,6 +333,13 @@ class _Tx:
         acc = self.peek(account_id)
         if acc is None:
             return
+        takes_effect = acc.terminates_at()
+        if takes_effect is not None and takes_effect <= self.at:
+            # R23: the provider's notice takes effect at the start of the day after its
+            # effective date, written when time passes, like an expiry
+            acc = self.account(account_id)
+            acc.status = Status.TERMINATED
+            acc.status_at = takes_effect
         due = self.due(acc, self.at)
         if not due:
             return
@@ -752,9 +759,42 @@ def _transfer(tx: _Tx, a: ApproveTransfer) -> None:
 # --------------------------------------------------------------------------- adjustments
 
 
-def adjustment_needs_approval(request: AdjustmentRequest) -> bool:
-    """R26: more than 10,000 points either way, and every goodwill adjustment."""
-    return abs(request.points) > ADJUSTMENT_APPROVAL_ABOVE or request.goodwill
+@dataclass(frozen=True)
+class AdjustmentSum:
+    """R26: what decides whether an adjustment needs a team lead: goodwill, or its size
+    added to the account's adjustments applied without approval in the last 720 hours."""
+
+    #: (instant, size) of each unapproved adjustment of the last 720 hours, oldest first
+    counted: tuple[tuple[datetime, int], ...]
+    #: the size of the adjustment asked for
+    points: int
+    goodwill: bool
+    limit: int = ADJUSTMENT_APPROVAL_ABOVE
+
+    @property
+    def earlier(self) -> int:
+        return sum(size for _at, size in self.counted)
+
+    @property
+    def total(self) -> int:
+        """The counted adjustments' sizes plus this one's."""
+        return self.earlier + self.points
+
+    @property
+    def needs_approval(self) -> bool:
+        return self.goodwill or self.total > self.limit
+
+
+def adjustment_sum(request: AdjustmentRequest, account: Account | None) -> AdjustmentSum:
+    """R26 for `request` on `account` as it stands (None: an account with no history)."""
+    counted = () if account is None else account.unapproved_adjustments_before(request.at)
+    return AdjustmentSum(counted, abs(request.points), request.goodwill)
+
+
+def adjustment_needs_approval(request: AdjustmentRequest, account: Account | None) -> bool:
+    """R26: every goodwill adjustment, and one that takes the sum of the account's
+    unapproved adjustments of the last 720 hours past 10,000 points."""
+    return adjustment_sum(request, account).needs_approval
 
 
 def check_adjustment(state: State, request: AdjustmentRequest,
@@ -781,7 +821,7 @@ def _check_adjustment(tx: _Tx, r: AdjustmentRequest, approver: Actor | None,
     if r.points < 0 and -r.points > acc.balance:
         raise Refusal(Code.INSUFFICIENT_POINTS, account=acc.id, balance=acc.balance,
                       points=-r.points)
-    if approving and (adjustment_needs_approval(r) or approver is not None):
+    if approving and (adjustment_needs_approval(r, acc) or approver is not None):
         _check_approver(r.requested_by, approver)
 
 
@@ -800,6 +840,10 @@ def _adjust(tx: _Tx, a: Adjust) -> None:
         allocations, short = tx.take(acc, -r.points)
         assert short == 0, "balance was checked"
         tx.entry(acc, EntryType.ADJUSTMENT, r.points, source, allocations, note=note)
+    if a.approver is None:
+        # R26: counted towards the next 720 hours' sum; older ones no longer matter
+        acc.unapproved_adjustments = (*acc.unapproved_adjustments_before(tx.at),
+                                      (tx.at, abs(r.points)))
 
 
 # --------------------------------------------------------------------------- abuse
@@ -959,14 +1003,22 @@ def _close(tx: _Tx, a: Close) -> None:
                                                                   Status.TERMINATED)
     if acc.status not in allowed:
         raise _not_active(acc, "be closed", "geschlossen werden")
+    if a.by is ClosedBy.PROVIDER and acc.under_notice:
+        effective = acc.notice_effective()
+        assert effective is not None
+        raise _invalid_state(
+            f"a notice is already running; it takes effect at the end of "
+            f"{effective:%d.%m.%Y}",
+            f"eine Kündigung läuft bereits; sie wird zum Ende des {effective:%d.%m.%Y} "
+            f"wirksam")
     acc = tx.account(a.account)
     if a.by is ClosedBy.CUSTOMER:
         acc.status = Status.CLOSED
         acc.status_at = a.at
         tx.forfeit(acc, Source(SourceKind.CLOSING, acc.id))
     elif a.by is ClosedBy.PROVIDER:
-        acc.status = Status.TERMINATED
-        acc.status_at = a.at
+        # R23: the account stays active until the notice takes effect (see _Tx.advance)
+        acc.notice_at = a.at
     else:
         _terminate_for_cause(tx, acc)
 
@@ -1190,6 +1242,10 @@ class AccountView:
     open_cases: frozenset[str]
     #: R23: the last instant points can be redeemed, where a window applies
     redeem_until: datetime | None
+    #: R23: while a provider's notice runs, its effective date and the last day to redeem
+    #: after it (the account is active until the end of the effective date)
+    notice_effective: date | None = None
+    notice_redeem_until: date | None = None
 
 
 def as_of(state: State, account_id: str, at: datetime) -> AccountView:
@@ -1222,11 +1278,14 @@ def as_of(state: State, account_id: str, at: datetime) -> AccountView:
         claims=acc.claims,
         open_cases=acc.open_cases,
         redeem_until=window,
+        notice_effective=acc.notice_effective(),
+        notice_redeem_until=acc.notice_redeem_until(),
     )
 
 
 __all__ = [
     "AccountView",
+    "AdjustmentSum",
     "DiscountView",
     "Lookup",
     "MissingState",
@@ -1234,6 +1293,7 @@ __all__ = [
     "Outcome",
     "Written",
     "adjustment_needs_approval",
+    "adjustment_sum",
     "apply",
     "as_of",
     "bonus_lineage",

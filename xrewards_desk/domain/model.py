@@ -209,6 +209,29 @@ class Discount:
     voided: bool = False
 
 
+def termination_window_end(status_at: datetime | None,
+                           notice_at: datetime | None) -> datetime | None:
+    """R23: the instant everything left expires on an account terminated with notice: the
+    start of the day after the effective date plus three months. An account terminated
+    before notices ran to a month's end (no `notice_at`) keeps its window from the
+    instant it was terminated."""
+    if notice_at is not None:
+        return end_of_day_exclusive(notice_redeem_until(notice_at))
+    return None if status_at is None else redemption_window_end(status_at)
+
+
+def ending_instant(status: Status, status_at: datetime | None,
+                   notice_at: datetime | None) -> datetime | None:
+    """R23: the next instant time's passing changes an account that was given notice: the
+    notice taking effect while it is active, its redemption window closing once it is
+    terminated; None for any other account."""
+    if status is Status.ACTIVE:
+        return None if notice_at is None else notice_takes_effect(notice_at)
+    if status is Status.TERMINATED:
+        return termination_window_end(status_at, notice_at)
+    return None
+
+
 @dataclass(slots=True)
 class Account:
     id: str
@@ -275,10 +298,7 @@ class Account:
         """R23: after a provider's termination, the instant everything left expires."""
         if self.status is not Status.TERMINATED:
             return None
-        if self.notice_at is not None:
-            return end_of_day_exclusive(notice_redeem_until(self.notice_at))
-        # terminated before notices ran to a month's end: the window ran from the instant
-        return None if self.status_at is None else redemption_window_end(self.status_at)
+        return termination_window_end(self.status_at, self.notice_at)
 
     @property
     def under_notice(self) -> bool:

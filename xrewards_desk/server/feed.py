@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 from ..contract import records as r
 from ..contract.common import Model
 from ..store import models as m
+from ..store.ledger import unapproved_adjustments
 
 
 def _account(s: Session, key: str) -> Model | None:
@@ -35,7 +36,10 @@ def _account(s: Session, key: str) -> Model | None:
         referral_void=row.referral_void, signup_ip=row.signup_ip,
         device_fingerprint=row.device_fingerprint, spend=row.spend, debt=row.debt,
         claims=row.claims_total, has_completed_order=row.has_completed_order,
-        first_order=row.first_order, version=row.version)
+        first_order=row.first_order, notice_at=row.notice_at,
+        unapproved_adjustments=[r.UnapprovedAdjustment(at=at, points=size) for at, size
+                                in unapproved_adjustments(row.unapproved_adjustments)],
+        version=row.version)
 
 
 def _simple(model: type[Any], make: Callable[[Any], Model]) -> Callable[[Session, str],

@@ -362,8 +362,8 @@ def _request_adjustment(ctx: Ctx, account: str, points: int, reason: str, goodwi
     ctx.session.flush()
     request = _adjustment(ctx, row, ctx.actor, objection)
     ctx.created = str(row.id)
-    if adjustment_needs_approval(request):
-        lookup = StoreLookup(ctx.session)
+    lookup = StoreLookup(ctx.session)
+    if adjustment_needs_approval(request, lookup.account(account)):
         check_adjustment(needs(a.Adjust(ctx.now, ctx.actor, request), lookup)
                          .state(lookup.program(), lookup), request)
         ctx.pending = True

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import TypeAdapter
-from sqlalchemy import Text, cast, func, select
+from sqlalchemy import Select, Text, cast, func, select
 from sqlalchemy.orm import Session
 
 from ..clock import Clock
@@ -37,7 +37,7 @@ from ..contract.common import (
 from ..domain import actions as a
 from ..domain.calendar import redemption_window_end
 from ..domain.engine import apply, needs
-from ..domain.model import Actor, EntryType, Role, Status
+from ..domain.model import Actor, EntryType, Role, Status, ending_instant
 from ..domain.refusals import Refusal
 from ..store import audit
 from ..store import models as m
@@ -307,7 +307,7 @@ class Service:
                     feed = Feed(s)
                     ctx = Ctx(s, feed, Actor("clock", None), now)
                     ctx.apply(a.Advance(now, tuple(due)))
-                    if not ctx.entries:
+                    if not ctx.touched:
                         break  # due by the query, but the engine had nothing to write
                     feed.flush(now)
                     moved += len(due)
@@ -330,15 +330,23 @@ class Service:
         program = s.get(m.ProgramRow, 1)
         if program is not None and program.ended_at is not None:
             later.append(redemption_window_end(program.ended_at))
-        later.extend(redemption_window_end(status_at) for status_at in s.scalars(
-            select(m.AccountRow.status_at).where(m.AccountRow.status == Status.TERMINATED))
-            if status_at is not None)
+        later.extend(ending_instant(*row) for row in s.execute(Service._ending()).all())
         return min((t for t in later if t is not None and t > now), default=_NEVER)
+
+    @staticmethod
+    def _ending() -> Select[Status, datetime | None, datetime | None]:
+        """R23: accounts under a provider's notice, and terminated ones with points left."""
+        acc, lots = m.AccountRow, m.LotRow
+        held = select(lots.id).where(lots.account_id == acc.id, lots.remaining > 0).exists()
+        return select(acc.status, acc.status_at, acc.notice_at).where(
+            ((acc.status == Status.ACTIVE) & acc.notice_at.is_not(None))
+            | ((acc.status == Status.TERMINATED) & held))
 
     @staticmethod
     def _due_accounts(s: Session, now: datetime, limit: int) -> list[str]:
         """Accounts with points left in a lot that expired (R9, R10), or whose R23 window
-        closed: after a termination with notice, or after the program's end."""
+        closed: after a termination with notice, or after the program's end; and accounts
+        whose provider's notice takes effect (R23)."""
         lots = m.LotRow
         due = select(lots.account_id).where(lots.remaining > 0, lots.expires_at <= now)
         ids = dict.fromkeys(s.scalars(due.limit(limit * 20)).all())
@@ -347,10 +355,11 @@ class Service:
                 and redemption_window_end(program.ended_at) <= now:
             ids.update(dict.fromkeys(s.scalars(
                 select(lots.account_id).where(lots.remaining > 0).limit(limit * 20)).all()))
-        for account_id, status_at in s.execute(
-                select(m.AccountRow.id, m.AccountRow.status_at)
-                .where(m.AccountRow.status == Status.TERMINATED)).all():
-            if status_at is not None and redemption_window_end(status_at) <= now:
+        ending = Service._ending().add_columns(m.AccountRow.id)
+        for status, status_at, notice_at, account_id in s.execute(ending).all():
+            # R23: a notice taking effect, or the window after it closing
+            when = ending_instant(status, status_at, notice_at)
+            if when is not None and when <= now:
                 ids[account_id] = None
         if len(ids) > limit:
             return list(ids)[:limit]

@@ -10,9 +10,10 @@ simply "not the object that was loaded".
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, cast
 
 from sqlalchemy import Connection, Row, Table, bindparam, insert, select, update
@@ -125,7 +126,18 @@ def _account(row: Row[Any], lots: Iterable[Row[Any]], open_cases: Iterable[str])
         has_completed_order=row.has_completed_order, first_order=row.first_order,
         first_order_candidates=tuple(row.first_order_candidates),
         open_cases=frozenset(open_cases), claims=row.claims_total,
+        notice_at=row.notice_at,
+        unapproved_adjustments=unapproved_adjustments(row.unapproved_adjustments),
     )
+
+
+def unapproved_adjustments(stored: Iterable[Sequence[Any]]) -> tuple[tuple[datetime, int], ...]:
+    """R26's [ISO instant, size] pairs as stored (JSON) to the engine's values."""
+    return tuple((datetime.fromisoformat(at), int(size)) for at, size in stored)
+
+
+def stored_adjustments(marks: Iterable[tuple[datetime, int]]) -> list[list[Any]]:
+    return [[at.astimezone(UTC).isoformat(), size] for at, size in marks]
 
 
 def _order(row: Row[Any]) -> Order:
@@ -164,6 +176,8 @@ def _account_values(acc: Account) -> dict[str, Any]:
         "referred_by": acc.referred_by, "referral_void": acc.referral_void,
         "has_completed_order": acc.has_completed_order, "first_order": acc.first_order,
         "first_order_candidates": list(acc.first_order_candidates),
+        "notice_at": acc.notice_at,
+        "unapproved_adjustments": stored_adjustments(acc.unapproved_adjustments),
     }
 
 

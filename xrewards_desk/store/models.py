@@ -204,6 +204,12 @@ class AccountRow(Base, Versioned):
     has_completed_order: Mapped[bool] = mapped_column(default=False)
     first_order: Mapped[str | None] = mapped_column(String(64))
     first_order_candidates: Mapped[list[str]] = mapped_column(JSON, default=list)
+    #: R23: when a provider's notice was given (the account stays active until it takes
+    #: effect at the end of the month its four weeks reach)
+    notice_at: Mapped[datetime | None]
+    #: R26: [ISO instant, size] of each adjustment applied without approval in the last
+    #: 720 hours, oldest first
+    unapproved_adjustments: Mapped[list[list[Any]]] = mapped_column(JSON, default=list)
 
     organisation: Mapped[Organisation] = relationship(back_populates="accounts")
     addresses: Mapped[list[DeliveryAddress]] = relationship(

@@ -60,6 +60,7 @@ from ..domain.model import (
     Status,
     Tier,
 )
+from .ledger import unapproved_adjustments
 from .models import (
     AbuseCaseAccount,
     AbuseCaseRow,
@@ -175,7 +176,8 @@ def _account(row: Row[Any], lots: Iterable[Row[Any]] = (), discount: Discount | 
         lots=sorted((_lot(r) for r in lots), key=Lot.sort_key),
         referred_by=row.referred_by, referral_void=row.referral_void, discount=discount,
         has_completed_order=row.has_completed_order, first_order=row.first_order,
-        first_order_candidates=candidates, claims=row.claims_total)
+        first_order_candidates=candidates, claims=row.claims_total, notice_at=row.notice_at,
+        unapproved_adjustments=unapproved_adjustments(row.unapproved_adjustments))
 
 
 def window_end(program: Program, acc: Account) -> datetime | None:

@@ -29,6 +29,7 @@ from ..contract import records as r
 from ..contract.records import RECORDS
 from ..store import models as m
 from ..store.folding import fold
+from ..store.ledger import stored_adjustments
 from ..store.types import Instant
 from .validation import validate
 
@@ -218,7 +219,9 @@ def _account(b: Batch, x: r.Account) -> None:
         "spend": x.spend, "debt": x.debt, "claims_total": x.claims,
         "has_completed_order": x.has_completed_order, "first_order": x.first_order,
         "version": x.version, "next_lot": 1, "next_entry": 1, "next_notice": 1,
-        "first_order_candidates": []})
+        "first_order_candidates": [], "notice_at": x.notice_at,
+        "unapproved_adjustments": stored_adjustments((u.at, u.points)
+                                                     for u in x.unapproved_adjustments)})
     b.replace(_t(m.DeliveryAddress), x.id, [
         {"account_id": x.id, "street": a.street, "postcode": a.postcode, "city": a.city,
          "country": a.country, "key": _address_key(a.street, a.postcode, a.city, a.country)}
