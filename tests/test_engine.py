@@ -35,6 +35,7 @@ from xrewards_desk.domain import (
     TransferReason,
     TransferRequest,
     adjustment_needs_approval,
+    adjustment_sum_of,
     apply,
     as_of,
     check_transfer,
@@ -196,6 +197,28 @@ def test_adjustments_above_ten_thousand_need_approval() -> None:
     assert adjustment_needs_approval(req(10001), None)
     assert adjustment_needs_approval(req(-10001), None)
     assert adjustment_needs_approval(req(1, goodwill=True), None)
+
+
+def test_unapproved_adjustments_add_up_over_720_hours() -> None:
+    # R26's example: after +6,000 and -3,000, +2,000 makes 11,000 and needs a team lead,
+    # +1,000 makes 10,000, which is not more
+    marks = ((at(2, 1), 6000), (at(2, 5), 3000))
+    need = adjustment_sum_of(marks, at(2, 10), 2000)
+    assert (need.earlier, need.total, need.needs_approval) == (9000, 11000, True)
+    need = adjustment_sum_of(marks, at(2, 10), 1000)
+    assert (need.total, need.needs_approval) == (10000, False)
+    # a debit counts by its size
+    assert adjustment_sum_of(marks, at(2, 10), -2000).total == 11000
+    # 720 hours of elapsed time: 01.03 10:00 CET to 31.03 11:00 CEST is exactly 720 hours
+    # across the switch to summer time, so +6,000 no longer counts then, one second
+    # earlier it does
+    march = ((at(3, 1), 6000), (at(3, 3), 4000))
+    just_before = datetime.fromisoformat("2025-03-31T10:59:59+02:00")
+    exactly = datetime.fromisoformat("2025-03-31T11:00:00+02:00")
+    assert adjustment_sum_of(march, just_before, 1).total == 10001
+    assert adjustment_sum_of(march, exactly, 1).total == 4001
+    # goodwill always needs one, whatever the sum
+    assert adjustment_sum_of((), at(2, 10), 1, goodwill=True).needs_approval
 
 
 def test_a_compliance_officer_cannot_adjust(store: MemoryStore) -> None:

@@ -79,6 +79,7 @@ from .model import (
     Status,
     Tier,
     TransferReason,
+    counted_adjustments,
     tier_for,
 )
 from .money import ZERO, discount_value, discounted, max_points_for, points_for, points_value
@@ -787,8 +788,15 @@ class AdjustmentSum:
 
 def adjustment_sum(request: AdjustmentRequest, account: Account | None) -> AdjustmentSum:
     """R26 for `request` on `account` as it stands (None: an account with no history)."""
-    counted = () if account is None else account.unapproved_adjustments_before(request.at)
-    return AdjustmentSum(counted, abs(request.points), request.goodwill)
+    marks = () if account is None else account.unapproved_adjustments
+    return adjustment_sum_of(marks, request.at, request.points, request.goodwill)
+
+
+def adjustment_sum_of(marks: Iterable[tuple[datetime, int]], at: datetime, points: int,
+                      goodwill: bool = False) -> AdjustmentSum:
+    """R26 for an adjustment of `points` asked for at `at` on an account whose unapproved
+    adjustments are `marks` (as a screen has them, before anything is sent)."""
+    return AdjustmentSum(counted_adjustments(marks, at), abs(points), goodwill)
 
 
 def adjustment_needs_approval(request: AdjustmentRequest, account: Account | None) -> bool:
@@ -1294,6 +1302,7 @@ __all__ = [
     "Written",
     "adjustment_needs_approval",
     "adjustment_sum",
+    "adjustment_sum_of",
     "apply",
     "as_of",
     "bonus_lineage",

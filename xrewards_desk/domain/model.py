@@ -7,6 +7,7 @@ state untouched and a preview is simply an apply whose result is thrown away.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -220,6 +221,14 @@ def termination_window_end(status_at: datetime | None,
     return None if status_at is None else redemption_window_end(status_at)
 
 
+def counted_adjustments(marks: Iterable[tuple[datetime, int]],
+                        at: datetime) -> tuple[tuple[datetime, int], ...]:
+    """R26: of (instant, size) marks of adjustments applied without approval, those less
+    than 720 hours (elapsed time) before `at`."""
+    since = at - ADJUSTMENT_WINDOW
+    return tuple(m for m in marks if since < m[0] <= at)
+
+
 def ending_instant(status: Status, status_at: datetime | None,
                    notice_at: datetime | None) -> datetime | None:
     """R23: the next instant time's passing changes an account that was given notice: the
@@ -321,8 +330,7 @@ class Account:
 
     def unapproved_adjustments_before(self, at: datetime) -> tuple[tuple[datetime, int], ...]:
         """R26: the adjustments applied without approval less than 720 hours before `at`."""
-        since = at - ADJUSTMENT_WINDOW
-        return tuple(a for a in self.unapproved_adjustments if since < a[0] <= at)
+        return counted_adjustments(self.unapproved_adjustments, at)
 
 
 @dataclass(slots=True)
