@@ -461,13 +461,33 @@
         <source>Reading the audit log failed: %1</source>
         <translation>Das Audit-Protokoll konnte nicht gelesen werden: %1</translation>
     </message>
-    <message>
-        <source>%1 records shown; more with “Load more”</source>
-        <translation>%1 Einträge angezeigt; weitere mit „Weitere laden“</translation>
+    <message numerus="yes">
+        <source>%Ln record(s) shown; more with “Load more”</source>
+        <translation>
+            <numerusform>%Ln Eintrag angezeigt; weitere mit „Weitere laden“</numerusform>
+            <numerusform>%Ln Einträge angezeigt; weitere mit „Weitere laden“</numerusform>
+        </translation>
     </message>
-    <message>
-        <source>%1 records</source>
-        <translation>%1 Einträge</translation>
+    <message numerus="yes">
+        <source>%Ln record(s)</source>
+        <translation>
+            <numerusform>%Ln Eintrag</numerusform>
+            <numerusform>%Ln Einträge</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Chain intact: %Ln record(s) checked.</source>
+        <translation>
+            <numerusform>Kette intakt: %Ln Eintrag geprüft.</numerusform>
+            <numerusform>Kette intakt: %Ln Einträge geprüft.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The break shows at %1; the %Ln record(s) before it hold.</source>
+        <translation>
+            <numerusform>Die Kette bricht am %1; der %Ln Eintrag davor ist intakt.</numerusform>
+            <numerusform>Die Kette bricht am %1; die %Ln Einträge davor sind intakt.</numerusform>
+        </translation>
     </message>
     <message>
         <source>Record #%1, %2 by %3: %4</source>
@@ -482,10 +502,6 @@
         <translation>Der Server prüft die Kette…</translation>
     </message>
     <message>
-        <source>Chain intact: %1 records checked.</source>
-        <translation>Kette intakt: %1 Einträge geprüft.</translation>
-    </message>
-    <message>
         <source>edited</source>
         <translation>verändert</translation>
     </message>
@@ -496,10 +512,6 @@
     <message>
         <source>First broken record: #%1 (%2).</source>
         <translation>Erster fehlerhafter Eintrag: #%1 (%2).</translation>
-    </message>
-    <message>
-        <source>The break shows at %1; the %2 records before it hold.</source>
-        <translation>Die Kette bricht am %1; die %2 Einträge davor sind intakt.</translation>
     </message>
 </context>
 <context>
@@ -760,13 +772,26 @@
         <source>to changed terms</source>
         <translation>gegen geänderte Teilnahmebedingungen</translation>
     </message>
-    <message>
-        <source>%1 points from %2 to %3, %4</source>
-        <translation>%1 X-Points von %2 an %3, %4</translation>
+    <message numerus="yes">
+        <source>%1 point(s) from %2 to %3, %4</source>
+        <translation>
+            <numerusform>%1 X-Point von %2 an %3, %4</numerusform>
+            <numerusform>%1 X-Points von %2 an %3, %4</numerusform>
+        </translation>
     </message>
-    <message>
-        <source>%1 points, %2</source>
-        <translation>%1 X-Points, %2</translation>
+    <message numerus="yes">
+        <source>%1 point(s), %2</source>
+        <translation>
+            <numerusform>%1 X-Point, %2</numerusform>
+            <numerusform>%1 X-Points, %2</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Adjustment of %1 point(s) (%2), asked by %3; %4</source>
+        <translation>
+            <numerusform>Korrektur um %1 X-Point (%2), beantragt von %3; %4</numerusform>
+            <numerusform>Korrektur um %1 X-Points (%2), beantragt von %3; %4</numerusform>
+        </translation>
     </message>
     <message>
         <source>assignment</source>
@@ -947,10 +972,6 @@
     <message>
         <source>waits in the outbox; it is sent with the next sync</source>
         <translation>wartet im Postausgang; wird mit der nächsten Synchronisierung gesendet</translation>
-    </message>
-    <message>
-        <source>Adjustment of %1 points (%2), asked by %3; %4</source>
-        <translation>Korrektur um %1 X-Points (%2), beantragt von %3; %4</translation>
     </message>
     <message>
         <source>correction</source>
@@ -1452,6 +1473,20 @@
         <source>Billing account</source>
         <translation>Rechnungskonto</translation>
     </message>
+    <message numerus="yes">
+        <source>%1 (%Ln point(s) per euro)</source>
+        <translation>
+            <numerusform>%1 (%Ln X-Point je Euro)</numerusform>
+            <numerusform>%1 (%Ln X-Points je Euro)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 point(s)</source>
+        <translation>
+            <numerusform>%1 X-Point</numerusform>
+            <numerusform>%1 X-Points</numerusform>
+        </translation>
+    </message>
     <message>
         <source>Has referred</source>
         <translation>Hat empfohlen</translation>
@@ -1469,20 +1504,12 @@
         <translation>Status-Stufe</translation>
     </message>
     <message>
-        <source>%1 (%2 points per euro)</source>
-        <translation>%1 (%2 X-Points je Euro)</translation>
-    </message>
-    <message>
         <source>Spend</source>
         <translation>Gesamtumsatz</translation>
     </message>
     <message>
         <source>Next tier</source>
         <translation>Nächste Status-Stufe</translation>
-    </message>
-    <message>
-        <source>%1 points</source>
-        <translation>%1 X-Points</translation>
     </message>
     <message>
         <source>Debt</source>
@@ -1822,7 +1849,7 @@
     <name>MainWindow</name>
     <message>
         <source>Transfers</source>
-        <extracomment>no modal message boxes (screenshots, tests): outcomes go to the status bar only decisions into the local outbox, pushed at once (set by the window) the views that stay open (the first tabs), refreshed after every sync views shown to some roles only (R27), each with its toolbar action</extracomment>
+        <extracomment>no modal message boxes (screenshots, tests): outcomes go to the status bar only decisions into the local outbox, pushed at once (set by the window) the views that stay open (the first tabs), refreshed after every sync views shown to some roles only (R27), each with its menu action</extracomment>
         <translation>Übertragungen</translation>
     </message>
     <message>
@@ -1855,6 +1882,7 @@
     </message>
     <message>
         <source>X-Points Desk</source>
+        <extracomment>the role whose views the menus show (set by show_person)</extracomment>
         <translation>X-Points Desk</translation>
     </message>
     <message>
@@ -2926,6 +2954,233 @@
     <message>
         <source>The server took the decision on request %1.</source>
         <translation>Der Server hat die Entscheidung über Antrag %1 übernommen.</translation>
+    </message>
+</context>
+<context>
+    <name>Wording</name>
+    <message>
+        <source>Answer an objection as late</source>
+        <extracomment>every action the audit log records: the commands and the shop&apos;s events (their `type`), uploads of evidence, and the demo&apos;s marker record (server/demo.py MARKER)</extracomment>
+        <translation>Einwendung als verspätet beantworten</translation>
+    </message>
+    <message>
+        <source>Approve an adjustment</source>
+        <translation>Korrektur genehmigen</translation>
+    </message>
+    <message>
+        <source>Approve a transfer</source>
+        <translation>Übertragung genehmigen</translation>
+    </message>
+    <message>
+        <source>Assign a case</source>
+        <translation>Vorgang zuweisen</translation>
+    </message>
+    <message>
+        <source>Close an account</source>
+        <translation>X-Konto schließen</translation>
+    </message>
+    <message>
+        <source>Confirm a self-referral</source>
+        <translation>Selbstempfehlung bestätigen</translation>
+    </message>
+    <message>
+        <source>File an e-mail as a case</source>
+        <translation>E-Mail als Vorgang anlegen</translation>
+    </message>
+    <message>
+        <source>Dismiss an abuse case</source>
+        <translation>Missbrauchsfall einstellen</translation>
+    </message>
+    <message>
+        <source>End the program</source>
+        <translation>Bonusprogramm beenden</translation>
+    </message>
+    <message>
+        <source>Grant goodwill</source>
+        <translation>Kulanz gewähren</translation>
+    </message>
+    <message>
+        <source>Link a case to a customer</source>
+        <translation>Vorgang einem Kunden zuordnen</translation>
+    </message>
+    <message>
+        <source>Add a note to a case</source>
+        <translation>Notiz zum Vorgang hinzufügen</translation>
+    </message>
+    <message>
+        <source>Record an objection to changed terms</source>
+        <translation>Widerspruch gegen geänderte Bedingungen erfassen</translation>
+    </message>
+    <message>
+        <source>Open an abuse case</source>
+        <translation>Missbrauchsfall eröffnen</translation>
+    </message>
+    <message>
+        <source>Order cancelled (shop)</source>
+        <translation>Bestellung storniert (Shop)</translation>
+    </message>
+    <message>
+        <source>Order delivered (shop)</source>
+        <translation>Bestellung geliefert (Shop)</translation>
+    </message>
+    <message>
+        <source>Order paid (shop)</source>
+        <translation>Bestellung bezahlt (Shop)</translation>
+    </message>
+    <message>
+        <source>Order placed (shop)</source>
+        <translation>Bestellung aufgegeben (Shop)</translation>
+    </message>
+    <message>
+        <source>Record an objection</source>
+        <translation>Einwendung erfassen</translation>
+    </message>
+    <message>
+        <source>Record a reply&apos;s sending</source>
+        <translation>Versand einer Antwort erfassen</translation>
+    </message>
+    <message>
+        <source>Registration (shop)</source>
+        <translation>Registrierung (Shop)</translation>
+    </message>
+    <message>
+        <source>Reject an adjustment</source>
+        <translation>Korrektur ablehnen</translation>
+    </message>
+    <message>
+        <source>Reject an objection</source>
+        <translation>Einwendung zurückweisen</translation>
+    </message>
+    <message>
+        <source>Reject a transfer</source>
+        <translation>Übertragung ablehnen</translation>
+    </message>
+    <message>
+        <source>Report suspected abuse</source>
+        <translation>Missbrauchsverdacht melden</translation>
+    </message>
+    <message>
+        <source>Request an adjustment</source>
+        <translation>Korrektur beantragen</translation>
+    </message>
+    <message>
+        <source>Request a transfer</source>
+        <translation>Übertragung beantragen</translation>
+    </message>
+    <message>
+        <source>Change a claim&apos;s state</source>
+        <translation>Status eines Anspruchs ändern</translation>
+    </message>
+    <message>
+        <source>Change a case&apos;s status</source>
+        <translation>Status eines Vorgangs ändern</translation>
+    </message>
+    <message>
+        <source>Terminate with notice</source>
+        <translation>Ordentlich kündigen</translation>
+    </message>
+    <message>
+        <source>Terminate for cause</source>
+        <translation>Aus wichtigem Grund kündigen</translation>
+    </message>
+    <message>
+        <source>Uphold an objection</source>
+        <translation>Einwendung stattgeben</translation>
+    </message>
+    <message>
+        <source>Upload evidence</source>
+        <translation>Nachweis hochladen</translation>
+    </message>
+    <message>
+        <source>Demo data built</source>
+        <translation>Demo-Daten erzeugt</translation>
+    </message>
+    <message numerus="yes">
+        <source>(And %Ln more in common.)</source>
+        <translation>
+            <numerusform>(Und %Ln weiteres gemeinsam.)</numerusform>
+            <numerusform>(Und %Ln weitere gemeinsam.)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The invitee paid with payment fingerprint %1, as the referrer did.</source>
+        <translation>Die eingeladene Person hat mit dem Zahlungsmerkmal %1 bezahlt, wie auch die empfehlende Person.</translation>
+    </message>
+    <message>
+        <source>The invitee and the referrer both registered with the e-mail %1.</source>
+        <extracomment>kind → (the server&apos;s sentence, read back; its words in the UI&apos;s language)</extracomment>
+        <translation>Die eingeladene und die empfehlende Person haben sich beide mit der E-Mail-Adresse %1 registriert.</translation>
+    </message>
+    <message>
+        <source>The invitee&apos;s e-mail %1 is the referrer&apos;s %2 with a +tag.</source>
+        <translation>Die E-Mail-Adresse %1 der eingeladenen Person ist die der empfehlenden Person (%2) mit +Zusatz.</translation>
+    </message>
+    <message>
+        <source>The invitee&apos;s e-mail %1 is the referrer&apos;s %2 with its dots moved.</source>
+        <translation>Die E-Mail-Adresse %1 der eingeladenen Person ist die der empfehlenden Person (%2) mit verschobenen Punkten.</translation>
+    </message>
+    <message>
+        <source>The invitee&apos;s e-mail %1 is the referrer&apos;s %2 with look-alike letters.</source>
+        <translation>Die E-Mail-Adresse %1 der eingeladenen Person ist die der empfehlenden Person (%2) mit zum Verwechseln ähnlichen Buchstaben.</translation>
+    </message>
+    <message>
+        <source>The invitee&apos;s e-mail %1 is the referrer&apos;s %2 at another domain.</source>
+        <translation>Die E-Mail-Adresse %1 der eingeladenen Person ist die der empfehlenden Person (%2) unter einer anderen Domain.</translation>
+    </message>
+    <message>
+        <source>The invitee&apos;s first order %1 was placed by the referrer %2.</source>
+        <translation>Die erste Bestellung %1 der eingeladenen Person wurde von der empfehlenden Person %2 aufgegeben.</translation>
+    </message>
+    <message>
+        <source>The invitee&apos;s first order %1 was paid by the referrer %2.</source>
+        <translation>Die erste Bestellung %1 der eingeladenen Person wurde von der empfehlenden Person %2 bezahlt.</translation>
+    </message>
+    <message>
+        <source>The invitee signed up on device %1, as the referrer did.</source>
+        <translation>Die eingeladene Person hat sich auf dem Gerät %1 registriert, wie auch die empfehlende Person.</translation>
+    </message>
+    <message>
+        <source>The invitee&apos;s delivery address %1 is the referrer&apos;s %2.</source>
+        <translation>Die Lieferadresse %1 der eingeladenen Person ist die der empfehlenden Person (%2).</translation>
+    </message>
+    <message>
+        <source>The invitee&apos;s name %1 is the referrer&apos;s %2.</source>
+        <translation>Der Name %1 der eingeladenen Person ist der der empfehlenden Person (%2).</translation>
+    </message>
+    <message>
+        <source>The invitee&apos;s phone %1 is the referrer&apos;s %2.</source>
+        <translation>Die Telefonnummer %1 der eingeladenen Person ist die der empfehlenden Person (%2).</translation>
+    </message>
+    <message>
+        <source>The invitee signed up from IP %1, as the referrer did (%2).</source>
+        <translation>Die eingeladene Person hat sich von der IP %1 registriert, wie auch die empfehlende Person (%2).</translation>
+    </message>
+    <message>
+        <source>The invitee&apos;s billing account %1 is the referrer&apos;s %2, though the invitee is in organisation %3 and the referrer in %4.</source>
+        <translation>Das Rechnungskonto %1 der eingeladenen Person ist das der empfehlenden Person (%2), obwohl die eingeladene Person zur Organisation %3 gehört und die empfehlende zu %4.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Referral bonus redeemed: %Ln point(s)</source>
+        <translation>
+            <numerusform>Empfehlungsbonus eingelöst: %Ln X-Point</numerusform>
+            <numerusform>Empfehlungsbonus eingelöst: %Ln X-Points</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Redeemed points of a voided lot refunded: %Ln point(s)</source>
+        <translation>
+            <numerusform>Eingelöste X-Points eines nichtigen Gutschriftpostens erstattet: %Ln X-Point</numerusform>
+            <numerusform>Eingelöste X-Points eines nichtigen Gutschriftpostens erstattet: %Ln X-Points</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Discount code used on order %1</source>
+        <extracomment>the reasons the engine gives its claims (domain/engine.py `_claim`), read back</extracomment>
+        <translation>Rabatt-Code bei Bestellung %1 eingelöst</translation>
+    </message>
+    <message>
+        <source>Discount of the cancelled order %1 no longer owed</source>
+        <translation>Rabatt der stornierten Bestellung %1 nicht mehr geschuldet</translation>
     </message>
 </context>
 </TS>

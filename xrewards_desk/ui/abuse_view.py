@@ -47,6 +47,7 @@ from .qt import (
     QWidget,
     Signal,
 )
+from .wording import claim_reason, signal_sentence
 
 
 def row_label(name: str) -> str:
@@ -139,7 +140,7 @@ class ConfirmDialog(QDialog):
         for claim in preview.get("claims", []):
             lines.append(self.tr("%1: a claim of %2 (%3)").replace(
                 "%1", claim["account"]).replace("%2", fmt.money(Decimal(claim["amount"])))
-                .replace("%3", claim.get("reason", "")))
+                .replace("%3", claim_reason(claim.get("reason", ""))))
         if preview.get("discount_voided"):
             lines.append(self.tr("The invitee's unused discount code is voided."))
         self.summary = QLabel("<br>".join(html.escape(x) for x in lines))
@@ -324,7 +325,8 @@ class AbuseView(QWidget):
         self.side.resizeRowsToContents()
         e = html.escape
         parts = ["<ul>"] + [
-            f"<li><b>{e(signal_name(s.kind))}</b> (+{s.weight}): {e(s.evidence)}</li>"
+            f"<li><b>{e(signal_name(s.kind))}</b> (+{s.weight}): "
+            f"{e(signal_sentence(s.kind, s.evidence))}</li>"
             for s in found.signals] + ["</ul>"]
         if found.suspicions:
             parts.append("<p><b>" + e(self.tr("Reported by agents")) + "</b></p><ul>")
@@ -426,7 +428,8 @@ class ClaimsView(QWidget):
                    foreground=lambda c: ALERT if c.state == "open" else None),
             Column(lambda: self.tr("Changed"), lambda c: " · ".join(
                 x for x in (f().when(c.state_at), c.state_by or "") if x)),
-            Column(lambda: self.tr("Reason"), lambda c: c.reason),
+            Column(lambda: self.tr("Reason"), lambda c: claim_reason(c.reason),
+                   tooltip=lambda c: c.reason),
         ], self)
         self.table = table_view(self.model, "claim_table")
         self.table.selectionModel().currentRowChanged.connect(lambda *_a: self.update_buttons())

@@ -39,6 +39,7 @@ from .qt import (
     QVBoxLayout,
     QWidget,
 )
+from .wording import action_name
 
 log = logging.getLogger(__name__)
 
@@ -168,7 +169,8 @@ class AuditView(QWidget):
             Column(lambda: self.tr("When"), lambda r: f().when(r.at), sort=lambda r: r.at),
             Column(lambda: self.tr("Who"), lambda r: self.who(r.actor)),
             Column(lambda: self.tr("Role"), lambda r: self.role_text(r.role)),
-            Column(lambda: self.tr("Action"), lambda r: r.action),
+            Column(lambda: self.tr("Action"), lambda r: action_name(r.action),
+                   tooltip=lambda r: r.action),
             Column(lambda: self.tr("Record"), lambda r: r.subject),
             Column(lambda: self.tr("Outcome"), lambda r: self.outcome_text(r.outcome),
                    foreground=lambda r: ALERT if r.refused else None),
@@ -261,7 +263,11 @@ class AuditView(QWidget):
                          for name, shown in self.names.items()),
                         key=lambda item: item[1].lower())
         self._fill(self.person, [("", self.tr("Anyone")), *people])
-        self._fill(self.action, [("", self.tr("Any action")), *[(a, a) for a in actions()]])
+        named = sorted(((a, action_name(a)) for a in actions()),
+                       key=lambda item: item[1].lower())
+        self._fill(self.action, [("", self.tr("Any action")), *named])
+        for edit in (self.since, self.until):  # 06.12.2026 (de), 06/12/2026 (en)
+            edit.setDisplayFormat(self.desk.fmt().picker_format())
         self.customer.setPlaceholderText(self.tr("Customer number, e.g. XR-1002836"))
         self.person_label.setText(self.tr("Person:"))
         self.action_label.setText(self.tr("Action:"))
@@ -443,10 +449,10 @@ class AuditView(QWidget):
         if not self.loaded:
             self.status.setText("")
             return
-        count = self.desk.fmt().points(len(self.model.rows))
-        text = (self.tr("%1 records shown; more with “Load more”") if self.more
-                else self.tr("%1 records")).replace("%1", count)
-        self.status.setText(text)
+        count = len(self.model.rows)
+        self.status.setText(
+            self.tr("%Ln record(s) shown; more with “Load more”", "", count) if self.more
+            else self.tr("%Ln record(s)", "", count))
 
     def selected(self) -> AuditRow | None:
         return self.model.row(self.table.currentIndex())
@@ -458,7 +464,7 @@ class AuditView(QWidget):
             return
         head = self.tr("Record #%1, %2 by %3: %4").replace("%1", str(row.id)).replace(
             "%2", self.desk.fmt().when(row.at)).replace("%3", self.who(row.actor)).replace(
-            "%4", row.action)
+            "%4", action_name(row.action))
         digest = self.tr("Hash: %1").replace("%1", row.hash)
         self.detail.setPlainText(
             f"{head}\n{digest}\n\n"
@@ -492,19 +498,18 @@ class AuditView(QWidget):
         answer = self.verification
         if answer is None:
             return ""
-        checked = self.desk.fmt().points(int(answer["checked"]))
+        checked = int(answer["checked"])
         broken = answer.get("first_broken")
         if answer["ok"] or broken is None:
-            return self.tr("Chain intact: %1 records checked.").replace("%1", checked)
+            return self.tr("Chain intact: %Ln record(s) checked.", "", checked)
         reason = {"edited": self.tr("edited"), "missing": self.tr("missing")}.get(
             broken["reason"], broken["reason"])
         text = self.tr("First broken record: #%1 (%2).").replace(
             "%1", str(broken["id"])).replace("%2", reason)
         if broken.get("at"):
-            text += " " + self.tr("The break shows at %1; the %2 records before it hold."
-                                  ).replace("%1", self.desk.fmt().when(
-                                      datetime.fromisoformat(broken["at"]))).replace(
-                                      "%2", checked)
+            text += " " + self.tr("The break shows at %1; the %Ln record(s) before it hold.",
+                                  "", checked).replace("%1", self.desk.fmt().when(
+                                      datetime.fromisoformat(broken["at"])))
         return text
 
     def _show_chain(self) -> None:

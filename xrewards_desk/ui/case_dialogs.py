@@ -10,16 +10,15 @@ figures come from the domain, so the dialog says what the server will decide."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, time
 from html import escape as html_escape
 from typing import Any
 
 from ..domain.calendar import BERLIN, objection_deadline, objection_in_time
-from ..domain.model import ADJUSTMENT_APPROVAL_ABOVE
 from ..store.case_views import MailInfo, NoticeChoice, ObjectionInfo
 from .commands import check
-from .i18n import Fmt
+from .i18n import Fmt, four_digit_years
 from .models import ALERT, Column, RowsModel
 from .qt import (
     QAbstractItemView,
@@ -77,10 +76,11 @@ def notice_kind(widget: QWidget, kind: str | None) -> str:
 
 
 def berlin_edit(at: datetime | None) -> QDateTimeEdit:
-    """A date-time field read and written as Berlin wall time."""
+    """A date-time field read and written as Berlin wall time, in the UI's language with
+    a four-digit year (06.12.2026 09:30; 06/12/2026 09:30 in English)."""
     edit = QDateTimeEdit()
     edit.setCalendarPopup(True)
-    edit.setDisplayFormat("dd.MM.yyyy HH:mm")
+    four_digit_years(edit, with_time=True)
     if at is not None:
         local = at.astimezone(BERLIN)
         edit.setDateTime(QDateTime(QDate(local.year, local.month, local.day),
@@ -254,12 +254,13 @@ class DecideObjectionDialog(_CommandDialog):
     """Uphold (an adjustment citing the objection), reject, answer as late, or goodwill."""
 
     def __init__(self, fmt: Fmt, objection: ObjectionInfo, decision: str,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, now: Callable[[], datetime]) -> None:
         super().__init__(parent)
         self.setObjectName("decide_objection")
         self.fmt = fmt
         self.objection = objection
         self.decision = decision
+        self.now = now
         titles = {UPHOLD: self.tr("Uphold the objection"),
                   REJECT: self.tr("Reject the objection"),
                   LATE: self.tr("Answer the objection as late"),
@@ -291,9 +292,15 @@ class DecideObjectionDialog(_CommandDialog):
         self.reason.setTabChangesFocus(True)
         self.reason.setMaximumHeight(90)
         self.hint = QLabel()
+        self.hint.setObjectName("hint")
         self.hint.setWordWrap(True)
+        # a credit larger than what the objection concerns is confirmed, naming both
+        self.more_than_notice = QCheckBox()
+        self.more_than_notice.setObjectName("more_than_notice")
+        self.more_than_notice.setVisible(False)
         if decision in (UPHOLD, GOODWILL):
             form.addRow(self.tr("Points to credit (negative: to take)"), self.points)
+            form.addRow(self.more_than_notice)
         form.addRow(self.tr("Reason") if decision != LATE else self.tr("Note (optional)"),
                     self.reason)
         layout = QVBoxLayout(self)
@@ -304,17 +311,45 @@ class DecideObjectionDialog(_CommandDialog):
         self.update_hint()
         self.setMinimumWidth(560)
 
+    def exceeds_notice(self) -> int | None:
+        """The points of the notice objected to, where the credit asked for is larger."""
+        concerned = self.objection.notice_points
+        points = self.points.value()
+        if self.decision not in (UPHOLD, GOODWILL) or concerned is None or points <= 0:
+            return None
+        return abs(concerned) if points > abs(concerned) else None
+
     def update_hint(self) -> None:
         points = self.points.value()
+        concerned = self.exceeds_notice()
+        self.more_than_notice.setVisible(concerned is not None)
+        if concerned is not None:
+            self.more_than_notice.setText(self.tr(
+                "Credit %1 points although the notice objected to concerned %2 points "
+                "(%3)").replace("%1", self.fmt.points(points)).replace(
+                "%2", self.fmt.points(concerned)).replace(
+                "%3", notice_kind(self, self.objection.notice_kind)))
+        else:
+            self.more_than_notice.setChecked(False)
+        need = self.objection.approval(points, self.now(), self.decision == GOODWILL)
         if self.decision == GOODWILL:
             self.hint.setText(self.tr(
                 "Goodwill always waits for the approval of a team lead other than you "
                 "(R26)."))
-        elif self.decision == UPHOLD and abs(points) > ADJUSTMENT_APPROVAL_ABOVE:
+        elif self.decision == UPHOLD and need.needs_approval:
             self.hint.setText(self.tr(
-                "More than %1 points: the adjustment waits for a team lead's approval "
-                "(R26); the objection stays open until then.").replace(
-                "%1", self.fmt.points(ADJUSTMENT_APPROVAL_ABOVE)))
+                "Waits for a team lead's approval (R26): with the %n adjustment(s) made "
+                "without approval in the last 720 hours (%1 points), this one makes %2 "
+                "points, more than %3. The objection stays open until then.", "",
+                len(need.counted)).replace("%1", self.fmt.points(need.earlier)).replace(
+                "%2", self.fmt.points(need.total)).replace("%3", self.fmt.points(need.limit)))
+        elif self.decision == UPHOLD and need.counted:
+            self.hint.setText(self.tr(
+                "The adjustment is written at once and cites the objection in the ledger "
+                "(R25). With the %n adjustment(s) made without approval in the last 720 "
+                "hours (%1 points) it makes %2 points, not more than %3 (R26).", "",
+                len(need.counted)).replace("%1", self.fmt.points(need.earlier)).replace(
+                "%2", self.fmt.points(need.total)).replace("%3", self.fmt.points(need.limit)))
         elif self.decision == UPHOLD:
             self.hint.setText(self.tr("The adjustment is written at once and cites the "
                                       "objection in the ledger (R25)."))
@@ -332,6 +367,9 @@ class DecideObjectionDialog(_CommandDialog):
                 return self.tr("Enter the points to credit (not 0).")
             if not reason:
                 return self.tr("Give a reason.")
+            if self.exceeds_notice() is not None and not self.more_than_notice.isChecked():
+                return self.tr("The credit is larger than what the notice concerned: "
+                               "confirm it, or lower the points.")
             body.update(type="uphold_objection" if self.decision == UPHOLD
                         else "grant_goodwill", points=self.points.value(), reason=reason)
         elif self.decision == REJECT:

@@ -303,12 +303,13 @@ class CaseView(QWidget):
             return f"{self.objection_state(t.ref)}: {t.text}"
         if t.kind == "transfer":
             x = t.ref
-            return self.tr("%1 points from %2 to %3, %4").replace(
+            return self.tr("%1 point(s) from %2 to %3, %4", "", abs(x.points)).replace(
                 "%1", f.points(x.points)).replace("%2", x.source).replace(
                 "%3", x.target).replace("%4", self.request_state(x.status))
         if t.kind == "adjustment":
             a = t.ref
-            return self.tr("%1 points, %2").replace("%1", f.signed(a.points)).replace(
+            return self.tr("%1 point(s), %2", "", abs(a.points)).replace(
+                "%1", f.signed(a.points)).replace(
                 "%2", self.request_state(a.status))
         if t.kind == "pending":
             p = t.ref
@@ -497,7 +498,7 @@ class CaseView(QWidget):
                     parts.append(f'<li><span style="color:{ALERT.name()}">{e(a.label)}: '
                                  + self.tr("refused") + f" — {e(a.refused)}</span></li>")
                 else:
-                    size = f" · {f.points(a.size)} B" if a.size is not None else ""
+                    size = f" · {f.size(a.size)}" if a.size is not None else ""
                     parts.append(f"<li>{e(a.label)} · {e(a.media_type or '')}{size} · "
                                  f"SHA-256 {e((a.sha256 or '')[:16])}…</li>")
             heading = self.tr("Attachments (evidence)")
@@ -533,7 +534,8 @@ class CaseView(QWidget):
                     + e(str(p.payload.get("text") or p.payload.get("reason") or "")))
         if item.kind == "adjustment":
             a = item.ref
-            text = self.tr("Adjustment of %1 points (%2), asked by %3; %4").replace(
+            text = self.tr("Adjustment of %1 point(s) (%2), asked by %3; %4", "",
+                           abs(a.points)).replace(
                 "%1", f.signed(a.points)).replace(
                 "%2", self.tr("goodwill") if a.goodwill else self.tr("correction")).replace(
                 "%3", e(self.detail.who(a.requested_by) if self.detail else "")).replace(
@@ -593,7 +595,7 @@ class CaseView(QWidget):
         o = self.selected_objection()
         if o is None:
             return
-        dialog = DecideObjectionDialog(self.desk.fmt(), o, decision, self)
+        dialog = DecideObjectionDialog(self.desk.fmt(), o, decision, self, now=self.desk.now)
         if dialog.exec() and dialog.body is not None:
             self.send(dialog.body)
 

@@ -1,4 +1,6 @@
-"""The balance over time (QtCharts): a step line through the balance after each entry."""
+"""The balance over time (QtCharts): a step line through the balance after each entry.
+Its labels are written as the UI's language writes them: 213.241 in German, 213,241 in
+English; the dates as the caller asks."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from .qt import (
     QDateTime,
     QDateTimeAxis,
     QLineSeries,
+    QLocale,
     QPainter,
     Qt,
     QValueAxis,
@@ -27,8 +30,12 @@ class BalanceChart(QChartView):
         self.points = 0
 
     def show_series(self, series: list[tuple[datetime, int]], title: str,
-                    date_format: str) -> None:
+                    date_format: str, locale: QLocale | None = None) -> None:
+        """`series`: (instant, balance after it); `locale` (default: the UI's) writes the
+        numbers and month names."""
         chart = self.chart()
+        chart.setLocalizeNumbers(True)
+        chart.setLocale(locale if locale is not None else QLocale())
         chart.removeAllSeries()
         for axis in chart.axes():
             chart.removeAxis(axis)
@@ -50,11 +57,14 @@ class BalanceChart(QChartView):
         x.setFormat(date_format)
         x.setTickCount(6)
         y = QValueAxis()
-        y.setLabelFormat("%d")
+        # localized, "%d" draws no label at all (the axis hands it a double): "%.0f" does
+        y.setLabelFormat("%.0f")
         if series:
             low = min(0, *(b for _a, b in series))
             high = max(1, *(b for _a, b in series))
             y.setRange(low, high * 1.1)
+            if high - low >= 10:
+                y.applyNiceNumbers()  # ticks at round numbers: 0, 20.000, 40.000 …
         chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
         line.attachAxis(x)

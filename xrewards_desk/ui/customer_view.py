@@ -39,6 +39,7 @@ from .qt import (
     QWidget,
     Signal,
 )
+from .wording import claim_reason
 
 
 def load_customer(store: Store, account_id: str, now: Any) -> tuple[CustomerPage | None,
@@ -131,7 +132,8 @@ class CustomerView(QWidget):
                    foreground=lambda c: ALERT if c.state == "open" else None),
             Column(lambda: self.tr("Changed"), lambda c: " · ".join(
                 x for x in (f().when(c.state_at), c.state_by or "") if x)),
-            Column(lambda: self.tr("Reason"), lambda c: c.reason),
+            Column(lambda: self.tr("Reason"), lambda c: claim_reason(c.reason),
+                   tooltip=lambda c: c.reason),
         ], self)
         self.claims_box = QGroupBox()
         claims_table = table_view(self.claims)
@@ -319,7 +321,7 @@ class CustomerView(QWidget):
         self._rows(self.org, [
             (self.tr("Organisation"), f"{o.name} ({o.id})"),
             (self.tr("Billing account"), f"{b.name} ({b.id})"),
-            (self.tr("Colleagues on the billing account"), str(len(page.colleagues))),
+            (self.tr("Colleagues on the billing account"), f.number(len(page.colleagues))),
         ], keep=1)
         self.colleagues.set_rows(page.colleagues)
         to_next = (self.tr("%1 more spend to %2").replace("%1", f.money(t.spend_to_next))
@@ -327,11 +329,12 @@ class CustomerView(QWidget):
                    if t.next_tier and t.spend_to_next is not None
                    else self.tr("highest tier"))
         self._rows(self.balance, [
-            (self.tr("Tier"), self.tr("%1 (%2 points per euro)").replace(
-                "%1", self.tier(t.tier)).replace("%2", str(t.rate))),
+            (self.tr("Tier"), self.tr("%1 (%Ln point(s) per euro)", "", t.rate).replace(
+                "%1", self.tier(t.tier))),
             (self.tr("Spend"), f.money(t.spend)),
             (self.tr("Next tier"), to_next),
-            (self.tr("Balance"), self.tr("%1 points").replace("%1", f.points(page.balance))),
+            (self.tr("Balance"), self.tr("%1 point(s)", "", abs(page.balance)).replace(
+                "%1", f.points(page.balance))),
             (self.tr("Debt"), f.points(page.debt) if page.debt else "—"),
             (self.tr("Expiring within 30 days"), f.points(page.expiring_30_days)
              if page.expiring_30_days else "—"),
@@ -358,7 +361,7 @@ class CustomerView(QWidget):
         ], links=True)
         self.lots.set_rows(page.lots)
         self.claims.set_rows(page.claims)
-        self.chart.show_series(series, "", "dd.MM.yyyy" if f.code == "de" else "dd MMM yyyy")
+        self.chart.show_series(series, "", f.chart_dates(), f.locale)
 
     def _rows(self, form: QFormLayout, rows: list[tuple[str, str]], keep: int = 0,
               links: bool = False) -> None:

@@ -1,6 +1,9 @@
 """Languages: English and German. The translation comes from resources/translations
 (Qt .qm files made from the .ts sources); dates, points and amounts are formatted per the
-chosen language (1.234,56 € in German, €1,234.56 in English)."""
+chosen language (1.234,56 € in German, €1,234.56 in English).
+
+English needs a file too: it holds only the plural forms of the counts (`tr("%Ln
+record(s)", "", n)` → "1 record", "2 records"), which lupdate collects with -pluralonly."""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from decimal import Decimal
 
 from ..domain.calendar import BERLIN
 from .paths import resources
-from .qt import QApplication, QLibraryInfo, QLocale, QTranslator
+from .qt import QApplication, QDateTimeEdit, QLibraryInfo, QLocale, QTranslator
 
 LANGUAGES = ("en", "de")
 
@@ -38,13 +41,13 @@ class Language:
         self._translators = []
         self.code = code
         QLocale.setDefault(locale_for(code))
-        if code == "en":
-            return True
         ours = QTranslator(self.app)
         found = ours.load(str(resources() / "translations" / f"xrewards_{code}.qm"))
         if found:
             self.app.installTranslator(ours)
             self._translators.append(ours)
+        if code == "en":
+            return True  # the source language: without its plural forms it still reads
         qt = QTranslator(self.app)  # Qt's own (standard buttons, dialogs)
         if qt.load(f"qtbase_{code}",
                    QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
@@ -56,6 +59,23 @@ class Language:
 def locale_for(code: str) -> QLocale:
     return QLocale(QLocale.Language.German, QLocale.Country.Germany) if code == "de" \
         else QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom)
+
+
+def picker_format(locale: QLocale | None = None, with_time: bool = False) -> str:
+    """`locale`'s (default: the UI's) short date format with a four-digit year, and its
+    time of day with `with_time`: dd.MM.yyyy (de), dd/MM/yyyy (en)."""
+    chosen = locale if locale is not None else QLocale()
+    text = chosen.dateFormat(QLocale.FormatType.ShortFormat)
+    if "yyyy" not in text:
+        text = text.replace("yy", "yyyy")
+    if with_time:
+        text += " " + chosen.timeFormat(QLocale.FormatType.ShortFormat)
+    return text
+
+
+def four_digit_years(edit: QDateTimeEdit, with_time: bool = False) -> None:
+    """A date (or date and time) picker in the UI's language with a four-digit year."""
+    edit.setDisplayFormat(picker_format(None, with_time))
 
 
 class Fmt:
@@ -70,6 +90,23 @@ class Fmt:
     def points(self, n: int) -> str:
         text = f"{abs(n):,}".replace(",", self.group)
         return f"−{text}" if n < 0 else text
+
+    def number(self, n: int) -> str:
+        """A count or any whole number, grouped: 213.241 (de), 213,241 (en)."""
+        return self.points(n)
+
+    def size(self, n: int) -> str:
+        """A file's size in bytes, exact and grouped: 1.023 B (de), 1,023 B (en)."""
+        return f"{self.number(n)} B"
+
+    def picker_format(self, with_time: bool = False) -> str:
+        """The display format of a date picker: the locale's short form with a
+        four-digit year (06.12.2026 in German, 06/12/2026 in English)."""
+        return picker_format(self.locale, with_time)
+
+    def chart_dates(self) -> str:
+        """The date format of a chart's time axis."""
+        return "dd.MM.yyyy" if self.code == "de" else "dd MMM yyyy"
 
     def signed(self, n: int) -> str:
         return f"+{self.points(n)}" if n > 0 else self.points(n)

@@ -174,6 +174,8 @@ class LedgerView(QWidget):
             label.setText(text)
         self.csv.setText(self.tr("Export CSV…"))
         self.pdf.setText(self.tr("PDF statement…"))
+        for edit in (self.since, self.until, self.as_of):  # a four-digit year
+            edit.setDisplayFormat(self.desk.fmt().picker_format())
         current = self.types.currentData()
         self.types.blockSignals(True)
         self.types.clear()

@@ -2,7 +2,10 @@
 
 - update: `pyside6-lupdate` collects the UI's strings into resources/translations/*.ts;
 - release: `pyside6-lrelease` compiles them into the .qm files the app loads;
-- check: how many strings are unfinished or missing (a test requires none)."""
+- check: how many strings are unfinished or missing (a test requires none).
+
+German translates every string; English, the source language, only gives the plural
+forms of counts (lupdate's -pluralonly): "%Ln record(s)" → "1 record", "2 records"."""
 
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ from pathlib import Path
 
 from .paths import resources
 
-LANGUAGES = ("de",)
+LANGUAGES = ("de", "en")
 SOURCES = Path(__file__).resolve().parent
 
 
@@ -35,8 +38,10 @@ def sources() -> list[str]:
 def update(target: Path | None = None, code: str = "de") -> str:
     ts = target or ts_file(code)
     ts.parent.mkdir(parents=True, exist_ok=True)
+    plural_only = ["-pluralonly"] if code == "en" else []
     out = subprocess.run([tool("pyside6-lupdate"), "-no-obsolete", "-locations", "none",
-                          "-target-language", code, *sources(), "-ts", str(ts)],
+                          *plural_only, "-target-language", code, *sources(), "-ts",
+                          str(ts)],
                          capture_output=True, text=True, check=True)
     return out.stdout + out.stderr
 

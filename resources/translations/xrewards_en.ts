@@ -1,0 +1,100 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en">
+<context>
+    <name>AuditView</name>
+    <message numerus="yes">
+        <source>%Ln record(s) shown; more with “Load more”</source>
+        <translation>
+            <numerusform>%Ln record shown; more with “Load more”</numerusform>
+            <numerusform>%Ln records shown; more with “Load more”</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln record(s)</source>
+        <translation>
+            <numerusform>%Ln record</numerusform>
+            <numerusform>%Ln records</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Chain intact: %Ln record(s) checked.</source>
+        <translation>
+            <numerusform>Chain intact: %Ln record checked.</numerusform>
+            <numerusform>Chain intact: %Ln records checked.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The break shows at %1; the %Ln record(s) before it hold.</source>
+        <translation>
+            <numerusform>The break shows at %1; the %Ln record before it hold.</numerusform>
+            <numerusform>The break shows at %1; the %Ln records before it hold.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>CaseView</name>
+    <message numerus="yes">
+        <source>%1 point(s) from %2 to %3, %4</source>
+        <translation>
+            <numerusform>%1 point from %2 to %3, %4</numerusform>
+            <numerusform>%1 points from %2 to %3, %4</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 point(s), %2</source>
+        <translation>
+            <numerusform>%1 point, %2</numerusform>
+            <numerusform>%1 points, %2</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Adjustment of %1 point(s) (%2), asked by %3; %4</source>
+        <translation>
+            <numerusform>Adjustment of %1 point (%2), asked by %3; %4</numerusform>
+            <numerusform>Adjustment of %1 points (%2), asked by %3; %4</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>CustomerView</name>
+    <message numerus="yes">
+        <source>%1 (%Ln point(s) per euro)</source>
+        <translation>
+            <numerusform>%1 (%Ln point per euro)</numerusform>
+            <numerusform>%1 (%Ln points per euro)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 point(s)</source>
+        <translation>
+            <numerusform>%1 point</numerusform>
+            <numerusform>%1 points</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>Wording</name>
+    <message numerus="yes">
+        <source>(And %Ln more in common.)</source>
+        <translation>
+            <numerusform>(And %Ln more in common.)</numerusform>
+            <numerusform>(And %Ln more in common.)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Referral bonus redeemed: %Ln point(s)</source>
+        <translation>
+            <numerusform>Referral bonus redeemed: %Ln point</numerusform>
+            <numerusform>Referral bonus redeemed: %Ln points</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Redeemed points of a voided lot refunded: %Ln point(s)</source>
+        <translation>
+            <numerusform>Redeemed points of a voided lot refunded: %Ln point</numerusform>
+            <numerusform>Redeemed points of a voided lot refunded: %Ln points</numerusform>
+        </translation>
+    </message>
+</context>
+</TS>
