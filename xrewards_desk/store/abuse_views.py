@@ -1,6 +1,7 @@
 """The desktop's read side of compliance's work (T6, R22): referrals ranked by the score
 of their self-referral signals, the two accounts side by side with the fields a signal
-matched, abuse cases, and claims with their state (open, invoiced, paid, written off).
+matched, abuse cases, and claims with their state (open, invoiced, paid, written off);
+and the preview of confirming a case (R22), the engine's own outcome on the local state.
 Plain frozen dataclasses; the UI calls these on its store worker.
 
 The signals are the server's (``abuse_signals``, in the change feed), each with its
@@ -20,7 +21,21 @@ from sqlalchemy import Table, func, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from ..domain.actions import ConfirmSelfReferral
+from ..domain.engine import apply, needs
+from ..domain.model import (
+    Account,
+    Actor,
+    CaseStatus,
+    EntryType,
+    Order,
+    Program,
+    SourceKind,
+    Status,
+)
+from ..domain.refusals import Refusal
 from . import models as m
+from .ledger import LOTS, PROGRAM, StoreLookup
 
 Db = Session | Connection
 
@@ -251,3 +266,215 @@ def claims_total(db: Db, state: str = "open") -> Decimal:
     conn = _conn(db)
     return Decimal(conn.execute(select(func.coalesce(func.sum(_CLAIM.c.amount), 0)).where(
         _CLAIM.c.state == state)).scalar() or 0)
+
+
+# --------------------------------------------------------------------------- the preview
+
+
+class _LocalLookup(StoreLookup):
+    """The engine's state as the local store holds it, for a preview: nothing is written.
+
+    The change feed carries every lot, order, discount and case, but not three of the
+    engine's working links; they are read back from the records that carry the same facts:
+
+    - a lot's pieces moved out by transfers (``Lot.transferred``): the lots whose
+      ``parent`` it is (R20: a transferred lot names the lot it came from);
+    - the referrer's bonus lot of an invitee's first order (``Order.bonus_account``,
+      ``bonus_lot``): the referrer's lot credited with the source ``referral`` naming the
+      invitee (R19; one bonus per invitee, on the first order).
+
+    Where the store holds the links themselves (the server's store), they are kept."""
+
+    def __init__(self, session: Session) -> None:
+        super().__init__(session)
+        self._linked: set[str] = set()
+
+    def program(self) -> Program:
+        if self._program is None:
+            row = self.conn.execute(select(PROGRAM.c.launch, PROGRAM.c.ended_at)).first()
+            self._program = Program() if row is None else Program(row.launch, row.ended_at)
+        return self._program
+
+    def account(self, account_id: str) -> Account | None:
+        acc = super().account(account_id)
+        if acc is None or account_id in self._linked:
+            return acc
+        self._linked.add(account_id)
+        parent = LOTS.alias("parent")
+        pieces: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for lot_id, child_account, child in self.conn.execute(
+                select(LOTS.c.parent, LOTS.c.account_id, LOTS.c.id)
+                .join(parent, parent.c.id == LOTS.c.parent)
+                .where(parent.c.account_id == account_id)
+                .order_by(LOTS.c.account_id, LOTS.c.seq)):
+            pieces[lot_id].append((child_account, child))
+        for lot in acc.lots:
+            if not lot.transferred and lot.id in pieces:
+                lot.transferred = tuple(pieces[lot.id])
+        return acc
+
+    def order(self, order_id: str) -> Order | None:
+        order = super().order(order_id)
+        if order is None or order.bonus_lot is not None:
+            return order
+        invitee = self.account(order.account)
+        if invitee is None or invitee.referred_by is None or invitee.first_order != order.id:
+            return order
+        bonus = self.conn.execute(select(LOTS.c.account_id, LOTS.c.id).where(
+            LOTS.c.account_id == invitee.referred_by,
+            LOTS.c.source_kind == SourceKind.REFERRAL, LOTS.c.source_ref == invitee.id,
+            LOTS.c.parent.is_(None)).order_by(LOTS.c.seq).limit(1)).first()
+        if bonus is not None:
+            order.bonus_account, order.bonus_lot = bonus.account_id, bonus.id
+        return order
+
+
+@dataclass(frozen=True, slots=True)
+class VoidedLot:
+    lot: str
+    points: int
+    #: the lot it was transferred out of (R20), or None for a lot of the account's own
+    transferred_from: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PreviewVoid:
+    """What is left of the affected lots of one account, removed (R22)."""
+
+    account: str
+    points: int
+    lots: tuple[VoidedLot, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PreviewClaim:
+    """A claim in EUR against the account that gained by the abuse (R22). `kind` says what
+    for: ``bonus`` (redeemed points of the referral bonus, `points` of them), ``discount``
+    (the invitee's code used on `order`), or ``other`` (`reason` says)."""
+
+    account: str
+    amount: Decimal
+    kind: str
+    reason: str
+    points: int = 0
+    order: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PreviewTermination:
+    """An account terminated for cause (R23): its balance forfeited."""
+
+    account: str
+    forfeited: int
+
+
+@dataclass(frozen=True, slots=True)
+class ConfirmPreview:
+    """What confirming a self-referral would do: the engine's ``apply`` of
+    :class:`~xrewards_desk.domain.actions.ConfirmSelfReferral` on the local store's state,
+    its outcome read and thrown away. Every field is read from that outcome; or, where the
+    engine refuses, its code and sentences (and nothing else)."""
+
+    case: str
+    version: int
+    at: datetime
+    invitee: str
+    referrer: str | None
+    terminate: tuple[str, ...]
+    voids: tuple[PreviewVoid, ...] = ()
+    claims: tuple[PreviewClaim, ...] = ()
+    #: the invitee's code was unused and is now void (a used one is a claim instead)
+    discount_voided: bool = False
+    terminations: tuple[PreviewTermination, ...] = ()
+    #: the open abuse cases the confirmation closes as confirmed
+    cases_closed: tuple[str, ...] = ()
+    code: str | None = None
+    message_en: str = ""
+    message_de: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.code is None
+
+    def message(self, language: str = "en") -> str:
+        return self.message_de if language.startswith("de") else self.message_en
+
+
+def confirm_preview(session: Session, case_id: str, actor: Actor, at: datetime,
+                    terminate: tuple[str, ...] = ()) -> ConfirmPreview:
+    """R22: exactly what confirming abuse case `case_id` at `at` would do, with the
+    accounts in `terminate` terminated for cause (R23): the engine applies the action to
+    the state loaded from the local store and the outcome is not saved. Reads only."""
+    conn = _conn(session)
+    row = conn.execute(select(_CASE.c.version, _CASE.c.status).where(
+        _CASE.c.id == case_id)).first()
+    lookup = _LocalLookup(session)
+    case = lookup.case(case_id)
+    if row is None or case is None or case.status is not CaseStatus.OPEN:
+        return ConfirmPreview(case_id, row.version if row else 0, at, "", None, terminate,
+                              code="unknown_case",
+                              message_en=f"Case {case_id} is not open.",
+                              message_de=f"Der Fall {case_id} ist nicht offen.")
+    # the case's own invitee, or its one account (the engine refuses one not referred)
+    invitee = case.invitee or case.accounts[0]
+    loaded = lookup.account(invitee)
+    referrer = loaded.referred_by if loaded is not None else None
+    action = ConfirmSelfReferral(at, actor, invitee, terminate, "preview")
+    state = needs(action, lookup).state(lookup.program(), lookup)
+    try:
+        outcome = apply(state, action)
+    except Refusal as refusal:
+        return ConfirmPreview(case_id, row.version, at, invitee, referrer, terminate,
+                              code=refusal.code.value, message_en=refusal.message_en,
+                              message_de=refusal.message_de)
+    written = outcome.written
+    after = outcome.state
+
+    def origin(account: str, lot_id: str) -> str | None:
+        acc = after.accounts.get(account)
+        lot = next((x for x in acc.lots if x.id == lot_id), None) if acc else None
+        return lot.parent if lot is not None else None
+
+    voids: dict[str, list[VoidedLot]] = defaultdict(list)
+    forfeited: dict[str, int] = defaultdict(int)
+    for entry in written.entries:
+        if entry.type is EntryType.VOID:
+            voids[entry.account] += [VoidedLot(al.lot, al.points, origin(entry.account, al.lot))
+                                     for al in entry.allocations]
+        elif entry.type is EntryType.FORFEIT:
+            forfeited[entry.account] += -entry.points
+    order = (state.orders.get(loaded.first_order) if loaded is not None
+             and loaded.first_order else None)
+    bonus_account = order.bonus_account if order is not None else None
+    before_discount = loaded.discount if loaded is not None else None
+    claims = []
+    for claim in written.claims:
+        if claim.account == bonus_account:
+            claims.append(PreviewClaim(claim.account, claim.amount, "bonus", claim.reason,
+                                       points=int(claim.amount * 100)))
+        elif claim.account == invitee and before_discount is not None \
+                and before_discount.used_on is not None:
+            claims.append(PreviewClaim(claim.account, claim.amount, "discount", claim.reason,
+                                       order=before_discount.used_on))
+        else:
+            claims.append(PreviewClaim(claim.account, claim.amount, "other", claim.reason))
+    invitee_after = after.accounts.get(invitee)
+    discount_after = invitee_after.discount if invitee_after is not None else None
+    discount_voided = (before_discount is not None and not before_discount.voided
+                       and before_discount.used_on is None
+                       and discount_after is not None and discount_after.voided)
+    terminations = tuple(
+        PreviewTermination(account, forfeited.get(account, 0)) for account in terminate
+        if (acc := after.accounts.get(account)) is not None
+        and acc.status is Status.TERMINATED_FOR_CAUSE)
+    closed = tuple(sorted(
+        case_id for case_id, c in after.cases.items()
+        if c.status is CaseStatus.CONFIRMED
+        and (before := state.cases.get(case_id)) is not None
+        and before.status is CaseStatus.OPEN))
+    return ConfirmPreview(
+        case_id, row.version, at, invitee, referrer, terminate,
+        voids=tuple(PreviewVoid(account, sum(x.points for x in lots), tuple(lots))
+                    for account, lots in voids.items()),
+        claims=tuple(claims), discount_voided=discount_voided, terminations=terminations,
+        cases_closed=closed)
