@@ -70,7 +70,7 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, list[str]]]] = {
                "notice of 31 Jan 2025 (expiry, 1,234 points)", "in time",
                "28 Feb 2025 inclusive", "credited 1,234 points",
                "new balance is 12,345 points", "Reason: Die Bestellung"]}),
-    "objection_upheld_pending": ({"points": 15000}, {
+    "objection_upheld_pending": ({"points": 15000, "awaiting_approval": True}, {
         "de": ["Einwendung vom 28.02.2025", "Mitteilung vom 31.01.2025", "geben ihr statt",
                "um 15.000 X-Points", "Teamleitung freigegeben", "mehr als 10.000 X-Points"],
         "en": ["objection of 28 Feb 2025", "notice of 31 Jan 2025", "upheld it",
@@ -282,6 +282,16 @@ def test_figures_a_template_does_not_name_may_be_missing() -> None:
 
 
 @pytest.mark.parametrize("language", LANGS)
+def test_a_small_uphold_queued_by_the_sum_still_gets_its_reply(language: str) -> None:
+    # R26: after +6,000 and -3,000 without approval, an uphold of +3,000 makes 12,000 and
+    # waits for a team lead although it is far below 10,000 on its own
+    subject, body = render("objection_upheld_pending",
+                           figures(language, points=3_000, awaiting_approval=True))
+    assert ("3.000 X-Points" if language == "de" else "3,000 points") in body
+    assert ("der letzten 30 Tage" if language == "de" else "in the last 30 days") in body
+
+
+@pytest.mark.parametrize("language", LANGS)
 def test_figures_that_contradict_the_template_are_refused(language: str) -> None:
     # R25: late objections are not answered as in time, nor in-time ones as late
     for name in ("objection_upheld", "objection_upheld_pending", "objection_rejected"):
@@ -296,9 +306,14 @@ def test_figures_that_contradict_the_template_are_refused(language: str) -> None
     with pytest.raises(InconsistentFigures, match="deadline"):
         render("objection_late", figures(language, received=LATE, points=None,
                                          deadline=date(2025, 3, 3)))
-    # R26: 10,000 points need no team lead
+    # R26: whether the uphold waits for a team lead is the request's own state, never a
+    # limit of the reply's: an adjustment that was applied is not answered as pending,
+    # nor one that waits as credited
     with pytest.raises(InconsistentFigures, match="approval"):
-        render("objection_upheld_pending", figures(language, points=10_000))
+        render("objection_upheld_pending", figures(language, points=15_000,
+                                                   awaiting_approval=False))
+    with pytest.raises(InconsistentFigures, match="approval"):
+        render("objection_upheld", figures(language, awaiting_approval=True))
     with pytest.raises(InconsistentFigures, match="more than 0"):
         render("goodwill_granted", figures(language, received=LATE, points=0))
     # R28: an objection to changed terms of 15.05.2025 counts through 15.06.2025

@@ -4,7 +4,7 @@ team lead, an abuse case on a referral with its exact preview, claims, closing."
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -111,6 +111,34 @@ def test_a_large_adjustment_waits_for_a_second_team_lead(server: Server) -> None
         row = s.get(m.AdjustmentRequest, request)
         assert row is not None and row.status is m.RequestStatus.APPROVED
         assert row.decided_by == "tomasz" and row.entry_id == "XR-1/E1"
+
+
+def test_small_adjustments_add_up_and_the_one_past_10000_waits(server: Server) -> None:
+    """R26 (amended): adjustments applied without approval count together over 720
+    hours per account, by their size; the one that takes the sum past 10,000 waits, an
+    approved one does not count, and the sum is per account."""
+    register(server, "XR-1")
+    register(server, "XR-3")
+    earn(server, "XR-1", "O-1", "5000.00")  # 5,000 points to take from
+    tomasz = server.as_("tomasz")
+
+    def adjust(account: str, points: int) -> dict[str, object]:
+        return server.as_("anna").ok({"type": "request_adjustment", "account": account, "points": points,
+                        "reason": "correction"})
+
+    assert adjust("XR-1", 6000)["pending_approval"] is False  # sum 6,000
+    assert adjust("XR-1", -3000)["pending_approval"] is False  # 9,000
+    waits = adjust("XR-1", 2000)  # 11,000: more than 10,000
+    assert waits["pending_approval"] is True and waits["entries"] == []
+    assert adjust("XR-3", 2000)["pending_approval"] is False  # another account: 2,000
+    assert adjust("XR-1", 1000)["pending_approval"] is False  # 10,000 is not more
+    # approved, the 2,000 does not count either: 10,000 + 1 waits, whatever the approval
+    tomasz.ok({"type": "approve_adjustment", "request": int(waits["created"]),
+               "version": 1})
+    assert adjust("XR-1", 1)["pending_approval"] is True
+    # 720 hours later none of them counts any more (all were applied at one instant)
+    server.clock.advance(timedelta(hours=720))
+    assert adjust("XR-1", 10000)["pending_approval"] is False  # 10,000 alone
 
 
 def test_a_self_referral_case_blocks_transfers_previews_exactly_and_confirms(

@@ -220,7 +220,8 @@ def test_an_objection_in_time_upheld_shows_in_the_ledger(qtbot: Any, qapp: QAppl
         view.objection_table.selectRow(list(view.detail.objections).index(objection))  # type: ignore[union-attr]
         assert view.uphold_button.isEnabled() and not view.late_button.isEnabled()
 
-        decide = DecideObjectionDialog(agent.desk.fmt(), objection, UPHOLD, view)
+        decide = DecideObjectionDialog(agent.desk.fmt(), objection, UPHOLD, view,
+                                       now=agent.desk.now)
         qtbot.addWidget(decide)
         decide.points.setValue(150)
         decide.reason.setPlainText("booked twice")
@@ -273,7 +274,8 @@ def test_a_late_objection_is_answered_with_its_deadline(qtbot: Any, qapp: QAppli
         assert not view.uphold_button.isEnabled() and view.late_button.isEnabled()
         deadline = agent.desk.fmt().date(late.deadline)
         assert f"the deadline was {deadline}" in view.uphold_button.toolTip()
-        decide = DecideObjectionDialog(agent.desk.fmt(), objection, LATE, view)
+        decide = DecideObjectionDialog(agent.desk.fmt(), objection, LATE, view,
+                                       now=agent.desk.now)
         qtbot.addWidget(decide)
         decide.accept()
         send(qtbot, agent, decide.body)  # type: ignore[arg-type]
@@ -317,7 +319,8 @@ def test_goodwill_waits_for_a_second_team_lead(qtbot: Any, qapp: QApplication, d
         view = open_case(qtbot, tessa, late.case_id)
         objection = next(o for o in view.detail.objections  # type: ignore[union-attr]
                          if o.id == late.id)
-        decide = DecideObjectionDialog(tessa.desk.fmt(), objection, GOODWILL, view)
+        decide = DecideObjectionDialog(tessa.desk.fmt(), objection, GOODWILL, view,
+                                       now=tessa.desk.now)
         qtbot.addWidget(decide)
         decide.points.setValue(500)
         decide.reason.setPlainText("long-standing customer")
@@ -376,7 +379,8 @@ def test_a_large_uphold_waits_for_a_team_lead(qtbot: Any, qapp: QApplication, de
         view = open_case(qtbot, agent, timely.case_id)  # type: ignore[arg-type]
         objection = next(o for o in view.detail.objections  # type: ignore[union-attr]
                          if o.id == timely.id)
-        decide = DecideObjectionDialog(agent.desk.fmt(), objection, UPHOLD, view)
+        decide = DecideObjectionDialog(agent.desk.fmt(), objection, UPHOLD, view,
+                                       now=agent.desk.now)
         qtbot.addWidget(decide)
         decide.points.setValue(12_000)
         assert "waits for a team lead" in decide.hint.text()

@@ -235,12 +235,12 @@
         <translation>Grund</translation>
     </message>
     <message>
-        <source>Asking the server for the engine&apos;s preview…</source>
-        <translation>Die Vorschau des Regelwerks wird beim Server abgefragt…</translation>
+        <source>Working out the engine&apos;s preview…</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>The preview needs the server: %1</source>
-        <translation>Für die Vorschau wird der Server benötigt: %1</translation>
+        <source>The preview could not be worked out: %1</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -274,8 +274,8 @@
         <translation>Kulanz</translation>
     </message>
     <message>
-        <source>above 10,000 points</source>
-        <translation>über 10.000 X-Points</translation>
+        <source>sum %1 points (R26)</source>
+        <translation>Summe %1 X-Points (R26)</translation>
     </message>
     <message>
         <source>Reason</source>
@@ -300,6 +300,17 @@
     <message>
         <source>You asked for this adjustment; another team lead must decide it (four eyes, R26).</source>
         <translation>Sie haben diese Korrektur beantragt; eine andere Teamleitung muss darüber entscheiden (Vier-Augen-Prinzip, R26).</translation>
+    </message>
+    <message>
+        <source>Goodwill: every goodwill adjustment needs a team lead other than the person who asked for it (R26).</source>
+        <translation>Kulanz: Jede Kulanzkorrektur braucht die Freigabe einer anderen Teamleitung als der Person, die sie beantragt hat (R26).</translation>
+    </message>
+    <message numerus="yes">
+        <source>R26: adjustments made without approval in the 720 hours before it: %n, together %1 points; with this one %2 points, more than %3.</source>
+        <translation>
+            <numerusform>R26: Korrekturen ohne Freigabe in den 720 Stunden davor: %n, zusammen %1 X-Points; mit dieser %2 X-Points, mehr als %3.</numerusform>
+            <numerusform>R26: Korrekturen ohne Freigabe in den 720 Stunden davor: %n, zusammen %1 X-Points; mit dieser %2 X-Points, mehr als %3.</numerusform>
+        </translation>
     </message>
     <message>
         <source>Adjustment of %1 points for %2</source>
@@ -1207,16 +1218,12 @@
     <name>ConfirmDialog</name>
     <message>
         <source>Confirm the self-referral</source>
-        <extracomment>R22 claims move forward only: open → invoiced → paid; open or invoiced → written off</extracomment>
+        <extracomment>R22 claims move forward only: open → invoiced → paid; open or invoiced → written off the accounts to terminate changed: the view works out the preview again</extracomment>
         <translation>Selbstempfehlung bestätigen</translation>
     </message>
     <message>
         <source>Confirming case %1 does exactly this (the engine&apos;s preview, R22):</source>
         <translation>Die Bestätigung von Missbrauchsfall %1 bewirkt genau Folgendes (Vorschau des Regelwerks, R22):</translation>
-    </message>
-    <message>
-        <source>%1: %2 points voided (lots %3)</source>
-        <translation>%1: %2 X-Points nichtig (Gutschriftposten %3)</translation>
     </message>
     <message>
         <source>No points are left to void.</source>
@@ -1237,6 +1244,47 @@
     <message>
         <source>Reason</source>
         <translation>Grund</translation>
+    </message>
+    <message>
+        <source>Working out the engine&apos;s preview…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The engine refuses this: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (%2, transferred from %3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: %Ln point(s) voided (lots %2)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: a claim of %2 for %Ln redeemed point(s) of the referral bonus</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1: a claim of %2 for the discount code used on order %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 is terminated for cause: %Ln point(s) forfeited (R23).</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Closed as confirmed: %1</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Give a reason.</source>
@@ -1583,12 +1631,30 @@
         <translation>Notiz (optional)</translation>
     </message>
     <message>
+        <source>Credit %1 points although the notice objected to concerned %2 points (%3)</source>
+        <translation>%1 X-Points gutschreiben, obwohl die beanstandete Mitteilung %2 X-Points betraf (%3)</translation>
+    </message>
+    <message>
         <source>Goodwill always waits for the approval of a team lead other than you (R26).</source>
         <translation>Kulanz wartet immer auf die Genehmigung durch eine andere Teamleitung als Sie (R26).</translation>
     </message>
+    <message numerus="yes">
+        <source>The adjustment waits for a team lead&apos;s approval (R26): adjustments made without approval in the last 720 hours: %n, together %1 points; with this one %2 points, more than %3. The objection stays open until then.</source>
+        <translation>
+            <numerusform>Die Korrektur wartet auf die Freigabe einer Teamleitung (R26): Korrekturen ohne Freigabe in den letzten 720 Stunden: %n, zusammen %1 X-Points; mit dieser %2 X-Points, mehr als %3. Die Einwendung bleibt bis dahin offen.</numerusform>
+            <numerusform>Die Korrektur wartet auf die Freigabe einer Teamleitung (R26): Korrekturen ohne Freigabe in den letzten 720 Stunden: %n, zusammen %1 X-Points; mit dieser %2 X-Points, mehr als %3. Die Einwendung bleibt bis dahin offen.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The adjustment is written at once and cites the objection in the ledger (R25). Adjustments made without approval in the last 720 hours: %n, together %1 points; with this one %2 points, not more than %3 (R26).</source>
+        <translation>
+            <numerusform>Die Korrektur wird sofort gebucht und nennt die Einwendung im Punktekonto (R25). Korrekturen ohne Freigabe in den letzten 720 Stunden: %n, zusammen %1 X-Points; mit dieser %2 X-Points, nicht mehr als %3 (R26).</numerusform>
+            <numerusform>Die Korrektur wird sofort gebucht und nennt die Einwendung im Punktekonto (R25). Korrekturen ohne Freigabe in den letzten 720 Stunden: %n, zusammen %1 X-Points; mit dieser %2 X-Points, nicht mehr als %3 (R26).</numerusform>
+        </translation>
+    </message>
     <message>
-        <source>More than %1 points: the adjustment waits for a team lead&apos;s approval (R26); the objection stays open until then.</source>
-        <translation>Mehr als %1 X-Points: die Korrektur wartet auf die Genehmigung der Teamleitung (R26); bis dahin bleibt die Einwendung offen.</translation>
+        <source>The goodwill is larger than what the notice concerned: confirm it, or lower the points.</source>
+        <translation>Die Kulanz ist höher als das, was die Mitteilung betraf: bestätigen Sie sie oder verringern Sie die X-Points.</translation>
     </message>
     <message>
         <source>The adjustment is written at once and cites the objection in the ledger (R25).</source>
@@ -1890,6 +1956,22 @@
         <translation>Demo</translation>
     </message>
     <message>
+        <source>&amp;Desk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Role</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Search</source>
         <translation>Suche</translation>
     </message>
@@ -1902,20 +1984,8 @@
         <translation>Jetzt synchronisieren</translation>
     </message>
     <message>
-        <source>Settings</source>
-        <translation>Einstellungen</translation>
-    </message>
-    <message>
-        <source>About</source>
-        <translation>Über</translation>
-    </message>
-    <message>
         <source>About X-Points Desk: version and libraries (F1)</source>
         <translation>Über X-Points Desk: Version und Bibliotheken (F1)</translation>
-    </message>
-    <message>
-        <source>Refused commands</source>
-        <translation>Abgelehnte Befehle</translation>
     </message>
     <message>
         <source>Cases</source>
@@ -1942,10 +2012,6 @@
         <translation>Korrekturen, die auf die Teamleitung warten (F4)</translation>
     </message>
     <message>
-        <source>Demo role:</source>
-        <translation>Demo-Rolle:</translation>
-    </message>
-    <message>
         <source>Support agent</source>
         <translation>Support</translation>
     </message>
@@ -1968,6 +2034,26 @@
     <message>
         <source>Case %1</source>
         <translation>Vorgang %1</translation>
+    </message>
+    <message>
+        <source>Send the outbox and fetch the server&apos;s changes (F5)</source>
+        <translation type="unfinished">Postausgang senden und Änderungen vom Server holen (F5)</translation>
+    </message>
+    <message>
+        <source>Settings…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>About X-Points Desk</source>
+        <translation type="unfinished">Über X-Points Desk</translation>
+    </message>
+    <message>
+        <source>Refused commands…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Import e-mails</source>
@@ -2595,6 +2681,7 @@
     <name>TerminateDialog</name>
     <message>
         <source>Terminate for cause</source>
+        <extracomment>R23: a notice given before that has not taken effect by `now` R23: the notice&apos;s effective date and the last day to redeem after it</extracomment>
         <translation>Aus wichtigem Grund kündigen</translation>
     </message>
     <message>
@@ -2606,8 +2693,20 @@
         <translation>Bei einer Kündigung von %1 aus wichtigem Grund verfällt der Kontostand von %2 X-Points sofort (T8.3, R23).</translation>
     </message>
     <message>
-        <source>Terminating %1 with notice: nothing more is earned; the balance of %2 points can be redeemed through %3, then it expires (T8.4, R23).</source>
-        <translation>Ordentliche Kündigung von %1: Es werden keine X-Points mehr gesammelt; der Kontostand von %2 X-Points kann bis einschließlich %3 eingelöst werden, danach verfällt er (T8.4, R23).</translation>
+        <source>A notice was already given to %1 on %2: the account stays active until the end of %3 and may redeem until %4 (T8.3, T8.4, R23). Another notice cannot be given while this one runs (the server would refuse it: invalid_state).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Giving %1 notice now (four weeks to a month&apos;s end, T8.3): until the end of %2 the account stays active and earns, transfers and refers as before. From %3 it is terminated: nothing more is earned, and the points left (%4 today) can be redeemed through %5, then they expire (T8.4, R23).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Effective date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last day to redeem</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>I have checked the consequence</source>
@@ -2616,6 +2715,10 @@
     <message>
         <source>Reason</source>
         <translation>Grund</translation>
+    </message>
+    <message>
+        <source>A notice already runs; another one cannot be given (R23).</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Give a reason.</source>
@@ -2672,10 +2775,6 @@
 <context>
     <name>TransferDialog</name>
     <message>
-        <source>Transfer points to a colleague</source>
-        <translation>X-Points an Kollegen übertragen</translation>
-    </message>
-    <message>
         <source>Add file…</source>
         <translation>Datei hinzufügen…</translation>
     </message>
@@ -2700,10 +2799,6 @@
         <translation>Von</translation>
     </message>
     <message>
-        <source>To (same organisation and billing account)</source>
-        <translation>An (gleiche Organisation und gleiches Rechnungskonto)</translation>
-    </message>
-    <message>
         <source>Reason</source>
         <translation>Grund</translation>
     </message>
@@ -2724,12 +2819,60 @@
         <translation>Übertragungen beantragen Support und Teamleitung (R27).</translation>
     </message>
     <message>
-        <source>Already waiting for a team lead: request %1, %2 points to %3, filed %4 by %5.</source>
-        <translation>Wartet schon auf die Teamleitung: Antrag %1, %2 X-Points an %3, gestellt am %4 von %5.</translation>
+        <source>Transfer points between colleagues</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>gives the points (source)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>receives the points (target)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose the colleague who gives the points</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This customer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation type="unfinished">An</translation>
     </message>
     <message>
         <source>balance %1 points</source>
         <translation>Kontostand %1 X-Points</translation>
+    </message>
+    <message>
+        <source>another billing account</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not active</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only colleagues of the same organisation and billing account are offered (R20).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not offered: %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Already waiting for a team lead: request %1, %2 points from %3 to %4, filed %5 by %6.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose the colleague who gives the points.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No colleague of the same organisation and billing account can receive the points (R20).</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Required: why we transfer at our discretion</source>
@@ -2760,7 +2903,7 @@
     <name>TransferText</name>
     <message>
         <source>The source left the organisation (T5.2)</source>
-        <extracomment>R27: who may file a transfer request the live check waits this long after the last change (ms)</extracomment>
+        <extracomment>R27: who may file a transfer request the live check waits this long after the last change (ms) the queue&apos;s column of the names (source → target), the one that stretches and elides which side of a transfer the dialog&apos;s customer is on (T5.2: either may ask)</extracomment>
         <translation>Der Übertragende ist aus der Organisation ausgeschieden (T5.2)</translation>
     </message>
     <message>
@@ -2788,7 +2931,7 @@
     <name>TransfersView</name>
     <message>
         <source>Request</source>
-        <extracomment>outbox id → request id, for decisions sent from here request id → the server&apos;s refusal of a decision sent from here</extracomment>
+        <extracomment>outbox id → request id, for decisions sent from here request id → the server&apos;s refusal of a decision sent from here the engine&apos;s review of the selected pending request (R20, R21), and its ask whether `review` was loaded since the last refresh of the queue</extracomment>
         <translation>Antrag</translation>
     </message>
     <message>
@@ -2914,6 +3057,58 @@
     <message>
         <source>The server refused your decision</source>
         <translation>Der Server hat Ihre Entscheidung abgelehnt</translation>
+    </message>
+    <message>
+        <source>Checking the request with the engine…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Before approving (R20, R21)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Balance of the source now: %1 points</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Organisation: the same for both accounts, %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Organisation: not the same (R20): source %1, target %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Billing account: the same for both accounts, %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Billing account: not the same (R20): source %1, target %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The engine refuses the approval now: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The lots that would move, oldest first (R13), each keeping its dates (R20): %1 points in %2 lots</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>From lot</source>
+        <translation type="unfinished">Aus Gutschriftposten</translation>
+    </message>
+    <message>
+        <source>Credited</source>
+        <translation type="unfinished">Gutgeschrieben am</translation>
+    </message>
+    <message>
+        <source>Usable until</source>
+        <translation type="unfinished">Gültig bis</translation>
+    </message>
+    <message>
+        <source>The engine allows your approval now.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Fetching %1…</source>
@@ -3074,6 +3269,10 @@
     <message>
         <source>Change a case&apos;s status</source>
         <translation>Status eines Vorgangs ändern</translation>
+    </message>
+    <message>
+        <source>Enter a mail&apos;s receipt time</source>
+        <translation>Eingangszeit einer E-Mail eintragen</translation>
     </message>
     <message>
         <source>Terminate with notice</source>

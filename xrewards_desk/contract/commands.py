@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from ..domain.model import TransferReason
 from .common import Id, Instant, Key, Model, Money, Points, RecordId, ShortText, Text
@@ -39,14 +39,26 @@ class MailIn(Model):
     in_reply_to: Annotated[str, Field(max_length=998)] | None = None
     references: list[Annotated[str, Field(max_length=998)]] = Field(default_factory=list,
                                                                    max_length=200)
-    received_at: Instant
-    received_from: Literal["received", "date"]
+    #: None, with ``received_from`` ``unknown``, where no header of the mail dates it: an
+    #: agent sets it (:class:`SetMailReceipt`) before an objection in the case is recorded
+    #: or decided (R25)
+    received_at: Instant | None
+    received_from: Literal["received", "date", "unknown"]
     #: ``phone`` or ``letter``: typed in by an agent, ``received_at`` as they entered it
     channel: Literal["email", "phone", "letter"] = "email"
-    sender: Annotated[str, Field(min_length=3, max_length=320)]
+    #: None: the mail names no sender address (the case is linked to a customer by hand)
+    sender: Annotated[str, Field(min_length=3, max_length=320)] | None
     subject: Annotated[str, Field(max_length=998)]
     body: Text
     attachments: list[AttachmentIn] = Field(default_factory=list, max_length=50)
+
+    @model_validator(mode="after")
+    def _receipt_known_or_said_unknown(self) -> MailIn:
+        if (self.received_at is None) != (self.received_from == "unknown"):
+            raise ValueError("received_at is null exactly when received_from is 'unknown'")
+        if self.channel != "email" and (self.received_at is None or self.sender is None):
+            raise ValueError("a message typed in by hand has a receipt time and a sender")
+        return self
 
 
 class CreateMailCase(Model):
@@ -87,6 +99,18 @@ class LinkMailCase(Model):
     account: Id | None
 
 
+class SetMailReceipt(Model):
+    """The receipt time of a mail that holds no readable date, typed in by an agent (from
+    the mailbox's own records) and marked as typed in; R25 counts from it. A time read from
+    the mail's own headers is not changed by hand."""
+
+    type: Literal["set_mail_receipt"]
+    case: Key
+    #: the mail (its record id in the case)
+    message: Key
+    received_at: Instant
+
+
 class RecordReplySent(Model):
     type: Literal["record_reply_sent"]
     case: Key
@@ -110,8 +134,9 @@ class RecordObjection(Model):
 
 
 class UpholdObjection(Model):
-    """R25/R26: an adjustment citing the objection; above 10,000 points it waits for a
-    team lead."""
+    """R25/R26: an adjustment citing the objection; where it takes the sum of the account's
+    unapproved adjustments of the last 720 hours past 10,000 points, it waits for a team
+    lead."""
 
     type: Literal["uphold_objection"]
     objection: Key
@@ -279,7 +304,7 @@ class EndProgram(Model):
 
 Command = Annotated[
     CreateMailCase | AssignMailCase | NoteMailCase | SetMailCaseStatus | LinkMailCase
-    | RecordReplySent | RecordObjection | UpholdObjection | RejectObjection
+    | SetMailReceipt | RecordReplySent | RecordObjection | UpholdObjection | RejectObjection
     | AnswerObjectionLate | GrantGoodwill | ObjectToTerms | RequestAdjustment
     | DecideAdjustment | RequestTransfer | DecideTransfer | ReportSuspicion
     | OpenAbuseCase | ConfirmSelfReferral | DismissAbuseCase | TerminateForCause

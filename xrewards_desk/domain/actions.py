@@ -109,7 +109,8 @@ class AdjustmentRequest:
 
 @dataclass(frozen=True, slots=True)
 class Adjust:
-    """R26: apply an adjustment; `approver` is needed above 10,000 points and for goodwill."""
+    """R26: apply an adjustment; `approver` is needed for goodwill and where the sum of the
+    account's unapproved adjustments of the last 720 hours would pass 10,000 points."""
 
     at: datetime
     actor: Actor

@@ -59,9 +59,6 @@ LANGUAGES: tuple[str, ...] = ("de", "en")
 #: the message ids of drafts: a domain that can never be a real one (RFC 6761)
 MSGID_DOMAIN = "xrewards-desk.invalid"
 
-#: R26: an adjustment of more than this many points needs a team lead's approval
-APPROVAL_ABOVE = 10_000
-
 _LABELS: dict[str, tuple[str, str]] = {
     "acknowledge": ("Acknowledge receipt", "Eingangsbestätigung"),
     "objection_upheld": ("Objection upheld", "Einwendung stattgegeben"),
@@ -170,6 +167,10 @@ class Figures:
     today: date | None = None
     expiring_points: int | None = None
     next_expiry: date | None = None
+    #: R26: whether the adjustment upholding the objection waits for a team lead (the
+    #: request's own state: by its size together with the account's other adjustments,
+    #: so a reply never judges it by a limit of its own)
+    awaiting_approval: bool | None = None
 
 
 # --------------------------------------------------------------------------- formatting
@@ -311,13 +312,16 @@ def _check(name: str, used: frozenset[str], figures: Figures) -> None:
             raise InconsistentFigures(
                 "the objection to changed terms was not received within one month of the "
                 "notice of change (R28): it does not end the participation")
-    if "points" in used and figures.points is not None:
-        if figures.points <= 0:
-            raise InconsistentFigures("the points credited must be more than 0")
-        if name == "objection_upheld_pending" and figures.points <= APPROVAL_ABOVE:
-            raise InconsistentFigures(
-                f"{figures.points} points need no team lead's approval (R26: only more "
-                f"than {APPROVAL_ABOVE:,})")
+    if "points" in used and figures.points is not None and figures.points <= 0:
+        raise InconsistentFigures("the points credited must be more than 0")
+    if name == "objection_upheld_pending" and figures.awaiting_approval is not True:
+        raise InconsistentFigures(
+            "the adjustment does not wait for a team lead's approval (R26): answer it as "
+            "upheld")
+    if name == "objection_upheld" and figures.awaiting_approval is True:
+        raise InconsistentFigures(
+            "the adjustment waits for a team lead's approval (R26): nothing is credited "
+            "yet, answer it as upheld and awaiting approval")
     if ("next_expiry" in used and figures.next_expiry is not None
             and figures.today is not None and figures.next_expiry < figures.today):
         raise InconsistentFigures("the next expiry lies before the date of the balance")
@@ -394,7 +398,7 @@ def draft(*, sender: str, to: str, subject: str, body: str, in_reply_to: str | N
 
 
 __all__ = [
-    "APPROVAL_ABOVE", "LANGUAGES", "MSGID_DOMAIN", "TEMPLATES", "Figures",
+    "LANGUAGES", "MSGID_DOMAIN", "TEMPLATES", "Figures",
     "InconsistentFigures", "MissingFigure", "draft", "format_day", "format_points", "label",
     "notice_kind_words", "placeholders", "render", "reply_subject", "template_path",
 ]

@@ -148,11 +148,11 @@ class DemoInfo:
             f"  {c.get('accounts_expiring_30d', 0):,} accounts have points expiring within "
             f"30 days; {c.get('accounts_in_debt', 0):,} accounts are in debt.",
             f"  Work waiting: {c.get('mail_cases_open', 0)} open e-mail cases, "
-            f"{c.get('objections_open', 0)} open objections "
-            f"({c.get('objections_in_time', 0)} in time, {c.get('objections_late', 0)} late "
-            f"in all), {c.get('transfers_pending', 0)} pending transfers, "
+            f"{c.get('objections', 0)} objections ({c.get('objections_in_time', 0)} in "
+            f"time, {c.get('objections_late', 0)} late; {c.get('objections_open', 0)} of "
+            f"them still open), {c.get('transfers_pending', 0)} pending transfers, "
             f"{c.get('adjustments_pending', 0)} pending adjustments "
-            f"({c.get('adjustments_pending_large', 0)} above 10,000 points), "
+            f"({c.get('adjustments_pending_goodwill', 0)} of them goodwill), "
             f"{c.get('abuse_cases_open', 0)} open abuse case(s).",
             "Sign in with:",
         ]
@@ -2488,11 +2488,10 @@ class _Builder:
                     m.TransferRequestRow.status == m.RequestStatus.PENDING)),
                 "adjustments_pending": n(select(count).select_from(m.AdjustmentRequest).where(
                     m.AdjustmentRequest.status == m.RequestStatus.PENDING)),
-                "adjustments_pending_large": n(select(count).select_from(m.AdjustmentRequest)
-                                               .where(m.AdjustmentRequest.status
-                                                      == m.RequestStatus.PENDING,
-                                                      func.abs(m.AdjustmentRequest.points)
-                                                      > 10_000)),
+                "adjustments_pending_goodwill": n(
+                    select(count).select_from(m.AdjustmentRequest).where(
+                        m.AdjustmentRequest.status == m.RequestStatus.PENDING,
+                        m.AdjustmentRequest.goodwill)),
                 "abuse_signals": n(select(count).select_from(m.AbuseSignal)),
                 "referrals_with_signals": n(select(func.count(func.distinct(
                     m.AbuseSignal.invitee_id)))),

@@ -24,8 +24,10 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from ..domain.calendar import BERLIN, objection_deadline, objection_in_time
+from ..domain.engine import AdjustmentSum, adjustment_sum_of
 from . import models as m
 from .folding import fold
+from .ledger import unapproved_adjustments
 
 Db = Session | Connection
 
@@ -191,6 +193,14 @@ class ObjectionInfo:
     pending_request: int | None
     pending_points: int | None
     pending_goodwill: bool
+    #: R26: the account's adjustments applied without approval (instant, size), which an
+    #: uphold adds up with
+    account_adjustments: tuple[tuple[datetime, int], ...] = ()
+
+    def approval(self, points: int, at: datetime, goodwill: bool = False) -> AdjustmentSum:
+        """R26: whether an adjustment of `points` at `at` for this objection needs a team
+        lead, with the adjustments it adds up with."""
+        return adjustment_sum_of(self.account_adjustments, at, points, goodwill)
 
     @property
     def open(self) -> bool:
@@ -315,9 +325,11 @@ def _objections(conn: Connection, *where: Any) -> list[ObjectionInfo]:
                     _NOTICE.c.points.label("notice_points"),
                     _NOTICE.c.balance.label("notice_balance"),
                     pending.c.id.label("pending_id"), pending.c.points.label("pending_points"),
-                    pending.c.goodwill.label("pending_goodwill"))
+                    pending.c.goodwill.label("pending_goodwill"),
+                    _ACC.c.unapproved_adjustments.label("account_adjustments"))
              .select_from(_OBJ.outerjoin(_NOTICE, _NOTICE.c.id == _OBJ.c.notice_id)
-                          .outerjoin(pending, pending.c.objection_id == _OBJ.c.id))
+                          .outerjoin(pending, pending.c.objection_id == _OBJ.c.id)
+                          .outerjoin(_ACC, _ACC.c.id == _OBJ.c.account_id))
              .where(*where).order_by(_OBJ.c.id))
     found: dict[int, ObjectionInfo] = {}
     for r in conn.execute(query):
@@ -331,7 +343,8 @@ def _objections(conn: Connection, *where: Any) -> list[ObjectionInfo]:
             None if r.notice_kind is None else str(r.notice_kind), sent, r.notice_points,
             r.notice_balance, r.received_at, r.deadline, in_time, str(r.status),
             r.recorded_by, r.decided_by, r.decided_at, r.reason or "", r.version,
-            r.pending_id, r.pending_points, bool(r.pending_goodwill))
+            r.pending_id, r.pending_points, bool(r.pending_goodwill),
+            unapproved_adjustments(r.account_adjustments or ()))
     return list(found.values())
 
 
@@ -524,6 +537,8 @@ class ApprovalItem:
     objection: ObjectionInfo | None
     mail: MailInfo | None
     case_subject: str
+    #: R26: the sum that sent it to a team lead, as of when it was asked for
+    approval: AdjustmentSum
 
 
 def approval_queue(db: Db) -> list[ApprovalItem]:
@@ -533,8 +548,9 @@ def approval_queue(db: Db) -> list[ApprovalItem]:
         return []
     objections = {o.id: o for o in _objections(conn, _OBJ.c.id.in_(
         [r.objection_id for r in requests if r.objection_id is not None]))}
-    names = dict(conn.execute(select(_ACC.c.id, _ACC.c.name).where(
-        _ACC.c.id.in_([r.account_id for r in requests]))).all())
+    accounts = {row.id: row for row in conn.execute(
+        select(_ACC.c.id, _ACC.c.name, _ACC.c.unapproved_adjustments).where(
+            _ACC.c.id.in_([r.account_id for r in requests])))}
     items = []
     for r in requests:
         mail = None
@@ -544,8 +560,11 @@ def approval_queue(db: Db) -> list[ApprovalItem]:
             mail = mails[-1] if mails else None
             subject = conn.execute(select(_CASE.c.subject).where(
                 _CASE.c.id == r.case_id)).scalar() or ""
-        items.append(ApprovalItem(r, names.get(r.account_id, ""), "",
-                                  objections.get(r.objection_id or -1), mail, subject))
+        account = accounts.get(r.account_id)
+        marks = unapproved_adjustments(account.unapproved_adjustments) if account else ()
+        items.append(ApprovalItem(
+            r, account.name if account else "", "", objections.get(r.objection_id or -1),
+            mail, subject, adjustment_sum_of(marks, r.requested_at, r.points, r.goodwill)))
     return items
 
 

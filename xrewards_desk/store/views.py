@@ -49,6 +49,7 @@ from ..domain.model import (
     Account,
     Allocation,
     CaseStatus,
+    Claim,
     Discount,
     Entry,
     EntryType,
@@ -1135,8 +1136,9 @@ def statement(db: Db, account_id: str, period_from: date | None, period_to: date
 
 def explanation(db: Db, account_id: str, now: datetime, language: str) -> list[Sentence]:
     """:func:`~xrewards_desk.domain.explain.explain` for a stored account as of `now`
-    (its whole ledger, its lots with points left, and R23's window where one applies);
-    [] for an unknown account."""
+    (its whole ledger, its lots with points left, R23's window where one applies, its
+    status and notice, its discount code and its R22 claims, each by its id); [] for an
+    unknown account."""
     now = require_aware(now)
     conn = _conn(db)
     known = account_state(conn, account_id)
@@ -1145,8 +1147,16 @@ def explanation(db: Db, account_id: str, now: datetime, language: str) -> list[S
     program, acc = known
     end = window_end(program, acc)
     window = None if end is None else berlin_date(end - timedelta(microseconds=1))
+    code = conn.execute(select(DISCOUNTS).where(DISCOUNTS.c.account_id == account_id)).first()
+    if code is not None:
+        acc.discount = Discount(code.valid_until, code.registered_at, code.used_on,
+                                code.voided)
+    claims = [(str(c.id), Claim(c.account_id, c.at, c.amount,
+                                Source(c.source_kind, c.source_ref), c.reason))
+              for c in conn.execute(select(CLAIMS).where(CLAIMS.c.account_id == account_id)
+                                    .order_by(CLAIMS.c.at, CLAIMS.c.id))]
     return explain(ledger_entries(conn, account_id), acc.lots, now, language,
-                   window_until=window)
+                   window_until=window, account=acc, claims=claims)
 
 
 __all__ = [

@@ -15,11 +15,21 @@ from datetime import date, datetime, time
 from html import escape as html_escape
 from typing import Any
 
-from ..domain.calendar import BERLIN, objection_deadline, objection_in_time
+from ..domain.calendar import (
+    BERLIN,
+    berlin_date,
+    notice_effective_date,
+    notice_redeem_until,
+    notice_takes_effect,
+    objection_deadline,
+    objection_in_time,
+)
 from ..store.case_views import MailInfo, NoticeChoice, ObjectionInfo
+from ..store.objection_facts import NoticeFacts
 from .commands import check
 from .i18n import Fmt, four_digit_years
 from .models import ALERT, Column, RowsModel
+from .objection_advice import advice_label, advise
 from .qt import (
     QAbstractItemView,
     QCheckBox,
@@ -254,7 +264,8 @@ class DecideObjectionDialog(_CommandDialog):
     """Uphold (an adjustment citing the objection), reject, answer as late, or goodwill."""
 
     def __init__(self, fmt: Fmt, objection: ObjectionInfo, decision: str,
-                 parent: QWidget | None = None, *, now: Callable[[], datetime]) -> None:
+                 parent: QWidget | None = None, *, now: Callable[[], datetime],
+                 facts: NoticeFacts | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("decide_objection")
         self.fmt = fmt
@@ -280,6 +291,9 @@ class DecideObjectionDialog(_CommandDialog):
                 "%5", fmt.points(objection.notice_balance or 0))
             self.about.setText(f"{stated}<br>{badge_html(ok, text)}")
         form.addRow(self.about)
+        # R25: what the notice reported, and the decision and reason the rules support
+        self.advice = advise(fmt, facts)
+        form.addRow(advice_label(self.advice, decision))
         self.points = QSpinBox()
         self.points.setObjectName("points")
         self.points.setRange(-10_000_000, 10_000_000)
@@ -291,15 +305,18 @@ class DecideObjectionDialog(_CommandDialog):
         self.reason.setObjectName("reason")
         self.reason.setTabChangesFocus(True)
         self.reason.setMaximumHeight(90)
+        if self.advice.reason and self.advice.suggested == decision:
+            self.reason.setPlainText(self.advice.reason)
         self.hint = QLabel()
         self.hint.setObjectName("hint")
         self.hint.setWordWrap(True)
-        # a credit larger than what the objection concerns is confirmed, naming both
+        # goodwill larger than what the objection concerns is confirmed, naming both
         self.more_than_notice = QCheckBox()
         self.more_than_notice.setObjectName("more_than_notice")
         self.more_than_notice.setVisible(False)
         if decision in (UPHOLD, GOODWILL):
             form.addRow(self.tr("Points to credit (negative: to take)"), self.points)
+        if decision == GOODWILL:
             form.addRow(self.more_than_notice)
         form.addRow(self.tr("Reason") if decision != LATE else self.tr("Note (optional)"),
                     self.reason)
@@ -315,7 +332,7 @@ class DecideObjectionDialog(_CommandDialog):
         """The points of the notice objected to, where the credit asked for is larger."""
         concerned = self.objection.notice_points
         points = self.points.value()
-        if self.decision not in (UPHOLD, GOODWILL) or concerned is None or points <= 0:
+        if self.decision != GOODWILL or concerned is None or points <= 0:
             return None
         return abs(concerned) if points > abs(concerned) else None
 
@@ -338,16 +355,16 @@ class DecideObjectionDialog(_CommandDialog):
                 "(R26)."))
         elif self.decision == UPHOLD and need.needs_approval:
             self.hint.setText(self.tr(
-                "Waits for a team lead's approval (R26): with the %n adjustment(s) made "
-                "without approval in the last 720 hours (%1 points), this one makes %2 "
-                "points, more than %3. The objection stays open until then.", "",
+                "The adjustment waits for a team lead's approval (R26): adjustments made "
+                "without approval in the last 720 hours: %n, together %1 points; with this "
+                "one %2 points, more than %3. The objection stays open until then.", "",
                 len(need.counted)).replace("%1", self.fmt.points(need.earlier)).replace(
                 "%2", self.fmt.points(need.total)).replace("%3", self.fmt.points(need.limit)))
         elif self.decision == UPHOLD and need.counted:
             self.hint.setText(self.tr(
                 "The adjustment is written at once and cites the objection in the ledger "
-                "(R25). With the %n adjustment(s) made without approval in the last 720 "
-                "hours (%1 points) it makes %2 points, not more than %3 (R26).", "",
+                "(R25). Adjustments made without approval in the last 720 hours: %n, "
+                "together %1 points; with this one %2 points, not more than %3 (R26).", "",
                 len(need.counted)).replace("%1", self.fmt.points(need.earlier)).replace(
                 "%2", self.fmt.points(need.total)).replace("%3", self.fmt.points(need.limit)))
         elif self.decision == UPHOLD:
@@ -368,7 +385,7 @@ class DecideObjectionDialog(_CommandDialog):
             if not reason:
                 return self.tr("Give a reason.")
             if self.exceeds_notice() is not None and not self.more_than_notice.isChecked():
-                return self.tr("The credit is larger than what the notice concerned: "
+                return self.tr("The goodwill is larger than what the notice concerned: "
                                "confirm it, or lower the points.")
             body.update(type="uphold_objection" if self.decision == UPHOLD
                         else "grant_goodwill", points=self.points.value(), reason=reason)
@@ -586,32 +603,60 @@ class ManualCaseDialog(_CommandDialog):
 
 
 class TerminateDialog(_CommandDialog):
-    """R23: the provider's termination with notice (team leads: nothing more is earned,
-    points can be redeemed through the same date three months on, then expire) or for
-    cause (compliance: the balance is forfeited at once); the consequence and the figure
-    are stated before anything is recorded."""
+    """R23: the provider's termination with notice (team leads: four weeks to a month's
+    end, T8.3; the account stays active until the end of the effective date, then points
+    can be redeemed through the effective date plus three months, T8.4) or for cause
+    (compliance: the balance is forfeited at once); the consequence and the dates are
+    stated before anything is recorded, computed by the domain's calendar. Where a notice
+    already runs, the dialog says so and records nothing (a second one is invalid_state)."""
 
     def __init__(self, fmt: Fmt, account_id: str, name: str, version: int, balance: int,
-                 for_cause: bool, now: datetime, parent: QWidget | None = None) -> None:
+                 for_cause: bool, now: datetime, parent: QWidget | None = None, *,
+                 notice_at: datetime | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("terminate_account")
         self.account_id = account_id
         self.version = version
         self.for_cause = for_cause
+        #: R23: a notice given before that has not taken effect by `now`
+        self.running = not for_cause and notice_at is not None \
+            and now < notice_takes_effect(notice_at)
+        given = notice_at if self.running and notice_at is not None else now
+        #: R23: the notice's effective date and the last day to redeem after it
+        self.effective = notice_effective_date(given)
+        self.redeem_until = notice_redeem_until(given)
         self.setWindowTitle(self.tr("Terminate for cause") if for_cause
                             else self.tr("Terminate with notice"))
+        who = f"{name} ({account_id})"
+        dates = QFormLayout()
         if for_cause:
             text = self.tr("Terminating %1 for cause forfeits the balance of %2 points at "
-                           "once (T8.3, R23).")
+                           "once (T8.3, R23).").replace("%1", who).replace(
+                "%2", fmt.points(balance))
+        elif self.running:
+            text = self.tr("A notice was already given to %1 on %2: the account stays "
+                           "active until the end of %3 and may redeem until %4 (T8.3, "
+                           "T8.4, R23). Another notice cannot be given while this one "
+                           "runs (the server would refuse it: invalid_state).").replace(
+                "%1", who).replace("%2", fmt.when(given)).replace(
+                "%3", fmt.date(self.effective)).replace("%4", fmt.date(self.redeem_until))
         else:
-            from ..domain.calendar import redemption_window_until
-
-            text = self.tr("Terminating %1 with notice: nothing more is earned; the "
-                           "balance of %2 points can be redeemed through %3, then it "
-                           "expires (T8.4, R23).").replace(
-                "%3", fmt.date(redemption_window_until(now)))
-        warning = QLabel("<b>" + html_escape(text.replace("%1", f"{name} ({account_id})")
-                                             .replace("%2", fmt.points(balance))) + "</b>")
+            text = self.tr("Giving %1 notice now (four weeks to a month's end, T8.3): "
+                           "until the end of %2 the account stays active and earns, "
+                           "transfers and refers as before. From %3 it is terminated: "
+                           "nothing more is earned, and the points left (%4 today) can be "
+                           "redeemed through %5, then they expire (T8.4, R23).").replace(
+                "%1", who).replace("%2", fmt.date(self.effective)).replace(
+                "%3", fmt.date(berlin_date(notice_takes_effect(given)))).replace(
+                "%4", fmt.points(balance)).replace("%5", fmt.date(self.redeem_until))
+        if not for_cause:
+            for key, label, day in (
+                    ("effective", self.tr("Effective date"), self.effective),
+                    ("redeem_until", self.tr("Last day to redeem"), self.redeem_until)):
+                field = QLabel(f"<b>{html_escape(fmt.date(day))}</b>")
+                field.setObjectName(key)
+                dates.addRow(label, field)
+        warning = QLabel("<b>" + html_escape(text) + "</b>")
         warning.setObjectName("consequence")
         warning.setWordWrap(True)
         warning.setTextFormat(Qt.TextFormat.RichText)
@@ -623,13 +668,20 @@ class TerminateDialog(_CommandDialog):
         form.addRow(self.tr("Reason"), self.reason)
         layout = QVBoxLayout(self)
         layout.addWidget(warning)
-        layout.addLayout(form)
-        layout.addWidget(self.confirm)
+        layout.addLayout(dates)
+        if self.running:
+            # nothing to record: only a way out
+            self.buttons.setStandardButtons(QDialogButtonBox.StandardButton.Close)
+        else:
+            layout.addLayout(form)
+            layout.addWidget(self.confirm)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
-        self.setMinimumWidth(520)
+        self.setMinimumWidth(560)
 
     def build(self) -> dict[str, Any] | str:
+        if self.running:
+            return self.tr("A notice already runs; another one cannot be given (R23).")
         reason = self.reason.text().strip()
         if not reason:
             return self.tr("Give a reason.")

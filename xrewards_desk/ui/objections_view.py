@@ -195,7 +195,8 @@ class ApprovalsView(QWidget):
             Column(lambda: self.tr("Points"), lambda x: f().signed(x.request.points),
                    right=True),
             Column(lambda: self.tr("Kind"), lambda x: self.tr("goodwill")
-                   if x.request.goodwill else self.tr("above 10,000 points")),
+                   if x.request.goodwill else self.tr("sum %1 points (R26)").replace(
+                       "%1", f().points(x.approval.total))),
             Column(lambda: self.tr("Reason"), lambda x: x.request.reason),
         ], self)
         self.staff: dict[str, str] = {}
@@ -288,6 +289,19 @@ class ApprovalsView(QWidget):
             button.setToolTip(why)
         self.reading.setHtml(self.item_html(item))
 
+    def why_approval(self, item: ApprovalItem) -> str:
+        """R26: why the adjustment waits for a team lead, with the figures the agent saw."""
+        f = self.desk.fmt()
+        need = item.approval
+        if need.goodwill:
+            return self.tr("Goodwill: every goodwill adjustment needs a team lead other "
+                           "than the person who asked for it (R26).")
+        return self.tr(
+            "R26: adjustments made without approval in the 720 hours before it: %n, "
+            "together %1 points; with this one %2 points, more than %3.", "",
+            len(need.counted)).replace("%1", f.points(need.earlier)).replace(
+            "%2", f.points(need.total)).replace("%3", f.points(need.limit))
+
     def item_html(self, item: ApprovalItem) -> str:
         f = self.desk.fmt()
         e = html.escape
@@ -297,7 +311,8 @@ class ApprovalsView(QWidget):
         asked = self.tr("Asked by %1 on %2: %3").replace(
             "%1", self.who(r.requested_by)).replace("%2", f.when(r.requested_at)).replace(
             "%3", r.reason)
-        parts = [f"<h3>{e(title)}</h3>", f"<p>{e(asked)}</p>"]
+        parts = [f"<h3>{e(title)}</h3>", f"<p>{e(asked)}</p>",
+                 f"<p>{e(self.why_approval(item))}</p>"]
         o = item.objection
         if o is not None and o.notice_sent_at is not None:
             ok, text = badge(self, f, o.notice_sent_at, o.received_at)

@@ -83,10 +83,13 @@ def figures_for(detail: CaseDetail, objection: ObjectionInfo | None, facts: Fact
                 language: str, agent: str, now: datetime) -> Figures:
     mail = detail.first_mail
     points = None
+    awaiting = None
     if objection is not None:
         granted = [a for a in detail.adjustments if a.objection_id == objection.id
                    and a.status in ("approved", "pending")]
         points = granted[-1].points if granted else objection.pending_points
+        awaiting = objection.pending_request is not None or bool(
+            granted and granted[-1].status == "pending")
     name = detail.account.name if detail.account is not None else (
         mail.sender if mail else "")
     return Figures(
@@ -99,7 +102,7 @@ def figures_for(detail: CaseDetail, objection: ObjectionInfo | None, facts: Fact
         deadline=objection.deadline if objection else None, points=points,
         balance=facts.balance, reason=objection.reason if objection else "",
         today=now.astimezone(BERLIN).date(), expiring_points=facts.expiring_points,
-        next_expiry=facts.next_expiry)
+        next_expiry=facts.next_expiry, awaiting_approval=awaiting)
 
 
 class ReplyDialog(QDialog):

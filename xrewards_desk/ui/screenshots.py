@@ -1,11 +1,14 @@
-"""`--screenshots DIR`: drive the app through its main views with the demo data, save
-each as a PNG, then quit. Each step waits (without blocking the GUI thread) until the view
-has its data."""
+"""`--screenshots DIR`: drive the app through every view as each demo role (agent anna,
+compliance clara, team lead tessa) in English and then in German (a live switch, as
+Settings does it), save each as `<view>-<role>-<language>.png`, then quit. Each step waits
+(without blocking the GUI thread) until the view has its data. The same walk, with a
+`visit` callback instead of a folder, is what the tests use to look at every view."""
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -15,60 +18,156 @@ from .qt import QApplication, QTimer, QWidget
 QUERY = "müller"
 STEP_TIMEOUT_MS = 60_000
 
+AGENT, COMPLIANCE, LEAD = "agent", "compliance", "team_lead"
+ROLES = (AGENT, COMPLIANCE, LEAD)
+LANGUAGES = ("en", "de")
+#: the role as it appears in a file name
+ROLE_FILES = {AGENT: "agent", COMPLIANCE: "compliance", LEAD: "lead"}
+_CASE_WORK = (AGENT, LEAD)  # R27: agents and team leads handle cases; compliance reads
+_REVIEW = (COMPLIANCE, LEAD)
+#: every view rendered, in this order, with the roles that have it (R27)
+VIEWS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("search", ROLES), ("customer", ROLES), ("ledger", ROLES), ("explain", ROLES),
+    ("cases", ROLES), ("case", ROLES), ("objection-decision", _CASE_WORK),
+    ("reply", _CASE_WORK), ("objections", ROLES), ("approvals", (LEAD,)),
+    ("transfers", (LEAD,)), ("abuse", _REVIEW), ("claims", _REVIEW), ("audit", _REVIEW),
+    ("refused", ROLES), ("settings", ROLES), ("about", ROLES),
+)
+
+
+def file_name(view: str, role: str, language: str) -> str:
+    return f"{view}-{ROLE_FILES[role]}-{language}.png"
+
+
+def file_names(languages: Sequence[str] = LANGUAGES,
+               roles: Sequence[str] = ROLES) -> list[str]:
+    """Every file a full run writes, in the order it writes them."""
+    return [file_name(view, role, language) for language in languages for role in roles
+            for view, have in VIEWS if role in have]
+
+
+#: a step: (what it shows, or None for a step that only prepares), do, ready, what to grab
+Step = tuple[tuple[str, str, str] | None, Callable[[], None], Callable[[], bool],
+             Callable[[], QWidget | None]]
+
 
 class Screenshots:
-    def __init__(self, window: Any, folder: Path) -> None:
+    def __init__(self, window: Any, folder: Path | None,
+                 languages: Sequence[str] = LANGUAGES, roles: Sequence[str] = ROLES,
+                 visit: Callable[[str, str, str, QWidget], None] | None = None,
+                 finished: Callable[[], None] | None = None) -> None:
         self.window = window
         self.folder = folder
-        self.folder.mkdir(parents=True, exist_ok=True)
-        self.steps: list[tuple[str, Callable[[], None], Callable[[], bool],
-                               Callable[[], QWidget | None]]] = []
+        if folder is not None:
+            folder.mkdir(parents=True, exist_ok=True)
+        self.languages = tuple(languages)
+        self.roles = tuple(roles)
+        self.visit = visit
+        self.finished = finished
+        self.steps: list[Step] = []
         self.written: list[Path] = []
         self.customer: Any = None
-        #: (role, view) the next step waits for after switching the demo role
-        self.wanted: tuple[str, str] | None = None
+        self.case: Any = None
+        #: the views shown, as (view, role, language), in order
+        self.shown: list[tuple[str, str, str]] = []
+        #: why the walk stopped early (with a `finished` callback), if it did
+        self.failure: str | None = None
 
     def start(self) -> None:
-        w = self.window
-        self.steps = [
-            ("search", lambda: self._search(QUERY),
-             lambda: bool(w.search.model.rows) and not w.search.pending, lambda: w),
-            ("customer", self._open_first, self._customer_loaded, lambda: w),
-            ("ledger", self._ledger, self._ledger_loaded, lambda: w),
-            ("explain", self._explain, lambda: self._dialog("explain") is not None,
-             lambda: self._dialog("explain")),
-            ("refused", self._refusals, lambda: self._dialog("refusals") is not None,
-             lambda: self._dialog("refusals")),
-            ("settings", self._settings, lambda: self._dialog("settings") is not None,
-             lambda: self._dialog("settings")),
-            ("about", self._about, lambda: self._dialog("about") is not None,
-             lambda: self._dialog("about")),
-            ("cases", self._cases, lambda: bool(w.inbox.loaded and w.inbox.model.rows),
-             lambda: w),
-            ("case", self._case, self._case_loaded, lambda: w),
-            ("objection-decision", self._decision,
-             lambda: self._dialog("decide_objection") is not None,
-             lambda: self._dialog("decide_objection")),
-            ("reply", self._reply, lambda: self._dialog("reply_dialog") is not None,
-             lambda: self._dialog("reply_dialog")),
-            ("objections", self._objections, lambda: bool(
-                w.objections is not None and w.objections.loaded), lambda: w),
-            ("abuse", lambda: self._as_role("compliance", "abuse"),
-             lambda: self._view_ready("abuse", lambda v: v.compared is not None), lambda: w),
-            ("claims", lambda: self._show_view("claims"),
-             lambda: self._view_ready("claims", lambda v: bool(v.model.rows)), lambda: w),
-            ("audit", self._audit, lambda: self._view_ready("audit", self._audit_ready),
-             lambda: w),
-            ("transfers", lambda: self._as_role("team_lead", "transfers"),
-             lambda: self._view_ready("transfers", self._evidence_shown), lambda: w),
-            ("customer-de", self._german, self._customer_loaded, lambda: w),
-        ]
+        for language in self.languages:
+            self.steps.append((None, partial(self._language, language), lambda: True,
+                               lambda: None))
+            for role in self.roles:
+                self.steps.append((None, partial(self._as_role, role),
+                                   partial(self._role_shown, role), lambda: None))
+                for view, have in VIEWS:
+                    if role in have:
+                        act, ready, target = self._view(view)
+                        self.steps.append(((view, role, language), act, ready, target))
         QTimer.singleShot(0, self._next)
 
-    # ------------------------------------------------------------------ steps
-    def _search(self, text: str) -> None:
-        self.window.focus_search()
-        self.window.search.field.setText(text)
+    def _view(self, name: str) -> tuple[Callable[[], None], Callable[[], bool],
+                                        Callable[[], QWidget | None]]:
+        w = self.window
+
+        def window() -> QWidget:
+            return w  # type: ignore[no-any-return]
+
+        def dialog(object_name: str) -> Callable[[], QWidget | None]:
+            return lambda: self._dialog(object_name)
+
+        views: dict[str, tuple[Callable[[], None], Callable[[], bool],
+                               Callable[[], QWidget | None]]] = {
+            "search": (self._search, lambda: bool(w.search.model.rows)
+                       and not w.search.pending, window),
+            "customer": (self._open_first, self._customer_loaded, window),
+            "ledger": (self._ledger, self._ledger_loaded, window),
+            "explain": (self._explain, lambda: self._dialog("explain") is not None
+                        and self.customer.explainer.loaded, dialog("explain")),
+            "cases": (lambda: self._menu(w.cases_action),
+                      lambda: bool(w.inbox.loaded and w.inbox.model.rows), window),
+            "case": (self._case, self._case_loaded, window),
+            "objection-decision": (self._decision,
+                                   lambda: self._dialog("decide_objection") is not None,
+                                   dialog("decide_objection")),
+            "reply": (self._reply, lambda: self._dialog("reply_dialog") is not None,
+                      dialog("reply_dialog")),
+            "objections": (lambda: self._menu(w.objections_action), lambda: bool(
+                w.objections is not None and w.objections.loaded), window),
+            "approvals": (lambda: self._menu(w.approvals_action), lambda: bool(
+                w.approvals is not None and w.approvals.loaded), window),
+            "transfers": (lambda: self._show_view("transfers"),
+                          lambda: self._view_ready("transfers", self._evidence_shown),
+                          window),
+            "abuse": (lambda: self._show_view("abuse"),
+                      lambda: self._view_ready("abuse", self._compared), window),
+            "claims": (lambda: self._show_view("claims"),
+                       lambda: self._view_ready("claims", lambda v: bool(v.model.rows)),
+                       window),
+            "audit": (self._audit, lambda: self._view_ready("audit", self._audit_ready),
+                      window),
+            "refused": (self._refusals, lambda: self._dialog("refusals") is not None,
+                        dialog("refusals")),
+            "settings": (self._settings, lambda: self._dialog("settings") is not None,
+                         dialog("settings")),
+            "about": (self._about, lambda: self._dialog("about") is not None,
+                      dialog("about")),
+        }
+        return views[name]
+
+    # ------------------------------------------------------------------ language, role
+    def _language(self, code: str) -> None:
+        """As Settings does it: the translation switched live, every view retranslated."""
+        self._close_dialogs()
+        self.window.switch_language(code)
+
+    def _as_role(self, role: str) -> None:
+        """Sign in as the demo user of `role` (the Role menu), unless already so."""
+        self._close_dialogs()
+        if not self._role_is(role):
+            self.window.role_actions[role].trigger()
+
+    def _role_is(self, role: str) -> bool:
+        session = self.window.desk.session
+        return session is not None and session.person is not None \
+            and session.person.role == role
+
+    def _role_shown(self, role: str) -> bool:
+        return self._role_is(role) and self.window.shown_role == role
+
+    # ------------------------------------------------------------------ views
+    def _menu(self, action: Any) -> None:
+        """A view opened as a person would: its action in the View menu."""
+        self._close_dialogs()
+        assert action in self.window.view_menu.actions() and action.isVisible()
+        action.trigger()
+
+    def _search(self) -> None:
+        self._close_dialogs()
+        search = self.window.search
+        self._menu(self.window.find_action)
+        if search.field.text() != QUERY:
+            search.field.setText(QUERY)
 
     def _open_first(self) -> None:
         """The customer found with the most to show: the highest balance."""
@@ -78,11 +177,13 @@ class Screenshots:
         w.search.table.selectRow(best)
         w.open_customer(rows[best].id)
         self.customer = w.tabs.currentWidget()
+        self.customer.show_overview()
 
     def _customer_loaded(self) -> bool:
         return self.customer is not None and self.customer.loaded
 
     def _ledger(self) -> None:
+        self.window.tabs.setCurrentWidget(self.customer)
         self.customer.show_ledger()
 
     def _ledger_loaded(self) -> bool:
@@ -92,9 +193,10 @@ class Screenshots:
             rows = ledger.model.rows
             pick = next((i for i, r in enumerate(rows) if r.type == "redemption"), 0)
             ledger.table.selectRow(pick)
-        return bool(ledger.loaded)
+        return bool(ledger.loaded) and bool(ledger.as_of_result.text())
 
     def _explain(self) -> None:
+        self._close_dialogs()
         self.customer.explain(modal=False)
 
     def _refusals(self) -> None:
@@ -118,10 +220,6 @@ class Screenshots:
 
         AboutDialog(self.window).show()
 
-    def _cases(self) -> None:
-        self._close_dialogs()
-        self.window.show_cases()
-
     def _case(self) -> None:
         """The open case with an objection that is still open: the busiest view."""
         w = self.window
@@ -132,7 +230,7 @@ class Screenshots:
         self.case = w.tabs.currentWidget()
 
     def _case_loaded(self) -> bool:
-        case = getattr(self, "case", None)
+        case = self.case
         if case is None or not case.loaded:
             return False
         # the mail the objection came with, read in the right pane
@@ -145,10 +243,12 @@ class Screenshots:
     def _decision(self) -> None:
         from .case_dialogs import UPHOLD, DecideObjectionDialog
 
+        self._close_dialogs()
         objection = self.case.selected_objection()
         if objection is None:
             return
-        dialog = DecideObjectionDialog(self.window.desk.fmt(), objection, UPHOLD, self.case)
+        dialog = DecideObjectionDialog(self.window.desk.fmt(), objection, UPHOLD, self.case,
+                                       now=self.window.desk.now)
         dialog.reason.setPlainText("Verfall vor Ablauf der 12 Monate gebucht (T4.2); "
                                    "die Punkte werden neu gutgeschrieben.")
         dialog.show()
@@ -162,40 +262,20 @@ class Screenshots:
         dialog.template.setCurrentIndex(max(0, dialog.template.findData("acknowledge")))
         dialog.show()
 
-    def _objections(self) -> None:
-        self._close_dialogs()
-        self.window.show_objections()
-
-    def _as_role(self, role: str, view: str) -> None:
-        """Sign in as the demo user of `role` (the role switcher), then show `view`."""
-        self._close_dialogs()
-        w = self.window
-        self.wanted = (role, view)
-        w.role_requested.emit(role)
-
-    def _role_is(self, role: str) -> bool:
-        session = self.window.desk.session
-        return session is not None and session.person is not None \
-            and session.person.role == role
-
     def _show_view(self, key: str) -> None:
-        self._close_dialogs()
-        self.window.show_view(key)
+        self._menu(self.window.role_views[key].action)
 
     def _view_ready(self, key: str, ready: Callable[[Any], bool]) -> bool:
-        w = self.window
-        wanted = self.wanted
-        if wanted is not None and wanted[1] == key:
-            if not self._role_is(wanted[0]):
-                return False
-            self.wanted = None
-            w.show_view(key)
-        page = w.role_views[key].page
+        page = self.window.role_views[key].page
         if page is None or not page.loaded:
             return False
-        if key == "abuse" and page.model.rows and page.compared is None:
-            page.table.selectRow(0)
         return ready(page)
+
+    @staticmethod
+    def _compared(page: Any) -> bool:
+        if page.model.rows and page.compared is None:
+            page.table.selectRow(0)
+        return page.compared is not None
 
     def _audit(self) -> None:
         """An agent's commands (the demo's staff work, not the shop's events), the first
@@ -232,13 +312,6 @@ class Screenshots:
             page.select_request(with_pdf[0].id)
         return not with_pdf and bool(page.evidence_kind)
 
-    def _german(self) -> None:
-        self._close_dialogs()
-        self.window.desk.language.switch("de")
-        self.window.retranslate()
-        self.customer.show_overview()
-        self.customer.refresh()
-
     # ------------------------------------------------------------------ plumbing
     def _dialog(self, name: str) -> QWidget | None:
         for widget in QApplication.topLevelWidgets():
@@ -251,36 +324,58 @@ class Screenshots:
             if widget is not self.window and widget.isVisible():
                 widget.close()
 
+    def _done(self) -> None:
+        self._close_dialogs()
+        if self.finished is not None:
+            self.finished()
+            return
+        print("\n".join(str(p) for p in self.written))
+        QApplication.exit(0)
+
+    def _fail(self, message: str) -> None:
+        print(f"xrewards-desk: {message}", file=sys.stderr)
+        if self.finished is not None:
+            self.failure = message
+            self.finished()
+            return
+        QApplication.exit(1)
+
     def _next(self) -> None:
         if not self.steps:
-            self._close_dialogs()
-            print("\n".join(str(p) for p in self.written))
-            QApplication.exit(0)
+            self._done()
             return
-        name, act, ready, target = self.steps.pop(0)
+        shows, act, ready, target = self.steps.pop(0)
         act()
         waited = [0]
 
         def poll() -> None:
             if ready():
-                # one more turn of the event loop so that layouts settle
-                QTimer.singleShot(150, lambda: self._save(name, target()))
+                if shows is None:
+                    QTimer.singleShot(0, self._next)
+                else:  # one more turn of the event loop so that layouts settle
+                    QTimer.singleShot(150, lambda: self._save(shows, target()))
                 return
             waited[0] += 50
             if waited[0] > STEP_TIMEOUT_MS:
-                print(f"xrewards-desk: the {name} view did not get its data in time",
-                      file=sys.stderr)
-                QApplication.exit(1)
+                what = "-".join(shows) if shows else "the role or language switch"
+                self._fail(f"the {what} view did not get its data in time")
                 return
             QTimer.singleShot(50, poll)
 
         QTimer.singleShot(50, poll)
 
-    def _save(self, name: str, widget: QWidget | None) -> None:
-        path = self.folder / f"{name}.png"
-        if widget is None or not widget.grab().save(str(path)):
-            print(f"xrewards-desk: could not write {path}", file=sys.stderr)
-            QApplication.exit(1)
+    def _save(self, shows: tuple[str, str, str], widget: QWidget | None) -> None:
+        view, role, language = shows
+        if widget is None:
+            self._fail(f"the {view} view ({role}, {language}) is not shown")
             return
-        self.written.append(path)
+        self.shown.append(shows)
+        if self.visit is not None:
+            self.visit(view, role, language, widget)
+        if self.folder is not None:
+            path = self.folder / file_name(view, role, language)
+            if not widget.grab().save(str(path)):
+                self._fail(f"could not write {path}")
+                return
+            self.written.append(path)
         self._next()
