@@ -19,11 +19,12 @@ lots never share an id with old ones.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import Table, func, select
 from sqlalchemy.engine import Connection
@@ -56,6 +57,9 @@ _CASE = cast(Table, m.MailCase.__table__)
 _ABUSE = cast(Table, m.AbuseCaseRow.__table__)
 _ABUSE_ACC = cast(Table, m.AbuseCaseAccount.__table__)
 _USER = cast(Table, m.User.__table__)
+_ORG = cast(Table, m.Organisation.__table__)
+_BILL = cast(Table, m.BillingAccount.__table__)
+_MAIL = cast(Table, m.MailMessage.__table__)
 
 #: R21: the reasons a transfer may name, in the order the dialog offers them
 REASONS = (TransferReason.LEFT_ORGANISATION.value, TransferReason.REASSIGNMENT.value,
@@ -222,6 +226,102 @@ def transfer_targets(db: Db, source_id: str) -> list[TransferTarget]:
     return [TransferTarget(r.id, r.name, r.email) for r in rows]
 
 
+# --------------------------------------------------------------------------- parties
+
+
+@dataclass(frozen=True, slots=True)
+class Party:
+    """An account as a transfer sees it: who, where it belongs (R20: organisation and
+    billing account), its status (R3) and its balance as of the time asked (R11, the
+    engine's ``as_of``; None where the store cannot say)."""
+
+    id: str
+    name: str
+    email: str
+    organisation_id: str
+    organisation_name: str
+    billing_account_id: str
+    billing_account_name: str
+    status: str
+    balance: int | None
+
+    def label(self) -> str:
+        return f"{self.name} ({self.id})" if self.name else self.id
+
+
+def _parties(conn: Connection, where: Any, at: datetime | None, db: Db,
+             limit: int | None = None) -> list[Party]:
+    query = (select(_ACC.c.id, _ACC.c.name, _ACC.c.email, _ACC.c.organisation_id,
+                    func.coalesce(_ORG.c.name, "").label("org_name"),
+                    _ACC.c.billing_account_id,
+                    func.coalesce(_BILL.c.name, "").label("bill_name"), _ACC.c.status)
+             .select_from(_ACC.outerjoin(_ORG, _ORG.c.id == _ACC.c.organisation_id)
+                          .outerjoin(_BILL, _BILL.c.id == _ACC.c.billing_account_id))
+             .where(where).order_by(_ACC.c.name, _ACC.c.id))
+    if limit is not None:
+        query = query.limit(limit)
+    return [Party(r.id, r.name or "", r.email or "", r.organisation_id, r.org_name,
+                  r.billing_account_id, r.bill_name, str(r.status),
+                  source_balance(db, r.id, at) if at is not None else None)
+            for r in conn.execute(query)]
+
+
+def party(db: Db, account_id: str, at: datetime | None) -> Party | None:
+    """One account with its organisation, billing account and balance as of `at`."""
+    found = _parties(_conn(db), _ACC.c.id == account_id, at, db)
+    return found[0] if found else None
+
+
+@dataclass(frozen=True, slots=True)
+class Colleagues:
+    """Who a case's customer may exchange points with (R20), for the request dialog:
+    `offered` are the active accounts of the customer's organisation and billing account
+    (either side of a transfer); `not_offered` the organisation's other accounts, each
+    with the refusal code the engine would name (``different_billing_account``,
+    ``account_not_active``); `named` the offered ids the case's incoming mails name (the
+    customer writes "X-Konto XR-…" of the colleague), so the dialog can prefill one."""
+
+    customer: Party
+    offered: tuple[Party, ...]
+    not_offered: tuple[tuple[Party, str], ...]
+    named: tuple[str, ...]
+
+
+#: at most this many colleagues are listed (each balance is the engine's, one by one)
+MAX_COLLEAGUES = 200
+
+
+def _named(conn: Connection, case_id: int | None, ids: Sequence[str]) -> tuple[str, ...]:
+    if case_id is None or not ids:
+        return ()
+    text = "\n".join(f"{r.subject}\n{r.body}" for r in conn.execute(
+        select(_MAIL.c.subject, _MAIL.c.body).where(_MAIL.c.case_id == case_id,
+                                                    _MAIL.c.outgoing.is_(False))))
+    return tuple(x for x in ids if re.search(rf"(?<![\w-]){re.escape(x)}(?![\w-])", text))
+
+
+def transfer_colleagues(db: Db, account_id: str, at: datetime,
+                        case_id: int | None = None) -> Colleagues | None:
+    """R20: the customer of a case and the colleagues of its organisation, with their
+    balances as of `at`; None for an unknown account."""
+    conn = _conn(db)
+    customer = party(db, account_id, at)
+    if customer is None:
+        return None
+    others = _parties(conn, (_ACC.c.organisation_id == customer.organisation_id)
+                      & (_ACC.c.id != account_id), at, db, MAX_COLLEAGUES)
+    offered, not_offered = [], []
+    for p in others:
+        if p.billing_account_id != customer.billing_account_id:
+            not_offered.append((p, Code.DIFFERENT_BILLING_ACCOUNT.value))
+        elif p.status != Status.ACTIVE.value:
+            not_offered.append((p, Code.ACCOUNT_NOT_ACTIVE.value))
+        else:
+            offered.append(p)
+    return Colleagues(customer, tuple(offered), tuple(not_offered),
+                      _named(conn, case_id, [p.id for p in offered]))
+
+
 # --------------------------------------------------------------------------- the engine
 
 
@@ -363,9 +463,56 @@ def approval_check(db: Db, request: TransferInfo, approver: Actor, at: datetime)
                          request.requested_at)
 
 
+@dataclass(frozen=True, slots=True)
+class TransferReview:
+    """What a team lead weighs before approving a request (R20, R21), on the local state
+    as of the time asked: both accounts (the source's balance now; organisation and
+    billing account of each) and the engine's answer on the approval: its refusal, or the
+    lots that would move, first-in first-out with their own dates (R13, R20). `approver`
+    is whose approval was checked; None where the person asking may not approve (an
+    agent, or the filer), so the preview runs without one: the lots still show."""
+
+    request_id: int
+    version: int
+    source: Party
+    target: Party
+    check: TransferCheck
+    approver: str | None
+
+    @property
+    def same_organisation(self) -> bool:
+        return self.source.organisation_id == self.target.organisation_id
+
+    @property
+    def same_billing_account(self) -> bool:
+        return self.source.billing_account_id == self.target.billing_account_id
+
+
+def review_request(db: Db, request: TransferInfo, at: datetime,
+                   approver: Actor | None = None) -> TransferReview | None:
+    """The team lead's pane for `request`: the engine's preview of its approval (R21: a
+    check in full, then the approval applied to a copy of the state, nothing saved).
+    An `approver` who may not approve it (not a team lead, or the filer) is left out of
+    the check, so that the lots that would move still show. None if an account is
+    unknown to the store."""
+    source = party(db, request.source_id, at)
+    target = party(db, request.target_id, at)
+    if source is None or target is None:
+        return None
+    decider = approver if (approver is not None and approver.role is Role.TEAM_LEAD
+                           and approver.name != request.requested_by) else None
+    ask = TransferAsk(request.source_id, request.target_id, request.points, request.reason,
+                      len(request.evidence), request.justification, request.requested_by)
+    answer = check_request(db, ask, at, decider, request.requested_at)
+    return TransferReview(request.id, request.version, source, target, answer,
+                          decider.name if decider is not None else None)
+
+
 __all__ = [
-    "DECIDED", "NEED_EVIDENCE", "PENDING", "REASONS", "EvidenceInfo", "LotMove",
-    "TransferAsk", "TransferCheck", "TransferInfo", "TransferTarget", "approval_check",
-    "check_request", "engine_account", "evidence_info", "source_balance", "staff_role",
-    "transfer_request", "transfer_requests", "transfer_state", "transfer_targets",
+    "DECIDED", "MAX_COLLEAGUES", "NEED_EVIDENCE", "PENDING", "REASONS", "Colleagues",
+    "EvidenceInfo", "LotMove", "Party", "TransferAsk", "TransferCheck", "TransferInfo",
+    "TransferReview", "TransferTarget", "approval_check", "check_request",
+    "engine_account", "evidence_info", "party", "review_request", "source_balance",
+    "staff_role", "transfer_colleagues", "transfer_request", "transfer_requests",
+    "transfer_state", "transfer_targets",
 ]

@@ -31,16 +31,19 @@ from ..store.transfer_views import (
     DECIDED,
     PENDING,
     REASONS,
+    Colleagues,
     LotMove,
+    Party,
     TransferAsk,
     TransferCheck,
     TransferInfo,
+    TransferReview,
     TransferTarget,
     approval_check,
     check_request,
-    source_balance,
+    review_request,
+    transfer_colleagues,
     transfer_requests,
-    transfer_targets,
 )
 from ..sync.evidence import EvidenceFolder
 from .commands import check
@@ -54,6 +57,7 @@ from .qt import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -79,6 +83,10 @@ DESK_ROLES = ("agent", "team_lead")
 SHA_ROLE = int(Qt.ItemDataRole.UserRole)
 #: the live check waits this long after the last change (ms)
 DEBOUNCE = 150
+#: the queue's column of the names (source → target), the one that stretches and elides
+NAMES_COLUMN = 3
+#: which side of a transfer the dialog's customer is on (T5.2: either may ask)
+SOURCE, TARGET = "source", "target"
 
 
 def reason_text(reason: str) -> str:
@@ -101,6 +109,11 @@ def reason_short(reason: str) -> str:
     return words.get(reason, reason)
 
 
+
+
+def _place(name: str, key: str) -> str:
+    """An organisation or billing account: its name and id, or the id alone."""
+    return f"{name} ({key})" if name and name != key else key
 
 
 def _person(desk: Any) -> Any:
@@ -132,7 +145,17 @@ def _evidence_folder(desk: Any) -> EvidenceFolder:
 
 
 class TransferDialog(QDialog):
-    """File a transfer request from `source_account_id` (fixed), optionally for a case.
+    """File a transfer request for `account_id`, the customer of a case (or of the page
+    it is opened from), optionally for that case (`case_id`).
+
+    T5.2 gives the right to either party: the customer either gives the points (the
+    source: the agent picks the colleague who receives them) or receives them (the
+    target: the agent picks the colleague who gives them, each shown with their balance).
+    `side` fixes which to start with ("source" or "target"); by default the customer
+    gives, unless the dialog comes from a case and the customer has no points to give
+    while a colleague has some. A colleague the case's mails name by account number is
+    prefilled. Only colleagues of the same organisation and billing account are offered
+    (R20); the organisation's others are named with the reason.
 
     `attachments` are the case's evidence files as (label, sha256), offered as ticks.
     OK checks the request with the engine once more, then queues it through the outbox
@@ -142,13 +165,16 @@ class TransferDialog(QDialog):
     queued = Signal(int)
     checked = Signal(object)  # TransferCheck, the newest answer
 
-    def __init__(self, desk: Any, source_account_id: str, case_id: int | None = None,
+    def __init__(self, desk: Any, account_id: str, case_id: int | None = None,
                  attachments: Sequence[tuple[str, str]] = (),
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, side: str | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("transfer_dialog")
         self.desk = desk
-        self.source_id = source_account_id
+        self.customer_id = account_id
+        self.side_asked = side
+        self.colleagues: Colleagues | None = None
+        self.pending: list[TransferInfo] = []
         self.case_id = case_id
         self.body: dict[str, Any] | None = None
         self.upload: list[str] = []
@@ -161,13 +187,34 @@ class TransferDialog(QDialog):
         self.targets: list[TransferTarget] = []
         self.balance: int | None = None
         self.files_pending = 0
-        self.setWindowTitle(self.tr("Transfer points to a colleague"))
+        self.setWindowTitle(self.tr("Transfer points between colleagues"))
 
-        self.source_label = QLabel(source_account_id)
+        self.side = QComboBox()
+        self.side.setObjectName("transfer_side")
+        self.side.addItem(self.tr("gives the points (source)"), SOURCE)
+        self.side.addItem(self.tr("receives the points (target)"), TARGET)
+        self.side.setCurrentIndex(1 if side == TARGET else 0)
+        self.side.currentIndexChanged.connect(lambda _i: self._side_changed())
+        self.source_label = QLabel(account_id)
         self.source_label.setObjectName("transfer_source")
+        self.source_pick = QComboBox()
+        self.source_pick.setObjectName("transfer_source_pick")
+        self.source_pick.setPlaceholderText(self.tr("Choose the colleague who gives the "
+                                                    "points"))
+        self.source_pick.currentIndexChanged.connect(lambda _i: self._party_changed())
         self.target = QComboBox()
         self.target.setObjectName("transfer_target")
-        self.target.currentIndexChanged.connect(lambda _i: self.changed())
+        self.target.currentIndexChanged.connect(lambda _i: self._party_changed())
+        self.target_label = QLabel(account_id)
+        self.target_label.setObjectName("transfer_target_fixed")
+        for picker in (self.source_pick, self.target):
+            picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            picker.setMinimumContentsLength(30)
+        self.not_offered = QLabel()
+        self.not_offered.setObjectName("transfer_not_offered")
+        self.not_offered.setWordWrap(True)
+        self.not_offered.setStyleSheet("color: #57534e;")
+        self.not_offered.hide()
         self.points = QSpinBox()
         self.points.setObjectName("transfer_points")
         self.points.setRange(0, 100_000_000)
@@ -225,8 +272,16 @@ class TransferDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
 
         form = QFormLayout()
-        form.addRow(self.tr("From"), self.source_label)
-        form.addRow(self.tr("To (same organisation and billing account)"), self.target)
+        form.addRow(self.tr("This customer"), self.side)
+        giver = QHBoxLayout()
+        giver.addWidget(self.source_label, 1)
+        giver.addWidget(self.source_pick, 1)
+        form.addRow(self.tr("From"), giver)
+        taker = QHBoxLayout()
+        taker.addWidget(self.target, 1)
+        taker.addWidget(self.target_label, 1)
+        form.addRow(self.tr("To"), taker)
+        form.addRow("", self.not_offered)
         form.addRow(self.tr("Points"), self.points)
         form.addRow(self.tr("Reason"), self.reason)
         form.addRow(self.tr("Justification"), self.justification)
@@ -244,12 +299,13 @@ class TransferDialog(QDialog):
         layout.addWidget(self.preview, 1)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
-        self.resize(640, 560)
+        self.resize(720, 640)
 
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(DEBOUNCE)
         self.timer.timeout.connect(self.recheck)
+        self._show_side()
         self._reason_changed()
         person = _person(desk)
         if person is None or person.role not in DESK_ROLES:
@@ -260,49 +316,149 @@ class TransferDialog(QDialog):
 
     # ------------------------------------------------------------------ loading
     def load(self) -> None:
-        store, source, now = self.desk.store, self.source_id, self.desk.now()
+        store, customer, case, now = (self.desk.store, self.customer_id, self.case_id,
+                                      self.desk.now())
         if store is None:
             return
 
-        def work() -> tuple[list[TransferTarget], int | None, str, list[TransferInfo]]:
+        def work() -> tuple[Colleagues | None, list[TransferInfo]]:
             with store.session() as s:
-                name = s.get(m.AccountRow, source)
-                waiting = [x for x in transfer_requests(s, PENDING) if x.source_id == source]
-                return (transfer_targets(s, source), source_balance(s, source, now),
-                        name.name if name is not None else "", waiting)
+                return (transfer_colleagues(s, customer, now, case),
+                        transfer_requests(s, PENDING))
 
         self.desk.tasks.on_store(work, lambda answer: self._loaded(*answer))
 
-    def _loaded(self, targets: list[TransferTarget], balance: int | None, name: str,
-                waiting: Sequence[TransferInfo] = ()) -> None:
-        """`waiting`: requests from this account that wait for a team lead already (a
-        second one is allowed, but is most often the same request filed twice)."""
-        self.waiting.setVisible(bool(waiting))
-        self.waiting.setText("\n".join(
-            self.tr("Already waiting for a team lead: request %1, %2 points to %3, filed "
-                    "%4 by %5.").replace("%1", str(x.id)).replace(
-                "%2", self.desk.fmt().points(x.points)).replace(
-                "%3", f"{x.target_name} ({x.target_id})").replace(
-                "%4", self.desk.fmt().when(x.requested_at)).replace("%5", x.requested_by)
-            for x in waiting))
-        self.targets = targets
-        self.balance = balance
-        f = self.desk.fmt()
-        text = f"{name} ({self.source_id})" if name else self.source_id
-        if balance is not None:
-            text += " · " + self.tr("balance %1 points").replace("%1", f.points(balance))
+    def _party_text(self, p: Party) -> str:
+        text = f"{p.label()} <{p.email}>" if p.email else p.label()
+        if p.balance is not None:
+            text += " · " + self.tr("balance %1 points").replace(
+                "%1", self.desk.fmt().points(p.balance))
+        return text
+
+    def _loaded(self, colleagues: Colleagues | None,
+                pending: Sequence[TransferInfo] = ()) -> None:
+        """The customer and their colleagues (R20) with balances; `pending`: the requests
+        that wait for a team lead (one for the same source is allowed, but is most often
+        the same request filed twice)."""
+        self.colleagues = colleagues
+        self.pending = list(pending)
+        offered = colleagues.offered if colleagues is not None else ()
+        self.targets = [TransferTarget(p.id, p.name, p.email) for p in offered]
+        customer = colleagues.customer if colleagues is not None else None
+        self.balance = customer.balance if customer is not None else None
+        text = self._party_text(customer) if customer is not None else self.customer_id
         self.source_label.setText(text)
-        self.target.blockSignals(True)
-        self.target.clear()
-        for t in targets:
-            self.target.addItem(f"{t.name} ({t.id}) <{t.email}>", t.id)
-        self.target.blockSignals(False)
-        if not self.points_touched and balance is not None:
-            self.points.blockSignals(True)
-            self.points.setValue(max(0, balance))
-            self.points.blockSignals(False)
+        self.target_label.setText(text)
+        named = colleagues.named if colleagues is not None else ()
+        prefill = named[0] if len(named) == 1 else None
+        for picker, empty in ((self.target, 0), (self.source_pick, -1)):
+            picker.blockSignals(True)
+            picker.clear()
+            for p in offered:
+                picker.addItem(self._party_text(p), p.id)
+                picker.setItemData(picker.count() - 1, self._party_text(p),
+                                   Qt.ItemDataRole.ToolTipRole)
+            found = picker.findData(prefill) if prefill is not None else -1
+            picker.setCurrentIndex(found if found >= 0 else (empty if offered else -1))
+            picker.blockSignals(False)
+        if (self.side_asked is None and self.case_id is not None and customer is not None
+                and (customer.balance or 0) <= 0
+                and any((p.balance or 0) > 0 for p in offered)):
+            # nothing to give: the customer writes as the one who receives (T5.2)
+            self.side.blockSignals(True)
+            self.side.setCurrentIndex(self.side.findData(TARGET))
+            self.side.blockSignals(False)
+        self._show_not_offered()
+        self._show_side()
+        self._default_points()
+        self._show_waiting()
         self.loaded = True
         self.recheck()
+
+    def _show_not_offered(self) -> None:
+        others = self.colleagues.not_offered if self.colleagues is not None else ()
+        why = {"different_billing_account": self.tr("another billing account"),
+               "account_not_active": self.tr("not active")}
+        text = self.tr("Only colleagues of the same organisation and billing account are "
+                       "offered (R20).")
+        if others:
+            text += " " + self.tr("Not offered: %1.").replace("%1", "; ".join(
+                f"{p.label()}: {why.get(code, code)}" for p, code in others))
+        self.not_offered.setText(text)
+        self.not_offered.show()
+
+    # ------------------------------------------------------------------ the parties
+    def side_value(self) -> str:
+        return str(self.side.currentData() or SOURCE)
+
+    @property
+    def source_id(self) -> str:
+        """The account that gives the points: the customer, or the colleague picked."""
+        if self.side_value() == SOURCE:
+            return self.customer_id
+        return str(self.source_pick.currentData() or "")
+
+    @property
+    def target_id(self) -> str:
+        """The account that receives the points: the colleague picked, or the customer."""
+        if self.side_value() == TARGET:
+            return self.customer_id
+        return str(self.target.currentData() or "")
+
+    def source_party(self) -> Party | None:
+        c = self.colleagues
+        if c is None:
+            return None
+        return next((p for p in (c.customer, *c.offered) if p.id == self.source_id), None)
+
+    def _show_side(self) -> None:
+        gives = self.side_value() == SOURCE
+        self.source_label.setVisible(gives)
+        self.source_pick.setVisible(not gives)
+        self.target.setVisible(gives)
+        self.target_label.setVisible(not gives)
+
+    def _side_changed(self) -> None:
+        self._show_side()
+        self._party_changed()
+
+    def _party_changed(self) -> None:
+        self._default_points()
+        self._show_waiting()
+        self.changed()
+
+    def _default_points(self) -> None:
+        """Until the agent types a number: the whole balance of the source (T5.2)."""
+        source = self.source_party()
+        if self.points_touched or source is None or source.balance is None:
+            return
+        self.points.blockSignals(True)
+        self.points.setValue(max(0, source.balance))
+        self.points.blockSignals(False)
+
+    def _show_waiting(self) -> None:
+        source, target = self.source_id, self.target_id
+        waiting = [x for x in self.pending if (source and x.source_id == source)
+                   or (self.side_value() == TARGET and x.target_id == target)]
+        f = self.desk.fmt()
+        self.waiting.setVisible(bool(waiting))
+        self.waiting.setText("\n".join(
+            self.tr("Already waiting for a team lead: request %1, %2 points from %3 to %4, "
+                    "filed %5 by %6.").replace("%1", str(x.id)).replace(
+                "%2", f.points(x.points)).replace(
+                "%3", f"{x.source_name} ({x.source_id})").replace(
+                "%4", f"{x.target_name} ({x.target_id})").replace(
+                "%5", f.when(x.requested_at)).replace("%6", x.requested_by)
+            for x in waiting))
+
+    def missing(self) -> str:
+        """What the agent has still to choose before the engine can check, or ""."""
+        if not self.source_id:
+            return self.tr("Choose the colleague who gives the points.")
+        if not self.target_id:
+            return self.tr("No colleague of the same organisation and billing account can "
+                           "receive the points (R20).")
+        return ""
 
     # ------------------------------------------------------------------ fields
     def _points_changed(self) -> None:
@@ -332,8 +488,8 @@ class TransferDialog(QDialog):
     def ask(self) -> TransferAsk:
         person = _person(self.desk)
         reason = str(self.reason.currentData())
-        return TransferAsk(self.source_id, str(self.target.currentData() or ""),
-                           self.points.value(), reason, len(self.chosen_evidence()),
+        return TransferAsk(self.source_id, self.target_id, self.points.value(), reason,
+                           len(self.chosen_evidence()),
                            self.justification.toPlainText().strip() if reason == "other"
                            else "", person.name if person is not None else "",
                            person.role if person is not None else None)
@@ -414,6 +570,13 @@ class TransferDialog(QDialog):
         if store is None or not self.loaded:
             return
         generation = self.asked
+        missing = self.missing()
+        if missing:  # nothing the engine could check yet
+            self.answer = None
+            self.answered = generation
+            self.verdict.setText(f"<span>{html.escape(missing)}</span>")
+            self.moves.set_rows([])
+            return
         ask, now = self.ask(), self.desk.now()
 
         def work() -> TransferCheck:
@@ -452,6 +615,10 @@ class TransferDialog(QDialog):
     def accept(self) -> None:
         if self.files_pending:
             self.error.setText(self.tr("A file is still being read; try again in a moment."))
+            return
+        missing = self.missing() if self.loaded else ""
+        if missing:
+            self.error.setText(missing)
             return
         if self.checking or self.answer is None:
             self.accept_when_checked = True
@@ -514,6 +681,11 @@ class TransfersView(QWidget):
         self.evidence_shown: str | None = None
         self.evidence_kind = ""
         self.image: QPixmap | None = None
+        #: the engine's review of the selected pending request (R20, R21), and its ask
+        self.review: TransferReview | None = None
+        self.review_generation = 0
+        #: whether `review` was loaded since the last refresh of the queue
+        self.review_fresh = False
         f = desk.fmt
 
         self.show_filter = QComboBox()
@@ -525,7 +697,9 @@ class TransfersView(QWidget):
                    sort=lambda x: x.requested_at),
             Column(lambda: self.tr("By"), lambda x: self.who(x.requested_by)),
             Column(lambda: self.tr("Source → target"), lambda x: (
-                f"{x.source_name} ({x.source_id}) → {x.target_name} ({x.target_id})")),
+                f"{x.source_name} ({x.source_id}) → {x.target_name} ({x.target_id})"),
+                tooltip=lambda x: (f"{x.source_name} ({x.source_id}) → "
+                                   f"{x.target_name} ({x.target_id})")),
             Column(lambda: self.tr("Points"), lambda x: f().points(x.points), right=True,
                    sort=lambda x: x.points),
             Column(lambda: self.tr("Reason"), lambda x: reason_short(x.reason),
@@ -534,6 +708,12 @@ class TransfersView(QWidget):
                    foreground=lambda x: ALERT if x.id in self.refusals else None),
         ], self)
         self.table = table_view(self.model, "transfer_table")
+        # the names take what room is left, elided in the middle (the full pair is the
+        # tooltip), so that the points and the state are never pushed out of sight
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(NAMES_COLUMN, QHeaderView.ResizeMode.Stretch)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.table.selectionModel().currentRowChanged.connect(lambda *_a: self.show_item())
         self.table.activated.connect(self._activated)
         self.reading = QTextBrowser()
@@ -573,7 +753,7 @@ class TransfersView(QWidget):
         left = QSplitter(Qt.Orientation.Vertical)
         left.addWidget(self.table)
         left.addWidget(self.reading)
-        left.setSizes([300, 260])
+        left.setSizes([260, 340])
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
@@ -584,7 +764,7 @@ class TransfersView(QWidget):
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left)
         split.addWidget(right)
-        split.setSizes([640, 520])
+        split.setSizes([760, 440])
 
         self.approve_button = QPushButton()
         self.approve_button.setObjectName("approve_transfer")
@@ -659,6 +839,7 @@ class TransfersView(QWidget):
               staff: dict[str, str]) -> None:
         if generation != self.generation:
             return
+        self.review_fresh = False  # the state may have changed (a sync): review again
         self.staff = staff
         before = self.selected()
         self.model.set_rows(items)
@@ -715,6 +896,7 @@ class TransfersView(QWidget):
         self.reject_button.setToolTip("" if can_reject else (why or self.tr(
             "Only a team lead may reject (R21, R27).")))
         self.reading.setHtml(self.item_html(item))
+        self.load_review(item)
         shas = [self.evidence_list.item(i).data(SHA_ROLE)
                 for i in range(self.evidence_list.count())]
         if shas != [e.sha256 for e in item.evidence]:
@@ -754,6 +936,8 @@ class TransfersView(QWidget):
                          + f"</a> {e(item.case_subject)}</p>")
         if not item.evidence:
             parts.append("<p>" + e(self.tr("No evidence attached.")) + "</p>")
+        if item.pending:
+            parts.append(self.review_html(item))
         if not item.pending:
             decided = self.tr("%1 by %2 on %3").replace("%1", self.state(item)).replace(
                 "%2", e(self.who(item.decided_by))).replace("%3", f.when(item.decided_at))
@@ -765,6 +949,104 @@ class TransfersView(QWidget):
             parts.append(f'<p style="color:{ALERT.name()}"><b>'
                          + e(self.tr("The server refused your decision")) + "</b>: "
                          + e(refusal) + "</p>")
+        return "".join(parts)
+
+    # ------------------------------------------------------------------ the review
+    def load_review(self, item: TransferInfo) -> None:
+        """The engine's review of a pending request on the store lane (R20, R21): the
+        source's balance now, both accounts' organisation and billing account, and the
+        lots its approval would move. The newest selection wins."""
+        self.review_generation += 1
+        if not item.pending:
+            return
+        review = self.review
+        if review is not None and (review.request_id, review.version) == (
+                item.id, item.version) and self.review_fresh:
+            return
+        store = self.desk.store
+        if store is None:
+            return
+        generation, now, actor = self.review_generation, self.desk.now(), _actor(
+            _person(self.desk))
+
+        def work() -> TransferReview | None:
+            with store.session() as s:
+                return review_request(s, item, now, actor)
+
+        self.desk.tasks.on_store(work, lambda answer: self._reviewed(generation, answer))
+
+    def _reviewed(self, generation: int, review: TransferReview | None) -> None:
+        if generation != self.review_generation:
+            return
+        self.review = review
+        self.review_fresh = True
+        item = self.selected()
+        if item is not None and review is not None and item.id == review.request_id:
+            self.reading.setHtml(self.item_html(item))
+
+    def review_html(self, item: TransferInfo) -> str:
+        """The review as lines a team lead reads before approving (R20, R21)."""
+        e = html.escape
+        r = self.review
+        if r is None or (r.request_id, r.version) != (item.id, item.version):
+            return "<p><i>" + e(self.tr("Checking the request with the engine…")) + "</i></p>"
+        f = self.desk.fmt()
+        good, bad = "#15803d", ALERT.name()
+
+        def line(ok: bool, text: str) -> str:
+            mark = "✓" if ok else "✗"
+            return (f'<p style="margin:2px 0"><span style="color:{good if ok else bad}">'
+                    f"<b>{mark}</b> {e(text)}</span></p>")
+
+        parts = ["<h4>" + e(self.tr("Before approving (R20, R21)")) + "</h4>"]
+        balance = r.source.balance
+        parts.append('<p style="margin:2px 0"><b>' + e(self.tr(
+            "Balance of the source now: %1 points").replace(
+            "%1", f.points(balance) if balance is not None else "?")) + "</b> ("
+            + e(r.source.label()) + ")</p>")
+        if r.same_organisation:
+            parts.append(line(True, self.tr(
+                "Organisation: the same for both accounts, %1").replace(
+                "%1", _place(r.source.organisation_name, r.source.organisation_id))))
+        else:
+            parts.append(line(False, self.tr(
+                "Organisation: not the same (R20): source %1, target %2").replace(
+                "%1", _place(r.source.organisation_name, r.source.organisation_id)).replace(
+                "%2", _place(r.target.organisation_name, r.target.organisation_id))))
+        if r.same_billing_account:
+            parts.append(line(True, self.tr(
+                "Billing account: the same for both accounts, %1").replace(
+                "%1", _place(r.source.billing_account_name, r.source.billing_account_id))))
+        else:
+            parts.append(line(False, self.tr(
+                "Billing account: not the same (R20): source %1, target %2").replace(
+                "%1", _place(r.source.billing_account_name,
+                             r.source.billing_account_id)).replace(
+                "%2", _place(r.target.billing_account_name,
+                             r.target.billing_account_id))))
+        check = r.check
+        if not check.ok:
+            parts.append(line(False, self.tr("The engine refuses the approval now: %1")
+                              .replace("%1", check.message(self.desk.language.code))))
+            return "".join(parts)
+        total = sum(x.points for x in check.moves)
+        parts.append("<p style=\"margin:6px 0 2px 0\">" + e(self.tr(
+            "The lots that would move, oldest first (R13), each keeping its dates (R20): "
+            "%1 points in %2 lots").replace("%1", f.points(total)).replace(
+            "%2", str(len(check.moves)))) + "</p>")
+        head = "".join(f"<th align=\"{'right' if right else 'left'}\">{e(t)}</th>"
+                       for t, right in ((self.tr("From lot"), False),
+                                        (self.tr("Points"), True),
+                                        (self.tr("Credited"), False),
+                                        (self.tr("Usable until"), False)))
+        rows = "".join(
+            f"<tr><td>{e(x.source_lot)}</td><td align=\"right\">{e(f.points(x.points))}</td>"
+            f"<td>{e(f.when(x.credited_at))}</td><td><b>{e(f.date(x.usable_until))}</b></td>"
+            "</tr>" for x in check.moves)
+        parts.append(f'<table cellspacing="0" cellpadding="3" border="0">'
+                     f"<tr>{head}</tr>{rows}</table>")
+        if r.approver is not None:
+            parts.append(line(True, self.tr("The engine allows your approval now.")))
         return "".join(parts)
 
     def _link(self, target: str) -> None:
