@@ -12,6 +12,10 @@ Subcommands:
     xrewards-desk sync --api URL --user NAME; search TEXT; ledger ACCOUNT; outbox; signout
     xrewards-desk cases import PATH... [--json]   saved mails into e-mail cases (mail hook)
     xrewards-desk --version
+
+Every refusal or error ends in one sentence on standard error saying what to do, and an
+exit code of its kind (xrewards_desk/exits.py: 1 refused or not there, 2 usage, 3 sign-in,
+4 no server answers, 5 no window can open, 70 a bug, 130 interrupted); never a traceback.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
+from .exits import DEBUG_ENV, INTERRUPTED, NO_DISPLAY, UNEXPECTED, USAGE, Failure
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -105,16 +110,38 @@ def _db(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    try:
+        return _dispatch(parser, args)
+    except Failure as exc:
+        print(f"{_name(args)}: {exc.sentence}", file=sys.stderr)
+        return exc.code
+
+
+def _name(args: argparse.Namespace) -> str:
+    """``xrewards-desk sync``, ``xrewards-desk users add``: who speaks in a message."""
+    words = ["xrewards-desk"]
+    if args.command:
+        words.append(args.command)
+        for sub in ("rules_command", "db_command", "users_command", "audit_command",
+                    "cases_command"):
+            if getattr(args, sub, None):
+                words.append(getattr(args, sub))
+    return " ".join(words)
+
+
+def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if args.command == "rules" and args.rules_command == "check":
         from .conformance import main as conformance_main
 
         return conformance_main(args.paths)
     if args.command == "rules":
-        parser.parse_args(["rules", "--help"])
+        raise Failure(USAGE, "say what to do: xrewards-desk rules check PATH... (see "
+                             "xrewards-desk rules --help)")
     if args.command == "db" and args.db_command:
         return _db(args)
     if args.command == "db":
-        parser.parse_args(["db", "--help"])
+        raise Failure(USAGE, "say what to do: xrewards-desk db status|upgrade --db URL (see "
+                             "xrewards-desk db --help)")
     if args.command in {"serve", "users", "audit"}:
         from .server.cli import main as server_main
 
@@ -128,22 +155,41 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return mail_main(args)
     if args.command is None:
+        from .ui.display import window_problem
+
+        problem = window_problem()
+        if problem is not None:  # Qt would abort (exit 134) with words about its plugins
+            raise Failure(NO_DISPLAY, problem)
         from .ui.main import run_gui
 
         return run_gui(args)
     parser.print_help(sys.stderr)
-    return 2
+    return USAGE
 
 
 def run() -> int:
-    """The console script: like main(), but output cut short (`| head`) ends quietly."""
+    """The console script: like main(), but output cut short (`| head`) ends quietly, Ctrl+C
+    ends in a sentence, and an unexpected error (a bug) in one sentence too, unless
+    XREWARDS_DEBUG=1 asks for its traceback."""
+    import os
+
     try:
         return main()
     except BrokenPipeError:
-        import os
-
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except KeyboardInterrupt:
+        print("\nxrewards-desk: interrupted; what was finished is kept", file=sys.stderr)
+        return INTERRUPTED
+    except Exception as exc:
+        if os.environ.get(DEBUG_ENV):
+            raise
+        what = (str(exc).splitlines() or [""])[0][:200]
+        print(f"xrewards-desk: an unexpected error ({type(exc).__name__}"
+              f"{': ' + what if what else ''}); this is a bug, please report it with the "
+              f"command you ran (run it again with {DEBUG_ENV}=1 for the details)",
+              file=sys.stderr)
+        return UNEXPECTED
 
 
 if __name__ == "__main__":

@@ -24,7 +24,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..sync.cli import PASSWORD_ENV, data_dir
+from ..exits import USAGE, Failure
+from ..prompt import PASSWORD_ENV
+from ..sync.cli import check_api, data_dir, in_words, sign_in_refused
 
 NAME = "xrewards-desk cases import"
 
@@ -49,16 +51,17 @@ def add_arguments(commands: argparse._SubParsersAction[argparse.ArgumentParser])
 
 def main(args: argparse.Namespace) -> int:
     if getattr(args, "cases_command", None) != "import":
-        print("usage: xrewards-desk cases import PATH... [--json]", file=sys.stderr)
-        return 2
+        raise Failure(USAGE, "say what to do: xrewards-desk cases import PATH... [--json]")
     if args.password_stdin and "-" in args.paths:
-        print(f"{NAME}: a mail from stdin and the password from stdin cannot both be read",
-              file=sys.stderr)
-        return 2
-    from ..store.db import Store, sqlite_url
+        raise Failure(USAGE, "a mail from stdin and the password from stdin cannot both be "
+                             "read: give the mail as a file, or the password in "
+                             f"${PASSWORD_ENV}")
+    if args.api is not None:
+        check_api(args.api)
+    from ..sync.cli import open_store
 
     folder = data_dir(args.data_dir)
-    store = Store.open(sqlite_url(folder / "desk.sqlite"))
+    store = open_store(folder)
     try:
         return _run(args, folder, store)
     finally:
@@ -140,12 +143,15 @@ def _line(out: dict[str, Any]) -> str:
     who = out["customer"] or (
         "suggestions " + ", ".join(s["account"] for s in out["suggestions"])
         if out["suggestions"] else "no customer matched")
-    parts = [f"{out['file']}: {what}, {where}; from {out['sender']} ({who}), received "
-             f"{out['received_at']}"]
+    sender = out["sender"] or "sender unknown"
+    parts = [f"{out['file']}: {what}, {where}; from {sender} ({who}), received "
+             f"{out['received_at'] or 'unknown'}"]
     if out["attachments"]:
         parts.append(f"{len(out['attachments'])} attachment(s) kept")
     for refusal in out["refused_attachments"]:
         parts.append(f"refused: {refusal['reason']}")
+    for missing in out.get("missing", []):
+        parts.append(f"note: {missing}")
     if out["warning"]:
         parts.append(f"note: {out['warning']}")
     return "; ".join(parts)
@@ -191,10 +197,11 @@ def _push(args: argparse.Namespace, store: Any, evidence: Any, api: str | None,
             print(f"note: {tokens.warning}", file=sys.stderr)
         Syncer(store, client, client.base, user).push(evidence=evidence.reader)
     except Offline as exc:
-        print(f"note: {NAME}: the server cannot be reached ({exc}); the mails were not sent",
-              file=sys.stderr)
+        print(f"note: {NAME}: the server at {api} cannot be reached ({in_words(exc)}); the "
+              "mails were not sent, 'xrewards-desk sync' sends them later", file=sys.stderr)
     except (NotSignedIn, Refused) as exc:
-        print(f"note: {NAME}: signing in as {user} failed ({exc}); the mails were not sent",
+        words = sign_in_refused(api, user, exc).sentence if client.token is None else str(exc)
+        print(f"note: {NAME}: {words}; the mails were not sent, they wait in the outbox",
               file=sys.stderr)
     except EvidenceMissing as exc:
         print(f"note: {NAME}: the outbox could not be sent: {exc}", file=sys.stderr)

@@ -1,14 +1,16 @@
-"""``xrewards-desk serve``, ``xrewards-desk users add`` and ``xrewards-desk audit verify``."""
+"""``xrewards-desk serve``, ``xrewards-desk users add`` and ``xrewards-desk audit verify``.
+
+A refusal or an error ends in one sentence saying what to do (a
+:class:`~xrewards_desk.exits.Failure`) and the exit code of its kind (exits.py)."""
 
 from __future__ import annotations
 
 import argparse
-import getpass
-import os
-import sys
+import tempfile
 from pathlib import Path
 
 from ..domain.model import Role
+from ..exits import REFUSED, USAGE, Failure
 
 DEFAULT_PORT = 8765
 
@@ -28,10 +30,15 @@ def add_arguments(commands: argparse._SubParsersAction[argparse.ArgumentParser])
     serve.add_argument("--port-file", type=Path, metavar="FILE",
                        help="write the port listened on to FILE once ready (for --port 0)")
 
-    users = commands.add_parser("users", help="staff who may sign in to the server")
+    users = commands.add_parser(
+        "users", help="staff who may sign in to the server",
+        epilog="xrewards-desk users add NAME --role ROLE [--password-stdin]: the password "
+               "from the first line of standard input with --password-stdin, else from "
+               "XREWARDS_PASSWORD, else asked at the terminal (at least 10 characters)")
     users_commands = users.add_subparsers(dest="users_command", metavar="SUBCOMMAND")
     add = users_commands.add_parser(
-        "add", help="add a member of staff (password from XREWARDS_PASSWORD or asked)")
+        "add", help="add a member of staff (password from --password-stdin, "
+                    "XREWARDS_PASSWORD, or asked)")
     add.add_argument("name")
     add.add_argument("--role", required=True, choices=[r.value for r in Role])
     add.add_argument("--display-name")
@@ -72,31 +79,44 @@ def main(args: argparse.Namespace) -> int:
         return add_user(args)
     if args.command == "audit" and args.audit_command == "verify":
         return verify_audit(args)
-    print(f"xrewards-desk {args.command}: say what to do (see --help)", file=sys.stderr)
-    return 2
+    raise Failure(USAGE, f"say what to do (see xrewards-desk {args.command} --help)")
 
 
-def _open(args: argparse.Namespace) -> tuple[object, Path]:
-    from ..store.db import Store
+def _open(args: argparse.Namespace, folder_needed: bool = True) -> tuple[object, Path]:
+    """The store, and the data folder (made if the store lives there or `folder_needed`)."""
+    from ..store.db import Store, StoreError
 
     folder = data_dir(args.data_dir)
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return Store.open(store_url(args.db, folder)), folder
+    if folder_needed or args.db is None:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        return Store.open(store_url(args.db, folder)), folder
+    except StoreError as exc:
+        raise Failure(REFUSED, str(exc)) from exc
+
+
+def _sqlite_file(db: str | None, folder: Path) -> Path | None:
+    """The SQLite file a --db/--data-dir names (None for another database)."""
+    if db is None:
+        return folder / "server.sqlite"
+    if "://" not in db:
+        return Path(db)
+    if db.startswith("sqlite:///"):
+        return Path(db.removeprefix("sqlite:///"))
+    return None
 
 
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from ..clock import SystemClock
-    from ..store.db import Store, StoreError
+    from ..store.db import Store
     from .app import create_app
     from .service import Service
 
-    try:
-        store, folder = _open(args)
-    except StoreError as exc:
-        print(f"xrewards-desk serve: {exc}", file=sys.stderr)
-        return 1
+    if args.port:
+        _port_free(args.host, args.port)
+    store, folder = _open(args)
     assert isinstance(store, Store)
     service = Service(store, SystemClock(), folder)
     if args.demo:
@@ -112,6 +132,26 @@ def serve(args: argparse.Namespace) -> int:
     server.run()
     store.close()
     return 0
+
+
+def _port_free(host: str, port: int) -> None:
+    """Refuse at once, in words, where uvicorn would log its bind error after the demo."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise Failure(USAGE, f"the host {host} is not known here: give an address of this "
+                             "machine, e.g. --host 127.0.0.1") from exc
+    family, kind, proto, _name, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            raise Failure(REFUSED, f"cannot listen on {host}:{port} ({exc.strerror or exc}; "
+                                   "is a server running there already?): stop it, or choose "
+                                   "another port with --port") from exc
 
 
 def _announce_port(server: object, path: Path) -> None:
@@ -131,29 +171,40 @@ def _announce_port(server: object, path: Path) -> None:
 
 
 def add_user(args: argparse.Namespace) -> int:
+    from sqlalchemy import select
+    from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
     from ..clock import SystemClock
+    from ..prompt import read_password
+    from ..store import models as m
     from ..store.db import Store
     from .service import Service
 
-    if args.password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        password = os.environ.get("XREWARDS_PASSWORD") or getpass.getpass(
-            f"Password for {args.name}: ")
+    password = read_password(args.name, args.password_stdin)
     if len(password) < 10:
-        print("xrewards-desk users add: the password must have at least 10 characters",
-              file=sys.stderr)
-        return 1
-    store, folder = _open(args)
+        raise Failure(REFUSED, "the password must have at least 10 characters: choose a "
+                               "longer one")
+    # a user needs no data folder of its own: with --db alone nothing is made beside it
+    store, folder = _open(args, folder_needed=False)
     assert isinstance(store, Store)
+    taken = Failure(REFUSED, f"there is already a user {args.name} in this store: choose "
+                             "another name")
     try:
-        Service(store, SystemClock(), folder).add_user(
-            args.name, args.display_name or args.name, Role(args.role), password,
-            args.language)
-    except Exception as exc:  # the name exists, the database is unreachable, ...
+        with store.session() as s:
+            if s.scalars(select(m.User.id).where(m.User.name == args.name)).first():
+                raise taken
+        with tempfile.TemporaryDirectory() as scratch:
+            # the service keeps evidence in its folder; adding a user writes none
+            where = folder if folder.is_dir() else Path(scratch)
+            Service(store, SystemClock(), where).add_user(
+                args.name, args.display_name or args.name, Role(args.role), password,
+                args.language)
+    except IntegrityError as exc:  # added meanwhile by someone else
+        raise taken from exc
+    except SQLAlchemyError as exc:  # the database is unreachable, ...
         reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
-        print(f"xrewards-desk users add: {reason}", file=sys.stderr)
-        return 1
+        raise Failure(REFUSED, f"the store could not take the user ({reason}): check --db "
+                               "and try again") from exc
     finally:
         store.close()
     print(f"added {args.name} ({args.role})")
@@ -162,10 +213,18 @@ def add_user(args: argparse.Namespace) -> int:
 
 def verify_audit(args: argparse.Namespace) -> int:
     from ..store import audit
-    from ..store.db import Store
+    from ..store.db import Store, StoreError
 
-    store, _folder = _open(args)
-    assert isinstance(store, Store)
+    # reading makes nothing: no data folder, no evidence folder, no new store
+    file = _sqlite_file(args.db, data_dir(args.data_dir))
+    if file is not None and not file.is_file():
+        raise Failure(REFUSED, f"there is no server store at {file}, so there is no audit log "
+                               "to verify: name an existing one with --data-dir DIR or --db "
+                               "PATH")
+    try:
+        store = Store.open(store_url(args.db, data_dir(args.data_dir)))
+    except StoreError as exc:
+        raise Failure(REFUSED, str(exc)) from exc
     try:
         with store.session() as session:
             checked, broken = audit.verify(session)
@@ -176,4 +235,4 @@ def verify_audit(args: argparse.Namespace) -> int:
         return 0
     print(f"audit log broken at record {broken.record}: {broken.reason} "
           f"({checked} records before it hold)")
-    return 1
+    return REFUSED

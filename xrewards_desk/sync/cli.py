@@ -5,20 +5,28 @@
     xrewards-desk ledger ACCOUNT [--json]
     xrewards-desk outbox [list | withdraw ID] [--json]
     xrewards-desk signout [--wipe]
+
+A refusal or an error ends in one sentence saying what to do (raised as
+:class:`~xrewards_desk.exits.Failure`, printed by the command line) and the exit code of its
+kind: 1 refused or not there, 2 usage, 3 sign-in, 4 no server answers.
 """
 
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import os
 import shutil
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-PASSWORD_ENV = "XREWARDS_PASSWORD"
+from ..exits import REFUSED, SIGN_IN, UNREACHABLE, USAGE, Failure
+from ..prompt import PASSWORD_ENV as PASSWORD_ENV  # ui/main.py reads it from here
+from ..prompt import read_password
+
+FILL = "fill it with 'xrewards-desk sync --api URL --user NAME'"
 
 
 def add_arguments(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -27,7 +35,8 @@ def add_arguments(commands: argparse._SubParsersAction[argparse.ArgumentParser])
                        help="the local data folder (default: the user data folder)")
 
     sync = commands.add_parser("sync", help="pull the server's changes, push the outbox")
-    sync.add_argument("--api", required=True, metavar="URL", help="e.g. http://127.0.0.1:8765")
+    sync.add_argument("--api", required=True, metavar="URL",
+                      help="the server's address, e.g. http://127.0.0.1:8765")
     sync.add_argument("--user", required=True)
     sync.add_argument("--password-stdin", action="store_true",
                       help=f"read the password from standard input (else ${PASSWORD_ENV}, "
@@ -40,7 +49,7 @@ def add_arguments(commands: argparse._SubParsersAction[argparse.ArgumentParser])
     search.add_argument("--limit", type=int, default=20)
     data(search)
     ledger = commands.add_parser("ledger", help="a customer's ledger from the local store")
-    ledger.add_argument("account")
+    ledger.add_argument("account", help="the customer number, e.g. XR-0001234 (any case)")
     ledger.add_argument("--json", action="store_true")
     data(ledger)
     outbox = commands.add_parser("outbox", help="commands waiting to reach the server")
@@ -66,14 +75,118 @@ def data_dir(given: Path | None) -> Path:
     return folder
 
 
-def _store(folder: Path) -> Any:
-    from ..store.db import Store, sqlite_url
+def _folder(given: Path | None) -> Path:
+    if given is not None:
+        return given
+    from platformdirs import user_data_dir
 
-    return Store.open(sqlite_url(folder / "desk.sqlite"))
+    return Path(user_data_dir("xrewards-desk", appauthor=False))
+
+
+def open_store(folder: Path) -> Any:
+    from sqlalchemy.exc import DatabaseError
+
+    from ..store.db import Store, StoreError, sqlite_url
+
+    try:
+        return Store.open(sqlite_url(folder / "desk.sqlite"))
+    except StoreError as exc:  # newer than this program, or an upgrade that cannot run
+        raise Failure(REFUSED, str(exc)) from exc
+    except DatabaseError as exc:  # not a SQLite file, or a damaged one
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        raise Failure(REFUSED, f"{folder / 'desk.sqlite'} cannot be read as a local store "
+                               f"({reason}): move it aside and sync again") from exc
+
+
+def _existing_store(folder: Path) -> Any:
+    """The local store, if a sync made one; never a new one."""
+    if not (folder / "desk.sqlite").exists():
+        raise Failure(REFUSED, f"there is no local store in {folder} yet: {FILL}")
+    return open_store(folder)
+
+
+def check_api(url: str) -> str:
+    """The API address as given, if it is one; else a usage failure saying how to write it."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise Failure(USAGE, f"the API address {url!r} is not a web address: write it with "
+                             "http:// or https:// in front, e.g. http://127.0.0.1:8765")
+    try:
+        parts.port  # noqa: B018  (raises on a port that is not a number)
+    except ValueError as exc:
+        raise Failure(USAGE, f"the API address {url!r} has no valid port: write it like "
+                             "http://127.0.0.1:8765") from exc
+    return url.strip()
+
+
+def in_words(exc: BaseException) -> str:
+    """Why a connection failed, in a few words (not urllib3's internals)."""
+    import socket
+
+    import requests
+
+    seen: list[BaseException] = []
+    todo: list[BaseException] = [exc]
+    while todo and len(seen) < 20:
+        e = todo.pop(0)
+        if e in seen:
+            continue
+        seen.append(e)
+        for nxt in (e.__cause__, e.__context__, getattr(e, "reason", None),
+                    *(a for a in getattr(e, "args", ()) if isinstance(a, BaseException))):
+            if isinstance(nxt, BaseException):
+                todo.append(nxt)
+    names = {type(e).__name__ for e in seen}
+    text = " ".join(str(e) for e in seen)
+    if any(isinstance(e, socket.gaierror) for e in seen) or "NameResolutionError" in names:
+        return "its host name is not known"
+    if any(isinstance(e, ConnectionRefusedError) for e in seen):
+        return "connection refused: nothing listens on that port"
+    if any(isinstance(e, requests.Timeout | TimeoutError | socket.timeout) for e in seen):
+        return "it did not answer in time"
+    if any(isinstance(e, requests.exceptions.SSLError) for e in seen):
+        return "the secure connection failed"
+    if any(isinstance(e, requests.exceptions.InvalidURL | requests.exceptions.MissingSchema
+                      | requests.exceptions.InvalidSchema) for e in seen):
+        return "the address is not a valid web address"
+    if "the server answered 5" in text:
+        answered = next(str(e) for e in seen if "the server answered 5" in str(e))
+        return answered[answered.index("the server answered"):].split(";")[0] + \
+            " (an error on its side)"
+    if any(isinstance(e, ConnectionResetError | requests.ConnectionError) for e in seen):
+        return "the connection broke off"
+    return "the connection failed"
+
+
+def unreachable(api: str, exc: BaseException, then: str = "") -> Failure:
+    return Failure(UNREACHABLE, f"the server at {api} cannot be reached ({in_words(exc)}): "
+                                f"check the address and that the server runs{then}")
+
+
+def sign_in_refused(api: str, user: str, exc: BaseException) -> Failure:
+    """A failed sign-in as a failure: its kind (sign-in, or not the API at all) and words."""
+    from .client import NotSignedIn, Refused
+
+    if isinstance(exc, NotSignedIn):
+        reason = str(exc).rstrip(".") or "the sign-in was refused"
+        return Failure(SIGN_IN, f"signing in as {user} failed ({reason[0].lower()}"
+                                f"{reason[1:]}): check the name and password and try again")
+    if isinstance(exc, Refused) and exc.status in (404, 405):
+        return Failure(UNREACHABLE, f"what answers at {api} is not the X-Points API (it "
+                                    f"answered {exc.status} to the sign-in): check the "
+                                    "address; the server's own address has no path, e.g. "
+                                    "http://127.0.0.1:8765")
+    if isinstance(exc, Refused) and exc.code == "too_many_attempts":
+        return Failure(SIGN_IN, f"signing in as {user} is refused for now: {exc.message}")
+    if isinstance(exc, Refused):
+        return Failure(SIGN_IN, f"signing in as {user} was refused ({exc.code}: "
+                                f"{exc.message.rstrip('.')}): check the name and password")
+    raise exc
 
 
 def main(args: argparse.Namespace) -> int:
-    folder = data_dir(args.data_dir)
+    # only a sync makes the folder; reading or signing out makes nothing, no store either
+    folder = data_dir(args.data_dir) if args.command == "sync" else _folder(args.data_dir)
     handler = {"sync": _sync, "search": _search, "ledger": _ledger, "outbox": _outbox,
                "signout": _signout}[args.command]
     return handler(args, folder)
@@ -84,39 +197,39 @@ def _say(args: argparse.Namespace, data: Any, text: str) -> None:
 
 
 def _sync(args: argparse.Namespace, folder: Path) -> int:
-    from .client import ApiClient, NotSignedIn, Offline
+    from .client import ApiClient, NotSignedIn, Offline, Refused
     from .credentials import Tokens
     from .evidence import EvidenceFolder, EvidenceMissing
     from .runner import Syncer
 
+    api = check_api(args.api)
     tokens = Tokens()
-    client = ApiClient(args.api, tokens.get(args.api, args.user))
-    store = _store(folder)
+    client = ApiClient(api, tokens.get(api, args.user))
+    store = open_store(folder)
     try:
-        if client.token is None or not _valid(client):
-            if args.password_stdin:
-                password = sys.stdin.readline().rstrip("\n")
-            else:
-                password = os.environ.get(PASSWORD_ENV) or getpass.getpass(
-                    f"Password for {args.user}: ")
-            client.sign_in(args.user, password)
-            assert client.token is not None
-            tokens.put(args.api, args.user, client.token)
+        try:
+            if client.token is None or not _valid(client):
+                password = read_password(args.user, args.password_stdin)
+                client.sign_in(args.user, password)
+                assert client.token is not None
+                tokens.put(api, args.user, client.token)
+        except (NotSignedIn, Refused) as exc:
+            raise sign_in_refused(api, args.user, exc) from exc
         if tokens.warning:
             print(f"note: {tokens.warning}", file=sys.stderr)
         syncer = Syncer(store, client, client.base, args.user)
         pushed = syncer.push(evidence=EvidenceFolder(folder).reader)
         pulled = syncer.pull()
     except NotSignedIn as exc:
-        print(f"xrewards-desk sync: {exc}", file=sys.stderr)
-        return 1
+        raise Failure(SIGN_IN, f"the server ended the sign-in ({exc}): run the sync again "
+                               "to sign in anew") from exc
+    except Refused as exc:
+        raise Failure(REFUSED, f"the server refused ({exc.code}: {exc.message.rstrip('.')}); "
+                               "nothing is lost, the outbox waits") from exc
     except Offline as exc:
-        print(f"xrewards-desk sync: the server cannot be reached ({exc}); nothing is lost, "
-              "the outbox waits", file=sys.stderr)
-        return 1
+        raise unreachable(api, exc, "; nothing is lost, the outbox waits") from exc
     except EvidenceMissing as exc:
-        print(f"xrewards-desk sync: the outbox cannot be sent: {exc}", file=sys.stderr)
-        return 1
+        raise Failure(REFUSED, f"the outbox cannot be sent: {exc}") from exc
     finally:
         store.close()
     _say(args, {"pulled": pulled, "pushed": len(pushed.done), "refused": pushed.refused,
@@ -138,12 +251,18 @@ def _valid(client: Any) -> bool:
 
 
 def _search(args: argparse.Namespace, folder: Path) -> int:
+    from sqlalchemy import select
+
+    from ..store import models as m
     from ..store.search import search
     from . import search_index
 
-    store = _store(folder)
+    store = _existing_store(folder)
     try:
         with store.engine.connect() as conn:
+            if conn.execute(select(m.AccountRow.id).limit(1)).first() is None:
+                raise Failure(REFUSED, f"the local store in {folder} is empty, no sync has "
+                                       f"filled it yet: {FILL}")
             hits = search(conn, args.text, limit=args.limit)
             behind = search_index.pending(conn)
     finally:
@@ -158,31 +277,54 @@ def _search(args: argparse.Namespace, folder: Path) -> int:
     return 0
 
 
+#: an entry's type in the ledger view's words (ui/ledger_view.py, LedgerView.entry_type;
+#: a test holds the two equal)
+ENTRY_WORDS = {
+    "earn": "credit (order)", "referral_bonus": "referral bonus", "redemption": "redemption",
+    "refund": "refund", "reversal": "reversal", "expiry": "expiry",
+    "transfer_out": "transfer out", "transfer_in": "transfer in", "void": "void",
+    "adjustment": "adjustment", "forfeit": "forfeit",
+}
+
+
 def _ledger(args: argparse.Namespace, folder: Path) -> int:
     from sqlalchemy import select
 
+    from ..domain.calendar import BERLIN
     from ..store import models as m
 
-    store = _store(folder)
+    number = args.account.strip().upper()
+    store = _existing_store(folder)
     try:
         with store.session() as s:
-            account = s.get(m.AccountRow, args.account)
+            account = s.get(m.AccountRow, number)
             if account is None:
-                print(f"xrewards-desk ledger: no account {args.account} in the local store "
-                      "(sync first?)", file=sys.stderr)
-                return 1
-            rows = [{"id": e.id, "at": e.at.isoformat(), "type": e.type.value,
+                empty = s.scalars(select(m.AccountRow.id).limit(1)).first() is None
+                raise Failure(REFUSED, f"no account {number} in the local store: "
+                                       + (f"it is empty, {FILL}" if empty else
+                                          "check the number ('xrewards-desk search NAME' "
+                                          "finds it), or sync if it is new"))
+            rows = [{"id": e.id, "at": e.at.astimezone(BERLIN).isoformat(),
+                     "type": e.type.value, "type_words": ENTRY_WORDS.get(e.type.value,
+                                                                        e.type.value),
                      "points": e.points, "source": f"{e.source_kind.value}:{e.source_ref}"}
                     for e in s.scalars(select(m.LedgerEntry).where(
-                        m.LedgerEntry.account_id == args.account).order_by(m.LedgerEntry.seq))]
+                        m.LedgerEntry.account_id == number).order_by(m.LedgerEntry.seq))]
             balance = sum(s.scalars(select(m.LotRow.remaining).where(
-                m.LotRow.account_id == args.account))) - account.debt
+                m.LotRow.account_id == number))) - account.debt
     finally:
         store.close()
-    lines = [f"{r['at'][:16]}  {r['type']:<15} {r['points']:>8}  {r['source']}" for r in rows]
-    _say(args, {"account": args.account, "balance": balance, "entries": rows},
-         "\n".join([*lines, f"balance: {balance} points"]))
+    lines = [f"{_berlin(r['at'])}  {r['type_words']:<15} {r['points']:>8}  {r['source']}"
+             for r in rows]
+    _say(args, {"account": number, "balance": balance, "entries": rows},
+         "\n".join([f"{number}, times in Europe/Berlin:", *lines,
+                    f"balance: {balance} points"]))
     return 0
+
+
+def _berlin(iso: str) -> str:
+    """``2026-03-29 03:15 +02:00``: the Berlin time with its offset."""
+    return f"{iso[:10]} {iso[11:16]} {iso[-6:]}"
 
 
 def _outbox(args: argparse.Namespace, folder: Path) -> int:
@@ -190,20 +332,18 @@ def _outbox(args: argparse.Namespace, folder: Path) -> int:
 
     from ..store import models as m
 
-    store = _store(folder)
+    if args.action == "withdraw" and args.id is None:
+        raise Failure(USAGE, "say which command to withdraw: xrewards-desk outbox withdraw "
+                             "ID (the ids are in 'xrewards-desk outbox')")
+    store = _existing_store(folder)
     try:
         if args.action == "withdraw":
-            if args.id is None:
-                print("xrewards-desk outbox withdraw: say which command (its id)",
-                      file=sys.stderr)
-                return 2
             with store.session() as s:
                 row = s.get(m.OutboxCommand, args.id)
                 if row is None or row.state is not m.OutboxState.PENDING or row.attempts:
-                    print(f"xrewards-desk outbox: command {args.id} cannot be withdrawn "
-                          "(unknown, or it may already have reached the server)",
-                          file=sys.stderr)
-                    return 1
+                    raise Failure(REFUSED, f"command {args.id} cannot be withdrawn (unknown, "
+                                           "or it may already have reached the server): "
+                                           "see 'xrewards-desk outbox' for what waits")
                 row.state = m.OutboxState.WITHDRAWN
             print(f"withdrew command {args.id}")
             return 0
@@ -238,14 +378,25 @@ def _signout(args: argparse.Namespace, folder: Path) -> int:
         finally:
             engine.dispose()
     tokens = Tokens()
+    ended: list[str] = []
     for api, user in states:
-        tokens.forget(api.removesuffix("/v1"), user)
-        tokens.forget(api, user)
-    if args.wipe:
-        for path in folder.iterdir():
-            if path.name.startswith("desk.sqlite") or path.name == "evidence":
-                shutil.rmtree(path) if path.is_dir() else path.unlink()
-        print("signed out; the local customer data was removed")
-    else:
-        print("signed out")
+        for where in {api.removesuffix("/v1"), api}:
+            if tokens.get(where, user) is not None:
+                ended.append(f"{user} at {api.removesuffix('/v1')}")
+            tokens.forget(where, user)
+    local = [p for p in folder.iterdir() if p.name.startswith("desk.sqlite")
+             or p.name == "evidence"] if folder.is_dir() else []
+    if args.wipe and local:
+        for path in local:
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
+        print(("signed out (" + ", ".join(sorted(set(ended))) + ")" if ended
+               else "there was no sign-in to end") + "; the local customer data was removed")
+        return 0
+    if not ended:
+        raise Failure(REFUSED, "there was no sign-in to end: no token is kept for "
+                      + (", ".join(f"{u} at {a.removesuffix('/v1')}" for a, u in states)
+                         if states else f"the data folder {folder}")
+                      + (", and there is no local customer data to remove" if args.wipe
+                         else "; nothing changed"))
+    print("signed out (" + ", ".join(sorted(set(ended))) + ")")
     return 0

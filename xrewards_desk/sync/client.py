@@ -104,7 +104,7 @@ class ApiClient:
                 return (answer or self._answer)(response)
             except (requests.RequestException, ValueError) as exc:
                 last = exc
-        raise Offline(f"no answer after {self.retries + 1} tries: {last}")
+        raise Offline(f"no answer after {self.retries + 1} tries: {last}") from last
 
     def _get(self, path: str, **params: Any) -> Any:
         """GET: urllib3's Retry covers failures before an answer starts; a body cut off
