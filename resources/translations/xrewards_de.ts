@@ -180,6 +180,7 @@
     <name>AbuseView</name>
     <message>
         <source>Score</source>
+        <extracomment>the confirm dialog shown last (tests and screenshots read it)</extracomment>
         <translation>Risikowert</translation>
     </message>
     <message>
@@ -1490,6 +1491,10 @@
         <translation>Das X-Konto ist nicht mehr aktiv.</translation>
     </message>
     <message>
+        <source>A notice already runs (R23): the dialog shows its dates.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Queued; it is sent with this sync.</source>
         <translation>Vorgemerkt; wird mit dieser Synchronisierung gesendet.</translation>
     </message>
@@ -1538,6 +1543,18 @@
     <message>
         <source>Has referred</source>
         <translation>Hat empfohlen</translation>
+    </message>
+    <message>
+        <source>Notice given %1: active until %2, may redeem until %3 (T8.3, T8.4, R23)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Terminated: the last day to redeem was %1 (T8.4, R23)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Terminated: may redeem until %1, then the points left expire (T8.4, R23)</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>%1 more spend to %2</source>
@@ -1712,12 +1729,20 @@
         <translation>Jeder Satz nennt die Buchungen, auf denen er beruht: Doppelklicken Sie auf einen Satz, um sie im Kontoverlauf zu sehen.</translation>
     </message>
     <message>
+        <source>A sentence about a claim names the claim&apos;s number (as the list of claims shows it) when you point at it.</source>
+        <translation>Ein Satz über einen Anspruch auf Wertersatz nennt dessen Nummer (wie die Liste der Ansprüche sie zeigt), wenn Sie mit der Maus darauf zeigen.</translation>
+    </message>
+    <message>
         <source>Copy text</source>
         <translation>Text kopieren</translation>
     </message>
     <message>
         <source>Language of the reply:</source>
         <translation>Sprache der Antwort:</translation>
+    </message>
+    <message>
+        <source>Claim %1</source>
+        <translation>Anspruch %1</translation>
     </message>
 </context>
 <context>
@@ -2487,6 +2512,18 @@
     <message>
         <source>%1 points expire within 30 days</source>
         <translation>%1 X-Points verfallen innerhalb von 30 Tagen</translation>
+    </message>
+    <message>
+        <source>notice given %1: active until %2, may redeem until %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>terminated: the last day to redeem was %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>terminated: may redeem until %1</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Search customers: number, name, e-mail, organisation, order number (Ctrl+F)</source>

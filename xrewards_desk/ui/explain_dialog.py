@@ -1,5 +1,7 @@
 """Explain: where the balance comes from, in German or English, each sentence tied to its
-ledger entries, ready to paste into a reply."""
+ledger entries or claims, ready to paste into a reply: credits and what was taken, the R22
+claims in EUR and why, a void discount code, how participation ended or is ending (R23),
+the balance and the next "usable until" dates."""
 
 from __future__ import annotations
 
@@ -28,7 +30,8 @@ from .tasks import Tasks
 
 def explain_account(store: Store, account_id: str, now: datetime,
                     language: str) -> list[Sentence]:
-    """The engine's sentences for a stored account (its termination window included)."""
+    """The engine's sentences for a stored account (its claims, status, notice and
+    termination window included)."""
     with store.session() as s:
         return explanation(s, account_id, now, language)
 
@@ -54,6 +57,9 @@ class ExplainDialog(QDialog):
         self.sentences.itemActivated.connect(self._activated)
         self.hint = QLabel(self.tr("Each sentence names the ledger entries behind it: "
                                    "double-click one to see them in the ledger."))
+        self.hint.setToolTip(self.tr("A sentence about a claim names the claim's number "
+                                     "(as the list of claims shows it) when you point at "
+                                     "it."))
         self.hint.setWordWrap(True)
         copy = QPushButton(self.tr("Copy text"))
         copy.clicked.connect(self.copy)
@@ -85,11 +91,20 @@ class ExplainDialog(QDialog):
         for sentence in sentences:
             item = QListWidgetItem(sentence.text)
             item.setData(Qt.ItemDataRole.UserRole, sentence.entry_ids)
-            item.setToolTip(", ".join(sentence.entry_ids[:20])
-                            + (" …" if len(sentence.entry_ids) > 20 else ""))
+            item.setToolTip(self._tip(sentence))
             self.sentences.addItem(item)
         self.text = " ".join(s.text for s in sentences)
         self.loaded = True
+
+    def _tip(self, sentence: Sentence) -> str:
+        """The ledger entries and the R22 claims (by number) a sentence explains."""
+        lines = []
+        if sentence.entry_ids:
+            lines.append(", ".join(sentence.entry_ids[:20])
+                         + (" …" if len(sentence.entry_ids) > 20 else ""))
+        if sentence.claim_ids:
+            lines.append(self.tr("Claim %1").replace("%1", ", ".join(sentence.claim_ids)))
+        return "\n".join(lines)
 
     def copy(self) -> None:
         clipboard = QGuiApplication.clipboard()
