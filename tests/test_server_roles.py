@@ -22,6 +22,8 @@ AGENT_MAY = {
     "link_mail_case", "record_reply_sent", "record_objection", "uphold_objection",
     "reject_objection", "answer_objection_late", "grant_goodwill", "object_to_terms",
     "request_adjustment", "request_transfer", "report_suspicion", "close_account",
+    # handling e-mail cases: the receipt time of a mail no header dates (R25)
+    "set_mail_receipt",
 }
 EXPECTED: dict[str, set[str]] = {
     "agent": AGENT_MAY,
@@ -46,6 +48,7 @@ COMMANDS: dict[str, dict[str, Any]] = {
     "note_mail_case": {"case": 1, "text": "a note"},
     "set_mail_case_status": {"case": 1, "version": 1, "status": "open"},
     "link_mail_case": {"case": 1, "version": 1, "account": "XR-1"},
+    "set_mail_receipt": {"case": 1, "message": 1, "received_at": "2025-03-03T08:00:00+01:00"},
     "record_reply_sent": {"case": 1, "message_id": "<reply@us.example>",
                           "sent_at": "2025-03-03T10:00:00+01:00", "to": "x@y.example",
                           "subject": "Re: s", "body": "answer"},

@@ -71,6 +71,8 @@ IDEMPOTENCY_REQUIRED = "idempotency_key_required"
 UNSUPPORTED_FILE = "unsupported_file"
 FILE_TOO_LARGE = "file_too_large"
 TOO_MANY_ATTEMPTS = "too_many_attempts"
+#: an objection in a case one of whose mails has no receipt time yet (R25 counts from it)
+RECEIPT_UNKNOWN = "receipt_unknown"
 
 STATUS_FOR_CODE: dict[str, int] = {
     MALFORMED: 422,

@@ -101,7 +101,8 @@ class ImportResult:
         return {
             "file": self.file, "case": self.case, "queued": self.queued,
             "duplicate": self.duplicate, "message_id": mail.message_id,
-            "sender": mail.sender, "received_at": mail.received_at.isoformat(),
+            "sender": mail.sender, "sender_name": mail.sender_name,
+            "received_at": mail.received_at.isoformat() if mail.received_at else None,
             "received_from": mail.received_from, "customer": self.customer,
             "suggestions": [{"account": s.account, "name": s.name, "email": s.email}
                             for s in self.suggestions],
@@ -110,6 +111,7 @@ class ImportResult:
                             for a in mail.accepted_attachments],
             "refused_attachments": [{"name": a.name, "reason": a.refused}
                                     for a in mail.refused_attachments],
+            "missing": mail.missing,
             "notes": self.notes,
         }
 
@@ -167,9 +169,12 @@ def command_for(mail: ParsedMail, account: str | None,
     return checked.model_dump(mode="json"), evidence, notes
 
 
-def match_sender(store: Store, sender: str) -> tuple[str | None, list[Suggestion]]:
+def match_sender(store: Store, sender: str | None) -> tuple[str | None, list[Suggestion]]:
     """The one customer of the local store with the sender's e-mail, else suggestions:
-    those sharing it (several), or up to five of the same domain (not for free mail)."""
+    those sharing it (several), or up to five of the same domain (not for free mail).
+    Nothing for a mail without a sender address: it is linked by hand."""
+    if sender is None:
+        return None, []
     key = sender.casefold()
     with store.session() as s:
         exact = list(s.execute(select(m.AccountRow.id, m.AccountRow.name, m.AccountRow.email)
@@ -223,7 +228,9 @@ def import_mail(source: Path | str | bytes, *, store: Store, evidence: EvidenceF
                 syncer_or_outbox: Outbox | None = None, user: str,
                 name: str | None = None) -> ImportResult:
     """Parse a mail (a path or its bytes), keep its accepted attachments in `evidence`,
-    match its sender in the local `store`, and enqueue one ``create_mail_case``.
+    match its sender in the local `store`, and enqueue one ``create_mail_case``. A mail
+    without a sender address or a readable date is taken all the same: its case says
+    "sender unknown" or "receipt time unknown" until an agent links or sets it.
 
     A Message-ID already in the store or the outbox is reported as a duplicate and
     nothing is written. MalformedMail (a ValueError) if the mail cannot be taken, OSError

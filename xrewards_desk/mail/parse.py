@@ -8,18 +8,31 @@ decides what counts:
   no readable date, the next ``Received:`` headers in order; failing them all, the mail's
   own ``Date:``, which the sender's machine set, with a warning saying so. A date without a
   time zone is taken as Europe/Berlin, and the warning says that too (``-0000`` is UTC).
+  With no readable date at all the receipt time is *unknown* (``received_at`` None,
+  ``received_from`` ``"unknown"``): the mail still becomes a case, and an agent types the
+  time in before an objection in it can be recorded or decided.
+- **Sender**: the From: address, lower-cased; None ("sender unknown") where the mail has no
+  From: header or its From: names no usable address. The case is linked to a customer by
+  hand then.
 - **Body**: the text/plain parts; an HTML-only mail as readable text. Any declared
   charset; one Python does not know falls back to UTF-8 if the bytes are UTF-8, else
   Latin-1: never a crash.
 - **Attachments** are kept as evidence only if their *bytes* are a PDF, PNG, JPEG or
   e-mail message of at most 20 MiB (:mod:`xrewards_desk.contract.filetypes`), whatever
   their name or declared type says; every other one is recorded as refused, with why.
+- **Cut off**: a multipart body that ends before its closing boundary keeps every part
+  that ended before the cut. The part the mail ends inside is incomplete: an attachment
+  there is recorded as refused (never kept as evidence), a text there is kept as far as
+  it goes; the body ends with a sentence saying what is missing (:attr:`ParsedMail.missing`).
+- **Odd boundaries**: a multipart whose declared boundary never appears is read with the
+  boundary its body does use, if it has one, else as plain text; a multipart without a
+  boundary parameter is plain text.
 - A missing Message-ID is made from the SHA-256 of the file, so the same file twice is
   still the same mail.
 
-What cannot be a mail (empty, no header block, no From: address, no date at all, a
-multipart body cut off before its end, more than 50 MiB) raises :class:`MalformedMail`
-with one sentence saying why.
+Only what is not a mail at all is refused: an empty file, one that does not begin with
+mail headers (a UTF-8 byte order mark and blank lines before them are skipped), and one of
+more than 50 MiB. :class:`MalformedMail` says why in one sentence.
 """
 
 from __future__ import annotations
@@ -44,7 +57,7 @@ from ..domain.calendar import BERLIN
 
 MAX_MAIL_BYTES = 50 * 1024 * 1024
 
-ReceivedFrom = Literal["received", "date"]
+ReceivedFrom = Literal["received", "date", "unknown"]
 
 DATE_WARNING = ("no Received: header; the receipt time is the mail's own Date:, which the "
                 "sender's machine set")
@@ -52,6 +65,10 @@ UNREADABLE_RECEIVED_WARNING = ("no Received: header holds a readable date; the r
                                "is the mail's own Date:, which the sender's machine set")
 LATER_RECEIVED_WARNING = ("the topmost Received: header holds no readable date; the receipt "
                           "time comes from a later one, added by a server before ours")
+UNKNOWN_RECEIPT_WARNING = ("neither a Received: nor a Date: header holds a readable date, so "
+                           "the receipt time is unknown: set it on the case before an "
+                           "objection in it is recorded or decided (R25)")
+NO_SENDER = "the mail names no sender address; link the case to a customer by hand"
 
 
 class MalformedMail(ValueError):
@@ -82,19 +99,21 @@ class ParsedMail:
     message_id: str
     in_reply_to: str | None
     references: list[str]
-    #: when our mailbox received it (R25), in UTC
-    received_at: datetime
+    #: when our mailbox received it (R25), in UTC; None where no header dates it
+    received_at: datetime | None
     received_from: ReceivedFrom
     #: set where the receipt time is less certain than a Received: header with a zone
     warning: str | None
-    #: the From: address, lower-cased
-    sender: str
+    #: the From: address, lower-cased; None: sender unknown
+    sender: str | None
     sender_name: str
     subject: str
     body: str
     attachments: list[ParsedAttachment]
     #: SHA-256 of the whole file
     sha256: str = ""
+    #: what a cut-off mail lacks, one sentence each (also at the end of the body)
+    missing: list[str] = field(default_factory=list)
 
     @property
     def accepted_attachments(self) -> list[ParsedAttachment]:
@@ -110,8 +129,7 @@ class ParsedMail:
 _HEADER_LINE = re.compile(rb"^[!-9;-~]+[ \t]*:")
 _ANGLE_ID = re.compile(r"<[^<>]*>")
 _FOLD = re.compile(r"\r?\n(?=[ \t])")
-_CUT_OFF = (email_errors.CloseBoundaryNotFoundDefect,
-            email_errors.StartBoundaryNotFoundDefect)
+_BOUNDARY_LINE = re.compile(rb"^--([0-9A-Za-z'()+_,./:=? -]{1,70}?)[ \t]*\r?$", re.M)
 
 
 def parse_eml(data: bytes, name: str = "") -> ParsedMail:
@@ -122,12 +140,13 @@ def parse_eml(data: bytes, name: str = "") -> ParsedMail:
                             f"{MAX_MAIL_BYTES // 2**20} MiB.")
     if not data.strip():
         raise MalformedMail(f"{label} is empty.")
-    first = data.lstrip(b"\r\n").split(b"\n", 1)[0]
+    text = data.removeprefix(b"\xef\xbb\xbf").lstrip(b"\r\n")  # a BOM, blank lines
+    first = re.split(rb"\r\n|\r|\n", text, maxsplit=1)[0]
     if not (_HEADER_LINE.match(first) or first.startswith(b"From ")):
         raise MalformedMail(f"{label} is not an e-mail message: it does not begin with mail "
                             "headers.")
     try:
-        return _parse(data, label)
+        return _parse(text, label, hashlib.sha256(data).hexdigest())
     except MalformedMail:
         raise
     except (ValueError, LookupError, TypeError, AttributeError, IndexError,
@@ -136,33 +155,25 @@ def parse_eml(data: bytes, name: str = "") -> ParsedMail:
                             f"({type(exc).__name__}).") from exc
 
 
-def _parse(data: bytes, label: str) -> ParsedMail:
+def _parse(data: bytes, label: str, digest: str) -> ParsedMail:
     msg = BytesParser(policy=policy.default).parsebytes(data)
     assert isinstance(msg, EmailMessage)
     raw = _raw_headers(msg)
     if not raw:
         raise MalformedMail(f"{label} is not an e-mail message: it has no header block.")
-    if "from" not in raw:
-        raise MalformedMail(f"{label} is not an e-mail message: it has no From: header.")
-    sender, sender_name = _sender(msg, raw["from"][0])
+    sender, sender_name = _sender(msg, raw["from"][0]) if "from" in raw else (None, "")
+    if sender is not None and len(sender) > 320:  # no mail system delivers to it
+        sender = None
+    received_at, received_from, warning = _receipt(raw)
     if sender is None:
-        raise MalformedMail(f"{label} names no sender address in its From: header.")
-    if len(sender) > 320:
-        raise MalformedMail(f"{label} has a sender address longer than 320 characters, "
-                            "which no mail system delivers.")
-    received_at, received_from, warning = _receipt(raw, label)
-    return _content(msg, raw, data, label, sender, sender_name, received_at, received_from,
+        warning = f"{warning}; {NO_SENDER}" if warning else NO_SENDER
+    return _content(msg, raw, digest, sender, sender_name, received_at, received_from,
                     warning)
 
 
-def _content(msg: Message, raw: dict[str, list[str]], data: bytes, label: str,
-             sender: str, sender_name: str, received_at: datetime,
+def _content(msg: Message, raw: dict[str, list[str]], digest: str,
+             sender: str | None, sender_name: str, received_at: datetime | None,
              received_from: ReceivedFrom, warning: str | None) -> ParsedMail:
-    for part in _parts(msg):
-        if any(isinstance(d, _CUT_OFF) for d in part.defects):
-            raise MalformedMail(f"{label} is cut off: a multipart section of it has no "
-                                "closing boundary, so its attachments may be incomplete.")
-    digest = hashlib.sha256(data).hexdigest()
     message_id = _message_id(raw.get("message-id", [""])[0]) or (
         f"<sha256-{digest}@no-message-id.invalid>")
     in_reply_to = next(iter(_ids(raw.get("in-reply-to", [""])[0])), None)
@@ -173,13 +184,16 @@ def _content(msg: Message, raw: dict[str, list[str]], data: bytes, label: str,
     subject = _header_text(msg, "subject", raw)
     texts: list[str] = []
     attachments: list[ParsedAttachment] = []
-    _walk(msg, texts, attachments)
+    missing: list[str] = []
+    _walk(msg, texts, attachments, missing)
     body = _tidy("\n\n".join(t for t in texts if t.strip()))
+    if missing:
+        body = "\n\n".join([body, *(f"[{line}]" for line in missing)]).lstrip("\n")
     return ParsedMail(
         message_id=message_id, in_reply_to=in_reply_to, references=references,
         received_at=received_at, received_from=received_from, warning=warning,
         sender=sender, sender_name=sender_name, subject=subject, body=body,
-        attachments=attachments, sha256=digest)
+        attachments=attachments, sha256=digest, missing=missing)
 
 
 def _raw_headers(msg: Message) -> dict[str, list[str]]:
@@ -189,16 +203,6 @@ def _raw_headers(msg: Message) -> dict[str, list[str]]:
     for key, value in msg.raw_items():
         text = _FOLD.sub("", str(value)).replace("\r", "").replace("\n", " ")
         out.setdefault(key.strip().lower(), []).append(_repair(text))
-    return out
-
-
-def _parts(msg: Message) -> list[Message]:
-    out = [msg]
-    payload = msg.get_payload() if msg.is_multipart() else None
-    if isinstance(payload, list):
-        for sub in payload:
-            if isinstance(sub, Message):
-                out.extend(_parts(sub))
     return out
 
 
@@ -253,6 +257,8 @@ def _header_text(msg: Message, name: str, raw: dict[str, list[str]]) -> str:
 
 
 def _sender(msg: Message, raw_from: str) -> tuple[str | None, str]:
+    """The From: address (None if it names none) and the name beside it; without an
+    address, the header's text as the name ("Nina Roth")."""
     pairs: list[tuple[str, str]] = []
     try:
         header = msg["from"]
@@ -270,7 +276,8 @@ def _sender(msg: Message, raw_from: str) -> tuple[str | None, str]:
                 decoded = getaddresses([_decode_words(raw_from)])
                 name = _clean_line(_repair(decoded[0][0])) if decoded else name
             return address.lower(), name
-    return None, ""
+    text = _clean_line(_repair(_decode_words(raw_from))).strip(" :;,<>\"'")
+    return None, text[:200]
 
 
 def _message_id(value: str) -> str | None:
@@ -316,8 +323,7 @@ def _instant(text: str) -> tuple[datetime, bool] | None:
         return None
 
 
-def _receipt(raw: dict[str, list[str]], label: str) -> tuple[datetime, ReceivedFrom,
-                                                              str | None]:
+def _receipt(raw: dict[str, list[str]]) -> tuple[datetime | None, ReceivedFrom, str | None]:
     received = raw.get("received", [])
     for i, value in enumerate(received):
         if ";" not in value:
@@ -337,8 +343,7 @@ def _receipt(raw: dict[str, list[str]], label: str) -> tuple[datetime, ReceivedF
         if found[1]:
             notes.append("its Date: has no time zone; Europe/Berlin was assumed")
         return found[0], "date", "; ".join(notes)
-    raise MalformedMail(f"{label} has neither a Received: nor a Date: header with a readable "
-                        "date, so when it was received is unknown.")
+    return None, "unknown", UNKNOWN_RECEIPT_WARNING
 
 
 # --------------------------------------------------------------------------- body, parts
@@ -463,43 +468,131 @@ def _attachment(part: Message, n: int) -> ParsedAttachment:
                             refused=refused)
 
 
-def _walk(part: Message, texts: list[str], attachments: list[ParsedAttachment]) -> None:
+def _walk(part: Message, texts: list[str], attachments: list[ParsedAttachment],
+          missing: list[str], cut: bool = False) -> None:
+    """Text and attachments of `part`; `cut`: the mail ends inside it (it is the last
+    part of a multipart without its closing boundary)."""
+    if part.get_content_maintype() == "multipart" and not isinstance(part.get_payload(),
+                                                                        list):
+        found = _with_found_boundary(part)
+        if found is None:  # no parts to be found: its body is read as plain text
+            texts.append(_part_text(part))
+            if cut:
+                missing.append(CUT_IN_TEXT)
+            return
+        part = found
     if _is_attachment(part):
-        attachments.append(_attachment(part, len(attachments) + 1))
+        attachment = _attachment(part, len(attachments) + 1)
+        if cut:
+            attachment = _cut_attachment(attachment, missing)
+        attachments.append(attachment)
         return
     payload = part.get_payload()
     if part.is_multipart() and isinstance(payload, list):
         subs = [sub for sub in payload if isinstance(sub, Message)]
+        open_end = any(isinstance(d, email_errors.CloseBoundaryNotFoundDefect)
+                       for d in part.defects)
         if part.get_content_subtype() == "alternative":
-            _alternative(subs, texts, attachments)
+            _alternative(subs, texts, attachments, missing, open_end)
             return
-        for sub in subs:
-            _walk(sub, texts, attachments)
+        for i, sub in enumerate(subs):
+            _walk(sub, texts, attachments, missing, open_end and i == len(subs) - 1)
         return
     kind = part.get_content_type()
+    text = ""
     if kind == "text/plain":
-        texts.append(_part_text(part))
+        text = _part_text(part)
     elif kind == "text/html":
-        texts.append(html_to_text(_part_text(part)))
+        text = html_to_text(_part_text(part))
+    texts.append(text)
+    if cut:
+        missing.append(CUT_IN_TEXT if text.strip() else CUT_AT_PART)
+
+
+CUT_IN_TEXT = ("This mail is cut off: it ends inside its text, which may be incomplete; "
+               "anything after it is missing.")
+CUT_AT_PART = ("This mail is cut off: it ends at the start of a part whose content is "
+               "missing.")
+CUT_IN_ALTERNATIVE = ("This mail is cut off: it ends inside another version of its text "
+                      "(the text shown is whole); anything after it is missing.")
+
+
+def _whole(data: bytes, media_type: str | None) -> bool:
+    """Whether a file's bytes end as their format ends (a PDF's %%EOF, a PNG's IEND
+    chunk, a JPEG's end-of-image marker); an e-mail message cannot tell."""
+    tail = data.rstrip(b"\r\n\t \x00")
+    if media_type == filetypes.PDF:
+        return tail.endswith(b"%%EOF")
+    if media_type == filetypes.PNG:
+        return tail.endswith(b"IEND\xaeB`\x82")
+    if media_type == filetypes.JPEG:
+        return tail.endswith(b"\xff\xd9")
+    return False
+
+
+def _cut_attachment(attachment: ParsedAttachment, missing: list[str]) -> ParsedAttachment:
+    """The attachment the mail ends inside: kept only if its bytes are whole by their own
+    format, else recorded as refused, saying it is cut off."""
+    name = attachment.name
+    if attachment.accepted and _whole(attachment.data, attachment.media_type):
+        missing.append(f"This mail ends without its closing boundary, right after the "
+                       f"attachment {name}; anything after it is missing.")
+        return attachment
+    missing.append(f"This mail is cut off: it ends inside the attachment {name}, which is "
+                   "incomplete and was not kept; anything after it is missing.")
+    return ParsedAttachment(
+        name=name, media_type=attachment.media_type, sha256=attachment.sha256,
+        data=attachment.data, refused=f"{name} is cut off: the mail ends inside it, so it "
+                                      "is incomplete and cannot be kept as evidence.")
+
+
+def _with_found_boundary(part: Message) -> Message | None:
+    """A multipart whose declared boundary never appears (or that declares none), read
+    with the boundary its body does use: the first ``--token`` line followed by a header
+    line. None if there is none."""
+    payload = part.get_payload()
+    if not isinstance(payload, str):
+        return None
+    raw = payload.encode("utf-8", "surrogateescape")
+    for match in _BOUNDARY_LINE.finditer(raw):
+        after = raw[match.end():].lstrip(b"\r\n")
+        token = match.group(1)
+        if token.endswith(b"--") or not _HEADER_LINE.match(after):
+            continue
+        head = (b"Content-Type: multipart/" + part.get_content_subtype().encode("ascii",
+                                                                                 "replace")
+                + b'; boundary="' + token + b'"\n\n')
+        found = BytesParser(policy=policy.default).parsebytes(head + raw)
+        if isinstance(found.get_payload(), list) and found.get_payload():
+            return found
+    return None
 
 
 def _alternative(parts: list[Message], texts: list[str],
-                 attachments: list[ParsedAttachment]) -> None:
+                 attachments: list[ParsedAttachment], missing: list[str],
+                 open_end: bool) -> None:
     """One of the alternatives: the plain text if there is one, else the richest one
     (the last, RFC 2046) that gives text. Attachments of every alternative are kept."""
     found: list[list[str]] = []
-    for sub in parts:
+    notes: list[list[str]] = []
+    for i, sub in enumerate(parts):
         mine: list[str] = []
-        _walk(sub, mine, attachments)
+        said: list[str] = []
+        _walk(sub, mine, attachments, said, open_end and i == len(parts) - 1)
         found.append(mine)
-    for sub, mine in zip(parts, found, strict=True):
-        if sub.get_content_type() == "text/plain" and any(t.strip() for t in mine):
-            texts.extend(mine)
-            return
-    for mine in reversed(found):
-        if any(t.strip() for t in mine):
-            texts.extend(mine)
-            return
+        notes.append(said)
+    chosen = next((i for i, (sub, mine) in enumerate(zip(parts, found, strict=True))
+                   if sub.get_content_type() == "text/plain" and any(t.strip() for t in mine)),
+                  None)
+    if chosen is None:
+        chosen = next((i for i in reversed(range(len(found)))
+                       if any(t.strip() for t in found[i])), None)
+    for i, said in enumerate(notes):
+        if i != chosen and said and set(said) <= {CUT_IN_TEXT, CUT_AT_PART}:
+            said = [CUT_IN_ALTERNATIVE]  # the text shown is another, whole version
+        missing.extend(said)
+    if chosen is not None:
+        texts.extend(found[chosen])
 
 
 def _tidy(text: str) -> str:

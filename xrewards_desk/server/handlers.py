@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..contract import commands as c
-from ..contract.common import STALE_VERSION
+from ..contract.common import RECEIPT_UNKNOWN, STALE_VERSION
 from ..contract.records import Address
 from ..domain import actions as a
 from ..domain.calendar import objection_deadline, objection_in_time
@@ -47,6 +47,7 @@ DESK = frozenset({AGENT, TEAM_LEAD})
 ROLES: dict[str, frozenset[Role]] = {
     "create_mail_case": DESK, "assign_mail_case": DESK, "note_mail_case": DESK,
     "set_mail_case_status": DESK, "link_mail_case": DESK, "record_reply_sent": DESK,
+    "set_mail_receipt": DESK,
     "record_objection": DESK, "uphold_objection": DESK, "reject_objection": DESK,
     "answer_objection_late": DESK, "grant_goodwill": DESK, "object_to_terms": DESK,
     "request_adjustment": DESK, "approve_adjustment": frozenset({TEAM_LEAD}),
@@ -203,7 +204,7 @@ def create_mail_case(ctx: Ctx, cmd: c.CreateMailCase) -> None:
         case_id = s.scalars(select(m.MailMessage.case_id).where(
             m.MailMessage.message_id.in_(parents)).order_by(m.MailMessage.id)).first()
     if case_id is None:
-        if account is None:
+        if account is None and mail.sender is not None:
             account = s.scalars(select(m.AccountRow.id).where(
                 m.AccountRow.email_key == mail.sender.casefold())).first()
         new = m.MailCase(subject=mail.subject[:998], status=m.MailCaseStatus.NEW,
@@ -277,6 +278,50 @@ def link_mail_case(ctx: Ctx, cmd: c.LinkMailCase) -> None:
     ctx.touch("mail_case", case.id)
 
 
+def set_mail_receipt(ctx: Ctx, cmd: c.SetMailReceipt) -> None:
+    """The receipt time of a mail no header dated, typed in by an agent (R25)."""
+    case = _mail_case(ctx, cmd.case)
+    message = ctx.session.get(m.MailMessage, cmd.message)
+    if message is None or message.case_id != case.id or message.outgoing:
+        raise unknown("mail", cmd.message, "Die Mail")
+    if message.received_from not in (m.ReceivedFrom.UNKNOWN, m.ReceivedFrom.TYPED):
+        raise ApiError("invalid_state",
+                       f"The receipt time of mail {cmd.message} comes from its own headers; it "
+                       "is not changed by hand.",
+                       f"Der Eingangszeitpunkt der Mail {cmd.message} stammt aus ihren "
+                       "Kopfzeilen und wird nicht von Hand geändert.")
+    if cmd.received_at > ctx.now:
+        raise ApiError("invalid_state", "A mail cannot have been received in the future.",
+                       "Eine Mail kann nicht in der Zukunft eingegangen sein.")
+    message.received_at = cmd.received_at
+    message.received_from = m.ReceivedFrom.TYPED
+    ctx.message = f"receipt time of mail {message.id} set by hand"
+    ctx.touch("mail_message", message.id)
+    ctx.touch("mail_case", case.id)
+
+
+def receipt_unknown(session: Session, case_id: int | None) -> m.MailMessage | None:
+    """A received mail of the case whose receipt time nobody knows yet, if any."""
+    if case_id is None:
+        return None
+    return session.scalars(select(m.MailMessage).where(
+        m.MailMessage.case_id == case_id, m.MailMessage.outgoing.is_(False),
+        m.MailMessage.received_at.is_(None)).order_by(m.MailMessage.id)).first()
+
+
+def _receipt_known(ctx: Ctx, case_id: int | None) -> None:
+    """R25 counts from when a mail was received: while a mail of the case has no receipt
+    time, no objection in the case is recorded or decided."""
+    mail = receipt_unknown(ctx.session, case_id)
+    if mail is not None:
+        raise ApiError(RECEIPT_UNKNOWN,
+                       f"When mail {mail.id} of case {case_id} was received is unknown; set "
+                       "its receipt time first: R25 counts from it.",
+                       f"Wann die Mail {mail.id} des Vorgangs {case_id} eingegangen ist, ist "
+                       "unbekannt; zuerst den Eingangszeitpunkt setzen: R25 rechnet ab ihm.",
+                       case=case_id, mail=mail.id)
+
+
 def record_reply_sent(ctx: Ctx, cmd: c.RecordReplySent) -> None:
     case = _mail_case(ctx, cmd.case)
     if ctx.session.scalars(select(m.MailMessage.id).where(
@@ -302,6 +347,7 @@ def record_objection(ctx: Ctx, cmd: c.RecordObjection) -> None:
     notice = _get(ctx, m.NoticeRow, cmd.notice, "notice", "Die Mitteilung")
     if cmd.case is not None:
         _mail_case(ctx, cmd.case)
+        _receipt_known(ctx, cmd.case)
     if cmd.received_at < notice.sent_at:
         raise ApiError("invalid_state", "An objection cannot be received before the notice "
                        "was sent.", "Ein Einwand kann nicht vor der Mitteilung eingehen.")
@@ -328,6 +374,7 @@ def _objection(ctx: Ctx, objection_id: int, version: int) -> tuple[m.Objection, 
         raise ApiError("invalid_state", f"Objection {objection_id} was already decided "
                        f"({objection.status.value}).",
                        f"Über den Einwand {objection_id} wurde schon entschieden.")
+    _receipt_known(ctx, objection.case_id)
     if objection.kind is not m.ObjectionKind.NOTICE or objection.notice_id is None:
         raise ApiError("invalid_state", "Only an objection to a notice is decided this way.",
                        "Nur Einwände gegen Mitteilungen werden so entschieden.")
@@ -430,6 +477,7 @@ def grant_goodwill(ctx: Ctx, cmd: c.GrantGoodwill) -> None:
 def object_to_terms(ctx: Ctx, cmd: c.ObjectToTerms) -> None:
     if cmd.case is not None:
         _mail_case(ctx, cmd.case)
+        _receipt_known(ctx, cmd.case)
     if ctx.session.get(m.AccountRow, cmd.account) is None:
         raise unknown("account", cmd.account, "Das X-Konto")
     ctx.apply(a.ObjectToTerms(ctx.now, ctx.actor, cmd.account, cmd.change_sent,
@@ -877,6 +925,7 @@ HANDLERS: dict[str, Callable[[Ctx, Any], None]] = {
     "create_mail_case": create_mail_case, "assign_mail_case": assign_mail_case,
     "note_mail_case": note_mail_case, "set_mail_case_status": set_mail_case_status,
     "link_mail_case": link_mail_case, "record_reply_sent": record_reply_sent,
+    "set_mail_receipt": set_mail_receipt,
     "record_objection": record_objection, "uphold_objection": uphold_objection,
     "reject_objection": reject_objection, "answer_objection_late": answer_objection_late,
     "grant_goodwill": grant_goodwill, "object_to_terms": object_to_terms,

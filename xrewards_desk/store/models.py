@@ -103,10 +103,13 @@ class MailCaseStatus(enum.StrEnum):
 
 class ReceivedFrom(enum.StrEnum):
     """Where a mail's receipt time came from (R25 measures it): our `Received:` header,
-    or, failing that, the sender's own `Date:`."""
+    or, failing that, the sender's own `Date:`; for a mail with neither, `unknown` (no
+    time) until an agent types it in, then `typed` (migration 0008)."""
 
     RECEIVED = "received"
     DATE = "date"
+    TYPED = "typed"
+    UNKNOWN = "unknown"
 
 
 class OutboxState(enum.StrEnum):
@@ -509,7 +512,9 @@ class MailCase(Base, Versioned):
 
 
 class MailMessage(Base):
-    """One mail of a case, in or out. `received_at` is what R25 measures."""
+    """One mail of a case, in or out. `received_at` is what R25 measures; None while no
+    header dates the mail and no agent has typed it in (`received_from` `unknown`).
+    `sender` is None where the mail named no sender address."""
 
     __tablename__ = "mail_messages"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -518,12 +523,12 @@ class MailMessage(Base):
     in_reply_to: Mapped[str | None] = mapped_column(String(998))
     references: Mapped[list[str]] = mapped_column(JSON, default=list)
     outgoing: Mapped[bool] = mapped_column(default=False)
-    received_at: Mapped[datetime]
+    received_at: Mapped[datetime | None]
     received_from: Mapped[ReceivedFrom] = mapped_column(_enum(ReceivedFrom, "received_from"))
     #: ``email``; ``phone`` or ``letter`` for a message typed in by hand, whose receipt
     #: time the agent entered (migration 0006)
     channel: Mapped[str] = mapped_column(String(16), default="email", server_default="email")
-    sender: Mapped[str] = mapped_column(String(320), index=True)
+    sender: Mapped[str | None] = mapped_column(String(320), index=True)
     subject: Mapped[str] = mapped_column(String(998))
     body: Mapped[str] = mapped_column(Text)
     case: Mapped[MailCase] = relationship(back_populates="messages")
