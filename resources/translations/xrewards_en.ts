@@ -2,6 +2,16 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en">
 <context>
+    <name>ApprovalsView</name>
+    <message numerus="yes">
+        <source>R26: adjustments made without approval in the 720 hours before it: %n, together %1 points; with this one %2 points, more than %3.</source>
+        <translation>
+            <numerusform>R26: adjustments made without approval in the 720 hours before it: %n, together %1 points; with this one %2 points, more than %3.</numerusform>
+            <numerusform>R26: adjustments made without approval in the 720 hours before it: %n, together %1 points; with this one %2 points, more than %3.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>AuditView</name>
     <message numerus="yes">
         <source>%Ln record(s) shown; more with “Load more”</source>
@@ -27,7 +37,7 @@
     <message numerus="yes">
         <source>The break shows at %1; the %Ln record(s) before it hold.</source>
         <translation>
-            <numerusform>The break shows at %1; the %Ln record before it hold.</numerusform>
+            <numerusform>The break shows at %1; the %Ln record before it holds.</numerusform>
             <numerusform>The break shows at %1; the %Ln records before it hold.</numerusform>
         </translation>
     </message>
@@ -57,6 +67,30 @@
     </message>
 </context>
 <context>
+    <name>ConfirmDialog</name>
+    <message numerus="yes">
+        <source>%1: %Ln point(s) voided (lots %2)</source>
+        <translation>
+            <numerusform>%1: %Ln point voided (lots %2)</numerusform>
+            <numerusform>%1: %Ln points voided (lots %2)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: a claim of %2 for %Ln redeemed point(s) of the referral bonus</source>
+        <translation>
+            <numerusform>%1: a claim of %2 for %Ln redeemed point of the referral bonus</numerusform>
+            <numerusform>%1: a claim of %2 for %Ln redeemed points of the referral bonus</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 is terminated for cause: %Ln point(s) forfeited (R23).</source>
+        <translation>
+            <numerusform>%1 is terminated for cause: %Ln point forfeited (R23).</numerusform>
+            <numerusform>%1 is terminated for cause: %Ln points forfeited (R23).</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>CustomerView</name>
     <message numerus="yes">
         <source>%1 (%Ln point(s) per euro)</source>
@@ -70,6 +104,23 @@
         <translation>
             <numerusform>%1 point</numerusform>
             <numerusform>%1 points</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>DecideObjectionDialog</name>
+    <message numerus="yes">
+        <source>The adjustment waits for a team lead&apos;s approval (R26): adjustments made without approval in the last 720 hours: %n, together %1 points; with this one %2 points, more than %3. The objection stays open until then.</source>
+        <translation>
+            <numerusform>The adjustment waits for a team lead&apos;s approval (R26): adjustments made without approval in the last 720 hours: %n, together %1 points; with this one %2 points, more than %3. The objection stays open until then.</numerusform>
+            <numerusform>The adjustment waits for a team lead&apos;s approval (R26): adjustments made without approval in the last 720 hours: %n, together %1 points; with this one %2 points, more than %3. The objection stays open until then.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The adjustment is written at once and cites the objection in the ledger (R25). Adjustments made without approval in the last 720 hours: %n, together %1 points; with this one %2 points, not more than %3 (R26).</source>
+        <translation>
+            <numerusform>The adjustment is written at once and cites the objection in the ledger (R25). Adjustments made without approval in the last 720 hours: %n, together %1 points; with this one %2 points, not more than %3 (R26).</numerusform>
+            <numerusform>The adjustment is written at once and cites the objection in the ledger (R25). Adjustments made without approval in the last 720 hours: %n, together %1 points; with this one %2 points, not more than %3 (R26).</numerusform>
         </translation>
     </message>
 </context>

@@ -63,6 +63,7 @@ ACTIONS: dict[str, object] = {
     "request_transfer": QT_TRANSLATE_NOOP("Wording", "Request a transfer"),
     "set_claim_state": QT_TRANSLATE_NOOP("Wording", "Change a claim's state"),
     "set_mail_case_status": QT_TRANSLATE_NOOP("Wording", "Change a case's status"),
+    "set_mail_receipt": QT_TRANSLATE_NOOP("Wording", "Enter a mail's receipt time"),
     "terminate_account": QT_TRANSLATE_NOOP("Wording", "Terminate with notice"),
     "terminate_for_cause": QT_TRANSLATE_NOOP("Wording", "Terminate for cause"),
     "uphold_objection": QT_TRANSLATE_NOOP("Wording", "Uphold an objection"),
