@@ -123,8 +123,8 @@ def test_small_adjustments_add_up_and_the_one_past_10000_waits(server: Server) -
     tomasz = server.as_("tomasz")
 
     def adjust(account: str, points: int) -> dict[str, object]:
-        return server.as_("anna").ok({"type": "request_adjustment", "account": account, "points": points,
-                        "reason": "correction"})
+        return server.as_("anna").ok({"type": "request_adjustment", "account": account,
+                                      "points": points, "reason": "correction"})
 
     assert adjust("XR-1", 6000)["pending_approval"] is False  # sum 6,000
     assert adjust("XR-1", -3000)["pending_approval"] is False  # 9,000
@@ -139,6 +139,58 @@ def test_small_adjustments_add_up_and_the_one_past_10000_waits(server: Server) -
     # 720 hours later none of them counts any more (all were applied at one instant)
     server.clock.advance(timedelta(hours=720))
     assert adjust("XR-1", 10000)["pending_approval"] is False  # 10,000 alone
+
+
+def test_a_providers_notice_runs_to_a_months_end_and_the_feed_carries_the_termination(
+        server: Server) -> None:
+    """R23 (rewritten): a notice given on 06.12.2026 takes effect at the end of 31.01.2027
+    (06.12. + 28 days = 03.01.2027, that month's end); the account stays active and
+    earns until then, becomes terminated at the start of 01.02.2027 (written by the
+    server as time passes, carried by the change feed), redeems through 30.04.2027, and a
+    second notice while one runs is invalid_state."""
+    server.clock.set(datetime(2026, 12, 6, 10, 0, tzinfo=BERLIN))
+    register(server, "XR-1")
+    earn(server, "XR-1", "O-1", "300.00")  # 300 points (bronze, R7)
+    tessa = server.as_("tessa")
+    with server.store.session() as s:
+        version = s.get(m.AccountRow, "XR-1").version  # type: ignore[union-attr]
+    given = tessa.ok({"type": "terminate_account", "account": "XR-1", "version": version,
+                      "reason": "programme restructured"})
+    assert "31.01.2027" in given["message"] and "30.04.2027" in given["message"]
+    with server.store.session() as s:
+        row = s.get(m.AccountRow, "XR-1")
+        assert row is not None and row.status.value == "active"
+        version = row.version
+    again = tessa.command({"type": "terminate_account", "account": "XR-1",
+                           "version": version, "reason": "twice"})
+    assert again.status_code == 409 and again.json()["code"] == "invalid_state"
+    # still active on the effective date: an order completing then earns (R23)
+    server.clock.set(datetime(2027, 1, 31, 23, 0, tzinfo=BERLIN))
+    earn(server, "XR-1", "O-2", "100.00")
+    server.clock.set(datetime(2027, 2, 1, 0, 0, tzinfo=BERLIN))
+    server.service.advance_all()
+    with server.store.session() as s:
+        row = s.get(m.AccountRow, "XR-1")
+        assert row is not None and row.status.value == "terminated"
+        assert row.status_at == datetime(2027, 2, 1, 0, 0, tzinfo=BERLIN)
+        assert sum(s.scalars(select(m.LotRow.remaining)).all()) == 400
+    last = [c for c in server.changes()
+            if c["kind"] == "account" and c["data"]["id"] == "XR-1"][-1]
+    assert last["data"]["status"] == "terminated"
+    assert last["data"]["notice_at"].startswith("2026-12-06")
+    # nothing is earned once terminated; the 400 points go at the start of 01.05.2027
+    earn(server, "XR-1", "O-3", "100.00")
+    server.clock.set(datetime(2027, 4, 30, 23, 59, tzinfo=BERLIN))
+    server.service.advance_all()
+    with server.store.session() as s:
+        assert sum(s.scalars(select(m.LotRow.remaining)).all()) == 400
+    server.clock.set(datetime(2027, 5, 1, 0, 0, tzinfo=BERLIN))
+    server.service.advance_all()
+    with server.store.session() as s:
+        assert sum(s.scalars(select(m.LotRow.remaining)).all()) == 0
+        kinds = [e.type.value for e in s.scalars(select(m.LedgerEntry).where(
+            m.LedgerEntry.account_id == "XR-1").order_by(m.LedgerEntry.seq))]
+    assert kinds == ["earn", "earn", "expiry", "expiry"]
 
 
 def test_a_self_referral_case_blocks_transfers_previews_exactly_and_confirms(

@@ -24,7 +24,12 @@ from ..contract import commands as c
 from ..contract.common import RECEIPT_UNKNOWN, STALE_VERSION
 from ..contract.records import Address
 from ..domain import actions as a
-from ..domain.calendar import objection_deadline, objection_in_time
+from ..domain.calendar import (
+    notice_effective_date,
+    notice_redeem_until,
+    objection_deadline,
+    objection_in_time,
+)
 from ..domain.engine import (
     Written,
     adjustment_needs_approval,
@@ -737,6 +742,9 @@ def close_account(ctx: Ctx, cmd: c.CloseAccount) -> None:
 def terminate_account(ctx: Ctx, cmd: c.TerminateAccount) -> None:
     _account_version(ctx, cmd.account, cmd.version)
     ctx.apply(a.Close(ctx.now, ctx.actor, cmd.account, ClosedBy.PROVIDER))
+    ctx.message = (f"notice given: the account stays active through "
+                   f"{notice_effective_date(ctx.now):%d.%m.%Y} and may redeem through "
+                   f"{notice_redeem_until(ctx.now):%d.%m.%Y} (R23)")
 
 
 def end_program(ctx: Ctx, cmd: c.EndProgram) -> None:
