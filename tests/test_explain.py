@@ -18,6 +18,8 @@ from collections import Counter
 from contextlib import suppress
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from hypothesis import given
@@ -656,3 +658,55 @@ def test_the_generated_runs_reach_every_kind() -> None:
     print("\nexplained:\n" + "\n".join(f"{k:45} {n:6}" for k, n in sorted(reached.items())))
     missing = [k for k in REACHED if not reached[k]]
     assert not missing, f"never explained: {missing}\n{sorted(reached.items())}"
+
+
+# --------------------------------------------------------------------------- the dialog
+
+
+def test_the_dialog_shows_the_claim_in_english_and_german(qtbot: Any, store: Store,
+                                                            tmp_path: Path) -> None:
+    """ui/explain_dialog.py over a real store, its sentences worked out on the store lane:
+    the claim of the test above (R22: 5,000 used of a void bonus, 50.00 EUR) and the
+    closing (R23) are listed, in English and, with the German translation installed, in
+    German; the claim's sentence names its number. Rendered at 1280×800 for a look."""
+    from xrewards_desk.ui.explain_dialog import ExplainDialog
+    from xrewards_desk.ui.i18n import Language
+    from xrewards_desk.ui.qt import QApplication
+    from xrewards_desk.ui.tasks import Tasks
+
+    led = _referral(store)
+    order(led, "FO1", "F", "100.00", at(2025, 3, 20))
+    led.run(PlaceOrder(at(2025, 3, 22), SHOP, "RO2", "R", Decimal("60.00"), redeem=6000))
+    led.run(ConfirmSelfReferral(at(2025, 3, 25), CORA, "F"))
+    led.run(Close(at(2025, 3, 26), SAM, "R", ClosedBy.CUSTOMER))
+    (claim,) = claim_ids(store, "R")
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    language = Language(app)
+    tasks = Tasks()
+    try:
+        for code, title, claim_text, closed in (
+                ("en", "Explain the balance of R", "we claim €50.00 from you",
+                 "You ended your participation on 26.03.2025"),
+                ("de", "Kontostand erklären: R",
+                 "Anspruch auf Wertersatz von 50,00 € gegen Sie",
+                 "Sie haben Ihre Teilnahme am 26.03.2025 beendet")):
+            assert language.switch(code)
+            dialog = ExplainDialog(tasks, store, "R", at(2025, 4, 1), code)
+            qtbot.addWidget(dialog)
+            dialog.resize(1280, 800)
+            dialog.show()
+            qtbot.waitUntil(lambda d=dialog: d.loaded, timeout=10_000)  # type: ignore[misc]
+            assert dialog.windowTitle() == title
+            items = [dialog.sentences.item(i) for i in range(dialog.sentences.count())]
+            texts = [item.text() for item in items]
+            assert texts == [s.text for s in sentences(store, "R", at(2025, 4, 1), code)]
+            (said,) = [item for item in items if claim_text in item.text()]
+            assert said.toolTip() == ("Claim " if code == "en" else "Anspruch ") + claim
+            assert any(t.startswith(closed) for t in texts)
+            assert claim_text in dialog.text
+            dialog.grab().save(str(tmp_path / f"explain-{code}.png"))
+            dialog.close()
+    finally:
+        language.switch("en")
+        tasks.shutdown()
