@@ -810,6 +810,10 @@
         <translation>Zuweisung</translation>
     </message>
     <message>
+        <source>Set receipt time…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>status</source>
         <translation>Status</translation>
     </message>
@@ -930,12 +934,24 @@
         <translation>von Hand erfasst (%1); der Eingangszeitpunkt wurde von Mitarbeitenden eingegeben</translation>
     </message>
     <message>
+        <source>unknown: the mail holds no readable Received: or Date: header; set it with “Set receipt time…”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>typed in by hand: the mail held no readable date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>from the sender&apos;s Date: header: the mail had no Received: header of our mailbox</source>
         <translation>aus dem Date:-Header des Absenders: die E-Mail hatte keinen Received:-Header unseres Postfachs</translation>
     </message>
     <message>
         <source>from our mailbox&apos;s Received: header</source>
         <translation>aus dem Received:-Header unseres Postfachs</translation>
+    </message>
+    <message>
+        <source>sender unknown: the mail names no address; link the case to a customer by hand</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>From</source>
@@ -1025,6 +1041,10 @@
         <source>What makes you suspect a self-referral</source>
         <translation>Was auf eine Selbstempfehlung hindeutet</translation>
     </message>
+    <message>
+        <source>When a mail of this case was received is unknown (it holds no readable Received: or Date: header). Set its receipt time before an objection in this case is recorded or decided: R25 counts from it.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>CasesView</name>
@@ -1051,6 +1071,10 @@
     <message>
         <source>Sender</source>
         <translation>Absender</translation>
+    </message>
+    <message>
+        <source>sender unknown</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Assignee</source>
@@ -1713,9 +1737,12 @@
         <source>Copy details</source>
         <translation>Einzelheiten kopieren</translation>
     </message>
-    <message>
-        <source>%1 errors since this window opened.</source>
-        <translation>%1 Fehler, seit dieses Fenster geöffnet wurde.</translation>
+    <message numerus="yes">
+        <source>%Ln error(s) since this window opened.</source>
+        <translation>
+            <numerusform>%Ln Fehler, seit dieses Fenster geöffnet wurde.</numerusform>
+            <numerusform>%Ln Fehler, seit dieses Fenster geöffnet wurde.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1875,9 +1902,12 @@
         <source>Entries: %1</source>
         <translation>Buchungen: %1</translation>
     </message>
-    <message>
-        <source>%1 points at the end of %2</source>
-        <translation>%1 X-Points zum Tagesende am %2</translation>
+    <message numerus="yes">
+        <source>%1 point(s) at the end of %2</source>
+        <translation>
+            <numerusform>%1 X-Point zum Tagesende am %2</numerusform>
+            <numerusform>%1 X-Points zum Tagesende am %2</numerusform>
+        </translation>
     </message>
     <message>
         <source>Note</source>
@@ -2333,8 +2363,16 @@
         <translation>Date:-Header des Absenders (kein Received:-Header)</translation>
     </message>
     <message>
+        <source>typed in by hand (the mail held no readable date)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>typed in by hand (%1)</source>
         <translation>von Hand erfasst (%1)</translation>
+    </message>
+    <message>
+        <source>sender unknown</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Pick a notice.</source>
@@ -2547,6 +2585,33 @@
     </message>
 </context>
 <context>
+    <name>SetReceiptDialog</name>
+    <message>
+        <source>Set the receipt time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The mail holds no readable Received: or Date: header. Type in when it reached our mailbox, from the mailbox&apos;s own records (its log, the mail program&apos;s list), in Berlin time. The case shows it as typed in by hand; the deadline of an objection in it counts from it (R25).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mail</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Received (Berlin)</source>
+        <translation type="unfinished">Eingegangen (Berlin)</translation>
+    </message>
+    <message>
+        <source>No mail of this case lacks its receipt time.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A mail cannot have been received in the future.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Settings</name>
     <message>
         <source>API address</source>
@@ -2685,9 +2750,12 @@
         <source>Not synced yet</source>
         <translation>Noch nicht synchronisiert</translation>
     </message>
-    <message>
-        <source>%1 changes</source>
-        <translation>%1 Änderungen</translation>
+    <message numerus="yes">
+        <source>%1 change(s)</source>
+        <translation>
+            <numerusform>%1 Änderung</numerusform>
+            <numerusform>%1 Änderungen</numerusform>
+        </translation>
     </message>
     <message>
         <source>Outbox: %1 waiting</source>
@@ -3127,9 +3195,12 @@
         <source>The engine refuses the approval now: %1</source>
         <translation type="unfinished"></translation>
     </message>
-    <message>
-        <source>The lots that would move, oldest first (R13), each keeping its dates (R20): %1 points in %2 lots</source>
-        <translation type="unfinished"></translation>
+    <message numerus="yes">
+        <source>The lots that would move, oldest first (R13), each keeping its dates (R20): %1 points in %n lot(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
     </message>
     <message>
         <source>From lot</source>

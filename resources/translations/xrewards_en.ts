@@ -125,6 +125,46 @@
     </message>
 </context>
 <context>
+    <name>ErrorDialog</name>
+    <message numerus="yes">
+        <source>%Ln error(s) since this window opened.</source>
+        <translation>
+            <numerusform>%Ln error since this window opened.</numerusform>
+            <numerusform>%Ln errors since this window opened.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>LedgerView</name>
+    <message numerus="yes">
+        <source>%1 point(s) at the end of %2</source>
+        <translation>
+            <numerusform>%1 point at the end of %2</numerusform>
+            <numerusform>%1 points at the end of %2</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>SyncBar</name>
+    <message numerus="yes">
+        <source>%1 change(s)</source>
+        <translation>
+            <numerusform>%1 change</numerusform>
+            <numerusform>%1 changes</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>TransfersView</name>
+    <message numerus="yes">
+        <source>The lots that would move, oldest first (R13), each keeping its dates (R20): %1 points in %n lot(s)</source>
+        <translation>
+            <numerusform>The lots that would move, oldest first (R13), each keeping its dates (R20): %1 points in %n lot</numerusform>
+            <numerusform>The lots that would move, oldest first (R13), each keeping its dates (R20): %1 points in %n lots</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>Wording</name>
     <message numerus="yes">
         <source>(And %Ln more in common.)</source>

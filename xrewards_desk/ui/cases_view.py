@@ -104,7 +104,7 @@ class CasesView(QWidget):
             Column(lambda: self.tr("Customer"), lambda c: (
                 f"{c.customer} ({c.account_id})" if c.account_id else self.tr("not linked")),
                 foreground=lambda c: ALERT if not c.account_id else None),
-            Column(lambda: self.tr("Sender"), lambda c: c.sender),
+            Column(lambda: self.tr("Sender"), lambda c: c.sender or self.tr("sender unknown")),
             Column(lambda: self.tr("Assignee"), lambda c: c.assigned_to or "—"),
             Column(lambda: self.tr("Age"), lambda c: age_text(self, c.opened_at, now()),
                    right=True, sort=lambda c: c.opened_at),
@@ -205,7 +205,8 @@ class CasesView(QWidget):
         self._show_count()
 
     def _show_count(self) -> None:
-        self.info.setText(self.tr("Cases: %1").replace("%1", str(len(self.model.rows))))
+        self.info.setText(self.tr("Cases: %1").replace(
+            "%1", self.desk.fmt().number(len(self.model.rows))))
 
     def selected(self) -> int | None:
         index = self.table.currentIndex()

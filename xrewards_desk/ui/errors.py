@@ -139,8 +139,8 @@ class ErrorDialog(QDialog):
         self.reports.append(report)
         self.details.setPlainText(self.text())
         self.count.setVisible(len(self.reports) > 1)
-        self.count.setText(self.tr("%1 errors since this window opened.").replace(
-            "%1", str(len(self.reports))))
+        self.count.setText(self.tr("%Ln error(s) since this window opened.", "",
+                                   len(self.reports)))
 
     def text(self) -> str:
         return ("\n\n" + "-" * 40 + "\n\n").join(self.reports)

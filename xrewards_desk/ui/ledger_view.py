@@ -240,7 +240,8 @@ class LedgerView(QWidget):
                 return balance_as_of(s, account, end_of(day))
 
         self.desk.tasks.on_store(work, lambda n: self.as_of_result.setText(
-            self.tr("%1 points at the end of %2").replace("%1", self.desk.fmt().points(n))
+            self.tr("%1 point(s) at the end of %2", "", abs(n))
+            .replace("%1", self.desk.fmt().points(n))
             .replace("%2", self.desk.fmt().date(day))))
 
     def highlight(self, ids: tuple[str, ...]) -> None:

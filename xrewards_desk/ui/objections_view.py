@@ -99,7 +99,7 @@ class ObjectionsView(QWidget):
         self.filter_label.setText(self.tr("Show:"))
         self.model.retranslate()
         self.info.setText(self.tr("Objections: %1 (the earliest deadline first)").replace(
-            "%1", str(len(self.model.rows))))
+            "%1", self.desk.fmt().number(len(self.model.rows))))
 
     def state(self, r: ObjectionRow) -> str:
         o = r.objection
@@ -328,7 +328,8 @@ class ApprovalsView(QWidget):
         if item.mail is not None:
             mail = item.mail
             parts.append("<hr><p><b>" + e(self.tr("The mail")) + "</b>: "
-                         + e(f"{mail.sender} · {f.when(mail.received_at)} · {mail.subject}")
+                         + e(f"{mail.sender or self.tr('sender unknown')} · "
+                             f"{f.when(mail.received_at)} · {mail.subject}")
                          + "</p><p>" + e(mail.body).replace("\n", "<br>") + "</p>")
         return "".join(parts)
 

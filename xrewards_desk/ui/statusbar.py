@@ -75,12 +75,15 @@ class SyncBar(QWidget):
         else:
             self.progress.setRange(0, max(total, done))
             self.progress.setValue(done)
-        self.progress.setFormat(self.tr("%1 changes").replace("%1", self.fmt().points(done)))
+        self.progress.setFormat(self.tr("%1 change(s)", "", done).replace(
+            "%1", self.fmt().number(done)))
 
     def show_outbox(self, waiting: int, refusals: list[Refusal]) -> None:
         self.waiting = waiting
         self.refusals = refusals
-        self.outbox.setText(self.tr("Outbox: %1 waiting").replace("%1", str(waiting)))
-        self.refused.setText(self.tr("Refused: %1").replace("%1", str(len(refusals))))
+        self.outbox.setText(self.tr("Outbox: %1 waiting").replace(
+            "%1", self.fmt().number(waiting)))
+        self.refused.setText(self.tr("Refused: %1").replace(
+            "%1", self.fmt().number(len(refusals))))
         self.refused.setVisible(bool(refusals))
         self.refused.setStyleSheet("color: #b91c1c; font-weight: bold;")
