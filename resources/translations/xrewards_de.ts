@@ -237,11 +237,11 @@
     </message>
     <message>
         <source>Working out the engine&apos;s preview…</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Vorschau des Regelwerks wird berechnet…</translation>
     </message>
     <message>
         <source>The preview could not be worked out: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Vorschau konnte nicht berechnet werden: %1</translation>
     </message>
 </context>
 <context>
@@ -1272,44 +1272,44 @@
     </message>
     <message>
         <source>Working out the engine&apos;s preview…</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Vorschau des Regelwerks wird berechnet…</translation>
     </message>
     <message>
         <source>The engine refuses this: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Regelwerk lässt das nicht zu: %1</translation>
     </message>
     <message>
         <source>%1 (%2, transferred from %3)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (%2, übertragen aus %3)</translation>
     </message>
     <message numerus="yes">
         <source>%1: %Ln point(s) voided (lots %2)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1: %Ln X-Point wird nichtig (Gutschriftposten %2)</numerusform>
+            <numerusform>%1: %Ln X-Points werden nichtig (Gutschriftposten %2)</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%1: a claim of %2 for %Ln redeemed point(s) of the referral bonus</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1: ein Anspruch auf Wertersatz von %2 für %Ln eingelösten X-Point des Empfehlungsbonus</numerusform>
+            <numerusform>%1: ein Anspruch auf Wertersatz von %2 für %Ln eingelöste X-Points des Empfehlungsbonus</numerusform>
         </translation>
     </message>
     <message>
         <source>%1: a claim of %2 for the discount code used on order %3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: ein Anspruch auf Wertersatz von %2 für den auf Bestellung %3 eingelösten Rabatt-Code</translation>
     </message>
     <message numerus="yes">
         <source>%1 is terminated for cause: %Ln point(s) forfeited (R23).</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1 wird aus wichtigem Grund gekündigt: %Ln X-Point verfällt (R23).</numerusform>
+            <numerusform>%1 wird aus wichtigem Grund gekündigt: %Ln X-Points verfallen (R23).</numerusform>
         </translation>
     </message>
     <message>
         <source>Closed as confirmed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Als bestätigt abgeschlossen: %1</translation>
     </message>
     <message>
         <source>Give a reason.</source>
@@ -2925,27 +2925,27 @@
     </message>
     <message>
         <source>Transfer points between colleagues</source>
-        <translation type="unfinished"></translation>
+        <translation>X-Points zwischen Kollegen übertragen</translation>
     </message>
     <message>
         <source>gives the points (source)</source>
-        <translation type="unfinished"></translation>
+        <translation>gibt die X-Points ab (Quelle)</translation>
     </message>
     <message>
         <source>receives the points (target)</source>
-        <translation type="unfinished"></translation>
+        <translation>erhält die X-Points (Ziel)</translation>
     </message>
     <message>
         <source>Choose the colleague who gives the points</source>
-        <translation type="unfinished"></translation>
+        <translation>Kollegin/Kollegen wählen, die/der die X-Points abgibt</translation>
     </message>
     <message>
         <source>This customer</source>
-        <translation type="unfinished"></translation>
+        <translation>Dieses X-Konto</translation>
     </message>
     <message>
         <source>To</source>
-        <translation type="unfinished">An</translation>
+        <translation>An</translation>
     </message>
     <message>
         <source>balance %1 points</source>
@@ -2953,31 +2953,31 @@
     </message>
     <message>
         <source>another billing account</source>
-        <translation type="unfinished"></translation>
+        <translation>anderes Rechnungskonto</translation>
     </message>
     <message>
         <source>not active</source>
-        <translation type="unfinished"></translation>
+        <translation>nicht aktiv</translation>
     </message>
     <message>
         <source>Only colleagues of the same organisation and billing account are offered (R20).</source>
-        <translation type="unfinished"></translation>
+        <translation>Angeboten werden nur Kollegen derselben Organisation und desselben Rechnungskontos (R20).</translation>
     </message>
     <message>
         <source>Not offered: %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht angeboten: %1.</translation>
     </message>
     <message>
         <source>Already waiting for a team lead: request %1, %2 points from %3 to %4, filed %5 by %6.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wartet bereits auf die Teamleitung: Antrag %1, %2 X-Points von %3 an %4, gestellt am %5 von %6.</translation>
     </message>
     <message>
         <source>Choose the colleague who gives the points.</source>
-        <translation type="unfinished"></translation>
+        <translation>Bitte die Kollegin/den Kollegen wählen, die/der die X-Points abgibt.</translation>
     </message>
     <message>
         <source>No colleague of the same organisation and billing account can receive the points (R20).</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein Kollege derselben Organisation und desselben Rechnungskontos kann die X-Points erhalten (R20).</translation>
     </message>
     <message>
         <source>Required: why we transfer at our discretion</source>
@@ -3165,58 +3165,58 @@
     </message>
     <message>
         <source>Checking the request with the engine…</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Antrag wird mit der Regel-Engine geprüft…</translation>
     </message>
     <message>
         <source>Before approving (R20, R21)</source>
-        <translation type="unfinished"></translation>
+        <translation>Vor der Genehmigung (R20, R21)</translation>
     </message>
     <message>
         <source>Balance of the source now: %1 points</source>
-        <translation type="unfinished"></translation>
+        <translation>Punktestand der Quelle jetzt: %1 X-Points</translation>
     </message>
     <message>
         <source>Organisation: the same for both accounts, %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Organisation: bei beiden X-Konten dieselbe, %1</translation>
     </message>
     <message>
         <source>Organisation: not the same (R20): source %1, target %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Organisation: nicht dieselbe (R20): Quelle %1, Ziel %2</translation>
     </message>
     <message>
         <source>Billing account: the same for both accounts, %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Rechnungskonto: bei beiden X-Konten dasselbe, %1</translation>
     </message>
     <message>
         <source>Billing account: not the same (R20): source %1, target %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Rechnungskonto: nicht dasselbe (R20): Quelle %1, Ziel %2</translation>
     </message>
     <message>
         <source>The engine refuses the approval now: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Regel-Engine lehnt die Genehmigung jetzt ab: %1</translation>
     </message>
     <message numerus="yes">
         <source>The lots that would move, oldest first (R13), each keeping its dates (R20): %1 points in %n lot(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Diese Gutschriftposten würden übertragen, die ältesten zuerst (R13), jeder mit seinen Daten (R20): %1 X-Points in %n Gutschriftposten</numerusform>
+            <numerusform>Diese Gutschriftposten würden übertragen, die ältesten zuerst (R13), jeder mit seinen Daten (R20): %1 X-Points in %n Gutschriftposten</numerusform>
         </translation>
     </message>
     <message>
         <source>From lot</source>
-        <translation type="unfinished">Aus Gutschriftposten</translation>
+        <translation>Aus Gutschriftposten</translation>
     </message>
     <message>
         <source>Credited</source>
-        <translation type="unfinished">Gutgeschrieben am</translation>
+        <translation>Gutgeschrieben</translation>
     </message>
     <message>
         <source>Usable until</source>
-        <translation type="unfinished">Gültig bis</translation>
+        <translation>Gültig bis</translation>
     </message>
     <message>
         <source>The engine allows your approval now.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Regel-Engine erlaubt Ihre Genehmigung jetzt.</translation>
     </message>
     <message>
         <source>Fetching %1…</source>

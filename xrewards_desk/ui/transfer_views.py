@@ -1032,8 +1032,8 @@ class TransfersView(QWidget):
         total = sum(x.points for x in check.moves)
         parts.append("<p style=\"margin:6px 0 2px 0\">" + e(self.tr(
             "The lots that would move, oldest first (R13), each keeping its dates (R20): "
-            "%1 points in %2 lots").replace("%1", f.points(total)).replace(
-            "%2", str(len(check.moves)))) + "</p>")
+            "%1 points in %n lot(s)", "", len(check.moves)).replace(
+            "%1", f.points(total))) + "</p>")
         head = "".join(f"<th align=\"{'right' if right else 'left'}\">{e(t)}</th>"
                        for t, right in ((self.tr("From lot"), False),
                                         (self.tr("Points"), True),
