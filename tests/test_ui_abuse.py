@@ -1,7 +1,8 @@
 """Compliance's work in the desktop (pytest-qt, offscreen) against the real reference
 server on 127.0.0.1 with the demo: the abuse queue with both accounts side by side, a
-confirmed self-referral voiding and claiming exactly what the engine's preview said and
-terminating the accounts chosen (R22, R23), a dismissal, a claim followed up to paid,
+confirmed self-referral voiding and claiming exactly what the engine's preview (worked
+out on the desktop's own store) said and terminating the accounts chosen (R22, R23), a
+used code claimed and an unused one voided, a dismissal, a claim followed up to paid,
 an agent's report of a suspicion, and the buttons each role gets (R27).
 
 Expected values come from the server's store by plain SQL and from RULES.md."""
@@ -41,12 +42,32 @@ def select_pair(qtbot: Any, view: AbuseView, invitee: str) -> None:
                     and view.compared.invitee.id == invitee, timeout=WAIT)
 
 
+def preview_dialog(qtbot: Any, view: AbuseView, invitee: str) -> ConfirmDialog:
+    """The confirm dialog of the pair's open case, with the engine's first preview."""
+    select_pair(qtbot, view, invitee)
+    view.last_dialog = None
+    view.confirm()
+    qtbot.waitUntil(lambda: view.last_dialog is not None, timeout=WAIT)
+    dialog = view.last_dialog
+    assert dialog is not None
+    qtbot.addWidget(dialog)
+    return dialog
+
+
+def tick(qtbot: Any, dialog: ConfirmDialog, box: Any) -> None:
+    """Tick a termination; the preview is worked out again on the store lane."""
+    box.setChecked(True)
+    assert not dialog.buttons.button(dialog.buttons.StandardButton.Ok).isEnabled()
+    qtbot.waitUntil(lambda: dialog.current, timeout=WAIT)
+
+
 def test_a_confirmed_self_referral_is_what_the_preview_said(
         qtbot: Any, qapp: QApplication, demo: Demo, cases_template: DeskTemplate,
         tmp_path: Path) -> None:
-    """R22: confirming voids what is left of the bonus and discount lots and claims what
-    was spent, exactly as the preview listed; the accounts ticked are terminated for
-    cause (R23: their balance forfeited)."""
+    """R22: confirming voids what is left of the bonus lots and claims what was spent,
+    exactly as the preview listed; the invitee's code was used on its first order, so the
+    preview claims its value from the invitee and voids no code. The accounts ticked are
+    terminated for cause, their balance forfeited as the preview said (R23)."""
     with demo_server(demo, tmp_path / "server") as server, \
             signed_in(qtbot, qapp, demo, cases_template, server, tmp_path / "c",
                       "clara") as clara:
@@ -60,23 +81,43 @@ def test_a_confirmed_self_referral_is_what_the_preview_said(
             referrer = s.get(m.AccountRow, invitee).referred_by  # type: ignore[union-attr]
             case_id = case.id
             claims_before = s.scalar(select(func.count()).select_from(m.ClaimRow)) or 0
+            code = s.get(m.DiscountCode, invitee)
+            assert code is not None and code.used_on is not None and not code.voided, \
+                "the demo's open case is on an invitee who used the code"
+            used = s.get(m.OrderRow, code.used_on)
+            assert used is not None and used.discount > 0
+            used_id, value = used.id, used.discount
         view = abuse_view(qtbot, clara)
         select_pair(qtbot, view, invitee)
         assert view.compared.referrer.id == referrer  # type: ignore[union-attr]
         assert view.confirm_button.isEnabled() and view.dismiss_button.isEnabled()
         assert not view.open_button.isEnabled()  # a case is open already
-        view.confirm()
-        qtbot.waitUntil(lambda: getattr(view, "last_dialog", None) is not None, timeout=WAIT)
-        dialog: ConfirmDialog = view.last_dialog
-        qtbot.addWidget(dialog)
+        dialog = preview_dialog(qtbot, view, invitee)
         preview = dialog.preview
-        assert preview["case"] == case_id
-        voided = sum(int(x["points"]) for x in preview["voided"])
-        claimed = sum(Decimal(x["amount"]) for x in preview["claims"])
+        assert preview.ok and preview.case == case_id and preview.terminate == ()
+        # R22: a used code is a claim of its value against the invitee, and not voided
+        lines = dialog.lines()
+        fmt = clara.desk.fmt()
+        assert (f"{invitee}: a claim of {fmt.money(value)} for the discount code used on "
+                f"order {used_id}") in lines
+        assert not any("voided." in line for line in lines)
+        assert not preview.discount_voided
+        assert [(c.account, c.amount) for c in preview.claims if c.kind == "discount"] == [
+            (invitee, value)]
+        voided = sum(v.points for v in preview.voids)
+        claimed = sum((c.amount for c in preview.claims), Decimal(0))
         dialog.accept()
         assert dialog.body is None and dialog.error.text()  # a reason is needed
         dialog.reason.setPlainText("same device, address and payment (T6)")
-        dialog.terminate_invitee.setChecked(True)
+        tick(qtbot, dialog, dialog.terminate_invitee)
+        assert dialog.preview.terminate == (invitee,)
+        [ended] = dialog.preview.terminations
+        assert ended.account == invitee
+        assert any(line.startswith(f"{invitee} is terminated for cause") for line in
+                   dialog.lines())
+        # the termination changes nothing of the void and the claims (R22 comes first)
+        assert (dialog.preview.voids, dialog.preview.claims) == (preview.voids,
+                                                                 preview.claims)
         dialog.accept()
         assert dialog.body is not None and dialog.body["terminate"] == [invitee]
         command = send(qtbot, clara, dialog.body)
@@ -91,6 +132,10 @@ def test_a_confirmed_self_referral_is_what_the_preview_said(
             new_claims = s.scalars(select(m.ClaimRow).order_by(m.ClaimRow.id)
                                    .offset(claims_before)).all()
             assert sum((c.amount for c in new_claims), Decimal(0)) == claimed
+            forfeits = s.scalars(select(m.LedgerEntry).where(
+                m.LedgerEntry.type == m.EntryType.FORFEIT,
+                m.LedgerEntry.account_id == invitee)).all()
+            assert -sum(e.points for e in forfeits) == ended.forfeited
             terminated = s.get(m.AccountRow, invitee)
             assert terminated is not None and terminated.status == "terminated_for_cause"
             kept = s.get(m.AccountRow, referrer)
@@ -99,6 +144,65 @@ def test_a_confirmed_self_referral_is_what_the_preview_said(
         view.refresh()
         qtbot.waitUntil(lambda: all(r.invitee != invitee or r.open_case is None
                                     for r in view.model.rows), timeout=WAIT)
+
+
+def test_an_unused_code_is_voided_in_the_preview_and_in_german(
+        qtbot: Any, qapp: QApplication, demo: Demo, cases_template: DeskTemplate,
+        tmp_path: Path) -> None:
+    """R22: an invitee whose code is unused (its first order placed without it, or none
+    yet): the preview voids the code and claims nothing for it, in English and German;
+    confirming does exactly that."""
+    with demo_server(demo, tmp_path / "server") as server, \
+            signed_in(qtbot, qapp, demo, cases_template, server, tmp_path / "c",
+                      "clara") as clara:
+        with server.store.session() as s:
+            inv, code = m.AccountRow, m.DiscountCode
+            invitee = s.scalars(select(inv.id).join(code, code.account_id == inv.id).where(
+                inv.referred_by.is_not(None), inv.referral_void.is_(False),
+                inv.status == "active", code.used_on.is_(None), code.voided.is_(False),
+                inv.id.not_in(select(m.AbuseCaseAccount.account_id)))
+                .order_by(inv.id)).first()
+            assert invitee is not None, "the demo holds an invitee with an unused code"
+            claims_before = s.scalar(select(func.count()).select_from(m.ClaimRow)) or 0
+        send(qtbot, clara, {"type": "open_abuse_case", "account": invitee,
+                            "on_referral": True})
+        view = abuse_view(qtbot, clara)
+        view.refresh()
+        qtbot.waitUntil(lambda: any(r.invitee == invitee and r.open_case
+                                    for r in view.model.rows), timeout=WAIT)
+        dialog = preview_dialog(qtbot, view, invitee)
+        preview = dialog.preview
+        assert preview.ok and preview.discount_voided
+        assert [c for c in preview.claims if c.account == invitee] == []
+        lines = dialog.lines()
+        assert "The invitee's unused discount code is voided." in lines
+        assert not any("discount code used on order" in line for line in lines)
+        dialog.close()
+        # the same preview in German
+        assert clara.desk.language.switch("de")
+        try:
+            german = preview_dialog(qtbot, view, invitee)
+            text = german.summary.text()
+            assert "Der nicht eingelöste Rabatt-Code des Eingeladenen wird nichtig." in text
+            assert german.windowTitle() != "Confirm the self-referral"
+            german.reason.setPlainText("Selbstempfehlung (T6)")
+            german.accept()
+            assert german.body is not None and german.body["terminate"] == []
+            body = german.body
+        finally:
+            clara.desk.language.switch("en")
+        send(qtbot, clara, body)
+        with server.store.session() as s:
+            voided = s.get(m.DiscountCode, invitee)
+            assert voided is not None and voided.voided and voided.used_on is None
+            new_claims = s.scalars(select(m.ClaimRow).order_by(m.ClaimRow.id)
+                                   .offset(claims_before)).all()
+            assert [(c.account_id, c.amount) for c in new_claims] == [
+                (c.account, c.amount) for c in preview.claims]
+            voids = s.scalars(select(m.LedgerEntry).where(
+                m.LedgerEntry.type == m.EntryType.VOID,
+                m.LedgerEntry.source_ref == preview.case)).all()
+            assert -sum(e.points for e in voids) == sum(v.points for v in preview.voids)
 
 
 def test_open_and_dismiss_a_case(qtbot: Any, qapp: QApplication, demo: Demo,

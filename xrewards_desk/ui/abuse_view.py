@@ -1,8 +1,10 @@
 """Compliance's work (T6, R22): referrals ranked by the score of their self-referral
 signals, the two accounts side by side with the matching rows highlighted, opening an
 abuse case (which blocks transfers, R21), confirming it after the engine's exact preview
-(lots voided in each account, points, EUR claims, the discount; optionally terminating
-for cause) or dismissing it with a reason; and the claims with their state.
+(worked out on the local store's state on the store lane, works offline: the lots voided
+in each account, transferred ones included, EUR claims, the discount voided only if it
+was unused, the terminations for cause ticked) or dismissing it with a reason; and the
+claims with their state.
 
 Who may act (R27): compliance opens, confirms and dismisses abuse cases; compliance and
 team leads follow up claims. For everyone else the buttons are disabled and say who can.
@@ -11,16 +13,18 @@ team leads follow up claims. For everyone else the buttons are disabled and say 
 from __future__ import annotations
 
 import html
-from decimal import Decimal
 from typing import Any
 
+from ..domain.model import Actor, Role
 from ..store.abuse_views import (
     ROWS,
     ClaimRowInfo,
     Comparison,
+    ConfirmPreview,
     ReferralRow,
     claim_rows,
     comparison,
+    confirm_preview,
     referral_queue,
 )
 from .models import ALERT, SOON, Column, RowsModel, table_view
@@ -115,35 +119,24 @@ def role_of(desk: Any) -> str:
 
 
 class ConfirmDialog(QDialog):
-    """The engine's exact outcome of confirming (R22), shown before it is confirmed."""
+    """What confirming does (R22), shown before it is confirmed: every line is read from
+    the engine's outcome of the confirmation on the local state (:func:`confirm_preview`),
+    worked out again on the store lane whenever a termination for cause is ticked."""
 
-    def __init__(self, fmt: Any, row: ReferralRow, preview: dict[str, Any],
+    #: the accounts to terminate changed: the view works out the preview again
+    terminate_changed = Signal()
+
+    def __init__(self, fmt: Any, language: str, row: ReferralRow, preview: ConfirmPreview,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("confirm_abuse")
         self.setWindowTitle(self.tr("Confirm the self-referral"))
+        self.fmt = fmt
+        self.language = language
         self.row = row
         self.preview = preview
         self.body: dict[str, Any] | None = None
-        voided: dict[str, int] = {}
-        for lot in preview.get("voided", []):
-            voided[lot["account"]] = voided.get(lot["account"], 0) + int(lot["points"])
-        lines = [self.tr("Confirming case %1 does exactly this (the engine's preview, "
-                         "R22):").replace("%1", str(preview.get("case", "")))]
-        for account, points in sorted(voided.items()):
-            lots = ", ".join(f"{lot['lot']} ({fmt.points(int(lot['points']))})"
-                             for lot in preview["voided"] if lot["account"] == account)
-            lines.append(self.tr("%1: %2 points voided (lots %3)").replace(
-                "%1", account).replace("%2", fmt.points(points)).replace("%3", lots))
-        if not voided:
-            lines.append(self.tr("No points are left to void."))
-        for claim in preview.get("claims", []):
-            lines.append(self.tr("%1: a claim of %2 (%3)").replace(
-                "%1", claim["account"]).replace("%2", fmt.money(Decimal(claim["amount"])))
-                .replace("%3", claim_reason(claim.get("reason", ""))))
-        if preview.get("discount_voided"):
-            lines.append(self.tr("The invitee's unused discount code is voided."))
-        self.summary = QLabel("<br>".join(html.escape(x) for x in lines))
+        self.summary = QLabel()
         self.summary.setObjectName("preview")
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         self.summary.setWordWrap(True)
@@ -153,16 +146,20 @@ class ConfirmDialog(QDialog):
         self.terminate_invitee = QCheckBox(self.tr("Also terminate %1 for cause (R23: "
                                                    "balance forfeited)").replace(
             "%1", f"{row.invitee_name} ({row.invitee})"))
+        for box in (self.terminate_referrer, self.terminate_invitee):
+            box.toggled.connect(self._terminate_toggled)
         self.reason = QPlainTextEdit()
         self.reason.setObjectName("reason")
         self.reason.setTabChangesFocus(True)
         self.reason.setMaximumHeight(80)
         self.error = QLabel()
+        self.error.setObjectName("error")
+        self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #b91c1c;")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.terminate_referrer)
@@ -170,20 +167,91 @@ class ConfirmDialog(QDialog):
         layout.addWidget(QLabel(self.tr("Reason")))
         layout.addWidget(self.reason)
         layout.addWidget(self.error)
-        layout.addWidget(buttons)
+        layout.addWidget(self.buttons)
         self.setMinimumWidth(620)
+        self.show_preview(preview)
+
+    def terminate(self) -> tuple[str, ...]:
+        """The accounts ticked for termination for cause, referrer first."""
+        return tuple(a for box, a in ((self.terminate_referrer, self.row.referrer),
+                                      (self.terminate_invitee, self.row.invitee))
+                     if box.isChecked())
+
+    @property
+    def current(self) -> bool:
+        """The preview shown is the one for the ticks as they are."""
+        return self.preview.terminate == self.terminate()
+
+    def _terminate_toggled(self) -> None:
+        self.error.setText("")
+        self._update_ok()
+        if not self.current:
+            self.summary.setText(html.escape(self.tr("Working out the engine's preview…")))
+            self.terminate_changed.emit()
+        else:
+            self.show_preview(self.preview)
+
+    def show_preview(self, preview: ConfirmPreview) -> None:
+        """Show the engine's outcome (the view calls this with each new one)."""
+        self.preview = preview
+        if self.current:
+            self.summary.setText("<br>".join(html.escape(x) for x in self.lines()))
+            self.error.setText("" if preview.ok else self.tr(
+                "The engine refuses this: %1").replace("%1", preview.message(self.language)))
+        self._update_ok()
+
+    def _update_ok(self) -> None:
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setEnabled(self.current and self.preview.ok)
+
+    def lines(self) -> list[str]:
+        """The preview in words, one line each, all from the engine's outcome."""
+        p, fmt = self.preview, self.fmt
+        lines = [self.tr("Confirming case %1 does exactly this (the engine's preview, "
+                         "R22):").replace("%1", p.case)]
+        if not p.ok:
+            return lines
+        for void in p.voids:
+            lots = ", ".join(
+                self.tr("%1 (%2, transferred from %3)").replace("%1", lot.lot).replace(
+                    "%2", fmt.points(lot.points)).replace("%3", lot.transferred_from)
+                if lot.transferred_from else f"{lot.lot} ({fmt.points(lot.points)})"
+                for lot in void.lots)
+            lines.append(self.tr("%1: %Ln point(s) voided (lots %2)", "", void.points)
+                         .replace("%1", void.account).replace("%2", lots))
+        if not p.voids:
+            lines.append(self.tr("No points are left to void."))
+        for claim in p.claims:
+            amount = fmt.money(claim.amount)
+            if claim.kind == "bonus":
+                text = self.tr("%1: a claim of %2 for %Ln redeemed point(s) of the referral "
+                               "bonus", "", claim.points)
+            elif claim.kind == "discount":
+                text = self.tr("%1: a claim of %2 for the discount code used on order "
+                               "%3").replace("%3", claim.order or "")
+            else:
+                text = self.tr("%1: a claim of %2 (%3)").replace("%3", claim_reason(claim.reason))
+            lines.append(text.replace("%1", claim.account).replace("%2", amount))
+        if p.discount_voided:
+            lines.append(self.tr("The invitee's unused discount code is voided."))
+        for end in p.terminations:
+            lines.append(self.tr("%1 is terminated for cause: %Ln point(s) forfeited (R23).",
+                                 "", end.forfeited).replace("%1", end.account))
+        if p.cases_closed:
+            lines.append(self.tr("Closed as confirmed: %1").replace(
+                "%1", ", ".join(p.cases_closed)))
+        return lines
 
     def accept(self) -> None:
+        if not (self.current and self.preview.ok):
+            return
         reason = self.reason.toPlainText().strip()
         if not reason:
             self.error.setText(self.tr("Give a reason."))
             return
-        terminate = [a for box, a in ((self.terminate_referrer, self.row.referrer),
-                                      (self.terminate_invitee, self.row.invitee))
-                     if box.isChecked()]
-        self.body = {"type": "confirm_self_referral", "case": self.preview["case"],
-                     "version": self.preview["version"], "terminate": terminate,
-                     "reason": reason}
+        self.body = {"type": "confirm_self_referral", "case": self.preview.case,
+                     "version": self.preview.version,
+                     "terminate": list(self.preview.terminate), "reason": reason}
         super().accept()
 
 
@@ -199,6 +267,8 @@ class AbuseView(QWidget):
         self.generation = 0
         self.loaded = False
         self.compared: Comparison | None = None
+        #: the confirm dialog shown last (tests and screenshots read it)
+        self.last_dialog: ConfirmDialog | None = None
         self.model: RowsModel[ReferralRow] = RowsModel([
             Column(lambda: self.tr("Score"), lambda r: str(r.score), right=True,
                    background=lambda r: SOON if r.score >= 60 else None),
@@ -380,15 +450,34 @@ class AbuseView(QWidget):
     def confirm(self) -> None:
         row = self.selected()
         session = self.desk.session
-        if row is None or row.open_case is None or session is None:
+        person = session.person if session is not None else None
+        store = self.desk.store
+        if row is None or row.open_case is None or person is None or store is None:
             return
         case = row.open_case.id
-        client = session.client
-        self.message.setText(self.tr("Asking the server for the engine's preview…"))
+        actor = Actor(person.name, Role(person.role))
+        self.message.setText(self.tr("Working out the engine's preview…"))
+        dialog: ConfirmDialog | None = None
+        asked = 0
 
-        def shown(preview: dict[str, Any]) -> None:
+        def preview(terminate: tuple[str, ...], shown: Any) -> None:
+            nonlocal asked
+            asked += 1
+            mine = asked
+
+            def work() -> ConfirmPreview:
+                with store.session() as s:
+                    return confirm_preview(s, case, actor, self.desk.now(), terminate)
+
+            self.desk.tasks.on_store(work, lambda p: shown(p) if mine == asked else None,
+                                     failed)
+
+        def first(found: ConfirmPreview) -> None:
+            nonlocal dialog
             self.message.setText("")
-            dialog = ConfirmDialog(self.desk.fmt(), row, preview, self)
+            dialog = ConfirmDialog(self.desk.fmt(), self.desk.language.code, row, found, self)
+            dialog.terminate_changed.connect(
+                lambda: preview(dialog.terminate(), dialog.show_preview) if dialog else None)
             self.last_dialog = dialog
             if self.desk.quiet:
                 dialog.show()
@@ -397,10 +486,12 @@ class AbuseView(QWidget):
                 self._send(dialog.body)
 
         def failed(exc: BaseException) -> None:
-            self.message.setText(self.tr("The preview needs the server: %1").replace(
+            self.message.setText(self.tr("The preview could not be worked out: %1").replace(
                 "%1", str(exc)))
+            if self.desk.tasks.unexpected is not None:
+                self.desk.tasks.unexpected(exc)
 
-        self.desk.tasks.on_net(lambda: client.abuse_preview(case), shown, failed)
+        preview((), first)
 
 
 class ClaimsView(QWidget):
