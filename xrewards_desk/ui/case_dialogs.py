@@ -29,7 +29,7 @@ from ..store.objection_facts import NoticeFacts
 from .commands import check
 from .i18n import Fmt, four_digit_years
 from .models import ALERT, Column, RowsModel
-from .objection_advice import advice_label, advise
+from .objection_advice import advice_label, advise, late_reason
 from .qt import (
     QAbstractItemView,
     QCheckBox,
@@ -310,6 +310,8 @@ class DecideObjectionDialog(_CommandDialog):
         self.hint = QLabel()
         self.hint.setObjectName("hint")
         self.hint.setWordWrap(True)
+        elif decision == LATE and not objection.in_time and objection.deadline is not None:
+            self.reason.setPlainText(late_reason(fmt, objection.deadline))
         # goodwill larger than what the objection concerns is confirmed, naming both
         self.more_than_notice = QCheckBox()
         self.more_than_notice.setObjectName("more_than_notice")
