@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from tests.home import Home
+
 # No test touches the person's real keyring unless it starts one of its own.
 os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
 # Qt renders offscreen in tests; it must be set before Qt is first imported, or a test
@@ -24,6 +26,13 @@ settings.register_profile("dev", max_examples=300, deadline=None)
 settings.register_profile("thorough", max_examples=3000, deadline=None)
 settings.load_profile(
     os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
+
+# No test touches the real home folder either: HOME and every XDG folder (hence each
+# platformdirs location: data, config, cache, state, logs) point into one temporary folder
+# for the whole session, in this process and every process a test starts. The real home's
+# folders of this program are listed now and compared when the session ends
+# (pytest_sessionfinish below): anything written there fails the run.
+HOME = Home.redirect()
 
 ROOT = Path(__file__).resolve().parent.parent
 #: ../shared beside the checkout; absent in a user's clone, where its tests skip.
@@ -73,3 +82,24 @@ def server(store, tmp_path):  # type: ignore[no-untyped-def]
 
     with running(store, tmp_path / "server-data") as srv:
         yield srv
+
+
+# --------------------------------------------------------------------------- markers
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark as `slow` what builds the demo, starts processes or runs for seconds (see
+    tests/slow.py); `pytest -m "not slow"` is the edit-test loop, CI runs everything."""
+    from tests.slow import is_slow
+
+    for item in items:
+        if is_slow(item):
+            item.add_marker(pytest.mark.slow)
+
+
+# --------------------------------------------------------------------------- the home
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    written = HOME.written()
+    if written:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        print("\nThe test run wrote under the real home folder " + str(HOME.real) + ":\n  "
+              + "\n  ".join(written), flush=True)
+    HOME.remove()

@@ -185,6 +185,8 @@ def sign_in_refused(api: str, user: str, exc: BaseException) -> Failure:
 
 
 def main(args: argparse.Namespace) -> int:
+    if args.command == "sync":
+        args.api = check_api(args.api)  # a wrong address makes nothing
     # only a sync makes the folder; reading or signing out makes nothing, no store either
     folder = data_dir(args.data_dir) if args.command == "sync" else _folder(args.data_dir)
     handler = {"sync": _sync, "search": _search, "ledger": _ledger, "outbox": _outbox,
@@ -202,7 +204,7 @@ def _sync(args: argparse.Namespace, folder: Path) -> int:
     from .evidence import EvidenceFolder, EvidenceMissing
     from .runner import Syncer
 
-    api = check_api(args.api)
+    api = args.api
     tokens = Tokens()
     client = ApiClient(api, tokens.get(api, args.user))
     store = open_store(folder)
