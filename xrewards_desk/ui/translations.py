@@ -82,6 +82,7 @@ def check(code: str = "de") -> list[str]:
 
 def main(argv: list[str]) -> int:
     what = argv[0] if argv else "check"
+    failed = 0
     for code in LANGUAGES:
         if what == "update":
             print(update(code=code))
@@ -92,9 +93,8 @@ def main(argv: list[str]) -> int:
             for text in missing:
                 print(f"{code}: unfinished: {text}")
             print(f"{code}: {len(missing)} unfinished")
-            if missing:
-                return 1
-    return 0
+            failed = failed or bool(missing)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
