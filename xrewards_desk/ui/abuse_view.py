@@ -168,7 +168,9 @@ class ConfirmDialog(QDialog):
         layout.addWidget(self.reason)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
-        self.setMinimumWidth(620)
+        # a floor for the wrapped preview; the layout widens it for a longer check box (a
+        # minimum set on the dialog itself would cut the German one off)
+        self.summary.setMinimumWidth(600)
         self.show_preview(preview)
 
     def terminate(self) -> tuple[str, ...]:
