@@ -334,6 +334,10 @@
         <translation>Die E-Mail</translation>
     </message>
     <message>
+        <source>sender unknown</source>
+        <translation>Absender unbekannt</translation>
+    </message>
+    <message>
         <source>Reject the adjustment</source>
         <translation>Korrektur ablehnen</translation>
     </message>
@@ -811,7 +815,7 @@
     </message>
     <message>
         <source>Set receipt time…</source>
-        <translation type="unfinished"></translation>
+        <translation>Eingangszeitpunkt setzen…</translation>
     </message>
     <message>
         <source>status</source>
@@ -935,11 +939,11 @@
     </message>
     <message>
         <source>unknown: the mail holds no readable Received: or Date: header; set it with “Set receipt time…”</source>
-        <translation type="unfinished"></translation>
+        <translation>unbekannt: die Mail hat keine lesbare Received:- oder Date:-Kopfzeile; mit „Eingangszeitpunkt setzen…“ erfassen</translation>
     </message>
     <message>
         <source>typed in by hand: the mail held no readable date</source>
-        <translation type="unfinished"></translation>
+        <translation>von Hand erfasst: die Mail hatte kein lesbares Datum</translation>
     </message>
     <message>
         <source>from the sender&apos;s Date: header: the mail had no Received: header of our mailbox</source>
@@ -951,7 +955,7 @@
     </message>
     <message>
         <source>sender unknown: the mail names no address; link the case to a customer by hand</source>
-        <translation type="unfinished"></translation>
+        <translation>Absender unbekannt: die Mail nennt keine Adresse; den Vorgang von Hand einem Kunden zuordnen</translation>
     </message>
     <message>
         <source>From</source>
@@ -1043,7 +1047,7 @@
     </message>
     <message>
         <source>When a mail of this case was received is unknown (it holds no readable Received: or Date: header). Set its receipt time before an objection in this case is recorded or decided: R25 counts from it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wann eine Mail dieses Vorgangs eingegangen ist, ist unbekannt (sie hat keine lesbare Received:- oder Date:-Kopfzeile). Setzen Sie ihren Eingangszeitpunkt, bevor eine Einwendung in diesem Vorgang erfasst oder entschieden wird: R25 rechnet ab ihm.</translation>
     </message>
 </context>
 <context>
@@ -1074,7 +1078,7 @@
     </message>
     <message>
         <source>sender unknown</source>
-        <translation type="unfinished"></translation>
+        <translation>Absender unbekannt</translation>
     </message>
     <message>
         <source>Assignee</source>
@@ -1516,7 +1520,7 @@
     </message>
     <message>
         <source>A notice already runs (R23): the dialog shows its dates.</source>
-        <translation type="unfinished"></translation>
+        <translation>Eine Kündigung läuft bereits (R23): der Dialog zeigt ihre Daten.</translation>
     </message>
     <message>
         <source>Queued; it is sent with this sync.</source>
@@ -1525,6 +1529,10 @@
     <message>
         <source>No customer %1 in the local store.</source>
         <translation>Kein Kunde %1 im lokalen Datenbestand.</translation>
+    </message>
+    <message>
+        <source>under notice</source>
+        <translation>gekündigt</translation>
     </message>
     <message>
         <source>Phone</source>
@@ -1570,15 +1578,15 @@
     </message>
     <message>
         <source>Notice given %1: active until %2, may redeem until %3 (T8.3, T8.4, R23)</source>
-        <translation type="unfinished"></translation>
+        <translation>Gekündigt am %1: aktiv bis %2, letzter Tag der Einlösung %3 (T8.3, T8.4, R23)</translation>
     </message>
     <message>
         <source>Terminated: the last day to redeem was %1 (T8.4, R23)</source>
-        <translation type="unfinished"></translation>
+        <translation>Gekündigt: der letzte Tag der Einlösung war der %1 (T8.4, R23)</translation>
     </message>
     <message>
         <source>Terminated: may redeem until %1, then the points left expire (T8.4, R23)</source>
-        <translation type="unfinished"></translation>
+        <translation>Gekündigt: letzter Tag der Einlösung %1, danach verfallen die restlichen X-Points (T8.4, R23)</translation>
     </message>
     <message>
         <source>%1 more spend to %2</source>
@@ -2184,6 +2192,69 @@
     </message>
 </context>
 <context>
+    <name>ObjectionAdvice</name>
+    <message>
+        <source>Reversal of %1 points for order %2, written %3.</source>
+        <translation>Stornierung der Gutschrift über %1 X-Points für Bestellung %2, gebucht %3.</translation>
+    </message>
+    <message>
+        <source>No error: order %1 was cancelled after its points were credited, so %2 points were taken back (T3.6, T3.7, R15).</source>
+        <translation>Kein Fehler: Bestellung %1 wurde nach der Gutschrift storniert, daher wurden %2 X-Points zurückgebucht (T3.6, T3.7, R15).</translation>
+    </message>
+    <message>
+        <source>Manual adjustment of %1 points, written %2: %3</source>
+        <translation>Manuelle Korrektur über %1 X-Points, gebucht %2: %3</translation>
+    </message>
+    <message>
+        <source>Credit of %1 points for order %2, written %3 (T3.5).</source>
+        <translation>Gutschrift über %1 X-Points für Bestellung %2, gebucht %3 (T3.5).</translation>
+    </message>
+    <message>
+        <source>%1 points, written %2.</source>
+        <translation>%1 X-Points, gebucht %2.</translation>
+    </message>
+    <message>
+        <source>%1 points credited %2, usable until %3</source>
+        <translation>%1 X-Points gutgeschrieben am %2, gültig bis %3</translation>
+    </message>
+    <message>
+        <source>Expiry of %1 points, written %2: %3.</source>
+        <translation>Verfall von %1 X-Points, gebucht %2: %3.</translation>
+    </message>
+    <message>
+        <source>It was written before the points were due: an error.</source>
+        <translation>Gebucht, bevor die X-Points fällig waren: ein Fehler.</translation>
+    </message>
+    <message>
+        <source>Error: the points expired before they were due (usable until %1, T4.5); the %2 points are credited again (R25).</source>
+        <translation>Fehler: die X-Points sind vor ihrem Verfallsdatum verfallen (gültig bis %1, T4.5); die %2 X-Points werden wieder gutgeschrieben (R25).</translation>
+    </message>
+    <message>
+        <source>On schedule (T4.5): not an error.</source>
+        <translation>Planmäßig (T4.5): kein Fehler.</translation>
+    </message>
+    <message>
+        <source>No error: the %1 points expired on schedule, at the end of the three months to redeem after the provider&apos;s notice took effect (T8.4, R23).</source>
+        <translation>Kein Fehler: die %1 X-Points sind planmäßig verfallen, am Ende der drei Monate zur Einlösung nach Wirksamwerden der Kündigung (T8.4, R23).</translation>
+    </message>
+    <message>
+        <source>No error: the %1 points expired on schedule. X-Points are valid for 12 months from their credit (T4.5): credited %2, usable until %3, expired at the start of the next day.</source>
+        <translation>Kein Fehler: die %1 X-Points sind planmäßig verfallen. X-Points gelten 12 Monate ab der Gutschrift (T4.5): gutgeschrieben am %2, gültig bis %3, verfallen zu Beginn des Folgetags.</translation>
+    </message>
+    <message>
+        <source>The objection reached us after the deadline of %1; the notice counts as approved (T3.9, R25).</source>
+        <translation>Die Einwendung ging nach Ablauf der Frist am %1 ein; die Mitteilung gilt als genehmigt (T3.9, R25).</translation>
+    </message>
+    <message>
+        <source>The notice follows the rules: there is no error to uphold. Reject the objection (its reason is filled in there); only a team lead&apos;s goodwill could credit the points.</source>
+        <translation>Die Mitteilung entspricht den Regeln: es gibt keinen Fehler, dem stattzugeben wäre. Lehnen Sie die Einwendung ab (dort ist die Begründung eingetragen); die X-Points könnte nur die Teamleitung aus Kulanz gutschreiben.</translation>
+    </message>
+    <message>
+        <source>The notice was wrong: uphold the objection and credit the points again.</source>
+        <translation>Die Mitteilung war falsch: geben Sie der Einwendung statt und schreiben Sie die X-Points wieder gut.</translation>
+    </message>
+</context>
+<context>
     <name>ObjectionsView</name>
     <message>
         <source>Deadline</source>
@@ -2364,7 +2435,7 @@
     </message>
     <message>
         <source>typed in by hand (the mail held no readable date)</source>
-        <translation type="unfinished"></translation>
+        <translation>von Hand erfasst (die Mail hatte kein lesbares Datum)</translation>
     </message>
     <message>
         <source>typed in by hand (%1)</source>
@@ -2372,7 +2443,7 @@
     </message>
     <message>
         <source>sender unknown</source>
-        <translation type="unfinished"></translation>
+        <translation>Absender unbekannt</translation>
     </message>
     <message>
         <source>Pick a notice.</source>
@@ -2553,15 +2624,15 @@
     </message>
     <message>
         <source>notice given %1: active until %2, may redeem until %3</source>
-        <translation type="unfinished"></translation>
+        <translation>gekündigt am %1: aktiv bis %2, letzter Tag der Einlösung %3</translation>
     </message>
     <message>
         <source>terminated: the last day to redeem was %1</source>
-        <translation type="unfinished"></translation>
+        <translation>gekündigt: der letzte Tag der Einlösung war der %1</translation>
     </message>
     <message>
         <source>terminated: may redeem until %1</source>
-        <translation type="unfinished"></translation>
+        <translation>gekündigt: letzter Tag der Einlösung %1</translation>
     </message>
     <message>
         <source>Search customers: number, name, e-mail, organisation, order number (Ctrl+F)</source>
@@ -2588,27 +2659,31 @@
     <name>SetReceiptDialog</name>
     <message>
         <source>Set the receipt time</source>
-        <translation type="unfinished"></translation>
+        <translation>Eingangszeitpunkt setzen</translation>
+    </message>
+    <message>
+        <source>sender unknown</source>
+        <translation>Absender unbekannt</translation>
     </message>
     <message>
         <source>The mail holds no readable Received: or Date: header. Type in when it reached our mailbox, from the mailbox&apos;s own records (its log, the mail program&apos;s list), in Berlin time. The case shows it as typed in by hand; the deadline of an objection in it counts from it (R25).</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Mail hat keine lesbare Received:- oder Date:-Kopfzeile. Geben Sie ein, wann sie in unserem Postfach eingegangen ist, nach den Aufzeichnungen des Postfachs (sein Protokoll, die Liste des Mailprogramms), in Berliner Zeit. Der Vorgang zeigt sie als von Hand erfasst; die Frist einer Einwendung darin rechnet ab ihr (R25).</translation>
     </message>
     <message>
         <source>Mail</source>
-        <translation type="unfinished"></translation>
+        <translation>Mail</translation>
     </message>
     <message>
         <source>Received (Berlin)</source>
-        <translation type="unfinished">Eingegangen (Berlin)</translation>
+        <translation>Eingegangen (Berlin)</translation>
     </message>
     <message>
         <source>No mail of this case lacks its receipt time.</source>
-        <translation type="unfinished"></translation>
+        <translation>Keiner Mail dieses Vorgangs fehlt der Eingangszeitpunkt.</translation>
     </message>
     <message>
         <source>A mail cannot have been received in the future.</source>
-        <translation type="unfinished"></translation>
+        <translation>Eine Mail kann nicht in der Zukunft eingegangen sein.</translation>
     </message>
 </context>
 <context>
@@ -2799,19 +2874,19 @@
     </message>
     <message>
         <source>A notice was already given to %1 on %2: the account stays active until the end of %3 and may redeem until %4 (T8.3, T8.4, R23). Another notice cannot be given while this one runs (the server would refuse it: invalid_state).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 wurde bereits am %2 gekündigt: das X-Konto bleibt bis zum Ende des %3 aktiv, letzter Tag der Einlösung ist der %4 (T8.3, T8.4, R23). Solange diese Kündigung läuft, ist keine zweite möglich (der Server lehnt sie ab: invalid_state).</translation>
     </message>
     <message>
         <source>Giving %1 notice now (four weeks to a month&apos;s end, T8.3): until the end of %2 the account stays active and earns, transfers and refers as before. From %3 it is terminated: nothing more is earned, and the points left (%4 today) can be redeemed through %5, then they expire (T8.4, R23).</source>
-        <translation type="unfinished"></translation>
+        <translation>Kündigung von %1 jetzt (Kündigungsfrist 4 Wochen zum Monatsende, T8.3): bis zum Ende des %2 bleibt das X-Konto aktiv und sammelt, überträgt und empfiehlt wie bisher. Ab dem %3 ist es gekündigt: es werden keine X-Points mehr gutgeschrieben, und die restlichen X-Points (heute %4) können bis zum %5 eingelöst werden, danach verfallen sie (T8.4, R23).</translation>
     </message>
     <message>
         <source>Effective date</source>
-        <translation type="unfinished"></translation>
+        <translation>Wirksamwerden der Kündigung</translation>
     </message>
     <message>
         <source>Last day to redeem</source>
-        <translation type="unfinished"></translation>
+        <translation>Letzter Tag der Einlösung</translation>
     </message>
     <message>
         <source>I have checked the consequence</source>
@@ -2823,7 +2898,7 @@
     </message>
     <message>
         <source>A notice already runs; another one cannot be given (R23).</source>
-        <translation type="unfinished"></translation>
+        <translation>Eine Kündigung läuft bereits; eine zweite ist nicht möglich (R23).</translation>
     </message>
     <message>
         <source>Give a reason.</source>

@@ -160,10 +160,13 @@ class MailInfo:
     id: int
     message_id: str
     outgoing: bool
-    received_at: datetime
+    #: None while no header dates the mail and nobody has typed it in (R25)
+    received_at: datetime | None
+    #: received, date, typed (by an agent, afterwards) or unknown
     received_from: str
     channel: str
-    sender: str
+    #: None: the mail named no sender address
+    sender: str | None
     subject: str
     body: str
     attachments: tuple[AttachmentInfo, ...]
@@ -293,7 +296,14 @@ class CaseDetail:
     @property
     def sender(self) -> str:
         incoming = [x for x in self.mails if not x.outgoing]
-        return incoming[0].sender if incoming else ""
+        return (incoming[0].sender or "") if incoming else ""
+
+    @property
+    def receipt_unknown(self) -> MailInfo | None:
+        """A received mail whose receipt time nobody knows yet: until it is set, no
+        objection in the case is recorded or decided (R25 counts from it)."""
+        return next((x for x in self.mails if not x.outgoing and x.received_at is None),
+                    None)
 
     @property
     def first_mail(self) -> MailInfo | None:
@@ -409,8 +419,10 @@ def case_detail(db: Db, case_id: int) -> CaseDetail | None:
 
     items: list[TimelineItem] = []
     for mail in mails:
-        items.append(TimelineItem(mail.received_at, "mail_out" if mail.outgoing else "mail_in",
-                                  staff.get(mail.sender, mail.sender), mail.subject,
+        # a mail of unknown receipt stands where the case was opened
+        items.append(TimelineItem(mail.received_at or case.opened_at,
+                                  "mail_out" if mail.outgoing else "mail_in",
+                                  staff.get(mail.sender or "", mail.sender or ""), mail.subject,
                                   mail.body, mail))
     for at, author, text in notes:
         items.append(TimelineItem(at, "note", staff.get(author, author), "", text))

@@ -159,7 +159,8 @@ class RecordObjectionDialog(_CommandDialog):
         self.setWindowTitle(self.tr("Objection to a notice"))
         self.fmt = fmt
         self.case_id = case_id
-        self.mails = [x for x in mails if not x.outgoing]
+        # a mail of unknown receipt dates nothing (R25); its case refuses before this
+        self.mails = [x for x in mails if not x.outgoing and x.received_at is not None]
         self.mail = QComboBox()
         for mail in self.mails:
             self.mail.addItem(self.mail_label(mail), mail.id)
@@ -210,11 +211,13 @@ class RecordObjectionDialog(_CommandDialog):
 
     def mail_label(self, mail: MailInfo) -> str:
         where = {"received": self.tr("our mailbox's Received: header"),
-                 "date": self.tr("the sender's Date: header (no Received: header)")}.get(
+                 "date": self.tr("the sender's Date: header (no Received: header)"),
+                 "typed": self.tr("typed in by hand (the mail held no readable date)")}.get(
             mail.received_from, mail.received_from)
         if mail.channel != "email":
             where = self.tr("typed in by hand (%1)").replace("%1", mail.channel)
-        return f"{self.fmt.when(mail.received_at)} · {mail.sender} · {where}"
+        sender = mail.sender or self.tr("sender unknown")
+        return f"{self.fmt.when(mail.received_at)} · {sender} · {where}"
 
     def timely(self, notice: NoticeChoice) -> bool:
         received = self.received()
@@ -519,6 +522,56 @@ class CloseAccountDialog(_CommandDialog):
 
 
 # --------------------------------------------------------------------------- manual case
+
+
+class SetReceiptDialog(_CommandDialog):
+    """The receipt time of a mail that holds no readable date, typed in from the
+    mailbox's own records and marked as typed in (R25 counts from it)."""
+
+    def __init__(self, fmt: Fmt, case_id: int, mails: Sequence[MailInfo], now: datetime,
+                 opened_at: datetime, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("set_receipt")
+        self.setWindowTitle(self.tr("Set the receipt time"))
+        self.case_id = case_id
+        self.now = now
+        self.mails = [x for x in mails if not x.outgoing and x.channel == "email"
+                      and x.received_from in ("unknown", "typed")]
+        self.mail = QComboBox()
+        self.mail.setObjectName("mail")
+        for mail in self.mails:
+            sender = mail.sender or self.tr("sender unknown")
+            self.mail.addItem(f"{sender} · {mail.subject}", mail.id)
+        # not later than the case was opened: the mail was in the mailbox by then
+        first = self.mails[0] if self.mails else None
+        self.received = berlin_edit(first.received_at if first and first.received_at
+                                    else min(now, opened_at))
+        self.received.setObjectName("received")
+        explain = QLabel(self.tr(
+            "The mail holds no readable Received: or Date: header. Type in when it reached "
+            "our mailbox, from the mailbox's own records (its log, the mail program's list), "
+            "in Berlin time. The case shows it as typed in by hand; the deadline of an "
+            "objection in it counts from it (R25)."))
+        explain.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow(self.tr("Mail"), self.mail)
+        form.addRow(self.tr("Received (Berlin)"), self.received)
+        layout = QVBoxLayout(self)
+        layout.addWidget(explain)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(560)
+
+    def build(self) -> dict[str, Any] | str:
+        message = self.mail.currentData()
+        if message is None:
+            return self.tr("No mail of this case lacks its receipt time.")
+        received = berlin_value(self.received)
+        if received > self.now:
+            return self.tr("A mail cannot have been received in the future.")
+        return {"type": "set_mail_receipt", "case": self.case_id, "message": message,
+                "received_at": received.isoformat()}
 
 
 class ManualCaseDialog(_CommandDialog):

@@ -27,6 +27,7 @@ from .case_dialogs import (
     CloseAccountDialog,
     DecideObjectionDialog,
     RecordObjectionDialog,
+    SetReceiptDialog,
     TermsObjectionDialog,
     badge,
     badge_html,
@@ -133,11 +134,21 @@ class CaseView(QWidget):
         self.suspicion_button = QPushButton()
         self.suspicion_button.setObjectName("report_suspicion")
         self.suspicion_button.clicked.connect(self.report_suspicion)
+        self.receipt_button = QPushButton()
+        self.receipt_button.setObjectName("set_receipt")
+        self.receipt_button.clicked.connect(self.set_receipt)
         work = QHBoxLayout()
         for button in (self.objection_button, self.terms_button, self.reply_button,
-                       self.transfer_button, self.close_button, self.suspicion_button):
+                       self.transfer_button, self.close_button, self.suspicion_button,
+                       self.receipt_button):
             work.addWidget(button)
         work.addStretch(1)
+        # R25 counts from a mail's receipt: while one is unknown, said in plain sight
+        self.receipt_notice = QLabel()
+        self.receipt_notice.setObjectName("receipt_unknown")
+        self.receipt_notice.setWordWrap(True)
+        self.receipt_notice.setStyleSheet(f"color: {ALERT.name()};")
+        self.receipt_notice.hide()
 
         # the timeline and the selected item
         self.timeline: RowsModel[TimelineItem] = RowsModel([
@@ -235,6 +246,7 @@ class CaseView(QWidget):
         layout.addWidget(self.presence_label)
         layout.addLayout(controls)
         layout.addLayout(work)
+        layout.addWidget(self.receipt_notice)
         layout.addWidget(split, 1)
         layout.addWidget(self.objection_box)
         layout.addLayout(notes)
@@ -262,6 +274,7 @@ class CaseView(QWidget):
         self.close_button.setText(self.tr("Close account (opt-out)…"))
         self.suspicion_button.setText(self.tr("Report suspected abuse…"))
         self.transfer_button.setText(self.tr("Transfer points…"))
+        self.receipt_button.setText(self.tr("Set receipt time…"))
         self.uphold_button.setText(self.tr("Uphold…"))
         self.reject_button.setText(self.tr("Reject…"))
         self.late_button.setText(self.tr("Answer as late…"))
@@ -442,6 +455,18 @@ class CaseView(QWidget):
             for button in (self.terms_button, self.close_button, self.transfer_button):
                 button.setEnabled(False)
                 button.setToolTip(self.tr("The account is no longer active."))
+        unknown = self.receipt_unknown_text()
+        self.receipt_notice.setText(unknown)
+        self.receipt_notice.setVisible(bool(unknown))
+        if unknown:
+            for button in (self.objection_button, self.terms_button):
+                button.setEnabled(False)
+                button.setToolTip(unknown)
+        settable = any(not x.outgoing and x.channel == "email"
+                       and x.received_from in ("unknown", "typed") for x in d.mails)
+        self.receipt_button.setVisible(settable)
+        self.receipt_button.setEnabled(can)
+        self.receipt_button.setToolTip(why)
         self.objection_box.setVisible(bool(d.objections))
         self.update_decisions()
         self.show_item()
@@ -478,14 +503,24 @@ class CaseView(QWidget):
                 source = (f'<span style="color:{WARN.name()}">' + self.tr(
                     "typed in by hand (%1); the receipt time was entered by staff").replace(
                     "%1", e(mail.channel)) + "</span>")
+            elif mail.received_from == "unknown":
+                source = (f'<span style="color:{ALERT.name()}">' + self.tr(
+                    "unknown: the mail holds no readable Received: or Date: header; set it "
+                    "with “Set receipt time…”") + "</span>")
+            elif mail.received_from == "typed":
+                source = (f'<span style="color:{WARN.name()}">' + self.tr(
+                    "typed in by hand: the mail held no readable date") + "</span>")
             elif mail.received_from == "date":
                 source = (f'<span style="color:{WARN.name()}">' + self.tr(
                     "from the sender's Date: header: the mail had no Received: header of "
                     "our mailbox") + "</span>")
             else:
                 source = self.tr("from our mailbox's Received: header")
-            rows = [(self.tr("From") if not mail.outgoing else self.tr("Sent by"),
-                     e(mail.sender)),
+            sender = e(mail.sender) if mail.sender else (
+                f'<span style="color:{ALERT.name()}">' + self.tr(
+                    "sender unknown: the mail names no address; link the case to a "
+                    "customer by hand") + "</span>")
+            rows = [(self.tr("From") if not mail.outgoing else self.tr("Sent by"), sender),
                     (self.tr("Received") if not mail.outgoing else self.tr("Sent"),
                      f"{f.when(mail.received_at)} ({source})" if not mail.outgoing
                      else f.when(mail.received_at)),
@@ -563,6 +598,12 @@ class CaseView(QWidget):
             self.objection_badge.setText(badge_html(ok, html.escape(text)))
         else:
             self.objection_badge.setText(html.escape(self.objection_state(o)))
+        unknown = self.receipt_unknown_text()
+        if unknown and o.open:
+            self.objection_badge.setText(badge_html(False, html.escape(unknown)))
+            for button in buttons.values():
+                button.setToolTip(unknown)
+            return
         if self.role() not in DESK_ROLES:
             for button in buttons.values():
                 button.setToolTip(self.tr("Support agents and team leads decide objections "
@@ -720,6 +761,23 @@ class CaseView(QWidget):
                 self.send(dialog.body)
 
         self._with_balance(show)
+
+    def receipt_unknown_text(self) -> str:
+        """The sentence that stops objection work while a mail's receipt is unknown."""
+        if self.detail is None or self.detail.receipt_unknown is None:
+            return ""
+        return self.tr("When a mail of this case was received is unknown (it holds no "
+                       "readable Received: or Date: header). Set its receipt time before an "
+                       "objection in this case is recorded or decided: R25 counts from it.")
+
+    def set_receipt(self) -> None:
+        d = self.detail
+        if d is None:
+            return
+        dialog = SetReceiptDialog(self.desk.fmt(), self.case_id, d.mails, self.desk.now(),
+                                  d.opened_at, self)
+        if dialog.exec() and dialog.body is not None:
+            self.send(dialog.body)
 
     def close_account(self) -> None:
         def show(balance: int) -> None:

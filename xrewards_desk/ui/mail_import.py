@@ -52,9 +52,11 @@ def import_files(paths: list[Path], store: Store, data: Path, syncer: Any,
             results.append(Imported(path.name, error=str(exc)))
             continue
         mail = result.mail
+        # what the mail lacks (no receipt time, no sender, cut off): said, not refused
+        said = "; ".join([*([mail.warning] if mail.warning else []), *mail.missing])
         results.append(Imported(
             path.name, duplicate=result.duplicate, case=result.case, queued=result.queued,
-            customer=result.customer, warning=mail.warning,
+            customer=result.customer, warning=said or None,
             refused=[f"{a.name}: {a.refused}" for a in mail.refused_attachments]))
     return results
 

@@ -328,8 +328,8 @@ class ApprovalsView(QWidget):
         if item.mail is not None:
             mail = item.mail
             parts.append("<hr><p><b>" + e(self.tr("The mail")) + "</b>: "
-                         + e(f"{mail.sender or self.tr('sender unknown')} · "
-                             f"{f.when(mail.received_at)} · {mail.subject}")
+                         + e((mail.sender or self.tr("sender unknown"))
+                             + f" · {f.when(mail.received_at)} · {mail.subject}")
                          + "</p><p>" + e(mail.body).replace("\n", "<br>") + "</p>")
         return "".join(parts)
 

@@ -91,7 +91,7 @@ def figures_for(detail: CaseDetail, objection: ObjectionInfo | None, facts: Fact
         awaiting = objection.pending_request is not None or bool(
             granted and granted[-1].status == "pending")
     name = detail.account.name if detail.account is not None else (
-        mail.sender if mail else "")
+        (mail.sender or "") if mail else "")
     return Figures(
         name=name, language=language, agent=agent,
         received=objection.received_at if objection is not None else (
