@@ -441,23 +441,27 @@ def test_a_confirmed_self_referral_on_both_pages(store: Store) -> None:
 
 
 def test_a_provider_termination_window_shortens_every_lot(store: Store) -> None:
-    """R23: terminated with notice on 10.01.2026, points can be redeemed through
-    10.04.2026; everything left expires at 11.04.2026 00:00."""
+    """R23: notice given on 10.01.2026 (+ 28 days = 07.02.2026) takes effect at the end of
+    28.02.2026: active until then, terminated from 01.03.2026; points can be redeemed
+    through 28.05.2026; everything left expires at 29.05.2026 00:00."""
     led = Ledger(store)
     led.run(Register(at(2025, 1, 2), SHOP, "T", "T-ORG", "T-1", "t@example.com"))
     order(led, "T1", "T", "800.00", at(2025, 12, 1))
     led.run(Close(at(2026, 1, 10), TESS, "T", ClosedBy.PROVIDER))
     with store.session() as s:
-        p = views.customer_page(s, "T", at(2026, 3, 20))
-        gone = views.customer_page(s, "T", at(2026, 4, 12))
+        running = views.customer_page(s, "T", at(2026, 2, 20))
+        p = views.customer_page(s, "T", at(2026, 5, 10))
+        gone = views.customer_page(s, "T", at(2026, 5, 30))
         rows = views.customer_rows(s, [_hit("T")], at(2026, 3, 1))
-    assert p is not None and gone is not None
+    assert running is not None and p is not None and gone is not None
+    assert (running.profile.status, running.balance, running.redeem_until) == (
+        Status.ACTIVE, 800, None)
     assert (p.profile.status, p.balance, p.expiring_30_days) == (Status.TERMINATED, 800, 800)
-    assert p.redeem_until == at(2026, 4, 11, 0)
+    assert p.redeem_until == at(2026, 5, 29, 0)
     assert [(x.usable_until, x.expires_at, x.expiring_soon) for x in p.lots] == [
-        (date(2026, 4, 10), at(2026, 4, 11, 0), True)]
+        (date(2026, 5, 28), at(2026, 5, 29, 0), True)]
     assert (gone.balance, gone.lots) == (0, ())
-    assert (rows[0].balance, rows[0].expiring_30_days) == (800, 0)  # 11.04 > 31.03
+    assert (rows[0].balance, rows[0].expiring_30_days) == (800, 0)  # 29.05 > 31.03
 
 
 # --------------------------------------------------------------------------- exports
