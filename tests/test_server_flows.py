@@ -230,6 +230,7 @@ def test_a_self_referral_case_blocks_transfers_previews_exactly_and_confirms(
         ("XR-1", "XR-1/L2", 4100)]
     assert sorted((c["account"], c["amount"]) for c in preview["claims"]) == [
         ("XR-1", "9.00"), ("XR-2", "20.00")]
+    assert preview["discount_voided"] is False  # used, so claimed, not voided (R22)
     with server.store.session() as s:  # a preview writes nothing
         assert s.get(m.AbuseCaseRow, case).status is m.CaseStatus.OPEN  # type: ignore[union-attr]
         assert s.scalars(select(m.ClaimRow)).all() == []

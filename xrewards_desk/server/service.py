@@ -261,11 +261,17 @@ class Service:
             invitee = invitee_of(s, row)
             action = a.ConfirmSelfReferral(now, person.actor, invitee, (), "preview")
             lookup = StoreLookup(s)
+            state = needs(action, lookup).state(lookup.program(), lookup)
             try:
-                outcome = apply(needs(action, lookup).state(lookup.program(), lookup), action)
+                outcome = apply(state, action)
             except Refusal as refusal:
                 raise ApiError.from_refusal(refusal) from refusal
             written = outcome.written
+            # R22: only an unused code is voided; a used one is a claim of its value instead
+            # (the engine marks both void, so "voided" is read against the code before)
+            before = state.accounts.get(invitee)
+            unused = bool(before and before.discount and not before.discount.voided
+                          and before.discount.used_on is None)
             invitee_after = outcome.state.accounts.get(invitee)
             return c.Preview(
                 case=case_id, version=row.version, at=now,
@@ -274,8 +280,8 @@ class Service:
                         for al in e.allocations],
                 claims=[{"account": cl.account, "amount": f"{cl.amount:.2f}",
                          "reason": cl.reason} for cl in written.claims],
-                discount_voided=bool(invitee_after and invitee_after.discount
-                                     and invitee_after.discount.voided),
+                discount_voided=unused and bool(invitee_after and invitee_after.discount
+                                                and invitee_after.discount.voided),
                 entries=[{"account": e.account, "type": e.type.value, "points": e.points,
                           "at": e.at.isoformat()} for e in written.entries])
 
