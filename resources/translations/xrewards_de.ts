@@ -2019,20 +2019,16 @@
         <translation>Demo</translation>
     </message>
     <message>
-        <source>&amp;Desk</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>&amp;View</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Ansicht</translation>
     </message>
     <message>
         <source>&amp;Role</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Rolle</translation>
     </message>
     <message>
         <source>&amp;Help</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Hilfe</translation>
     </message>
     <message>
         <source>Search</source>
@@ -2099,24 +2095,28 @@
         <translation>Vorgang %1</translation>
     </message>
     <message>
+        <source>&amp;File</source>
+        <translation>&amp;Datei</translation>
+    </message>
+    <message>
         <source>Send the outbox and fetch the server&apos;s changes (F5)</source>
-        <translation type="unfinished">Postausgang senden und Änderungen vom Server holen (F5)</translation>
+        <translation>Postausgang senden und Änderungen vom Server holen (F5)</translation>
     </message>
     <message>
         <source>Settings…</source>
-        <translation type="unfinished"></translation>
+        <translation>Einstellungen…</translation>
     </message>
     <message>
         <source>About X-Points Desk</source>
-        <translation type="unfinished">Über X-Points Desk</translation>
+        <translation>Über X-Points Desk</translation>
     </message>
     <message>
         <source>Refused commands…</source>
-        <translation type="unfinished"></translation>
+        <translation>Abgelehnte Befehle…</translation>
     </message>
     <message>
         <source>Quit</source>
-        <translation type="unfinished"></translation>
+        <translation>Beenden</translation>
     </message>
     <message>
         <source>Import e-mails</source>
@@ -2998,6 +2998,13 @@
         <source>Support agents and team leads request transfers (R27).</source>
         <translation>Übertragungen beantragen Support und Teamleitung (R27).</translation>
     </message>
+    <message numerus="yes">
+        <source>%n other account(s) of the organisation not offered (another billing account, or not active).</source>
+        <translation>
+            <numerusform>%n weiteres X-Konto der Organisation wird nicht angeboten (anderes Rechnungskonto oder nicht aktiv).</numerusform>
+            <numerusform>%n weitere X-Konten der Organisation werden nicht angeboten (anderes Rechnungskonto oder nicht aktiv).</numerusform>
+        </translation>
+    </message>
     <message>
         <source>Transfer points between colleagues</source>
         <translation>X-Points zwischen Kollegen übertragen</translation>
@@ -3037,10 +3044,6 @@
     <message>
         <source>Only colleagues of the same organisation and billing account are offered (R20).</source>
         <translation>Angeboten werden nur Kollegen derselben Organisation und desselben Rechnungskontos (R20).</translation>
-    </message>
-    <message>
-        <source>Not offered: %1.</source>
-        <translation>Nicht angeboten: %1.</translation>
     </message>
     <message>
         <source>Already waiting for a team lead: request %1, %2 points from %3 to %4, filed %5 by %6.</source>

@@ -155,6 +155,16 @@
     </message>
 </context>
 <context>
+    <name>TransferDialog</name>
+    <message numerus="yes">
+        <source>%n other account(s) of the organisation not offered (another billing account, or not active).</source>
+        <translation>
+            <numerusform>%n other account of the organisation not offered (another billing account, or not active).</numerusform>
+            <numerusform>%n other accounts of the organisation not offered (another billing account, or not active).</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>TransfersView</name>
     <message numerus="yes">
         <source>The lots that would move, oldest first (R13), each keeping its dates (R20): %1 points in %n lot(s)</source>

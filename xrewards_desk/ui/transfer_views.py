@@ -207,6 +207,8 @@ class TransferDialog(QDialog):
         self.target.currentIndexChanged.connect(lambda _i: self._party_changed())
         self.target_label = QLabel(account_id)
         self.target_label.setObjectName("transfer_target_fixed")
+        for fixed in (self.source_label, self.target_label):
+            fixed.setWordWrap(True)
         for picker in (self.source_pick, self.target):
             picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             picker.setMinimumContentsLength(30)
@@ -299,7 +301,7 @@ class TransferDialog(QDialog):
         layout.addWidget(self.preview, 1)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
-        self.resize(720, 640)
+        self.resize(760, 700)
 
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
@@ -328,11 +330,15 @@ class TransferDialog(QDialog):
 
         self.desk.tasks.on_store(work, lambda answer: self._loaded(*answer))
 
-    def _party_text(self, p: Party) -> str:
-        text = f"{p.label()} <{p.email}>" if p.email else p.label()
+    def _party_text(self, p: Party, email: bool = False) -> str:
+        """Name, account number and balance first (so that a narrow picker still shows
+        the balance), the e-mail address last where asked for."""
+        text = p.label()
         if p.balance is not None:
             text += " · " + self.tr("balance %1 points").replace(
                 "%1", self.desk.fmt().points(p.balance))
+        if email and p.email:
+            text += f" · {p.email}"
         return text
 
     def _loaded(self, colleagues: Colleagues | None,
@@ -346,7 +352,8 @@ class TransferDialog(QDialog):
         self.targets = [TransferTarget(p.id, p.name, p.email) for p in offered]
         customer = colleagues.customer if colleagues is not None else None
         self.balance = customer.balance if customer is not None else None
-        text = self._party_text(customer) if customer is not None else self.customer_id
+        text = (self._party_text(customer, email=True) if customer is not None
+                else self.customer_id)
         self.source_label.setText(text)
         self.target_label.setText(text)
         named = colleagues.named if colleagues is not None else ()
@@ -356,7 +363,7 @@ class TransferDialog(QDialog):
             picker.clear()
             for p in offered:
                 picker.addItem(self._party_text(p), p.id)
-                picker.setItemData(picker.count() - 1, self._party_text(p),
+                picker.setItemData(picker.count() - 1, self._party_text(p, email=True),
                                    Qt.ItemDataRole.ToolTipRole)
             found = picker.findData(prefill) if prefill is not None else -1
             picker.setCurrentIndex(found if found >= 0 else (empty if offered else -1))
@@ -381,10 +388,13 @@ class TransferDialog(QDialog):
                "account_not_active": self.tr("not active")}
         text = self.tr("Only colleagues of the same organisation and billing account are "
                        "offered (R20).")
-        if others:
-            text += " " + self.tr("Not offered: %1.").replace("%1", "; ".join(
-                f"{p.label()}: {why.get(code, code)}" for p, code in others))
+        if others:  # a count here, the names in the tooltip: a large organisation
+            text += " " + self.tr("%n other account(s) of the organisation not offered "
+                                  "(another billing account, or not active).", "",
+                                  len(others))
         self.not_offered.setText(text)
+        self.not_offered.setToolTip("\n".join(
+            f"{p.label()}: {why.get(code, code)}" for p, code in others))
         self.not_offered.show()
 
     # ------------------------------------------------------------------ the parties
@@ -697,7 +707,7 @@ class TransfersView(QWidget):
                    sort=lambda x: x.requested_at),
             Column(lambda: self.tr("By"), lambda x: self.who(x.requested_by)),
             Column(lambda: self.tr("Source → target"), lambda x: (
-                f"{x.source_name} ({x.source_id}) → {x.target_name} ({x.target_id})"),
+                f"{x.source_name or x.source_id} → {x.target_name or x.target_id}"),
                 tooltip=lambda x: (f"{x.source_name} ({x.source_id}) → "
                                    f"{x.target_name} ({x.target_id})")),
             Column(lambda: self.tr("Points"), lambda x: f().points(x.points), right=True,
@@ -708,12 +718,13 @@ class TransfersView(QWidget):
                    foreground=lambda x: ALERT if x.id in self.refusals else None),
         ], self)
         self.table = table_view(self.model, "transfer_table")
-        # the names take what room is left, elided in the middle (the full pair is the
-        # tooltip), so that the points and the state are never pushed out of sight
+        # the names take what room is left, elided at the end (the pair with the account
+        # numbers is the tooltip, and the pane below says it in full), so that the points
+        # and the state are never pushed out of sight
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(NAMES_COLUMN, QHeaderView.ResizeMode.Stretch)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.selectionModel().currentRowChanged.connect(lambda *_a: self.show_item())
         self.table.activated.connect(self._activated)
         self.reading = QTextBrowser()
