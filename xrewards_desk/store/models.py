@@ -693,6 +693,42 @@ class AuditRecord(Base):
     hash: Mapped[str | None] = mapped_column(String(64))
 
 
+class AuditCheckpoint(Base):
+    """A signed checkpoint of the audit chain's head (server only): Ed25519 over its
+    sequence number, the record it names, that record's hash, its time and the key's id
+    (:func:`~xrewards_desk.store.audit.checkpoint_message`). The key never is in the
+    database; the sequence number is the primary key, so server processes sharing the
+    key append one sequence in the database's order (a second insert of a number fails)."""
+
+    __tablename__ = "audit_checkpoints"
+    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"),
+                                     primary_key=True, autoincrement=False)
+    #: the newest audit record when signed (0: the chain was empty)
+    record: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
+    head_hash: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime]
+    key_id: Mapped[str] = mapped_column(String(64))
+    #: the Ed25519 signature, hex
+    signature: Mapped[str] = mapped_column(String(128))
+
+
+class SeenAuditHead(Base):
+    """The newest signed audit checkpoint a desktop saw, per server (desktop only): the
+    audit view warns when the server's chain no longer contains it. The server's public
+    key is kept with it as first seen, so a checkpoint signed by another key is noticed."""
+
+    __tablename__ = "seen_audit_heads"
+    api: Mapped[str] = mapped_column(String(400), primary_key=True)
+    public_key: Mapped[str] = mapped_column(Text)
+    key_id: Mapped[str] = mapped_column(String(64))
+    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
+    record: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
+    head_hash: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime]
+    signature: Mapped[str] = mapped_column(String(128))
+    seen_at: Mapped[datetime]
+
+
 class SyncState(Base):
     """The desktop's position in the server's change feed (one row per server)."""
 
