@@ -522,7 +522,8 @@ class CaseView(QWidget):
                     "customer by hand") + "</span>")
             rows = [(self.tr("From") if not mail.outgoing else self.tr("Sent by"), sender),
                     (self.tr("Received") if not mail.outgoing else self.tr("Sent"),
-                     f"{f.when(mail.received_at)} ({source})" if not mail.outgoing
+                     (f"{f.when(mail.received_at)} ({source})" if mail.received_at
+                      else source) if not mail.outgoing
                      else f.when(mail.received_at)),
                     (self.tr("Subject"), e(mail.subject)),
                     (self.tr("Message-ID"), e(mail.message_id))]
