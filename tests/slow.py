@@ -28,7 +28,25 @@ SLOW_MODULES = frozenset({
 
 #: single tests of other modules that start a process or take seconds (measured with
 #: `pytest --durations`: each above one second on the 2-core development machine)
-SLOW_TESTS: dict[str, frozenset[str]] = {}
+SLOW_TESTS: dict[str, frozenset[str]] = {
+    "test_demo": frozenset({"test_ensure_demo_builds_once_deterministically"}),
+    "test_explain": frozenset({"test_every_entry_and_claim_of_generated_accounts_is_explained",
+                               "test_the_generated_runs_reach_every_kind",
+                               "test_every_claim_of_generated_self_referrals_is_explained"}),
+    "test_mail_import": frozenset({
+        "test_offline_the_mail_waits_in_the_outbox_and_sync_sends_it",
+        "test_the_cli_prints_a_line_per_file_and_fails_for_a_malformed_one"}),
+    "test_mail_parse": frozenset({"test_damaged_mails_are_refused_in_words_never_with_a_crash"}),
+    "test_search": frozenset({"test_any_text_gives_a_list_of_hits_never_an_error"}),
+    "test_server": frozenset({"test_evidence_is_judged_by_its_bytes_not_its_name"}),
+    "test_server_roles": frozenset({"test_each_role_against_each_command"}),
+    "test_store_migrations": frozenset({"test_the_db_command_reports_and_upgrades"}),
+    "test_sync": frozenset({
+        "test_a_client_killed_between_sending_and_storing_the_answer_loses_nothing"}),
+    "test_sync_apply": frozenset({"test_instants_are_stored_as_the_store_type_stores_them"}),
+    "test_sync_faults": frozenset({"test_pulling_through_500s_timeouts_and_dropped_pages",
+                                   "test_a_command_whose_answer_is_lost_is_applied_once"}),
+}
 
 
 def is_slow(item: pytest.Item) -> bool:
