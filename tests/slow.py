@@ -26,16 +26,22 @@ SLOW_MODULES = frozenset({
     "test_home",          # the command line as processes under a fresh home
 })
 
-#: single tests of other modules that start a process or take seconds (measured with
-#: `pytest --durations`: each above one second on the 2-core development machine)
+#: single tests of other modules that start a process (the command line, `--version`) or
+#: take seconds (measured with `pytest --durations`: each above one second on the 2-core
+#: development machine, 2026-12-06)
 SLOW_TESTS: dict[str, frozenset[str]] = {
+    "test_conformance": frozenset({
+        "test_the_command_line_runs_the_runner_and_exits_non_zero_on_failure"}),
+    "test_delivery": frozenset({"test_version_is_the_package_metadata",
+                                "test_version_without_metadata_falls_back_to_the_source_version"}),
     "test_demo": frozenset({"test_ensure_demo_builds_once_deterministically"}),
     "test_explain": frozenset({"test_every_entry_and_claim_of_generated_accounts_is_explained",
                                "test_the_generated_runs_reach_every_kind",
                                "test_every_claim_of_generated_self_referrals_is_explained"}),
     "test_mail_import": frozenset({
         "test_offline_the_mail_waits_in_the_outbox_and_sync_sends_it",
-        "test_the_cli_prints_a_line_per_file_and_fails_for_a_malformed_one"}),
+        "test_the_cli_prints_a_line_per_file_and_fails_for_a_malformed_one",
+        "test_suggestions_from_the_senders_domain_but_not_for_free_mail"}),
     "test_mail_parse": frozenset({"test_damaged_mails_are_refused_in_words_never_with_a_crash"}),
     "test_search": frozenset({"test_any_text_gives_a_list_of_hits_never_an_error"}),
     "test_server": frozenset({"test_evidence_is_judged_by_its_bytes_not_its_name"}),
