@@ -186,3 +186,47 @@ def test_the_migrations_build_exactly_the_models(store) -> None:  # type: ignore
         context = MigrationContext.configure(
             conn, opts={"include_name": ours, "compare_type": True})
         assert compare_metadata(context, Base.metadata) == []
+
+
+def test_a_table_rebuilt_by_an_upgrade_keeps_the_rows_that_point_at_it(
+        backend) -> None:  # type: ignore[no-untyped-def]
+    """Migration 0008 rebuilds ``mail_messages`` on SQLite (batch mode: the table is made
+    again, the old one dropped) while ``mail_attachments`` points at it: with foreign keys
+    on, that drop failed on any store holding a mail with an attachment (the demo's)."""
+    url = backend.empty_url()
+    engine = db.make_engine(url)
+    db.upgrade(engine, "0007")
+    sqlite = engine.dialect.name == "sqlite"
+    at = CREDITED.replace(tzinfo=None) if sqlite else CREDITED
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO evidence_files (sha256, media_type, size, label, uploaded_at) "
+            "VALUES (:sha, 'application/pdf', 10, 'rechnung.pdf', :at)"),
+            {"sha": "a" * 64, "at": at})
+        conn.execute(text(
+            "INSERT INTO mail_cases (id, subject, status, opened_at, version) "
+            "VALUES (1, 'Meine Punkte', 'open', :at, 1)"), {"at": at})
+        conn.execute(text(
+            "INSERT INTO mail_messages (id, case_id, message_id, \"references\", outgoing, "
+            "received_at, received_from, sender, subject, body, channel) VALUES (1, 1, "
+            "'<m1@kunde.example>', '[]', false, :at, 'received', 'k@kunde.example', "
+            "'Meine Punkte', 'Guten Tag', 'email')"), {"at": at})
+        conn.execute(text(
+            "INSERT INTO mail_attachments (message_id, seq, label, evidence_sha256) "
+            "VALUES (1, 1, 'rechnung.pdf', :sha)"), {"sha": "a" * 64})
+    engine.dispose()
+    store = Store.open(url)
+    try:
+        assert current_revision(store.engine) == HEAD
+        with store.engine.connect() as conn:
+            assert conn.execute(text(
+                "SELECT m.sender, a.label FROM mail_attachments a "
+                "JOIN mail_messages m ON m.id = a.message_id")).all() == [
+                ("k@kunde.example", "rechnung.pdf")]
+            if sqlite:  # the store's own pragma is back on, and nothing dangles
+                assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+                assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == []
+        if backend.name == "postgresql" and store.backup is not None:
+            backend.made.append(str(store.backup))
+    finally:
+        store.close()

@@ -108,8 +108,31 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    with engine.begin() as connection:
-        command.upgrade(_alembic_config(connection), revision)
+    """Upgrade the store to `revision` in one transaction.
+
+    On SQLite a migration in batch mode makes a table again and drops the old one, which
+    fails with foreign keys on wherever another table's rows point at it. SQLite's own
+    procedure for that (https://sqlite.org/lang_altertable.html, "other kinds of table
+    schema changes"): foreign keys off for the upgrade, outside its transaction, then
+    `PRAGMA foreign_key_check` before the commit: a row left dangling rolls it all back."""
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as connection:
+        raw = connection.connection.driver_connection if sqlite else None
+        if raw is not None:  # before BEGIN: inside a transaction the pragma does nothing
+            raw.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with connection.begin():
+                command.upgrade(_alembic_config(connection), revision)
+                if sqlite:
+                    dangling = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                    if dangling:
+                        raise StoreError(
+                            f"the upgrade would leave {len(dangling)} row(s) pointing at "
+                            f"nothing (first: table {dangling[0][0]}, row {dangling[0][1]}); "
+                            "nothing was changed")
+        finally:
+            if raw is not None:
+                raw.execute("PRAGMA foreign_keys = ON")
 
 
 def backup_sqlite(engine: Engine, revision: str, now: datetime | None = None) -> Path:
