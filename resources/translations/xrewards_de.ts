@@ -350,7 +350,7 @@
     <name>AuditView</name>
     <message>
         <source>#</source>
-        <extracomment>R27: the audit view is for team leads and compliance records a page (the view asks for the next page with &quot;Load more&quot;) the last page&apos;s cursor, and whether the server has more after it what the status line says instead of the count (loading, offline, refused) the last verification&apos;s answer (the server&apos;s JSON), None before the first user name -&gt; display name, from the local store&apos;s staff</extracomment>
+        <extracomment>R27: the audit view is for team leads and compliance records a page (the view asks for the next page with &quot;Load more&quot;) the last page&apos;s cursor, and whether the server has more after it what the status line says instead of the count (loading, offline, refused) the last verification&apos;s answer (the server&apos;s JSON), None before the first what the server said of the signed head this desktop remembers (None: not asked yet this session), and whether it is being asked user name -&gt; display name, from the local store&apos;s staff</extracomment>
         <translation>Nr.</translation>
     </message>
     <message>
@@ -506,6 +506,58 @@
         </translation>
     </message>
     <message>
+        <source>cut off after a checkpoint</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>checkpoint&apos;s signature does not hold</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>checkpoint signed by an unknown key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>checkpoint missing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Warning: the server&apos;s audit log no longer contains record %1 as this desktop saw it signed (%2): records were deleted since.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Warning: the server&apos;s audit log no longer contains record %1 as this desktop saw it signed (%2): records were rewritten since.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tell the administrator and keep this desktop&apos;s store as evidence.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Warning: the server&apos;s newest signed checkpoint (%1) is older than the one this desktop saw (%2, record %3, %4): checkpoints were deleted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Warning: the server&apos;s newest audit checkpoint is not signed by the key this desktop knows (%1): it was forged or altered.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Warning: the server now signs its audit log with another key (%1; this desktop knows %2). Unless the key was replaced on purpose, the log may have been signed anew.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server has not signed its audit log yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Signed head: record %1 (%2), key %3; this desktop remembers it and warns if the server&apos;s log no longer contains it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Signed head: record %1 (%2), key %3; the server&apos;s log still contains what this desktop saw before.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Record #%1, %2 by %3: %4</source>
         <translation>Eintrag #%1, am %2 von %3: %4</translation>
     </message>
@@ -516,6 +568,13 @@
     <message>
         <source>The server is checking the chain…</source>
         <translation>Der Server prüft die Kette…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Every break (%Ln): </source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
     </message>
     <message>
         <source>edited</source>
@@ -2845,7 +2904,7 @@
     <name>SyncController</name>
     <message>
         <source>The server cannot be reached; your work waits in the outbox.</source>
-        <extracomment>changes a page while the app syncs: decoding a page&apos;s JSON holds the interpreter lock, and pages of 1,000 held it up to about 55 ms, long enough to stall the window the data folder whose evidence/ the outbox&apos;s files are read from (default: the local store&apos;s folder) asked for while one ran: another runs when it ends (a command queued meanwhile)</extracomment>
+        <extracomment>changes a page while the app syncs: decoding a page&apos;s JSON holds the interpreter lock, and pages of 1,000 held it up to about 55 ms, long enough to stall the window the data folder whose evidence/ the outbox&apos;s files are read from (default: the local store&apos;s folder) {&quot;pulled&quot;: n, &quot;pushed&quot;: n, &quot;refused&quot;: n, &quot;changed&quot;: {kind: frozenset(ids)}} (what the pull wrote, :attr:`.sync.runner.Pulled.changed`) asked for while one ran: another runs when it ends (a command queued meanwhile)</extracomment>
         <translation>Der Server ist nicht erreichbar; Ihre Arbeit wartet im Postausgang.</translation>
     </message>
     <message>
@@ -3073,9 +3132,12 @@
         <source>Evidence (*.pdf *.png *.jpg *.jpeg *.eml);;All files (*)</source>
         <translation>Nachweise (*.pdf *.png *.jpg *.jpeg *.eml);;Alle Dateien (*)</translation>
     </message>
-    <message>
-        <source>The engine allows it: %1 points in %2 lots, each usable until its own date (R20). A team lead approves it (R21).</source>
-        <translation>Das Regelwerk lässt es zu: %1 X-Points in %2 Gutschriftposten, jeder gültig bis zu seinem eigenen Datum (R20). Die Teamleitung genehmigt die Übertragung (R21).</translation>
+    <message numerus="yes">
+        <source>The engine allows it: %1 points in %n lot(s), each usable until its own date (R20). A team lead approves it (R21).</source>
+        <translation>
+            <numerusform>Das Regelwerk lässt es zu: %1 X-Points in %n Gutschriftposten, jeder gültig bis zu seinem eigenen Datum (R20). Die Teamleitung genehmigt die Übertragung (R21).</numerusform>
+            <numerusform>Das Regelwerk lässt es zu: %1 X-Points in %n Gutschriftposten, jeder gültig bis zu seinem eigenen Datum (R20). Die Teamleitung genehmigt die Übertragung (R21).</numerusform>
+        </translation>
     </message>
     <message>
         <source>A file is still being read; try again in a moment.</source>

@@ -41,6 +41,13 @@
             <numerusform>The break shows at %1; the %Ln records before it hold.</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>Every break (%Ln): </source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>CaseView</name>
@@ -161,6 +168,13 @@
         <translation>
             <numerusform>%n other account of the organisation not offered (another billing account, or not active).</numerusform>
             <numerusform>%n other accounts of the organisation not offered (another billing account, or not active).</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The engine allows it: %1 points in %n lot(s), each usable until its own date (R20). A team lead approves it (R21).</source>
+        <translation>
+            <numerusform>The engine allows it: %1 points in %n lot, each usable until its own date (R20). A team lead approves it (R21).</numerusform>
+            <numerusform>The engine allows it: %1 points in %n lots, each usable until its own date (R20). A team lead approves it (R21).</numerusform>
         </translation>
     </message>
 </context>

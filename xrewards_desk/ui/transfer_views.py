@@ -207,8 +207,7 @@ class TransferDialog(QDialog):
         self.target.currentIndexChanged.connect(lambda _i: self._party_changed())
         self.target_label = QLabel(account_id)
         self.target_label.setObjectName("transfer_target_fixed")
-        for fixed in (self.source_label, self.target_label):
-            fixed.setWordWrap(True)
+
         for picker in (self.source_pick, self.target):
             picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             picker.setMinimumContentsLength(30)
@@ -274,15 +273,13 @@ class TransferDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
 
         form = QFormLayout()
+        self.form = form
         form.addRow(self.tr("This customer"), self.side)
-        giver = QHBoxLayout()
-        giver.addWidget(self.source_label, 1)
-        giver.addWidget(self.source_pick, 1)
-        form.addRow(self.tr("From"), giver)
-        taker = QHBoxLayout()
-        taker.addWidget(self.target, 1)
-        taker.addWidget(self.target_label, 1)
-        form.addRow(self.tr("To"), taker)
+        # one row each for the fixed customer and the picker; the side shows one of each
+        form.addRow(self.tr("From"), self.source_label)
+        form.addRow(self.tr("From"), self.source_pick)
+        form.addRow(self.tr("To"), self.target)
+        form.addRow(self.tr("To"), self.target_label)
         form.addRow("", self.not_offered)
         form.addRow(self.tr("Points"), self.points)
         form.addRow(self.tr("Reason"), self.reason)
@@ -352,10 +349,11 @@ class TransferDialog(QDialog):
         self.targets = [TransferTarget(p.id, p.name, p.email) for p in offered]
         customer = colleagues.customer if colleagues is not None else None
         self.balance = customer.balance if customer is not None else None
-        text = (self._party_text(customer, email=True) if customer is not None
-                else self.customer_id)
-        self.source_label.setText(text)
-        self.target_label.setText(text)
+        text = self._party_text(customer) if customer is not None else self.customer_id
+        for fixed in (self.source_label, self.target_label):
+            fixed.setText(text)
+            fixed.setToolTip(self._party_text(customer, email=True) if customer is not None
+                             else "")
         named = colleagues.named if colleagues is not None else ()
         prefill = named[0] if len(named) == 1 else None
         for picker, empty in ((self.target, 0), (self.source_pick, -1)):
@@ -423,10 +421,9 @@ class TransferDialog(QDialog):
 
     def _show_side(self) -> None:
         gives = self.side_value() == SOURCE
-        self.source_label.setVisible(gives)
-        self.source_pick.setVisible(not gives)
-        self.target.setVisible(gives)
-        self.target_label.setVisible(not gives)
+        for widget, shown in ((self.source_label, gives), (self.source_pick, not gives),
+                              (self.target, gives), (self.target_label, not gives)):
+            self.form.setRowVisible(widget, shown)
 
     def _side_changed(self) -> None:
         self._show_side()
@@ -610,9 +607,9 @@ class TransferDialog(QDialog):
         f = self.desk.fmt()
         if answer.ok:
             total = sum(x.points for x in answer.moves)
-            text = self.tr("The engine allows it: %1 points in %2 lots, each usable until "
-                           "its own date (R20). A team lead approves it (R21).").replace(
-                "%1", f.points(total)).replace("%2", str(len(answer.moves)))
+            text = self.tr("The engine allows it: %1 points in %n lot(s), each usable until "
+                           "its own date (R20). A team lead approves it (R21).", "",
+                           len(answer.moves)).replace("%1", f.points(total))
             self.verdict.setText(f'<span style="color:#15803d">{html.escape(text)}</span>')
             self.moves.set_rows(answer.moves)
         else:
