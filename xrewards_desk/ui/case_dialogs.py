@@ -310,11 +310,11 @@ class DecideObjectionDialog(_CommandDialog):
         self.reason.setMaximumHeight(90)
         if self.advice.reason and self.advice.suggested == decision:
             self.reason.setPlainText(self.advice.reason)
+        elif decision == LATE and not objection.in_time and objection.deadline is not None:
+            self.reason.setPlainText(late_reason(fmt, objection.deadline))
         self.hint = QLabel()
         self.hint.setObjectName("hint")
         self.hint.setWordWrap(True)
-        elif decision == LATE and not objection.in_time and objection.deadline is not None:
-            self.reason.setPlainText(late_reason(fmt, objection.deadline))
         # goodwill larger than what the objection concerns is confirmed, naming both
         self.more_than_notice = QCheckBox()
         self.more_than_notice.setObjectName("more_than_notice")
