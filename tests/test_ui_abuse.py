@@ -309,11 +309,11 @@ def test_each_role_gets_the_abuse_actions_it_may_take(
 def test_terminations_state_their_consequence_and_follow_the_roles(
         qtbot: Any, qapp: QApplication, demo: Demo, cases_template: DeskTemplate,
         tmp_path: Path) -> None:
-    """R23/R27: a team lead terminates with notice (redeemable through the same date
-    three months on: from NOW, worked out by hand below), compliance for cause; an agent
-    sees no such button."""
+    """R23/R27: a team lead terminates with notice (four weeks to a month's end: given
+    16.11.2026 (NOW), 16.11. + 28 days = 14.12.2026, so effective 31.12.2026; redeemable
+    through 31.03.2027), compliance for cause; an agent sees no such button. The account
+    stays active while the notice runs, and a second notice is not offered."""
     from tests.demo_fixture import NOW
-    from xrewards_desk.domain.calendar import BERLIN
     from xrewards_desk.ui.case_dialogs import TerminateDialog
     from xrewards_desk.ui.customer_view import CustomerView
     from xrewards_desk.ui.i18n import Fmt
@@ -325,7 +325,8 @@ def test_terminations_state_their_consequence_and_follow_the_roles(
                       "anna") as anna:
         with server.store.session() as s:
             account = s.scalars(select(m.AccountRow).where(
-                m.AccountRow.status == "active").order_by(m.AccountRow.id.desc())).first()
+                m.AccountRow.status == "active", m.AccountRow.notice_at.is_(None))
+                .order_by(m.AccountRow.id.desc())).first()
             assert account is not None
             account_id, version, name = account.id, account.version, account.name
         for agent, shown in ((tessa, True), (anna, False)):
@@ -334,18 +335,10 @@ def test_terminations_state_their_consequence_and_follow_the_roles(
             assert isinstance(page, CustomerView)
             qtbot.waitUntil(lambda p=page: p.loaded, timeout=WAIT)
             assert page.terminate_button.isVisibleTo(page) is shown
-        local = NOW.astimezone(BERLIN)
-        month = local.month + 3
-        year = local.year + (month - 1) // 12
-        month = (month - 1) % 12 + 1
-        import calendar
-
-        until = local.replace(year=year, month=month,
-                              day=min(local.day, calendar.monthrange(year, month)[1])).date()
         dialog = TerminateDialog(Fmt("de"), account_id, name, version, 1234, False, NOW)
         qtbot.addWidget(dialog)
         text = dialog.findChild(type(dialog.error), "consequence").text()  # type: ignore[union-attr]
-        assert until.strftime("%d.%m.%Y") in text and "1.234" in text
+        assert "31.12.2026" in text and "31.03.2027" in text and "1.234" in text
         dialog.reason.setText("contract ended")
         dialog.accept()
         assert dialog.body is None  # not confirmed yet
@@ -356,7 +349,15 @@ def test_terminations_state_their_consequence_and_follow_the_roles(
         send(qtbot, tessa, dialog.body)
         with server.store.session() as s:
             after = s.get(m.AccountRow, account_id)
-            assert after is not None and after.status == "terminated"
+            assert after is not None and after.status == "active"  # until 31.12.2026
+            assert after.notice_at is not None
+            given = after.notice_at
+        second = TerminateDialog(Fmt("de"), account_id, name, version + 1, 1234, False, NOW,
+                                 notice_at=given)
+        qtbot.addWidget(second)
+        assert second.running
+        second.accept()
+        assert second.body is None
 
 
 def test_every_signal_kind_the_server_scores_has_words_and_a_row(qapp: QApplication) -> None:

@@ -192,6 +192,30 @@ def window_end(program: Program, acc: Account) -> datetime | None:
     return min(ends) if ends else None
 
 
+def as_of_status(acc: Account, now: datetime) -> Account:
+    """R23: the account as time has changed it by `now`: one whose provider's notice took
+    effect (the start of the day after its effective date) is `terminated` from that
+    instant, whether or not the server's time-passing job has written it yet (a desktop
+    sees that at its next sync). Changes `acc` in place and returns it."""
+    takes_effect = acc.terminates_at()
+    if takes_effect is not None and takes_effect <= now:
+        acc.status, acc.status_at = Status.TERMINATED, takes_effect
+    return acc
+
+
+def provider_notice(db: Db, account_id: str) -> datetime | None:
+    """R23: when a provider's notice was given to the account; None if none was."""
+    found: datetime | None = _conn(db).execute(
+        select(ACCOUNTS.c.notice_at).where(ACCOUNTS.c.id == account_id)).scalar()
+    return found
+
+
+def last_day_to_redeem(window: datetime | None) -> date | None:
+    """R23: the last Berlin date of a redemption window that ends at `window` (the start
+    of the next day); None where no window applies."""
+    return None if window is None else berlin_date(window - timedelta(microseconds=1))
+
+
 def expiry_instant(expires_at: datetime, credited_at: datetime,
                    window: datetime | None) -> datetime:
     """When a lot's points expire: its own expiry (R9), or R23's window end where that
@@ -290,10 +314,21 @@ class CustomerRow:
     #: what the search matched (see :class:`~.search.Hit`)
     matched: str = ""
     how: str = ""
+    #: R23: while a provider's notice runs (the account is still active): when it was
+    #: given, its effective date and the last day to redeem after it
+    notice_at: datetime | None = None
+    notice_effective: date | None = None
+    notice_redeem_until: date | None = None
+    #: R23: the last day to redeem, where a window applies (terminated, program ended)
+    redeem_until: date | None = None
 
     @property
     def in_debt(self) -> bool:
         return self.debt > 0
+
+    @property
+    def under_notice(self) -> bool:
+        return self.notice_effective is not None
 
 
 def _open_case_accounts(conn: Connection, account_ids: Sequence[str]) -> set[str]:
@@ -328,7 +363,7 @@ def customer_rows(db: Db, hits: Sequence[Hit], now: datetime) -> list[CustomerRo
         select(ACCOUNTS, ORGANISATIONS.c.name.label("organisation_name"))
         .outerjoin(ORGANISATIONS, ORGANISATIONS.c.id == ACCOUNTS.c.organisation_id)
         .where(ACCOUNTS.c.id.in_(ids)))}
-    accounts = {i: _account(row) for i, row in rows.items()}
+    accounts = {i: as_of_status(_account(row), now) for i, row in rows.items()}
     held = _holdings(conn, program, list(accounts.values()), now)
     cases = _open_case_accounts(conn, list(rows))
     abuse = _abuse_accounts(conn, list(rows))
@@ -344,8 +379,18 @@ def customer_rows(db: Db, hits: Sequence[Hit], now: datetime) -> list[CustomerRo
             organisation=row.organisation_name or "", status=acc.status, tier=acc.tier,
             balance=h.balance, debt=h.debt, open_case=account_id in cases,
             abuse_review=account_id in abuse, expiring_30_days=h.expiring_soon,
-            matched=hit.matched, how=hit.how))
+            matched=hit.matched, how=hit.how, **_notice_fields(acc),
+            redeem_until=last_day_to_redeem(h.window)))
     return result
+
+
+def _notice_fields(acc: Account) -> dict[str, Any]:
+    """R23: a running provider's notice (the account still active): when it was given,
+    its effective date and the last day to redeem after it; all None otherwise."""
+    running = acc.under_notice
+    return {"notice_at": acc.notice_at if running else None,
+            "notice_effective": acc.notice_effective() if running else None,
+            "notice_redeem_until": acc.notice_redeem_until() if running else None}
 
 
 # =========================================================================== customer page
@@ -504,6 +549,20 @@ class CustomerPage:
     referrer: ReferralInfo | None
     referred: tuple[ReferralInfo, ...]
     cases: CaseCounts
+    #: R23: while a provider's notice runs (the account is still active): when it was
+    #: given, its effective date and the last day to redeem after it
+    notice_at: datetime | None = None
+    notice_effective: date | None = None
+    notice_redeem_until: date | None = None
+    #: R23: when the provider's notice was given, also once it has taken effect (None for
+    #: an account terminated before notices ran to a month's end)
+    notice_given_at: datetime | None = None
+    #: R23: the last day to redeem, where a window applies (terminated, program ended)
+    redeem_last_day: date | None = None
+
+    @property
+    def under_notice(self) -> bool:
+        return self.notice_effective is not None
 
 
 def next_tier(tier: Tier, spend: Decimal) -> tuple[Tier | None, Decimal | None]:
@@ -573,8 +632,8 @@ def customer_page(db: Db, account_id: str, now: datetime) -> CustomerPage | None
         if row.first_order is None:
             candidates = tuple(row.first_order_candidates) or _first_order_candidates(
                 conn, account_id)
-    acc = _account(row, (), discount, candidates)
-    others = [_account(c) for c in colleague_rows]
+    acc = as_of_status(_account(row, (), discount, candidates), now)
+    others = [as_of_status(_account(c), now) for c in colleague_rows]
     held = _holdings(conn, program, [acc, *others], now)
     mine = held[acc.id]
     colleagues = tuple(Colleague(c.id, c.name, c.email, c.status, held[c.id].balance)
@@ -641,7 +700,8 @@ def customer_page(db: Db, account_id: str, now: datetime) -> CustomerPage | None
         balance=mine.balance, debt=mine.debt, redeem_until=mine.window,
         claims_total=row.claims_total, claims=claims, lots=tuple(lot_infos),
         expiring_30_days=mine.expiring_soon, discount=discount_info,
-        referrer=referrer, referred=referred, cases=cases)
+        referrer=referrer, referred=referred, cases=cases, **_notice_fields(acc),
+        notice_given_at=acc.notice_at, redeem_last_day=last_day_to_redeem(mine.window))
 
 
 def account_state(db: Db, account_id: str, *,
@@ -1180,6 +1240,7 @@ __all__ = [
     "StatementLine",
     "StatementLot",
     "account_state",
+    "as_of_status",
     "balance_as_of",
     "balance_series",
     "customer_page",
@@ -1187,8 +1248,10 @@ __all__ = [
     "explanation",
     "history_count",
     "history_page",
+    "last_day_to_redeem",
     "ledger_entries",
     "next_tier",
+    "provider_notice",
     "statement",
     "write_csv",
 ]

@@ -18,6 +18,7 @@ from ..store.case_views import (
     customers_by_email,
     notices_of,
 )
+from ..store.objection_facts import NoticeFacts, notice_facts
 from ..store.views import customer_page
 from .case_dialogs import (
     GOODWILL,
@@ -637,9 +638,21 @@ class CaseView(QWidget):
         o = self.selected_objection()
         if o is None:
             return
-        dialog = DecideObjectionDialog(self.desk.fmt(), o, decision, self, now=self.desk.now)
-        if dialog.exec() and dialog.body is not None:
-            self.send(dialog.body)
+        store, notice = self.desk.store, o.notice_id
+
+        def work() -> NoticeFacts | None:
+            with store.session() as s:
+                return notice_facts(s, notice)
+
+        def show(facts: NoticeFacts | None) -> None:
+            # R25: the dialog states what the notice reported and pre-fills the reason
+            # the rules support
+            dialog = DecideObjectionDialog(self.desk.fmt(), o, decision, self,
+                                           now=self.desk.now, facts=facts)
+            if dialog.exec() and dialog.body is not None:
+                self.send(dialog.body)
+
+        self.desk.tasks.on_store(work, show)
 
     # ------------------------------------------------------------------ commands
     def send(self, body: dict[str, Any], evidence: tuple[str, ...] = ()) -> None:

@@ -9,6 +9,7 @@ import html
 from datetime import timedelta
 from typing import Any
 
+from ..domain.calendar import berlin_date
 from ..store.db import Store
 from ..store.views import (
     ClaimInfo,
@@ -17,6 +18,7 @@ from ..store.views import (
     LotInfo,
     balance_series,
     customer_page,
+    provider_notice,
 )
 from .chart import BalanceChart
 from .explain_dialog import ExplainDialog
@@ -76,6 +78,12 @@ class CustomerView(QWidget):
         self.terminate_button.clicked.connect(self.terminate)
         self.message = QLabel()
         self.message.setObjectName("message")
+        # R23: a provider's notice that runs, or the last day to redeem once terminated
+        self.ending = QLabel()
+        self.ending.setObjectName("ending")
+        self.ending.setWordWrap(True)
+        self.ending.setTextFormat(Qt.TextFormat.RichText)
+        self.ending.setVisible(False)
         top = QHBoxLayout()
         top.addWidget(self.header, 1)
         top.addWidget(self.message)
@@ -157,6 +165,7 @@ class CustomerView(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.ending)
         layout.addWidget(self.tabs, 1)
         # keys within this customer's tab: Ctrl+E explains, Ctrl+1/Ctrl+2 switch views
         for keys, action in (("Ctrl+E", lambda: self.explain()),
@@ -250,6 +259,9 @@ class CustomerView(QWidget):
         self.terminate_button.setEnabled(active)
         self.terminate_button.setToolTip("" if active else self.tr(
             "The account is no longer active."))
+        if active and page is not None and page.under_notice and role == "team_lead":
+            self.terminate_button.setToolTip(self.tr(
+                "A notice already runs (R23): the dialog shows its dates."))
 
     def update_buttons(self) -> None:
         self.update_terminate()
@@ -266,13 +278,15 @@ class CustomerView(QWidget):
 
         def work() -> Any:
             with store.session() as s:
-                return _customer(s.connection(), account)
+                return _customer(s.connection(), account), provider_notice(s, account)
 
-        def show(brief: Any) -> None:
+        def show(found: Any) -> None:
+            brief, notice_at = found
             if brief is None or self.page is None:
                 return
             dialog = TerminateDialog(self.desk.fmt(), account, brief.name, brief.version,
-                                     self.page.balance, for_cause, self.desk.now(), self)
+                                     self.page.balance, for_cause, self.desk.now(), self,
+                                     notice_at=notice_at)
             if dialog.exec() and dialog.body is not None:
                 problem = self.desk.outbox.send(dialog.body, done=lambda _id: self.queued())
                 if problem is not None:
@@ -300,12 +314,17 @@ class CustomerView(QWidget):
         if page is None:
             self.header.setText(self.tr("No customer %1 in the local store.").replace(
                 "%1", html.escape(self.account_id)))
+            self.ending.setVisible(False)
             return
         f: Fmt = self.desk.fmt()
         p = page.profile
         self.title_changed.emit(f"{p.name or p.id}")
         badge = "" if str(p.status) == "active" else \
             f" <span style='color:#b91c1c'>({html.escape(self.status(p.status))})</span>"
+        if page.under_notice:
+            under = self.tr("under notice")
+            badge = f" <span style='color:#b91c1c'>({html.escape(under)})</span>"
+        self.show_ending(page, f)
         self.header.setText(
             f"<span style='font-size:16pt; font-weight:600'>{html.escape(p.name)}</span> "
             f"&nbsp; {html.escape(p.id)}{badge}")
@@ -362,6 +381,29 @@ class CustomerView(QWidget):
         self.lots.set_rows(page.lots)
         self.claims.set_rows(page.claims)
         self.chart.show_series(series, "", f.chart_dates(), f.locale)
+
+    def ending_text(self, page: CustomerPage, f: Fmt) -> str:
+        """R23 in words: a running notice with its two dates, or a terminated account's
+        last day to redeem; "" for any other account."""
+        if page.under_notice:
+            return self.tr("Notice given %1: active until %2, may redeem until %3 "
+                           "(T8.3, T8.4, R23)").replace(
+                "%1", f.date(berlin_date(page.notice_at)) if page.notice_at else "").replace(
+                "%2", f.date(page.notice_effective)).replace(
+                "%3", f.date(page.notice_redeem_until))
+        if str(page.profile.status) != "terminated" or page.redeem_last_day is None:
+            return ""
+        if page.redeem_last_day < berlin_date(page.as_of):
+            return self.tr("Terminated: the last day to redeem was %1 (T8.4, R23)").replace(
+                "%1", f.date(page.redeem_last_day))
+        return self.tr("Terminated: may redeem until %1, then the points left expire "
+                       "(T8.4, R23)").replace("%1", f.date(page.redeem_last_day))
+
+    def show_ending(self, page: CustomerPage, f: Fmt) -> None:
+        text = self.ending_text(page, f)
+        self.ending.setText(f"<span style='color:{ALERT.name()}; font-weight:600'>"
+                            f"{html.escape(text)}</span>" if text else "")
+        self.ending.setVisible(bool(text))
 
     def _rows(self, form: QFormLayout, rows: list[tuple[str, str]], keep: int = 0,
               links: bool = False) -> None:

@@ -241,17 +241,31 @@ class Screenshots:
         return True
 
     def _decision(self) -> None:
-        from .case_dialogs import UPHOLD, DecideObjectionDialog
+        """The decision the facts of the notice objected to support (an expiry on
+        schedule: reject, T4.5; a late objection: answered as late), with the reason the
+        dialog pre-fills from those facts."""
+        from ..store.objection_facts import NoticeFacts, notice_facts
+        from .case_dialogs import LATE, REJECT, DecideObjectionDialog
+        from .objection_advice import advise
 
         self._close_dialogs()
         objection = self.case.selected_objection()
         if objection is None:
             return
-        dialog = DecideObjectionDialog(self.window.desk.fmt(), objection, UPHOLD, self.case,
-                                       now=self.window.desk.now)
-        dialog.reason.setPlainText("Verfall vor Ablauf der 12 Monate gebucht (T4.2); "
-                                   "die Punkte werden neu gutgeschrieben.")
-        dialog.show()
+        desk = self.window.desk
+        store, notice = desk.store, objection.notice_id
+
+        def work() -> NoticeFacts | None:
+            with store.session() as s:
+                return notice_facts(s, notice)
+
+        def show(facts: NoticeFacts | None) -> None:
+            suggested = advise(desk.fmt(), facts).suggested
+            decision = (suggested or REJECT) if objection.in_time else LATE
+            DecideObjectionDialog(desk.fmt(), objection, decision, self.case, now=desk.now,
+                                  facts=facts).show()
+
+        desk.tasks.on_store(work, show)
 
     def _reply(self) -> None:
         self._close_dialogs()

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from ..domain.calendar import berlin_date
 from ..store.db import Store
 from ..store.search import search
 from ..store.views import CustomerRow, customer_rows
@@ -99,7 +100,7 @@ class SearchView(QWidget):
                    foreground=lambda r: ALERT if r.balance < 0 else None),
             Column(lambda: self.tr("Flags"), self._flags, tooltip=self._flags_tip,
                    background=lambda r: SOON if r.expiring_30_days else None,
-                   foreground=lambda r: WARN if r.abuse_review else None),
+                   foreground=lambda r: WARN if r.abuse_review or self.ending(r) else None),
         ]
 
     def tier(self, tier: str) -> str:
@@ -107,7 +108,7 @@ class SearchView(QWidget):
                 "gold": self.tr("Gold")}.get(tier, tier)
 
     def _flags(self, r: CustomerRow) -> str:
-        flags = []
+        flags = [self.ending(r)] if self.ending(r) else []
         if r.open_case:
             flags.append(self.tr("open case"))
         if r.abuse_review:
@@ -118,6 +119,22 @@ class SearchView(QWidget):
             flags.append(self.tr("%1 points expire within 30 days").replace(
                 "%1", self.fmt().points(r.expiring_30_days)))
         return " · ".join(flags)
+
+    def ending(self, r: CustomerRow) -> str:
+        """R23: a running provider's notice with both dates, or a terminated account's
+        last day to redeem; "" for any other account."""
+        f = self.fmt()
+        if r.notice_effective is not None:
+            return self.tr("notice given %1: active until %2, may redeem until %3").replace(
+                "%1", f.date(berlin_date(r.notice_at)) if r.notice_at else "").replace(
+                "%2", f.date(r.notice_effective)).replace("%3", f.date(r.notice_redeem_until))
+        if str(r.status) != "terminated" or r.redeem_until is None:
+            return ""
+        if r.redeem_until < berlin_date(self.now()):
+            return self.tr("terminated: the last day to redeem was %1").replace(
+                "%1", f.date(r.redeem_until))
+        return self.tr("terminated: may redeem until %1").replace(
+            "%1", f.date(r.redeem_until))
 
     def _flags_tip(self, r: CustomerRow) -> str | None:
         return self._flags(r) or None
