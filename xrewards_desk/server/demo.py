@@ -50,11 +50,21 @@ from ..contract import records as r
 from ..contract.common import Model
 from ..domain import actions
 from ..domain.calendar import BERLIN, add_months, berlin_date, end_of_day_exclusive
-from ..domain.model import Actor, CaseStatus, EntryType, NoticeKind, Role, Status
+from ..domain.model import (
+    Actor,
+    CaseStatus,
+    EntryType,
+    NoticeKind,
+    Role,
+    Status,
+    ending_instant,
+)
 from ..domain.money import discounted, max_points_for
 from ..domain.refusals import Refusal
 from ..store import audit
 from ..store import models as m
+from ..store.ledger import unapproved_adjustments
+from ..store.objection_facts import NoticeFacts, notice_facts
 from .errors import ApiError
 from .feed import LOADERS, Feed
 from .handlers import HANDLERS, Ctx, check_role
@@ -1122,7 +1132,10 @@ def _fast_account(conn: Connection, key: str) -> Model | None:
         referral_void=row.referral_void, signup_ip=row.signup_ip,
         device_fingerprint=row.device_fingerprint, spend=row.spend, debt=row.debt,
         claims=row.claims_total, has_completed_order=row.has_completed_order,
-        first_order=row.first_order, version=row.version)
+        first_order=row.first_order, notice_at=row.notice_at,
+        unapproved_adjustments=[r.UnapprovedAdjustment(at=at, points=size) for at, size
+                                in unapproved_adjustments(row.unapproved_adjustments)],
+        version=row.version)
 
 
 def _fast_entry(conn: Connection, key: str) -> Model | None:
@@ -1448,6 +1461,9 @@ class _Builder:
         self.plan_rng = random.Random(f"{seed}:plan")
         self.rng = random.Random(f"{seed}:run")
         self.staff_rng = random.Random(f"{seed}:staff")
+        #: the provider's notices and the debit in error draw from their own source, so
+        #: that they leave the other staff work as it was
+        self.notice_rng = random.Random(f"{seed}:notice")
         self.planner = _Planner(self.plan_rng, self.start, self.history_end, accounts,
                                 organisations)
         self.order_factor = order_factor
@@ -1506,8 +1522,10 @@ class _Builder:
         self.service.advance_all()
 
     def new_day(self, day: date) -> None:
-        """The periodic job writes the expiries due at midnight (R10) a minute later. (The
-        demo neither terminates with notice nor ends the program, so only lots fall due.)"""
+        """The periodic job writes the expiries due at midnight (R10) a minute later, and
+        R23's changes: a provider's notice taking effect at the start of the day after its
+        effective date, a window to redeem closing. (The demo does not end the
+        program.)"""
         if day.day == 1:
             self.runner.commit()  # a transaction a month keeps what waits in memory small
         tick = _at(day, 0, 1)
@@ -1516,7 +1534,10 @@ class _Builder:
         lots = m.LotRow
         due = self.s.execute(select(lots.id).where(lots.remaining > 0,
                                                    lots.expires_at <= tick).limit(1)).first()
-        if due is not None:
+        ends = due is None and bool(self.notes.get("notice_accounts")) and any(
+            when is not None and when <= tick
+            for when in (ending_instant(*row) for row in self.s.execute(Service._ending())))
+        if due is not None or ends:
             self.clock.set(tick)
             self.runner.advance()
 
@@ -1801,6 +1822,13 @@ class _Builder:
             self.at(when(1 + (k * 5) % 9, 8 + k % 8), self.objection, late, outcome, k)
         # the customer closes an account
         self.at(when(9, 10), self.close_request)
+        # R23: a provider's notice that took effect (the account redeems its last points
+        # now) and one that still runs today; a debit booked in error, which the customer
+        # objects to (upheld above, the one error in the data). Their times draw nothing
+        # from the staff's randomness.
+        self.at(_at(_working_day_before(t, 70), 10, 40), self.provider_notice, False)
+        self.at(_at(_working_day_before(t, 8), 11, 20), self.provider_notice, True)
+        self.at(_at(_working_day_before(t, 6), 14, 5), self.adjustment_in_error)
         # questions by mail: older ones answered and closed, newer ones open
         topics = ("balance", "expiry", "missing_points", "discount", "statement", "tier",
                   "expiry", "balance", "missing_points", "redeem")
@@ -2193,6 +2221,63 @@ class _Builder:
             self.note(case, "anna", "Zusage liegt als PDF im Vertriebsordner; Freigabe "
                                     "durch Teamleitung angefragt.")
 
+    def adjustment_in_error(self) -> None:
+        """A debit booked in error: an agent takes back the points of an order that was
+        never cancelled (the shop's cancellation ticket named another customer's order).
+        The ledger shows the error: the order is complete, nothing of it was cancelled,
+        yet its points were debited. The customer objects, and that objection is upheld
+        (:meth:`objection`): the one error in the demo's data."""
+        o, e = m.OrderRow, m.LedgerEntry
+        accounts = set(self.active_accounts(m.AccountRow.has_completed_order.is_(True),
+                                            m.AccountRow.notice_at.is_(None)))
+        balance = self.balances()
+        rows = self.s.execute(
+            select(e.account_id, e.source_ref, e.points).join(o, o.id == e.source_ref)
+            .where(e.type == EntryType.EARN, e.points.between(400, 4000), o.cancelled == 0,
+                   o.completed_at.is_not(None), e.at >= self.clock.now() - timedelta(days=90))
+            .order_by(e.id)).all()
+        rows = [r for r in rows if r.account_id in accounts
+                and self.by_id[r.account_id].plant is None and balance(r.account_id) >= r.points]
+        if not rows:
+            return
+        pick = self.notice_rng.choice(rows)
+        ctx = self.staff("ben", {
+            "type": "request_adjustment", "account": pick.account_id, "points": -pick.points,
+            "reason": f"Rückbuchung: Bestellung {pick.source_ref} storniert "
+                      "(Ticket SHOP-4790)."})
+        if ctx is None or not ctx.entries:
+            return
+        notice = self.s.execute(select(m.NoticeRow.id).where(
+            m.NoticeRow.entry_id == ctx.entries[-1])).scalar_one()
+        self.notes["adjustment_in_error"] = {
+            "account": pick.account_id, "order": pick.source_ref, "points": pick.points,
+            "notice": notice}
+
+    # -- the provider's notice -------------------------------------------
+    def provider_notice(self, running: bool) -> None:
+        """R23 (T8.3): a team lead gives a customer the provider's notice. The account
+        stays active until the end of the effective date (the shop's events go on), then
+        the periodic job makes it `terminated`; it redeems through the effective date plus
+        three months. `running`: given eight working days ago, so it still runs today;
+        otherwise given about 98 days ago, so the account is terminated today and still
+        within its three months to redeem."""
+        balance = self.balances()
+        used = self.notes.setdefault("notice_accounts", [])
+        candidates = [x for x in self.active_accounts(m.AccountRow.has_completed_order.is_(True))
+                      if self.by_id[x].plant is None and balance(x) >= 1000 and x not in used]
+        if not candidates:
+            return
+        account = self.notice_rng.choice(candidates)
+        ctx = self.staff("tessa", {
+            "type": "terminate_account", "account": account,
+            "version": self.version(m.AccountRow, account),
+            "reason": "Kündigung durch den Anbieter mit einer Frist von 4 Wochen zum "
+                      "Monatsende (T8.3): Rahmenvertrag mit der Organisation beendet "
+                      "(Vertrieb)."})
+        if ctx is not None:
+            used.append(account)
+            self.notes["notice_running" if running else "notice_ended"] = account
+
     # -- objections -------------------------------------------------------
     def objection(self, late: bool, outcome: str, k: int) -> None:
         rng = self.staff_rng
@@ -2204,20 +2289,40 @@ class _Builder:
             lo, hi = today - timedelta(days=24), now - timedelta(hours=6)
         used = self.notes.setdefault("objection_accounts", [])
         n = m.NoticeRow
-        rows = self.s.execute(select(n.id, n.account_id, n.kind, n.points, n.sent_at).where(
-            n.sent_at >= lo, n.sent_at < hi,
-            n.kind.in_([NoticeKind.EXPIRY, NoticeKind.REVERSAL, NoticeKind.CREDIT]),
-            n.account_id.in_(self.active_accounts())).order_by(n.id)).all()
-        rows = [row for row in rows if row.account_id not in used]
-        if not rows:
-            return
-        prefer = [row for row in rows if row.kind is not NoticeKind.CREDIT]
-        row = rng.choice(prefer if prefer and rng.random() < 0.75 else rows)
+        if outcome == "uphold":
+            # R25: upheld only where the data shows an error: the debit booked in error
+            # (adjustment_in_error), which the customer objects to
+            wrong = self.notes.get("adjustment_in_error")
+            if wrong is None:
+                return
+            row = self.s.execute(select(n.id, n.account_id, n.kind, n.points, n.sent_at)
+                                 .where(n.id == wrong["notice"])).one()
+        else:
+            rows = self.s.execute(select(n.id, n.account_id, n.kind, n.points, n.sent_at)
+                                  .where(n.sent_at >= lo, n.sent_at < hi,
+                                         n.kind.in_([NoticeKind.EXPIRY, NoticeKind.REVERSAL,
+                                                     NoticeKind.CREDIT]),
+                                         n.account_id.in_(self.active_accounts()))
+                                  .order_by(n.id)).all()
+            wrong_account = (self.notes.get("adjustment_in_error") or {}).get("account")
+            rows = [row for row in rows if row.account_id not in used
+                    and row.account_id != wrong_account]
+            if not rows:
+                return
+            prefer = [row for row in rows if row.kind is not NoticeKind.CREDIT]
+            expiries = [row for row in rows if row.kind is NoticeKind.EXPIRY]
+            if outcome == "reject" and expiries:
+                # the objection most often made in error: an expiry on schedule (T4.5)
+                row = rng.choice(expiries)
+            else:
+                row = rng.choice(prefer if prefer and rng.random() < 0.75 else rows)
         used.append(row.account_id)
         p = self.by_id[row.account_id]
         what = {NoticeKind.EXPIRY: ("Verfall", "expiry"),
                 NoticeKind.REVERSAL: ("Stornierung der Gutschrift", "reversal"),
                 NoticeKind.CREDIT: ("Gutschrift", "credit")}[row.kind]
+        if row.kind is NoticeKind.CREDIT and row.points < 0:
+            what = ("Rückbuchung", "debit")
         sent = _de(row.sent_at)
         if p.language == "de":
             subject = f"Einwand gegen Ihre Mitteilung vom {sent} ({what[0]})"
@@ -2252,27 +2357,41 @@ class _Builder:
                           "Asked the shop for the order history; will answer the customer.")
             return
         version = self.version(m.Objection, objection)
+        # a careful agent decides by what the notice reported (R25): an expiry on
+        # schedule, a reversal after a cancellation or a credit at the tier's rate is no
+        # error and is rejected citing its clause; only an error is upheld
+        facts = notice_facts(self.s, row.id)
+        if facts is not None and facts.expiry_early and outcome == "reject":
+            outcome = "uphold"
         if outcome == "uphold":
-            points = max(100, min(abs(row.points), 2500))
+            wrong = self.notes.get("adjustment_in_error")
+            if wrong is None or wrong["notice"] != row.id:
+                raise AssertionError("the demo upholds only the debit booked in error")
+            points = int(wrong["points"])
             self.staff(agent, {"type": "uphold_objection", "objection": objection,
                                "version": version, "points": points,
-                               "reason": f"Einwand berechtigt: {what[0]} vom {sent} war "
-                                         "fehlerhaft, Punkte werden korrigiert (R25)."})
+                               "reason": f"Einwand berechtigt: die Rückbuchung vom {sent} über "
+                                         f"{points} X-Points war ein Fehler, Bestellung "
+                                         f"{wrong['order']} wurde nicht storniert (T3.6 "
+                                         "greift nicht); die Punkte werden wieder "
+                                         "gutgeschrieben (T3.9, R25)."})
             if case is not None:
                 self.reply(case, agent, p, subject,
-                           f"Ihrem Einwand geben wir statt; {points} X-Points haben wir Ihnen "
-                           "gutgeschrieben.", f"your objection is upheld; we have credited "
-                           f"{points} X-Points.", close=True)
+                           f"Ihrem Einwand geben wir statt: die Rückbuchung vom {sent} war "
+                           f"ein Fehler. {points} X-Points haben wir Ihnen wieder "
+                           "gutgeschrieben.", f"your objection is upheld: the debit of "
+                           f"{sent} was our error. We have credited the {points} X-Points "
+                           "back.", close=True)
         elif outcome == "reject":
+            reason, clause = _rejection(facts)
             self.staff(agent, {"type": "reject_objection", "objection": objection,
-                               "version": version,
-                               "reason": "Die Buchung entspricht den Teilnahmebedingungen "
-                                         "(T4.5); kein Fehler erkennbar."})
+                               "version": version, "reason": reason})
             if case is not None:
                 self.reply(case, agent, p, subject,
                            "wir haben die Buchung geprüft; sie entspricht den "
-                           "Teilnahmebedingungen (T4.5).", "we have checked the movement; it "
-                           "follows the terms of participation (T4.5).")
+                           f"Teilnahmebedingungen ({clause}), ein Fehler liegt nicht vor.",
+                           "we have checked the movement; it follows the terms of "
+                           f"participation ({clause}), there is no error.")
         elif outcome == "late":
             self.staff(agent, {"type": "answer_objection_late", "objection": objection,
                                "version": version,
@@ -2285,11 +2404,14 @@ class _Builder:
                            "after the one-month deadline, so the notice counts as approved "
                            "(T3.9).")
         elif outcome == "goodwill":
+            # R25 (Decision): late, and no error either; a team lead may still grant it
             points = max(100, min(abs(row.points), 1500)) // 100 * 100
+            _reason, clause = _rejection(facts)
             self.staff(agent, {"type": "grant_goodwill", "objection": objection,
                                "version": version, "points": points,
-                               "reason": "Verspätet, aber langjähriger Kunde; Kulanz "
-                                         "vorgeschlagen, Freigabe durch die Teamleitung."})
+                               "reason": f"Verspätet (T3.9) und kein Fehler ({clause}), aber "
+                                         "langjähriger Kunde; Kulanz vorgeschlagen, Freigabe "
+                                         "durch die Teamleitung."})
 
     # -- closing ----------------------------------------------------------
     def close_request(self) -> None:
@@ -2472,6 +2594,10 @@ class _Builder:
                     a.status == Status.CLOSED)),
                 "accounts_terminated_for_cause": n(select(count).select_from(a).where(
                     a.status == Status.TERMINATED_FOR_CAUSE)),
+                "accounts_under_notice": n(select(count).select_from(a).where(
+                    a.status == Status.ACTIVE, a.notice_at.is_not(None))),
+                "accounts_terminated": n(select(count).select_from(a).where(
+                    a.status == Status.TERMINATED)),
                 "mail_cases": n(select(count).select_from(m.MailCase)),
                 "mail_cases_open": n(select(count).select_from(m.MailCase).where(
                     m.MailCase.status != m.MailCaseStatus.CLOSED)),
@@ -2506,6 +2632,36 @@ class _Builder:
                 "events": self.runner.events,
                 "refused": len(self.runner.refused),
             }
+
+
+def _rejection(facts: NoticeFacts | None) -> tuple[str, str]:
+    """R25: the reason a careful agent records for rejecting an objection to a notice
+    that follows the rules, and the clause it rests on (German, as the staff write it)."""
+    if facts is not None and facts.expiry_on_schedule:
+        lot = facts.lots[0]
+        if lot.by_window:
+            last = berlin_date(lot.due_at - timedelta(microseconds=1))
+            return (f"Verfall planmäßig: nach Wirksamwerden der Kündigung konnten die "
+                    f"X-Points bis {_de(last)} eingelöst werden (T8.4); kein Fehler.", "T8.4")
+        return (f"Verfall planmäßig: X-Points gelten 12 Monate ab der Gutschrift (T4.5); "
+                f"gutgeschrieben am {_de(lot.credited_at)}, gültig bis "
+                f"{_de(lot.usable_until)}, verfallen am Folgetag. Kein Fehler erkennbar.",
+                "T4.5")
+    if facts is not None and facts.entry_type is EntryType.REVERSAL:
+        return (f"Bestellung {facts.source_ref} wurde nach der Gutschrift storniert; die "
+                "Gutschrift wurde entsprechend storniert (T3.6, T3.7). Kein Fehler erkennbar.",
+                "T3.6, T3.7")
+    if facts is not None and facts.entry_type is EntryType.EARN:
+        return (f"Die Gutschrift für Bestellung {facts.source_ref} entspricht Nettoumsatz "
+                "und Status-Stufe (T3.4, T3.5). Kein Fehler erkennbar.", "T3.4, T3.5")
+    if facts is not None and facts.entry_type is EntryType.REFERRAL_BONUS:
+        return ("Der Empfehlungsbonus entspricht der Status-Stufe bei Abschluss der ersten "
+                "Bestellung des Eingeladenen (T3.4). Kein Fehler erkennbar.", "T3.4")
+    if facts is not None and facts.entry_type is EntryType.REFUND:
+        return ("Die eingelösten Punkte der stornierten Bestellung wurden ihrem "
+                "Gutschriftposten mit dessen Gültigkeit zurückgebucht (T4.5). Kein Fehler "
+                "erkennbar.", "T4.5")
+    return ("Die Buchung entspricht den Teilnahmebedingungen; kein Fehler erkennbar.", "T3")
 
 
 # --------------------------------------------------------------------------- entry points
