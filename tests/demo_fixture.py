@@ -36,7 +36,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     """The full demo, built once; tests read it, and copy it to change anything."""
     folder = tmp_path_factory.mktemp("demo-template")
     store = Store.open(sqlite_url(folder / "demo.sqlite"))
-    service = Service(store, SettableClock(NOW), folder / "data", sleep=lambda s: None)
+    service = Service(store, SettableClock(NOW), folder / "data")
     info = build_demo(service, TODAY, time_of_day=AT)
     yield Demo(service, info, folder / "demo.sqlite", folder / "data")
     store.close()

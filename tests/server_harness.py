@@ -16,11 +16,13 @@ from typing import Any
 
 import requests
 import uvicorn
+from requests.adapters import HTTPAdapter
 
 from xrewards_desk.clock import SettableClock
 from xrewards_desk.domain.calendar import BERLIN
 from xrewards_desk.domain.model import Role
 from xrewards_desk.server.app import create_app
+from xrewards_desk.server.limits import DEFAULT_MAX_BODY
 from xrewards_desk.server.service import Service
 from xrewards_desk.store.db import Store
 
@@ -79,12 +81,17 @@ class Server:
     service: Service
     clock: SettableClock
     store: Store
-    sleeps: list[float]
     clients: dict[str, Client] = field(default_factory=dict)
 
-    def sign_in(self, name: str, password: str = PASSWORD) -> requests.Response:
-        return requests.post(self.base + "/sign-in", json={"user": name, "password": password},
-                             timeout=30)
+    def sign_in(self, name: str, password: str = PASSWORD,
+                source: str | None = None) -> requests.Response:
+        """POST /sign-in, from the loopback address `source` (e.g. 127.0.0.7: the server
+        sees a different client address) or from 127.0.0.1."""
+        with requests.Session() as http:
+            if source is not None:
+                http.mount("http://", FromAddress(source))
+            return http.post(self.base + "/sign-in",
+                             json={"user": name, "password": password}, timeout=30)
 
     def as_(self, name: str) -> Client:
         """A signed-in client; signs in again once the clock has passed its token's life."""
@@ -111,16 +118,31 @@ class Server:
                 return out
 
 
+class FromAddress(HTTPAdapter):
+    """Connections from a given local address: any of 127.0.0.0/8 reaches the server on
+    127.0.0.1, and the server sees it as the client's address."""
+
+    def __init__(self, address: str) -> None:
+        self.address = address
+        super().__init__()
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["source_address"] = (self.address, 0)
+        super().init_poolmanager(*args, **kwargs)
+
+
 @contextmanager
 def running(store: Store, data_dir: Path, start: datetime = START,
-            tick_seconds: float | None = None, people: bool = True) -> Iterator[Server]:
-    """`people=False` for a store that has its staff already (the demo's)."""
+            tick_seconds: float | None = None, people: bool = True,
+            scrypt_n: int = 2**10, max_body: int = DEFAULT_MAX_BODY) -> Iterator[Server]:
+    """`people=False` for a store that has its staff already (the demo's). Passwords
+    are hashed at `scrypt_n` (the least by default, for speed; security.SCRYPT_N for the
+    real cost); `max_body` is the JSON body limit (limits.py)."""
     clock = SettableClock(start)
-    sleeps: list[float] = []
-    service = Service(store, clock, data_dir, sleep=sleeps.append, scrypt_n=2**10)
+    service = Service(store, clock, data_dir, scrypt_n=scrypt_n)
     for name, role in PEOPLE.items() if people else ():
         service.add_user(name, name.capitalize(), role, PASSWORD, "en")
-    app = create_app(service, tick_seconds=tick_seconds)
+    app = create_app(service, tick_seconds=tick_seconds, max_body=max_body)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning",
                                            lifespan="on"))
     thread = threading.Thread(target=server.run, name="test-server", daemon=True)
@@ -132,10 +154,11 @@ def running(store: Store, data_dir: Path, start: datetime = START,
         time.sleep(0.02)
     port = server.servers[0].sockets[0].getsockname()[1]
     try:
-        yield Server(f"http://127.0.0.1:{port}/v1", service, clock, store, sleeps)
+        yield Server(f"http://127.0.0.1:{port}/v1", service, clock, store)
     finally:
         server.should_exit = True
         thread.join(timeout=20)
+        service.hashes.close()
 
 
 def register(server: Server, account: str, org: str = "ORG-1", billing: str = "BA-1",

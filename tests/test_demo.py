@@ -61,7 +61,7 @@ def copy_of(template: Demo, folder: Path) -> Service:
     copy.close()
     shutil.copytree(template.data, folder / "data")
     store = Store.open(sqlite_url(folder / "demo.sqlite"))
-    return Service(store, SettableClock(NOW), folder / "data", sleep=lambda s: None)
+    return Service(store, SettableClock(NOW), folder / "data")
 
 
 def scalar(service: Service, query: Any) -> Any:
@@ -546,8 +546,7 @@ def test_ensure_demo_builds_once_deterministically(tmp_path: Path,
     the demo's fast path or by Feed and audit.append themselves."""
     monkeypatch.setattr(demo_module, "build_demo", functools.partial(build_demo, **SMALL))
     clock = SettableClock(NOW)
-    first = Service(Store.open(sqlite_url(tmp_path / "a.sqlite")), clock, tmp_path / "a",
-                    sleep=lambda s: None)
+    first = Service(Store.open(sqlite_url(tmp_path / "a.sqlite")), clock, tmp_path / "a")
     info = ensure_demo(first)
     assert info.built and info.today == TODAY and info.counts["accounts"] == 60
     assert first.clock is clock and clock.now() == NOW
@@ -561,7 +560,7 @@ def test_ensure_demo_builds_once_deterministically(tmp_path: Path,
     assert scalar(first, select(func.count()).select_from(m.ChangeRow)) == changes
 
     second = Service(Store.open(sqlite_url(tmp_path / "b.sqlite")), SettableClock(NOW),
-                     tmp_path / "b", sleep=lambda s: None)
+                     tmp_path / "b")
     build_demo(second, TODAY, time_of_day=AT, exact=True, **SMALL)
     try:
         a, b = dump(first.store), dump(second.store)
@@ -575,7 +574,7 @@ def test_ensure_demo_builds_once_deterministically(tmp_path: Path,
 
 def test_ensure_demo_leaves_other_stores_alone(tmp_path: Path) -> None:
     service = Service(Store.open(sqlite_url(tmp_path / "s.sqlite")), SettableClock(NOW),
-                      tmp_path, sleep=lambda s: None)
+                      tmp_path)
     try:
         shop = Person(0, "shop", "Shop", Role.SERVICE, "de")
         answer = service.run(shop, "r1", {

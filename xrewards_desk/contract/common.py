@@ -70,7 +70,11 @@ IDEMPOTENCY_MISMATCH = "idempotency_key_reused"
 IDEMPOTENCY_REQUIRED = "idempotency_key_required"
 UNSUPPORTED_FILE = "unsupported_file"
 FILE_TOO_LARGE = "file_too_large"
+#: a request body over the server's limit (refused before it is read further)
+TOO_LARGE = "too_large"
 TOO_MANY_ATTEMPTS = "too_many_attempts"
+#: every password check the server runs at once is taken: try again after Retry-After
+BUSY = "busy"
 #: an objection in a case one of whose mails has no receipt time yet (R25 counts from it)
 RECEIPT_UNKNOWN = "receipt_unknown"
 
@@ -80,10 +84,12 @@ STATUS_FOR_CODE: dict[str, int] = {
     IDEMPOTENCY_REQUIRED: 400,
     UNSUPPORTED_FILE: 422,
     FILE_TOO_LARGE: 413,
+    TOO_LARGE: 413,
     UNAUTHENTICATED: 401,
     FORBIDDEN: 403,
     UNKNOWN_RECORD: 404,
     TOO_MANY_ATTEMPTS: 429,
+    BUSY: 429,
 }
 
 

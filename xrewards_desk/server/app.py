@@ -2,8 +2,9 @@
 
 Statuses (ARCHITECTURE.md): 422 malformed input (with pydantic's detail), 400 a missing
 Idempotency-Key, 401 no or expired token, 403 ``forbidden``, 404 an unknown id in the
-path, 409 a rule or state refused the command, 413 an oversized file, 429 too many failed
-sign-ins. Every error body has ``code`` and ``message``. A 5xx is a bug.
+path, 409 a rule or state refused the command, 413 an oversized body or file (limits.py),
+429 too many failed sign-ins or the server busy checking passwords, with Retry-After.
+Every error body has ``code`` and ``message``. A 5xx is a bug.
 """
 
 
@@ -25,7 +26,9 @@ from ..contract import commands as c
 from ..contract import filetypes
 from ..contract import records as r
 from ..contract.common import API, IDEMPOTENCY_REQUIRED, MALFORMED, Problem
+from . import throttle
 from .errors import ApiError
+from .limits import DEFAULT_MAX_BODY, BodyLimit
 from .service import STAFF_ROLES, Person, Service
 
 log = logging.getLogger(__name__)
@@ -36,8 +39,10 @@ IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", min_lengt
                                               max_length=200)]
 
 
-def create_app(service: Service, *, tick_seconds: float | None = 60.0) -> FastAPI:
-    """The API over `service`; `tick_seconds` runs the expiry job that often (None: off)."""
+def create_app(service: Service, *, tick_seconds: float | None = 60.0,
+               max_body: int = DEFAULT_MAX_BODY) -> FastAPI:
+    """The API over `service`; `max_body`: the largest request body but an evidence
+    upload, in bytes; `tick_seconds` runs the expiry job that often (None: off)."""
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -57,9 +62,13 @@ def create_app(service: Service, *, tick_seconds: float | None = 60.0) -> FastAP
                   openapi_url=f"{API}/openapi.json", docs_url=f"{API}/docs",
                   redoc_url=None)
 
+    app.add_middleware(BodyLimit, max_body=max_body)
+
     @app.exception_handler(ApiError)
     async def api_error(_request: Request, exc: ApiError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        if exc.status == 429 and "retry_after" in exc.details:
+            headers = {"Retry-After": str(exc.details["retry_after"])}
         return JSONResponse(exc.problem().model_dump(mode="json"), status_code=exc.status,
                             headers=headers)
 
@@ -89,12 +98,15 @@ def create_app(service: Service, *, tick_seconds: float | None = 60.0) -> FastAP
         return key
 
     @app.get(f"{API}/health")
-    def health() -> dict[str, str]:
+    async def health() -> dict[str, str]:  # on the event loop: no worker thread needed
         return {"status": "ok", "version": __version__}
 
     @app.post(f"{API}/sign-in", responses=ERRORS)
-    def sign_in(body: c.SignIn) -> c.Token:
-        return service.sign_in(body.user, body.password)
+    async def sign_in(body: c.SignIn, request: Request) -> c.Token:
+        """429 with Retry-After when the name or address is throttled or the server is
+        busy checking other passwords (security.Policy)."""
+        address = throttle.source(request.client.host if request.client else None)
+        return await service.sign_in_async(body.user, body.password, address)
 
     @app.post(f"{API}/sign-out", status_code=204, responses=ERRORS)
     def sign_out(credentials: Annotated[HTTPAuthorizationCredentials | None,

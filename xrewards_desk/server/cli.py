@@ -29,6 +29,9 @@ def add_arguments(commands: argparse._SubParsersAction[argparse.ArgumentParser])
                        help="where the store and evidence files live")
     serve.add_argument("--port-file", type=Path, metavar="FILE",
                        help="write the port listened on to FILE once ready (for --port 0)")
+    serve.add_argument("--max-body", metavar="SIZE",
+                       help="the largest request body but an evidence upload (20 MiB), "
+                            "e.g. 1MiB or 65536; default: XREWARDS_MAX_BODY, else 1MiB")
 
     users = commands.add_parser(
         "users", help="staff who may sign in to the server",
@@ -114,6 +117,7 @@ def serve(args: argparse.Namespace) -> int:
     from .app import create_app
     from .service import Service
 
+    max_body = _max_body(args.max_body)
     if args.port:
         _port_free(args.host, args.port)
     store, folder = _open(args)
@@ -124,7 +128,7 @@ def serve(args: argparse.Namespace) -> int:
 
         info = ensure_demo(service)
         print(info.banner(), flush=True)
-    app = create_app(service)
+    app = create_app(service, max_body=max_body)
     config = uvicorn.Config(app, host=args.host, port=args.port, log_level="info")
     server = uvicorn.Server(config)
     if args.port_file is not None:
@@ -132,6 +136,22 @@ def serve(args: argparse.Namespace) -> int:
     server.run()
     store.close()
     return 0
+
+
+def _max_body(given: str | None) -> int:
+    """--max-body, else XREWARDS_MAX_BODY, else the default (limits.py), in bytes."""
+    import os
+
+    from .limits import DEFAULT_MAX_BODY, parse_size
+
+    text = given if given is not None else os.environ.get("XREWARDS_MAX_BODY")
+    if not text:
+        return DEFAULT_MAX_BODY
+    where = "--max-body" if given is not None else "XREWARDS_MAX_BODY"
+    try:
+        return parse_size(text)
+    except ValueError as exc:
+        raise Failure(USAGE, f"{where}: {exc}") from exc
 
 
 def _port_free(host: str, port: int) -> None:

@@ -8,16 +8,18 @@ the audit chain has one end. Reads do not take it.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
+import secrets
 import threading
-import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from anyio import to_thread
 from pydantic import TypeAdapter
 from sqlalchemy import Select, Text, cast, func, select
 from sqlalchemy.orm import Session
@@ -28,6 +30,8 @@ from ..contract import commands as c
 from ..contract import filetypes
 from ..contract import records as r
 from ..contract.common import (
+    BUSY,
+    FILE_TOO_LARGE,
     FORBIDDEN,
     IDEMPOTENCY_MISMATCH,
     TOO_MANY_ATTEMPTS,
@@ -43,7 +47,7 @@ from ..store import audit
 from ..store import models as m
 from ..store.db import Store
 from ..store.ledger import StoreLookup
-from . import abuse_signals, security
+from . import abuse_signals, security, throttle
 from .errors import ApiError
 from .feed import Feed
 from .handlers import HANDLERS, Ctx, check_role, invitee_of
@@ -87,11 +91,25 @@ def _canonical(body: Any) -> str:
                                      ensure_ascii=False).encode()).hexdigest()
 
 
+@dataclass(frozen=True)
+class _Attempt:
+    """A sign-in counted and checked against the throttle, its password not yet hashed:
+    the user's id if the name can sign in, and the hash to compare with (a dummy's for a
+    name that cannot, so that both take as long)."""
+
+    claim: throttle.Claim
+    user_id: int | None
+    stored: str
+
+
 class Service:
     def __init__(self, store: Store, clock: Clock, data_dir: Path,
-                 sleep: Any = time.sleep, scrypt_n: int = security.SCRYPT_N) -> None:
-        """`sleep` waits after failed sign-ins; `scrypt_n` is the KDF's cost (tests lower
-        it to keep hundreds of sign-ins fast; never below 2**10)."""
+                 scrypt_n: int = security.SCRYPT_N, *,
+                 hashes: security.HashPool | None = None,
+                 policy: security.Policy = security.POLICY) -> None:
+        """`scrypt_n` is the KDF's cost (tests lower it to keep hundreds of sign-ins fast;
+        never below 2**10); `hashes` the pool passwords are hashed on (one sized to the
+        cores by default); `policy` how failed sign-ins slow the next ones down."""
         self.scrypt_n = max(scrypt_n, 2**10)
         self.store = store
         self.clock = clock
@@ -99,7 +117,12 @@ class Service:
         self.evidence_dir = data_dir / "evidence"
         self.evidence_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.write_lock = threading.RLock()
-        self.sleep = sleep
+        self.hashes = hashes or security.HashPool()
+        self.policy = policy
+        #: what the password for a name that cannot sign in is compared with (never
+        #: matches: nobody knows what was hashed), so that it takes as long as a real one
+        self._dummy_hash = security.hash_password(secrets.token_urlsafe(32), n=self.scrypt_n)
+        self._purged_at: datetime | None = None
         #: (the feed's last seq, the next instant anything can fall due) after the last
         #: run of advance_all: nothing to do before then while the feed stays there
         self._quiet: tuple[int, datetime] | None = None
@@ -118,43 +141,80 @@ class Service:
             feed.touch("staff", name)
             feed.flush(self.clock.now())
 
-    def sign_in(self, name: str, password: str) -> c.Token:
+    # ----------------------------------------------------------------- sign-in
+    async def sign_in_async(self, name: str, password: str, address: str) -> c.Token:
+        """Sign in from `address` (the HTTP route's way). Nothing waits on a thread: the
+        throttle's check and the token's write take a worker thread for a short
+        transaction each, and the password is hashed on the hash pool, with no database
+        connection held meanwhile. A full pool, or a throttled name or address, is
+        answered at once with 429 and when to try again; nothing is slept."""
+        self._hash_slot()
+        try:
+            attempt = await to_thread.run_sync(self._sign_in_check, name, address)
+            ok = await asyncio.wrap_future(self.hashes.verify(password, attempt.stored))
+            return await to_thread.run_sync(self._sign_in_settle, attempt, ok)
+        finally:
+            self.hashes.release()
+
+    def sign_in(self, name: str, password: str, address: str = "local") -> c.Token:
+        """The same steps for a caller without an event loop (scripts, tests)."""
+        self._hash_slot()
+        try:
+            attempt = self._sign_in_check(name, address)
+            ok = self.hashes.verify(password, attempt.stored).result()
+            return self._sign_in_settle(attempt, ok)
+        finally:
+            self.hashes.release()
+
+    def _hash_slot(self) -> None:
+        if not self.hashes.try_slot():
+            raise ApiError(BUSY, "The server is checking many sign-ins at once; try again "
+                           "in a second.", "Der Server prüft gerade viele Anmeldungen; bitte "
+                           "in einer Sekunde erneut versuchen.", retry_after=1)
+
+    def _sign_in_check(self, name: str, address: str) -> _Attempt:
+        """Count the attempt (throttle.claim) and read what to compare the password
+        with, in one short transaction; a name that cannot sign in is counted the same."""
         now = self.clock.now()
-        with self.store.session() as s:
-            failure = s.get(m.SignInFailure, name)
-            failures = failure.count if failure else 0
-            if failure is not None and security.locked(failures, failure.last_at, now):
-                raise ApiError(TOO_MANY_ATTEMPTS, "Too many failed sign-ins for this name; "
-                               "try again in five minutes.", "Zu viele fehlgeschlagene "
-                               "Anmeldungen; bitte in fünf Minuten erneut versuchen.")
-        # Slow down guessing: each failure in a row doubles the wait (at most 8 s).
-        self.sleep(security.delay_after(failures))
-        with self.store.session() as s:
-            user = s.scalars(select(m.User).where(m.User.name == name)).first()
-            ok = (user is not None and user.active
-                  and security.verify_password(password, user.password_hash))
-            if not ok:
-                with self.write_lock, self.store.session() as w:
-                    row = w.get(m.SignInFailure, name)
-                    if row is None:
-                        w.add(m.SignInFailure(name=name, count=1, last_at=now))
-                    else:
-                        row.count += 1
-                        row.last_at = now
-                raise ApiError(UNAUTHENTICATED, "The user name or password is wrong.",
-                               "Benutzername oder Passwort ist falsch.")
-            assert user is not None
+        self._purge_throttle(now)
+        try:
+            with self.write_lock, self.store.session() as s:
+                claim = throttle.claim(s, name, address, now, self.policy)
+                user = s.scalars(select(m.User).where(m.User.name == name)).first()
+                if user is not None and user.active and user.password_hash:
+                    return _Attempt(claim, user.id, user.password_hash)
+                return _Attempt(claim, None, self._dummy_hash)
+        except throttle.Throttled as held:
+            raise _too_many(held) from held
+
+    def _sign_in_settle(self, attempt: _Attempt, ok: bool) -> c.Token:
+        """A wrong password stays counted as the check counted it; a right one gets a
+        token and is taken off the counts."""
+        wrong = ApiError(UNAUTHENTICATED, "The user name or password is wrong.",
+                         "Benutzername oder Passwort ist falsch.")
+        if not ok or attempt.user_id is None:
+            raise wrong
+        now = self.clock.now()
+        with self.write_lock, self.store.session() as w:
+            user = w.get(m.User, attempt.user_id)
+            if user is None or not user.active:  # deactivated meanwhile
+                raise wrong
+            throttle.succeeded(w, attempt.claim, now, self.policy)
             token = security.new_token()
             expires = now + security.TOKEN_LIFETIME
-            with self.write_lock, self.store.session() as w:
-                w.add(m.ApiToken(token_hash=security.token_hash(token), user_id=user.id,
-                                 created_at=now, expires_at=expires))
-                row = w.get(m.SignInFailure, name)
-                if row is not None:
-                    w.delete(row)
+            w.add(m.ApiToken(token_hash=security.token_hash(token), user_id=user.id,
+                             created_at=now, expires_at=expires))
             return c.Token(token=token, expires_at=expires, user=user.name,
                            display_name=user.display_name, role=user.role.value,
                            language=user.language)
+
+    def _purge_throttle(self, now: datetime) -> None:
+        """Void throttle rows deleted, at most once a minute (the table stays small)."""
+        if self._purged_at is not None and now - self._purged_at < timedelta(minutes=1):
+            return
+        self._purged_at = now
+        with self.write_lock, self.store.session() as s:
+            throttle.purge(s, now)
 
     def sign_out(self, token: str) -> None:
         with self.write_lock, self.store.session() as s:
@@ -472,10 +532,15 @@ class Service:
         # the name is a label only: no folders, no control characters, at most 255
         printable = "".join(ch for ch in (label or "") if ch.isprintable())
         label = Path(printable.replace("\\", "/")).name[:255] or "file"
+        if len(data) > filetypes.MAX_BYTES:  # read up to one byte past it: its size unknown
+            most = filetypes.MAX_BYTES // 2**20
+            raise ApiError(FILE_TOO_LARGE, f"{label} is larger than {most} MiB; evidence "
+                           f"files may be at most {most} MiB.", f"{label} ist größer als "
+                           f"{most} MiB; Nachweise dürfen höchstens {most} MiB groß sein.",
+                           limit=filetypes.MAX_BYTES)
         why = filetypes.refusal(data, label)
         if why is not None:
-            code = "file_too_large" if len(data) > filetypes.MAX_BYTES else UNSUPPORTED_FILE
-            raise ApiError(code, why, why)
+            raise ApiError(UNSUPPORTED_FILE, why, filetypes.refusal(data, label, "de"))
         media_type = filetypes.sniff(data)
         assert media_type is not None
         sha = hashlib.sha256(data).hexdigest()
@@ -556,6 +621,36 @@ class PresenceBoard:
             people = self._marks.get(record, {})
             return sorted(((p, since) for name, (p, since, _l) in people.items()
                            if name != me), key=lambda item: (item[1], item[0].name))
+
+
+def _in_words(seconds: int) -> tuple[str, str]:
+    """A wait in English and German: seconds up to two minutes, then minutes."""
+    if seconds == 1:
+        return "1 second", "1 Sekunde"
+    if seconds <= 120:
+        return f"{seconds} seconds", f"{seconds} Sekunden"
+    minutes = -(-seconds // 60)
+    return f"{minutes} minutes", f"{minutes} Minuten"
+
+
+def _too_many(held: throttle.Throttled) -> ApiError:
+    wait, wait_de = _in_words(held.retry_after)
+    if held.kind == throttle.PAIR:
+        en = f"Too many failed sign-ins for this name from this address; try again in {wait}."
+        de = (f"Zu viele fehlgeschlagene Anmeldungen für diesen Namen von dieser Adresse; "
+              f"bitte in {wait_de} erneut versuchen.")
+    elif held.kind == throttle.ADDRESS:
+        en = f"Too many failed sign-ins from this address; try again in {wait}."
+        de = (f"Zu viele fehlgeschlagene Anmeldungen von dieser Adresse; bitte in {wait_de} "
+              "erneut versuchen.")
+    else:
+        en = ("Too many failed sign-ins for this name from many addresses; from an address "
+              f"it has not signed in from lately, try again in {wait}.")
+        de = ("Zu viele fehlgeschlagene Anmeldungen für diesen Namen von vielen Adressen; "
+              "von einer Adresse, von der er sich zuletzt nicht angemeldet hat, bitte in "
+              f"{wait_de} erneut versuchen.")
+    return ApiError(TOO_MANY_ATTEMPTS, en, de, retry_after=held.retry_after,
+                    limit=held.kind)
 
 
 def _subject_of(body: dict[str, Any]) -> str:

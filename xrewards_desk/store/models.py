@@ -430,12 +430,21 @@ class ApiToken(Base):
 
 
 class SignInFailure(Base):
-    """Failed sign-ins by user name (known or not), to slow repeated guessing down."""
+    """Sign-ins counted as failed, per key (server/throttle.py): a (name, address) pair,
+    an address, or a name; and, as kind ``known``, a (name, address) that signed in.
+
+    The key is a SHA-256 of the kind, name and address, so the table holds no typed text
+    and a name that exists looks like one that does not. A row is void once `expires_at`
+    has passed (counting starts afresh) and is deleted soon after."""
 
     __tablename__ = "sign_in_failures"
-    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    #: pair, address, name or known
+    kind: Mapped[str] = mapped_column(String(8))
     count: Mapped[int]
-    last_at: Mapped[datetime]
+    #: the next attempt under this key is checked no earlier
+    next_at: Mapped[datetime]
+    expires_at: Mapped[datetime] = mapped_column(index=True)
 
 
 class IdempotencyRecord(Base):
