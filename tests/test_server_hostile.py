@@ -27,6 +27,7 @@ from xrewards_desk.server import security, throttle
 from xrewards_desk.server.cli import _max_body
 from xrewards_desk.server.limits import parse_size
 from xrewards_desk.store import models as m
+from xrewards_desk.sync.client import ApiClient, Refused
 
 
 @pytest.fixture
@@ -182,6 +183,45 @@ def test_a_busy_hash_pool_answers_429_at_once(lone: Server) -> None:
     assert server.sign_in("ben").status_code == 200
     # nothing was counted for the refused attempt
     assert failures(server, throttle.PAIR, "ben", "127.0.0.1") == 0
+
+
+def test_the_desktops_client_waits_out_a_busy_server(lone: Server) -> None:
+    """The desktop's and the command line's client sends a sign-in the server was too
+    busy to check again after the Retry-After it named, a few times, then reports it."""
+    pool = lone.service.hashes
+    held = 0
+
+    def take_all() -> None:
+        nonlocal held
+        while pool.try_slot():
+            held += 1
+
+    def release_all() -> None:
+        nonlocal held
+        for _ in range(held):
+            pool.release()
+        held = 0
+
+    waits: list[float] = []
+
+    def sleep_then_free(seconds: float) -> None:
+        waits.append(seconds)
+        release_all()
+
+    take_all()
+    client = ApiClient(lone.base.removesuffix("/v1"), sleep=sleep_then_free)
+    assert client.sign_in("anna", PASSWORD)["user"] == "anna"
+    assert waits == [1.0] and client.token is not None
+    take_all()
+    waits.clear()
+    patient = ApiClient(lone.base.removesuffix("/v1"), sleep=waits.append)
+    try:
+        with pytest.raises(Refused) as refused:
+            patient.sign_in("anna", PASSWORD)
+    finally:
+        release_all()
+    assert refused.value.status == 429 and refused.value.code == "busy"
+    assert waits == [1.0, 1.0, 1.0]  # four tries in all
 
 
 # --------------------------------------------------------------------------- item 3

@@ -176,7 +176,7 @@ def sign_in_refused(api: str, user: str, exc: BaseException) -> Failure:
                                     f"answered {exc.status} to the sign-in): check the "
                                     "address; the server's own address has no path, e.g. "
                                     "http://127.0.0.1:8765")
-    if isinstance(exc, Refused) and exc.code == "too_many_attempts":
+    if isinstance(exc, Refused) and exc.code in ("too_many_attempts", "busy"):
         return Failure(SIGN_IN, f"signing in as {user} is refused for now: {exc.message}")
     if isinstance(exc, Refused):
         return Failure(SIGN_IN, f"signing in as {user} was refused ({exc.code}: "

@@ -20,6 +20,10 @@ from ..contract.common import API
 #: (connect, read) seconds
 TIMEOUT = (5.0, 30.0)
 RETRY_STATUSES = frozenset({500, 502, 503, 504})
+#: a sign-in the server is too busy to check (429 busy) is sent this often in all, after
+#: the Retry-After it names (at most BUSY_WAIT seconds)
+BUSY_TRIES = 4
+BUSY_WAIT = 5.0
 
 
 class Offline(Exception):
@@ -42,6 +46,14 @@ class Refused(Exception):
 
     def __str__(self) -> str:
         return f"{self.code}: {self.message}"
+
+
+def _retry_after(response: requests.Response) -> float:
+    """The seconds a 429 asks to wait (1 if it names none; at most BUSY_WAIT)."""
+    try:
+        return min(max(float(response.headers.get("Retry-After", "1")), 0.0), BUSY_WAIT)
+    except ValueError:
+        return 1.0
 
 
 def _session(retries: int) -> requests.Session:
@@ -120,17 +132,29 @@ class ApiClient:
 
     # ----------------------------------------------------------------- the API
     def sign_in(self, user: str, password: str) -> dict[str, Any]:
-        try:
-            response = self.http.post(self.base + "/sign-in",
-                                      json={"user": user, "password": password},
-                                      timeout=self.timeout)
-        except requests.RequestException as exc:
-            raise Offline(str(exc)) from exc
+        """A token, or NotSignedIn / Refused (429 too_many_attempts: the name or address
+        waits). While the server is busy checking other passwords (429 busy), the sign-in
+        is sent again after the wait it names, BUSY_TRIES times in all."""
+        for _ in range(BUSY_TRIES - 1):
+            response = self._post_sign_in(user, password)
+            if response.status_code != 429 or _problem(response).code != "busy":
+                break
+            self.sleep(_retry_after(response))
+        else:
+            response = self._post_sign_in(user, password)
         if response.status_code == 401:
             raise NotSignedIn(_problem(response).message)
         answer = self._answer(response)
         self.token = answer["token"]
         return answer  # type: ignore[no-any-return]
+
+    def _post_sign_in(self, user: str, password: str) -> requests.Response:
+        try:
+            return self.http.post(self.base + "/sign-in",
+                                  json={"user": user, "password": password},
+                                  timeout=self.timeout)
+        except requests.RequestException as exc:
+            raise Offline(str(exc)) from exc
 
     def me(self) -> dict[str, Any]:
         return self._get("/me")  # type: ignore[no-any-return]
