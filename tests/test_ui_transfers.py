@@ -13,8 +13,9 @@ come from RULES.md and from the stores by plain SQL, never from the widgets."""
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,14 @@ pytest.importorskip("PySide6.QtWidgets")
 pytest.importorskip("PySide6.QtPdf")
 
 from xrewards_desk.sync.evidence import EvidenceFolder
-from xrewards_desk.ui.qt import QApplication, QDialog, QDialogButtonBox
+from xrewards_desk.ui.qt import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    Qt,
+    QTextDocument,
+    QTimer,
+)
 from xrewards_desk.ui.transfer_views import TransferDialog, TransfersView
 
 
@@ -467,3 +475,292 @@ def test_a_request_already_waiting_from_the_source_is_shown(
         assert f"request {request}," in dialog.waiting.text()
         other = dialog_for(qtbot, agent, calm)  # type: ignore[arg-type]
         assert not other.waiting.isVisibleTo(other)
+
+
+# --------------------------------------------------------------------------- T5.2 both ways
+
+#: demo case 33: a mail from the colleague who is to receive the points ("Bitte Punkte auf
+#: Kollegen umbuchen"), naming the giver by account number
+RECIPIENTS_CASE = 33
+
+
+def named_in_case(store: Store, case: int, among: list[str]) -> list[str]:
+    """The accounts of `among` that the case's incoming mails name (by plain SQL)."""
+    with store.session() as s:
+        text = " ".join(s.scalars(select(m.MailMessage.body).where(
+            m.MailMessage.case_id == case, m.MailMessage.outgoing.is_(False))))
+    return [x for x in among if x in text]
+
+
+def drive_modal(qtbot: Any, parent: Any, steps: Any) -> list[BaseException]:
+    """Run `steps(dialog)` on the TransferDialog `parent` opens modally next (the case's
+    'Transfer points…' button calls exec()); a failing step closes it, and is returned."""
+    failures: list[BaseException] = []
+
+    def drive() -> None:
+        dialog = parent.findChild(TransferDialog)
+        if dialog is None or not dialog.isVisible():
+            QTimer.singleShot(20, drive)
+            return
+        try:
+            steps(dialog)
+        except BaseException as exc:  # the test fails below, with this
+            failures.append(exc)
+            dialog.reject()
+
+    QTimer.singleShot(0, drive)
+    return failures
+
+
+def test_a_transfer_filed_from_the_recipients_case(
+        qtbot: Any, qapp: QApplication, demo: Demo, cases_template: DeskTemplate,
+        tmp_path: Path) -> None:
+    """T5.2: the potential recipient may ask as well as the giver. From demo case 33, the
+    receiving colleague's mail, the agent opens 'Transfer points…': the customer is the
+    target (fixed), the giver is picked among the colleagues of the same organisation
+    and billing account (R20), each shown with their balance (R11), prefilled with the
+    one the mail names; the preview is the engine's first-in first-out (R13, R20); OK
+    queues it through the outbox and the server holds the request with this case. A
+    recipient with nothing to give starts on the receiving side by itself."""
+    with demo_server(demo, tmp_path / "server") as server, \
+            signed_in(qtbot, qapp, demo, cases_template, server, tmp_path / "anna",
+                      "anna") as anna:
+        with server.store.session() as s:
+            case = s.get(m.MailCase, RECIPIENTS_CASE)
+            assert case is not None and case.account_id is not None
+            recipient = case.account_id
+        offered = colleagues(server.store, recipient)
+        named = named_in_case(server.store, RECIPIENTS_CASE, offered)
+        assert len(named) == 1, "the demo's mail names the colleague who gives"
+        source = named[0]
+        source_balance = balance(server.store, source)
+        points = 1000
+        assert source_balance >= points
+        expected = expected_moves(server.store, source, points)
+        with server.store.session() as s:
+            me = s.get(m.AccountRow, recipient)
+            assert me is not None
+            elsewhere = sorted(set(s.scalars(select(m.AccountRow.id).where(
+                m.AccountRow.organisation_id == me.organisation_id,
+                m.AccountRow.id != recipient))) - set(offered))
+            waiting_before = list(s.scalars(select(m.TransferRequestRow.id).where(
+                m.TransferRequestRow.status == m.RequestStatus.PENDING,
+                m.TransferRequestRow.source_id == source)))
+
+        from tests.test_ui_cases import open_case
+
+        view = open_case(qtbot, anna, RECIPIENTS_CASE)
+        assert view.detail is not None and view.detail.account is not None
+        assert view.detail.account.id == recipient
+        assert view.transfer_button.isEnabled()
+        seen: dict[str, Any] = {}
+
+        def steps(dialog: TransferDialog) -> None:
+            qtbot.waitUntil(lambda: dialog.loaded and not dialog.checking, timeout=WAIT)
+            # R11: with points to give the customer starts as the giver; with none, as
+            # the one who receives
+            seen["side"] = dialog.side_value()
+            assert seen["side"] == ("target" if balance(server.store, recipient) <= 0
+                                    else "source")
+            dialog.side.setCurrentIndex(dialog.side.findData("target"))
+            assert dialog.target_label.isVisibleTo(dialog)
+            assert not dialog.target.isVisibleTo(dialog)
+            assert dialog.source_pick.isVisibleTo(dialog)
+            assert recipient in dialog.target_label.text()
+            picks = [dialog.source_pick.itemData(i)
+                     for i in range(dialog.source_pick.count())]
+            assert sorted(picks) == offered  # R20: same organisation and billing account
+            for account in elsewhere:  # the organisation's others, named with why not
+                assert account in dialog.not_offered.toolTip()
+            shown = dialog.source_pick.itemText(dialog.source_pick.findData(source))
+            assert f"balance {source_balance:,} points" in shown
+            assert dialog.source_id == source  # prefilled: the one the mail names
+            assert dialog.target_id == recipient
+            assert dialog.points.value() == source_balance  # the giver's whole balance
+            for request in waiting_before:
+                assert f"request {request}," in dialog.waiting.text()
+            dialog.points.setValue(points)
+            choose(dialog, "other")
+            dialog.justification.setPlainText("Orders are placed centrally from now on.")
+            attachments = [dialog.evidence.item(i) for i in range(dialog.evidence.count())]
+            assert attachments, "the case's attachment is offered as evidence"
+            attachments[0].setCheckState(Qt.CheckState.Checked)
+            settle(qtbot, dialog)
+            assert dialog.answer is not None and dialog.answer.ok, dialog.verdict.text()
+            assert [(x.points, x.usable_until, x.credited_at)
+                    for x in dialog.moves.rows] == expected
+            seen["evidence"] = dialog.chosen_evidence()
+            with qtbot.waitSignal(dialog.queued, timeout=WAIT) as queued:
+                ok_button(dialog).click()
+            seen["queued"] = queued.args[0]
+            seen["body"] = dialog.body
+
+        failures = drive_modal(qtbot, view, steps)
+        view.transfer_button.click()  # exec(): returns when the dialog closes
+        assert not failures, failures
+        assert seen["body"] == {
+            "type": "request_transfer", "source": source, "target": recipient,
+            "points": points, "reason": "other",
+            "justification": "Orders are placed centrally from now on.",
+            "evidence": seen["evidence"], "case": RECIPIENTS_CASE}
+        sync(qtbot, anna.desk)
+        assert outcome(anna.desk, seen["queued"]).state is m.OutboxState.DONE
+        row = request_row(server.store, source_id=source, requested_by="anna")
+        assert (row.target, row.points, row.reason, row.case, row.status,
+                row.evidence) == (recipient, points, "other", RECIPIENTS_CASE, "pending",
+                                  seen["evidence"])
+
+        # a recipient whose balance is 0 starts on the receiving side, the giver named in
+        # its mail prefilled
+        with server.store.session() as s:
+            zero = [(c.id, c.account_id, r.source_id) for c, r in s.execute(
+                select(m.MailCase, m.TransferRequestRow).join(
+                    m.TransferRequestRow, m.TransferRequestRow.case_id == m.MailCase.id)
+                .where(m.MailCase.account_id == m.TransferRequestRow.target_id)
+                .order_by(m.MailCase.id)).all()
+                if balance(server.store, c.account_id) <= 0  # type: ignore[arg-type]
+                and balance(server.store, r.source_id) > 0]
+        assert zero, "the demo has a recipient's case with a balance of 0"
+        case_id, account, giver = zero[0]
+        assert named_in_case(server.store, case_id,
+                             colleagues(server.store, account)) == [giver]  # type: ignore[arg-type]
+        dialog = dialog_for(qtbot, anna, account, case_id)  # type: ignore[arg-type]
+        assert dialog.side_value() == "target"
+        assert (dialog.source_id, dialog.target_id) == (giver, account)
+        assert dialog.points.value() == balance(server.store, giver)
+
+
+# --------------------------------------------------------------------------- the lead's pane
+
+#: demo request 5: XR-1002481 → XR-1003900, 3,100 points for a reassignment, filed
+#: 2026-11-13; the source's lots as the demo writes them (checked below by SQL):
+#:   lot 3: 5,000 referral points credited 03.11.2025, usable until 03.11.2026 (R9), so
+#:          expired at the start of 04.11.2026 and none left (R10);
+#:   lot 4: 5,000 referral points credited 05.01.2026 12:52 (Berlin), usable until
+#:          05.01.2027, all left;
+#:   lot 5: 86 order points credited 06.07.2026 14:36 (Berlin), usable until 06.07.2027.
+KNOWN_REQUEST = 5
+KNOWN = ("XR-1002481", "XR-1003900", 3100)
+#: R11 as of NOW (16.11.2026 09:30): 5,000 + 86, lot 3 expired on 04.11.2026
+KNOWN_BALANCE = 5086
+#: R13: the oldest unexpired lot first: all 3,100 from lot 4, which keeps its date (R20)
+KNOWN_MOVES = [(3100, date(2027, 1, 5))]
+#: a second request of 5,050 points: lot 4 whole, then 50 of lot 5 (R13), each keeping
+#: its own "usable until" (R20)
+SPANNING = 5050
+SPANNING_MOVES = [(5000, date(2027, 1, 5)), (50, date(2027, 7, 6))]
+
+
+def pane_of(qtbot: Any, agent: Agent, request: int) -> TransfersView:
+    view = queue_of(qtbot, agent)
+    assert view.select_request(request)
+    qtbot.waitUntil(lambda: view.review is not None
+                    and view.review.request_id == request, timeout=WAIT)
+    return view
+
+
+def test_the_approval_pane_shows_balance_lots_and_the_match(
+        qtbot: Any, qapp: QApplication, demo: Demo, cases_template: DeskTemplate,
+        tmp_path: Path) -> None:
+    """The team lead's pane for a known request, worked out by hand from the rules: the
+    source's balance now (R9–R11), organisation and billing account of both accounts
+    (R20), and the lots the engine's preview of the approval would move, oldest first with
+    their own "usable until" (R13, R20); a request spanning two lots; an agent sees the
+    same figures; a pair of another billing account is shown as not matching."""
+    source, target, points = KNOWN
+    with demo_server(demo, tmp_path / "server") as server:
+        # the facts the figures above were worked out from
+        with server.store.session() as s:
+            request = s.get(m.TransferRequestRow, KNOWN_REQUEST)
+            assert request is not None
+            assert (request.source_id, request.target_id, request.points,
+                    str(request.status)) == (source, target, points, "pending")
+            lots = [(x.seq, x.points, x.remaining, x.usable_until) for x in s.scalars(
+                select(m.LotRow).where(m.LotRow.account_id == source)
+                .order_by(m.LotRow.credited_at, m.LotRow.seq))]
+            assert lots[-3:] == [(3, 5000, 0, date(2026, 11, 3)),
+                                 (4, 5000, 5000, date(2027, 1, 5)),
+                                 (5, 86, 86, date(2027, 7, 6))]
+            accounts = {a.id: (a.organisation_id, a.billing_account_id, a.debt)
+                        for a in s.scalars(select(m.AccountRow).where(
+                            m.AccountRow.id.in_([source, target])))}
+            assert accounts[source][2] == 0
+            org, billing = accounts[source][:2]
+            assert accounts[target][:2] == (org, billing)
+            org_name = s.get(m.Organisation, org).name  # type: ignore[union-attr]
+            billing_name = s.get(m.BillingAccount, billing).name  # type: ignore[union-attr]
+
+        with signed_in(qtbot, qapp, demo, cases_template, server, tmp_path / "tomasz",
+                       "tomasz") as tomasz:
+            lead = pane_of(qtbot, tomasz, KNOWN_REQUEST)
+            review = lead.review
+            assert review is not None and review.check.ok, review
+            assert review.source.balance == KNOWN_BALANCE
+            assert [(x.points, x.usable_until) for x in review.check.moves] == KNOWN_MOVES
+            assert review.same_organisation and review.same_billing_account
+            assert review.approver == "tomasz"
+            text = lead.reading.toPlainText()
+            assert "Balance of the source now: 5,086 points" in text
+            assert (f"Organisation: the same for both accounts, {org_name} ({org})"
+                    in text)
+            assert (f"Billing account: the same for both accounts, {billing_name} "
+                    f"({billing})" in text)
+            assert "3,100 points in 1 lot" in text
+            assert "05 Jan 2027" in text
+            assert "The engine allows your approval now." in text
+
+            # a request spanning two lots, filed by an agent through the outbox
+            with signed_in(qtbot, qapp, demo, cases_template, server, tmp_path / "anna",
+                           "anna") as anna:
+                filed = send(qtbot, anna, {
+                    "type": "request_transfer", "source": source, "target": target,
+                    "points": SPANNING, "reason": "other",
+                    "justification": "Orders are placed centrally from now on."})
+                assert outcome(anna.desk, filed).state is m.OutboxState.DONE
+                spanning = request_row(server.store, source_id=source,
+                                       requested_by="anna").id
+                # the agent reads the same figures, without the approval's line
+                mine = pane_of(qtbot, anna, spanning)
+                assert mine.review is not None and mine.review.approver is None
+                assert [(x.points, x.usable_until) for x in mine.review.check.moves] == \
+                    SPANNING_MOVES
+                text = mine.reading.toPlainText()
+                assert "5,050 points in 2 lots" in text
+                assert "05 Jan 2027" in text and "06 Jul 2027" in text
+                assert "The engine allows your approval now." not in text
+            sync(qtbot, tomasz.desk)
+            lead = pane_of(qtbot, tomasz, spanning)
+            assert lead.review is not None
+            assert [(x.points, x.usable_until) for x in lead.review.check.moves] == \
+                SPANNING_MOVES
+            assert lead.review.source.balance == KNOWN_BALANCE
+
+            # R20 in the pane: a pair of one organisation but two billing accounts
+            from xrewards_desk.store.transfer_views import review_request
+
+            with server.store.session() as s:
+                pair = s.execute(select(m.AccountRow.id, m.AccountRow.billing_account_id,
+                                        m.AccountRow.organisation_id)
+                                 .where(m.AccountRow.status == Status.ACTIVE)
+                                 .order_by(m.AccountRow.organisation_id,
+                                           m.AccountRow.billing_account_id,
+                                           m.AccountRow.id)).all()
+            split = next((a, b) for a, b in pairwise(pair)
+                         if a[2] == b[2] and a[1] != b[1])
+            item = lead.selected()
+            assert item is not None
+            other = replace(item, source_id=split[0][0], target_id=split[1][0])
+            assert tomasz.desk.store is not None
+            with tomasz.desk.store.session() as s:
+                crossed = review_request(s, other, NOW)
+            assert crossed is not None
+            assert crossed.same_organisation and not crossed.same_billing_account
+            assert crossed.check.code == "different_billing_account"
+            lead.review = crossed
+            document = QTextDocument()
+            document.setHtml(lead.review_html(other))
+            text = document.toPlainText()
+            assert "Billing account: not the same (R20)" in text
+            assert f"({split[0][1]})" in text and f"({split[1][1]})" in text
+            assert "Organisation: the same for both accounts" in text
+            assert "The engine refuses the approval now" in text
