@@ -12,7 +12,7 @@ from sqlalchemy import select
 from tests.server_harness import Server, earn, register
 from xrewards_desk.store import models as m
 from xrewards_desk.sync.client import ApiClient, Offline
-from xrewards_desk.sync.runner import Syncer
+from xrewards_desk.sync.runner import Pulled, Syncer
 
 
 @pytest.fixture
@@ -38,14 +38,21 @@ def test_pull_from_the_cursor_then_only_what_is_new(server: Server, local) -> No
     register(server, "XR-1")
     sync = syncer(server, local)
     seen: list[tuple[int, int]] = []
-    first = sync.pull(progress=lambda done, total: seen.append((done, total)), limit=3)
+    first = sync.pull(progress=lambda done, total: seen.append((done, total)), limit=3).count
     assert first > 3 and seen[-1] == (first, first)
     assert sync.status.online and sync.status.last_success is not None
     earn(server, "XR-1", "O-1", "100.00")
-    assert sync.pull() == len([c for c in server.changes()]) - first
+    pulled = sync.pull()
+    assert pulled.count == len([c for c in server.changes()]) - first
+    # what changed, by kind and id: the order, and its credit (R8: 100.00 EUR at bronze
+    # earns 100 points, a lot and an entry, the account's first of each) with its notice
+    # (R24); the account's spend grew (R6)
+    assert pulled.changed == {"order": {"O-1"}, "account": {"XR-1"}, "lot": {"XR-1/L1"},
+                              "entry": {"XR-1/E1"}, "notice": {"XR-1/N1"}}
+    assert pulled.ids("order") == {"O-1"} and pulled.ids("claim") == frozenset()
     with local.session() as s:
         assert [e.points for e in s.scalars(select(m.LedgerEntry))] == [100]
-    assert sync.pull() == 0
+    assert sync.pull() == Pulled(0, {})
 
 
 def test_a_command_is_pushed_once_even_when_its_answer_was_lost(server: Server,
@@ -276,7 +283,7 @@ def test_an_initial_sync_rebuilds_the_index_once_to_what_the_triggers_would_hold
                 suspended.append(search_index.pending(conn))
 
         sync = syncer(server, bulk)
-        assert sync.pull(progress=watch, limit=9) > 40
+        assert sync.pull(progress=watch, limit=9).count > 40
         assert len(suspended) > 4 and all(suspended)  # suspended from the first page on
         with bulk.engine.connect() as conn:
             assert not search_index.pending(conn)
@@ -291,7 +298,7 @@ def test_an_initial_sync_rebuilds_the_index_once_to_what_the_triggers_would_hold
         server.as_("shop").ok({"type": "order_placed", "order": "WO-2001", "account": "XR-5",
                                "placed_at": server.clock.now().isoformat(), "net": "10.00"},
                               shop=True)
-        assert sync.pull() > 0
+        assert sync.pull().count > 0
         assert _found(bulk, ["wo-2001"])["wo-2001"][0][:2] == ("XR-5", "order")
     finally:
         by_triggers.close()
@@ -340,7 +347,7 @@ def test_an_interrupted_initial_sync_is_searchable_after_the_next_pull(
         name for name, _, _ in complete} - dropped  # dropped with the first page
 
     client.pages = 1000
-    assert sync.pull(limit=6) > 0
+    assert sync.pull(limit=6).count > 0
     with local.engine.connect() as conn:
         assert not search_index.pending(conn)
     assert _indexes(local) == complete
@@ -361,12 +368,12 @@ def test_a_rebuild_pending_from_a_killed_sync_runs_even_with_nothing_new(
     finish = fill.finish
     fill.finish = lambda conn: False  # type: ignore[assignment]  # "killed" here
     try:
-        assert sync.pull() > 0
+        assert sync.pull().count > 0
     finally:
         fill.finish = finish  # type: ignore[assignment]
     with local.engine.connect() as conn:
         assert search_index.pending(conn)
-    assert sync.pull() == 0
+    assert sync.pull().count == 0
     assert [a for a, _, _ in _found(local, ["müller"])["müller"]] == ["XR-1", "XR-3"]
 
 
@@ -388,7 +395,7 @@ def test_a_page_that_does_not_parse_is_asked_for_again(server: Server, local) ->
     client = _CutOnce(server.base.removesuffix("/v1"), retries=2, sleep=lambda _s: None)
     client.sign_in("anna", "correct horse battery staple")
     sync = Syncer(local, client, server.base, "anna")
-    assert sync.pull(limit=4) == len(server.changes())
+    assert sync.pull(limit=4).count == len(server.changes())
     assert client.texts > 2
     with local.session() as s:
         assert len(s.scalars(select(m.LedgerEntry)).all()) == 3
@@ -426,6 +433,6 @@ def test_a_page_with_a_malformed_record_writes_nothing(server: Server, local) ->
     with local.session() as s:
         kept = set(s.scalars(select(m.AccountRow.id)))
     assert kept == {c["id"] for c in first if c["kind"] == "account"}
-    assert sync.pull(limit=10) > 0
+    assert sync.pull(limit=10).count > 0
     with local.session() as s:
         assert len(s.scalars(select(m.AccountRow.id)).all()) == 8

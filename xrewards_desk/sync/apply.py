@@ -424,10 +424,12 @@ assert set(ORDER) == set(RECORDS)
 @dataclass
 class Prepared:
     """A page checked against the contract and gathered, not written yet: what to do in
-    order (a batch of rows, a record deleted, a member of staff), and how many changes."""
+    order (a batch of rows, a record deleted, a member of staff), how many changes, and
+    the records they are (kind and id as text, once each)."""
 
     steps: list[Batch | tuple[str, str] | tuple[r.Staff, datetime]]
     changes: int
+    records: tuple[tuple[str, str], ...] = ()
 
 
 def prepare(changes: Iterable[dict[str, Any]], *, nul_free: bool = False) -> Prepared:
@@ -461,7 +463,7 @@ def prepare(changes: Iterable[dict[str, Any]], *, nul_free: bool = False) -> Pre
         else:
             WRITERS[kind](batch, validate(model, data, nul_free))
     steps.append(batch)
-    return Prepared(steps, n)
+    return Prepared(steps, n, tuple(latest))
 
 
 def write(conn: Connection, prepared: Prepared) -> int:

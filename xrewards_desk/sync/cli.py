@@ -221,7 +221,7 @@ def _sync(args: argparse.Namespace, folder: Path) -> int:
             print(f"note: {tokens.warning}", file=sys.stderr)
         syncer = Syncer(store, client, client.base, args.user)
         pushed = syncer.push(evidence=EvidenceFolder(folder).reader)
-        pulled = syncer.pull()
+        pulled = syncer.pull().count
     except NotSignedIn as exc:
         raise Failure(SIGN_IN, f"the server ended the sign-in ({exc}): run the sync again "
                                "to sign in anew") from exc

@@ -1,9 +1,24 @@
 """Pull and push: the change feed into the local store, the outbox to the server.
 
+Each is split into two halves that never share a thread's work:
+
+- the **network half** (:class:`Fetcher`, and the HTTP of a push): asks the server,
+  parses its answer and checks each record against the contract; it never touches the
+  database;
+- the **store half** (:class:`Applier`, and reading and marking the outbox): everything
+  that reads or writes the local store, run on one thread, the *store lane*.
+
+On the desktop the sync runs on the network lane and hands every piece of store work to
+the store lane (``lane=``, the executor whose one thread uses the store), so the store has
+one writer and never waits on SQLite's busy timeout. Headless (the ``sync`` command, the
+tests) the caller's own thread is the store lane and a helper thread fetches; the same two
+halves either way.
+
 - **Pull**: pages from the stored cursor; each page and the new cursor in one transaction.
   An initial pull (empty cursor) fills the store in bulk (:mod:`.fill`): the search
   index's triggers suspended and the secondary indexes dropped with its first page, and
-  both built once at the end.
+  both built once at the end. It answers what it wrote (:class:`Pulled`: how many
+  changes, and the records by kind and id).
 - **Push**: the outbox oldest first. A command is marked ``sending`` (committed) before it
   goes out and keeps its Idempotency-Key, so after any failure, a lost answer or a killed
   process, the next push sends it again and the server answers the first answer instead
@@ -15,21 +30,22 @@ from __future__ import annotations
 
 import gc
 import json
+import threading
 import uuid
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any, ParamSpec, TypeVar, cast
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, func, select
 from sqlalchemy.engine import Connection
 
 from ..store import models as m
 from ..store.db import Store
 from . import fill, validation
-from .apply import forget, prepare, write
+from .apply import Prepared, forget, prepare, write
 from .client import ApiClient, Offline, Refused
 
 Progress = Callable[[int, int], None]
@@ -52,24 +68,57 @@ FILL_PRAGMAS = ("cache_size = -262144", "wal_autocheckpoint = 100000")
 #: SQLite's defaults, back after filling
 USUAL_PRAGMAS = ("cache_size = -2000", "wal_autocheckpoint = 1000")
 
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
+
+class _CollectorPause:
     """The cyclic garbage collector paused while a page is parsed, checked and written.
     A page of 5,000 changes makes hundreds of thousands of objects that live until it
     is written (its JSON, the validated records, the rows); counted as survivors, they
     set off full collections that scan every object of the process again and again
     (parsing the pages took twice as long with them). What the page leaves behind is
     freed by reference counting when it is done, and the collector runs as usual in
-    between."""
-    paused = gc.isenabled()
-    if paused:
-        gc.disable()
-    try:
-        yield
-    finally:
-        if paused:
-            gc.enable()
+    between. The fetching and the applying threads pause it at once: it runs again
+    when the last of them is done (counted, so one does not switch it on under the
+    other)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._holders = 0
+        self._was_enabled = False
+
+    @contextmanager
+    def __call__(self) -> Iterator[None]:
+        with self._lock:
+            if not self._holders:
+                self._was_enabled = gc.isenabled()
+                gc.disable()
+            self._holders += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._holders -= 1
+                if not self._holders and self._was_enabled:
+                    gc.enable()
+
+
+_collector_paused = _CollectorPause()
+
+
+class _Here(Executor):
+    """Work run at once on the caller's thread, its outcome as a finished future: the
+    store lane of a headless sync (the caller's thread is the only user of the store)."""
+
+    def submit(self, fn: Callable[_P, _T], /, *args: _P.args,
+               **kwargs: _P.kwargs) -> Future[_T]:
+        done: Future[_T] = Future()
+        try:
+            done.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # handed over like a worker's: raised by result()
+            done.set_exception(exc)
+        return done
 
 
 def _pragmas(conn: Connection, pragmas: Sequence[str]) -> None:
@@ -95,7 +144,137 @@ class Pushed:
     left: int = 0
 
 
+@dataclass(frozen=True)
+class Pulled:
+    """What a pull wrote into the local store: how many changes, and which records,
+    by kind (``"account"``, ``"entry"``, ``"mail_case"``, … as the feed names them) and
+    id (as text, as the feed keys them), written or deleted. An initial sync names
+    every record of the program."""
+
+    count: int = 0
+    changed: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+    def ids(self, kind: str) -> frozenset[str]:
+        """The ids of the records of `kind` that changed (none: empty)."""
+        return self.changed.get(kind, frozenset())
+
+
+@dataclass
+class Page:
+    """A page of the feed, fetched and checked, not written yet: the cursor after it,
+    whether more follow, and its records gathered for writing."""
+
+    next: str
+    more: bool
+    prepared: Prepared
+
+
+class Fetcher:
+    """The network half of a pull: a page asked for, parsed and checked against the
+    contract (:func:`.apply.prepare`), never touching the database."""
+
+    def __init__(self, client: ApiClient) -> None:
+        self.client = client
+
+    def page(self, after: str, limit: int) -> Page:
+        text = self.client.changes_text(after, limit)
+        with _collector_paused():
+            page, nul_free = self._parse(text, after, limit)
+            prepared = prepare(page["changes"], nul_free=nul_free)
+        return Page(str(page["next"]), bool(page["more"]), prepared)
+
+    def _parse(self, text: bytes, after: str,
+               limit: int) -> tuple[dict[str, Any], bool]:
+        """A page's text parsed, and whether that text is NUL-free (:mod:`.validation`).
+        Text that does not parse as a page (an answer cut off in a way the connection
+        did not notice) is asked for again, with retries, and checked in full."""
+        try:
+            page = json.loads(text)
+        except ValueError:
+            page = None
+        if isinstance(page, dict) and {"changes", "next", "more"} <= page.keys():
+            return page, validation.nul_free(text)
+        return self.client.changes(after, limit), False
+
+
+class Applier:
+    """The store half of a pull, each call on the store lane: the cursor read (and
+    whether a fill is pending), each page written with its cursor in one transaction,
+    the fill finished, the connection given back. One connection for the whole pull,
+    used on that thread only, and never left in a transaction between calls (other
+    store work runs in between on the desktop)."""
+
+    def __init__(self, store: Store, api: str, user: str) -> None:
+        self.store = store
+        self.api = api
+        self.user = user
+        self.conn: Connection | None = None
+        self.filling = False
+        self.suspend = False
+
+    def start(self) -> str:
+        """Open the connection; the cursor to pull after."""
+        conn = self.conn = self.store.engine.connect()
+        with conn.begin():
+            table = _SYNC_STATE
+            cursor = conn.scalar(select(table.c.cursor).where(table.c.api == self.api))
+            after = cursor or "0"
+            self.suspend = after == "0"
+            self.filling = self.suspend or fill.pending(conn)
+        return after
+
+    def apply(self, page: Page) -> int:
+        """Write a page and its cursor in one transaction; how many changes."""
+        conn = self.conn
+        assert conn is not None
+        with conn.begin():
+            if self.filling:
+                _pragmas(conn, FILL_PRAGMAS)
+            if self.suspend and page.prepared.changes:
+                self.filling = fill.begin(conn)
+                self.suspend = False
+            with _collector_paused():
+                applied = write(conn, page.prepared)
+            self._save_cursor(conn, page.next)
+        return applied
+
+    def finish(self) -> None:
+        """Build what a fill left for the end (:func:`.fill.finish`), if one is pending."""
+        assert self.conn is not None
+        with self.conn.begin():
+            fill.finish(self.conn)
+
+    def close(self) -> None:
+        """After filling, SQLite's usual settings back and the WAL folded in; the
+        connection given back, and what writing pages remembered forgotten."""
+        conn = self.conn
+        if conn is None:
+            return
+        self.conn = None
+        try:
+            if self.filling and conn.dialect.name == "sqlite" and not conn.in_transaction():
+                _pragmas(conn, USUAL_PRAGMAS)
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            conn.close()
+            forget()
+
+    def _save_cursor(self, conn: Connection, cursor: str) -> None:
+        """The position after a page, in the page's transaction."""
+        table = _SYNC_STATE
+        values = {"cursor": cursor, "user_name": self.user, "last_success": datetime.now(UTC)}
+        done = conn.execute(table.update().where(table.c.api == self.api), [values])
+        if not done.rowcount:
+            conn.execute(table.insert(), [{"api": self.api, **values}])
+
+
 class Syncer:
+    """Pull and push for one server and user. `lane` (of :meth:`pull` and :meth:`push`):
+    the executor whose one thread uses the store (the desktop's store lane); the calling
+    thread is then the network lane, doing only HTTP, parsing and checking, and waits
+    for the store lane's part. Without it the calling thread does the store's part
+    itself (headless: the only user of the store)."""
+
     def __init__(self, store: Store, client: ApiClient, api: str, user: str,
                  on_status: Callable[[Status], None] | None = None) -> None:
         self.store = store
@@ -117,18 +296,21 @@ class Syncer:
             return row.cursor if row is not None and row.cursor else "0"
 
     # ----------------------------------------------------------------- pull
-    def pull(self, progress: Progress | None = None, limit: int = PAGE) -> int:
-        """Fetch and apply every change after the cursor; returns how many.
+    def pull(self, progress: Progress | None = None, limit: int = PAGE,
+             lane: Executor | None = None) -> Pulled:
+        """Fetch and apply every change after the cursor; returns how many and which
+        records (:class:`Pulled`).
 
         Each page and its cursor are one transaction, and pages are committed in order.
-        Three things overlap: the next page is fetched (on a helper thread, the only user
-        of the HTTP session meanwhile) while this one is checked and written, and this
-        one is checked against the contract (:func:`.apply.prepare`, no database) while
-        the previous page's transaction commits on another helper thread, the only user
-        of the connection meanwhile; the page is written once that commit is done. A
-        commit is one call into SQLite that holds no interpreter lock, and on a large
-        store it is a sixth of the time (writing the pages it changed, and now and then
-        folding the WAL into the file).
+        Fetching and applying overlap: while the store's half (:class:`Applier`) writes
+        and commits one page, the network half (:class:`Fetcher`) asks for the next one,
+        parses it and checks it against the contract (:func:`.apply.prepare`, no
+        database). A commit is one call into SQLite that holds no interpreter lock, and
+        on a large store it is a sixth of the time (writing the pages it changed, and now
+        and then folding the WAL into the file). With `lane` (the desktop) this thread
+        fetches and the lane applies; without it a helper thread fetches and this one
+        applies. A page that fails to arrive or to check leaves the pages before it
+        written, with their cursor.
 
         From an empty cursor the local store is filled in bulk (:mod:`.fill`): the search
         index's triggers are suspended and the secondary indexes dropped with the first
@@ -137,94 +319,59 @@ class Syncer:
         keeps a larger page cache and checkpoints its WAL less often
         (:data:`FILL_PRAGMAS`), and folds the WAL back in at the end."""
         self._set(syncing=True)
+        store_lane: Executor = lane if lane is not None else _Here()
+        helper = None if lane is not None else ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix="pull")
+        fetch_lane: Executor = helper if helper is not None else _Here()
+        fetcher = Fetcher(self.client)
+        applier = Applier(self.store, self.api, self.user)
         applied = 0
-        fetcher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pull")
-        committer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pull-commit")
-        committing: Future[None] | None = None
-        conn = self.store.engine.connect()
-        filling = False
+        changed: dict[str, set[str]] = {}
+        fetching: Future[Page] | None = None
+        applying: Future[int] | None = None
+        writing: Page | None = None  # the page `applying` writes
+
+        def stored() -> None:  # the page handed to the store lane is written
+            nonlocal applied, applying, writing
+            assert applying is not None and writing is not None
+            applied += applying.result()
+            for kind, record in writing.prepared.records:
+                changed.setdefault(kind, set()).add(record)
+            applying = writing = None
+
         try:
-            after = self.cursor()
-            suspend = after == "0"
-            with conn.begin():
-                filling = suspend or fill.pending(conn)
-            upcoming = fetcher.submit(self.client.changes_text, after, limit)
+            after = store_lane.submit(applier.start).result()
+            fetching = fetch_lane.submit(fetcher.page, after, limit)
             while True:
-                with _collector_paused():
-                    page, nul_free = self._parse(upcoming.result(), after, limit)
-                    if page["more"]:
-                        upcoming = fetcher.submit(self.client.changes_text, page["next"],
-                                                  limit)
-                    prepared = prepare(page["changes"], nul_free=nul_free)
-                if committing is not None:
-                    committing.result()  # the previous page is stored
-                    committing = None
+                page = fetching.result()
+                if page.more:  # the next page is fetched while this one is written
+                    fetching = fetch_lane.submit(fetcher.page, page.next, limit)
+                if applying is not None:
+                    stored()
                     if progress is not None:
                         progress(applied, applied + limit)
-                transaction = conn.begin()
-                try:
-                    if filling:
-                        _pragmas(conn, FILL_PRAGMAS)
-                    if suspend and page["changes"]:
-                        filling = fill.begin(conn)
-                        suspend = False
-                    with _collector_paused():
-                        applied += write(conn, prepared)
-                    self._save_cursor(conn, page["next"])
-                except BaseException:
-                    transaction.rollback()
-                    raise
-                committing = committer.submit(transaction.commit)
-                after = page["next"]
-                if not page["more"]:
+                applying, writing = store_lane.submit(applier.apply, page), page
+                if not page.more:
                     break
-            committing.result()
-            committing = None
+            stored()
             if progress is not None:
                 progress(applied, applied)
-            with conn.begin():
-                fill.finish(conn)
+            store_lane.submit(applier.finish).result()
             self._set(online=True, last_success=datetime.now(UTC), last_error=None)
-            return applied
+            return Pulled(applied, {kind: frozenset(ids) for kind, ids in changed.items()})
         except Offline as exc:
             self._set(online=False, last_error=str(exc))
             raise
         finally:
-            if committing is not None:  # a page handed over is stored before giving up;
+            if applying is not None:  # a page handed over is stored before giving up;
                 with suppress(Exception):  # the error that stopped the pull is the one
-                    committing.result()
-            fetcher.shutdown(wait=True, cancel_futures=True)
-            committer.shutdown(wait=True)
-            forget()
+                    applying.result()
+            if helper is not None:
+                helper.shutdown(wait=True, cancel_futures=True)
             try:
-                if filling and conn.dialect.name == "sqlite" and not conn.in_transaction():
-                    _pragmas(conn, USUAL_PRAGMAS)
-                    conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+                store_lane.submit(applier.close).result()
             finally:
-                conn.close()
                 self._set(syncing=False)
-
-    def _parse(self, text: bytes, after: str,
-               limit: int) -> tuple[dict[str, Any], bool]:
-        """A page's text parsed here, on the puller's own thread (the helper thread only
-        waits for the network), and whether that text is NUL-free (:mod:`.validation`).
-        Text that does not parse as a page (an answer cut off in a way the connection
-        did not notice) is asked for again, with retries, and checked in full."""
-        try:
-            page = json.loads(text)
-        except ValueError:
-            page = None
-        if isinstance(page, dict) and {"changes", "next", "more"} <= page.keys():
-            return page, validation.nul_free(text)
-        return self.client.changes(after, limit), False
-
-    def _save_cursor(self, conn: Connection, cursor: str) -> None:
-        """The position after a page, in the page's transaction."""
-        table = _SYNC_STATE
-        values = {"cursor": cursor, "user_name": self.user, "last_success": datetime.now(UTC)}
-        done = conn.execute(table.update().where(table.c.api == self.api), [values])
-        if not done.rowcount:
-            conn.execute(table.insert(), [{"api": self.api, **values}])
 
     # ----------------------------------------------------------------- outbox
     def enqueue(self, body: dict[str, Any], evidence: Sequence[str] = ()) -> int:
@@ -252,24 +399,53 @@ class Syncer:
             return list(s.scalars(select(m.OutboxCommand).where(m.OutboxCommand.state.in_(
                 [m.OutboxState.PENDING, m.OutboxState.SENDING])).order_by(m.OutboxCommand.id)))
 
+    def _left(self) -> int:
+        with self.store.session() as s:
+            return s.scalar(select(func.count()).select_from(m.OutboxCommand).where(
+                m.OutboxCommand.state.in_([m.OutboxState.PENDING,
+                                           m.OutboxState.SENDING]))) or 0
+
+    def _sending(self, command_id: int) -> bool:
+        """Mark a command ``sending`` before it goes out (committed); False if it was
+        withdrawn meanwhile."""
+        with self.store.session() as s:
+            live = s.get(m.OutboxCommand, command_id)
+            assert live is not None
+            if live.state not in (m.OutboxState.PENDING, m.OutboxState.SENDING):
+                return False
+            live.state = m.OutboxState.SENDING
+            live.attempts += 1
+            return True
+
+    def _answered(self, command_id: int, state: m.OutboxState, answer: dict[str, Any],
+                  code: str | None, message: str | None) -> None:
+        """The server's answer to a command, stored with it."""
+        with self.store.session() as s:
+            live = s.get(m.OutboxCommand, command_id)
+            assert live is not None
+            live.state = state
+            live.response = answer
+            live.refusal_code = code
+            live.refusal_message = message
+            live.answered_at = datetime.now(UTC)
+
     def push(self, progress: Progress | None = None,
              evidence: Callable[[str], tuple[bytes, str]] | None = None,
-             answered: Callable[[int], None] | None = None) -> Pushed:
+             answered: Callable[[int], None] | None = None,
+             lane: Executor | None = None) -> Pushed:
         """Send the outbox oldest first; stops at the first command that gets no answer.
-        `answered(id)` runs after the server answered and before the answer is stored
-        (the crash test kills the process there)."""
+        The outbox is read and each outcome stored on `lane` (see :class:`Syncer`), the
+        files and commands sent from this thread. `answered(id)` runs after the server
+        answered and before the answer is stored (the crash test kills the process
+        there)."""
+        store_lane: Executor = lane if lane is not None else _Here()
         result = Pushed()
-        todo = self.waiting()
+        todo = store_lane.submit(self.waiting).result()
         self._set(syncing=True)
         try:
             for n, row in enumerate(todo, 1):
-                with self.store.session() as s:
-                    live = s.get(m.OutboxCommand, row.id)
-                    assert live is not None
-                    if live.state not in (m.OutboxState.PENDING, m.OutboxState.SENDING):
-                        continue  # withdrawn meanwhile
-                    live.state = m.OutboxState.SENDING
-                    live.attempts += 1
+                if not store_lane.submit(self._sending, row.id).result():
+                    continue  # withdrawn meanwhile
                 try:
                     for sha in row.evidence:  # files first, then the command citing them
                         if evidence is None:
@@ -287,14 +463,8 @@ class Syncer:
                                             refusal.message)
                 if answered is not None:
                     answered(row.id)
-                with self.store.session() as s:
-                    live = s.get(m.OutboxCommand, row.id)
-                    assert live is not None
-                    live.state = state
-                    live.response = answer
-                    live.refusal_code = code
-                    live.refusal_message = message
-                    live.answered_at = datetime.now(UTC)
+                store_lane.submit(self._answered, row.id, state, answer, code,
+                                  message).result()
                 (result.done if state is m.OutboxState.DONE else result.refused).append(row.id)
                 if progress is not None:
                     progress(n, len(todo))
@@ -303,6 +473,8 @@ class Syncer:
             self._set(online=False, last_error=str(exc))
             raise
         finally:
-            result.left = len(self.waiting())
-            self._set(syncing=False)
+            try:
+                result.left = store_lane.submit(self._left).result()
+            finally:
+                self._set(syncing=False)
         return result

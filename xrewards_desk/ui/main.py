@@ -103,7 +103,7 @@ class Starter(QObject):
             self.progress.emit(self.tr("Syncing the demo program…"))
             session.syncer.pull(progress=lambda done, _total: self.progress.emit(
                 self.tr("Syncing the demo program… %1 changes").replace(
-                    "%1", desk.fmt().points(done))))
+                    "%1", desk.fmt().points(done))), lane=desk.tasks.store)
             return session
 
         desk.tasks.on_net(work, self._signed_in, self._start_failed)

@@ -106,11 +106,14 @@ def outbox_summary(store: Store) -> tuple[int, list[Refusal]]:
 
 
 class SyncController(QObject):
-    """Push, then pull, on the network lane; never two at once."""
+    """Push, then pull, on the network lane, their store work on the store lane (the
+    store's one writer); never two at once."""
 
     status = Signal(object)      # Status
     progress = Signal(int, int)  # done, total (total 0: unknown)
-    finished = Signal(object)    # {"pulled": n, "pushed": n, "refused": n}
+    #: {"pulled": n, "pushed": n, "refused": n, "changed": {kind: frozenset(ids)}} (what
+    #: the pull wrote, :attr:`.sync.runner.Pulled.changed`)
+    finished = Signal(object)
     failed = Signal(str)
     outbox = Signal(int, object)  # waiting, [Refusal]
 
@@ -144,18 +147,20 @@ class SyncController(QObject):
         syncer = self.session.syncer
         evidence = self.session.evidence()
 
-        def work() -> dict[str, int]:
+        store_lane = self.tasks.store
+
+        def work() -> dict[str, Any]:  # on the network lane; the store's part on its lane
             pushed = syncer.push(progress=lambda d, t: self.progress.emit(d, t),
-                                 evidence=evidence.reader)
+                                 evidence=evidence.reader, lane=store_lane)
             pulled = syncer.pull(progress=lambda d, t: self.progress.emit(d, t),
-                                 limit=PAGE)
-            return {"pulled": pulled, "pushed": len(pushed.done),
-                    "refused": len(pushed.refused)}
+                                 limit=PAGE, lane=store_lane)
+            return {"pulled": pulled.count, "pushed": len(pushed.done),
+                    "refused": len(pushed.refused), "changed": pulled.changed}
 
         self.tasks.on_net(work, self._done, self._failed)
         return True
 
-    def _done(self, summary: dict[str, int]) -> None:
+    def _done(self, summary: dict[str, Any]) -> None:
         self.running = False
         self.finished.emit(summary)
         self.refresh_outbox()

@@ -1,5 +1,8 @@
 """Work off the GUI thread. Two lanes: one thread serialises every use of the local store
 (SQLite allows one writer; reads queue behind it), a small pool does network calls. A
+sync runs on the network lane and hands each piece of its store work (reading the cursor
+or the outbox, writing a page, storing an answer) to the store lane's executor, waiting
+for it there (:mod:`..sync.runner`, ``lane=``), so no other thread opens the store. A
 task's result or error comes back to the GUI thread through a queued signal; the work
 function never touches a widget. Expected failures (offline, refused, bad input) are
 handed to `on_error`; anything else is a bug: a task without an error callback hands it to
