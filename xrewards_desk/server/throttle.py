@@ -139,10 +139,12 @@ def succeeded(s: Session, attempt: Claim, now: datetime, policy: Policy) -> None
     """The password was right: the pair starts afresh, the address and the name take
     back the one attempt counted, and the pair is known from now on."""
     c = TABLE.c
+    # the rows in the order claim takes them (pair, address, name): two transactions
+    # never wait for each other's rows in a circle
     s.execute(delete(TABLE).where(c.key == key(PAIR, attempt.name, attempt.address)))
-    s.execute(update(TABLE).where(
-        c.key.in_([key(ADDRESS, "", attempt.address), key(NAME, attempt.name)]),
-        c.count > 0).values(count=c.count - 1))
+    for row_key in (key(ADDRESS, "", attempt.address), key(NAME, attempt.name)):
+        s.execute(update(TABLE).where(c.key == row_key, c.count > 0)
+                  .values(count=c.count - 1))
     known = key(KNOWN, attempt.name, attempt.address)
     until = now + policy.known_for
     s.execute(_upsert(s).values(key=known, kind=KNOWN, count=0, next_at=now,
