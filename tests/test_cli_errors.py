@@ -177,6 +177,15 @@ def test_serve_on_a_port_already_taken(tmp_path: Path) -> None:
     assert not (tmp_path / "srv").exists()
 
 
+def test_serve_with_a_body_limit_that_is_no_size(tmp_path: Path) -> None:
+    done = cli("serve", "--max-body", "huge", "--data-dir", str(tmp_path / "srv"))
+    one_sentence(done, exits.USAGE, "--max-body: 'huge' is not a size", "1MiB")
+    small = cli("serve", "--data-dir", str(tmp_path / "srv"),
+                env={"XREWARDS_MAX_BODY": "100"})
+    one_sentence(small, exits.USAGE, "XREWARDS_MAX_BODY: 100 is too small", "1KiB")
+    assert not (tmp_path / "srv").exists()  # refused before anything was made
+
+
 # --------------------------------------------------------------------------- stores
 def test_audit_verify_on_a_missing_store_creates_nothing(tmp_path: Path) -> None:
     home = tmp_path / "home"
