@@ -12,7 +12,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -157,6 +157,49 @@ def test_twenty_concurrent_right_sign_ins_all_get_in(real_cost: Server) -> None:
     assert_429s_say_when(first)
     # right passwords leave nothing counted against the name
     assert failures(server, throttle.NAME, "anna") == 0
+
+
+class GatedPool(security.HashPool):
+    """The real hash, started only once the test opens the gate."""
+
+    def __init__(self) -> None:
+        super().__init__(workers=1)
+        self.hashing = threading.Event()
+        self.gate = threading.Event()
+        self._gated = ThreadPoolExecutor(1)
+
+    def verify(self, password: str, stored: str) -> Future[bool]:
+        def run() -> bool:
+            self.hashing.set()
+            self.gate.wait(20)
+            return security.verify_password(password, stored)
+        return self._gated.submit(run)
+
+    def close(self) -> None:
+        self.gate.set()
+        self._gated.shutdown(wait=False)
+        super().close()
+
+
+def test_no_database_connection_is_held_while_a_password_is_hashed(server: Server) -> None:
+    """Issue 18: sign_in held a session (and opened another) around the hash and the
+    sleep, so concurrent sign-ins emptied the pool (QueuePool limit ... reached)."""
+    ben = server.as_("ben")  # signed in before the gate
+    gated = GatedPool()
+    server.service.hashes.close()
+    server.service.hashes = gated  # the harness closes it
+    outcome: list[requests.Response] = []
+    signing_in = threading.Thread(target=lambda: outcome.append(server.sign_in("anna")))
+    signing_in.start()
+    try:
+        assert gated.hashing.wait(10)
+        assert server.store.engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+        assert ben.get("/me").status_code == 200  # served meanwhile
+        assert outcome == []  # still hashing
+    finally:
+        gated.gate.set()
+        signing_in.join(20)
+    assert outcome[0].status_code == 200
 
 
 def test_a_busy_hash_pool_answers_429_at_once(lone: Server) -> None:
