@@ -13,13 +13,14 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import cast
 
 import pytest
 from alembic import command
 from alembic.config import Config
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import text
+from sqlalchemy import MetaData, Table, insert, inspect, text
 from sqlalchemy.orm import Session
 
 from xrewards_desk.domain.model import Status
@@ -63,17 +64,25 @@ def organisation(session: Session, org_id: str, name: str,
 
 def account(session: Session, account_id: str, name: str, email: str, org_id: str,
             billing_id: str | None = None, *, referral_code: str | None = None,
-            phone: str | None = None, orders: tuple[str, ...] = ()) -> AccountRow:
-    row = AccountRow(
+            phone: str | None = None, orders: tuple[str, ...] = ()) -> None:
+    """An account with today's models; in a store at an older schema (a downgrade test
+    writes while there is no index), only the columns that schema has."""
+    values = dict(
         id=account_id, organisation_id=org_id, billing_account_id=billing_id or f"{org_id}-B",
         name=name, email=email, email_key=email.casefold(), phone=phone,
         referral_code=referral_code, registered_at=REGISTERED, status=Status.ACTIVE,
         spend=Decimal("0.00"), claims_total=Decimal("0.00"))
-    session.add(row)
+    table = cast(Table, AccountRow.__table__)
+    present = {c["name"] for c in inspect(session.connection()).get_columns("accounts")}
+    if all(c.name in present for c in table.columns):
+        session.add(AccountRow(**values))
+    else:
+        older = Table("accounts", MetaData(),
+                      *(c._copy() for c in table.columns if c.name in present))
+        session.execute(insert(older).values(**values, version=1))
     session.flush()
     for order_id in orders:
         add_order(session, order_id, account_id)
-    return row
 
 
 def add_order(session: Session, order_id: str, account_id: str) -> None:
@@ -481,18 +490,26 @@ def test_empty_and_bad_input(store: Store) -> None:
 
 
 def _at_0001(path: Path) -> None:
-    """A store made by an older program: schema 0001, no search index, with rows."""
+    """A store made by an older program: schema 0001, no search index, with rows. The
+    rows are written with today's models, then the store is taken down to 0001 (which
+    drops the index and the columns added since), so the helpers need not know every
+    older schema."""
     engine = make_engine(sqlite_url(path))
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as conn:
         config.attributes["connection"] = conn
-        command.upgrade(config, "0001")
+        command.upgrade(config, "head")
     with Session(engine) as s, s.begin():
         organisation(s, "ORG-1", "Müller GmbH")
         account(s, "XR-0000001", "Jana Brandt", "jana.brandt@example.org", "ORG-1",
                 orders=("WO-1001",))
         account(s, "XR-0000002", "Anna Großmann", "anna@example.org", "ORG-1")
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0001")
+        assert conn.execute(text(
+            "SELECT name FROM sqlite_master WHERE name LIKE 'search%'")).all() == []
     engine.dispose()
 
 
