@@ -285,7 +285,7 @@ def test_figures_a_template_does_not_name_may_be_missing() -> None:
 def test_a_small_uphold_queued_by_the_sum_still_gets_its_reply(language: str) -> None:
     # R26: after +6,000 and -3,000 without approval, an uphold of +3,000 makes 12,000 and
     # waits for a team lead although it is far below 10,000 on its own
-    subject, body = render("objection_upheld_pending",
+    _subject, body = render("objection_upheld_pending",
                            figures(language, points=3_000, awaiting_approval=True))
     assert ("3.000 X-Points" if language == "de" else "3,000 points") in body
     assert ("der letzten 30 Tage" if language == "de" else "in the last 30 days") in body
