@@ -1,13 +1,15 @@
 """The desktop as real processes: `xrewards-desk --demo --screenshots DIR` starts the
-reference server as its child, syncs, renders every main view and stops the child; and
-the worst stall of the GUI thread while a full sync of the demo runs against a server in
-its own process (a measurement, printed, not a timed assertion)."""
+reference server as its child, syncs, renders every main view and stops the child; and a
+full sync of the demo by the app's sync controller against a server in its own process,
+the GUI thread's timer ticking meanwhile (how long it stalls is measured by
+tests/benchmarks/bench_stall.py, beside a bare window's floor)."""
 
 from __future__ import annotations
 
 import os
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -15,8 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import func, select
 
 from tests.demo_fixture import Demo
+from xrewards_desk.store import models as m
 from xrewards_desk.store.db import Store, sqlite_url
 from xrewards_desk.sync.client import ApiClient
 
@@ -74,9 +78,8 @@ def test_demo_starts_its_server_renders_every_view_and_stops_it(demo: Demo,
     assert "Bearer" not in log.read_text() and "demo-anna" not in log.read_text()
 
 
-def test_worst_gui_stall_while_the_demo_syncs(qapp: QApplication, demo: Demo,
-                                              tmp_path: Path,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_gui_thread_runs_while_the_demo_syncs_from_the_server_process(
+        qapp: QApplication, demo: Demo, tmp_path: Path) -> None:
     server_dir = tmp_path / "server"
     seed_demo_server(demo, server_dir)
     port_file = tmp_path / "port"
@@ -119,16 +122,15 @@ def test_worst_gui_stall_while_the_demo_syncs(qapp: QApplication, demo: Demo,
             qapp.processEvents()
             time.sleep(0.001)
             assert time.perf_counter() - started < 300
-        seconds = time.perf_counter() - started
         probe.stop()
-        assert isinstance(finished[0], dict) and finished[0]["pulled"] > 0
-        worst = max(gaps) * 1000
-        p99 = sorted(gaps)[int(len(gaps) * 0.99)] * 1000
-        with capsys.disabled():
-            print(f"\nGUI thread during a full sync of the demo ({finished[0]['pulled']:,} "
-                  f"changes in {seconds:.1f} s): worst stall {worst:.1f} ms, p99 "
-                  f"{p99:.1f} ms over {len(gaps):,} ticks of a 5 ms timer (target < 50 ms)")
-        assert len(gaps) > 10
+        assert isinstance(finished[0], dict), finished[0]
+        with sqlite3.connect(server_dir / "server.sqlite") as conn:  # the whole feed
+            feed = conn.execute(f"SELECT count(*) FROM {m.ChangeRow.__tablename__}").fetchone()
+        assert finished[0]["pulled"] == feed[0] > 0
+        with store.session() as s:
+            assert s.scalar(select(func.count()).select_from(m.AccountRow)) == len(
+                finished[0]["changed"]["account"]) > 0
+        assert len(gaps) > 10  # the GUI thread's timer ran meanwhile
     finally:
         tasks.shutdown()
         store.close()
