@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from tests.demo_fixture import NOW, Demo
 from tests.server_harness import Server
 from tests.ui_harness import DeskTemplate, build_template
+from xrewards_desk.clock import SettableClock
 from xrewards_desk.store import models as m
 from xrewards_desk.store.db import Store, sqlite_url
 from xrewards_desk.sync.client import ApiClient
@@ -62,7 +63,7 @@ def local_desk(qapp: QApplication, template: DeskTemplate, folder: Path) -> Iter
     language = Language(qapp)
     language.switch("en")
     desk = Desk(tasks=Tasks(), paths=paths, settings=st.Settings(paths.settings_file),
-                language=language, store=store, now=lambda: NOW, quiet=True)
+                language=language, store=store, clock=SettableClock(NOW), quiet=True)
     try:
         yield desk
     finally:
@@ -75,7 +76,7 @@ def sign_in(desk: Desk, demo: Demo, server: Server, user: str) -> Session:
     assert desk.store is not None
     api = server.base.removesuffix("/v1")
     session = Session(desk.store, api, user, ApiClient(api), MemoryTokens(),
-                      data=desk.paths.data)
+                      data=desk.paths.data, clock=desk.clock)
     password = demo.info.password(user)
     assert password is not None
     session.sign_in(password)

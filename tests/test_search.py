@@ -602,7 +602,7 @@ def test_suspended_triggers_leave_the_index_alone_until_it_is_rebuilt(
         with by_triggers.session() as s:
             _fill(s)
         with store.session() as s:
-            assert search_index.suspend(s.connection())
+            assert search_index.suspend(s.connection(), REGISTERED)
             _fill(s)
         assert _doc_rows(store) == []
         assert all(ids(store, q) == [] for q in BULK_QUERIES)
@@ -634,7 +634,7 @@ def test_a_rebuild_after_deletes_and_renames_while_suspended(store: Store) -> No
     with store.session() as s:
         _fill(s)
     with store.session() as s:
-        search_index.suspend(s.connection())
+        search_index.suspend(s.connection(), REGISTERED)
         s.execute(text("DELETE FROM orders WHERE id = 'WO-1003'"))
         s.execute(text("DELETE FROM accounts WHERE id = 'XR-0000003'"))
         s.execute(text("UPDATE orders SET account_id = 'XR-0000002' WHERE id = 'WO-1002'"))
@@ -656,7 +656,7 @@ def test_downgrading_0004_with_the_index_behind_rebuilds_it(store: Store) -> Non
     from xrewards_desk.sync import search_index
 
     with store.session() as s:
-        search_index.suspend(s.connection())
+        search_index.suspend(s.connection(), REGISTERED)
         _fill(s)
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))

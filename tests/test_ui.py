@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 
 from tests.demo_fixture import NOW, Demo
 from tests.ui_harness import DeskTemplate, build_template, demo_server
+from xrewards_desk.clock import SettableClock
 from xrewards_desk.domain.calendar import BERLIN
 from xrewards_desk.store import models as m
 from xrewards_desk.store.db import Store, sqlite_url
@@ -51,7 +52,7 @@ def make_desk(qapp: QApplication, folder: Path, store: Store, language: str = "e
     lang = Language(qapp)
     lang.switch(language)
     return Desk(tasks=Tasks(), paths=paths, settings=st.Settings(paths.settings_file),
-                language=lang, demo=demo, store=store, now=lambda: NOW)
+                language=lang, demo=demo, store=store, clock=SettableClock(NOW))
 
 
 @pytest.fixture

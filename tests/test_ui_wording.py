@@ -26,6 +26,7 @@ import pytest
 pytest.importorskip("PySide6.QtWidgets")
 
 from xrewards_desk import domain
+from xrewards_desk.clock import SettableClock
 from xrewards_desk.contract import commands as c
 from xrewards_desk.domain.calendar import BERLIN
 from xrewards_desk.server import abuse_signals as sig
@@ -70,7 +71,7 @@ def desk(language: Language, tmp_path: Path) -> Iterator[Desk]:
     """A desktop without a store or session: enough for the views' words."""
     paths = Paths.default(tmp_path / "app").made()
     made = Desk(tasks=Tasks(), paths=paths, settings=st.Settings(paths.settings_file),
-                language=language, now=lambda: NOW, quiet=True)
+                language=language, clock=SettableClock(NOW), quiet=True)
     yield made
     made.tasks.shutdown()
 

@@ -13,13 +13,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
 from pydantic import ValidationError
 from sqlalchemy import select
 
+from ..clock import Clock, SystemClock
 from ..contract.commands import CreateMailCase
 from ..store import models as m
 from ..store.db import Store
@@ -52,17 +52,19 @@ class Outbox(Protocol):
 
 class LocalOutbox:
     """The outbox of a local store without a server at hand (a mail hook offline); the
-    same rows :meth:`Syncer.enqueue` writes, pushed by the next sync."""
+    same rows :meth:`Syncer.enqueue` writes, pushed by the next sync; created as of
+    `clock` (the system's by default)."""
 
-    def __init__(self, store: Store, user: str) -> None:
+    def __init__(self, store: Store, user: str, clock: Clock | None = None) -> None:
         self.store = store
         self.user = user
+        self.clock: Clock = clock if clock is not None else SystemClock()
 
     def enqueue(self, body: dict[str, Any], evidence: Sequence[str] = ()) -> int:
         with self.store.session() as s:
             row = m.OutboxCommand(idempotency_key=str(uuid.uuid4()), kind=body["type"],
                                   payload=body, evidence=list(evidence),
-                                  created_at=datetime.now(UTC), created_by=self.user,
+                                  created_at=self.clock.now(), created_by=self.user,
                                   state=m.OutboxState.PENDING, attempts=0)
             s.add(row)
             s.flush()

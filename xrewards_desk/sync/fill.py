@@ -28,6 +28,8 @@ query, some of them without an index (slowly), and search finds nothing new.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import Index
 from sqlalchemy.engine import Connection
 
@@ -60,10 +62,10 @@ def pending(conn: Connection) -> bool:
     return search_index.pending(conn)
 
 
-def begin(conn: Connection) -> bool:
-    """Begin filling, in the caller's transaction (that of the first page); False where
-    the store cannot (then everything stays, row by row)."""
-    if not search_index.suspend(conn):
+def begin(conn: Connection, since: datetime) -> bool:
+    """Begin filling at `since` (the desk's clock), in the caller's transaction (that of
+    the first page); False where the store cannot (then everything stays, row by row)."""
+    if not search_index.suspend(conn, since):
         return False
     quote = conn.dialect.identifier_preparer.quote
     for index in deferred():

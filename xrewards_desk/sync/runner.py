@@ -36,12 +36,13 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, ParamSpec, TypeVar, cast
 
 from sqlalchemy import Table, func, select
 from sqlalchemy.engine import Connection
 
+from ..clock import Clock, SystemClock
 from ..store import models as m
 from ..store.db import Store
 from . import fill, validation
@@ -204,10 +205,11 @@ class Applier:
     used on that thread only, and never left in a transaction between calls (other
     store work runs in between on the desktop)."""
 
-    def __init__(self, store: Store, api: str, user: str) -> None:
+    def __init__(self, store: Store, api: str, user: str, clock: Clock) -> None:
         self.store = store
         self.api = api
         self.user = user
+        self.clock = clock
         self.conn: Connection | None = None
         self.filling = False
         self.suspend = False
@@ -231,7 +233,7 @@ class Applier:
             if self.filling:
                 _pragmas(conn, FILL_PRAGMAS)
             if self.suspend and page.prepared.changes:
-                self.filling = fill.begin(conn)
+                self.filling = fill.begin(conn, self.clock.now())
                 self.suspend = False
             with _collector_paused():
                 applied = write(conn, page.prepared)
@@ -262,7 +264,7 @@ class Applier:
     def _save_cursor(self, conn: Connection, cursor: str) -> None:
         """The position after a page, in the page's transaction."""
         table = _SYNC_STATE
-        values = {"cursor": cursor, "user_name": self.user, "last_success": datetime.now(UTC)}
+        values = {"cursor": cursor, "user_name": self.user, "last_success": self.clock.now()}
         done = conn.execute(table.update().where(table.c.api == self.api), [values])
         if not done.rowcount:
             conn.execute(table.insert(), [{"api": self.api, **values}])
@@ -273,14 +275,18 @@ class Syncer:
     the executor whose one thread uses the store (the desktop's store lane); the calling
     thread is then the network lane, doing only HTTP, parsing and checking, and waits
     for the store lane's part. Without it the calling thread does the store's part
-    itself (headless: the only user of the store)."""
+    itself (headless: the only user of the store). `clock`: the desk's one clock (the
+    system's by default), for the times it notes (last success, a command's creation and
+    answer)."""
 
     def __init__(self, store: Store, client: ApiClient, api: str, user: str,
-                 on_status: Callable[[Status], None] | None = None) -> None:
+                 on_status: Callable[[Status], None] | None = None,
+                 clock: Clock | None = None) -> None:
         self.store = store
         self.client = client
         self.api = api
         self.user = user
+        self.clock: Clock = clock if clock is not None else SystemClock()
         self.status = Status()
         self.on_status = on_status or (lambda _s: None)
 
@@ -324,7 +330,7 @@ class Syncer:
             max_workers=1, thread_name_prefix="pull")
         fetch_lane: Executor = helper if helper is not None else _Here()
         fetcher = Fetcher(self.client)
-        applier = Applier(self.store, self.api, self.user)
+        applier = Applier(self.store, self.api, self.user, self.clock)
         applied = 0
         changed: dict[str, set[str]] = {}
         fetching: Future[Page] | None = None
@@ -357,7 +363,7 @@ class Syncer:
             if progress is not None:
                 progress(applied, applied)
             store_lane.submit(applier.finish).result()
-            self._set(online=True, last_success=datetime.now(UTC), last_error=None)
+            self._set(online=True, last_success=self.clock.now(), last_error=None)
             return Pulled(applied, {kind: frozenset(ids) for kind, ids in changed.items()})
         except Offline as exc:
             self._set(online=False, last_error=str(exc))
@@ -379,7 +385,7 @@ class Syncer:
         with self.store.session() as s:
             row = m.OutboxCommand(idempotency_key=str(uuid.uuid4()), kind=body["type"],
                                   payload=body, evidence=list(evidence),
-                                  created_at=datetime.now(UTC), created_by=self.user,
+                                  created_at=self.clock.now(), created_by=self.user,
                                   state=m.OutboxState.PENDING, attempts=0)
             s.add(row)
             s.flush()
@@ -427,7 +433,7 @@ class Syncer:
             live.response = answer
             live.refusal_code = code
             live.refusal_message = message
-            live.answered_at = datetime.now(UTC)
+            live.answered_at = self.clock.now()
 
     def push(self, progress: Progress | None = None,
              evidence: Callable[[str], tuple[bytes, str]] | None = None,

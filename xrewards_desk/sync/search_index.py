@@ -14,7 +14,7 @@ stay suspended and the next pull, whatever its cursor, rebuilds at its end.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy.engine import Connection
 
@@ -38,13 +38,14 @@ def pending(conn: Connection) -> bool:
         "SELECT 1 FROM search_suspended").first() is not None
 
 
-def suspend(conn: Connection) -> bool:
-    """Suspend the index's triggers in the caller's transaction; False where the store
-    cannot (then the triggers go on indexing row by row)."""
+def suspend(conn: Connection, since: datetime) -> bool:
+    """Suspend the index's triggers in the caller's transaction, noting `since` (the
+    desk's clock); False where the store cannot (then the triggers go on indexing row by
+    row)."""
     if not supported(conn):
         return False
     conn.exec_driver_sql("INSERT OR IGNORE INTO search_suspended(id, since) VALUES (1, ?)",
-                         (datetime.now(UTC).isoformat(),))
+                         (since.isoformat(),))
     return True
 
 

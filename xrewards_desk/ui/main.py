@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ..clock import SystemClock
 from ..domain.model import Role
 from ..store.db import Store, sqlite_url
 from ..sync.cli import PASSWORD_ENV
@@ -97,7 +98,7 @@ class Starter(QObject):
             desk.store = store
             user = demo_user(ROLE_USERS[Role.AGENT])
             session = Session(store, url, user.name, ApiClient(url), MemoryTokens(),
-                              data=desk.paths.data)
+                              data=desk.paths.data, clock=desk.clock)
             assert user.password is not None
             session.sign_in(user.password)
             self.progress.emit(self.tr("Syncing the demo program…"))
@@ -137,7 +138,8 @@ class Starter(QObject):
         def work() -> tuple[Session, bool]:
             store = Store.open(sqlite_url(desk.paths.local_store))
             desk.store = store
-            session = Session(store, api, user, ApiClient(api), Tokens(), data=desk.paths.data)
+            session = Session(store, api, user, ApiClient(api), Tokens(), data=desk.paths.data,
+                              clock=desk.clock)
             try:
                 resumed = session.resume()
             except Offline:
@@ -243,8 +245,9 @@ def run_gui(args: argparse.Namespace) -> int:
     language = Language(app)
     language.switch(args.language or resolve(settings.get(st.LANGUAGE)))
     tasks = Tasks()
+    # the one clock, built once: every view, dialog, the sync and the mail read it
     desk = Desk(tasks=tasks, paths=paths, settings=settings, language=language,
-                demo=args.demo, quiet=args.screenshots is not None)
+                demo=args.demo, quiet=args.screenshots is not None, clock=SystemClock())
     window = MainWindow(desk)
     window.setWindowIcon(icon)
     reporter = errors.install(paths.log_file, quiet=desk.quiet, parent=window, tasks=tasks)

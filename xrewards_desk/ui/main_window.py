@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from ..clock import Clock, SystemClock
 from ..domain.model import Role
 from ..store.db import Store
 from . import settings as st
@@ -62,12 +63,18 @@ class Desk:
     store: Store | None = None
     session: Session | None = None
     sync: SyncController | None = None
-    now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    #: the one clock (ARCHITECTURE.md): views, dialogs, the sync and the mail read "now"
+    #: from it; tests pass a SettableClock and move it
+    clock: Clock = field(default_factory=SystemClock)
     #: decisions into the local outbox, pushed at once (set by the window)
     outbox: Any = None
 
     def fmt(self) -> Fmt:
         return Fmt(self.language.code)
+
+    def now(self) -> datetime:
+        """The clock's now (a callable to hand to views and dialogs: ``desk.now``)."""
+        return self.clock.now()
 
 
 @dataclass

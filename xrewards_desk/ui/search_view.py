@@ -5,7 +5,7 @@ the keyboard (Down moves into the results, Enter opens the customer)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from ..domain.calendar import berlin_date
@@ -44,7 +44,7 @@ class SearchView(QWidget):
     open_customer = Signal(str)
 
     def __init__(self, tasks: Tasks, store: Store, fmt: Callable[[], Fmt],
-                 now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+                 now: Callable[[], datetime]) -> None:
         super().__init__()
         self.setObjectName("search")
         self.tasks = tasks

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
 
+from ..clock import Clock, SystemClock
 from ..store import models as m
 from ..store.db import Store
 from ..sync.client import ApiClient, NotSignedIn, Offline
@@ -45,10 +46,13 @@ class Session:
     #: the data folder whose evidence/ the outbox's files are read from (default: the
     #: local store's folder)
     data: Path | None = None
+    #: the desk's one clock, which the syncer notes its times by
+    clock: Clock = field(default_factory=SystemClock)
     syncer: Syncer = field(init=False)
 
     def __post_init__(self) -> None:
-        self.syncer = Syncer(self.store, self.client, self.client.base, self.user)
+        self.syncer = Syncer(self.store, self.client, self.client.base, self.user,
+                             clock=self.clock)
 
     def evidence(self) -> EvidenceFolder:
         folder = self.data
@@ -186,7 +190,3 @@ class SyncController(QObject):
         store = self.session.store
         self.tasks.on_store(lambda: outbox_summary(store),
                             lambda result: self.outbox.emit(*result))
-
-    @staticmethod
-    def now() -> datetime:
-        return datetime.now(UTC)
