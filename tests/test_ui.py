@@ -34,7 +34,7 @@ from xrewards_desk.ui.i18n import Fmt, Language
 from xrewards_desk.ui.main import MemoryTokens
 from xrewards_desk.ui.main_window import Desk, MainWindow
 from xrewards_desk.ui.paths import Paths
-from xrewards_desk.ui.qt import QApplication, QDate, Qt
+from xrewards_desk.ui.qt import QApplication, QDate, QLabel, Qt
 from xrewards_desk.ui.session import Session, SyncController
 from xrewards_desk.ui.tasks import Tasks
 
@@ -311,18 +311,23 @@ def test_the_demo_role_switcher_signs_in_as_each_role(qtbot: Any, qapp: QApplica
             desk.session = session
             window = window_for(qtbot, desk)
             starter = Starter(desk, window, _Args())
-            assert window.roles.isVisibleTo(window) and window.roles.count() == 3
-            assert "Anna" in window.person.text()
+            # the Role menu of the demo: one checkable action per role
+            assert window.role_menu.menuAction().isVisible()
+            assert [a.data() for a in window.role_menu.actions()] == [
+                "agent", "compliance", "team_lead"]
+            assert window.role_actions["agent"].isChecked()
+            assert "Anna" in window.person.text()  # in the status bar
+            assert window.person in window.statusBar().findChildren(QLabel)
             for role, name, shown in (("compliance", "clara", "Compliance"),
                                       ("team_lead", "tessa", "Team lead"),
                                       ("agent", "anna", "Support agent")):
-                window.roles.setCurrentIndex(window.roles.findData(role))
-                window.roles.activated.emit(window.roles.currentIndex())
+                window.role_actions[role].trigger()
                 qtbot.waitUntil(lambda n=name: session.person is not None
                                 and session.person.name == n, timeout=WAIT)
                 qtbot.waitUntil(lambda s=shown: f"({s})" in window.person.text(),
                                 timeout=WAIT)
                 assert session.client.me()["role"] == role
+                assert window.role_actions[role].isChecked()
             del starter
         finally:
             desk.tasks.shutdown()
@@ -331,7 +336,8 @@ def test_the_demo_role_switcher_signs_in_as_each_role(qtbot: Any, qapp: QApplica
 
 def test_the_role_switcher_is_for_the_demo_only(qtbot: Any, desk: Desk) -> None:
     window = window_for(qtbot, desk)
-    assert not window.roles.isVisibleTo(window)
+    assert not window.role_menu.menuAction().isVisible()
+    assert not any(a.isEnabled() for a in window.role_actions.values())
 
 
 class _Args:

@@ -28,13 +28,13 @@ pytest.importorskip("PySide6.QtWidgets")
 
 from xrewards_desk.ui.main import MemoryTokens, settle_heap
 from xrewards_desk.ui.qt import QApplication, QTimer
+from xrewards_desk.ui.screenshots import file_names
 from xrewards_desk.ui.session import Session, SyncController
 from xrewards_desk.ui.tasks import Tasks
 
 PNG = b"\x89PNG\r\n\x1a\n"
-VIEWS = ("search", "customer", "ledger", "explain", "refused", "settings", "about", "cases",
-         "case", "objection-decision", "reply", "objections", "abuse", "claims", "audit",
-         "transfers", "customer-de")
+#: every view as each role in English and German (the screenshots' own list)
+FILES = file_names()
 
 
 def seed_demo_server(demo: Demo, folder: Path) -> None:
@@ -59,9 +59,11 @@ def test_demo_starts_its_server_renders_every_view_and_stops_it(demo: Demo,
                            "en", "--screenshots", str(shots), "--data-dir", str(data)],
                           capture_output=True, text=True, timeout=600, env=env)
     assert done.returncode == 0, done.stderr[-3000:]
-    for view in VIEWS:
-        path = shots / f"{view}.png"
-        assert path.exists(), f"no screenshot of {view}"
+    assert len(FILES) == 2 * (12 + 13 + 17)  # per language: agent, compliance, team lead
+    assert sorted(p.name for p in shots.iterdir()) == sorted(FILES)
+    for name in FILES:
+        path = shots / name
+        assert path.exists(), f"no screenshot {name}"
         content = path.read_bytes()
         assert content.startswith(PNG)  # the type from the bytes
         width, height = png_size(content)

@@ -104,7 +104,8 @@ class CasesView(QWidget):
             Column(lambda: self.tr("Customer"), lambda c: (
                 f"{c.customer} ({c.account_id})" if c.account_id else self.tr("not linked")),
                 foreground=lambda c: ALERT if not c.account_id else None),
-            Column(lambda: self.tr("Sender"), lambda c: c.sender or self.tr("sender unknown")),
+            Column(lambda: self.tr("Sender"), lambda c: c.sender or self.tr("sender unknown"),
+                   tooltip=lambda c: c.sender or None),
             Column(lambda: self.tr("Assignee"), lambda c: c.assigned_to or "—"),
             Column(lambda: self.tr("Age"), lambda c: age_text(self, c.opened_at, now()),
                    right=True, sort=lambda c: c.opened_at),
@@ -124,6 +125,9 @@ class CasesView(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        # the subject gets the room: a long sender address is cut (whole in its tooltip)
+        self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Interactive)
+        self.table.setColumnWidth(4, 230)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.setSortingEnabled(False)

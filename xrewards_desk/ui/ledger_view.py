@@ -185,6 +185,11 @@ class LedgerView(QWidget):
         self.types.setCurrentIndex(max(0, self.types.findData(current)))
         self.types.blockSignals(False)
         self.model.retranslate()
+        # what was worded when it arrived: the count, the balance as of, the entry's detail
+        if self.model.loaded:
+            self._show_count()
+        self._as_of()
+        self._detail(self.table.currentIndex())
 
     def entry_type(self, kind: str) -> str:
         return {
@@ -224,10 +229,13 @@ class LedgerView(QWidget):
         self.model.reload()
 
     def _loaded(self) -> None:
-        self.message.setText(self.tr("Entries: %1").replace(
-            "%1", self.desk.fmt().points(self.model.total)))
+        self._show_count()
         if self.highlighted:
             self.highlight(self.highlighted)
+
+    def _show_count(self) -> None:
+        self.message.setText(self.tr("Entries: %1").replace(
+            "%1", self.desk.fmt().points(self.model.total)))
 
     def _as_of(self) -> None:
         day = pydate(self.as_of.date())

@@ -121,8 +121,11 @@ class Starter(QObject):
             session.syncer.user = user.name
             session.sign_in(user.password)
 
-        self.desk.tasks.on_net(work, lambda _r: self.window.show_person(),
-                               lambda exc: self.window.statusBar().showMessage(str(exc), 8000))
+        def refused(exc: BaseException) -> None:
+            self.window.statusBar().showMessage(str(exc), 8000)
+            self.window.show_person()  # the Role menu shows the role still signed in
+
+        self.desk.tasks.on_net(work, lambda _r: self.window.show_person(), refused)
 
     # ------------------------------------------------------------------ real use
     def start_real(self) -> None:

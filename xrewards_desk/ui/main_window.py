@@ -1,5 +1,6 @@
-"""The main window: customer search (Ctrl+F from anywhere), customers in tabs, the sync
-in the status bar, and in demo mode a role switcher."""
+"""The main window: a menu bar of the views and commands (each with its key), customer
+search (Ctrl+F from anywhere), customers and cases in tabs, the sync and who is signed in
+(in which role) in the status bar, and in demo mode a menu to switch the role."""
 
 from __future__ import annotations
 
@@ -25,8 +26,8 @@ from .objections_view import ApprovalsView, ObjectionsView
 from .paths import Paths
 from .qt import (
     QAction,
+    QActionGroup,
     QCloseEvent,
-    QComboBox,
     QFileDialog,
     QKeySequence,
     QLabel,
@@ -37,7 +38,6 @@ from .qt import (
     QStackedWidget,
     Qt,
     QTabWidget,
-    QToolBar,
     QVBoxLayout,
     QWidget,
     Signal,
@@ -79,7 +79,7 @@ class Desk:
 
 @dataclass
 class RoleView:
-    """A view for some roles only (R27): its toolbar action, made when first shown."""
+    """A view for some roles only (R27): its menu action, made when first shown."""
 
     key: str
     roles: tuple[str, ...]
@@ -138,10 +138,8 @@ class MainWindow(QMainWindow):
         desk.outbox.failed.connect(lambda text: self.statusBar().showMessage(text, 10_000))
         self.watcher = MailWatcher(self)
 
-        self.toolbar = QToolBar()
-        self.toolbar.setObjectName("toolbar")
-        self.toolbar.setMovable(False)
-        self.addToolBar(self.toolbar)
+        # the views and commands in a menu bar, each with its key shown beside it (a row of
+        # buttons lost its last ones at 1280 px in German)
         self.find_action = QAction(self)
         self.find_action.setShortcut(QKeySequence.StandardKey.Find)
         self.find_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
@@ -150,12 +148,19 @@ class MainWindow(QMainWindow):
         self.sync_action.setShortcut(QKeySequence("F5"))
         self.sync_action.triggered.connect(self.sync_now)
         self.settings_action = QAction(self)
+        self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
+        self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
         self.settings_action.triggered.connect(self.open_settings)
         self.about_action = QAction(self)
         self.about_action.setShortcut(QKeySequence("F1"))
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.about_action.triggered.connect(self.show_about)
         self.refused_action = QAction(self)
         self.refused_action.triggered.connect(self.show_refusals)
+        self.quit_action = QAction(self)
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.quit_action.triggered.connect(self.close)
         self.cases_action = QAction(self)
         self.cases_action.setShortcut(QKeySequence("F2"))
         self.cases_action.triggered.connect(self.show_cases)
@@ -165,7 +170,7 @@ class MainWindow(QMainWindow):
         self.approvals_action = QAction(self)
         self.approvals_action.setShortcut(QKeySequence("F4"))
         self.approvals_action.triggered.connect(self.show_approvals)
-        #: views shown to some roles only (R27), each with its toolbar action
+        #: views shown to some roles only (R27), each with its menu action
         self.role_views: dict[str, RoleView] = {}
         self._role_view("transfers", "F6", ("team_lead",), self._make_transfers,
                         lambda: self.tr("Transfers"),
@@ -180,25 +185,43 @@ class MainWindow(QMainWindow):
         self._role_view("audit", "F9", ("compliance", "team_lead"), self._make_audit,
                         lambda: self.tr("Audit"),
                         lambda: self.tr("Every command: who, role, when, what (F9)"))
+        bar = self.menuBar()
+        bar.setObjectName("menus")
+        self.desk_menu = bar.addMenu("")
+        self.desk_menu.setObjectName("desk_menu")
+        for action in (self.sync_action, self.refused_action):
+            self.desk_menu.addAction(action)
+        self.desk_menu.addSeparator()
+        self.desk_menu.addAction(self.settings_action)
+        self.desk_menu.addSeparator()
+        self.desk_menu.addAction(self.quit_action)
+        self.view_menu = bar.addMenu("")
+        self.view_menu.setObjectName("view_menu")
         for action in (self.find_action, self.cases_action, self.objections_action,
-                       self.approvals_action, *[v.action for v in self.role_views.values()],
-                       self.sync_action, self.refused_action, self.settings_action,
-                       self.about_action):
-            self.toolbar.addAction(action)
-        self.toolbar.addSeparator()
-        self.person = QLabel()
-        self.toolbar.addWidget(self.person)
-        self.role_label = QLabel()
-        self.roles = QComboBox()
-        self.roles.setObjectName("roles")
-        self.role_label.setVisible(desk.demo)
-        self.roles.setVisible(desk.demo)
-        self.role_label_action = self.toolbar.addWidget(self.role_label)
-        self.roles_action = self.toolbar.addWidget(self.roles)
-        self.role_label_action.setVisible(desk.demo)
-        self.roles_action.setVisible(desk.demo)
-        self.roles.activated.connect(lambda _i: self.role_requested.emit(
-            self.roles.currentData()))
+                       self.approvals_action, *[v.action for v in self.role_views.values()]):
+            self.view_menu.addAction(action)
+        # the demo's role switcher: sign in as the demo user of another role
+        self.role_menu = bar.addMenu("")
+        self.role_menu.setObjectName("role_menu")
+        self.role_menu.menuAction().setVisible(desk.demo)
+        self.role_group = QActionGroup(self)
+        self.role_group.setExclusive(True)
+        self.role_actions: dict[str, QAction] = {}
+        for number, role in enumerate((Role.AGENT, Role.COMPLIANCE, Role.TEAM_LEAD), 1):
+            action = QAction(self)
+            action.setCheckable(True)
+            action.setData(role.value)
+            action.setShortcut(QKeySequence(f"Ctrl+Shift+{number}"))
+            action.setEnabled(desk.demo)
+            action.triggered.connect(lambda _c=False, r=role.value: self.role_requested.emit(r))
+            self.role_group.addAction(action)
+            self.role_menu.addAction(action)
+            self.role_actions[role.value] = action
+        self.help_menu = bar.addMenu("")
+        self.help_menu.setObjectName("help_menu")
+        self.help_menu.addAction(self.about_action)
+        #: the role whose views the menus show (set by show_person)
+        self.shown_role: str | None = None
         close_tab = QShortcut(QKeySequence.StandardKey.Close, self)
         close_tab.activated.connect(lambda: self.close_tab(self.tabs.currentIndex()))
 
@@ -206,52 +229,78 @@ class MainWindow(QMainWindow):
         self.syncbar.sync_requested.connect(self.sync_now)
         self.syncbar.refusals_requested.connect(self.show_refusals)
         self.statusBar().addPermanentWidget(self.syncbar, 1)
+        # who is signed in, in which role
+        self.person = QLabel()
+        self.person.setObjectName("person")
+        self.statusBar().addPermanentWidget(self.person)
         self.retranslate()
 
     # ------------------------------------------------------------------ texts
     def retranslate(self) -> None:
+        """Every text the window and its views show, in the current language (after a
+        switch in Settings nothing stays in the old one)."""
         self.setWindowTitle(self.tr("X-Points Desk") + (" — " + self.tr("Demo")
                                                        if self.desk.demo else ""))
-        self.find_action.setText(self.tr("Search"))
-        self.find_action.setToolTip(self.tr("Find a customer (Ctrl+F)"))
-        self.sync_action.setText(self.tr("Sync now"))
-        self.settings_action.setText(self.tr("Settings"))
-        self.about_action.setText(self.tr("About"))
-        self.about_action.setToolTip(self.tr("About X-Points Desk: version and libraries (F1)"))
-        self.refused_action.setText(self.tr("Refused commands"))
-        self.cases_action.setText(self.tr("Cases"))
-        self.cases_action.setToolTip(self.tr("The case inbox (F2)"))
-        self.objections_action.setText(self.tr("Objections"))
-        self.objections_action.setToolTip(self.tr("Objections by deadline (F3)"))
-        self.approvals_action.setText(self.tr("Approvals"))
-        self.approvals_action.setToolTip(self.tr("Adjustments waiting for a team lead (F4)"))
-        self.role_label.setText(self.tr("Demo role:"))
-        current = self.roles.currentData()
-        self.roles.clear()
-        for role, text in ((Role.AGENT, self.tr("Support agent")),
-                           (Role.COMPLIANCE, self.tr("Compliance")),
-                           (Role.TEAM_LEAD, self.tr("Team lead"))):
-            self.roles.addItem(text, role.value)
-        if current is not None:
-            self.roles.setCurrentIndex(max(0, self.roles.findData(current)))
+        self.desk_menu.setTitle(self.tr("&File"))
+        self.view_menu.setTitle(self.tr("&View"))
+        self.role_menu.setTitle(self.tr("&Role"))
+        self.help_menu.setTitle(self.tr("&Help"))
+        for action, text, tip in (
+                (self.find_action, self.tr("Search"), self.tr("Find a customer (Ctrl+F)")),
+                (self.sync_action, self.tr("Sync now"),
+                 self.tr("Send the outbox and fetch the server's changes (F5)")),
+                (self.settings_action, self.tr("Settings…"), ""),
+                (self.about_action, self.tr("About X-Points Desk"),
+                 self.tr("About X-Points Desk: version and libraries (F1)")),
+                (self.refused_action, self.tr("Refused commands…"), ""),
+                (self.quit_action, self.tr("Quit"), ""),
+                (self.cases_action, self.tr("Cases"), self.tr("The case inbox (F2)")),
+                (self.objections_action, self.tr("Objections"),
+                 self.tr("Objections by deadline (F3)")),
+                (self.approvals_action, self.tr("Approvals"),
+                 self.tr("Adjustments waiting for a team lead (F4)")),
+                *[(v.action, v.title(), v.tooltip()) for v in self.role_views.values()]):
+            action.setText(text)
+            action.setToolTip(tip or text)
+            action.setStatusTip(tip)
+        for role, action in self.role_actions.items():
+            action.setText(self.role_name(role))
         self.show_person()
         if self.search is not None:
-            self.tabs.setTabText(0, self.tr("Search"))
+            self.tabs.setTabText(self.tabs.indexOf(self.search), self.tr("Search"))
             self.search.retranslate()
-        for view in self.role_views.values():
-            view.action.setText(view.title())
-            view.action.setToolTip(view.tooltip())
         for page, title in ((self.inbox, self.tr("Cases")),
                             (self.objections, self.tr("Objections")),
                             (self.approvals, self.tr("Approvals")),
                             *[(v.page, v.title()) for v in self.role_views.values()]):
             if page is not None and self.tabs.indexOf(page) >= 0:
                 self.tabs.setTabText(self.tabs.indexOf(page), title)
-        for i in range(1, self.tabs.count()):
-            page = self.tabs.widget(i)
+        # every view made so far, whether its tab is open or not
+        pages = [self.inbox, self.objections, self.approvals,
+                 *[v.page for v in self.role_views.values()],
+                 *self.customers.values(), *self.cases.values()]
+        for page in pages:
             if page is not None and hasattr(page, "retranslate"):
                 page.retranslate()
+        for number, case in self.cases.items():
+            if self.tabs.indexOf(case) >= 0:
+                self.tabs.setTabText(self.tabs.indexOf(case), self.case_title(number))
         self.syncbar.retranslate()
+
+    def switch_language(self, code: str) -> None:
+        """Install `code`'s translation and show every text in it at once."""
+        if code != self.desk.language.code:
+            self.desk.language.switch(code)
+            self.retranslate()
+            self.language_changed.emit()
+
+    def role_name(self, role: str) -> str:
+        return {"agent": self.tr("Support agent"), "compliance": self.tr("Compliance"),
+                "team_lead": self.tr("Team lead"), "service": self.tr("Service")}.get(
+            role, role)
+
+    def case_title(self, number: int) -> str:
+        return self.tr("Case %1").replace("%1", str(number))
 
     def show_person(self) -> None:
         session = self.desk.session
@@ -259,11 +308,10 @@ class MainWindow(QMainWindow):
         if person is None:
             self.person.setText("")
             return
-        roles = {"agent": self.tr("Support agent"), "compliance": self.tr("Compliance"),
-                 "team_lead": self.tr("Team lead"), "service": self.tr("Service")}
         self.person.setText(self.tr("Signed in: %1 (%2)").replace(
-            "%1", person.display_name).replace("%2", roles.get(person.role, person.role)))
-        self.roles.setCurrentIndex(max(0, self.roles.findData(person.role)))
+            "%1", person.display_name).replace("%2", self.role_name(person.role)))
+        if person.role in self.role_actions:
+            self.role_actions[person.role].setChecked(True)
         lead = person.role == "team_lead"
         self.approvals_action.setVisible(lead)
         if self.approvals is not None and not lead and self.tabs.indexOf(self.approvals) >= 0:
@@ -281,6 +329,7 @@ class MainWindow(QMainWindow):
                 page.show_detail()
             elif page is not None and hasattr(page, "show_item"):
                 page.show_item()
+        self.shown_role = person.role
 
     # ------------------------------------------------------------------ start
     def starting(self, message: str) -> None:
@@ -426,7 +475,7 @@ class MainWindow(QMainWindow):
             view.open_customer.connect(self.open_customer)
             view.reply_requested.connect(self.reply)
             self.cases[case_id] = view
-            self.tabs.addTab(view, self.tr("Case %1").replace("%1", str(case_id)))
+            self.tabs.addTab(view, self.case_title(case_id))
             view.title_changed.connect(lambda title, p=view: self.tabs.setTabText(
                 self.tabs.indexOf(p), title))
             page = view
@@ -545,11 +594,7 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> None:
         dialog = SettingsDialog(self.desk.settings, self)
         if dialog.exec():
-            code = resolve(self.desk.settings.get(st.LANGUAGE))
-            if code != self.desk.language.code:
-                self.desk.language.switch(code)
-                self.retranslate()
-                self.language_changed.emit()
+            self.switch_language(resolve(self.desk.settings.get(st.LANGUAGE)))
             if self.desk.sync is not None:
                 self.desk.sync.set_interval(self.desk.settings.get(st.SYNC_MINUTES))
             self.watcher.watch(self.desk.settings.get(st.WATCH_FOLDER))

@@ -90,8 +90,13 @@ class RowsModel(QAbstractTableModel, Generic[T]):
         self.layoutChanged.emit()
 
     def retranslate(self) -> None:
+        """Headers and cells again in the current language (cells word codes per
+        language: types, states)."""
         if self.columns:
             self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.columns) - 1)
+            if self.rows:
+                self.dataChanged.emit(self.index(0, 0),
+                                      self.index(len(self.rows) - 1, len(self.columns) - 1))
 
 
 class PagedModel(RowsModel[T]):

@@ -46,6 +46,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import (
     QAction,
+    QActionGroup,
     QBrush,
     QCloseEvent,
     QColor,
@@ -72,6 +73,7 @@ from PySide6.QtGui import (
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
     QApplication,
     QCheckBox,
@@ -92,6 +94,8 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
+    QMenuBar,
     QMessageBox,
     QPlainTextEdit,
     QProgressBar,
@@ -106,6 +110,7 @@ from PySide6.QtWidgets import (
     QTableWidgetItem,
     QTabWidget,
     QTextBrowser,
+    QTextEdit,
     QToolBar,
     QToolButton,
     QVBoxLayout,
@@ -115,9 +120,11 @@ from PySide6.QtWidgets import (
 __all__ = [
     "PYSIDE6_VERSION",
     "QT_TRANSLATE_NOOP",
+    "QAbstractButton",
     "QAbstractItemView",
     "QAbstractTableModel",
     "QAction",
+    "QActionGroup",
     "QApplication",
     "QBrush",
     "QBuffer",
@@ -163,6 +170,8 @@ __all__ = [
     "QLocale",
     "QMainWindow",
     "QMarginsF",
+    "QMenu",
+    "QMenuBar",
     "QMessageBox",
     "QModelIndex",
     "QObject",
@@ -198,6 +207,7 @@ __all__ = [
     "QTableWidgetItem",
     "QTextBrowser",
     "QTextDocument",
+    "QTextEdit",
     "QTime",
     "QTimer",
     "QToolBar",
