@@ -13,9 +13,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
-from ..domain.model import TransferReason
 from .common import Id, Instant, Key, Model, Money, Points, RecordId, ShortText, Text
-from .records import Address, ClaimStateName, MailCaseStatusName
+from .records import Address, ClaimStateName, MailCaseStatusName, TransferReason
 
 Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 Version = Annotated[int, Field(ge=1, le=2**31 - 1)]

@@ -4,18 +4,82 @@ message, and how each code maps to an HTTP status (ARCHITECTURE.md, "Refusals ov
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PlainSerializer, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetPydanticSchema,
+    Strict,
+    WithJsonSchema,
+    model_validator,
+)
+from pydantic_core import core_schema as cs
 
 API = "/v1"
 
-#: An instant on the wire: ISO 8601 with its offset; a naive time is refused.
-Instant = AwareDatetime
-#: EUR on the wire: a string with two decimals ("12.50"), never a JSON float.
-Money = Annotated[Decimal, Field(max_digits=14, decimal_places=2),
-                  PlainSerializer(lambda d: f"{d:.2f}", return_type=str, when_used="json")]
+# The models are strict (Model's config): a value of another JSON type than the field's is
+# refused, never converted (``true`` is no point, ``"25"`` and ``10.0`` are no integer,
+# ``"1"`` is no case number). The contract's conversions that JSON needs are the types
+# below, each taking an instance (Python) or a string of exactly one form (the wire).
+
+#: RFC 3339's date-time: a date, "T", a time with seconds, and an offset ("Z" or ±hh:mm)
+INSTANT_PATTERN = (r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?"
+                   r"([Zz]|[+-]\d{2}:\d{2})$")
+DAY_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+#: EUR as text: up to 12 digits before the point and up to 2 after
+MONEY_PATTERN = r"^-?\d{1,12}(\.\d{1,2})?$"
+
+
+def _instance_or_text(instance: cs.CoreSchema, pattern: str, parsed: cs.CoreSchema,
+                      error: str, message: str) -> GetPydanticSchema:
+    """An instance of the type as it is, or a string of `pattern` parsed by `parsed`;
+    anything else (a number, a bool, another form of string) one error, `message`."""
+    schema = cs.union_schema(
+        [instance, cs.chain_schema([cs.str_schema(strict=True, pattern=pattern), parsed])],
+        mode="left_to_right", custom_error_type=error, custom_error_message=message)
+    return GetPydanticSchema(lambda _type, _handler: schema)
+
+
+#: An instant on the wire: RFC 3339 with its offset ("2026-12-06T09:00:00+01:00"); a
+#: naive time, a bare date, a number of seconds or another format is refused.
+Instant = Annotated[datetime, _instance_or_text(
+    cs.datetime_schema(strict=True, tz_constraint="aware"), INSTANT_PATTERN,
+    cs.datetime_schema(strict=False, tz_constraint="aware"), "instant",
+    "Input should be an instant in RFC 3339 with its offset, e.g. "
+    "2026-12-06T09:00:00+01:00"), WithJsonSchema({"type": "string", "format": "date-time"})]
+#: A calendar day on the wire: "2026-12-06".
+Day = Annotated[date, _instance_or_text(
+    cs.date_schema(strict=True), DAY_PATTERN, cs.date_schema(strict=False), "day",
+    "Input should be a day as YYYY-MM-DD"),
+    WithJsonSchema({"type": "string", "format": "date"})]
+
+
+def _money(value: Decimal) -> str:
+    return f"{value:.2f}"
+
+
+_MONEY_DECIMAL = cs.decimal_schema(max_digits=14, decimal_places=2, allow_inf_nan=False)
+_MONEY = cs.union_schema(
+    [cs.chain_schema([cs.is_instance_schema(Decimal), _MONEY_DECIMAL]),
+     cs.chain_schema([cs.str_schema(strict=True, pattern=MONEY_PATTERN),
+                      cs.decimal_schema(strict=False, max_digits=14, decimal_places=2)])],
+    mode="left_to_right", custom_error_type="money",
+    custom_error_message="Input should be an amount of EUR as a string with at most two "
+                         "decimals, e.g. \"12.50\"",
+    serialization=cs.plain_serializer_function_ser_schema(_money, when_used="json"))
+#: EUR on the wire: a string with up to two decimals ("12.50"), never a JSON number.
+Money = Annotated[Decimal, GetPydanticSchema(lambda _type, _handler: _MONEY),
+                  WithJsonSchema({"type": "string", "pattern": MONEY_PATTERN})]
+
+
+#: A field of an enum (``Annotated[SomeEnum, NAMED]``): its member, or its value as the
+#: wire has it (a string of the enum's values; nothing else is converted).
+NAMED = Strict(False)
+
 Points = Annotated[int, Field(ge=-10**9, le=10**9)]
 #: the integer id of a record people create (a case, an objection, a request, a claim)
 Key = Annotated[int, Field(ge=1, le=2**31 - 1)]
@@ -37,10 +101,12 @@ def _has_nul(value: Any) -> bool:
 
 
 class Model(BaseModel):
-    """Every contract model: unknown fields are refused, values are not coerced loosely,
-    and no text may hold a NUL character (no database keeps one faithfully)."""
+    """Every contract model: unknown fields are refused, values are strict (of the
+    field's own JSON type; instants, days, money and named values as the types above
+    take them), and no text may hold a NUL character (no database keeps one faithfully)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False,
+                              strict=True)
 
     @model_validator(mode="before")
     @classmethod
@@ -73,6 +139,9 @@ FILE_TOO_LARGE = "file_too_large"
 #: a request body over the server's limit (refused before it is read further)
 TOO_LARGE = "too_large"
 TOO_MANY_ATTEMPTS = "too_many_attempts"
+#: no such address in the API (404), or an address that does not take the method (405)
+NOT_FOUND = "not_found"
+METHOD_NOT_ALLOWED = "method_not_allowed"
 #: every password check the server runs at once is taken: try again after Retry-After
 BUSY = "busy"
 #: an objection in a case one of whose mails has no receipt time yet (R25 counts from it)
@@ -88,6 +157,8 @@ STATUS_FOR_CODE: dict[str, int] = {
     UNAUTHENTICATED: 401,
     FORBIDDEN: 403,
     UNKNOWN_RECORD: 404,
+    NOT_FOUND: 404,
+    METHOD_NOT_ALLOWED: 405,
     TOO_MANY_ATTEMPTS: 429,
     BUSY: 429,
 }

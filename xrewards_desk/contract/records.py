@@ -8,21 +8,21 @@ log is not in the feed (ARCHITECTURE.md).
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import Field
 
-from ..domain.model import (
-    CaseStatus,
-    EntryType,
-    NoticeKind,
-    Role,
-    SourceKind,
-    Status,
-    TransferReason,
-)
-from .common import Id, Instant, Model, Money, Points, RecordId
+from ..domain import model as d
+from .common import NAMED, Day, Id, Instant, Model, Money, Points, RecordId
+
+# the domain's named values as the wire has them (their member, or its value: common.NAMED)
+CaseStatus = Annotated[d.CaseStatus, NAMED]
+EntryType = Annotated[d.EntryType, NAMED]
+NoticeKind = Annotated[d.NoticeKind, NAMED]
+Role = Annotated[d.Role, NAMED]
+SourceKind = Annotated[d.SourceKind, NAMED]
+Status = Annotated[d.Status, NAMED]
+TransferReason = Annotated[d.TransferReason, NAMED]
 
 ClaimStateName = Literal["open", "invoiced", "paid", "written_off"]
 RequestStatusName = Literal["pending", "approved", "rejected", "withdrawn"]
@@ -90,7 +90,7 @@ class Discount(Model):
     account: Id
     code: str
     registered_at: Instant
-    valid_until: date
+    valid_until: Day
     used_on: Id | None = None
     voided: bool = False
 
@@ -100,7 +100,7 @@ class Lot(Model):
     account: Id
     seq: int
     credited_at: Instant
-    usable_until: date
+    usable_until: Day
     expires_at: Instant
     points: Points
     remaining: Points
@@ -151,7 +151,7 @@ class Entry(Model):
 class NoticeLot(Model):
     lot: RecordId
     remaining: Points
-    usable_until: date
+    usable_until: Day
 
 
 class Notice(Model):
@@ -266,7 +266,7 @@ class Objection(Model):
     case: int | None = None
     notice: RecordId | None = None
     received_at: Instant
-    deadline: date | None = None
+    deadline: Day | None = None
     status: ObjectionStatusName
     recorded_by: str
     decided_by: str | None = None
