@@ -72,7 +72,6 @@ from .model import (
     Notice,
     Order,
     Program,
-    Role,
     Source,
     SourceKind,
     State,
@@ -83,9 +82,8 @@ from .model import (
     tier_for,
 )
 from .money import ZERO, discount_value, discounted, max_points_for, points_for, points_value
+from .permissions import may
 from .refusals import Code, Refusal
-
-STAFF = frozenset({Role.AGENT, Role.TEAM_LEAD})
 
 
 class MissingState(LookupError):
@@ -430,14 +428,13 @@ _DISCOUNT_WHY_DE = {
 }
 
 
-def _forbid(actor: Actor, what: str, what_de: str) -> Refusal:
-    return Refusal(Code.FORBIDDEN, person=actor.name, role=actor.role or "no role",
-                   what=what, what_de=what_de)
-
-
-def _require(actor: Actor, roles: Iterable[Role], what: str, what_de: str) -> None:
-    if actor.role not in frozenset(roles):
-        raise _forbid(actor, what, what_de)
+def _require(actor: Actor, command: str) -> None:
+    """R27: refuse (`forbidden`) an actor whose role may not send `command` (the matrix
+    of domain/permissions.py, the same the server and the desktop read)."""
+    permission = may(actor.role, command)
+    if not permission:
+        raise Refusal(Code.FORBIDDEN, person=actor.name, role=actor.role or "no role",
+                      what=permission.what, what_de=permission.what_de)
 
 
 def _not_active(acc: Account, what: str, what_de: str) -> Refusal:
@@ -457,7 +454,7 @@ def _invalid_state(why: str, why_de: str) -> Refusal:
 
 
 def _register(tx: _Tx, a: Register) -> None:
-    _require(a.actor, {Role.SERVICE}, "register accounts", "Konten registrieren")
+    _require(a.actor, "register")
     if tx.peek(a.account) is not None:
         raise Refusal(Code.ALREADY_EXISTS, what=f"Account {a.account}",
                       what_de=f"Das X-Konto {a.account}")
@@ -483,7 +480,7 @@ def _register(tx: _Tx, a: Register) -> None:
 
 
 def _place_order(tx: _Tx, a: PlaceOrder) -> None:
-    _require(a.actor, {Role.SERVICE}, "send order events", "Bestellereignisse senden")
+    _require(a.actor, "order_placed")
     if tx.peek_order(a.order) is not None:
         raise Refusal(Code.ALREADY_EXISTS, what=f"Order {a.order}",
                       what_de=f"Die Bestellung {a.order}")
@@ -529,8 +526,8 @@ def _place_order(tx: _Tx, a: PlaceOrder) -> None:
                  allocations)
 
 
-def _open_order(tx: _Tx, order_id: str, actor: Actor) -> Order:
-    _require(actor, {Role.SERVICE}, "send order events", "Bestellereignisse senden")
+def _open_order(tx: _Tx, order_id: str, actor: Actor, command: str) -> Order:
+    _require(actor, command)
     found = tx.peek_order(order_id)
     if found is None:
         raise Refusal(Code.UNKNOWN_ORDER, order=order_id)
@@ -541,7 +538,7 @@ def _open_order(tx: _Tx, order_id: str, actor: Actor) -> Order:
 
 
 def _pay(tx: _Tx, a: Pay) -> None:
-    order = _open_order(tx, a.order, a.actor)
+    order = _open_order(tx, a.order, a.actor, "order_paid")
     if order.paid_at is not None:
         raise _invalid_state(f"order {order.id} is already paid",
                      f"die Bestellung {order.id} ist bereits bezahlt")
@@ -551,7 +548,7 @@ def _pay(tx: _Tx, a: Pay) -> None:
 
 
 def _deliver(tx: _Tx, a: Deliver) -> None:
-    order = _open_order(tx, a.order, a.actor)
+    order = _open_order(tx, a.order, a.actor, "order_delivered")
     if order.delivered_at is not None:
         raise _invalid_state(f"order {order.id} is already delivered",
                      f"die Bestellung {order.id} ist bereits geliefert")
@@ -602,7 +599,7 @@ def _first_order_completed(tx: _Tx, acc: Account, order: Order) -> None:
 
 
 def _cancel(tx: _Tx, a: Cancel) -> None:
-    order = _open_order(tx, a.order, a.actor)
+    order = _open_order(tx, a.order, a.actor, "order_cancelled")
     left = order.remaining_net
     amount = left if a.net is None else a.net
     if amount <= ZERO or amount > left:
@@ -690,7 +687,7 @@ def check_transfer(state: State, request: TransferRequest,
 
 
 def _check_transfer(tx: _Tx, r: TransferRequest, approver: Actor | None) -> None:
-    _require(r.requested_by, STAFF, "request transfers", "Übertragungen beantragen")
+    _require(r.requested_by, "request_transfer")
     if r.source == r.target:
         raise Refusal(Code.SAME_ACCOUNT)
     src = tx.known(r.source)
@@ -721,12 +718,13 @@ def _check_transfer(tx: _Tx, r: TransferRequest, approver: Actor | None) -> None
     elif not r.justification.strip():
         raise Refusal(Code.JUSTIFICATION_REQUIRED)
     if approver is not None:
-        _check_approver(r.requested_by, approver)
+        _check_approver(r.requested_by, approver, "approve_transfer")
 
 
-def _check_approver(requester: Actor, approver: Actor | None) -> None:
-    """R21/R26/R27: the approver is a team lead other than the person who asked."""
-    if approver is None or approver.role is not Role.TEAM_LEAD:
+def _check_approver(requester: Actor, approver: Actor | None, command: str) -> None:
+    """R21/R26/R27: the approver may approve (a team lead) and is not the person who
+    asked."""
+    if approver is None or not may(approver.role, command):
         raise Refusal(Code.NOT_TEAM_LEAD, person=approver.name if approver else "nobody")
     if approver.name == requester.name:
         raise Refusal(Code.FOUR_EYES, person=approver.name)
@@ -814,7 +812,7 @@ def check_adjustment(state: State, request: AdjustmentRequest,
 
 def _check_adjustment(tx: _Tx, r: AdjustmentRequest, approver: Actor | None,
                       approving: bool) -> None:
-    _require(r.requested_by, STAFF, "request adjustments", "Korrekturen beantragen")
+    _require(r.requested_by, "request_adjustment")
     acc = tx.known(r.account)
     if acc.status is not Status.ACTIVE:
         raise _not_active(acc, "receive adjustments", "korrigiert werden")
@@ -830,7 +828,7 @@ def _check_adjustment(tx: _Tx, r: AdjustmentRequest, approver: Actor | None,
         raise Refusal(Code.INSUFFICIENT_POINTS, account=acc.id, balance=acc.balance,
                       points=-r.points)
     if approving and (adjustment_needs_approval(r, acc) or approver is not None):
-        _check_approver(r.requested_by, approver)
+        _check_approver(r.requested_by, approver, "approve_adjustment")
 
 
 def _adjust(tx: _Tx, a: Adjust) -> None:
@@ -858,7 +856,7 @@ def _adjust(tx: _Tx, a: Adjust) -> None:
 
 
 def _open_case(tx: _Tx, a: OpenAbuseCase) -> None:
-    _require(a.actor, {Role.COMPLIANCE}, "open abuse cases", "Missbrauchsfälle eröffnen")
+    _require(a.actor, "open_abuse_case")
     acc = tx.known(a.account)
     if tx.peek_case(a.case) is not None:
         raise Refusal(Code.ALREADY_EXISTS, what=f"Case {a.case}", what_de=f"Der Fall {a.case}")
@@ -884,7 +882,7 @@ def _close_case(tx: _Tx, case_id: str, status: CaseStatus) -> None:
 
 
 def _dismiss_case(tx: _Tx, a: DismissAbuseCase) -> None:
-    _require(a.actor, {Role.COMPLIANCE}, "decide abuse cases", "Missbrauchsfälle entscheiden")
+    _require(a.actor, "dismiss_abuse_case")
     case = tx.peek_case(a.case)
     if case is None or case.status is not CaseStatus.OPEN:
         raise Refusal(Code.UNKNOWN_CASE, case=a.case)
@@ -906,7 +904,7 @@ def bonus_lineage(state: State, account_id: str, lot_id: str) -> Iterator[tuple[
 
 def _confirm_self_referral(tx: _Tx, a: ConfirmSelfReferral) -> None:
     """R22: void what the referral gained; claim what was already used of it."""
-    _require(a.actor, {Role.COMPLIANCE}, "confirm abuse", "Missbrauch bestätigen")
+    _require(a.actor, "confirm_self_referral")
     invitee = tx.known(a.invitee)
     if invitee.referred_by is None or invitee.referral_void:
         raise _invalid_state(f"account {invitee.id} has no referral to confirm",
@@ -1000,12 +998,11 @@ def _terminate_for_cause(tx: _Tx, acc: Account) -> None:
 
 def _close(tx: _Tx, a: Close) -> None:
     if a.by is ClosedBy.CUSTOMER:
-        _require(a.actor, STAFF, "close accounts", "Konten schließen")
+        _require(a.actor, "close_account")
     elif a.by is ClosedBy.PROVIDER:
-        _require(a.actor, {Role.TEAM_LEAD}, "terminate accounts", "Konten kündigen")
+        _require(a.actor, "terminate_account")
     else:
-        _require(a.actor, {Role.COMPLIANCE}, "terminate accounts for cause",
-                 "Konten aus wichtigem Grund kündigen")
+        _require(a.actor, "terminate_for_cause")
     acc = tx.known(a.account)
     allowed = (Status.ACTIVE,) if a.by is ClosedBy.PROVIDER else (Status.ACTIVE,
                                                                   Status.TERMINATED)
@@ -1032,7 +1029,7 @@ def _close(tx: _Tx, a: Close) -> None:
 
 
 def _end_program(tx: _Tx, a: EndProgram) -> None:
-    _require(a.actor, {Role.TEAM_LEAD}, "end the program", "das Programm beenden")
+    _require(a.actor, "end_program")
     if tx.program.ended_at is not None:
         raise _invalid_state("the program has already ended", "das Programm ist bereits beendet")
     tx.program = Program(tx.program.launch, a.at)
@@ -1040,7 +1037,7 @@ def _end_program(tx: _Tx, a: EndProgram) -> None:
 
 def _object_to_terms(tx: _Tx, a: ObjectToTerms) -> None:
     """R28: an objection to changed terms, in time, ends participation as closing (R23)."""
-    _require(a.actor, STAFF, "record objections", "Widersprüche erfassen")
+    _require(a.actor, "object_to_terms")
     acc = tx.known(a.account)
     if acc.status not in (Status.ACTIVE, Status.TERMINATED):
         raise _not_active(acc, "be closed", "geschlossen werden")

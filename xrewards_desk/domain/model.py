@@ -30,6 +30,8 @@ class Role(StrEnum):
     COMPLIANCE = "compliance"
     TEAM_LEAD = "team_lead"
     SERVICE = "service"
+    #: the rewards@ mailbox's gateway process (R27; the gateway itself is still to come)
+    MAIL_GATEWAY = "mail_gateway"
 
 
 class Status(StrEnum):

@@ -21,9 +21,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..contract import commands as c
-from ..contract.common import RECEIPT_UNKNOWN, STALE_VERSION
+from ..contract.common import FORBIDDEN, RECEIPT_UNKNOWN, STALE_VERSION
 from ..contract.records import Address
 from ..domain import actions as a
+from ..domain import permissions, workflow
 from ..domain.calendar import (
     notice_effective_date,
     notice_redeem_until,
@@ -37,43 +38,13 @@ from ..domain.engine import (
     check_transfer,
     needs,
 )
-from ..domain.model import Actor, CaseStatus, ClosedBy, Role
+from ..domain.model import Actor, CaseStatus, ClosedBy
 from ..domain.refusals import Code, Refusal
 from ..store import models as m
 from ..store.ledger import Saved, StoreLookup, apply_saving
 from . import abuse_signals
 from .errors import ApiError, unknown
 from .feed import Feed
-
-AGENT, TEAM_LEAD, COMPLIANCE, SERVICE = Role.AGENT, Role.TEAM_LEAD, Role.COMPLIANCE, Role.SERVICE
-DESK = frozenset({AGENT, TEAM_LEAD})
-
-#: R27: who may send which command. The engine checks its own actions again.
-ROLES: dict[str, frozenset[Role]] = {
-    "create_mail_case": DESK, "assign_mail_case": DESK, "note_mail_case": DESK,
-    "set_mail_case_status": DESK, "link_mail_case": DESK, "record_reply_sent": DESK,
-    "set_mail_receipt": DESK,
-    "record_objection": DESK, "uphold_objection": DESK, "reject_objection": DESK,
-    "answer_objection_late": DESK, "grant_goodwill": DESK, "object_to_terms": DESK,
-    "request_adjustment": DESK, "approve_adjustment": frozenset({TEAM_LEAD}),
-    "reject_adjustment": frozenset({TEAM_LEAD}), "request_transfer": DESK,
-    "approve_transfer": frozenset({TEAM_LEAD}), "reject_transfer": frozenset({TEAM_LEAD}),
-    "report_suspicion": DESK, "open_abuse_case": frozenset({COMPLIANCE}),
-    "confirm_self_referral": frozenset({COMPLIANCE}),
-    "dismiss_abuse_case": frozenset({COMPLIANCE}),
-    "terminate_for_cause": frozenset({COMPLIANCE}),
-    # claims are followed up by the back office: compliance, who made them, and team leads
-    "set_claim_state": frozenset({COMPLIANCE, TEAM_LEAD}),
-    "close_account": DESK, "terminate_account": frozenset({TEAM_LEAD}),
-    "end_program": frozenset({TEAM_LEAD}),
-    # the shop's events
-    "register": frozenset({SERVICE}), "order_placed": frozenset({SERVICE}),
-    "order_paid": frozenset({SERVICE}), "order_delivered": frozenset({SERVICE}),
-    "order_cancelled": frozenset({SERVICE}),
-}
-
-ROLE_DE = {AGENT: "Support", TEAM_LEAD: "Teamleitung", COMPLIANCE: "Compliance",
-           SERVICE: "Shop-System"}
 
 
 @dataclass
@@ -134,17 +105,22 @@ class Ctx:
                 self.touch("claim", claim_id)
 
 
-def forbidden(actor: Actor, what: str) -> ApiError:
-    role = actor.role.value if actor.role else "none"
-    role_de = ROLE_DE[actor.role] if actor.role else "ohne Rolle"
-    return ApiError("forbidden", f"{actor.name} ({role}) may not {what.replace('_', ' ')}.",
-                    f"{actor.name} ({role_de}) darf das nicht ({what}).", role=role,
-                    command=what)
+def forbidden(name: str, permission: permissions.Permission) -> ApiError:
+    """403 ``forbidden``: who asked, in which role, and the rule's sentence (R27)."""
+    role = permission.role
+    en, de = permissions.ROLE_NAMES[role] if role is not None else ("no role", "ohne Rolle")
+    return ApiError(FORBIDDEN, f"{name} ({en}) may not {permission.what}. "
+                    f"{permission.reason}",
+                    f"{name} ({de}) darf nicht {permission.what_de}. {permission.reason_de}",
+                    role=role.value if role is not None else "none",
+                    command=permission.command)
 
 
 def check_role(actor: Actor, command: str) -> None:
-    if actor.role is None or actor.role not in ROLES[command]:
-        raise forbidden(actor, command)
+    """R27: refuse a command the actor's role may not send (403 ``forbidden``)."""
+    permission = permissions.may(actor.role, command)
+    if not permission:
+        raise forbidden(actor.name, permission)
 
 
 def stale(ctx: Ctx, kind: str, key: object, have: int, sent: int) -> ApiError:
@@ -220,8 +196,9 @@ def create_mail_case(ctx: Ctx, cmd: c.CreateMailCase) -> None:
         ctx.created = str(case_id)
     else:
         case = s.get(m.MailCase, case_id)
-        if case is not None and case.status is m.MailCaseStatus.CLOSED:
-            case.status = m.MailCaseStatus.OPEN  # a reply reopens a closed case
+        # a reply reopens a closed case
+        if case is not None and workflow.case_after_mail_in(case.status) != case.status:
+            case.status = workflow.case_after_mail_in(case.status)
         if case is not None and case.account_id is None and account is not None:
             case.account_id = account
         ctx.message = f"joined case {case_id} (a reply to one of its mails)"
@@ -255,8 +232,7 @@ def assign_mail_case(ctx: Ctx, cmd: c.AssignMailCase) -> None:
             select(m.User.id).where(m.User.name == cmd.assignee, m.User.active)).first() is None:
         raise unknown("user", cmd.assignee, "Die Person")
     case.assigned_to = cmd.assignee
-    if case.status is m.MailCaseStatus.NEW:
-        case.status = m.MailCaseStatus.OPEN
+    case.status = workflow.case_after_assigned(case.status)
     ctx.touch("mail_case", case.id)
 
 
@@ -338,8 +314,8 @@ def record_reply_sent(ctx: Ctx, cmd: c.RecordReplySent) -> None:
         outgoing=True, received_at=cmd.sent_at, received_from=m.ReceivedFrom.DATE,
         sender=ctx.actor.name, subject=cmd.subject, body=cmd.body, attachments=[])
     ctx.session.add(message)
-    if case.status is not m.MailCaseStatus.CLOSED:
-        case.status = m.MailCaseStatus.WAITING
+    if workflow.case_after_reply_sent(case.status) != case.status:
+        case.status = workflow.case_after_reply_sent(case.status)
     ctx.session.flush()
     ctx.touch("mail_message", message.id)
     ctx.touch("mail_case", case.id)
@@ -371,21 +347,34 @@ def record_objection(ctx: Ctx, cmd: c.RecordObjection) -> None:
     ctx.touch("objection", objection.id)
 
 
-def _objection(ctx: Ctx, objection_id: int, version: int) -> tuple[m.Objection, m.NoticeRow]:
+def _objection(ctx: Ctx, objection_id: int, version: int,
+               decision: m.ObjectionStatus) -> tuple[m.Objection, m.NoticeRow]:
+    """The objection to decide as `decision`, where R25's workflow allows it: recorded
+    and not decided yet; in time it is upheld or rejected, late it is answered as late
+    or granted as goodwill. Upholding a late one is left to the engine, whose refusal
+    is R26's own (``objection_late``)."""
     objection = _get(ctx, m.Objection, objection_id, "objection", "Den Einwand")
     _versioned(ctx, "objection", objection, objection_id, version)
     ctx.subject = f"objection:{objection_id}"
     if objection.status is not m.ObjectionStatus.RECORDED:
-        raise ApiError("invalid_state", f"Objection {objection_id} was already decided "
-                       f"({objection.status.value}).",
-                       f"Über den Einwand {objection_id} wurde schon entschieden.")
+        _not_now(objection_id, workflow.objection_step(objection.status, True, decision))
     _receipt_known(ctx, objection.case_id)
     if objection.kind is not m.ObjectionKind.NOTICE or objection.notice_id is None:
         raise ApiError("invalid_state", "Only an objection to a notice is decided this way.",
                        "Nur Einwände gegen Mitteilungen werden so entschieden.")
     notice = ctx.session.get(m.NoticeRow, objection.notice_id)
     assert notice is not None
+    in_time = objection_in_time(notice.sent_at, objection.received_at)
+    step = workflow.objection_step(objection.status, in_time, decision,
+                                   f"{objection.deadline:%d.%m.%Y}")
+    if not step and not (decision is m.ObjectionStatus.UPHELD and not in_time):
+        _not_now(objection_id, step)
     return objection, notice
+
+
+def _not_now(objection_id: int, step: workflow.Step) -> None:
+    raise ApiError("invalid_state", f"Objection {objection_id}: {step.reason}",
+                   f"Einwendung {objection_id}: {step.reason_de}")
 
 
 def _adjustment(ctx: Ctx, row: m.AdjustmentRequest, requested_by: Actor,
@@ -432,7 +421,7 @@ def _request_adjustment(ctx: Ctx, account: str, points: int, reason: str, goodwi
 
 
 def uphold_objection(ctx: Ctx, cmd: c.UpholdObjection) -> None:
-    objection = _objection(ctx, cmd.objection, cmd.version)
+    objection = _objection(ctx, cmd.objection, cmd.version, m.ObjectionStatus.UPHELD)
     obj, _notice = objection
     row = _request_adjustment(ctx, obj.account_id, cmd.points, cmd.reason, False, obj.case_id,
                               objection)
@@ -452,28 +441,18 @@ def _decide_objection(ctx: Ctx, obj: m.Objection, status: m.ObjectionStatus,
 
 
 def reject_objection(ctx: Ctx, cmd: c.RejectObjection) -> None:
-    obj, _notice = _objection(ctx, cmd.objection, cmd.version)
+    obj, _notice = _objection(ctx, cmd.objection, cmd.version, m.ObjectionStatus.REJECTED)
     _decide_objection(ctx, obj, m.ObjectionStatus.REJECTED, cmd.reason)
 
 
 def answer_objection_late(ctx: Ctx, cmd: c.AnswerObjectionLate) -> None:
-    obj, notice = _objection(ctx, cmd.objection, cmd.version)
-    if objection_in_time(notice.sent_at, obj.received_at):
-        raise ApiError("invalid_state",
-                       f"Objection {obj.id} is in time (deadline {obj.deadline:%d.%m.%Y}); "
-                       "uphold or reject it.",
-                       f"Der Einwand {obj.id} ist fristgerecht (Frist {obj.deadline:%d.%m.%Y}); "
-                       "bitte stattgeben oder ablehnen.")
+    obj, _notice = _objection(ctx, cmd.objection, cmd.version, m.ObjectionStatus.LATE)
     _decide_objection(ctx, obj, m.ObjectionStatus.LATE, cmd.reason)
 
 
 def grant_goodwill(ctx: Ctx, cmd: c.GrantGoodwill) -> None:
-    objection = _objection(ctx, cmd.objection, cmd.version)
-    obj, notice = objection
-    if objection_in_time(notice.sent_at, obj.received_at):
-        raise ApiError("invalid_state",
-                       f"Objection {obj.id} is in time; uphold it rather than grant goodwill.",
-                       f"Der Einwand {obj.id} ist fristgerecht; bitte stattgeben.")
+    objection = _objection(ctx, cmd.objection, cmd.version, m.ObjectionStatus.GOODWILL)
+    obj, _notice = objection
     _request_adjustment(ctx, obj.account_id, cmd.points, cmd.reason, True, obj.case_id,
                         objection)
     ctx.subject = f"objection:{obj.id}"
@@ -511,10 +490,10 @@ def _pending(ctx: Ctx, model: type[Any], key: int, version: int, kind: str) -> A
     row = _get(ctx, model, key, "request", "Den Antrag")
     _versioned(ctx, kind, row, key, version)
     ctx.subject = f"{kind}:{key}"
-    if row.status is not m.RequestStatus.PENDING:
-        raise ApiError("invalid_state", f"Request {key} was already decided "
-                       f"({row.status.value}).", f"Über den Antrag {key} wurde schon "
-                       "entschieden.")
+    pending = workflow.request_pending(row.status)
+    if not pending:
+        raise ApiError("invalid_state", f"Request {key}: {pending.reason}",
+                       f"Antrag {key}: {pending.reason_de}")
     return row
 
 
@@ -523,8 +502,7 @@ def _rejected(ctx: Ctx, row: Any, reason: str) -> m.RequestStatus:
     if not reason:
         raise ApiError("reason_required", "Say why the request is rejected.",
                        "Bitte den Grund der Ablehnung angeben.")
-    return (m.RequestStatus.WITHDRAWN if row.requested_by == ctx.actor.name
-            else m.RequestStatus.REJECTED)
+    return workflow.rejected_as(ctx.actor.name, row.requested_by)
 
 
 def _decided_request(ctx: Ctx, row: Any, reason: str, kind: str) -> None:
@@ -707,23 +685,15 @@ def terminate_for_cause(ctx: Ctx, cmd: c.TerminateForCause) -> None:
 
 # --------------------------------------------------------------------------- accounts, claims
 
-CLAIM_STEPS = {
-    m.ClaimState.OPEN: {m.ClaimState.INVOICED, m.ClaimState.WRITTEN_OFF},
-    m.ClaimState.INVOICED: {m.ClaimState.PAID, m.ClaimState.WRITTEN_OFF},
-    m.ClaimState.PAID: set(),
-    m.ClaimState.WRITTEN_OFF: set(),
-}
-
-
 def set_claim_state(ctx: Ctx, cmd: c.SetClaimState) -> None:
     row = _get(ctx, m.ClaimRow, cmd.claim, "claim", "Die Forderung")
     _versioned(ctx, "claim", row, cmd.claim, cmd.version)
     ctx.subject = f"claim:{cmd.claim}"
     target = m.ClaimState(cmd.state)
-    if target not in CLAIM_STEPS[row.state]:
-        raise ApiError("invalid_state", f"Claim {cmd.claim} is {row.state.value}; it cannot "
-                       f"become {target.value}.", f"Die Forderung {cmd.claim} ist "
-                       f"{row.state.value} und kann nicht {target.value} werden.")
+    step = workflow.claim_step(row.state, target)
+    if not step:
+        raise ApiError("invalid_state", f"Claim {cmd.claim}: {step.reason}",
+                       f"Anspruch {cmd.claim}: {step.reason_de}")
     row.state = target
     row.state_at = ctx.now
     row.state_by = ctx.actor.name
@@ -948,4 +918,5 @@ HANDLERS: dict[str, Callable[[Ctx, Any], None]] = {
     "order_paid": order_paid, "order_delivered": order_delivered,
     "order_cancelled": order_cancelled,
 }
-assert set(HANDLERS) == set(ROLES)
+#: R27: every command has its line in the domain's matrix (check_role reads it)
+assert set(HANDLERS) == set(permissions.COMMANDS)

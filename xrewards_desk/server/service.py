@@ -32,7 +32,6 @@ from ..contract import records as r
 from ..contract.common import (
     BUSY,
     FILE_TOO_LARGE,
-    FORBIDDEN,
     IDEMPOTENCY_MISMATCH,
     TOO_MANY_ATTEMPTS,
     UNAUTHENTICATED,
@@ -42,6 +41,7 @@ from ..domain import actions as a
 from ..domain.calendar import redemption_window_end
 from ..domain.engine import apply, needs
 from ..domain.model import Actor, EntryType, Role, Status, ending_instant
+from ..domain.permissions import may
 from ..domain.refusals import Refusal
 from ..store import audit
 from ..store import models as m
@@ -50,14 +50,12 @@ from ..store.ledger import StoreLookup
 from . import abuse_signals, security, throttle
 from .errors import ApiError
 from .feed import Feed
-from .handlers import HANDLERS, Ctx, check_role, invitee_of
+from .handlers import HANDLERS, Ctx, check_role, forbidden, invitee_of
 
 log = logging.getLogger(__name__)
 
 COMMAND = TypeAdapter(c.Command)
 SHOP_EVENT = TypeAdapter(c.ShopEvent)
-STAFF_ROLES = frozenset({Role.AGENT, Role.TEAM_LEAD, Role.COMPLIANCE})
-AUDIT_ROLES = frozenset({Role.TEAM_LEAD, Role.COMPLIANCE})
 #: how long a mark of "I have this record open" lasts (the desktop renews it every 20 s)
 PRESENCE_LIFETIME = timedelta(seconds=90)
 #: records one person can be marked on at once (the oldest mark goes first)
@@ -238,10 +236,12 @@ class Service:
             return Person(user.id, user.name, user.display_name, user.role, user.language)
 
     @staticmethod
-    def require(person: Person, roles: frozenset[Role], what: str) -> None:
-        if person.role not in roles:
-            raise ApiError(FORBIDDEN, f"{person.name} ({person.role.value}) may not {what}.",
-                           f"{person.name} darf das nicht: {what}.", role=person.role.value)
+    def require(person: Person, command: str) -> None:
+        """R27: refuse (403 ``forbidden``) what the person's role may not do, by the
+        domain's matrix (a read of :data:`~..domain.permissions.READS` or a command)."""
+        permission = may(person.role, command)
+        if not permission:
+            raise forbidden(person.name, permission)
 
     # ----------------------------------------------------------------- commands
     def run(self, person: Person, key: str, body: dict[str, Any], shop: bool) -> Answer:
@@ -311,7 +311,7 @@ class Service:
 
     def preview_confirm(self, person: Person, case_id: str) -> c.Preview:
         """R22: exactly what confirming the case would do, from the engine, not saved."""
-        self.require(person, frozenset({Role.COMPLIANCE}), "preview abuse decisions")
+        self.require(person, "preview_abuse_decision")
         now = self.clock.now()
         with self.store.session() as s:
             row = s.get(m.AbuseCaseRow, case_id)
@@ -461,7 +461,7 @@ class Service:
                    until: datetime | None = None) -> c.AuditPage:
         """A page of the audit log, oldest first, narrowed by the filters
         (:func:`~xrewards_desk.store.audit.records`); `next` is the last id returned."""
-        self.require(person, AUDIT_ROLES, "read the audit log")
+        self.require(person, "read_audit")
         with self.store.session() as s:
             rows, more = audit.records(s, after=after, limit=limit, actor=actor,
                                        action=action, account=account, since=since,
@@ -474,7 +474,7 @@ class Service:
 
     def audit_verify(self, person: Person) -> c.AuditVerification:
         """The chain walked as ``xrewards-desk audit verify`` walks it."""
-        self.require(person, AUDIT_ROLES, "verify the audit log")
+        self.require(person, "verify_audit")
         with self.store.session() as s:
             checked, broken = audit.verify(s)
         return c.AuditVerification(
@@ -486,12 +486,12 @@ class Service:
 
     # ----------------------------------------------------------------- presence
     def mark_present(self, person: Person, record: str) -> c.PresenceList:
-        self.require(person, STAFF_ROLES, "show which records they have open")
+        self.require(person, "mark_presence")
         self.presence.mark(person, record)
         return self.present(person, record)
 
     def present(self, person: Person, record: str) -> c.PresenceList:
-        self.require(person, STAFF_ROLES, "see who has a record open")
+        self.require(person, "see_presence")
         return c.PresenceList(record=record, others=[
             c.Present(name=p.name, display_name=p.display_name, since=since)
             for p, since in self.presence.others(record, person.name)])
@@ -500,8 +500,7 @@ class Service:
     def abuse_queue(self, person: Person, min_score: int, limit: int) -> q.ReferralQueue:
         """Referrals ranked by their signs of a self-referral (R22), for compliance and
         team leads."""
-        self.require(person, frozenset({Role.COMPLIANCE, Role.TEAM_LEAD}),
-                     "read the abuse queue")
+        self.require(person, "read_abuse_queue")
         with self.store.session() as s:
             page, total = abuse_signals.ranked(s, min_score, limit)
             ids = {x for p in page for x in (p.referrer, p.invitee)}
@@ -528,7 +527,7 @@ class Service:
         return self.evidence_dir / sha[:2] / sha
 
     def upload(self, person: Person, data: bytes, label: str) -> r.Evidence:
-        self.require(person, STAFF_ROLES, "upload evidence")
+        self.require(person, "upload_evidence")
         # the name is a label only: no folders, no control characters, at most 255
         printable = "".join(ch for ch in (label or "") if ch.isprintable())
         label = Path(printable.replace("\\", "/")).name[:255] or "file"
@@ -570,7 +569,7 @@ class Service:
                                       uploaded_by=row.uploaded_by)
 
     def download(self, person: Person, sha: str) -> tuple[m.EvidenceFile, Path]:
-        self.require(person, STAFF_ROLES, "read evidence")
+        self.require(person, "read_evidence")
         with self.store.session() as s:
             row = s.get(m.EvidenceFile, sha)
             if row is None or not self.evidence_path(sha).exists():

@@ -47,6 +47,7 @@ from ..domain.model import (
     Status,
     TransferReason,
 )
+from ..domain.workflow import ClaimState, MailCaseStatus, ObjectionStatus, RequestStatus
 from .types import Instant, Money
 
 NAMING = {
@@ -65,40 +66,9 @@ def _enum(cls: type[enum.Enum], name: str) -> Enum:
                 validate_strings=True)
 
 
-class ClaimState(enum.StrEnum):
-    """R22 claims as the back office follows them up."""
-
-    OPEN = "open"
-    INVOICED = "invoiced"
-    PAID = "paid"
-    WRITTEN_OFF = "written_off"
-
-
-class RequestStatus(enum.StrEnum):
-    PENDING = "pending"
-    APPROVED = "approved"
-    REJECTED = "rejected"
-    WITHDRAWN = "withdrawn"
-
-
 class ObjectionKind(enum.StrEnum):
     NOTICE = "notice"
     TERMS = "terms"
-
-
-class ObjectionStatus(enum.StrEnum):
-    RECORDED = "recorded"
-    UPHELD = "upheld"
-    REJECTED = "rejected"
-    LATE = "late"
-    GOODWILL = "goodwill"
-
-
-class MailCaseStatus(enum.StrEnum):
-    NEW = "new"
-    OPEN = "open"
-    WAITING = "waiting"
-    CLOSED = "closed"
 
 
 class ReceivedFrom(enum.StrEnum):
