@@ -1,10 +1,12 @@
 """The reference API over HTTP (FastAPI): routes, authentication, and errors as problems.
 
-Statuses (ARCHITECTURE.md): 422 malformed input (with pydantic's detail), 400 a missing
-Idempotency-Key, 401 no or expired token, 403 ``forbidden``, 404 an unknown id in the
-path, 409 a rule or state refused the command, 413 an oversized body or file (limits.py),
-429 too many failed sign-ins or the server busy checking passwords, with Retry-After.
-Every error body has ``code`` and ``message``. A 5xx is a bug.
+Statuses (ARCHITECTURE.md): 422 malformed input (a value of the wrong type, strict JSON
+broken: problems.py; each error in ``details.errors``), 400 a missing Idempotency-Key or a
+body that is no form, 401 no or expired token, 403 ``forbidden``, 404 an unknown id in the
+path or no such address, 405 a method the address does not take, 409 a rule or state
+refused the command, 413 an oversized body or file (limits.py), 429 too many failed
+sign-ins or the server busy checking passwords, with Retry-After. Every error body is the
+contract's problem, with ``code`` and ``message``. A 5xx is a bug.
 """
 
 
@@ -15,18 +17,16 @@ from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, File, Header, Path, Query, Request, UploadFile
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import AwareDatetime
 
 from .. import __version__
 from ..contract import abuse as q
 from ..contract import commands as c
 from ..contract import filetypes
 from ..contract import records as r
-from ..contract.common import API, IDEMPOTENCY_REQUIRED, MALFORMED, Problem
-from . import throttle
+from ..contract.common import API, IDEMPOTENCY_REQUIRED, Instant, Problem
+from . import problems, throttle
 from .errors import ApiError
 from .limits import DEFAULT_MAX_BODY, BodyLimit
 from .service import Person, Service
@@ -35,8 +35,8 @@ log = logging.getLogger(__name__)
 bearer = HTTPBearer(auto_error=False)
 ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": Problem} for status in (400, 401, 403, 404, 409, 413, 422, 429)}
-IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", min_length=1,
-                                              max_length=200)]
+#: required where the server requires it (a missing one is 400 idempotency_key_required)
+IdempotencyKey = Annotated[str, Header(alias="Idempotency-Key", min_length=1, max_length=200)]
 
 
 def create_app(service: Service, *, tick_seconds: float | None = 60.0,
@@ -63,6 +63,7 @@ def create_app(service: Service, *, tick_seconds: float | None = 60.0,
                   redoc_url=None)
 
     app.add_middleware(BodyLimit, max_body=max_body)
+    problems.install(app)  # strict JSON bodies; every 4xx a problem (problems.py)
 
     @app.exception_handler(ApiError)
     async def api_error(_request: Request, exc: ApiError) -> JSONResponse:
@@ -72,25 +73,13 @@ def create_app(service: Service, *, tick_seconds: float | None = 60.0,
         return JSONResponse(exc.problem().model_dump(mode="json"), status_code=exc.status,
                             headers=headers)
 
-    @app.exception_handler(RequestValidationError)
-    async def malformed(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = exc.errors()
-        first = errors[0] if errors else {}
-        where = ".".join(str(p) for p in first.get("loc", ()) if p != "body")
-        message = f"{where}: {first.get('msg', 'invalid')}" if where else first.get(
-            "msg", "The request is malformed.")
-        detail = [{"loc": list(e.get("loc", ())), "msg": e.get("msg"), "type": e.get("type")}
-                  for e in errors]
-        return JSONResponse({"code": MALFORMED, "message": message, "details": {},
-                             "detail": detail}, status_code=422)
-
     def person(credentials: Annotated[HTTPAuthorizationCredentials | None,
                                       Depends(bearer)]) -> Person:
         return service.person(credentials.credentials if credentials else None)
 
     Signed = Annotated[Person, Depends(person)]
 
-    def key_of(key: str | None) -> str:
+    def key_of(key: str) -> str:
         if not key:
             raise ApiError(IDEMPOTENCY_REQUIRED, "Send an Idempotency-Key header with every "
                            "command, so a retry cannot apply it twice.",
@@ -126,17 +115,17 @@ def create_app(service: Service, *, tick_seconds: float | None = 60.0,
         service.require(who, "read_change_feed")
         return Response(service.changes(after, limit), media_type="application/json")
 
-    def answer(who: Person, key: str | None, body: dict[str, Any],
+    def answer(who: Person, key: str, body: dict[str, Any],
                shop: bool) -> JSONResponse:
         result = service.run(who, key_of(key), body, shop)
         return JSONResponse(result.body, status_code=result.status)
 
     @app.post(f"{API}/commands", responses={200: {"model": c.CommandResult}, **ERRORS})
-    def command(who: Signed, body: c.Command, key: IdempotencyKey = None) -> JSONResponse:
+    def command(who: Signed, body: c.Command, key: IdempotencyKey) -> JSONResponse:
         return answer(who, key, body.model_dump(mode="json"), shop=False)
 
     @app.post(f"{API}/shop/events", responses={200: {"model": c.CommandResult}, **ERRORS})
-    def shop_event(who: Signed, body: c.ShopEvent, key: IdempotencyKey = None) -> JSONResponse:
+    def shop_event(who: Signed, body: c.ShopEvent, key: IdempotencyKey) -> JSONResponse:
         return answer(who, key, body.model_dump(mode="json"), shop=True)
 
     @app.get(f"{API}/abuse-cases/{{case}}/preview", responses=ERRORS)
@@ -156,8 +145,8 @@ def create_app(service: Service, *, tick_seconds: float | None = 60.0,
     def audit(who: Signed, after: Annotated[int, Query(ge=0, le=2**62)] = 0,
               limit: Annotated[int, Query(ge=1, le=5000)] = 500,
               actor: Name = None, action: Name = None, account: Name = None,
-              since: Annotated[AwareDatetime | None, Query()] = None,
-              until: Annotated[AwareDatetime | None, Query()] = None) -> c.AuditPage:
+              since: Annotated[Instant | None, Query()] = None,
+              until: Annotated[Instant | None, Query()] = None) -> c.AuditPage:
         """Oldest first; `actor`, `action` exact; `account`: the records whose subject is
         that account or whose detail names the customer number; `since` inclusive,
         `until` exclusive (instants with their offset)."""
