@@ -24,6 +24,7 @@ from xrewards_desk.domain.model import Role
 from xrewards_desk.server.app import create_app
 from xrewards_desk.server.limits import DEFAULT_MAX_BODY
 from xrewards_desk.server.service import Service
+from xrewards_desk.store.audit import SigningKey
 from xrewards_desk.store.db import Store
 
 #: the people of the server tests, one or more per role of R27
@@ -118,6 +119,12 @@ class Server:
                 return out
 
 
+def new_audit_key() -> SigningKey:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    return SigningKey(Ed25519PrivateKey.generate())
+
+
 class FromAddress(HTTPAdapter):
     """Connections from a given local address: any of 127.0.0.0/8 reaches the server on
     127.0.0.1, and the server sees it as the client's address."""
@@ -134,15 +141,21 @@ class FromAddress(HTTPAdapter):
 @contextmanager
 def running(store: Store, data_dir: Path, start: datetime = START,
             tick_seconds: float | None = None, people: bool = True,
-            scrypt_n: int = 2**10, max_body: int = DEFAULT_MAX_BODY) -> Iterator[Server]:
-    """`people=False` for a store that has its staff already (the demo's). Passwords
+            audit_key: SigningKey | None = None,
+            checkpoint_seconds: float | None = 60.0, scrypt_n: int = 2**10,
+            max_body: int = DEFAULT_MAX_BODY) -> Iterator[Server]:
+    """`people=False` for a store that has its staff already (the demo's). The audit
+    chain's head is signed with `audit_key` (a new key if None) every
+    `checkpoint_seconds` it moved, at start and at shutdown, as `serve` does. Passwords
     are hashed at `scrypt_n` (the least by default, for speed; security.SCRYPT_N for the
     real cost); `max_body` is the JSON body limit (limits.py)."""
     clock = SettableClock(start)
     service = Service(store, clock, data_dir, scrypt_n=scrypt_n)
+    service.audit_key = audit_key or new_audit_key()
     for name, role in PEOPLE.items() if people else ():
         service.add_user(name, name.capitalize(), role, PASSWORD, "en")
-    app = create_app(service, tick_seconds=tick_seconds, max_body=max_body)
+    app = create_app(service, tick_seconds=tick_seconds,
+                     checkpoint_seconds=checkpoint_seconds, max_body=max_body)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning",
                                            lifespan="on"))
     thread = threading.Thread(target=server.run, name="test-server", daemon=True)

@@ -444,23 +444,79 @@ class AuditPage(Model):
     more: bool
 
 
+#: the kinds of break ``audit verify`` lists (store/audit.py's Broken)
+BreakKind = Literal["edited", "missing", "truncated", "bad_signature", "unknown_key",
+                    "missing_checkpoint"]
+
+
 class BrokenRecord(Model):
-    """The first audit record that does not hold: ``missing`` (its id is absent; `at` is
-    the time of the record after the gap) or ``edited`` (its content, or its link to the
-    record before, no longer matches its hash)."""
+    """One break in the audit log, by record number: ``edited`` (a record's content no
+    longer matches its hash, or its hash was recomputed: the next record or a signed
+    checkpoint still has the old one), ``missing`` (absent from the numbers),
+    ``truncated`` (records a signed checkpoint reached are gone from the end),
+    ``bad_signature``, ``unknown_key`` or ``missing_checkpoint`` (a checkpoint forged,
+    signed by another key, or deleted). `id` is the first record concerned, `through`
+    the last where it is a range; `at` the time where the break shows; `checkpoint` the
+    number of the checkpoint that shows it."""
 
     id: int
     at: Instant | None
-    reason: Literal["edited", "missing"]
+    reason: BreakKind
     message: str
+    through: int | None = None
+    checkpoint: int | None = None
+
+
+class AuditCheckpoint(Model):
+    """A signed checkpoint of the audit chain's head: Ed25519 (hex) over
+    store/audit.py's checkpoint_message of its number, the record, the record's hash,
+    the time and the key's id."""
+
+    seq: int
+    record: int
+    hash: str
+    at: Instant
+    key_id: str
+    signature: str
+
+
+class AuditPublicKey(Model):
+    """``GET /v1/audit/public-key`` (no sign-in needed): the key checkpoints are
+    verified with, as PEM (SubjectPublicKeyInfo), and its id (the first 16 hex digits of
+    SHA-256 over its 32 raw bytes)."""
+
+    algorithm: Literal["Ed25519"]
+    key_id: str
+    public_key: str
+
+
+class AuditConsistency(Model):
+    """``GET /v1/audit/consistency?record=N&hash=H``: whether the chain still has record
+    `record` with hash `hash` (`found`: the hash it has there, None if no such record),
+    its newest record now, and the newest signed checkpoint."""
+
+    record: int
+    hash: str
+    contains: bool
+    found: str | None
+    last_record: int
+    checkpoint: AuditCheckpoint | None
 
 
 class AuditVerification(Model):
-    """``GET /v1/audit/verify``: the hash chain walked from the first record."""
+    """``GET /v1/audit/verify``: the records and the signed checkpoints walked with the
+    server's public key. `breaks` lists every break (oldest record first);
+    `first_broken` is the first of them. `signed` is the newest checkpoint whose
+    signature holds, `unsigned` the records after it (signed within a minute)."""
 
     ok: bool
     checked: int
     first_broken: BrokenRecord | None
+    breaks: list[BrokenRecord] = Field(default_factory=list)
+    checkpoints: int = 0
+    signed: AuditCheckpoint | None = None
+    unsigned: int = 0
+    key_id: str | None = None
 
 
 #: a record someone can have open: its kind, then its id ("transfer_request:3",

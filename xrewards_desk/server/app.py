@@ -40,13 +40,22 @@ IdempotencyKey = Annotated[str, Header(alias="Idempotency-Key", min_length=1, ma
 
 
 def create_app(service: Service, *, tick_seconds: float | None = 60.0,
+               checkpoint_seconds: float | None = 60.0,
                max_body: int = DEFAULT_MAX_BODY) -> FastAPI:
     """The API over `service`; `max_body`: the largest request body but an evidence
-    upload, in bytes; `tick_seconds` runs the expiry job that often (None: off)."""
+    upload, in bytes; `tick_seconds` runs the expiry job that often (None: off);
+    `checkpoint_seconds`: how often the audit chain's head is signed when it moved (also
+    at start and at shutdown; None: only then)."""
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         stop = threading.Event()
+        _checkpoint(service)  # what was written while no server ran, signed now
+        if checkpoint_seconds and service.audit_key is not None:
+            def sign() -> None:
+                while not stop.wait(checkpoint_seconds):
+                    _checkpoint(service)
+            threading.Thread(target=sign, name="audit-checkpoints", daemon=True).start()
         if tick_seconds:
             def tick() -> None:
                 while not stop.wait(tick_seconds):
@@ -57,6 +66,7 @@ def create_app(service: Service, *, tick_seconds: float | None = 60.0,
             threading.Thread(target=tick, name="expiry-job", daemon=True).start()
         yield
         stop.set()
+        _checkpoint(service)  # at shutdown: the last records signed
 
     app = FastAPI(title="X-Points rewards API", version=__version__, lifespan=lifespan,
                   openapi_url=f"{API}/openapi.json", docs_url=f"{API}/docs",
@@ -157,6 +167,19 @@ def create_app(service: Service, *, tick_seconds: float | None = 60.0,
     def audit_verify(who: Signed) -> c.AuditVerification:
         return service.audit_verify(who)
 
+    @app.get(f"{API}/audit/public-key", responses=ERRORS)
+    def audit_public_key() -> c.AuditPublicKey:
+        """The key the audit checkpoints are signed with (no sign-in needed)."""
+        return service.audit_public_key()
+
+    @app.get(f"{API}/audit/consistency", responses=ERRORS)
+    def audit_consistency(who: Signed, record: Annotated[int, Query(ge=0, le=2**62)],
+                          hash: Annotated[str, Query(pattern=r"^[0-9a-f]{64}$")],
+                          ) -> c.AuditConsistency:
+        """Whether the chain still has record `record` with hash `hash` (record 0 is the
+        empty chain's genesis, 64 zeros), and the newest signed checkpoint."""
+        return service.audit_consistency(who, record, hash)
+
     Record = Annotated[str, Query(min_length=3, max_length=100, pattern=c.RECORD_REF)]
 
     @app.post(f"{API}/presence", responses=ERRORS)
@@ -182,3 +205,10 @@ def create_app(service: Service, *, tick_seconds: float | None = 60.0,
                             content_disposition_type="attachment")
 
     return app
+
+
+def _checkpoint(service: Service) -> None:
+    try:
+        service.audit_checkpoint()
+    except Exception:  # a bug or the database gone: logged with its trace, the app goes on
+        log.exception("signing the audit chain's head failed")

@@ -1,4 +1,5 @@
-"""``xrewards-desk serve``, ``xrewards-desk users add`` and ``xrewards-desk audit verify``.
+"""``xrewards-desk serve``, ``xrewards-desk users add``, ``xrewards-desk audit verify`` and
+``xrewards-desk audit public-key``.
 
 A refusal or an error ends in one sentence saying what to do (a
 :class:`~xrewards_desk.exits.Failure`) and the exit code of its kind (exits.py)."""
@@ -8,9 +9,15 @@ from __future__ import annotations
 import argparse
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..domain.model import Role
 from ..exits import REFUSED, USAGE, Failure
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    from ..store.audit import Report, SigningKey
 
 DEFAULT_PORT = 8765
 
@@ -32,6 +39,11 @@ def add_arguments(commands: argparse._SubParsersAction[argparse.ArgumentParser])
     serve.add_argument("--max-body", metavar="SIZE",
                        help="the largest request body but an evidence upload (20 MiB), "
                             "e.g. 1MiB or 65536; default: XREWARDS_MAX_BODY, else 1MiB")
+    serve.add_argument("--audit-key-file", type=Path, metavar="FILE",
+                       help="the Ed25519 key (PEM, mode 0600) the audit log's checkpoints "
+                            "are signed with; default: XREWARDS_AUDIT_KEY_FILE, "
+                            "XREWARDS_AUDIT_KEY, else audit-signing-key.pem in the data "
+                            "folder, made on the first start")
 
     users = commands.add_parser(
         "users", help="staff who may sign in to the server",
@@ -54,9 +66,24 @@ def add_arguments(commands: argparse._SubParsersAction[argparse.ArgumentParser])
     audit = commands.add_parser("audit", help="the server's audit log")
     audit_commands = audit.add_subparsers(dest="audit_command", metavar="SUBCOMMAND")
     verify = audit_commands.add_parser(
-        "verify", help="check the hash chain; name the first edited or deleted record")
+        "verify", help="check the hash chain and its signed checkpoints; list every "
+                       "edited, missing or cut-off record by number",
+        epilog="The checkpoints are verified with the public key given (--public-key), "
+               "else the one of the private key named by --key-file, XREWARDS_AUDIT_KEY_"
+               "FILE, XREWARDS_AUDIT_KEY or the data folder's audit-signing-key.pem; never "
+               "with anything read from the database. Exit code 0: intact; 1: broken.")
     verify.add_argument("--db", metavar="URL")
     verify.add_argument("--data-dir", type=Path, metavar="DIR")
+    verify.add_argument("--public-key", type=Path, metavar="FILE", action="append",
+                        help="the server's public key in PEM (xrewards-desk audit "
+                             "public-key); again for a key used before")
+    verify.add_argument("--key-file", type=Path, metavar="FILE",
+                        help="the server's private key file (its public key is used)")
+    public = audit_commands.add_parser(
+        "public-key", help="print the public key the audit checkpoints are verified with")
+    public.add_argument("--data-dir", type=Path, metavar="DIR")
+    public.add_argument("--key-file", type=Path, metavar="FILE",
+                        help="the private key file (default: as serve finds it)")
 
 
 def data_dir(given: Path | None) -> Path:
@@ -82,6 +109,8 @@ def main(args: argparse.Namespace) -> int:
         return add_user(args)
     if args.command == "audit" and args.audit_command == "verify":
         return verify_audit(args)
+    if args.command == "audit" and args.audit_command == "public-key":
+        return print_public_key(args)
     raise Failure(USAGE, f"say what to do (see xrewards-desk {args.command} --help)")
 
 
@@ -123,6 +152,7 @@ def serve(args: argparse.Namespace) -> int:
     store, folder = _open(args)
     assert isinstance(store, Store)
     service = Service(store, SystemClock(), folder)
+    service.audit_key = _server_key(folder, args.audit_key_file, store)
     if args.demo:
         from .demo import ensure_demo
 
@@ -231,8 +261,63 @@ def add_user(args: argparse.Namespace) -> int:
     return 0
 
 
-def verify_audit(args: argparse.Namespace) -> int:
+def _server_key(folder: Path, given: Path | None, store: object) -> SigningKey:
+    """The audit signing key for `serve` (refused keys stop it with their sentence)."""
+    from .audit_keys import AuditKeyError, server_key
+
+    try:
+        key, where, made = server_key(folder, given)
+    except AuditKeyError as exc:
+        close = getattr(store, "close", None)
+        if close is not None:
+            close()
+        raise Failure(REFUSED, str(exc)) from exc
+    if made:
+        print(f"made a new audit signing key at {where} (mode 0600, key {key.key_id}); "
+              "keep its public key (xrewards-desk audit public-key) where the database's "
+              "users cannot change it", flush=True)
+    else:
+        print(f"audit checkpoints signed with key {key.key_id} from {where}", flush=True)
+    return key
+
+
+def _verify_keys(args: argparse.Namespace) -> tuple[dict[str, Ed25519PublicKey], str] | None:
+    """The public keys `audit verify` checks with, and where they came from; None when
+    nothing names one and the data folder has no key file. Never from the database."""
     from ..store import audit
+    from .audit_keys import DEFAULT_NAME, AuditKeyError, named_key, read_key_file
+
+    try:
+        if args.public_key:
+            keys: dict[str, Ed25519PublicKey] = {}
+            for path in args.public_key:
+                try:
+                    public = audit.load_public_pem(Path(path).read_bytes())
+                except (OSError, ValueError) as exc:
+                    raise Failure(USAGE, f"{path} is not an Ed25519 public key in PEM "
+                                         f"({exc}): give the file xrewards-desk audit "
+                                         "public-key wrote") from exc
+                keys[audit.key_id(public)] = public
+            return keys, ", ".join(str(p) for p in args.public_key)
+        import os
+
+        named = named_key(args.key_file, os.environ)
+        if named is None:
+            default = data_dir(args.data_dir) / DEFAULT_NAME
+            if not default.exists():
+                return None
+            named = read_key_file(default), str(default)
+    except AuditKeyError as exc:
+        raise Failure(REFUSED, str(exc)) from exc
+    key, where = named
+    return {key.key_id: key.public}, where
+
+
+def verify_audit(args: argparse.Namespace) -> int:
+    from sqlalchemy import func, select
+
+    from ..store import audit
+    from ..store import models as m
     from ..store.db import Store, StoreError
 
     # reading makes nothing: no data folder, no evidence folder, no new store
@@ -241,18 +326,69 @@ def verify_audit(args: argparse.Namespace) -> int:
         raise Failure(REFUSED, f"there is no server store at {file}, so there is no audit log "
                                "to verify: name an existing one with --data-dir DIR or --db "
                                "PATH")
+    keys = _verify_keys(args)
     try:
         store = Store.open(store_url(args.db, data_dir(args.data_dir)))
     except StoreError as exc:
         raise Failure(REFUSED, str(exc)) from exc
     try:
         with store.session() as session:
-            checked, broken = audit.verify(session)
+            checkpoints = session.scalar(select(func.count())
+                                         .select_from(m.AuditCheckpoint)) or 0
+            if keys is None and checkpoints:
+                raise Failure(USAGE, f"the store has {checkpoints:,} signed checkpoints, "
+                                     "and no public key was given to check them with: give "
+                                     "--public-key FILE (xrewards-desk audit public-key "
+                                     "writes it) or --key-file FILE")
+            report = audit.check(session, keys[0] if keys else None)
     finally:
         store.close()
-    if broken is None:
-        print(f"audit log intact: {checked} records, each linked to the one before")
-        return 0
-    print(f"audit log broken at record {broken.record}: {broken.reason} "
-          f"({checked} records before it hold)")
-    return REFUSED
+    print(_report_text(report, keys[1] if keys else None))
+    return 0 if report.ok else REFUSED
+
+
+def _report_text(report: Report, where: str | None) -> str:
+    signed = ""
+    if report.signed_seq is not None and report.signed_at is not None:
+        signed = (f"; {report.holding:,} of {report.checkpoints:,} signed checkpoints "
+                  f"hold (key from {where}), the newest ({report.signed_seq}) signs record "
+                  f"{report.signed_through} at {report.signed_at.isoformat()}; "
+                  f"{report.unsigned:,} records after it, signed within a minute")
+    elif report.records:
+        signed = ("; no signed checkpoints: a record edited with the hashes after it "
+                  "recomputed, or the newest records deleted, would not show")
+    if report.ok:
+        return (f"audit log intact: {report.records:,} records, each linked to the one "
+                f"before{signed}")
+    first = report.breaks[0]
+    lines = [f"audit log broken at record {first.record}: {len(report.breaks)} "
+             f"break{'s' if len(report.breaks) > 1 else ''} in {report.records:,} records"
+             f"{signed}"]
+    for broken in report.breaks:
+        lines.append(f"  {broken.records}: {broken.kind}: {broken.reason}")
+    return "\n".join(lines)
+
+
+def print_public_key(args: argparse.Namespace) -> int:
+    """The public key (PEM) and its id, to keep where the database's users cannot
+    change it and give to ``audit verify --public-key``."""
+    import os
+
+    from ..store import audit
+    from .audit_keys import DEFAULT_NAME, AuditKeyError, named_key, read_key_file
+
+    try:
+        named = named_key(args.key_file, os.environ)
+        if named is None:
+            default = data_dir(args.data_dir) / DEFAULT_NAME
+            if not default.exists():
+                raise Failure(REFUSED, f"there is no audit signing key at {default}: start "
+                                       "the server once (it makes one there), or name the "
+                                       "key with --key-file FILE")
+            named = read_key_file(default), str(default)
+    except AuditKeyError as exc:
+        raise Failure(REFUSED, str(exc)) from exc
+    key = named[0]
+    print(f"# Ed25519 audit key {key.key_id} (from {named[1]})")
+    print(audit.public_pem(key.public), end="")
+    return 0

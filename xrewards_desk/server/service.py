@@ -14,6 +14,7 @@ import json
 import logging
 import secrets
 import threading
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -22,6 +23,7 @@ from typing import Any
 from anyio import to_thread
 from pydantic import TypeAdapter
 from sqlalchemy import Select, Text, cast, func, select
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from ..clock import Clock
@@ -125,6 +127,9 @@ class Service:
         #: run of advance_all: nothing to do before then while the feed stays there
         self._quiet: tuple[int, datetime] | None = None
         self.presence = PresenceBoard(clock)
+        #: the Ed25519 key the audit chain's checkpoints are signed with (serve reads it
+        #: from a file or the environment, server/audit_keys.py); None: none are written
+        self.audit_key: audit.SigningKey | None = None
 
     # ----------------------------------------------------------------- people
     def add_user(self, name: str, display_name: str, role: Role, password: str,
@@ -473,16 +478,78 @@ class Service:
                 next=str(rows[-1].id if rows else after), more=more)
 
     def audit_verify(self, person: Person) -> c.AuditVerification:
-        """The chain walked as ``xrewards-desk audit verify`` walks it."""
+        """The records and the checkpoints walked with this server's public key, every
+        break listed (as ``xrewards-desk audit verify`` does with the key it is given)."""
         self.require(person, "verify_audit")
+        key = self.audit_key
+        keys = {key.key_id: key.public} if key is not None else {}
         with self.store.session() as s:
-            checked, broken = audit.verify(s)
-        return c.AuditVerification(
-            ok=broken is None, checked=checked,
-            first_broken=None if broken is None else c.BrokenRecord(
-                id=broken.record, at=broken.at,
-                reason="missing" if broken.kind == "missing" else "edited",
-                message=broken.reason))
+            report = audit.check(s, keys)
+            signed = (s.get(m.AuditCheckpoint, report.signed_seq)
+                      if report.signed_seq is not None else None)
+            breaks = [c.BrokenRecord(id=b.record, at=b.at, reason=b.kind,  # type: ignore[arg-type]
+                                     message=f"{b.records.capitalize()}: {b.reason}",
+                                     through=b.through, checkpoint=b.checkpoint)
+                      for b in report.breaks]
+            return c.AuditVerification(
+                ok=report.ok, checked=report.records,
+                first_broken=breaks[0] if breaks else None, breaks=breaks,
+                checkpoints=report.checkpoints,
+                signed=_checkpoint(signed) if signed is not None else None,
+                unsigned=report.unsigned, key_id=key.key_id if key is not None else None)
+
+    def audit_checkpoint(self, attempts: int = 8) -> m.AuditCheckpoint | None:
+        """Sign the audit chain's head as the next checkpoint, if it moved since the last
+        (the app does so at least every minute and at shutdown). The sequence number is
+        the table's primary key: when another server process wrote the same number first,
+        the insert fails and this tries again on the chain as it is then. Nothing is
+        signed over a chain that no longer holds what the last checkpoint signed (logged;
+        ``audit verify`` names it)."""
+        key = self.audit_key
+        if key is None:
+            return None
+        for attempt in range(attempts):
+            try:
+                # the lock keeps this process's commands from meeting it mid-transaction
+                # (SQLite refuses a write after a read once another write came between);
+                # the order across processes is the database's primary key
+                with self.write_lock, self.store.session() as s:
+                    written = audit.write_checkpoint(s, key, self.clock.now())
+                    if written is not None:
+                        s.expunge(written)
+                return written
+            except audit.CheckpointRefused as refused:
+                log.error("the audit chain is not signed further: %s (run xrewards-desk "
+                          "audit verify)", refused)
+                return None
+            except (IntegrityError, OperationalError) as exc:  # another process was first
+                if attempt == attempts - 1:
+                    raise
+                log.info("audit checkpoint: tried again (%s)", type(exc).__name__)
+                time.sleep(0.01 * 2**attempt)
+        return None
+
+    def audit_public_key(self) -> c.AuditPublicKey:
+        key = self.audit_key
+        if key is None:
+            raise ApiError("unknown_record", "This server signs no audit checkpoints (it "
+                           "was started without an audit key).", "Dieser Server signiert "
+                           "keine Prüfpunkte des Audit-Protokolls.", http_status=404)
+        return c.AuditPublicKey(algorithm="Ed25519", key_id=key.key_id,
+                                public_key=audit.public_pem(key.public))
+
+    def audit_consistency(self, person: Person, record: int,
+                          hash_: str) -> c.AuditConsistency:
+        """Whether the chain still has record `record` with hash `hash_` (a desktop asks
+        for the head it last saw), and the newest signed checkpoint."""
+        self.require(person, "read_audit")
+        with self.store.session() as s:
+            latest = audit.latest_checkpoint(s)  # first: the head read next is as new
+            found = audit.hash_at(s, record)
+            last, _head = audit.head(s)
+            return c.AuditConsistency(
+                record=record, hash=hash_, contains=found == hash_, found=found,
+                last_record=last, checkpoint=_checkpoint(latest) if latest else None)
 
     # ----------------------------------------------------------------- presence
     def mark_present(self, person: Person, record: str) -> c.PresenceList:
@@ -620,6 +687,11 @@ class PresenceBoard:
             people = self._marks.get(record, {})
             return sorted(((p, since) for name, (p, since, _l) in people.items()
                            if name != me), key=lambda item: (item[1], item[0].name))
+
+
+def _checkpoint(row: m.AuditCheckpoint) -> c.AuditCheckpoint:
+    return c.AuditCheckpoint(seq=row.seq, record=row.record, hash=row.head_hash, at=row.at,
+                             key_id=row.key_id, signature=row.signature)
 
 
 def _in_words(seconds: int) -> tuple[str, str]:

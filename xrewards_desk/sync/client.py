@@ -196,8 +196,20 @@ class ApiClient:
         return self._get("/audit", **params)  # type: ignore[no-any-return]
 
     def audit_verify(self) -> dict[str, Any]:
-        """The server walks its audit chain: ``{"ok", "checked", "first_broken"}``."""
+        """The server walks its audit chain and checkpoints: ``{"ok", "checked",
+        "first_broken", "breaks", "checkpoints", "signed", "unsigned", "key_id"}``."""
         return self._get("/audit/verify")  # type: ignore[no-any-return]
+
+    def audit_public_key(self) -> dict[str, Any]:
+        """The key the server signs its audit checkpoints with: ``{"algorithm", "key_id",
+        "public_key"}`` (PEM)."""
+        return self._get("/audit/public-key")  # type: ignore[no-any-return]
+
+    def audit_consistency(self, record: int, hash_: str) -> dict[str, Any]:
+        """Whether the server's audit chain still has `record` with `hash_`, and its
+        newest signed checkpoint."""
+        return self._get("/audit/consistency",  # type: ignore[no-any-return]
+                         record=record, hash=hash_)
 
     def mark_present(self, record: str) -> dict[str, Any]:
         """Mark the signed-in person as having `record` ("mail_case:12") open for 90 s;
