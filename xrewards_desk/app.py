@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .exits import DEBUG_ENV, INTERRUPTED, NO_DISPLAY, UNEXPECTED, USAGE, Failure
+from .exits import DEBUG_ENV, INTERRUPTED, NO_DISPLAY, UNEXPECTED, USAGE, Failure, report
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -113,20 +113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _dispatch(parser, args)
     except Failure as exc:
-        print(f"{_name(args)}: {exc.sentence}", file=sys.stderr)
-        return exc.code
-
-
-def _name(args: argparse.Namespace) -> str:
-    """``xrewards-desk sync``, ``xrewards-desk users add``: who speaks in a message."""
-    words = ["xrewards-desk"]
-    if args.command:
-        words.append(args.command)
-        for sub in ("rules_command", "db_command", "users_command", "audit_command",
-                    "cases_command"):
-            if getattr(args, sub, None):
-                words.append(getattr(args, sub))
-    return " ".join(words)
+        return report(args, exc)
 
 
 def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:

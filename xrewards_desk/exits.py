@@ -25,6 +25,9 @@ traceback. The codes, for scripts:
 
 from __future__ import annotations
 
+import sys
+from typing import Any
+
 OK = 0
 REFUSED = 1
 USAGE = 2
@@ -46,3 +49,21 @@ class Failure(Exception):
         super().__init__(sentence)
         self.code = code
         self.sentence = sentence
+
+
+def command_name(args: Any) -> str:
+    """``xrewards-desk sync``, ``xrewards-desk users add``: who speaks in a message."""
+    words = ["xrewards-desk"]
+    if getattr(args, "command", None):
+        words.append(args.command)
+        for sub in ("rules_command", "db_command", "users_command", "audit_command",
+                    "cases_command"):
+            if getattr(args, sub, None):
+                words.append(getattr(args, sub))
+    return " ".join(words)
+
+
+def report(args: Any, failure: Failure) -> int:
+    """Print `failure`'s sentence as the command's (on standard error); its exit code."""
+    print(f"{command_name(args)}: {failure.sentence}", file=sys.stderr)
+    return failure.code

@@ -24,7 +24,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..exits import USAGE, Failure
+from ..exits import USAGE, Failure, report
 from ..prompt import PASSWORD_ENV
 from ..sync.cli import check_api, data_dir, in_words, sign_in_refused
 
@@ -50,6 +50,15 @@ def add_arguments(commands: argparse._SubParsersAction[argparse.ArgumentParser])
 
 
 def main(args: argparse.Namespace) -> int:
+    """The command's exit code; a failure is said in one sentence (also when called
+    directly, not through app.main)."""
+    try:
+        return _main(args)
+    except Failure as exc:
+        return report(args, exc)
+
+
+def _main(args: argparse.Namespace) -> int:
     if getattr(args, "cases_command", None) != "import":
         raise Failure(USAGE, "say what to do: xrewards-desk cases import PATH... [--json]")
     if args.password_stdin and "-" in args.paths:

@@ -7,12 +7,13 @@ A refusal or an error ends in one sentence saying what to do (a
 from __future__ import annotations
 
 import argparse
+import sys
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..domain.model import Role
-from ..exits import REFUSED, USAGE, Failure
+from ..exits import REFUSED, USAGE, Failure, report
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -27,7 +28,9 @@ def add_arguments(commands: argparse._SubParsersAction[argparse.ArgumentParser])
     serve.add_argument("--db", metavar="URL",
                        help="the store (an SQLAlchemy URL or a SQLite path); default: "
                             "server.sqlite in the data folder")
-    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--host", metavar="ADDRESS",
+                       help="the address to listen on (default 127.0.0.1, this machine "
+                            "only; with --demo anything else is warned about)")
     serve.add_argument("--port", type=int, default=DEFAULT_PORT,
                        help=f"the port (default {DEFAULT_PORT}; 0 picks a free one)")
     serve.add_argument("--demo", action="store_true",
@@ -103,6 +106,15 @@ def store_url(db: str | None, folder: Path) -> str:
 
 
 def main(args: argparse.Namespace) -> int:
+    """The command's exit code; a failure is said in one sentence (also when called
+    directly, not through app.main)."""
+    try:
+        return _main(args)
+    except Failure as exc:
+        return report(args, exc)
+
+
+def _main(args: argparse.Namespace) -> int:
     if args.command == "serve":
         return serve(args)
     if args.command == "users" and args.users_command == "add":
@@ -147,8 +159,9 @@ def serve(args: argparse.Namespace) -> int:
     from .service import Service
 
     max_body = _max_body(args.max_body)
+    host = _host(args)
     if args.port:
-        _port_free(args.host, args.port)
+        _port_free(host, args.port)
     store, folder = _open(args)
     assert isinstance(store, Store)
     service = Service(store, SystemClock(), folder)
@@ -157,15 +170,35 @@ def serve(args: argparse.Namespace) -> int:
         from .demo import ensure_demo
 
         info = ensure_demo(service)
-        print(info.banner(), flush=True)
+        # the passwords to a person at a terminal, never into a log or a pipe
+        print(info.banner(show_passwords=sys.stdout.isatty()), flush=True)
     app = create_app(service, max_body=max_body)
-    config = uvicorn.Config(app, host=args.host, port=args.port, log_level="info")
+    config = uvicorn.Config(app, host=host, port=args.port, log_level="info")
     server = uvicorn.Server(config)
     if args.port_file is not None:
         _announce_port(server, args.port_file)
     server.run()
     store.close()
     return 0
+
+
+def _host(args: argparse.Namespace) -> str:
+    """--host, else loopback. The demo's users and their passwords are for trying the
+    program on this machine: listening elsewhere with --demo is warned about."""
+    import ipaddress
+
+    host: str = args.host or "127.0.0.1"
+    if args.demo and args.host is not None:
+        try:
+            loopback = ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            loopback = host == "localhost"
+        if not loopback:
+            print(f"warning: the demo listens on {host}, not only on this machine: anyone "
+                  "who reaches it can try the demo's users, whose passwords are in the "
+                  "data folder; leave out --host to keep the demo to this machine",
+                  file=sys.stderr, flush=True)
+    return host
 
 
 def _max_body(given: str | None) -> int:

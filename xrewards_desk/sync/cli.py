@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..exits import REFUSED, SIGN_IN, UNREACHABLE, USAGE, Failure
+from ..exits import REFUSED, SIGN_IN, UNREACHABLE, USAGE, Failure, report
 from ..prompt import PASSWORD_ENV as PASSWORD_ENV  # ui/main.py reads it from here
 from ..prompt import read_password
 
@@ -185,6 +185,15 @@ def sign_in_refused(api: str, user: str, exc: BaseException) -> Failure:
 
 
 def main(args: argparse.Namespace) -> int:
+    """The command's exit code; a failure is said in one sentence (also when called
+    directly, not through app.main)."""
+    try:
+        return _main(args)
+    except Failure as exc:
+        return report(args, exc)
+
+
+def _main(args: argparse.Namespace) -> int:
     if args.command == "sync":
         args.api = check_api(args.api)  # a wrong address makes nothing
     # only a sync makes the folder; reading or signing out makes nothing, no store either
