@@ -54,15 +54,15 @@ def window_problem(env: Mapping[str, str] | None = None,
         return ("there is no display to open a window on (neither DISPLAY nor "
                 "WAYLAND_DISPLAY is set): start it from a desktop session or over ssh -X, "
                 + WITHOUT_WINDOW)
-    if not _x_answers(display):
-        return (f"the display {display} does not answer: check DISPLAY (and that the X "
-                f"server runs and lets you in), {WITHOUT_WINDOW}")
     missing = [(name, package) for name, package in libraries if not _loads(name)]
     if missing:
         return ("a window needs system libraries this machine lacks ("
                 + ", ".join(name for name, _p in missing) + "): install them (Debian, "
                 "Ubuntu: sudo apt-get install " + " ".join(p for _n, p in missing) + "), "
                 + WITHOUT_WINDOW)
+    if not _x_answers(display):
+        return (f"the display {display} does not answer: check DISPLAY (and that the X "
+                f"server runs and lets you in), {WITHOUT_WINDOW}")
     return None
 
 
