@@ -35,10 +35,12 @@ from xrewards_desk.domain.calendar import (
     BERLIN,
     end_of_day_exclusive,
     objection_deadline,
+    objection_in_time,
     require_aware,
     terms_objection_deadline,
 )
 from xrewards_desk.domain.model import NoticeKind
+from xrewards_desk.domain.workflow import ObjectionStatus, objection_decisions
 from xrewards_desk.resources import resource
 
 #: the reply templates, in the order a menu shows them
@@ -286,6 +288,16 @@ def _values(name: str, needed: Sequence[str], figures: Figures) -> dict[str, str
     return out
 
 
+#: the decision on an objection each reply answers
+_DECISIONS: dict[str, ObjectionStatus] = {
+    "objection_upheld": ObjectionStatus.UPHELD,
+    "objection_upheld_pending": ObjectionStatus.UPHELD,
+    "objection_rejected": ObjectionStatus.REJECTED,
+    "objection_late": ObjectionStatus.LATE,
+    "goodwill_granted": ObjectionStatus.GOODWILL,
+}
+
+
 def _check(name: str, used: frozenset[str], figures: Figures) -> None:
     """Refuse figures that contradict what the template states."""
     received, sent = figures.received, figures.notice_sent
@@ -295,15 +307,17 @@ def _check(name: str, used: frozenset[str], figures: Figures) -> None:
             raise InconsistentFigures(
                 f"the deadline {figures.deadline.isoformat()} is not the notice's "
                 f"(R25: {expected.isoformat()} for a notice sent {_day_of(sent).isoformat()})")
-    objection = name.startswith("objection_") or name == "goodwill_granted"
-    if objection and received is not None and sent is not None:
+    decision = _DECISIONS.get(name)
+    if decision is not None and received is not None and sent is not None:
         if require_aware(received) < require_aware(sent):
             raise InconsistentFigures("the objection was received before the notice was sent")
-        in_time = received < end_of_day_exclusive(objection_deadline(sent))
-        late = name in ("objection_late", "goodwill_granted")
-        if in_time and late:
-            raise InconsistentFigures(f"the objection was in time (R25): {name} is for a late one")
-        if not in_time and not late:
+        # R25: the decisions that may follow an objection in time, or a late one (the
+        # domain's workflow)
+        in_time = objection_in_time(sent, received)
+        if decision not in objection_decisions(in_time):
+            if in_time:
+                raise InconsistentFigures(
+                    f"the objection was in time (R25): {name} is for a late one")
             raise InconsistentFigures(
                 "the objection was late (R25): answer it as late, or grant it as goodwill")
     if name == "terms_objection" and received is not None and figures.change_sent is not None:
