@@ -16,13 +16,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import delete, func, select, text
 
 from tests.demo_fixture import Demo
-from tests.server_harness import Server
+from tests.server_harness import Client, Server, register
 from tests.ui_harness import DeskTemplate, build_template, demo_server
 from xrewards_desk.domain.calendar import BERLIN
+from xrewards_desk.store import audit
 from xrewards_desk.store import models as m
+from xrewards_desk.sync import audit_head
 from xrewards_desk.sync.client import ApiClient, Refused
 
 pytest.importorskip("PySide6.QtWidgets")
@@ -198,7 +200,12 @@ def test_verify_reports_intact_then_the_record_broken_by_hand(
         with server.store.session() as s:
             count = s.scalar(select(func.count()).select_from(m.AuditRecord))
         assert verify() == f"Chain intact: {count:,} records checked."
-        assert view.verification == {"ok": True, "checked": count, "first_broken": None}
+        answer = view.verification
+        assert answer is not None
+        assert (answer["ok"], answer["checked"], answer["first_broken"], answer["breaks"]) \
+            == (True, count, None, [])
+        # the server signed the demo's records when it started (issue 18 item 5)
+        assert answer["signed"]["record"] == count and answer["unsigned"] == 0
 
         # someone edits one record's detail in the server's store
         target = ids(server, m.AuditRecord.actor == "tessa")[0]
@@ -257,3 +264,68 @@ def test_offline_the_view_says_so(qtbot: Any, qapp: QApplication, demo: Demo,
         view.verify_button.click()
         qtbot.waitUntil(lambda: not view.verifying, timeout=WAIT)
         assert "offline" in view.chain.text()
+
+
+# --------------------------------------------------------------------------- signed head
+
+
+def test_the_desktop_warns_when_the_signed_head_it_saw_is_gone(
+        qtbot: Any, qapp: QApplication, demo: Demo, audit_template: DeskTemplate,
+        tmp_path: Path) -> None:
+    """Issue 18 item 5: the view remembers the newest signed checkpoint it saw (in the
+    desktop's store) and asks the server whether its chain still has that record with
+    that hash. Someone deletes the newest records and the checkpoints that signed them:
+    the database alone then shows no break, but the desktop warns."""
+    with demo_server(demo, tmp_path / "server") as server, \
+            audit_view(qtbot, qapp, demo, audit_template, server, tmp_path / "d",
+                       "clara") as view:
+        def checked() -> audit_head.HeadCheck:
+            view.head_check = None
+            view.check_head()
+            qtbot.waitUntil(lambda: view.head_check is not None and not view.head_checking,
+                            timeout=WAIT)
+            assert view.head_check is not None
+            return view.head_check
+
+        def seen() -> audit_head.SeenHead:
+            head = audit_head.remembered(view.desk.store, view.desk.session.api)
+            assert head is not None
+            return head
+
+        with server.store.session() as s:
+            demo_head = audit.head(s)
+        first = checked()  # the first look: the server's head is remembered
+        assert first.status == "first" and not first.warning
+        assert (seen().record, seen().head_hash) == demo_head
+        assert view.head.text().startswith(f"Signed head: record {demo_head[0]} (")
+
+        # three more records, signed as the server's job does each minute
+        signed = server.sign_in("shop", demo.password("shop")).json()
+        server.clients["shop"] = Client(server.base, signed["token"], "shop",
+                                        datetime.fromisoformat(signed["expires_at"]))
+        for n in (1, 2, 3):
+            register(server, f"XR-99{n}")
+        server.service.audit_checkpoint()
+        later = checked()
+        assert later.status == "holds" and seen().record == demo_head[0] + 3
+        remembered = seen()
+        assert view.head.text().endswith(
+            "the server's log still contains what this desktop saw before.")
+
+        # the attack: the newest two records and the checkpoint naming them deleted
+        with server.store.session() as s:
+            s.execute(delete(m.AuditRecord).where(m.AuditRecord.id > demo_head[0] + 1))
+            s.execute(delete(m.AuditCheckpoint).where(
+                m.AuditCheckpoint.record > demo_head[0] + 1))
+            key = server.service.audit_key
+            assert key is not None
+            assert audit.check(s, {key.key_id: key.public}).ok  # nothing shows there
+        gone = checked()
+        assert gone.status == "gone" and gone.warning and gone.found is None
+        when = view.desk.fmt().when(remembered.at)
+        assert view.head.text() == (
+            f"Warning: the server's audit log no longer contains record {remembered.record} "
+            f"as this desktop saw it signed ({when}): records were deleted since. Tell the "
+            "administrator and keep this desktop's store as evidence.")
+        assert "#b91c1c" in view.head.styleSheet()
+        assert seen() == remembered  # the warning stays until someone looks into it

@@ -216,10 +216,6 @@
         <translation>Vom Support gemeldet</translation>
     </message>
     <message>
-        <source>Compliance opens, confirms and dismisses abuse cases (R27).</source>
-        <translation>Missbrauchsfälle werden von Compliance eröffnet, bestätigt und eingestellt (R27).</translation>
-    </message>
-    <message>
         <source>Open a case first.</source>
         <translation>Eröffnen Sie zuerst einen Missbrauchsfall.</translation>
     </message>
@@ -295,14 +291,6 @@
         <translation>Keine Anträge warten auf Genehmigung.</translation>
     </message>
     <message>
-        <source>Only a team lead may approve or reject (R26, R27).</source>
-        <translation>Nur die Teamleitung darf genehmigen oder ablehnen (R26, R27).</translation>
-    </message>
-    <message>
-        <source>You asked for this adjustment; another team lead must decide it (four eyes, R26).</source>
-        <translation>Sie haben diese Korrektur beantragt; eine andere Teamleitung muss darüber entscheiden (Vier-Augen-Prinzip, R26).</translation>
-    </message>
-    <message>
         <source>Goodwill: every goodwill adjustment needs a team lead other than the person who asked for it (R26).</source>
         <translation>Kulanz: Jede Kulanzkorrektur braucht die Freigabe einer anderen Teamleitung als der Person, die sie beantragt hat (R26).</translation>
     </message>
@@ -350,7 +338,7 @@
     <name>AuditView</name>
     <message>
         <source>#</source>
-        <extracomment>R27: the audit view is for team leads and compliance records a page (the view asks for the next page with &quot;Load more&quot;) the last page&apos;s cursor, and whether the server has more after it what the status line says instead of the count (loading, offline, refused) the last verification&apos;s answer (the server&apos;s JSON), None before the first what the server said of the signed head this desktop remembers (None: not asked yet this session), and whether it is being asked user name -&gt; display name, from the local store&apos;s staff</extracomment>
+        <extracomment>records a page (the view asks for the next page with &quot;Load more&quot;) the last page&apos;s cursor, and whether the server has more after it what the status line says instead of the count (loading, offline, refused) the last verification&apos;s answer (the server&apos;s JSON), None before the first what the server said of the signed head this desktop remembers (None: not asked yet this session), and whether it is being asked user name -&gt; display name, from the local store&apos;s staff</extracomment>
         <translation>Nr.</translation>
     </message>
     <message>
@@ -507,55 +495,55 @@
     </message>
     <message>
         <source>cut off after a checkpoint</source>
-        <translation type="unfinished"></translation>
+        <translation>nach einem Prüfpunkt abgeschnitten</translation>
     </message>
     <message>
         <source>checkpoint&apos;s signature does not hold</source>
-        <translation type="unfinished"></translation>
+        <translation>Signatur des Prüfpunkts ungültig</translation>
     </message>
     <message>
         <source>checkpoint signed by an unknown key</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüfpunkt mit unbekanntem Schlüssel signiert</translation>
     </message>
     <message>
         <source>checkpoint missing</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüfpunkt fehlt</translation>
     </message>
     <message>
         <source>Warning: the server&apos;s audit log no longer contains record %1 as this desktop saw it signed (%2): records were deleted since.</source>
-        <translation type="unfinished"></translation>
+        <translation>Warnung: Das Audit-Protokoll des Servers enthält Eintrag %1 nicht mehr so, wie dieser Arbeitsplatz ihn signiert gesehen hat (%2): Seitdem wurden Einträge gelöscht.</translation>
     </message>
     <message>
         <source>Warning: the server&apos;s audit log no longer contains record %1 as this desktop saw it signed (%2): records were rewritten since.</source>
-        <translation type="unfinished"></translation>
+        <translation>Warnung: Das Audit-Protokoll des Servers enthält Eintrag %1 nicht mehr so, wie dieser Arbeitsplatz ihn signiert gesehen hat (%2): Seitdem wurden Einträge umgeschrieben.</translation>
     </message>
     <message>
         <source>Tell the administrator and keep this desktop&apos;s store as evidence.</source>
-        <translation type="unfinished"></translation>
+        <translation>Bitte die Administration informieren und den lokalen Datenbestand dieses Arbeitsplatzes als Beweis aufbewahren.</translation>
     </message>
     <message>
         <source>Warning: the server&apos;s newest signed checkpoint (%1) is older than the one this desktop saw (%2, record %3, %4): checkpoints were deleted.</source>
-        <translation type="unfinished"></translation>
+        <translation>Warnung: Der neueste signierte Prüfpunkt des Servers (%1) ist älter als der, den dieser Arbeitsplatz gesehen hat (%2, Eintrag %3, %4): Prüfpunkte wurden gelöscht.</translation>
     </message>
     <message>
         <source>Warning: the server&apos;s newest audit checkpoint is not signed by the key this desktop knows (%1): it was forged or altered.</source>
-        <translation type="unfinished"></translation>
+        <translation>Warnung: Der neueste Prüfpunkt des Audit-Protokolls ist nicht mit dem Schlüssel signiert, den dieser Arbeitsplatz kennt (%1): Er wurde gefälscht oder verändert.</translation>
     </message>
     <message>
         <source>Warning: the server now signs its audit log with another key (%1; this desktop knows %2). Unless the key was replaced on purpose, the log may have been signed anew.</source>
-        <translation type="unfinished"></translation>
+        <translation>Warnung: Der Server signiert sein Audit-Protokoll jetzt mit einem anderen Schlüssel (%1; dieser Arbeitsplatz kennt %2). Wurde der Schlüssel nicht absichtlich ersetzt, kann das Protokoll neu signiert worden sein.</translation>
     </message>
     <message>
         <source>The server has not signed its audit log yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Server hat sein Audit-Protokoll noch nicht signiert.</translation>
     </message>
     <message>
         <source>Signed head: record %1 (%2), key %3; this desktop remembers it and warns if the server&apos;s log no longer contains it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Signierter Stand: Eintrag %1 (%2), Schlüssel %3; dieser Arbeitsplatz merkt ihn sich und warnt, wenn das Protokoll des Servers ihn nicht mehr enthält.</translation>
     </message>
     <message>
         <source>Signed head: record %1 (%2), key %3; the server&apos;s log still contains what this desktop saw before.</source>
-        <translation type="unfinished"></translation>
+        <translation>Signierter Stand: Eintrag %1 (%2), Schlüssel %3; das Protokoll des Servers enthält weiterhin, was dieser Arbeitsplatz zuvor gesehen hat.</translation>
     </message>
     <message>
         <source>Record #%1, %2 by %3: %4</source>
@@ -571,9 +559,9 @@
     </message>
     <message numerus="yes">
         <source>Every break (%Ln): </source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Der Bruch (%Ln): </numerusform>
+            <numerusform>Alle Brüche (%Ln): </numerusform>
         </translation>
     </message>
     <message>
@@ -656,7 +644,7 @@
     <name>CaseView</name>
     <message>
         <source>When</source>
-        <extracomment>the roles that handle e-mail cases (R27); compliance reads them</extracomment>
+        <extracomment>each decision&apos;s button, by the command it sends and the objection&apos;s state it leads to (R25, R27: who may send it and which step may follow which are the domain&apos;s)</extracomment>
         <translation>Wann</translation>
     </message>
     <message>
@@ -973,10 +961,6 @@
         <translation>%1 · Kunde %2 · zugewiesen an %3 · eröffnet am %4</translation>
     </message>
     <message>
-        <source>Support agents and team leads handle cases (R27).</source>
-        <translation>Vorgänge bearbeiten Support und Teamleitung (R27).</translation>
-    </message>
-    <message>
         <source>Link the case to a customer first.</source>
         <translation>Verknüpfen Sie den Vorgang zuerst mit einem Kunden.</translation>
     </message>
@@ -1067,10 +1051,6 @@
     <message>
         <source>correction</source>
         <translation>Berichtigung</translation>
-    </message>
-    <message>
-        <source>Support agents and team leads decide objections (R27).</source>
-        <translation>Über Einwendungen entscheiden Support und Teamleitung (R27).</translation>
     </message>
     <message>
         <source>Decided: %1</source>
@@ -1259,10 +1239,6 @@
         <translation>Abschreiben</translation>
     </message>
     <message>
-        <source>Compliance and team leads follow up claims (R27).</source>
-        <translation>Ansprüche auf Wertersatz werden von Compliance und Teamleitung weiterverfolgt (R27).</translation>
-    </message>
-    <message>
         <source>Queued; it is sent with this sync.</source>
         <translation>Vorgemerkt; wird mit dieser Synchronisierung gesendet.</translation>
     </message>
@@ -1306,7 +1282,7 @@
     <name>ConfirmDialog</name>
     <message>
         <source>Confirm the self-referral</source>
-        <extracomment>R22 claims move forward only: open → invoiced → paid; open or invoiced → written off the accounts to terminate changed: the view works out the preview again</extracomment>
+        <extracomment>the accounts to terminate changed: the view works out the preview again</extracomment>
         <translation>Selbstempfehlung bestätigen</translation>
     </message>
     <message>
@@ -2037,7 +2013,7 @@
     <name>MainWindow</name>
     <message>
         <source>Transfers</source>
-        <extracomment>no modal message boxes (screenshots, tests): outcomes go to the status bar only decisions into the local outbox, pushed at once (set by the window) the views that stay open (the first tabs), refreshed after every sync views shown to some roles only (R27), each with its menu action</extracomment>
+        <extracomment>no modal message boxes (screenshots, tests): outcomes go to the status bar only the one clock (ARCHITECTURE.md): views, dialogs, the sync and the mail read &quot;now&quot; from it; tests pass a SettableClock and move it decisions into the local outbox, pushed at once (set by the window) the views that stay open (the first tabs), refreshed after every sync views shown to some roles only (R27), each with its menu action</extracomment>
         <translation>Übertragungen</translation>
     </message>
     <message>
@@ -2904,7 +2880,7 @@
     <name>SyncController</name>
     <message>
         <source>The server cannot be reached; your work waits in the outbox.</source>
-        <extracomment>changes a page while the app syncs: decoding a page&apos;s JSON holds the interpreter lock, and pages of 1,000 held it up to about 55 ms, long enough to stall the window the data folder whose evidence/ the outbox&apos;s files are read from (default: the local store&apos;s folder) {&quot;pulled&quot;: n, &quot;pushed&quot;: n, &quot;refused&quot;: n, &quot;changed&quot;: {kind: frozenset(ids)}} (what the pull wrote, :attr:`.sync.runner.Pulled.changed`) asked for while one ran: another runs when it ends (a command queued meanwhile)</extracomment>
+        <extracomment>changes a page while the app syncs: decoding a page&apos;s JSON holds the interpreter lock, and pages of 1,000 held it up to about 55 ms, long enough to stall the window the data folder whose evidence/ the outbox&apos;s files are read from (default: the local store&apos;s folder) the desk&apos;s one clock, which the syncer notes its times by {&quot;pulled&quot;: n, &quot;pushed&quot;: n, &quot;refused&quot;: n, &quot;changed&quot;: {kind: frozenset(ids)}} (what the pull wrote, :attr:`.sync.runner.Pulled.changed`) asked for while one ran: another runs when it ends (a command queued meanwhile)</extracomment>
         <translation>Der Server ist nicht erreichbar; Ihre Arbeit wartet im Postausgang.</translation>
     </message>
     <message>
@@ -3053,10 +3029,6 @@
         <source>The lots that move, oldest first, keeping their dates (R13, R20):</source>
         <translation>Die übertragenen Gutschriftposten, älteste zuerst, mit ihren ursprünglichen Daten (R13, R20):</translation>
     </message>
-    <message>
-        <source>Support agents and team leads request transfers (R27).</source>
-        <translation>Übertragungen beantragen Support und Teamleitung (R27).</translation>
-    </message>
     <message numerus="yes">
         <source>%n other account(s) of the organisation not offered (another billing account, or not active).</source>
         <translation>
@@ -3148,7 +3120,7 @@
     <name>TransferText</name>
     <message>
         <source>The source left the organisation (T5.2)</source>
-        <extracomment>R27: who may file a transfer request the live check waits this long after the last change (ms) the queue&apos;s column of the names (source → target), the one that stretches and elides which side of a transfer the dialog&apos;s customer is on (T5.2: either may ask)</extracomment>
+        <extracomment>the live check waits this long after the last change (ms) the queue&apos;s column of the names (source → target), the one that stretches and elides which side of a transfer the dialog&apos;s customer is on (T5.2: either may ask)</extracomment>
         <translation>Der Übertragende ist aus der Organisation ausgeschieden (T5.2)</translation>
     </message>
     <message>
@@ -3256,24 +3228,12 @@
         <translation>Entschieden: %1</translation>
     </message>
     <message>
-        <source>Only a team lead may approve (R21, R27).</source>
-        <translation>Nur die Teamleitung darf genehmigen (R21, R27).</translation>
-    </message>
-    <message>
-        <source>You filed this request; another team lead must approve it (four eyes, R21).</source>
-        <translation>Sie haben diesen Antrag gestellt; eine andere Teamleitung muss ihn genehmigen (Vier-Augen-Prinzip, R21).</translation>
-    </message>
-    <message>
         <source>No transfer request waits for approval.</source>
         <translation>Kein Übertragungsantrag wartet auf Genehmigung.</translation>
     </message>
     <message>
         <source>No evidence to show.</source>
         <translation>Keine Nachweise zum Anzeigen.</translation>
-    </message>
-    <message>
-        <source>Only a team lead may reject (R21, R27).</source>
-        <translation>Nur die Teamleitung darf ablehnen (R21, R27).</translation>
     </message>
     <message>
         <source>%1 points from %2 to %3</source>

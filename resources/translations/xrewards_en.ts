@@ -43,9 +43,9 @@
     </message>
     <message numerus="yes">
         <source>Every break (%Ln): </source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>The break (%Ln): </numerusform>
+            <numerusform>Every break (%Ln): </numerusform>
         </translation>
     </message>
 </context>

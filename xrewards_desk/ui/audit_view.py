@@ -1,9 +1,11 @@
 """The audit view (R27: team leads and compliance): the server's audit log, read online
 (it is not in the change feed, ARCHITECTURE.md), filtered by person, action, customer
 number and period, a page at a time ("Load more"), the selected record's detail as JSON,
-and "Verify chain", which has the server walk the hash chain and names the first record
-that does not hold. Every call runs on the network lane; offline, the view says so and
-keeps what it showed."""
+and "Verify chain", which has the server walk the hash chain and its signed checkpoints
+and lists every break by record number. Above, whether the server's chain still contains
+the signed head this desktop last saw (sync/audit_head.py), with a warning when it does
+not. Every call runs on the network lane; offline, the view says so and keeps what it
+showed."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from typing import Any, get_args
 
 from ..contract import commands as c
 from ..domain.calendar import BERLIN
+from ..sync import audit_head
 from ..sync.client import NotSignedIn, Offline, Refused
 from .models import ALERT, Column, RowsModel
 from .qt import (
@@ -103,6 +106,12 @@ def actions() -> list[str]:
     return sorted(names)
 
 
+def numbers(broken: dict[str, Any]) -> str:
+    """A break's records: "#12" or "#12–15"."""
+    first, last = broken["id"], broken.get("through")
+    return f"#{first}" if last in (None, first) else f"#{first}–{last}"
+
+
 def role_of(desk: Any) -> str:
     session = desk.session
     person = session.person if session is not None else None
@@ -134,6 +143,11 @@ class AuditView(QWidget):
         #: the last verification's answer (the server's JSON), None before the first
         self.verification: dict[str, Any] | None = None
         self.verifying = False
+        #: what the server said of the signed head this desktop remembers (None: not
+        #: asked yet this session), and whether it is being asked
+        self.head_check: audit_head.HeadCheck | None = None
+        self.head_checking = False
+        self.head_asked = False
         #: user name -> display name, from the local store's staff
         self.names: dict[str, str] = {}
         f = desk.fmt
@@ -212,6 +226,10 @@ class AuditView(QWidget):
         self.chain.setObjectName("audit_chain")
         self.chain.setWordWrap(True)
         self.chain.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.head = QLabel()
+        self.head.setObjectName("audit_head")
+        self.head.setWordWrap(True)
+        self.head.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         filters = QFormLayout()
         self.person_label, self.action_label, self.customer_label, self.period_label = (
@@ -239,6 +257,7 @@ class AuditView(QWidget):
         work = QWidget()
         work_layout = QVBoxLayout(work)
         work_layout.setContentsMargins(0, 0, 0, 0)
+        work_layout.addWidget(self.head)
         work_layout.addLayout(filters)
         work_layout.addWidget(splitter, 1)
         work_layout.addLayout(buttons)
@@ -285,6 +304,7 @@ class AuditView(QWidget):
         self.model.retranslate()
         self._show_status()
         self._show_chain()
+        self._show_head()
 
     @staticmethod
     def _fill(combo: QComboBox, items: list[tuple[str, str]]) -> None:
@@ -378,6 +398,8 @@ class AuditView(QWidget):
             return
         self.pages.setCurrentIndex(0)
         self._ask("0", self.generation, first=True)
+        if not self.head_asked:
+            self.check_head()
 
     def load_more(self) -> None:
         if not self.loaded or not self.more:
@@ -493,6 +515,7 @@ class AuditView(QWidget):
             self.chain.setText(self.problem(exc))
 
         self.desk.tasks.on_net(client.audit_verify, done, failed)
+        self.check_head()
 
     def chain_text(self) -> str:
         answer = self.verification
@@ -502,15 +525,26 @@ class AuditView(QWidget):
         broken = answer.get("first_broken")
         if answer["ok"] or broken is None:
             return self.tr("Chain intact: %Ln record(s) checked.", "", checked)
-        reason = {"edited": self.tr("edited"), "missing": self.tr("missing")}.get(
-            broken["reason"], broken["reason"])
         text = self.tr("First broken record: #%1 (%2).").replace(
-            "%1", str(broken["id"])).replace("%2", reason)
+            "%1", str(broken["id"])).replace("%2", self.break_name(broken["reason"]))
         if broken.get("at"):
+            before = max(0, int(broken["id"]) - 1)
             text += " " + self.tr("The break shows at %1; the %Ln record(s) before it hold.",
-                                  "", checked).replace("%1", self.desk.fmt().when(
+                                  "", before).replace("%1", self.desk.fmt().when(
                                       datetime.fromisoformat(broken["at"])))
+        breaks = answer.get("breaks") or [broken]
+        if len(breaks) > 1:
+            text += "\n" + self.tr("Every break (%Ln): ", "", len(breaks)) + "; ".join(
+                f"{numbers(b)} {self.break_name(b['reason'])}" for b in breaks)
         return text
+
+    def break_name(self, reason: str) -> str:
+        return {"edited": self.tr("edited"), "missing": self.tr("missing"),
+                "truncated": self.tr("cut off after a checkpoint"),
+                "bad_signature": self.tr("checkpoint's signature does not hold"),
+                "unknown_key": self.tr("checkpoint signed by an unknown key"),
+                "missing_checkpoint": self.tr("checkpoint missing"),
+                }.get(reason, reason)
 
     def _show_chain(self) -> None:
         if self.verification is not None:
@@ -518,4 +552,90 @@ class AuditView(QWidget):
             self.chain.setText(text)
             broken = self.verification.get("first_broken")
             self.chain.setStyleSheet("" if self.verification["ok"] else "color: #b91c1c;")
-            self.chain.setToolTip(broken.get("message", "") if broken else "")
+            self.chain.setToolTip("\n".join(b.get("message", "") for b in (
+                self.verification.get("breaks") or ([broken] if broken else []))))
+
+    # ----------------------------------------------------------------- the signed head
+    def check_head(self) -> None:
+        """Ask whether the server's chain still contains the signed head this desktop
+        remembers (store lane, then network lane, then store lane to remember a newer
+        one); warn above the log if it does not."""
+        session, store = self.desk.session, self.desk.store
+        if session is None or store is None or not self.allowed or self.head_checking:
+            return
+        self.head_asked = True
+        self.head_checking = True
+        client, api = session.client, session.api
+
+        def failed(exc: BaseException) -> None:
+            self.head_checking = False
+            if not isinstance(exc, Offline | NotSignedIn | Refused):
+                log.error("checking the audit head failed", exc_info=exc)
+
+        def seen(head: audit_head.SeenHead | None) -> None:
+            self.desk.tasks.on_net(lambda: audit_head.ask(client, head),
+                                   lambda answer: asked(head, answer), failed)
+
+        def asked(head: audit_head.SeenHead | None,
+                  answer: tuple[dict[str, Any], dict[str, Any]]) -> None:
+            result = audit_head.judge(head, *answer)
+            now = self.desk.now()
+            self.desk.tasks.on_store(lambda: audit_head.remember(store, api, result, now),
+                                     lambda _kept: judged(result), failed)
+
+        def judged(result: audit_head.HeadCheck) -> None:
+            self.head_checking = False
+            self.head_check = result
+            self._show_head()
+
+        self.desk.tasks.on_store(lambda: audit_head.remembered(store, api), seen, failed)
+
+    def head_text(self) -> str:
+        result = self.head_check
+        if result is None:
+            return ""
+        seen, now = result.seen, result.now
+        when = self.desk.fmt().when
+        if result.status == "gone" and seen is not None:
+            text = (self.tr("Warning: the server's audit log no longer contains record %1 "
+                            "as this desktop saw it signed (%2): records were deleted since.")
+                    if result.found is None else
+                    self.tr("Warning: the server's audit log no longer contains record %1 "
+                            "as this desktop saw it signed (%2): records were rewritten "
+                            "since."))
+            return (text.replace("%1", str(seen.record)).replace("%2", when(seen.at))
+                    + " " + self.tr("Tell the administrator and keep this desktop's store "
+                                    "as evidence."))
+        if result.status == "older" and seen is not None:
+            return self.tr(
+                "Warning: the server's newest signed checkpoint (%1) is older than the one "
+                "this desktop saw (%2, record %3, %4): checkpoints were deleted.").replace(
+                "%1", str(now["seq"]) if now else "—").replace("%2", str(seen.seq)).replace(
+                "%3", str(seen.record)).replace("%4", when(seen.at))
+        if result.status == "bad_signature":
+            return self.tr("Warning: the server's newest audit checkpoint is not signed by "
+                           "the key this desktop knows (%1): it was forged or altered."
+                           ).replace("%1", seen.key_id if seen else result.key_id)
+        if result.status == "key_changed" and seen is not None:
+            return self.tr("Warning: the server now signs its audit log with another key "
+                           "(%1; this desktop knows %2). Unless the key was replaced on "
+                           "purpose, the log may have been signed anew.").replace(
+                "%1", result.key_id).replace("%2", seen.key_id)
+        if result.status == "unsigned" or now is None:
+            return self.tr("The server has not signed its audit log yet.")
+        if result.status == "first":
+            return self.tr("Signed head: record %1 (%2), key %3; this desktop remembers it "
+                           "and warns if the server's log no longer contains it.").replace(
+                "%1", str(now["record"])).replace("%2", when(datetime.fromisoformat(
+                    now["at"]))).replace("%3", str(now["key_id"]))
+        return self.tr("Signed head: record %1 (%2), key %3; the server's log still "
+                       "contains what this desktop saw before.").replace(
+            "%1", str(now["record"])).replace("%2", when(datetime.fromisoformat(
+                now["at"]))).replace("%3", str(now["key_id"]))
+
+    def _show_head(self) -> None:
+        result = self.head_check
+        self.head.setText(self.head_text())
+        self.head.setVisible(result is not None)
+        self.head.setStyleSheet("color: #b91c1c; font-weight: bold;"
+                                if result is not None and result.warning else "")
