@@ -280,7 +280,8 @@ def test_a_transfer_from_a_case_is_approved_and_keeps_its_dates(
         mine = queue_of(qtbot, anna)
         assert mine.select_request(row.id)
         assert not mine.approve_button.isEnabled()
-        assert mine.approve_button.toolTip() == "Only a team lead may approve (R21, R27)."
+        assert mine.approve_button.toolTip() == \
+            "Only team leads may approve transfers (R21, R27)."  # the domain's sentence
 
         with signed_in(qtbot, qapp, demo, cases_template, server, tmp_path / "tomasz",
                        "tomasz") as tomasz, \

@@ -15,7 +15,8 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from ..domain.model import Actor, Role
+from ..domain.model import Actor
+from ..domain.workflow import claim_open, claim_step
 from ..store.abuse_views import (
     ROWS,
     ClaimRowInfo,
@@ -27,6 +28,7 @@ from ..store.abuse_views import (
     confirm_preview,
     referral_queue,
 )
+from . import access
 from .models import ALERT, SOON, Column, RowsModel, table_view
 from .objections_view import ReasonDialog
 from .presence import Presence, presence_label
@@ -106,16 +108,6 @@ def claim_state(state: str) -> str:
              "paid": QCoreApplication.translate("AbuseText", "paid"),
              "written_off": QCoreApplication.translate("AbuseText", "written off")}
     return words.get(state, state)
-
-
-#: R22 claims move forward only: open → invoiced → paid; open or invoiced → written off
-CLAIM_NEXT = {"open": ("invoiced", "written_off"), "invoiced": ("paid", "written_off")}
-
-
-def role_of(desk: Any) -> str:
-    session = desk.session
-    person = session.person if session is not None else None
-    return person.role if person is not None else ""
 
 
 class ConfirmDialog(QDialog):
@@ -410,18 +402,16 @@ class AbuseView(QWidget):
 
     def update_buttons(self) -> None:
         row = self.selected()
-        compliance = role_of(self.desk) == "compliance"
-        why = "" if compliance else self.tr(
-            "Compliance opens, confirms and dismisses abuse cases (R27).")
         has_open = row is not None and row.open_case is not None
-        self.open_button.setEnabled(compliance and row is not None and not has_open)
-        self.confirm_button.setEnabled(compliance and has_open)
-        self.dismiss_button.setEnabled(compliance and has_open)
-        for button in (self.open_button, self.confirm_button, self.dismiss_button):
-            button.setToolTip(why)
-        if compliance and row is not None and not has_open:
-            for button in (self.confirm_button, self.dismiss_button):
-                button.setToolTip(self.tr("Open a case first."))
+        # R27: who may open, confirm and dismiss is the domain's matrix
+        for button, command, ready in (
+                (self.open_button, "open_abuse_case", row is not None and not has_open),
+                (self.confirm_button, "confirm_self_referral", has_open),
+                (self.dismiss_button, "dismiss_abuse_case", has_open)):
+            why = access.why_not(self.desk, command)
+            button.setEnabled(not why and ready)
+            button.setToolTip(why or ("" if ready or row is None or has_open
+                                      else self.tr("Open a case first.")))
 
     # ------------------------------------------------------------------ commands
     def _send(self, body: dict[str, Any]) -> None:
@@ -457,7 +447,7 @@ class AbuseView(QWidget):
         if row is None or row.open_case is None or person is None or store is None:
             return
         case = row.open_case.id
-        actor = Actor(person.name, Role(person.role))
+        actor = Actor(person.name, access.role_of(self.desk))
         self.message.setText(self.tr("Working out the engine's preview…"))
         dialog: ConfirmDialog | None = None
         asked = 0
@@ -596,16 +586,16 @@ class ClaimsView(QWidget):
 
     def update_buttons(self) -> None:
         claim = self.selected()
-        allowed = role_of(self.desk) in ("compliance", "team_lead")
-        if claim is not None and claim.state in CLAIM_NEXT:
+        if claim is not None and claim_open(claim.state):
             self.presence.watch(f"claim:{claim.id}")
         else:
             self.presence.stop()
+        # R27 (who follows up claims) and R22 (which state may follow which): the domain's
+        why = access.why_not(self.desk, "set_claim_state")
         for state, button in self.buttons.items():
-            ok = allowed and claim is not None and state in CLAIM_NEXT.get(claim.state, ())
+            ok = not why and claim is not None and bool(claim_step(claim.state, state))
             button.setEnabled(ok)
-            button.setToolTip("" if allowed else self.tr(
-                "Compliance and team leads follow up claims (R27)."))
+            button.setToolTip(why)
 
     def set_state(self, state: str) -> None:
         claim = self.selected()

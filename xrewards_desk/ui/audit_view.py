@@ -16,9 +16,12 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, get_args
 
 from ..contract import commands as c
+from ..domain import permissions
 from ..domain.calendar import BERLIN
+from ..domain.model import Role
 from ..sync import audit_head
 from ..sync.client import NotSignedIn, Offline, Refused
+from . import access
 from .models import ALERT, Column, RowsModel
 from .qt import (
     QAbstractItemView,
@@ -46,8 +49,6 @@ from .wording import action_name
 
 log = logging.getLogger(__name__)
 
-#: R27: the audit view is for team leads and compliance
-AUDIT_ROLES = ("team_lead", "compliance")
 #: records a page (the view asks for the next page with "Load more")
 PAGE = 200
 NO_DATE = QDate(2000, 1, 1)
@@ -110,12 +111,6 @@ def numbers(broken: dict[str, Any]) -> str:
     """A break's records: "#12" or "#12–15"."""
     first, last = broken["id"], broken.get("through")
     return f"#{first}" if last in (None, first) else f"#{first}–{last}"
-
-
-def role_of(desk: Any) -> str:
-    session = desk.session
-    person = session.person if session is not None else None
-    return person.role if person is not None else ""
 
 
 def pydate(q: QDate) -> date | None:
@@ -331,9 +326,10 @@ class AuditView(QWidget):
         return f"{shown} ({actor})" if shown and shown != actor else actor
 
     def role_text(self, role: str | None) -> str:
-        return {"agent": self.tr("Support agent"), "team_lead": self.tr("Team lead"),
-                "compliance": self.tr("Compliance"), "service": self.tr("Service"),
-                }.get(role or "", role or "")
+        names: dict[Role | None, str] = {
+            Role.AGENT: self.tr("Support agent"), Role.TEAM_LEAD: self.tr("Team lead"),
+            Role.COMPLIANCE: self.tr("Compliance"), Role.SERVICE: self.tr("Service")}
+        return names.get(permissions.role_of(role), role or "")
 
     def outcome_text(self, outcome: str) -> str:
         if outcome == "applied":
@@ -345,7 +341,7 @@ class AuditView(QWidget):
     # ----------------------------------------------------------------- role
     @property
     def allowed(self) -> bool:
-        return role_of(self.desk) in AUDIT_ROLES
+        return access.allowed(self.desk, "read_audit")  # R27, the domain's matrix
 
     def update_buttons(self) -> None:
         """Shows the log or, for other roles, that it is not theirs (the window calls this

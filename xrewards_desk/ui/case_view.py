@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
+from ..domain.workflow import ObjectionStatus, objection_step
 from ..store.case_views import (
     CaseDetail,
     MailInfo,
@@ -20,6 +21,7 @@ from ..store.case_views import (
 )
 from ..store.objection_facts import NoticeFacts, notice_facts
 from ..store.views import customer_page
+from . import access
 from .case_dialogs import (
     GOODWILL,
     LATE,
@@ -55,8 +57,14 @@ from .qt import (
     Signal,
 )
 
-#: the roles that handle e-mail cases (R27); compliance reads them
-DESK_ROLES = ("agent", "team_lead")
+#: each decision's button, by the command it sends and the objection's state it leads
+#: to (R25, R27: who may send it and which step may follow which are the domain's)
+DECISIONS: dict[str, tuple[str, ObjectionStatus]] = {
+    UPHOLD: ("uphold_objection", ObjectionStatus.UPHELD),
+    REJECT: ("reject_objection", ObjectionStatus.REJECTED),
+    LATE: ("answer_objection_late", ObjectionStatus.LATE),
+    GOODWILL: ("grant_goodwill", ObjectionStatus.GOODWILL),
+}
 STATUSES = ("new", "open", "waiting", "closed")
 
 
@@ -405,11 +413,6 @@ class CaseView(QWidget):
         self.show_detail()
         self.title_changed.emit(self.tr("Case %1").replace("%1", str(self.case_id)))
 
-    def role(self) -> str:
-        session = self.desk.session
-        person = session.person if session is not None else None
-        return person.role if person is not None else ""
-
     def me(self) -> str:
         session = self.desk.session
         person = session.person if session is not None else None
@@ -439,17 +442,24 @@ class CaseView(QWidget):
         for account, name, email in self.suggestions:
             self.link_suggest.addItem(f"{account} {name} <{email}>".strip(), account)
         self.link_suggest.setVisible(bool(self.suggestions))
-        can = self.role() in DESK_ROLES
-        why = "" if can else self.tr("Support agents and team leads handle cases (R27).")
+        # R27: each button asks the domain whether the person may send its command
         has_customer = d.account is not None
-        for button in (self.status_button, self.assign_button, self.link_button,
-                       self.note_button, self.reply_button):
-            button.setEnabled(can)
-            button.setToolTip(why)
-        self.assign_button.setEnabled(can and d.assigned_to != self.me())
-        for button in (self.objection_button, self.terms_button, self.close_button,
-                       self.suspicion_button, self.transfer_button):
-            button.setEnabled(can and has_customer)
+        for button, command in ((self.status_button, "set_mail_case_status"),
+                                (self.assign_button, "assign_mail_case"),
+                                (self.link_button, "link_mail_case"),
+                                (self.note_button, "note_mail_case"),
+                                (self.reply_button, "record_reply_sent")):
+            button.setEnabled(access.allowed(self.desk, command))
+            button.setToolTip(access.why_not(self.desk, command))
+        self.assign_button.setEnabled(self.assign_button.isEnabled()
+                                      and d.assigned_to != self.me())
+        for button, command in ((self.objection_button, "record_objection"),
+                                (self.terms_button, "object_to_terms"),
+                                (self.close_button, "close_account"),
+                                (self.suspicion_button, "report_suspicion"),
+                                (self.transfer_button, "request_transfer")):
+            why = access.why_not(self.desk, command)
+            button.setEnabled(not why and has_customer)
             button.setToolTip(why or ("" if has_customer else self.tr(
                 "Link the case to a customer first.")))
         if has_customer and d.account is not None and d.account.status != "active":
@@ -466,8 +476,8 @@ class CaseView(QWidget):
         settable = any(not x.outgoing and x.channel == "email"
                        and x.received_from in ("unknown", "typed") for x in d.mails)
         self.receipt_button.setVisible(settable)
-        self.receipt_button.setEnabled(can)
-        self.receipt_button.setToolTip(why)
+        self.receipt_button.setEnabled(access.allowed(self.desk, "set_mail_receipt"))
+        self.receipt_button.setToolTip(access.why_not(self.desk, "set_mail_receipt"))
         self.objection_box.setVisible(bool(d.objections))
         self.update_decisions()
         self.show_item()
@@ -606,10 +616,10 @@ class CaseView(QWidget):
             for button in buttons.values():
                 button.setToolTip(unknown)
             return
-        if self.role() not in DESK_ROLES:
-            for button in buttons.values():
-                button.setToolTip(self.tr("Support agents and team leads decide objections "
-                                          "(R27)."))
+        refused = {key: access.why_not(self.desk, DECISIONS[key][0]) for key in buttons}
+        if any(refused.values()):
+            for key, button in buttons.items():
+                button.setToolTip(refused[key])
             return
         if not o.open or o.kind != "notice":
             why = self.tr("Decided: %1").replace("%1", self.objection_state(o))
@@ -620,17 +630,17 @@ class CaseView(QWidget):
             for button in buttons.values():
                 button.setToolTip(self.tr("An adjustment for it waits for a team lead (R26)."))
             return
+        # R25: which decision may follow, the domain's workflow
         deadline = f.date(o.deadline)
-        if o.in_time:
-            self.uphold_button.setEnabled(True)
-            self.reject_button.setEnabled(True)
-            for button in (self.late_button, self.goodwill_button):
+        for key, button in buttons.items():
+            step = objection_step(ObjectionStatus.RECORDED, o.in_time, DECISIONS[key][1])
+            button.setEnabled(bool(step))
+            if step:
+                continue
+            if o.in_time:
                 button.setToolTip(self.tr("In time (deadline %1): uphold or reject it.")
                                   .replace("%1", deadline))
-        else:
-            self.late_button.setEnabled(True)
-            self.goodwill_button.setEnabled(True)
-            for button in (self.uphold_button, self.reject_button):
+            else:
                 button.setToolTip(self.tr("Late: the deadline was %1 (R25). Answer it as "
                                           "late, or ask for goodwill.").replace("%1", deadline))
 

@@ -20,6 +20,7 @@ from ..store.views import (
     customer_page,
     provider_notice,
 )
+from . import access
 from .chart import BalanceChart
 from .explain_dialog import ExplainDialog
 from .i18n import Fmt
@@ -242,24 +243,25 @@ class CustomerView(QWidget):
                 "terminated_for_cause": self.tr("terminated for cause")}.get(
             str(status), str(status))
 
-    def role(self) -> str:
-        session = self.desk.session
-        person = session.person if session is not None else None
-        return person.role if person is not None else ""
+    def for_cause(self) -> bool:
+        """Whether the person terminates for cause (R22, R27) rather than with notice."""
+        return access.allowed(self.desk, "terminate_for_cause")
 
     def update_terminate(self) -> None:
-        """R27: team leads terminate with notice, compliance for cause; for everyone
-        else the button is not shown."""
-        role = self.role()
+        """R27: whoever may terminate for cause gets that button, whoever may terminate
+        with notice that one (the domain's matrix says who); for everyone else the button
+        is not shown."""
         page = self.page
-        self.terminate_button.setText(self.tr("Terminate for cause…") if role == "compliance"
+        for_cause = self.for_cause()
+        with_notice = not for_cause and access.allowed(self.desk, "terminate_account")
+        self.terminate_button.setText(self.tr("Terminate for cause…") if for_cause
                                       else self.tr("Terminate with notice…"))
-        self.terminate_button.setVisible(role in ("team_lead", "compliance"))
+        self.terminate_button.setVisible(for_cause or with_notice)
         active = page is not None and str(page.profile.status) == "active"
         self.terminate_button.setEnabled(active)
         self.terminate_button.setToolTip("" if active else self.tr(
             "The account is no longer active."))
-        if active and page is not None and page.under_notice and role == "team_lead":
+        if active and page is not None and page.under_notice and with_notice:
             self.terminate_button.setToolTip(self.tr(
                 "A notice already runs (R23): the dialog shows its dates."))
 
@@ -273,8 +275,7 @@ class CustomerView(QWidget):
         page = self.page
         if page is None:
             return
-        store, account, for_cause = self.desk.store, self.account_id, \
-            self.role() == "compliance"
+        store, account, for_cause = self.desk.store, self.account_id, self.for_cause()
 
         def work() -> Any:
             with store.session() as s:

@@ -12,7 +12,9 @@ from typing import Any
 
 from ..clock import Clock, SystemClock
 from ..domain.model import Role
+from ..domain.permissions import PEOPLE, role_of
 from ..store.db import Store
+from . import access
 from . import settings as st
 from .abuse_view import AbuseView, ClaimsView
 from .case_dialogs import ManualCaseDialog
@@ -79,10 +81,11 @@ class Desk:
 
 @dataclass
 class RoleView:
-    """A view for some roles only (R27): its menu action, made when first shown."""
+    """A view for some roles only (R27): its menu action, made when first shown; shown to
+    whoever the domain's matrix lets send `command`, the command the view is for."""
 
     key: str
-    roles: tuple[str, ...]
+    command: str
     make: Callable[[], QWidget]
     title: Callable[[], str]
     tooltip: Callable[[], str]
@@ -172,17 +175,17 @@ class MainWindow(QMainWindow):
         self.approvals_action.triggered.connect(self.show_approvals)
         #: views shown to some roles only (R27), each with its menu action
         self.role_views: dict[str, RoleView] = {}
-        self._role_view("transfers", "F6", ("team_lead",), self._make_transfers,
+        self._role_view("transfers", "F6", "approve_transfer", self._make_transfers,
                         lambda: self.tr("Transfers"),
                         lambda: self.tr("Transfer requests waiting for a team lead (F6)"))
-        self._role_view("abuse", "F7", ("compliance", "team_lead"), self._make_abuse,
+        self._role_view("abuse", "F7", "read_abuse_queue", self._make_abuse,
                         lambda: self.tr("Abuse review"),
                         lambda: self.tr("Referrals ranked by their signs of self-referral "
                                         "(F7)"))
-        self._role_view("claims", "F8", ("compliance", "team_lead"), self._make_claims,
+        self._role_view("claims", "F8", "set_claim_state", self._make_claims,
                         lambda: self.tr("Claims"),
                         lambda: self.tr("Claims after abuse, and their state (F8)"))
-        self._role_view("audit", "F9", ("compliance", "team_lead"), self._make_audit,
+        self._role_view("audit", "F9", "read_audit", self._make_audit,
                         lambda: self.tr("Audit"),
                         lambda: self.tr("Every command: who, role, when, what (F9)"))
         bar = self.menuBar()
@@ -207,7 +210,7 @@ class MainWindow(QMainWindow):
         self.role_group = QActionGroup(self)
         self.role_group.setExclusive(True)
         self.role_actions: dict[str, QAction] = {}
-        for number, role in enumerate((Role.AGENT, Role.COMPLIANCE, Role.TEAM_LEAD), 1):
+        for number, role in enumerate(PEOPLE, 1):
             action = QAction(self)
             action.setCheckable(True)
             action.setData(role.value)
@@ -295,9 +298,10 @@ class MainWindow(QMainWindow):
             self.language_changed.emit()
 
     def role_name(self, role: str) -> str:
-        return {"agent": self.tr("Support agent"), "compliance": self.tr("Compliance"),
-                "team_lead": self.tr("Team lead"), "service": self.tr("Service")}.get(
-            role, role)
+        names: dict[Role | None, str] = {
+            Role.AGENT: self.tr("Support agent"), Role.COMPLIANCE: self.tr("Compliance"),
+            Role.TEAM_LEAD: self.tr("Team lead"), Role.SERVICE: self.tr("Service")}
+        return names.get(role_of(role), role)
 
     def case_title(self, number: int) -> str:
         return self.tr("Case %1").replace("%1", str(number))
@@ -312,12 +316,12 @@ class MainWindow(QMainWindow):
             "%1", person.display_name).replace("%2", self.role_name(person.role)))
         if person.role in self.role_actions:
             self.role_actions[person.role].setChecked(True)
-        lead = person.role == "team_lead"
+        lead = access.allowed(self.desk, "approve_adjustment")  # the approvals view
         self.approvals_action.setVisible(lead)
         if self.approvals is not None and not lead and self.tabs.indexOf(self.approvals) >= 0:
             self.tabs.removeTab(self.tabs.indexOf(self.approvals))
         for view in self.role_views.values():
-            allowed = person.role in view.roles
+            allowed = access.allowed(self.desk, view.command)
             view.action.setVisible(allowed)
             if view.page is not None and not allowed and self.tabs.indexOf(view.page) >= 0:
                 self.tabs.removeTab(self.tabs.indexOf(view.page))
@@ -419,27 +423,27 @@ class MainWindow(QMainWindow):
     def show_approvals(self) -> None:
         session = self.desk.session
         if self.desk.store is None or session is None or session.person is None \
-                or session.person.role != "team_lead":
+                or not access.allowed(self.desk, "approve_adjustment"):
             return
         if self.approvals is None:
             self.approvals = ApprovalsView(self.desk)
             self.approvals.open_case.connect(self.open_case)
         self._fixed_tab(self.approvals, self.tr("Approvals"))
 
-    def _role_view(self, key: str, shortcut: str, roles: tuple[str, ...],
+    def _role_view(self, key: str, shortcut: str, command: str,
                    make: Callable[[], QWidget], title: Callable[[], str],
                    tooltip: Callable[[], str]) -> None:
         action = QAction(self)
         action.setShortcut(QKeySequence(shortcut))
         action.setVisible(False)
         action.triggered.connect(lambda: self.show_view(key))
-        self.role_views[key] = RoleView(key, roles, make, title, tooltip, action)
+        self.role_views[key] = RoleView(key, command, make, title, tooltip, action)
 
     def show_view(self, key: str) -> None:
         view = self.role_views[key]
         session = self.desk.session
         if self.desk.store is None or session is None or session.person is None \
-                or session.person.role not in view.roles:
+                or not access.allowed(self.desk, view.command):
             return
         if view.page is None:
             view.page = view.make()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
+from ..domain.workflow import request_step
 from ..store.case_views import (
     DECIDED,
     DUE_SOON,
@@ -18,6 +19,7 @@ from ..store.case_views import (
     approval_queue,
     objection_rows,
 )
+from . import access
 from .case_dialogs import badge, badge_html, notice_kind
 from .models import ALERT, SOON, Column, RowsModel, table_view
 from .qt import (
@@ -268,8 +270,6 @@ class ApprovalsView(QWidget):
 
     def show_item(self) -> None:
         item = self.selected()
-        session = self.desk.session
-        person = session.person if session is not None else None
         for button in (self.approve_button, self.reject_button):
             button.setEnabled(False)
             button.setToolTip("")
@@ -277,14 +277,12 @@ class ApprovalsView(QWidget):
             self.reading.setHtml("<p>" + html.escape(self.tr(
                 "Nothing waits for approval.")) + "</p>")
             return
-        if person is None or person.role != "team_lead":
-            why = self.tr("Only a team lead may approve or reject (R26, R27).")
-        elif person.name == item.request.requested_by:
-            why = self.tr("You asked for this adjustment; another team lead must decide "
-                          "it (four eyes, R26).")
-        else:
-            why = ""
-        for button in (self.approve_button, self.reject_button):
+        # R26, R27: the domain's workflow says who may decide a request, and when
+        me, asked = access.name_of(self.desk), item.request.requested_by
+        for button, approve in ((self.approve_button, True), (self.reject_button, False)):
+            why = access.step_why_not(self.desk, request_step(
+                "adjustment", access.role_of(self.desk), me, asked, item.request.status,
+                approve))
             button.setEnabled(not why)
             button.setToolTip(why)
         self.reading.setHtml(self.item_html(item))

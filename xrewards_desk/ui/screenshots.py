@@ -12,25 +12,34 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from ..domain.permissions import PEOPLE, may
 from .qt import QApplication, QTimer, QWidget
 
 #: a search the demo always answers with several customers
 QUERY = "müller"
 STEP_TIMEOUT_MS = 60_000
 
-AGENT, COMPLIANCE, LEAD = "agent", "compliance", "team_lead"
-ROLES = (AGENT, COMPLIANCE, LEAD)
+#: the demo's roles, as a session names them (R27's people: agent, compliance, team lead)
+ROLES: tuple[str, ...] = tuple(role.value for role in PEOPLE)
 LANGUAGES = ("en", "de")
 #: the role as it appears in a file name
-ROLE_FILES = {AGENT: "agent", COMPLIANCE: "compliance", LEAD: "lead"}
-_CASE_WORK = (AGENT, LEAD)  # R27: agents and team leads handle cases; compliance reads
-_REVIEW = (COMPLIANCE, LEAD)
-#: every view rendered, in this order, with the roles that have it (R27)
+ROLE_FILES = {role: role.removeprefix("team_") for role in ROLES}
+
+
+def _who_may(command: str) -> tuple[str, ...]:
+    """The demo roles that see a view, by the command it is for (R27)."""
+    return tuple(role for role in ROLES if may(role, command))
+
+
+#: every view rendered, in this order, with the roles that have it: the ones the domain's
+#: matrix lets send the view's command (R27)
 VIEWS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("search", ROLES), ("customer", ROLES), ("ledger", ROLES), ("explain", ROLES),
-    ("cases", ROLES), ("case", ROLES), ("objection-decision", _CASE_WORK),
-    ("reply", _CASE_WORK), ("objections", ROLES), ("approvals", (LEAD,)),
-    ("transfers", (LEAD,)), ("abuse", _REVIEW), ("claims", _REVIEW), ("audit", _REVIEW),
+    ("cases", ROLES), ("case", ROLES), ("objection-decision", _who_may("uphold_objection")),
+    ("reply", _who_may("record_reply_sent")), ("objections", ROLES),
+    ("approvals", _who_may("approve_adjustment")),
+    ("transfers", _who_may("approve_transfer")), ("abuse", _who_may("read_abuse_queue")),
+    ("claims", _who_may("set_claim_state")), ("audit", _who_may("read_audit")),
     ("refused", ROLES), ("settings", ROLES), ("about", ROLES),
 )
 

@@ -24,7 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from ..contract import filetypes
-from ..domain.model import Actor, Role
+from ..domain.model import Actor
+from ..domain.permissions import role_of
+from ..domain.workflow import request_step
 from ..store import models as m
 from ..store.case_views import staff_names
 from ..store.transfer_views import (
@@ -46,6 +48,7 @@ from ..store.transfer_views import (
     transfer_requests,
 )
 from ..sync.evidence import EvidenceFolder
+from . import access
 from .commands import check
 from .models import ALERT, Column, RowsModel, table_view
 from .objections_view import ReasonDialog
@@ -78,8 +81,6 @@ from .qt import (
     Signal,
 )
 
-#: R27: who may file a transfer request
-DESK_ROLES = ("agent", "team_lead")
 SHA_ROLE = int(Qt.ItemDataRole.UserRole)
 #: the live check waits this long after the last change (ms)
 DEBOUNCE = 150
@@ -124,11 +125,7 @@ def _person(desk: Any) -> Any:
 def _actor(person: Any) -> Actor | None:
     if person is None:
         return None
-    try:
-        role: Role | None = Role(person.role)
-    except ValueError:
-        role = None
-    return Actor(person.name, role)
+    return Actor(person.name, role_of(person.role))
 
 
 def _evidence_folder(desk: Any) -> EvidenceFolder:
@@ -306,11 +303,11 @@ class TransferDialog(QDialog):
         self.timer.timeout.connect(self.recheck)
         self._show_side()
         self._reason_changed()
-        person = _person(desk)
-        if person is None or person.role not in DESK_ROLES:
+        refused = access.why_not(desk, "request_transfer")  # R27, the domain's matrix
+        if refused:
             ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
             ok.setEnabled(False)
-            ok.setToolTip(self.tr("Support agents and team leads request transfers (R27)."))
+            ok.setToolTip(refused)
         self.load()
 
     # ------------------------------------------------------------------ loading
@@ -872,15 +869,12 @@ class TransfersView(QWidget):
     # ------------------------------------------------------------------ one request
     def why_not(self, item: TransferInfo) -> str:
         """Why the signed-in person cannot decide `item`, or "" if they can."""
-        person = _person(self.desk)
         if not item.pending:
             return self.tr("Decided: %1").replace("%1", self.state(item))
-        if person is None or person.role != "team_lead":
-            return self.tr("Only a team lead may approve (R21, R27).")
-        if person.name == item.requested_by:
-            return self.tr("You filed this request; another team lead must approve it "
-                           "(four eyes, R21).")
-        return ""
+        # R21, R27: who may approve, and not their own request (four eyes): the domain's
+        return access.step_why_not(self.desk, request_step(
+            "transfer", access.role_of(self.desk), access.name_of(self.desk),
+            item.requested_by, "pending", approve=True))
 
     def show_item(self) -> None:
         item = self.selected()
@@ -896,13 +890,14 @@ class TransfersView(QWidget):
         why = self.why_not(item)
         self.approve_button.setEnabled(not why)
         self.approve_button.setToolTip(why)
-        person = _person(self.desk)
         # team leads reject (R27); the one who filed it may too: the server records their
-        # rejection as a withdrawal
-        can_reject = item.pending and person is not None and person.role == "team_lead"
-        self.reject_button.setEnabled(can_reject)
-        self.reject_button.setToolTip("" if can_reject else (why or self.tr(
-            "Only a team lead may reject (R21, R27).")))
+        # rejection as a withdrawal (the domain's workflow)
+        not_rejected = why if not item.pending else access.step_why_not(
+            self.desk, request_step("transfer", access.role_of(self.desk),
+                                    access.name_of(self.desk), item.requested_by,
+                                    "pending", approve=False))
+        self.reject_button.setEnabled(not not_rejected)
+        self.reject_button.setToolTip(not_rejected)
         self.reading.setHtml(self.item_html(item))
         self.load_review(item)
         shas = [self.evidence_list.item(i).data(SHA_ROLE)
