@@ -77,8 +77,7 @@ def sign_in(desk: Desk, demo: Demo, server: Server, user: str) -> Session:
     api = server.base.removesuffix("/v1")
     session = Session(desk.store, api, user, ApiClient(api), MemoryTokens(),
                       data=desk.paths.data, clock=desk.clock)
-    password = demo.info.password(user)
-    assert password is not None
+    password = demo.password(user)
     session.sign_in(password)
     desk.session = session
     return session

@@ -12,6 +12,7 @@ import pytest
 
 from xrewards_desk.clock import SettableClock
 from xrewards_desk.domain.calendar import BERLIN
+from xrewards_desk.server import demo_passwords
 from xrewards_desk.server.demo import DemoInfo, build_demo
 from xrewards_desk.server.service import Service
 from xrewards_desk.store.db import Store, sqlite_url
@@ -29,6 +30,11 @@ class Demo:
     info: DemoInfo
     db: Path
     data: Path
+
+    def password(self, name: str) -> str:
+        """`name`'s password as the desktop's demo mode reads it: from the 0600 file the
+        build wrote in the demo's data folder (random for each build, issue 18 item 7)."""
+        return demo_passwords.read(self.data)[name]
 
 
 @pytest.fixture(scope="session")

@@ -24,6 +24,7 @@ SLOW_MODULES = frozenset({
     "test_server_fuzz",   # schemathesis over every operation and role
     "test_properties",    # hypothesis over random action sequences
     "test_home",          # the command line as processes under a fresh home
+    "test_demo_passwords",  # builds small demos, starts serve --demo as processes
 })
 
 #: single tests of other modules that start a process (the command line, `--version`) or

@@ -31,7 +31,7 @@ from xrewards_desk.domain.calendar import (
     objection_in_time,
 )
 from xrewards_desk.domain.model import Role, Status
-from xrewards_desk.server import abuse_signals
+from xrewards_desk.server import abuse_signals, demo_passwords
 from xrewards_desk.server import demo as demo_module
 from xrewards_desk.server.demo import (
     DEMO_ACCOUNTS,
@@ -476,18 +476,26 @@ def test_the_audit_chain_verifies(demo: Demo) -> None:
 # --------------------------------------------------------------------------- people
 
 
-def test_banner_names_every_user_with_a_password(demo: Demo) -> None:
-    banner = demo.info.banner()
-    assert banner.startswith("Demo program ready")
-    assert "2,000 accounts in 300 organisations" in banner
+def test_banner_names_every_user_and_their_passwords_only_when_asked(demo: Demo) -> None:
+    """Issue 18 item 7: the passwords are random for the build and kept in the data
+    folder's 0600 file; the banner shows them only when asked (serve: to a terminal)."""
+    hidden, shown = demo.info.banner(), demo.info.banner(show_passwords=True)
+    for banner in (hidden, shown):
+        assert banner.startswith("Demo program ready")
+        assert "2,000 accounts in 300 organisations" in banner
+        assert f"kept in {demo.data / 'demo-passwords.json'}" in banner
     roles = {u.role for u in demo.info.users}
     assert roles == {Role.AGENT, Role.TEAM_LEAD, Role.COMPLIANCE, Role.SERVICE}
     assert sum(1 for u in demo.info.users if u.role is Role.TEAM_LEAD) == 2
+    kept = demo_passwords.read(demo.data)
+    assert (demo.data / "demo-passwords.json").stat().st_mode & 0o777 == 0o600
     for user in demo.info.users:
-        assert user.password is not None
-        assert re.fullmatch(rf"demo-{user.name}-[a-z0-9]{{4}}", user.password)
-        assert f"{user.name}" in banner and user.password in banner
-    assert demo_users(demo.info.seed) == demo.info.users  # the seed alone decides them
+        assert user.password is not None and kept[user.name] == user.password
+        assert re.fullmatch(r"[a-z2-9]{4}(-[a-z2-9]{4}){3}", user.password)
+        assert f"  {user.name} " in hidden and user.password not in hidden
+        assert user.password in shown
+    assert "Sign in as:" in hidden and "they are not printed here" in hidden
+    assert demo_users(kept) == demo.info.users
     assert [u.name for u in demo.info.users] == [name for name, *_ in STAFF]
 
 
@@ -616,6 +624,7 @@ def test_serve_demo_reuses_the_demo_and_prints_how_to_sign_in(demo: Demo,
     dst.close()
     if (demo.data / "evidence").exists():
         shutil.copytree(demo.data / "evidence", data / "evidence")
+    shutil.copy2(demo_passwords.path(demo.data), demo_passwords.path(data))
     exe = str(Path(sys.executable).with_name("xrewards-desk"))
     port_file = data / "port"
     process = subprocess.Popen([exe, "serve", "--demo", "--port", "0", "--port-file",
@@ -637,8 +646,12 @@ def test_serve_demo_reuses_the_demo_and_prints_how_to_sign_in(demo: Demo,
     finally:
         process.send_signal(signal.SIGTERM)
         out, _ = process.communicate(timeout=60)
-    assert "built before, reused" in out and "Sign in with:" in out
-    assert re.search(rf"tessa\s.*{re.escape(demo_password(demo, 'tessa'))}", out)
+    # its output is a pipe, not a terminal: the users, where their passwords are, and no
+    # password (issue 18 item 7)
+    assert "built before, reused" in out and "Sign in as:" in out
+    assert re.search(r"tessa\s+\(team_lead", out)
+    assert str(demo_passwords.path(data)) in out
+    assert not any(user.password and user.password in out for user in demo.info.users)
 
 
 def demo_password(demo: Demo, name: str) -> str:

@@ -234,8 +234,7 @@ def test_sync_progress_and_refusals_against_the_real_server(qtbot: Any, qapp: QA
         try:
             api = server.base.removesuffix("/v1")
             session = Session(store, api, "anna", ApiClient(api), MemoryTokens())
-            password = demo.info.password("anna")
-            assert password is not None
+            password = demo.password("anna")
             session.sign_in(password)
             desk.session = session
             desk.sync = SyncController(desk.tasks, session)
@@ -305,8 +304,7 @@ def test_the_demo_role_switcher_signs_in_as_each_role(qtbot: Any, qapp: QApplica
         try:
             api = server.base.removesuffix("/v1")
             session = Session(store, api, "anna", ApiClient(api), MemoryTokens())
-            password = demo.info.password("anna")
-            assert password is not None
+            password = demo.password("anna")
             session.sign_in(password)
             desk.session = session
             window = window_for(qtbot, desk)

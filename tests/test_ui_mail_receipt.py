@@ -181,7 +181,7 @@ def test_deciding_an_objection_waits_while_a_mail_of_its_case_has_no_receipt_tim
         assert SENTENCE in view.objection_badge.text()
         assert not view.receipt_notice.isHidden()
         # the server refuses it too, in words (a command sent past the disabled button)
-        signed = server.sign_in("anna", demo.info.password("anna") or "").json()
+        signed = server.sign_in("anna", demo.password("anna")).json()
         anna = Client(server.base, signed["token"], "anna",
                       datetime.fromisoformat(signed["expires_at"]))
         refused = anna.command({

@@ -97,8 +97,7 @@ def test_the_gui_thread_runs_while_the_demo_syncs_from_the_server_process(
             time.sleep(0.05)
         api = f"http://127.0.0.1:{int(port_file.read_text())}"
         session = Session(store, api, "anna", ApiClient(api), MemoryTokens())
-        password = demo.info.password("anna")
-        assert password is not None
+        password = demo.password("anna")
         session.sign_in(password)
         sync = SyncController(tasks, session)
         gaps: list[float] = []

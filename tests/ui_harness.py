@@ -53,8 +53,7 @@ def build_template(demo: Demo, folder: Path) -> DeskTemplate:
     with demo_server(demo, folder / "server") as server:
         store = Store.open(sqlite_url(local))
         client = ApiClient(server.base)
-        password = demo.info.password("anna")
-        assert password is not None
+        password = demo.password("anna")
         client.sign_in("anna", password)
         Syncer(store, client, "demo", "anna").pull()
         store.close()

@@ -20,7 +20,6 @@ dbstat), and both per 100,000 ledger entries.
 from __future__ import annotations
 
 import argparse
-import re
 import sqlite3
 import subprocess
 import sys
@@ -70,14 +69,10 @@ def start_server(args: argparse.Namespace, tmp: Path) -> tuple[subprocess.Popen[
         if server.poll() is not None:
             raise RuntimeError("the server stopped")
         time.sleep(0.1)
-    if not args.accounts:
-        assert server.stdout is not None
-        banner = ""
-        while "Sign in with:" not in banner or "anna" not in banner:
-            banner += server.stdout.readline()
-        found = re.search(r"anna\s+/\s+(\S+)", banner)
-        assert found is not None
-        password = found.group(1)
+    if not args.accounts:  # the demo's passwords: in its data folder's 0600 file
+        from xrewards_desk.server import demo_passwords
+
+        password = demo_passwords.read(server_dir)["anna"]
     return server, f"http://127.0.0.1:{port_file.read_text()}", password
 
 

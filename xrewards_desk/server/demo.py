@@ -35,13 +35,14 @@ import struct
 import time as _time
 import unicodedata
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, func, insert, select
+from sqlalchemy import Table, bindparam, delete, func, insert, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -65,6 +66,7 @@ from ..store import audit
 from ..store import models as m
 from ..store.ledger import unapproved_adjustments
 from ..store.objection_facts import NoticeFacts, notice_facts
+from . import demo_passwords, security
 from .errors import ApiError
 from .feed import LOADERS, Feed
 from .handlers import HANDLERS, Ctx, check_role
@@ -103,18 +105,14 @@ STAFF: tuple[tuple[str, str, Role, str], ...] = (
     ("clara", "Clara Dupont", Role.COMPLIANCE, "de"),
     ("shop", "Shop-System (Demo)", Role.SERVICE, "de"),
 )
-_PASSWORD_LETTERS = "abcdefghjkmnpqrstuvwxyz23456789"
 
 
-def demo_users(seed: int = DEMO_SEED) -> tuple[DemoUser, ...]:
-    """The demo's users with their passwords, which follow from the seed alone (so that
-    the banner can be printed again without keeping passwords anywhere)."""
-    rng = random.Random(f"xrewards-demo-passwords:{seed}")
-    users = []
-    for name, display, role, language in STAFF:
-        suffix = "".join(rng.choice(_PASSWORD_LETTERS) for _ in range(4))
-        users.append(DemoUser(name, role, display, f"demo-{name}-{suffix}", language))
-    return tuple(users)
+def demo_users(passwords: Mapping[str, str]) -> tuple[DemoUser, ...]:
+    """The demo's users with their passwords (random for each build, kept in the data
+    folder: demo_passwords.py); None for a name `passwords` lacks (a user who existed
+    before the demo keeps the password they had)."""
+    return tuple(DemoUser(name, role, display, passwords.get(name), language)
+                 for name, display, role, language in STAFF)
 
 
 @dataclass
@@ -132,6 +130,8 @@ class DemoInfo:
     foreign_accounts: int = 0
     #: the planted self-referrals: (referrer, invitee, the signal kinds planted)
     plants: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
+    #: the file the users' passwords are kept in (mode 0600; demo_passwords.py)
+    passwords_file: Path | None = None
 
     def password(self, name: str) -> str | None:
         for user in self.users:
@@ -139,7 +139,10 @@ class DemoInfo:
                 return user.password
         raise KeyError(name)
 
-    def banner(self) -> str:
+    def banner(self, show_passwords: bool = False) -> str:
+        """What the demo holds and who can sign in; the passwords only where
+        `show_passwords` (serve prints them to a terminal, never to a log), else where
+        they are kept."""
         if self.foreign_accounts:
             return (f"This store already holds {self.foreign_accounts:,} accounts that the "
                     "demo did not make; nothing was added. Start with an empty --data-dir "
@@ -164,13 +167,21 @@ class DemoInfo:
             f"{c.get('adjustments_pending', 0)} pending adjustments "
             f"({c.get('adjustments_pending_goodwill', 0)} of them goodwill), "
             f"{c.get('abuse_cases_open', 0)} open abuse case(s).",
-            "Sign in with:",
+            "Sign in with:" if show_passwords else "Sign in as:",
         ]
         width = max((len(u.name) for u in self.users), default=4)
         for user in self.users:
-            secret = user.password or "(existed before the demo; password unchanged)"
-            lines.append(f"  {user.name:<{width}} / {secret:<16} ({user.role.value}, "
-                         f"{user.display_name})")
+            if show_passwords:
+                secret = user.password or "(existed before the demo; password unchanged)"
+                lines.append(f"  {user.name:<{width}} / {secret:<19} ({user.role.value}, "
+                             f"{user.display_name})")
+            else:
+                lines.append(f"  {user.name:<{width}} ({user.role.value}, "
+                             f"{user.display_name})")
+        if self.passwords_file is not None:
+            lines.append(f"The passwords (new for this demo) are kept in {self.passwords_file}"
+                         " (readable by you only)" + ("." if show_passwords else
+                                                      "; they are not printed here."))
         return "\n".join(lines)
 
 
@@ -1475,6 +1486,8 @@ class _Builder:
         self.order_numbers: dict[int, int] = {}
         self.persons: dict[str, Person] = {}
         self.notes: dict[str, Any] = {}
+        #: the staff's passwords (build_demo makes them, at random)
+        self.passwords: dict[str, str] = {}
         #: accounts with a transfer request: they redeem nothing until it is decided
         self.frozen: set[str] = set()
         self.registered: set[str] = set()
@@ -1850,7 +1863,7 @@ class _Builder:
         self.runner.commit()
         with self.service.store.session() as s:
             existing = set(s.scalars(select(m.User.name)).all())
-        for user in demo_users(self.seed):
+        for user in demo_users(self.passwords):
             if user.name not in existing:
                 assert user.password is not None
                 self.service.add_user(user.name, user.display_name, user.role, user.password,
@@ -2693,6 +2706,10 @@ def build_demo(service: Service, today: date, seed: int = DEMO_SEED, *,
         raise ValueError("the demo needs at least 2 accounts and at most one organisation "
                          "per account")
     end = datetime.combine(today, time_of_day or time(9, 0), tzinfo=BERLIN)
+    # new passwords for this build, on disk (0600) before any user has them
+    passwords = {name: demo_passwords.new_password()
+                 for name, _display, _role, _language in STAFF if name not in roles}
+    kept = demo_passwords.write(service.data_dir, passwords)
     original = service.clock
     clock = SettableClock(end)
     with service.write_lock:
@@ -2702,6 +2719,7 @@ def build_demo(service: Service, today: date, seed: int = DEMO_SEED, *,
         try:
             builder = _Builder(service, clock, seed, today, end, accounts, organisations,
                                exact, order_factor)
+            builder.passwords = passwords
             clock.set(builder.start)
             builder.run()
             counts = builder.counts()
@@ -2717,11 +2735,10 @@ def build_demo(service: Service, today: date, seed: int = DEMO_SEED, *,
         finally:
             service.clock = original
             gc.set_threshold(*thresholds)
-    users = tuple(u if u.name not in existing else
-                  DemoUser(u.name, u.role, u.display_name, None, u.language)
-                  for u in demo_users(seed))
+    users = demo_users({n: p for n, p in passwords.items() if n not in existing})
     log.info("demo built in %.1f s: %s", seconds, counts)
-    return DemoInfo(seed, today, users, counts, built=True, seconds=seconds, plants=plants)
+    return DemoInfo(seed, today, users, counts, built=True, seconds=seconds, plants=plants,
+                    passwords_file=kept)
 
 
 def ensure_demo(service: Service) -> DemoInfo:
@@ -2735,18 +2752,41 @@ def ensure_demo(service: Service) -> DemoInfo:
     if detail is not None:
         seed = int(detail.get("seed", DEMO_SEED))
         existing = set(detail.get("existing_users", []))
-        users = tuple(u if u.name not in existing else
-                      DemoUser(u.name, u.role, u.display_name, None, u.language)
-                      for u in demo_users(seed))
-        return DemoInfo(seed, date.fromisoformat(detail["today"]), users,
+        passwords = _kept_passwords(service, [name for name, *_ in STAFF
+                                              if name not in existing])
+        return DemoInfo(seed, date.fromisoformat(detail["today"]), demo_users(passwords),
                         dict(detail.get("counts", {})), built=False,
-                        plants=tuple((r, i, tuple(k)) for r, i, k in detail.get("plants", [])))
+                        plants=tuple((r, i, tuple(k)) for r, i, k in detail.get("plants", [])),
+                        passwords_file=demo_passwords.path(service.data_dir))
     if accounts:
         return DemoInfo(DEMO_SEED, None, (), built=False, foreign_accounts=int(accounts))
     now = service.clock.now()
     berlin = now.astimezone(BERLIN)
     return build_demo(service, berlin_date(now), DEMO_SEED,
                       time_of_day=berlin.time().replace(microsecond=0, tzinfo=None))
+
+
+def _kept_passwords(service: Service, names: list[str]) -> dict[str, str]:
+    """The passwords of the demo's users `names` from the data folder's file; a user the
+    file lacks (no file: a demo built before the passwords were random, whose users still
+    have the ones the public seed gave them) gets a new random password, set in the store
+    and kept in the file, and is signed out everywhere."""
+    try:
+        kept = demo_passwords.read(service.data_dir)
+    except demo_passwords.DemoPasswordsError:
+        kept = {}
+    renew = {name: demo_passwords.new_password() for name in names if name not in kept}
+    if renew:
+        with service.write_lock, service.store.session() as s:
+            for user in s.scalars(select(m.User).where(m.User.name.in_(renew))).all():
+                user.password_hash = security.hash_password(renew[user.name],
+                                                            n=service.scrypt_n)
+                s.execute(delete(m.ApiToken).where(m.ApiToken.user_id == user.id))
+        kept = {**kept, **renew}
+        demo_passwords.write(service.data_dir, kept)
+        log.warning("the demo users %s got new passwords, kept in %s", ", ".join(renew),
+                    demo_passwords.path(service.data_dir))
+    return {name: kept[name] for name in names if name in kept}
 
 
 __all__ = ["DEMO_SEED", "DemoInfo", "DemoUser", "build_demo", "demo_users", "ensure_demo",

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..domain.model import Role
+from ..server import demo_passwords
 from ..server.demo import DemoUser, demo_users
 
 #: the demo user signed in first, and one per role for the role switcher
@@ -29,10 +30,6 @@ def self_command() -> list[str]:
     if getattr(sys, "frozen", False):
         return [sys.executable]
     return [sys.executable, "-m", "xrewards_desk"]
-
-
-def demo_user(name: str) -> DemoUser:
-    return next(u for u in demo_users() if u.name == name)
 
 
 def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
@@ -57,6 +54,21 @@ class DemoServer:
     def log(self) -> Path:
         return self.folder / "server.log"
 
+    @property
+    def data(self) -> Path:
+        """The server's data folder: its store, evidence and the demo's passwords."""
+        return self.folder / "server"
+
+    def user(self, name: str) -> DemoUser:
+        """The demo user `name` with the password the server made for this demo, read
+        from the data folder's 0600 file (never derived, never from the server's log);
+        DemoPasswordsError if the file is missing or lacks them."""
+        user = next(u for u in demo_users(demo_passwords.read(self.data)) if u.name == name)
+        if user.password is None:
+            raise demo_passwords.DemoPasswordsError(
+                f"{demo_passwords.path(self.data)} holds no password for {name}")
+        return user
+
     def start(self, timeout: float = 600.0,
               waiting: Callable[[float], None] | None = None) -> str:
         """Start the server and wait until it listens; the first start builds the demo
@@ -68,7 +80,7 @@ class DemoServer:
             os.chmod(self.log, 0o600)
             self.process = subprocess.Popen(
                 [*self_command(), "serve", "--demo", "--host", "127.0.0.1", "--port", "0",
-                 "--port-file", str(port_file), "--data-dir", str(self.folder / "server")],
+                 "--port-file", str(port_file), "--data-dir", str(self.data)],
                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                 preexec_fn=_die_with_parent if os.name == "posix" else None)
         started = time.monotonic()

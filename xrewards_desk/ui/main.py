@@ -23,7 +23,7 @@ from ..sync.client import ApiClient, NotSignedIn, Offline
 from ..sync.credentials import Tokens
 from . import errors
 from . import settings as st
-from .demo import ROLE_USERS, DemoServer, demo_user
+from .demo import ROLE_USERS, DemoServer
 from .dialogs import SettingsDialog, SignInDialog
 from .i18n import Language, resolve
 from .icon import NAME, app_icon
@@ -96,7 +96,7 @@ class Starter(QObject):
                 path.unlink()
             store = Store.open(sqlite_url(local))
             desk.store = store
-            user = demo_user(ROLE_USERS[Role.AGENT])
+            user = self.server.user(ROLE_USERS[Role.AGENT])  # from its 0600 file
             session = Session(store, url, user.name, ApiClient(url), MemoryTokens(),
                               data=desk.paths.data, clock=desk.clock)
             assert user.password is not None
@@ -111,11 +111,12 @@ class Starter(QObject):
 
     def switch_role(self, role: str) -> None:
         session = self.desk.session
-        if session is None or not self.desk.demo:
+        server = self.server
+        if session is None or not self.desk.demo or server is None:
             return
-        user = demo_user(ROLE_USERS[Role(role)])
 
         def work() -> None:
+            user = server.user(ROLE_USERS[Role(role)])  # the demo's 0600 file
             assert user.password is not None
             session.user = user.name
             session.syncer.user = user.name
