@@ -4,10 +4,16 @@ quietly instead of raising inside Qt's event loop."""
 
 from __future__ import annotations
 
+import threading
+from pathlib import Path
+from typing import Any
+
 import pytest
+from sqlalchemy.orm import Session
 
 pytest.importorskip("PySide6.QtWidgets")
 
+from xrewards_desk.store.db import Store, sqlite_url
 from xrewards_desk.ui.qt import QApplication
 from xrewards_desk.ui.tasks import Tasks
 
@@ -22,3 +28,79 @@ def test_work_asked_for_after_shutdown_is_dropped(qapp: QApplication) -> None:
     assert store.cancelled() and net.cancelled()
     assert ran == ["before"]
     assert not tasks.busy
+
+
+def test_a_query_opens_its_session_on_the_store_lane_and_answers_the_newest_only(
+        qtbot: Any, qapp: QApplication, tmp_path: Path) -> None:
+    """Tasks.query: fn(session) on the store lane in a session it opens; with a key, a
+    later query of the key supersedes an earlier one, whose answer (or error) never
+    arrives, and which is not even run if it still waits in the lane."""
+    store = Store.open(sqlite_url(tmp_path / "desk.sqlite"))
+    tasks = Tasks()
+    try:
+        gate = threading.Event()
+        tasks.on_store(lambda: gate.wait(10))  # holds the lane while the queries queue
+        ran: list[str] = []
+        answers: list[tuple[str, Any]] = []
+
+        def ask(name: str, key: str, fail: bool = False) -> None:
+            def fn(s: Session) -> tuple[str, str]:
+                ran.append(name)
+                if fail:
+                    raise ValueError(name)
+                return name, threading.current_thread().name
+            tasks.query(store, fn, lambda value: answers.append(("done", value)),
+                        lambda exc: answers.append(("error", str(exc))), key=key)
+
+        ask("first", "search")
+        ask("second", "search", fail=True)
+        ask("third", "search")
+        ask("other", "cases")
+        assert tasks.waiting("search") and tasks.waiting("cases")
+        gate.set()
+        qtbot.waitUntil(lambda: not tasks.busy, timeout=10_000)
+        qtbot.wait(50)
+        assert ran == ["third", "other"]  # the superseded ones were not run
+        assert sorted(answers) == [("done", ("other", "store_0")),
+                                   ("done", ("third", "store_0"))]
+        assert not tasks.waiting("search") and not tasks.waiting("cases")
+
+        # one already running when asked again: it runs, its answer is dropped
+        gate.clear()
+        started = threading.Event()
+        answers.clear()
+
+        def slow(_s: Session) -> str:
+            started.set()
+            gate.wait(10)
+            return "old"
+
+        tasks.query(store, slow, lambda v: answers.append(("done", v)), key="search")
+        assert started.wait(10)
+        tasks.query(store, lambda _s: "new", lambda v: answers.append(("done", v)),
+                    key="search")
+        gate.set()
+        qtbot.waitUntil(lambda: not tasks.busy, timeout=10_000)
+        qtbot.wait(50)
+        assert answers == [("done", "new")]
+
+        # the newest one's error arrives; a forgotten key's answer does not
+        answers.clear()
+        ask("broken", "search", fail=True)
+        qtbot.waitUntil(lambda: answers == [("error", "broken")], timeout=10_000)
+        gate.clear()
+        tasks.on_store(lambda: gate.wait(10))
+        ask("forgotten", "search")
+        tasks.forget("search")
+        gate.set()
+        qtbot.waitUntil(lambda: not tasks.busy, timeout=10_000)
+        qtbot.wait(50)
+        assert answers == [("error", "broken")]
+        # without a key every answer arrives
+        both: list[int] = []
+        tasks.query(store, lambda s: 1, both.append)
+        tasks.query(store, lambda s: 2, both.append)
+        qtbot.waitUntil(lambda: both == [1, 2], timeout=10_000)
+    finally:
+        tasks.shutdown()
+        store.close()

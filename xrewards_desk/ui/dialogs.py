@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from ..store.lookups import Refusal
 from . import settings as st
 from .i18n import Fmt
 from .models import Column, RowsModel
@@ -22,7 +23,6 @@ from .qt import (
     QVBoxLayout,
     QWidget,
 )
-from .session import Refusal
 
 
 class SettingsDialog(QDialog):

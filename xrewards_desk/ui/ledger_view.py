@@ -9,11 +9,12 @@ from __future__ import annotations
 import html
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..domain.calendar import BERLIN
 from ..domain.model import EntryType
 from ..store.db import Store
+from ..store.lookups import other_account, source_case
 from ..store.views import (
     HistoryFilter,
     HistoryRow,
@@ -25,7 +26,7 @@ from ..store.views import (
 )
 from .export import render_statement
 from .i18n import Fmt
-from .models import ALERT, Column, PagedModel
+from .models import ALERT, Column, PagedModel, Place
 from .qt import (
     QAbstractItemView,
     QComboBox,
@@ -44,6 +45,9 @@ from .qt import (
     QWidget,
     Signal,
 )
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 NO_DATE = QDate(2000, 1, 1)
 
@@ -74,13 +78,11 @@ class LedgerView(QWidget):
         store: Store = desk.store
         f = desk.fmt
 
-        def count() -> int:
-            with store.session() as s:
-                return history_count(s, account_id, self.filter)
+        def count(s: Session) -> int:
+            return history_count(s, account_id, self.filter)
 
-        def fetch(offset: int, limit: int) -> list[HistoryRow]:
-            with store.session() as s:
-                return history_page(s, account_id, self.filter, offset, limit)
+        def fetch(s: Session, offset: int, limit: int) -> list[HistoryRow]:
+            return history_page(s, account_id, self.filter, offset, limit)
 
         self.model: PagedModel[HistoryRow] = PagedModel([
             Column(lambda: self.tr("Date"), lambda r: f().when(r.at)),
@@ -90,8 +92,10 @@ class LedgerView(QWidget):
             Column(lambda: self.tr("Balance"), lambda r: f().points(r.balance), right=True),
             Column(lambda: self.tr("Source"), lambda r: self.source(r)),
             Column(lambda: self.tr("Notice"), lambda r: self.notice(r)),
-        ], desk.tasks, count, fetch, page=200, parent=self)
+        ], desk.tasks, store, count, fetch, page=200, parent=self)
         self.model.on_loaded = self._loaded
+        #: where the table stood when a refresh was asked for (put back when it arrives)
+        self.place: Place[HistoryRow] | None = None
 
         self.types = QComboBox()
         self.types.currentIndexChanged.connect(lambda _i: self._filter())
@@ -218,7 +222,16 @@ class LedgerView(QWidget):
 
     # ------------------------------------------------------------------ data
     def reload(self) -> None:
+        self.place = None
         self.model.reload()
+        self._as_of()
+
+    def refresh(self) -> None:
+        """The same filter again, as many rows as were fetched, the selected entry and
+        the scroll kept (a sync changed the account)."""
+        if self.place is None:
+            self.place = Place(self.table, self.model, _entry_id)
+        self.model.reload(keep=len(self.model.rows))
         self._as_of()
 
     def _filter(self) -> None:
@@ -226,11 +239,15 @@ class LedgerView(QWidget):
         self.filter = HistoryFilter(
             types=frozenset({EntryType(kind)}) if kind else None,
             period_from=pydate(self.since.date()), period_to=pydate(self.until.date()))
+        self.place = None
         self.model.reload()
 
     def _loaded(self) -> None:
         self._show_count()
-        if self.highlighted:
+        place, self.place = self.place, None
+        if place is not None:
+            place.restore(self.model, _entry_id)
+        elif self.highlighted:
             self.highlight(self.highlighted)
 
     def _show_count(self) -> None:
@@ -241,16 +258,13 @@ class LedgerView(QWidget):
         day = pydate(self.as_of.date())
         if day is None:
             return
-        store, account = self.desk.store, self.account_id
-
-        def work() -> int:
-            with store.session() as s:
-                return balance_as_of(s, account, end_of(day))
-
-        self.desk.tasks.on_store(work, lambda n: self.as_of_result.setText(
-            self.tr("%1 point(s) at the end of %2", "", abs(n))
-            .replace("%1", self.desk.fmt().points(n))
-            .replace("%2", self.desk.fmt().date(day))))
+        account = self.account_id
+        self.desk.tasks.query(
+            self.desk.store, lambda s: balance_as_of(s, account, end_of(day)),
+            lambda n: self.as_of_result.setText(
+                self.tr("%1 point(s) at the end of %2", "", abs(n))
+                .replace("%1", self.desk.fmt().points(n))
+                .replace("%2", self.desk.fmt().date(day))), key=(self, "as of"))
 
     def highlight(self, ids: tuple[str, ...]) -> None:
         """Select the first of these entries among the rows fetched so far."""
@@ -301,7 +315,7 @@ class LedgerView(QWidget):
         an objection's or an adjustment's case opens as a case (looked up on the store
         lane); other sources get their views with the next workflows."""
         kind, _sep, ref = link.partition(":")
-        store, account = self.desk.store, self.account_id
+        account = self.account_id
 
         def opened(target: str | int | None) -> None:
             if isinstance(target, int):
@@ -312,10 +326,10 @@ class LedgerView(QWidget):
                 self.message.setText(self.tr("%1 %2: no other customer or case to open.")
                                      .replace("%1", kind).replace("%2", ref))
 
-        def work() -> str | int | None:
-            return source_case(store, kind, ref) or other_account(store, account, kind, ref)
+        def work(s: Session) -> str | int | None:
+            return source_case(s, kind, ref) or other_account(s, account, kind, ref)
 
-        self.desk.tasks.on_store(work, opened)
+        self.desk.tasks.query(self.desk.store, work, opened, key=(self, "link"))
 
     # ------------------------------------------------------------------ export
     def export_csv(self, path: Path | None = None) -> None:
@@ -326,15 +340,14 @@ class LedgerView(QWidget):
             if not name:
                 return
             path = Path(name)
-        store, account, filt, language = (self.desk.store, self.account_id, self.filter,
-                                          self.desk.language.code)
+        account, filt, language = self.account_id, self.filter, self.desk.language.code
 
-        def work() -> Path:
-            with store.session() as s, open(path, "w", newline="", encoding="utf-8") as out:
+        def work(s: Session) -> Path:
+            with open(path, "w", newline="", encoding="utf-8") as out:
                 write_csv(s, account, filt, out, language)
             return path
 
-        self.desk.tasks.on_store(work, lambda p: self.message.setText(
+        self.desk.tasks.query(self.desk.store, work, lambda p: self.message.setText(
             self.tr("Exported to %1").replace("%1", str(p))),
             lambda exc: self.message.setText(self.tr("The export failed: %1")
                                              .replace("%1", str(exc))))
@@ -347,12 +360,11 @@ class LedgerView(QWidget):
             if not name:
                 return
             path = Path(name)
-        store, account, language = self.desk.store, self.account_id, self.desk.language.code
+        account, language = self.account_id, self.desk.language.code
         since, until, now = self.filter.period_from, self.filter.period_to, self.desk.now()
 
-        def work() -> Any:
-            with store.session() as s:
-                return statement(s, account, since, until, now, language)
+        def work(s: Session) -> Any:
+            return statement(s, account, since, until, now, language)
 
         def done(data: Any) -> None:
             if data is None:
@@ -362,42 +374,9 @@ class LedgerView(QWidget):
             render_statement(data, path, language)
             self.message.setText(self.tr("Statement written to %1").replace("%1", str(path)))
 
-        self.desk.tasks.on_store(work, done, lambda exc: self.message.setText(
+        self.desk.tasks.query(self.desk.store, work, done, lambda exc: self.message.setText(
             self.tr("The statement failed: %1").replace("%1", str(exc))))
 
 
-def source_case(store: Store, kind: str, ref: str) -> int | None:
-    """The case an objection or an adjustment came from (``objection-12``,
-    ``adjustment-5``), if any."""
-    from ..store import models as m
-
-    number = ref.rpartition("-")[2]
-    if not number.isdigit():
-        return None
-    with store.session() as s:
-        if kind == "objection":
-            objection = s.get(m.Objection, int(number))
-            return objection.case_id if objection is not None else None
-        if kind == "adjustment":
-            request = s.get(m.AdjustmentRequest, int(number))
-            return request.case_id if request is not None else None
-    return None
-
-
-def other_account(store: Store, account_id: str, kind: str, ref: str) -> str | None:
-    """The other account a ledger entry's source names, if any."""
-    from ..store import models as m
-
-    with store.session() as s:
-        if kind == "referral":
-            row = s.get(m.AccountRow, ref)
-            return str(row.id) if row is not None and row.id != account_id else None
-        if kind == "transfer" and ref.isdigit():
-            req = s.get(m.TransferRequestRow, int(ref))
-            if req is not None:
-                return str(req.target_id if req.source_id == account_id else req.source_id)
-        if kind == "order":
-            order = s.get(m.OrderRow, ref)
-            if order is not None and order.account_id != account_id:
-                return str(order.account_id)
-    return None
+def _entry_id(row: HistoryRow) -> str:
+    return row.id

@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
-
 from ..clock import Clock, SystemClock
-from ..store import models as m
+from ..contract.records import Staff
+from ..store import lookups
 from ..store.db import Store
+from ..store.lookups import Refusal
 from ..sync.client import ApiClient, NotSignedIn, Offline
 from ..sync.credentials import Tokens
 from ..sync.evidence import EvidenceFolder
@@ -82,31 +81,16 @@ class Session:
         return self.person
 
 
-def _person(me: dict[str, Any]) -> Person:
-    return Person(name=me["name"], display_name=me.get("display_name") or me["name"],
-                  role=me["role"])
-
-
-@dataclass(frozen=True)
-class Refusal:
-    id: int
-    kind: str
-    created_at: datetime
-    code: str
-    message: str
+def _person(me: Staff) -> Person:
+    return Person(name=me.name, display_name=me.display_name or me.name, role=me.role.value)
 
 
 def outbox_summary(store: Store) -> tuple[int, list[Refusal]]:
-    """Commands waiting, and the refused ones with their reasons (newest first)."""
+    """Commands waiting, and the refused ones with their reasons (newest first), read in a
+    session of its own (:func:`..store.lookups.outbox_summary`; the controller reads it
+    through :meth:`.tasks.Tasks.query`)."""
     with store.session() as s:
-        waiting = s.scalar(select(func.count()).select_from(m.OutboxCommand).where(
-            m.OutboxCommand.state.in_([m.OutboxState.PENDING, m.OutboxState.SENDING]))) or 0
-        refused = [Refusal(row.id, row.kind, row.created_at, row.refusal_code or "",
-                           row.refusal_message or "")
-                   for row in s.scalars(select(m.OutboxCommand).where(
-                       m.OutboxCommand.state == m.OutboxState.REFUSED).order_by(
-                       m.OutboxCommand.id.desc()))]
-    return waiting, refused
+        return lookups.outbox_summary(s)
 
 
 class SyncController(QObject):
@@ -187,6 +171,5 @@ class SyncController(QObject):
         self.refresh_outbox()
 
     def refresh_outbox(self) -> None:
-        store = self.session.store
-        self.tasks.on_store(lambda: outbox_summary(store),
-                            lambda result: self.outbox.emit(*result))
+        self.tasks.query(self.session.store, lookups.outbox_summary,
+                         lambda result: self.outbox.emit(*result), key=(self, "outbox"))

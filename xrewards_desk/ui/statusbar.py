@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from ..store.lookups import Refusal
 from ..sync.runner import Status
 from .i18n import Fmt
 from .qt import QHBoxLayout, QLabel, QProgressBar, QPushButton, QToolButton, QWidget, Signal
-from .session import Refusal
 
 
 class SyncBar(QWidget):
