@@ -202,10 +202,11 @@ def test_verify_reports_intact_then_the_record_broken_by_hand(
         assert verify() == f"Chain intact: {count:,} records checked."
         answer = view.verification
         assert answer is not None
-        assert (answer["ok"], answer["checked"], answer["first_broken"], answer["breaks"]) \
+        assert (answer.ok, answer.checked, answer.first_broken, answer.breaks) \
             == (True, count, None, [])
         # the server signed the demo's records when it started (issue 18 item 5)
-        assert answer["signed"]["record"] == count and answer["unsigned"] == 0
+        assert answer.signed is not None and answer.signed.record == count
+        assert answer.unsigned == 0
 
         # someone edits one record's detail in the server's store
         target = ids(server, m.AuditRecord.actor == "tessa")[0]
@@ -215,11 +216,12 @@ def test_verify_reports_intact_then_the_record_broken_by_hand(
         said = verify()
         assert said.startswith(f"First broken record: #{target} (edited).")
         assert f"the {target - 1:,} records before it hold" in said
-        broken = view.verification["first_broken"]
-        assert broken["id"] == target and broken["reason"] == "edited"
+        assert view.verification is not None
+        broken = view.verification.first_broken
+        assert broken is not None and broken.id == target and broken.reason == "edited"
         with server.store.session() as s:
             at = s.scalar(select(m.AuditRecord.at).where(m.AuditRecord.id == target))
-        assert datetime.fromisoformat(broken["at"]) == at
+        assert broken.at == at
 
         # ... or deletes one (an earlier one): the first break is now that gap
         missing = target - 10

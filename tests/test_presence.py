@@ -13,6 +13,7 @@ import pytest
 import requests
 
 from tests.server_harness import Server
+from xrewards_desk.contract.commands import PresenceList
 from xrewards_desk.sync.client import ApiClient, Offline
 
 
@@ -84,10 +85,10 @@ def test_the_client_calls(server: Server) -> None:
     anna, ben = ApiClient(server.base), ApiClient(server.base)
     anna.sign_in("anna", PASSWORD)
     ben.sign_in("ben", PASSWORD)
-    assert anna.mark_present("abuse_case:AC-1") == {"record": "abuse_case:AC-1",
-                                                     "others": []}
-    assert [p["name"] for p in ben.mark_present("abuse_case:AC-1")["others"]] == ["anna"]
-    assert [p["name"] for p in anna.present("abuse_case:AC-1")["others"]] == ["ben"]
+    assert anna.mark_present("abuse_case:AC-1") == PresenceList(record="abuse_case:AC-1",
+                                                                 others=[])
+    assert [p.name for p in ben.mark_present("abuse_case:AC-1").others] == ["anna"]
+    assert [p.name for p in anna.present("abuse_case:AC-1").others] == ["ben"]
     down = ApiClient("http://127.0.0.1:9", anna.token, retries=0, timeout=(0.5, 0.5))
     with pytest.raises(Offline):
         down.mark_present("abuse_case:AC-1")
@@ -119,7 +120,7 @@ def test_the_presence_helper_emits_the_other_person(qtbot: Any, server: Server) 
         assert [p.display_name for p in blocker.args[0]] == ["Ben"]
         assert presence_text(blocker.args[0]) == "Also open by Ben"
         # anna's own mark reached the server
-        assert [p["name"] for p in ben.present("mail_case:12")["others"]] == ["anna"]
+        assert [p.name for p in ben.present("mail_case:12").others] == ["anna"]
         # nothing changes: no second signal; ben's mark expires: an empty list
         qtbot.wait(400)
         assert len(seen) == 1

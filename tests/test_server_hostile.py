@@ -253,7 +253,7 @@ def test_the_desktops_client_waits_out_a_busy_server(lone: Server) -> None:
 
     take_all()
     client = ApiClient(lone.base.removesuffix("/v1"), sleep=sleep_then_free)
-    assert client.sign_in("anna", PASSWORD)["user"] == "anna"
+    assert client.sign_in("anna", PASSWORD).user == "anna"
     assert waits == [1.0] and client.token is not None
     take_all()
     waits.clear()

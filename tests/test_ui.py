@@ -324,7 +324,7 @@ def test_the_demo_role_switcher_signs_in_as_each_role(qtbot: Any, qapp: QApplica
                                 and session.person.name == n, timeout=WAIT)
                 qtbot.waitUntil(lambda s=shown: f"({s})" in window.person.text(),
                                 timeout=WAIT)
-                assert session.client.me()["role"] == role
+                assert session.client.me().role == role
                 assert window.role_actions[role].isChecked()
             del starter
         finally:

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
+from ..contract.commands import AuditCheckpoint, AuditConsistency, AuditPublicKey
 from ..store import audit
 from ..store import models as m
 from ..store.db import Store
@@ -47,13 +48,13 @@ class SeenHead:
 @dataclass(frozen=True)
 class HeadCheck:
     """What :func:`judge` found: `status`, the head remembered before (`seen`), the
-    server's newest checkpoint (`now`, its JSON), the hash the server's chain has at the
+    server's newest checkpoint (`now`), the hash the server's chain has at the
     remembered record now (`found`, None: no such record), and the key the server signs
     with now (`key_id`)."""
 
     status: Status
     seen: SeenHead | None
-    now: dict[str, Any] | None
+    now: AuditCheckpoint | None
     found: str | None
     key_id: str
     public_key: str
@@ -72,7 +73,8 @@ def remembered(store: Store, api: str) -> SeenHead | None:
                         row.head_hash, row.at, row.signature)
 
 
-def ask(client: ApiClient, seen: SeenHead | None) -> tuple[dict[str, Any], dict[str, Any]]:
+def ask(client: ApiClient,
+        seen: SeenHead | None) -> tuple[AuditPublicKey, AuditConsistency]:
     """The server's public key, and its answer for the remembered head (for none, record
     0 with the genesis hash, which every chain has)."""
     key = client.audit_public_key()
@@ -80,11 +82,10 @@ def ask(client: ApiClient, seen: SeenHead | None) -> tuple[dict[str, Any], dict[
     return key, client.audit_consistency(record, head_hash)
 
 
-def _holds(checkpoint: dict[str, Any], public_pem: str) -> bool:
-    row = m.AuditCheckpoint(seq=int(checkpoint["seq"]), record=int(checkpoint["record"]),
-                            head_hash=checkpoint["hash"],
-                            at=datetime.fromisoformat(checkpoint["at"]),
-                            key_id=checkpoint["key_id"], signature=checkpoint["signature"])
+def _holds(checkpoint: AuditCheckpoint, public_pem: str) -> bool:
+    row = m.AuditCheckpoint(seq=checkpoint.seq, record=checkpoint.record,
+                            head_hash=checkpoint.hash, at=checkpoint.at,
+                            key_id=checkpoint.key_id, signature=checkpoint.signature)
     try:
         public = audit.load_public_pem(public_pem)
     except ValueError:
@@ -92,24 +93,23 @@ def _holds(checkpoint: dict[str, Any], public_pem: str) -> bool:
     return row.key_id == audit.key_id(public) and audit.signature_holds(row, public)
 
 
-def judge(seen: SeenHead | None, key: dict[str, Any], answer: dict[str, Any]) -> HeadCheck:
+def judge(seen: SeenHead | None, key: AuditPublicKey, answer: AuditConsistency) -> HeadCheck:
     """What the server's answers say about the head remembered (no I/O)."""
-    now = answer.get("checkpoint")
-    found = answer.get("found")
-    public = seen.public_key if seen else str(key["public_key"])
+    now = answer.checkpoint
+    public = seen.public_key if seen else key.public_key
 
     def check(status: Status) -> HeadCheck:
-        return HeadCheck(status, seen, now, found, str(key["key_id"]), str(key["public_key"]))
+        return HeadCheck(status, seen, now, answer.found, key.key_id, key.public_key)
 
-    if seen is not None and key["key_id"] != seen.key_id:
+    if seen is not None and key.key_id != seen.key_id:
         return check("key_changed")
-    if seen is not None and not answer["contains"]:
+    if seen is not None and not answer.contains:
         return check("gone")
     if now is None:
         return check("older" if seen is not None else "unsigned")
     if not _holds(now, public):
         return check("bad_signature")
-    if seen is not None and int(now["seq"]) < seen.seq:
+    if seen is not None and now.seq < seen.seq:
         return check("older")
     return check("holds" if seen is not None else "first")
 
@@ -120,18 +120,18 @@ def remember(store: Store, api: str, result: HeadCheck, at: datetime) -> bool:
     now = result.now
     if result.status not in ("first", "holds") or now is None:
         return False
-    if result.seen is not None and int(now["seq"]) <= result.seen.seq:
+    if result.seen is not None and now.seq <= result.seen.seq:
         return False
     with store.session() as s:
         row = s.get(m.SeenAuditHead, api)
         if row is None:
             row = m.SeenAuditHead(api=api, public_key=result.public_key)
             s.add(row)
-        row.key_id = str(now["key_id"])
-        row.seq = int(now["seq"])
-        row.record = int(now["record"])
-        row.head_hash = str(now["hash"])
-        row.at = datetime.fromisoformat(now["at"])
-        row.signature = str(now["signature"])
+        row.key_id = now.key_id
+        row.seq = now.seq
+        row.record = now.record
+        row.head_hash = now.hash
+        row.at = now.at
+        row.signature = now.signature
         row.seen_at = at
     return True

@@ -9,13 +9,16 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import requests
+from pydantic import ValidationError
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from ..contract.common import API
+from ..contract import commands as c
+from ..contract import records as r
+from ..contract.common import API, Model
 
 #: (connect, read) seconds
 TIMEOUT = (5.0, 30.0)
@@ -25,9 +28,16 @@ RETRY_STATUSES = frozenset({500, 502, 503, 504})
 BUSY_TRIES = 4
 BUSY_WAIT = 5.0
 
+_M = TypeVar("_M", bound=Model)
+
 
 class Offline(Exception):
     """The server could not be reached (down, network gone, or only errors back)."""
+
+
+class BadAnswer(Offline):
+    """The server answered, but not as the contract says it answers (another version of
+    the server, or a proxy's page in its place): nothing is taken from such an answer."""
 
 
 class NotSignedIn(Exception):
@@ -46,6 +56,16 @@ class Refused(Exception):
 
     def __str__(self) -> str:
         return f"{self.code}: {self.message}"
+
+
+def _as(model: type[_M], answer: Any) -> _M:
+    """`answer` (parsed JSON) checked against the contract's `model`, strictly."""
+    try:
+        return model.model_validate(answer)
+    except ValidationError as exc:
+        raise BadAnswer(f"the server's answer is not a {model.__name__}: "
+                        f"{exc.error_count()} error(s), first {exc.errors()[0]['msg']}"
+                        ) from exc
 
 
 def _retry_after(response: requests.Response) -> float:
@@ -131,7 +151,7 @@ class ApiClient:
             self.base + path, headers=self._headers(key), timeout=self.timeout, **kwargs))
 
     # ----------------------------------------------------------------- the API
-    def sign_in(self, user: str, password: str) -> dict[str, Any]:
+    def sign_in(self, user: str, password: str) -> c.Token:
         """A token, or NotSignedIn / Refused (429 too_many_attempts: the name or address
         waits). While the server is busy checking other passwords (429 busy), the sign-in
         is sent again after the wait it names, BUSY_TRIES times in all."""
@@ -144,9 +164,9 @@ class ApiClient:
             response = self._post_sign_in(user, password)
         if response.status_code == 401:
             raise NotSignedIn(_problem(response).message)
-        answer = self._answer(response)
-        self.token = answer["token"]
-        return answer  # type: ignore[no-any-return]
+        answer = _as(c.Token, self._answer(response))
+        self.token = answer.token
+        return answer
 
     def _post_sign_in(self, user: str, password: str) -> requests.Response:
         try:
@@ -156,11 +176,16 @@ class ApiClient:
         except requests.RequestException as exc:
             raise Offline(str(exc)) from exc
 
-    def me(self) -> dict[str, Any]:
-        return self._get("/me")  # type: ignore[no-any-return]
+    def me(self) -> r.Staff:
+        return _as(r.Staff, self._get("/me"))
 
     def changes(self, after: str, limit: int = 1000) -> dict[str, Any]:
-        return self._get("/changes", after=after, limit=limit)  # type: ignore[no-any-return]
+        """A page of the feed as JSON, not checked here: the puller checks each record
+        against the contract itself, on its own terms (:func:`.apply.prepare`)."""
+        answer = self._get("/changes", after=after, limit=limit)
+        if not isinstance(answer, dict):
+            raise BadAnswer("the server's answer is not a page of the change feed")
+        return answer
 
     def changes_text(self, after: str, limit: int = 1000) -> bytes:
         """A page of the feed as the server sent it (JSON text, not parsed here): the
@@ -174,16 +199,17 @@ class ApiClient:
                 self._answer(response)  # raises what it raises for every other call
             return response.content
 
-        return self._retrying(lambda: self.http.get(  # type: ignore[no-any-return]
+        content: bytes = self._retrying(lambda: self.http.get(
             self.base + "/changes", params={"after": after, "limit": str(limit)},
             headers=self._headers(), timeout=self.timeout), text)
+        return content
 
     def audit(self, after: int | str = 0, limit: int = 500, *, actor: str | None = None,
               action: str | None = None, account: str | None = None,
-              since: datetime | None = None, until: datetime | None = None) -> dict[str, Any]:
+              since: datetime | None = None, until: datetime | None = None) -> c.AuditPage:
         """A page of the server's audit log (team leads and compliance, R27), oldest
-        first: ``{"records": [...], "next": cursor, "more": bool}``. `since` and `until`
-        must be aware; None leaves a filter out."""
+        first, with the cursor to ask after next and whether there is more. `since` and
+        `until` must be aware; None leaves a filter out."""
         params: dict[str, Any] = {"after": str(after), "limit": str(limit)}
         for name, value in (("actor", actor), ("action", action), ("account", account)):
             if value:
@@ -193,51 +219,56 @@ class ApiClient:
                 if when.tzinfo is None:
                     raise ValueError(f"{name} must be an aware instant")
                 params[name] = when.isoformat()
-        return self._get("/audit", **params)  # type: ignore[no-any-return]
+        return _as(c.AuditPage, self._get("/audit", **params))
 
-    def audit_verify(self) -> dict[str, Any]:
-        """The server walks its audit chain and checkpoints: ``{"ok", "checked",
-        "first_broken", "breaks", "checkpoints", "signed", "unsigned", "key_id"}``."""
-        return self._get("/audit/verify")  # type: ignore[no-any-return]
+    def audit_verify(self) -> c.AuditVerification:
+        """The server walks its audit chain and checkpoints: whether it holds, every
+        break, and the newest checkpoint whose signature holds."""
+        return _as(c.AuditVerification, self._get("/audit/verify"))
 
-    def audit_public_key(self) -> dict[str, Any]:
-        """The key the server signs its audit checkpoints with: ``{"algorithm", "key_id",
-        "public_key"}`` (PEM)."""
-        return self._get("/audit/public-key")  # type: ignore[no-any-return]
+    def audit_public_key(self) -> c.AuditPublicKey:
+        """The key the server signs its audit checkpoints with (PEM) and its id."""
+        return _as(c.AuditPublicKey, self._get("/audit/public-key"))
 
-    def audit_consistency(self, record: int, hash_: str) -> dict[str, Any]:
+    def audit_consistency(self, record: int, hash_: str) -> c.AuditConsistency:
         """Whether the server's audit chain still has `record` with `hash_`, and its
         newest signed checkpoint."""
-        return self._get("/audit/consistency",  # type: ignore[no-any-return]
-                         record=record, hash=hash_)
+        return _as(c.AuditConsistency, self._get("/audit/consistency", record=record,
+                                                 hash=hash_))
 
-    def mark_present(self, record: str) -> dict[str, Any]:
+    def mark_present(self, record: str) -> c.PresenceList:
         """Mark the signed-in person as having `record` ("mail_case:12") open for 90 s;
-        answers who else has it open (``{"record", "others": [...]}``). Marking again is
-        harmless, so it is retried like a read (no Idempotency-Key)."""
-        return self._retrying(lambda: self.http.post(  # type: ignore[no-any-return]
+        answers who else has it open. Marking again is harmless, so it is retried like a
+        read (no Idempotency-Key)."""
+        return _as(c.PresenceList, self._retrying(lambda: self.http.post(
             self.base + "/presence", json={"record": record}, headers=self._headers(),
-            timeout=self.timeout))
+            timeout=self.timeout)))
 
-    def present(self, record: str) -> dict[str, Any]:
+    def present(self, record: str) -> c.PresenceList:
         """Who else has `record` open now."""
-        return self._get("/presence", record=record)  # type: ignore[no-any-return]
+        return _as(c.PresenceList, self._get("/presence", record=record))
 
-    def command(self, body: dict[str, Any], key: str | None = None) -> dict[str, Any]:
-        return self._post("/commands", key or str(uuid.uuid4()), json=body)  # type: ignore[no-any-return]
+    def command(self, body: c.Command | dict[str, Any],
+                key: str | None = None) -> c.CommandResult:
+        """Send a command (a contract model, or its JSON as the outbox keeps it) under
+        `key` (a new one if None); the server's answer."""
+        if isinstance(body, Model):
+            body = body.model_dump(mode="json")
+        return _as(c.CommandResult, self._post("/commands", key or str(uuid.uuid4()),
+                                               json=body))
 
-    def abuse_preview(self, case: str) -> dict[str, Any]:
+    def abuse_preview(self, case: str) -> c.Preview:
         """R22: what confirming the abuse case would do (the engine's outcome, not saved;
         compliance only)."""
         from urllib.parse import quote
 
-        return self._get(f"/abuse-cases/{quote(case, safe='')}/preview")  # type: ignore[no-any-return]
+        return _as(c.Preview, self._get(f"/abuse-cases/{quote(case, safe='')}/preview"))
 
-    def upload(self, data: bytes, label: str) -> dict[str, Any]:
+    def upload(self, data: bytes, label: str) -> r.Evidence:
         import hashlib
 
         key = hashlib.sha256(data).hexdigest()
-        return self._post("/evidence", key, files={"file": (label, data)})  # type: ignore[no-any-return]
+        return _as(r.Evidence, self._post("/evidence", key, files={"file": (label, data)}))
 
     def evidence(self, sha: str) -> bytes:
         """The bytes of the evidence file `sha` (404 ``unknown_record`` if the server has
@@ -249,9 +280,10 @@ class ApiClient:
                 self._answer(response)  # raises what it raises for every other call
             return response.content
 
-        return self._retrying(lambda: self.http.get(  # type: ignore[no-any-return]
+        data: bytes = self._retrying(lambda: self.http.get(
             f"{self.base}/evidence/{sha}", headers=self._headers(), timeout=self.timeout),
             content)
+        return data
 
 
 def _problem(response: requests.Response) -> Refused:

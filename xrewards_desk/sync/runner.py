@@ -458,8 +458,8 @@ class Syncer:
                             raise RuntimeError(f"no way to read evidence {sha}")
                         data, label = evidence(sha)
                         self.client.upload(data, label)
-                    answer: dict[str, Any] = self.client.command(row.payload,
-                                                                 row.idempotency_key)
+                    answer: dict[str, Any] = self.client.command(
+                        row.payload, row.idempotency_key).model_dump(mode="json")
                     state, code, message = m.OutboxState.DONE, None, None
                 except Refused as refusal:
                     answer = {"code": refusal.code, "message": refusal.message,

@@ -56,7 +56,8 @@ NO_DATE = QDate(2000, 1, 1)
 
 @dataclass(frozen=True)
 class AuditRow:
-    """One audit record as the view shows it (plain data, from the server's JSON)."""
+    """One audit record as the view shows it (plain data, from the contract's
+    :class:`~..contract.commands.AuditRecord`)."""
 
     id: int
     at: datetime
@@ -89,13 +90,11 @@ def case_of(subject: str, detail: dict[str, Any]) -> str:
     return str(case) if case else ""
 
 
-def row_of(record: dict[str, Any]) -> AuditRow:
-    detail = record.get("detail") or {}
-    return AuditRow(id=int(record["id"]), at=datetime.fromisoformat(record["at"]),
-                    actor=record["actor"], role=record.get("role"), action=record["action"],
-                    subject=record.get("subject") or "", outcome=record["outcome"],
-                    case=case_of(record.get("subject") or "", detail), detail=detail,
-                    hash=record.get("hash") or "")
+def row_of(record: c.AuditRecord) -> AuditRow:
+    return AuditRow(id=record.id, at=record.at, actor=record.actor, role=record.role,
+                    action=record.action, subject=record.subject, outcome=record.outcome,
+                    case=case_of(record.subject, record.detail), detail=record.detail,
+                    hash=record.hash)
 
 
 def actions() -> list[str]:
@@ -107,9 +106,9 @@ def actions() -> list[str]:
     return sorted(names)
 
 
-def numbers(broken: dict[str, Any]) -> str:
+def numbers(broken: c.BrokenRecord) -> str:
     """A break's records: "#12" or "#12–15"."""
-    first, last = broken["id"], broken.get("through")
+    first, last = broken.id, broken.through
     return f"#{first}" if last in (None, first) else f"#{first}–{last}"
 
 
@@ -135,8 +134,8 @@ class AuditView(QWidget):
         self.more = False
         #: what the status line says instead of the count (loading, offline, refused)
         self.message = ""
-        #: the last verification's answer (the server's JSON), None before the first
-        self.verification: dict[str, Any] | None = None
+        #: the last verification's answer, None before the first
+        self.verification: c.AuditVerification | None = None
         self.verifying = False
         #: what the server said of the signed head this desktop remembers (None: not
         #: asked yet this session), and whether it is being asked
@@ -416,10 +415,10 @@ class AuditView(QWidget):
                                lambda page: self._page(generation, first, page),
                                lambda exc: self._failed(generation, exc))
 
-    def _page(self, generation: int, first: bool, page: dict[str, Any]) -> None:
+    def _page(self, generation: int, first: bool, page: c.AuditPage) -> None:
         if generation != self.generation:
             return
-        rows = [row_of(r) for r in page["records"]]
+        rows = [row_of(r) for r in page.records]
         if first:
             self.model.set_rows(rows)
             self.detail.setPlainText("")
@@ -428,8 +427,8 @@ class AuditView(QWidget):
             self.model.beginInsertRows(QModelIndex(), start, start + len(rows) - 1)
             self.model.rows.extend(rows)
             self.model.endInsertRows()
-        self.after = str(page["next"])
-        self.more = bool(page["more"])
+        self.after = page.next
+        self.more = page.more
         self.more_button.setEnabled(self.more)
         self.message = ""
         self.loaded = True
@@ -498,7 +497,7 @@ class AuditView(QWidget):
         self.verify_button.setEnabled(False)
         self.chain.setText(self.tr("The server is checking the chain…"))
 
-        def done(answer: dict[str, Any]) -> None:
+        def done(answer: c.AuditVerification) -> None:
             self.verifying = False
             self.verify_button.setEnabled(True)
             self.verification = answer
@@ -517,21 +516,20 @@ class AuditView(QWidget):
         answer = self.verification
         if answer is None:
             return ""
-        checked = int(answer["checked"])
-        broken = answer.get("first_broken")
-        if answer["ok"] or broken is None:
+        checked = answer.checked
+        broken = answer.first_broken
+        if answer.ok or broken is None:
             return self.tr("Chain intact: %Ln record(s) checked.", "", checked)
         text = self.tr("First broken record: #%1 (%2).").replace(
-            "%1", str(broken["id"])).replace("%2", self.break_name(broken["reason"]))
-        if broken.get("at"):
-            before = max(0, int(broken["id"]) - 1)
+            "%1", str(broken.id)).replace("%2", self.break_name(broken.reason))
+        if broken.at is not None:
+            before = max(0, broken.id - 1)
             text += " " + self.tr("The break shows at %1; the %Ln record(s) before it hold.",
-                                  "", before).replace("%1", self.desk.fmt().when(
-                                      datetime.fromisoformat(broken["at"])))
-        breaks = answer.get("breaks") or [broken]
+                                  "", before).replace("%1", self.desk.fmt().when(broken.at))
+        breaks = answer.breaks or [broken]
         if len(breaks) > 1:
             text += "\n" + self.tr("Every break (%Ln): ", "", len(breaks)) + "; ".join(
-                f"{numbers(b)} {self.break_name(b['reason'])}" for b in breaks)
+                f"{numbers(b)} {self.break_name(b.reason)}" for b in breaks)
         return text
 
     def break_name(self, reason: str) -> str:
@@ -546,10 +544,10 @@ class AuditView(QWidget):
         if self.verification is not None:
             text = self.chain_text()
             self.chain.setText(text)
-            broken = self.verification.get("first_broken")
-            self.chain.setStyleSheet("" if self.verification["ok"] else "color: #b91c1c;")
-            self.chain.setToolTip("\n".join(b.get("message", "") for b in (
-                self.verification.get("breaks") or ([broken] if broken else []))))
+            broken = self.verification.first_broken
+            self.chain.setStyleSheet("" if self.verification.ok else "color: #b91c1c;")
+            self.chain.setToolTip("\n".join(b.message for b in (
+                self.verification.breaks or ([broken] if broken else []))))
 
     # ----------------------------------------------------------------- the signed head
     def check_head(self) -> None:
@@ -573,7 +571,7 @@ class AuditView(QWidget):
                                    lambda answer: asked(head, answer), failed)
 
         def asked(head: audit_head.SeenHead | None,
-                  answer: tuple[dict[str, Any], dict[str, Any]]) -> None:
+                  answer: tuple[c.AuditPublicKey, c.AuditConsistency]) -> None:
             result = audit_head.judge(head, *answer)
             now = self.desk.now()
             self.desk.tasks.on_store(lambda: audit_head.remember(store, api, result, now),
@@ -606,7 +604,7 @@ class AuditView(QWidget):
             return self.tr(
                 "Warning: the server's newest signed checkpoint (%1) is older than the one "
                 "this desktop saw (%2, record %3, %4): checkpoints were deleted.").replace(
-                "%1", str(now["seq"]) if now else "—").replace("%2", str(seen.seq)).replace(
+                "%1", str(now.seq) if now else "—").replace("%2", str(seen.seq)).replace(
                 "%3", str(seen.record)).replace("%4", when(seen.at))
         if result.status == "bad_signature":
             return self.tr("Warning: the server's newest audit checkpoint is not signed by "
@@ -622,12 +620,11 @@ class AuditView(QWidget):
         if result.status == "first":
             return self.tr("Signed head: record %1 (%2), key %3; this desktop remembers it "
                            "and warns if the server's log no longer contains it.").replace(
-                "%1", str(now["record"])).replace("%2", when(datetime.fromisoformat(
-                    now["at"]))).replace("%3", str(now["key_id"]))
+                "%1", str(now.record)).replace("%2", when(now.at)).replace(
+                "%3", now.key_id)
         return self.tr("Signed head: record %1 (%2), key %3; the server's log still "
                        "contains what this desktop saw before.").replace(
-            "%1", str(now["record"])).replace("%2", when(datetime.fromisoformat(
-                now["at"]))).replace("%3", str(now["key_id"]))
+            "%1", str(now.record)).replace("%2", when(now.at)).replace("%3", now.key_id)
 
     def _show_head(self) -> None:
         result = self.head_check

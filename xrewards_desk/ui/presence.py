@@ -12,10 +12,14 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
+from ..contract.commands import PresenceList
 from ..sync.client import NotSignedIn, Offline, Refused
 from .qt import QCoreApplication, QLabel, QObject, QTimer, Signal
+
+if TYPE_CHECKING:
+    from .main_window import Desk
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +48,7 @@ def presence_text(people: Iterable[OtherPerson | str]) -> str:
 class Presence(QObject):
     others = Signal(list)
 
-    def __init__(self, desk: Any, parent: QObject | None = None,
+    def __init__(self, desk: Desk, parent: QObject | None = None,
                  interval_ms: int = INTERVAL_MS) -> None:
         """`desk` gives `tasks` and `session` (its `client` is read at each tick, so a
         new sign-in is used at once)."""
@@ -84,7 +88,7 @@ class Presence(QObject):
             self.others.emit([])
 
     def _tick(self) -> None:
-        session = getattr(self.desk, "session", None)
+        session = self.desk.session
         record = self.record
         if record is None or session is None or self._asking:
             return
@@ -95,13 +99,12 @@ class Presence(QObject):
                                lambda answer: self._answer(generation, answer),
                                lambda exc: self._failed(generation, exc))
 
-    def _answer(self, generation: int, answer: dict[str, Any]) -> None:
+    def _answer(self, generation: int, answer: PresenceList) -> None:
         if generation != self.generation:
             return
         self._asking = False
-        people = [OtherPerson(p["name"], p.get("display_name") or p["name"],
-                              datetime.fromisoformat(p["since"]))
-                  for p in answer.get("others", [])]
+        people = [OtherPerson(p.name, p.display_name or p.name, p.since)
+                  for p in answer.others]
         if people != self.current:
             self.current = people
             self.others.emit(list(people))
