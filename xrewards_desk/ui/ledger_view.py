@@ -188,6 +188,11 @@ class LedgerView(QWidget):
             self.types.addItem(self.entry_type(kind), kind.value)
         self.types.setCurrentIndex(max(0, self.types.findData(current)))
         self.types.blockSignals(False)
+        # the type column as wide as the longest type in this language ("Gutschrift
+        # (Empfehlungsbonus)" was cut at a fixed width)
+        metrics = self.table.fontMetrics()
+        widest = max(metrics.horizontalAdvance(self.entry_type(k)) for k in EntryType)
+        self.table.setColumnWidth(1, max(150, widest + 24))
         self.model.retranslate()
         # what was worded when it arrived: the count, the balance as of, the entry's detail
         if self.model.loaded:

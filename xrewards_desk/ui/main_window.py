@@ -325,7 +325,9 @@ class MainWindow(QMainWindow):
             view.action.setVisible(allowed)
             if view.page is not None and not allowed and self.tabs.indexOf(view.page) >= 0:
                 self.tabs.removeTab(self.tabs.indexOf(view.page))
-        for page in [*self.cases.values(), self.approvals,
+        # every open view offers what the new role may do (a customer page kept the
+        # previous role's "Terminate" button)
+        for page in [*self.customers.values(), *self.cases.values(), self.approvals,
                      *[v.page for v in self.role_views.values()]]:
             if page is not None and hasattr(page, "update_buttons"):
                 page.update_buttons()

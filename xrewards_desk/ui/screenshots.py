@@ -368,11 +368,21 @@ class Screenshots:
             self._done()
             return
         shows, act, ready, target = self.steps.pop(0)
-        act()
+        what = "-".join(shows) if shows else "the role or language switch"
+        try:
+            act()
+        except Exception as exc:  # a broken step ends the walk with its reason
+            self._fail(f"the {what} view failed: {exc!r}")
+            return
         waited = [0]
 
         def poll() -> None:
-            if ready():
+            try:
+                now_ready = ready()
+            except Exception as exc:
+                self._fail(f"the {what} view failed: {exc!r}")
+                return
+            if now_ready:
                 if shows is None:
                     QTimer.singleShot(0, self._next)
                 else:  # one more turn of the event loop so that layouts settle
@@ -380,7 +390,6 @@ class Screenshots:
                 return
             waited[0] += 50
             if waited[0] > STEP_TIMEOUT_MS:
-                what = "-".join(shows) if shows else "the role or language switch"
                 self._fail(f"the {what} view did not get its data in time")
                 return
             QTimer.singleShot(50, poll)
