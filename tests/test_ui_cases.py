@@ -37,6 +37,7 @@ from tests.server_harness import Server
 from tests.ui_harness import DeskTemplate, demo_server
 from xrewards_desk.domain.calendar import objection_deadline, objection_in_time
 from xrewards_desk.store import models as m
+from xrewards_desk.store.lookups import find_customer
 from xrewards_desk.sync.client import ApiClient
 
 pytest.importorskip("PySide6.QtWidgets")
@@ -53,7 +54,6 @@ from xrewards_desk.ui.case_dialogs import (
     TermsObjectionDialog,
 )
 from xrewards_desk.ui.case_view import CaseView
-from xrewards_desk.ui.mail_import import find_customer
 from xrewards_desk.ui.main import MemoryTokens
 from xrewards_desk.ui.qt import QApplication
 from xrewards_desk.ui.reply_dialog import ReplyDialog, load_facts
@@ -282,7 +282,8 @@ def test_a_late_objection_is_answered_with_its_deadline(qtbot: Any, qapp: QAppli
         reload(qtbot, view)
         assert next(o for o in view.detail.objections  # type: ignore[union-attr]
                     if o.id == late.id).status == "late"
-        facts = load_facts(agent.desk.store, view.detail.account.id, NOW)  # type: ignore[union-attr]
+        with agent.desk.store.session() as s:  # type: ignore[union-attr]
+            facts = load_facts(s, view.detail.account.id, NOW)  # type: ignore[union-attr]
         reply = ReplyDialog(agent.desk, view.detail, view, facts)  # type: ignore[arg-type]
         qtbot.addWidget(reply)
         assert reply.template.currentData() == "objection_late"
@@ -522,9 +523,14 @@ def test_a_case_by_phone_is_marked_as_typed_in(qtbot: Any, qapp: QApplication, d
             assert account is not None
             account_id, address = account.id, account.email
         store = agent.desk.store
-        assert find_customer(store, account_id.lower()) == (account_id, address)  # type: ignore[arg-type]
-        dialog = ManualCaseDialog(NOW, lambda text, done: done(
-            find_customer(store, text)))  # type: ignore[arg-type]
+        assert store is not None
+
+        def lookup(text: str) -> tuple[str, str] | None:
+            with store.session() as s:
+                return find_customer(s, text)
+
+        assert lookup(account_id.lower()) == (account_id, address)
+        dialog = ManualCaseDialog(NOW, lambda text, done: done(lookup(text)))
         qtbot.addWidget(dialog)
         dialog.channel.setCurrentIndex(dialog.channel.findData("phone"))
         dialog.customer.setText("XR-9999999")

@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from ..store.case_views import ACTIVE, CaseFilter, CaseRow, case_rows
-from .models import ALERT, WARN, Column, RowsModel
+from ..store.changes import Changes
+from .models import ALERT, WARN, Column, RowsModel, keep_place
 from .qt import (
     QAbstractItemView,
     QCheckBox,
@@ -72,8 +73,9 @@ class CasesView(QWidget):
         super().__init__()
         self.setObjectName("cases")
         self.desk = desk
-        self.generation = 0
         self.loaded = False
+        #: answers shown (each reload's rows)
+        self.loads = 0
         self.setAcceptDrops(True)
 
         self.status = QComboBox()
@@ -96,8 +98,7 @@ class CasesView(QWidget):
 
         now = desk.now
         self.model: RowsModel[CaseRow] = RowsModel([
-            Column(lambda: self.tr("Case"), lambda c: str(c.id), right=True,
-                   sort=lambda c: c.id),
+            Column(lambda: self.tr("Case"), lambda c: str(c.id), right=True),
             Column(lambda: self.tr("Status"), lambda c: status_text(self, c.status),
                    foreground=lambda c: WARN if c.status == "new" else None),
             Column(lambda: self.tr("Subject"), lambda c: c.subject),
@@ -108,9 +109,8 @@ class CasesView(QWidget):
                    tooltip=lambda c: c.sender or None),
             Column(lambda: self.tr("Assignee"), lambda c: c.assigned_to or "—"),
             Column(lambda: self.tr("Age"), lambda c: age_text(self, c.opened_at, now()),
-                   right=True, sort=lambda c: c.opened_at),
-            Column(lambda: self.tr("Last mail"), lambda c: desk.fmt().when(c.last_at),
-                   sort=lambda c: c.last_at or c.opened_at),
+                   right=True),
+            Column(lambda: self.tr("Last mail"), lambda c: desk.fmt().when(c.last_at)),
             Column(lambda: self.tr("Objections"), lambda c: str(c.open_objections)
                    if c.open_objections else "", right=True,
                    foreground=lambda c: ALERT if c.open_objections else None),
@@ -182,30 +182,21 @@ class CasesView(QWidget):
         store = self.desk.store
         if store is None:
             return
-        self.generation += 1
-        generation = self.generation
         f = self.current_filter()
-
-        def work() -> list[CaseRow]:
-            with store.session() as s:
-                return case_rows(s, f)
-
-        self.desk.tasks.on_store(work, lambda rows: self._show(generation, rows))
+        self.desk.tasks.query(store, lambda s: case_rows(s, f), self._show, key=(self, "rows"))
 
     def refresh(self) -> None:
         self.reload()
 
-    def _show(self, generation: int, rows: list[CaseRow]) -> None:
-        if generation != self.generation:
-            return
-        selected = self.selected()
-        self.model.set_rows(rows)
+    def concerns(self, changes: Changes) -> bool:
+        """Whether a sync's changes touch the inbox: a case, its mails or notes, an
+        objection (counted per case), a customer's name."""
+        return changes.any("mail_case", "mail_message", "case_note", "objection", "account")
+
+    def _show(self, rows: list[CaseRow]) -> None:
+        keep_place(self.table, self.model, rows)
         self.loaded = True
-        if selected is not None:
-            for i, row in enumerate(rows):
-                if row.id == selected:
-                    self.table.selectRow(i)
-                    break
+        self.loads += 1
         self._show_count()
 
     def _show_count(self) -> None:

@@ -28,14 +28,6 @@ from .qt import (
 from .tasks import Tasks
 
 
-def explain_account(store: Store, account_id: str, now: datetime,
-                    language: str) -> list[Sentence]:
-    """The engine's sentences for a stored account (its claims, status, notice and
-    termination window included)."""
-    with store.session() as s:
-        return explanation(s, account_id, now, language)
-
-
 class ExplainDialog(QDialog):
     show_entries = Signal(object)  # tuple of entry ids
 
@@ -81,10 +73,11 @@ class ExplainDialog(QDialog):
 
     def load(self) -> None:
         self.loaded = False
-        store, account, now, language = (self.store, self.account_id, self.now,
-                                         self.language.currentData())
-        self.tasks.on_store(lambda: explain_account(store, account, now, language),
-                            self._show)
+        account, now, language = self.account_id, self.now, self.language.currentData()
+        # the engine's sentences for the stored account (its claims, status, notice and
+        # termination window included), in the language picked last
+        self.tasks.query(self.store, lambda s: explanation(s, account, now, language),
+                         self._show, key=(self, "sentences"))
 
     def _show(self, sentences: list[Sentence]) -> None:
         self.sentences.clear()

@@ -13,11 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
-
 from ..mail.importer import import_mail
 from ..mail.parse import MalformedMail
-from ..store import models as m
 from ..store.db import Store
 from ..sync.evidence import EvidenceFolder
 from .qt import QFileSystemWatcher, QObject, QTimer
@@ -59,18 +56,6 @@ def import_files(paths: list[Path], store: Store, data: Path, syncer: Any,
             customer=result.customer, warning=said or None,
             refused=[f"{a.name}: {a.refused}" for a in mail.refused_attachments]))
     return results
-
-
-def find_customer(store: Store, text: str) -> tuple[str, str] | None:
-    """A customer by number or e-mail in the local store: (id, e-mail)."""
-    text = text.strip()
-    if not text:
-        return None
-    with store.session() as s:
-        row = s.execute(select(m.AccountRow.id, m.AccountRow.email).where(
-            (func.upper(m.AccountRow.id) == text.upper())
-            | (m.AccountRow.email_key == text.casefold()))).first()
-    return (row[0], row[1]) if row is not None else None
 
 
 def tidy(paths: list[Path], results: list[Imported]) -> None:

@@ -14,6 +14,7 @@ from ..clock import Clock, SystemClock
 from ..domain.model import Role
 from ..domain.permissions import PEOPLE, role_of
 from ..store.db import Store
+from ..store.lookups import find_customer
 from . import access
 from . import settings as st
 from .abuse_view import AbuseView, ClaimsView
@@ -23,13 +24,14 @@ from .cases_view import CasesView
 from .commands import Outbox
 from .dialogs import RefusalsDialog, SettingsDialog
 from .i18n import Fmt, Language, resolve
-from .mail_import import MailWatcher, find_customer, import_files
+from .mail_import import MailWatcher, import_files
 from .objections_view import ApprovalsView, ObjectionsView
 from .paths import Paths
 from .qt import (
     QAction,
     QActionGroup,
     QCloseEvent,
+    QComboBox,
     QFileDialog,
     QKeySequence,
     QLabel,
@@ -295,6 +297,12 @@ class MainWindow(QMainWindow):
         if code != self.desk.language.code:
             self.desk.language.switch(code)
             self.retranslate()
+            # a combo box sizes itself to its items when first shown: after a switch it
+            # follows the new, often longer words ("Warten auf Genehmigung")
+            first_show = QComboBox.SizeAdjustPolicy.AdjustToContentsOnFirstShow
+            for combo in self.findChildren(QComboBox):
+                if combo.sizeAdjustPolicy() == first_show:
+                    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
             self.language_changed.emit()
 
     def role_name(self, role: str) -> str:
@@ -501,7 +509,8 @@ class MainWindow(QMainWindow):
             ReplyDialog(self.desk, detail, self, facts).exec()
             view.refresh()
 
-        self.desk.tasks.on_store(lambda: load_facts(store, account, now), show)
+        self.desk.tasks.query(store, lambda s: load_facts(s, account, now), show,
+                              key=(self, "reply facts"))
 
     # ------------------------------------------------------------------ mail
     def import_dialog(self) -> None:
@@ -558,7 +567,8 @@ class MainWindow(QMainWindow):
             return
 
         def lookup(text: str, done: Callable[[tuple[str, str] | None], None]) -> None:
-            self.desk.tasks.on_store(lambda: find_customer(store, text), done)
+            self.desk.tasks.query(store, lambda s: find_customer(s, text), done,
+                                  key=(self, "manual case customer"))
 
         dialog = ManualCaseDialog(self.desk.now(), lookup, self)
         if dialog.exec() and dialog.body is not None:

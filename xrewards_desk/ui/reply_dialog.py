@@ -9,7 +9,7 @@ import os
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..domain.calendar import BERLIN
 from ..mail.replies import (
@@ -39,6 +39,9 @@ from .qt import (
     QWidget,
 )
 
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
 
 @dataclass(frozen=True)
 class Facts:
@@ -49,11 +52,12 @@ class Facts:
     next_expiry: date | None
 
 
-def load_facts(store: Any, account_id: str | None, now: datetime) -> Facts:
+def load_facts(s: Session, account_id: str | None, now: datetime) -> Facts:
+    """The customer's balance and next expiry (read in an open session, on the store
+    lane: :meth:`.tasks.Tasks.query`)."""
     if account_id is None:
         return Facts(None, None, None)
-    with store.session() as s:
-        page = customer_page(s, account_id, now)
+    page = customer_page(s, account_id, now)
     if page is None:
         return Facts(None, None, None)
     lots = [lot for lot in page.lots if lot.remaining > 0]

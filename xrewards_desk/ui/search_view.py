@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..domain.calendar import berlin_date
 from ..store.db import Store
@@ -31,13 +31,14 @@ from .qt import (
 )
 from .tasks import Tasks
 
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
 DEBOUNCE_MS = 120
 
 
-def run_search(store: Store, text: str, now: datetime, limit: int = 50) -> list[CustomerRow]:
-    with store.session() as s:
-        hits = search(s, text, limit=limit)
-        return customer_rows(s, hits, now)
+def run_search(s: Session, text: str, now: datetime, limit: int = 50) -> list[CustomerRow]:
+    return customer_rows(s, search(s, text, limit=limit), now)
 
 
 class SearchView(QWidget):
@@ -51,8 +52,8 @@ class SearchView(QWidget):
         self.store = store
         self.fmt = fmt
         self.now = now
-        self.generation = 0
-        self.pending = 0
+        #: the search's key (Tasks.query): a newer query makes older answers stale
+        self.key = (self, "search")
         self.last_text = ""
 
         self.field = QLineEdit()
@@ -96,7 +97,6 @@ class SearchView(QWidget):
             Column(lambda: self.tr("Organisation"), lambda r: r.organisation),
             Column(lambda: self.tr("Tier"), lambda r: self.tier(r.tier)),
             Column(lambda: self.tr("Balance"), lambda r: f().points(r.balance), right=True,
-                   sort=lambda r: r.balance,
                    foreground=lambda r: ALERT if r.balance < 0 else None),
             Column(lambda: self.tr("Flags"), self._flags, tooltip=self._flags_tip,
                    background=lambda r: SOON if r.expiring_30_days else None,
@@ -143,6 +143,8 @@ class SearchView(QWidget):
         self.field.setPlaceholderText(self.tr(
             "Search customers: number, name, e-mail, organisation, order number (Ctrl+F)"))
         self.model.retranslate()
+        if self.model.rows:
+            self._fit_columns()  # the headers' new words ("Status-Stufe") fit
         self._show_info()
 
     # ------------------------------------------------------------------ querying
@@ -152,38 +154,39 @@ class SearchView(QWidget):
 
     def _query(self) -> None:
         text = self.field.text().strip()
-        self.generation += 1
-        generation = self.generation
         self.last_text = text
         if not text:
+            self.tasks.forget(self.key)
             self.model.set_rows([])
             self._show_info()
             return
-        self.pending += 1
-        store, now = self.store, self.now()
-        self.tasks.on_store(lambda: run_search(store, text, now),
-                            lambda rows: self._answer(generation, rows),
-                            lambda exc: self._failed(generation, exc))
+        now = self.now()
+        self.tasks.query(self.store, lambda s: run_search(s, text, now), self._answer,
+                         self._failed, key=self.key)
 
-    def _answer(self, generation: int, rows: list[CustomerRow]) -> None:
-        self.pending -= 1
-        if generation != self.generation:
-            return  # an older query: the agent typed on
+    @property
+    def pending(self) -> bool:
+        """Whether the newest query's answer is still to come."""
+        return self.tasks.waiting(self.key)
+
+    def _fit_columns(self) -> None:
+        """Each column as wide as its header and cells (a long e-mail cut at 320 px)."""
+        for column in range(self.model.columnCount() - 1):
+            self.table.resizeColumnToContents(column)
+            width = self.table.columnWidth(column)
+            self.table.setColumnWidth(column, min(width, 320))
+
+    def _answer(self, rows: list[CustomerRow]) -> None:
         self.model.set_rows(rows)
         if rows:
-            for column in range(self.model.columnCount() - 1):
-                self.table.resizeColumnToContents(column)
-                width = self.table.columnWidth(column)
-                self.table.setColumnWidth(column, min(width, 320))
+            self._fit_columns()
             if not self.table.currentIndex().isValid():
                 self.table.selectRow(0)
         self._show_info()
 
-    def _failed(self, generation: int, exc: BaseException) -> None:
-        self.pending -= 1
-        if generation == self.generation:
-            self.model.set_rows([])
-            self.info.setText(self.tr("The search failed: %1").replace("%1", str(exc)))
+    def _failed(self, exc: BaseException) -> None:
+        self.model.set_rows([])
+        self.info.setText(self.tr("The search failed: %1").replace("%1", str(exc)))
 
     def _show_info(self) -> None:
         if not self.last_text:
@@ -224,13 +227,15 @@ class SearchView(QWidget):
             # Enter typed before the answer: open the first hit once it arrives
             self.timer.stop()
             self._query()
-            generation = self.generation
+            text = self.last_text
 
             def when_ready() -> None:
-                if generation == self.generation and not self.pending:
-                    self._open_current()
-                elif generation == self.generation:
+                if text != self.last_text:
+                    return  # typed on: that query's answer counts
+                if self.pending:
                     QTimer.singleShot(20, when_ready)
+                else:
+                    self._open_current()
 
             QTimer.singleShot(20, when_ready)
             return
