@@ -12,12 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import TypeAdapter
 from sqlalchemy import func, select
 
 from tests.demo_fixture import NOW, Demo
 from tests.server_harness import Server
 from tests.ui_harness import DeskTemplate, build_template
 from xrewards_desk.clock import SettableClock
+from xrewards_desk.contract.commands import Command
 from xrewards_desk.store import models as m
 from xrewards_desk.store.db import Store, sqlite_url
 from xrewards_desk.sync.client import ApiClient
@@ -31,6 +33,15 @@ from xrewards_desk.ui.session import Session, SyncController
 from xrewards_desk.ui.tasks import Tasks
 
 WAIT = 60_000
+
+_COMMAND: TypeAdapter[Command] = TypeAdapter(Command)
+
+
+def as_command(body: dict[str, Any]) -> Command:
+    """A command written out as its JSON (as a test states it by hand), read strictly
+    into the contract's model the app builds: for comparing with what a dialog built,
+    or sending through the app's outbox."""
+    return _COMMAND.validate_python(body)
 
 
 @pytest.fixture(scope="session")
@@ -121,10 +132,12 @@ def sync(qtbot: Any, desk: Desk) -> None:
                     timeout=WAIT)
 
 
-def send(qtbot: Any, agent: Agent, body: dict[str, Any]) -> int:
-    """A command through the app's outbox, pushed; returns its outbox id."""
+def send(qtbot: Any, agent: Agent, body: Command | dict[str, Any]) -> int:
+    """A command (a model, or its JSON) through the app's outbox, pushed; returns its
+    outbox id."""
     ids: list[int] = []
-    assert agent.desk.outbox.send(body, done=ids.append) is None
+    built = as_command(body) if isinstance(body, dict) else body
+    assert agent.desk.outbox.send(built, done=ids.append) is None
     qtbot.waitUntil(lambda: bool(ids), timeout=WAIT)
     sync(qtbot, agent.desk)
     return ids[0]

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from tests.case_harness import WAIT, local_desk
+from tests.case_harness import WAIT, as_command, local_desk
 from tests.demo_fixture import NOW, Demo
 from tests.ui_harness import DeskTemplate
 from xrewards_desk.clock import SettableClock
@@ -59,8 +59,8 @@ def test_the_dialog_states_the_notice_dates_before_anything_is_recorded(
     dialog.reason.setText("Rahmenvertrag beendet")
     dialog.confirm.setChecked(True)
     dialog.accept()
-    assert dialog.body == {"type": "terminate_account", "account": "XR-1", "version": 7,
-                           "reason": "Rahmenvertrag beendet"}
+    assert dialog.body == as_command({"type": "terminate_account", "account": "XR-1",
+                                      "version": 7, "reason": "Rahmenvertrag beendet"})
 
     english = TerminateDialog(Fmt("en"), "XR-1", "Anna Beispiel", 7, 1234, False, clock.now())
     qtbot.addWidget(english)
@@ -295,8 +295,10 @@ def test_the_decision_dialog_prefills_the_reason_from_the_notice(
             assert "T4.5" in reason and "T4.2" not in reason
             assert fmt.date(lot.usable_until) in reason
             reject.accept()
-            assert reject.body == {"type": "reject_objection", "objection": objection.id,
-                                   "version": objection.version, "reason": reason}
+            assert reject.body == as_command({"type": "reject_objection",
+                                              "objection": objection.id,
+                                              "version": objection.version,
+                                              "reason": reason})
             uphold = DecideObjectionDialog(fmt, objection, UPHOLD, None, now=lambda: NOW,
                                            facts=facts)
             qtbot.addWidget(uphold)

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from tests.case_harness import WAIT, Agent, outcome, send, signed_in, sync
+from tests.case_harness import WAIT, Agent, as_command, outcome, send, signed_in, sync
 from tests.demo_fixture import Demo
 from tests.ui_harness import DeskTemplate, demo_server
 from xrewards_desk.store import models as m
@@ -119,7 +119,7 @@ def test_a_confirmed_self_referral_is_what_the_preview_said(
         assert (dialog.preview.voids, dialog.preview.claims) == (preview.voids,
                                                                  preview.claims)
         dialog.accept()
-        assert dialog.body is not None and dialog.body["terminate"] == [invitee]
+        assert dialog.body is not None and dialog.body.terminate == [invitee]
         command = send(qtbot, clara, dialog.body)
         assert outcome(clara.desk, command).state is m.OutboxState.DONE
         with server.store.session() as s:
@@ -187,7 +187,7 @@ def test_an_unused_code_is_voided_in_the_preview_and_in_german(
             assert german.windowTitle() != "Confirm the self-referral"
             german.reason.setPlainText("Selbstempfehlung (T6)")
             german.accept()
-            assert german.body is not None and german.body["terminate"] == []
+            assert german.body is not None and german.body.terminate == []
             body = german.body
         finally:
             clara.desk.language.switch("en")
@@ -344,8 +344,9 @@ def test_terminations_state_their_consequence_and_follow_the_roles(
         assert dialog.body is None  # not confirmed yet
         dialog.confirm.setChecked(True)
         dialog.accept()
-        assert dialog.body == {"type": "terminate_account", "account": account_id,
-                               "version": version, "reason": "contract ended"}
+        assert dialog.body == as_command({"type": "terminate_account",
+                                          "account": account_id, "version": version,
+                                          "reason": "contract ended"})
         send(qtbot, tessa, dialog.body)
         with server.store.session() as s:
             after = s.get(m.AccountRow, account_id)

@@ -24,6 +24,7 @@ from sqlalchemy import func, select
 from tests.case_harness import (
     WAIT,
     Agent,
+    as_command,
     local_desk,
     outcome,
     send,
@@ -35,6 +36,7 @@ from tests.case_harness import (
 from tests.demo_fixture import NOW, Demo
 from tests.server_harness import Server
 from tests.ui_harness import DeskTemplate, demo_server
+from xrewards_desk.contract.commands import RecordObjection
 from xrewards_desk.domain.calendar import objection_deadline, objection_in_time
 from xrewards_desk.store import models as m
 from xrewards_desk.store.lookups import find_customer
@@ -210,8 +212,8 @@ def test_an_objection_in_time_upheld_shows_in_the_ledger(qtbot: Any, qapp: QAppl
         deadline = objection_deadline(sent_at)
         assert f"the deadline is {agent.desk.fmt().date(deadline)}" in dialog.badge.text()
         dialog.accept()
-        assert dialog.body is not None and dialog.body["notice"] == notice_id
-        assert dialog.body["received_at"] == received_at.isoformat()  # the mail's, R25
+        assert isinstance(dialog.body, RecordObjection) and dialog.body.notice == notice_id
+        assert dialog.body.received_at == received_at  # the mail's, R25
         send(qtbot, agent, dialog.body)
         reload(qtbot, view)
         objection = next(o for o in view.detail.objections  # type: ignore[union-attr]
@@ -226,9 +228,10 @@ def test_an_objection_in_time_upheld_shows_in_the_ledger(qtbot: Any, qapp: QAppl
         decide.points.setValue(150)
         decide.reason.setPlainText("booked twice")
         decide.accept()
-        assert decide.body == {"type": "uphold_objection", "objection": objection.id,
-                               "version": objection.version, "points": 150,
-                               "reason": "booked twice"}
+        assert decide.body == as_command({"type": "uphold_objection",
+                                          "objection": objection.id,
+                                          "version": objection.version, "points": 150,
+                                          "reason": "booked twice"})
         command = send(qtbot, agent, decide.body)
         assert outcome(agent.desk, command).state is m.OutboxState.DONE
         reload(qtbot, view)
@@ -481,7 +484,7 @@ def test_terms_objection_and_opt_out_show_the_forfeited_balance(
         assert terms.body is None and "Confirm" in terms.error.text()
         terms.confirm.setChecked(True)
         terms.accept()
-        assert terms.body is not None and terms.body["type"] == "object_to_terms"
+        assert terms.body is not None and terms.body.type == "object_to_terms"
         send(qtbot, agent, terms.body)
         with server.store.session() as s:
             after = s.get(m.AccountRow, account_id)
@@ -504,8 +507,10 @@ def test_the_close_dialog_needs_a_confirmation(qtbot: Any, qapp: QApplication) -
     assert dialog.body is None and dialog.error.text()
     dialog.confirm.setChecked(True)
     dialog.accept()
-    assert dialog.body == {"type": "close_account", "account": "XR-0000001", "version": 3,
-                           "reason": "Opt-out at the customer's request", "case": 7}
+    assert dialog.body == as_command({"type": "close_account", "account": "XR-0000001",
+                                      "version": 3,
+                                      "reason": "Opt-out at the customer's request",
+                                      "case": 7})
 
 
 # --------------------------------------------------------------------------- manual case

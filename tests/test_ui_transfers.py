@@ -22,7 +22,16 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from tests.case_harness import WAIT, Agent, outcome, send, signed_in, sync, waiting
+from tests.case_harness import (
+    WAIT,
+    Agent,
+    as_command,
+    outcome,
+    send,
+    signed_in,
+    sync,
+    waiting,
+)
 from tests.demo_fixture import NOW, Demo
 from tests.ui_harness import DeskTemplate, demo_server
 from xrewards_desk.domain.model import CaseStatus, SourceKind, Status
@@ -266,7 +275,7 @@ def test_a_transfer_from_a_case_is_approved_and_keeps_its_dates(
         with qtbot.waitSignal(dialog.queued, timeout=WAIT) as queued:
             ok_button(dialog).click()
         assert dialog.result() == QDialog.DialogCode.Accepted
-        assert dialog.body is not None and dialog.body["evidence"] == [sha]
+        assert dialog.body is not None and dialog.body.evidence == [sha]
         sync(qtbot, anna.desk)
         assert outcome(anna.desk, queued.args[0]).state is m.OutboxState.DONE
         row = request_row(server.store, source_id=source, requested_by="anna")
@@ -599,11 +608,11 @@ def test_a_transfer_filed_from_the_recipients_case(
         failures = drive_modal(qtbot, view, steps)
         view.transfer_button.click()  # exec(): returns when the dialog closes
         assert not failures, failures
-        assert seen["body"] == {
+        assert seen["body"] == as_command({
             "type": "request_transfer", "source": source, "target": recipient,
             "points": points, "reason": "other",
             "justification": "Orders are placed centrally from now on.",
-            "evidence": seen["evidence"], "case": RECIPIENTS_CASE}
+            "evidence": seen["evidence"], "case": RECIPIENTS_CASE})
         sync(qtbot, anna.desk)
         assert outcome(anna.desk, seen["queued"]).state is m.OutboxState.DONE
         row = request_row(server.store, source_id=source, requested_by="anna")

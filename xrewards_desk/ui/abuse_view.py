@@ -13,8 +13,13 @@ team leads follow up claims. For everyone else the buttons are disabled and say 
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from typing import Any
 
+from pydantic import ValidationError
+
+from ..contract import commands as c
+from ..contract.records import ClaimStateName
 from ..domain.model import Actor
 from ..domain.workflow import claim_open, claim_step
 from ..store.abuse_views import (
@@ -29,6 +34,7 @@ from ..store.abuse_views import (
     referral_queue,
 )
 from . import access
+from .commands import words
 from .models import ALERT, SOON, Column, RowsModel, table_view
 from .objections_view import ReasonDialog
 from .presence import Presence, presence_label
@@ -127,7 +133,7 @@ class ConfirmDialog(QDialog):
         self.language = language
         self.row = row
         self.preview = preview
-        self.body: dict[str, Any] | None = None
+        self.body: c.ConfirmSelfReferral | None = None
         self.summary = QLabel()
         self.summary.setObjectName("preview")
         self.summary.setTextFormat(Qt.TextFormat.RichText)
@@ -243,9 +249,14 @@ class ConfirmDialog(QDialog):
         if not reason:
             self.error.setText(self.tr("Give a reason."))
             return
-        self.body = {"type": "confirm_self_referral", "case": self.preview.case,
-                     "version": self.preview.version,
-                     "terminate": list(self.preview.terminate), "reason": reason}
+        try:
+            self.body = c.ConfirmSelfReferral(
+                type="confirm_self_referral", case=self.preview.case,
+                version=self.preview.version, terminate=list(self.preview.terminate),
+                reason=reason)
+        except ValidationError as exc:
+            self.error.setText(words(exc))
+            return
         super().accept()
 
 
@@ -414,8 +425,8 @@ class AbuseView(QWidget):
                                       else self.tr("Open a case first.")))
 
     # ------------------------------------------------------------------ commands
-    def _send(self, body: dict[str, Any]) -> None:
-        problem = self.desk.outbox.send(body, done=lambda _id: self._queued())
+    def _send(self, command: c.Command | Callable[[], c.Command]) -> None:
+        problem = self.desk.outbox.send(command, done=lambda _id: self._queued())
         if problem is not None:
             self.message.setText(problem)
 
@@ -427,7 +438,8 @@ class AbuseView(QWidget):
         row = self.selected()
         if row is None:
             return
-        self._send({"type": "open_abuse_case", "account": row.invitee, "on_referral": True})
+        self._send(c.OpenAbuseCase(type="open_abuse_case", account=row.invitee,
+                                   on_referral=True))
 
     def dismiss(self) -> None:
         row = self.selected()
@@ -436,8 +448,9 @@ class AbuseView(QWidget):
         dialog = ReasonDialog(self.tr("Dismiss the abuse case"), self.tr("Reason"), True,
                               self)
         if dialog.exec():
-            self._send({"type": "dismiss_abuse_case", "case": row.open_case.id,
-                        "version": row.open_case.version, "reason": dialog.text()})
+            case, reason = row.open_case, dialog.text()
+            self._send(lambda: c.DismissAbuseCase(type="dismiss_abuse_case", case=case.id,
+                                                  version=case.version, reason=reason))
 
     def confirm(self) -> None:
         row = self.selected()
@@ -524,7 +537,8 @@ class ClaimsView(QWidget):
         row.addWidget(self.filter_label)
         row.addWidget(self.filter)
         row.addStretch(1)
-        for state in ("invoiced", "paid", "written_off"):
+        states: tuple[ClaimStateName, ...] = ("invoiced", "paid", "written_off")
+        for state in states:
             button = QPushButton()
             button.setObjectName(f"claim_{state}")
             button.clicked.connect(lambda _c=False, s=state: self.set_state(s))
@@ -597,13 +611,13 @@ class ClaimsView(QWidget):
             button.setEnabled(ok)
             button.setToolTip(why)
 
-    def set_state(self, state: str) -> None:
+    def set_state(self, state: ClaimStateName) -> None:
         claim = self.selected()
         if claim is None:
             return
         problem = self.desk.outbox.send(
-            {"type": "set_claim_state", "claim": claim.id, "version": claim.version,
-             "state": state}, done=lambda _id: self._queued())
+            c.SetClaimState(type="set_claim_state", claim=claim.id, version=claim.version,
+                            state=state), done=lambda _id: self._queued())
         if problem is not None:
             self.message.setText(problem)
 

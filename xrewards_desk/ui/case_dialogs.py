@@ -4,7 +4,8 @@ R26), an objection to changed terms (R28) and closing an account on request (R23
 showing the forfeited balance before it is recorded, and a manual case for an objection
 by phone or letter, its receipt time typed in.
 
-Every dialog only builds a command body; the caller queues it (:mod:`.commands`). The
+Every dialog only builds a command (the contract's model); the caller queues it
+(:mod:`.commands`). The
 figures come from the domain, so the dialog says what the server will decide."""
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ from datetime import date, datetime, time
 from html import escape as html_escape
 from typing import Any
 
+from pydantic import ValidationError
+
+from ..contract import commands as c
 from ..domain.calendar import (
     BERLIN,
     berlin_date,
@@ -26,7 +30,7 @@ from ..domain.calendar import (
 )
 from ..store.case_views import MailInfo, NoticeChoice, ObjectionInfo
 from ..store.objection_facts import NoticeFacts
-from .commands import check
+from .commands import words
 from .i18n import Fmt, four_digit_years
 from .models import ALERT, Column, RowsModel
 from .objection_advice import advice_label, advise, late_reason
@@ -122,25 +126,25 @@ def _error_label() -> QLabel:
 
 
 class _CommandDialog(QDialog):
-    """A dialog that builds one command; OK checks it against the contract first."""
+    """A dialog that builds one command; OK builds it (the contract checks every value)
+    and says why not where it cannot."""
 
     def __init__(self, parent: QWidget | None) -> None:
         super().__init__(parent)
-        self.body: dict[str, Any] | None = None
+        self.body: c.Command | None = None
         self.error = _error_label()
         self.buttons = _buttons(self)
 
-    def build(self) -> dict[str, Any] | str:  # pragma: no cover - each dialog has its own
+    def build(self) -> c.Command | str:  # pragma: no cover - each dialog has its own
         raise NotImplementedError
 
     def accept(self) -> None:
-        built = self.build()
+        try:
+            built = self.build()
+        except ValidationError as exc:
+            built = words(exc)
         if isinstance(built, str):
             self.error.setText(built)
-            return
-        problem = check(built)
-        if problem is not None:
-            self.error.setText(problem)
             return
         self.body = built
         super().accept()
@@ -247,7 +251,7 @@ class RecordObjectionDialog(_CommandDialog):
             "%1", self.fmt.signed(notice.points)).replace(
             "%2", self.fmt.points(notice.balance)) + (" " + lots if lots else ""))
 
-    def build(self) -> dict[str, Any] | str:
+    def build(self) -> c.Command | str:
         notice, received = self.notice(), self.received()
         if notice is None:
             return self.tr("Pick the notice the customer objects to.")
@@ -256,8 +260,8 @@ class RecordObjectionDialog(_CommandDialog):
         if received < notice.sent_at:
             return self.tr("The mail arrived before the notice was sent; pick another "
                            "notice.")
-        return {"type": "record_objection", "notice": notice.id,
-                "received_at": received.isoformat(), "case": self.case_id}
+        return c.RecordObjection(type="record_objection", notice=notice.id,
+                                 received_at=received, case=self.case_id)
 
 
 UPHOLD, REJECT, LATE, GOODWILL = "uphold", "reject", "late", "goodwill"
@@ -380,10 +384,9 @@ class DecideObjectionDialog(_CommandDialog):
         else:
             self.hint.setText("")
 
-    def build(self) -> dict[str, Any] | str:
+    def build(self) -> c.Command | str:
         o = self.objection
         reason = self.reason.toPlainText().strip()
-        body: dict[str, Any] = {"objection": o.id, "version": o.version}
         if self.decision in (UPHOLD, GOODWILL):
             if self.points.value() == 0:
                 return self.tr("Enter the points to credit (not 0).")
@@ -392,15 +395,19 @@ class DecideObjectionDialog(_CommandDialog):
             if self.exceeds_notice() is not None and not self.more_than_notice.isChecked():
                 return self.tr("The goodwill is larger than what the notice concerned: "
                                "confirm it, or lower the points.")
-            body.update(type="uphold_objection" if self.decision == UPHOLD
-                        else "grant_goodwill", points=self.points.value(), reason=reason)
-        elif self.decision == REJECT:
+            if self.decision == UPHOLD:
+                return c.UpholdObjection(type="uphold_objection", objection=o.id,
+                                         version=o.version, points=self.points.value(),
+                                         reason=reason)
+            return c.GrantGoodwill(type="grant_goodwill", objection=o.id, version=o.version,
+                                   points=self.points.value(), reason=reason)
+        if self.decision == REJECT:
             if not reason:
                 return self.tr("Give a reason.")
-            body.update(type="reject_objection", reason=reason)
-        else:
-            body.update(type="answer_objection_late", reason=reason)
-        return body
+            return c.RejectObjection(type="reject_objection", objection=o.id,
+                                     version=o.version, reason=reason)
+        return c.AnswerObjectionLate(type="answer_objection_late", objection=o.id,
+                                     version=o.version, reason=reason)
 
 
 # --------------------------------------------------------------------------- R28, R23
@@ -466,16 +473,15 @@ class TermsObjectionDialog(_CommandDialog):
             "Late (the deadline was %1): the changed terms apply; nothing ends."))
         self.badge.setText(badge_html(ok, text.replace("%1", deadline)))
 
-    def build(self) -> dict[str, Any] | str:
+    def build(self) -> c.Command | str:
         sent, received = berlin_value(self.change_sent), berlin_value(self.received)
         if received < sent:
             return self.tr("The objection cannot be received before the change notice was "
                            "sent.")
         if not self.confirm.isChecked():
             return self.tr("Confirm that you have shown the customer the consequence.")
-        return {"type": "object_to_terms", "account": self.account_id,
-                "change_sent": sent.isoformat(), "received_at": received.isoformat(),
-                "case": self.case_id}
+        return c.ObjectToTerms(type="object_to_terms", account=self.account_id,
+                               change_sent=sent, received_at=received, case=self.case_id)
 
 
 class CloseAccountDialog(_CommandDialog):
@@ -511,14 +517,14 @@ class CloseAccountDialog(_CommandDialog):
         layout.addWidget(self.buttons)
         self.setMinimumWidth(520)
 
-    def build(self) -> dict[str, Any] | str:
+    def build(self) -> c.Command | str:
         if not self.confirm.isChecked():
             return self.tr("Confirm that you have shown the customer the forfeited balance.")
         reason = self.reason.text().strip()
         if not reason:
             return self.tr("Give a reason.")
-        return {"type": "close_account", "account": self.account_id,
-                "version": self.version, "reason": reason, "case": self.case_id}
+        return c.CloseAccount(type="close_account", account=self.account_id,
+                              version=self.version, reason=reason, case=self.case_id)
 
 
 # --------------------------------------------------------------------------- manual case
@@ -563,15 +569,15 @@ class SetReceiptDialog(_CommandDialog):
         layout.addWidget(self.buttons)
         self.setMinimumWidth(560)
 
-    def build(self) -> dict[str, Any] | str:
+    def build(self) -> c.Command | str:
         message = self.mail.currentData()
         if message is None:
             return self.tr("No mail of this case lacks its receipt time.")
         received = berlin_value(self.received)
         if received > self.now:
             return self.tr("A mail cannot have been received in the future.")
-        return {"type": "set_mail_receipt", "case": self.case_id, "message": message,
-                "received_at": received.isoformat()}
+        return c.SetMailReceipt(type="set_mail_receipt", case=self.case_id, message=message,
+                                received_at=received)
 
 
 class ManualCaseDialog(_CommandDialog):
@@ -641,7 +647,7 @@ class ManualCaseDialog(_CommandDialog):
             return
         super().accept()
 
-    def build(self) -> dict[str, Any] | str:
+    def build(self) -> c.Command | str:
         found = self.found
         if found is None:
             return self.tr("No customer with that number or e-mail in the local store.")
@@ -650,11 +656,11 @@ class ManualCaseDialog(_CommandDialog):
         summary = self.summary.toPlainText().strip()
         if not subject or not summary:
             return self.tr("Enter a subject and what the customer said.")
-        return {"type": "create_mail_case", "account": account, "mail": {
-            "message_id": f"<manual-{uuid.uuid4()}@xrewards-desk.invalid>",
-            "received_at": berlin_value(self.received).isoformat(),
-            "received_from": "received", "channel": self.channel.currentData(),
-            "sender": email, "subject": subject, "body": summary}}
+        return c.CreateMailCase(type="create_mail_case", account=account, mail=c.MailIn(
+            message_id=f"<manual-{uuid.uuid4()}@xrewards-desk.invalid>",
+            received_at=berlin_value(self.received), received_from="received",
+            channel=self.channel.currentData(), sender=email, subject=subject,
+            body=summary))
 
 
 class TerminateDialog(_CommandDialog):
@@ -734,7 +740,7 @@ class TerminateDialog(_CommandDialog):
         layout.addWidget(self.buttons)
         self.setMinimumWidth(560)
 
-    def build(self) -> dict[str, Any] | str:
+    def build(self) -> c.Command | str:
         if self.running:
             return self.tr("A notice already runs; another one cannot be given (R23).")
         reason = self.reason.text().strip()
@@ -742,5 +748,8 @@ class TerminateDialog(_CommandDialog):
             return self.tr("Give a reason.")
         if not self.confirm.isChecked():
             return self.tr("Confirm that you have checked the consequence.")
-        return {"type": "terminate_for_cause" if self.for_cause else "terminate_account",
-                "account": self.account_id, "version": self.version, "reason": reason}
+        if self.for_cause:
+            return c.TerminateForCause(type="terminate_for_cause", account=self.account_id,
+                                       version=self.version, reason=reason)
+        return c.TerminateAccount(type="terminate_account", account=self.account_id,
+                                  version=self.version, reason=reason)

@@ -6,8 +6,10 @@ changed terms (R28), replies, and closing the account on request (R23)."""
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from typing import Any
 
+from ..contract import commands as c
 from ..domain.workflow import ObjectionStatus, objection_step
 from ..store.case_views import (
     CaseDetail,
@@ -665,8 +667,11 @@ class CaseView(QWidget):
         self.desk.tasks.on_store(work, show)
 
     # ------------------------------------------------------------------ commands
-    def send(self, body: dict[str, Any], evidence: tuple[str, ...] = ()) -> None:
-        problem = self.desk.outbox.send(body, evidence, done=lambda _id: self.sent())
+    def send(self, command: c.Command | Callable[[], c.Command],
+             evidence: tuple[str, ...] = ()) -> None:
+        """Queue `command` (or what it builds from what was typed: why not, if it cannot
+        be built, shown above the case)."""
+        problem = self.desk.outbox.send(command, evidence, done=lambda _id: self.sent())
         if problem is not None:
             self.message.setText(problem)
 
@@ -681,14 +686,14 @@ class CaseView(QWidget):
         status = self.status.currentData()
         if status == self.detail.status:
             return
-        self.send({"type": "set_mail_case_status", "case": self.case_id,
-                   "version": self.detail.version, "status": status})
+        self.send(c.SetMailCaseStatus(type="set_mail_case_status", case=self.case_id,
+                                      version=self.detail.version, status=status))
 
     def assign_me(self) -> None:
         if self.detail is None or not self.me():
             return
-        self.send({"type": "assign_mail_case", "case": self.case_id,
-                   "version": self.detail.version, "assignee": self.me()})
+        self.send(c.AssignMailCase(type="assign_mail_case", case=self.case_id,
+                                   version=self.detail.version, assignee=self.me()))
 
     def link_customer(self) -> None:
         if self.detail is None:
@@ -697,15 +702,17 @@ class CaseView(QWidget):
         if not account:
             self.message.setText(self.tr("Enter a customer number, or pick a suggestion."))
             return
-        self.send({"type": "link_mail_case", "case": self.case_id,
-                   "version": self.detail.version, "account": account})
+        version = self.detail.version
+        self.send(lambda: c.LinkMailCase(type="link_mail_case", case=self.case_id,
+                                         version=version, account=account))
         self.link_field.clear()
 
     def add_note(self) -> None:
         text = self.note.toPlainText().strip()
         if not text:
             return
-        self.send({"type": "note_mail_case", "case": self.case_id, "text": text})
+        self.send(lambda: c.NoteMailCase(type="note_mail_case", case=self.case_id,
+                                         text=text))
         self.note.clear()
 
     def _link(self, target: str) -> None:
@@ -756,8 +763,9 @@ class CaseView(QWidget):
         dialog = ReasonDialog(self.tr("Report suspected abuse"),
                               self.tr("What makes you suspect a self-referral"), True, self)
         if dialog.exec():
-            self.send({"type": "report_suspicion", "account": d.account.id,
-                       "case": self.case_id, "text": dialog.text()})
+            account, text = d.account.id, dialog.text()
+            self.send(lambda: c.ReportSuspicion(type="report_suspicion", account=account,
+                                                case=self.case_id, text=text))
 
     def _with_balance(self, then: Any) -> None:
         d = self.detail

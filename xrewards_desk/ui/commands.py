@@ -1,32 +1,41 @@
-"""Decisions taken in the app: checked against the contract, written to the local outbox
-on the store lane (nothing typed is lost, online or not), then pushed by a sync. What the
-server refuses lands in the refused list and in the case's timeline, with its reason."""
+"""Decisions taken in the app: built as the contract's command models (a value of the
+wrong type or out of range never gets that far), written to the local outbox as their
+JSON on the store lane (nothing typed is lost, online or not), then pushed by a sync. What
+the server refuses lands in the refused list and in the case's timeline, with its reason."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, TypeVar
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import BaseModel, ValidationError
 
 from ..contract.commands import Command
 from .qt import QObject, Signal
 
+if TYPE_CHECKING:
+    from .main_window import Desk
+
 log = logging.getLogger(__name__)
 
-_COMMAND: TypeAdapter[Any] = TypeAdapter(Command)
+_M = TypeVar("_M", bound=BaseModel)
 
 
-def check(body: dict[str, Any]) -> str | None:
-    """Why `body` is not a command the server would take, in plain words; None if it is."""
+def words(exc: ValidationError) -> str:
+    """Why values are not a command the server would take, in plain words (the
+    contract's first complaint, and where)."""
+    first = exc.errors()[0]
+    where = ".".join(str(x) for x in first.get("loc", ()) if not isinstance(x, int))
+    return f"{where}: {first.get('msg', 'invalid')}" if where else str(first.get("msg"))
+
+
+def build(make: Callable[[], _M]) -> _M | str:
+    """The command `make` builds, or why it cannot be built (:func:`words`)."""
     try:
-        _COMMAND.validate_python(body)
+        return make()
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(x) for x in first.get("loc", ()) if not isinstance(x, int))
-        return f"{where}: {first.get('msg', 'invalid')}" if where else str(first.get("msg"))
-    return None
+        return words(exc)
 
 
 class Outbox(QObject):
@@ -35,16 +44,19 @@ class Outbox(QObject):
     queued = Signal(int)        # outbox id
     failed = Signal(str)
 
-    def __init__(self, desk: Any) -> None:
+    def __init__(self, desk: Desk) -> None:
         super().__init__()
         self.desk = desk
 
-    def send(self, body: dict[str, Any], evidence: Sequence[str] = (),
+    def send(self, command: Command | Callable[[], Command], evidence: Sequence[str] = (),
              done: Callable[[int], None] | None = None) -> str | None:
-        """Queue `body`; returns why it cannot be sent (nothing queued), or None."""
-        problem = check(body)
-        if problem is not None:
-            return problem
+        """Queue `command` (or what `command()` builds from what someone typed); returns
+        why it cannot be sent (nothing queued), or None. The outbox keeps the command's
+        JSON, as it goes to the server."""
+        built = build(command) if callable(command) else command
+        if isinstance(built, str):
+            return built
+        body = built.model_dump(mode="json")
         session = self.desk.session
         if session is None:
             return self.tr("Not signed in.")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
+from ..contract import commands as c
 from ..domain.workflow import request_step
 from ..store.case_views import (
     DECIDED,
@@ -343,9 +344,9 @@ class ApprovalsView(QWidget):
             if not dialog.exec():
                 return
             reason = dialog.text()
-        body = {"type": "approve_adjustment" if approve else "reject_adjustment",
-                "request": r.id, "version": r.version, "reason": reason}
-        problem = self.desk.outbox.send(body, done=lambda _id: self._queued())
+        problem = self.desk.outbox.send(lambda: c.DecideAdjustment(
+            type="approve_adjustment" if approve else "reject_adjustment", request=r.id,
+            version=r.version, reason=reason), done=lambda _id: self._queued())
         if problem is not None:
             self.message.setText(problem)
 

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..contract import commands as c
 from ..domain.calendar import BERLIN
 from ..mail.replies import (
     TEMPLATES,
@@ -239,10 +240,11 @@ class ReplyDialog(QDialog):
             return
         if self.message_id is None:
             _data, self.message_id = self.eml()
-        body = {"type": "record_reply_sent", "case": self.detail.id,
-                "message_id": self.message_id, "sent_at": self.desk.now().isoformat(),
-                "to": to, "subject": self.subject.text(), "body": self.body.toPlainText()}
-        problem = self.desk.outbox.send(body)
+        case, message_id, sent_at = self.detail.id, self.message_id, self.desk.now()
+        subject, text = self.subject.text(), self.body.toPlainText()
+        problem = self.desk.outbox.send(lambda: c.RecordReplySent(
+            type="record_reply_sent", case=case, message_id=message_id, sent_at=sent_at,
+            to=to, subject=subject, body=text))
         if problem is not None:
             self.problem.setText(problem)
             return

@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import hashlib
 import html
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from ..contract import commands as c
 from ..contract import filetypes
-from ..domain.model import Actor
+from ..domain.model import Actor, TransferReason
 from ..domain.permissions import role_of
 from ..domain.workflow import request_step
 from ..store import models as m
@@ -49,7 +50,7 @@ from ..store.transfer_views import (
 )
 from ..sync.evidence import EvidenceFolder
 from . import access
-from .commands import check
+from .commands import build
 from .models import ALERT, Column, RowsModel, table_view
 from .objections_view import ReasonDialog
 from .qt import (
@@ -173,7 +174,7 @@ class TransferDialog(QDialog):
         self.colleagues: Colleagues | None = None
         self.pending: list[TransferInfo] = []
         self.case_id = case_id
-        self.body: dict[str, Any] | None = None
+        self.body: c.RequestTransfer | None = None
         self.upload: list[str] = []
         self.answer: TransferCheck | None = None
         self.asked = 0         # the newest check asked for
@@ -639,13 +640,12 @@ class TransferDialog(QDialog):
             return
         ask = self.ask()
         evidence = self.chosen_evidence()
-        body: dict[str, Any] = {"type": "request_transfer", "source": ask.source,
-                                "target": ask.target, "points": ask.points,
-                                "reason": ask.reason, "justification": ask.justification,
-                                "evidence": evidence, "case": self.case_id}
-        problem = check(body)
-        if problem is not None:
-            self.error.setText(problem)
+        body = build(lambda: c.RequestTransfer(
+            type="request_transfer", source=ask.source, target=ask.target,
+            points=ask.points, reason=TransferReason(ask.reason),
+            justification=ask.justification, evidence=evidence, case=self.case_id))
+        if isinstance(body, str):
+            self.error.setText(body)
             return
         folder = _evidence_folder(self.desk)
         # files held here are uploaded before the command; the others are the server's
@@ -1172,8 +1172,8 @@ class TransfersView(QWidget):
                 self.message.setText(self.tr("Not approved: %1").replace(
                     "%1", answer.message(self.desk.language.code)))
                 return
-            self.send(item, {"type": "approve_transfer", "request": item.id,
-                             "version": item.version, "reason": ""})
+            self.send(item, c.DecideTransfer(type="approve_transfer", request=item.id,
+                                             version=item.version, reason=""))
 
         self.desk.tasks.on_store(work, answered)
 
@@ -1184,17 +1184,19 @@ class TransfersView(QWidget):
         dialog = ReasonDialog(self.tr("Reject the transfer"), self.tr("Reason"), True, self)
         if not dialog.exec():
             return
-        self.send(item, {"type": "reject_transfer", "request": item.id,
-                         "version": item.version, "reason": dialog.text()})
+        reason = dialog.text()
+        self.send(item, lambda: c.DecideTransfer(type="reject_transfer", request=item.id,
+                                                 version=item.version, reason=reason))
 
-    def send(self, item: TransferInfo, body: dict[str, Any]) -> None:
+    def send(self, item: TransferInfo,
+             command: c.Command | Callable[[], c.Command]) -> None:
         self.refusals.pop(item.id, None)
 
         def queued(command_id: int) -> None:
             self.sent[command_id] = item.id
             self.message.setText(self.tr("Queued; it is sent with this sync."))
 
-        problem = self.desk.outbox.send(body, done=queued)
+        problem = self.desk.outbox.send(command, done=queued)
         if problem is not None:
             self.message.setText(problem)
 
