@@ -34,9 +34,12 @@ class Changes:
     cases: frozenset[int] = frozenset()
     #: too many, the program, or a record gone: every view counts as concerned
     everything: bool = False
+    #: the sync's push had commands of the local outbox answered (done or refused):
+    #: views that show what still waits there read it again
+    outbox: bool = False
 
     def __bool__(self) -> bool:
-        return self.everything or any(self.records.values())
+        return self.everything or self.outbox or any(self.records.values())
 
     def any(self, *kinds: str) -> bool:
         """Whether a record of any of these kinds changed."""

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import html
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..domain.calendar import berlin_date
-from ..store.db import Store
+from ..store.changes import Changes
 from ..store.views import (
     ClaimInfo,
     Colleague,
@@ -44,12 +44,14 @@ from .qt import (
 )
 from .wording import claim_reason
 
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
-def load_customer(store: Store, account_id: str, now: Any) -> tuple[CustomerPage | None,
-                                                                   list[Any]]:
-    with store.session() as s:
-        page = customer_page(s, account_id, now)
-        series = balance_series(s, account_id) if page is not None else []
+
+def load_customer(s: Session, account_id: str, now: Any) -> tuple[CustomerPage | None,
+                                                                 list[Any]]:
+    page = customer_page(s, account_id, now)
+    series = balance_series(s, account_id) if page is not None else []
     return page, series
 
 
@@ -68,6 +70,8 @@ class CustomerView(QWidget):
         self.page: CustomerPage | None = None
         self.series: list[Any] = []
         self.loaded = False
+        #: pages shown (the first, and each refresh's)
+        self.loads = 0
         self.explainer: ExplainDialog | None = None
 
         self.header = QLabel()
@@ -275,11 +279,10 @@ class CustomerView(QWidget):
         page = self.page
         if page is None:
             return
-        store, account, for_cause = self.desk.store, self.account_id, self.for_cause()
+        account, for_cause = self.account_id, self.for_cause()
 
-        def work() -> Any:
-            with store.session() as s:
-                return _customer(s.connection(), account), provider_notice(s, account)
+        def work(s: Session) -> Any:
+            return _customer(s.connection(), account), provider_notice(s, account)
 
         def show(found: Any) -> None:
             brief, notice_at = found
@@ -293,7 +296,7 @@ class CustomerView(QWidget):
                 if problem is not None:
                     self.message.setText(problem)
 
-        self.desk.tasks.on_store(work, show)
+        self.desk.tasks.query(self.desk.store, work, show, key=(self, "terminate"))
 
     def queued(self) -> None:
         self.message.setText(self.tr("Queued; it is sent with this sync."))
@@ -301,16 +304,32 @@ class CustomerView(QWidget):
 
     # ------------------------------------------------------------------ data
     def refresh(self) -> None:
-        desk, account = self.desk, self.account_id
-        store, now = desk.store, desk.now()
-        self.tasks_pending = True
-        desk.tasks.on_store(lambda: load_customer(store, account, now),
-                            lambda answer: self._show(*answer))
-        self.ledger.reload()
+        """The page again, and the ledger with its selected entry and scroll kept."""
+        desk, account, now = self.desk, self.account_id, self.desk.now()
+        desk.tasks.query(desk.store, lambda s: load_customer(s, account, now),
+                         lambda answer: self._show(*answer), key=(self, "page"))
+        self.ledger.refresh()
+
+    def shown_accounts(self) -> set[str]:
+        """The accounts whose figures the page shows: the customer's, and the
+        colleagues' balances, the referrer and those referred by name."""
+        shown = {self.account_id}
+        page = self.page
+        if page is not None:
+            shown.update(c.id for c in page.colleagues)
+            shown.update(r.id for r in page.referred)
+            if page.referrer is not None:
+                shown.add(page.referrer.id)
+        return shown
+
+    def concerns(self, changes: Changes) -> bool:
+        """Whether a sync changed anything of the accounts this page shows."""
+        return any(changes.account(a) for a in self.shown_accounts())
 
     def _show(self, page: CustomerPage | None, series: list[Any]) -> None:
         self.page, self.series = page, series
         self.loaded = True
+        self.loads += 1
         self.update_terminate()
         if page is None:
             self.header.setText(self.tr("No customer %1 in the local store.").replace(

@@ -252,7 +252,7 @@ class LedgerView(QWidget):
         place, self.place = self.place, None
         if place is not None:
             place.restore(self.model, _entry_id)
-        elif self.highlighted:
+        if (place is None or place.selected is None) and self.highlighted:
             self.highlight(self.highlighted)
 
     def _show_count(self) -> None:

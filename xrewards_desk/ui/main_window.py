@@ -5,7 +5,7 @@ search (Ctrl+F from anywhere), customers and cases in tabs, the sync and who is 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -13,6 +13,7 @@ from typing import Any
 from ..clock import Clock, SystemClock
 from ..domain.model import Role
 from ..domain.permissions import PEOPLE, role_of
+from ..store.changes import Changes, touched
 from ..store.db import Store
 from ..store.lookups import find_customer
 from . import access
@@ -129,6 +130,9 @@ class MainWindow(QMainWindow):
         self.tabs.setTabsClosable(True)
         self.tabs.setDocumentMode(True)
         self.tabs.tabCloseRequested.connect(self.close_tab)
+        self.tabs.currentChanged.connect(self._tab_shown)
+        #: open views a sync changed while they were hidden: refreshed when shown
+        self.stale: list[QWidget] = []
         self.stack.addWidget(self.tabs)
         self.setCentralWidget(self.stack)
         self.search: SearchView | None = None
@@ -376,7 +380,7 @@ class MainWindow(QMainWindow):
             desk.sync.status.connect(self.syncbar.show_status)
             desk.sync.progress.connect(self.syncbar.show_progress)
             desk.sync.outbox.connect(self.syncbar.show_outbox)
-            desk.sync.finished.connect(lambda _s: self.refresh_open())
+            desk.sync.finished.connect(self.synced)
             desk.sync.refresh_outbox()
             self.syncbar.show_status(desk.sync.last)
         self.show_person()
@@ -417,6 +421,8 @@ class MainWindow(QMainWindow):
                                 page, title)
         if page not in self.fixed:
             self.fixed.append(page)
+        if page in self.stale:  # refreshed here anyway
+            self.stale.remove(page)
         self.tabs.setCurrentWidget(page)
         page.refresh()  # type: ignore[attr-defined]
         page.setFocus()
@@ -582,6 +588,8 @@ class MainWindow(QMainWindow):
         if page is None or page is self.search or page is self.inbox:
             return
         self.tabs.removeTab(index)
+        if page in self.stale:
+            self.stale.remove(page)
         if page in (self.objections, self.approvals,
                     *[v.page for v in self.role_views.values()]):
             return  # kept, opened again with its key
@@ -593,12 +601,52 @@ class MainWindow(QMainWindow):
                 del self.cases[number]
         page.deleteLater()
 
+    def open_pages(self) -> list[QWidget]:
+        """The views open in a tab that a sync may change (the search asks anew as the
+        agent types)."""
+        return [page for page in [*self.customers.values(), *self.cases.values(),
+                                  self.inbox, self.objections, self.approvals,
+                                  *[v.page for v in self.role_views.values()]]
+                if page is not None and self.tabs.indexOf(page) >= 0]
+
     def refresh_open(self) -> None:
-        for page in [*self.customers.values(), *self.cases.values(), self.inbox,
-                     self.objections, self.approvals,
-                     *[v.page for v in self.role_views.values()]]:
-            if page is not None and self.tabs.indexOf(page) >= 0:
-                page.refresh()
+        """Every open view again (the shown one now, the others when shown)."""
+        self.refresh_changed(Changes(everything=True))
+
+    def synced(self, summary: dict[str, Any]) -> None:
+        """After a sync: which accounts and cases its records belong to (read on the
+        store lane), then the open views that show any of them refresh."""
+        store = self.desk.store
+        changed = summary.get("changed") or {}
+        answered = bool(summary.get("pushed") or summary.get("refused"))
+        if store is None or not (changed or answered):
+            return  # nothing new: every view stays as it is
+
+        def refresh(changes: Changes) -> None:
+            self.refresh_changed(replace(changes, outbox=answered))
+
+        self.desk.tasks.query(store, lambda s: touched(s, changed), refresh,
+                              key=(self, "changes"))
+
+    def refresh_changed(self, changes: Changes) -> None:
+        """Each open view the changes concern (its `concerns`; a view without one: any
+        change) refreshes, keeping its selection and scroll: the shown one now, a hidden
+        one when it is shown again."""
+        current = self.tabs.currentWidget()
+        for page in self.open_pages():
+            concerns = getattr(page, "concerns", None)
+            if not (concerns(changes) if concerns is not None else bool(changes)):
+                continue
+            if page is current:
+                page.refresh()  # type: ignore[attr-defined]
+            elif page not in self.stale:
+                self.stale.append(page)
+
+    def _tab_shown(self, index: int) -> None:
+        page = self.tabs.widget(index)
+        if page is not None and page in self.stale:
+            self.stale.remove(page)
+            page.refresh()  # type: ignore[attr-defined]
 
     def sync_now(self) -> None:
         if self.desk.sync is not None:
