@@ -37,6 +37,7 @@ from xrewards_desk.ui.qt import (
     QLabel,
     QLineEdit,
     QMenuBar,
+    QModelIndex,
     QPlainTextEdit,
     QProgressBar,
     Qt,
@@ -178,10 +179,11 @@ def texts(top: QWidget) -> Iterator[tuple[str, str]]:
             model = widget.model()
             if model is None:
                 continue
-            for column in range(model.columnCount()):
+            root = QModelIndex()
+            for column in range(model.columnCount(root)):
                 yield where + " header", str(model.headerData(
                     column, Qt.Orientation.Horizontal) or "")
-                for row in range(min(model.rowCount(), 40)):
+                for row in range(min(model.rowCount(root), 40)):
                     index = model.index(row, column)
                     for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
                         value = index.data(role)

@@ -403,7 +403,12 @@ class Screenshots:
             return
         self.shown.append(shows)
         if self.visit is not None:
-            self.visit(view, role, language, widget)
+            try:
+                self.visit(view, role, language, widget)
+            except Exception as exc:
+                self._fail(f"looking at the {view} view ({role}, {language}) failed: "
+                           f"{exc!r}")
+                return
         if self.folder is not None:
             path = self.folder / file_name(view, role, language)
             if not widget.grab().save(str(path)):
