@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache, cached_property
 
 from ..domain.calendar import BERLIN
 from .paths import resources
@@ -79,13 +80,18 @@ def four_digit_years(edit: QDateTimeEdit, with_time: bool = False) -> None:
 
 
 class Fmt:
-    """Numbers, amounts and dates as the chosen language writes them."""
+    """Numbers, amounts and dates as the chosen language writes them (plain Python: a
+    table's cells are formatted without a QLocale each; the locale, for pickers and
+    charts, is made when first asked). :func:`fmt_for` hands out one per language."""
 
     def __init__(self, code: str) -> None:
         self.code = code
-        self.locale = locale_for(code)
         self.group = "." if code == "de" else ","
         self.point = "," if code == "de" else "."
+
+    @cached_property
+    def locale(self) -> QLocale:
+        return locale_for(self.code)
 
     def points(self, n: int) -> str:
         text = f"{abs(n):,}".replace(",", self.group)
@@ -132,3 +138,9 @@ class Fmt:
             return ""
         local = at.astimezone(BERLIN)
         return f"{self.date(local.date())} {local:%H:%M}"
+
+
+@cache
+def fmt_for(code: str) -> Fmt:
+    """The one formatter of a language (the views ask for it per cell)."""
+    return Fmt(code)

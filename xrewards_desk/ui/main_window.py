@@ -24,7 +24,7 @@ from .case_view import CaseView
 from .cases_view import CasesView
 from .commands import Outbox
 from .dialogs import RefusalsDialog, SettingsDialog
-from .i18n import Fmt, Language, resolve
+from .i18n import Fmt, Language, fmt_for, resolve
 from .mail_import import MailWatcher, import_files
 from .objections_view import ApprovalsView, ObjectionsView
 from .paths import Paths
@@ -75,7 +75,8 @@ class Desk:
     outbox: Any = None
 
     def fmt(self) -> Fmt:
-        return Fmt(self.language.code)
+        """The formatter of the desk's language (one per language, made once)."""
+        return fmt_for(self.language.code)
 
     def now(self) -> datetime:
         """The clock's now (a callable to hand to views and dialogs: ``desk.now``)."""
