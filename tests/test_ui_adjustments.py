@@ -79,11 +79,11 @@ def test_goodwill_above_the_notice_is_confirmed_naming_both_figures(qtbot: Any) 
     assert d.body is None and "confirm" in d.error.text()  # nothing sent unconfirmed
     d.more_than_notice.setChecked(True)
     d.accept()
-    assert d.body is not None and d.body["points"] == 100
+    assert d.body is not None and d.body.points == 100
     # at or below what the notice concerned, nothing to confirm
     d2 = dialog(qtbot, objection(83, in_time=False), GOODWILL)
     d2.points.setValue(83)
     d2.reason.setPlainText("long-standing customer")
     assert d2.more_than_notice.isHidden()
     d2.accept()
-    assert d2.body is not None and d2.body["points"] == 83
+    assert d2.body is not None and d2.body.points == 83
