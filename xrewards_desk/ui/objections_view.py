@@ -6,7 +6,7 @@ the server refuses it anyway (``four_eyes``)."""
 from __future__ import annotations
 
 import html
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..contract import commands as c
 from ..domain.workflow import request_step
@@ -20,9 +20,10 @@ from ..store.case_views import (
     approval_queue,
     objection_rows,
 )
+from ..store.changes import Changes
 from . import access
 from .case_dialogs import badge, badge_html, notice_kind
-from .models import ALERT, SOON, Column, RowsModel, table_view
+from .models import ALERT, SOON, Column, RowsModel, keep_place, table_view
 from .qt import (
     QComboBox,
     QDialog,
@@ -40,6 +41,9 @@ from .qt import (
     Signal,
 )
 
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
 
 class ObjectionsView(QWidget):
     open_case = Signal(int)
@@ -49,7 +53,6 @@ class ObjectionsView(QWidget):
         super().__init__()
         self.setObjectName("objections")
         self.desk = desk
-        self.generation = 0
         self.loaded = False
         f = desk.fmt
         self.show_filter = QComboBox()
@@ -57,8 +60,7 @@ class ObjectionsView(QWidget):
         self.show_filter.currentIndexChanged.connect(lambda _i: self.refresh())
         self.model: RowsModel[ObjectionRow] = RowsModel([
             Column(lambda: self.tr("Deadline"), lambda r: f().date(r.objection.deadline),
-                   background=lambda r: SOON if r.due_within(desk.now()) else None,
-                   sort=lambda r: r.objection.deadline),
+                   background=lambda r: SOON if r.due_within(desk.now()) else None),
             Column(lambda: self.tr("In time"), lambda r: self.tr("in time")
                    if r.objection.in_time else self.tr("late"),
                    foreground=lambda r: None if r.objection.in_time else ALERT),
@@ -116,20 +118,17 @@ class ObjectionsView(QWidget):
         store = self.desk.store
         if store is None:
             return
-        self.generation += 1
-        generation, show, now = self.generation, self.show_filter.currentData(), \
-            self.desk.now()
+        show, now = self.show_filter.currentData(), self.desk.now()
+        self.desk.tasks.query(store, lambda s: objection_rows(s, show or None, now),
+                              self._show, key=(self, "rows"))
 
-        def work() -> list[ObjectionRow]:
-            with store.session() as s:
-                return objection_rows(s, show or None, now)
+    def concerns(self, changes: Changes) -> bool:
+        """Objections, their cases and customers, and the notices they name."""
+        return changes.any("objection", "mail_case", "account", "notice",
+                           "adjustment_request")
 
-        self.desk.tasks.on_store(work, lambda rows: self._show(generation, rows))
-
-    def _show(self, generation: int, rows: list[ObjectionRow]) -> None:
-        if generation != self.generation:
-            return
-        self.model.set_rows(rows)
+    def _show(self, rows: list[ObjectionRow]) -> None:
+        keep_place(self.table, self.model, rows, lambda r: r.objection.id)
         self.loaded = True
         self.retranslate()
 
@@ -186,7 +185,6 @@ class ApprovalsView(QWidget):
         super().__init__()
         self.setObjectName("approvals")
         self.desk = desk
-        self.generation = 0
         self.loaded = False
         f = desk.fmt
         self.model: RowsModel[ApprovalItem] = RowsModel([
@@ -243,26 +241,28 @@ class ApprovalsView(QWidget):
         store = self.desk.store
         if store is None:
             return
-        self.generation += 1
-        generation = self.generation
 
-        def work() -> tuple[list[ApprovalItem], dict[str, str]]:
+        def work(s: Session) -> tuple[list[ApprovalItem], dict[str, str]]:
             from ..store.case_views import staff_names
 
-            with store.session() as s:
-                return approval_queue(s), staff_names(s)
+            return approval_queue(s), staff_names(s)
 
-        self.desk.tasks.on_store(work, lambda answer: self._show(generation, *answer))
+        self.desk.tasks.query(store, work, lambda answer: self._show(*answer),
+                              key=(self, "rows"))
 
-    def _show(self, generation: int, items: list[ApprovalItem],
-              staff: dict[str, str]) -> None:
-        if generation != self.generation:
-            return
+    def concerns(self, changes: Changes) -> bool:
+        """Requests, the objections and mails they rest on, the customers' balances,
+        and commands of this desk answered (a decision refused)."""
+        return changes.outbox or changes.any("adjustment_request", "objection",
+                                             "mail_case", "mail_message", "account",
+                                             "entry", "staff")
+
+    def _show(self, items: list[ApprovalItem], staff: dict[str, str]) -> None:
         self.staff = staff
         selected = self.table.currentIndex().row()
-        self.model.set_rows(items)
+        kept = keep_place(self.table, self.model, items, lambda i: i.request.id)
         self.loaded = True
-        if items:
+        if items and not kept:
             self.table.selectRow(selected if 0 <= selected < len(items) else 0)
         self.show_item()
 
