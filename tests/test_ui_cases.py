@@ -479,7 +479,9 @@ def test_terms_objection_and_opt_out_show_the_forfeited_balance(
                                            m.LotRow.expires_at > NOW)) or 0) - account.debt
             name, case_id, account_id = account.name, case.id, account.id
         view = open_case(qtbot, agent, case_id)
-        balance = load_facts(agent.desk.store, account_id, NOW).balance
+        assert agent.desk.store is not None
+        with agent.desk.store.session() as s:
+            balance = load_facts(s, account_id, NOW).balance
         assert balance == expected  # R11
         terms = TermsObjectionDialog(agent.desk.fmt(), case_id, account_id, name,
                                      balance, NOW, view)
