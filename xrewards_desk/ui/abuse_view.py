@@ -33,9 +33,10 @@ from ..store.abuse_views import (
     confirm_preview,
     referral_queue,
 )
+from ..store.changes import Changes
 from . import access
 from .commands import words
-from .models import ALERT, SOON, Column, RowsModel, table_view
+from .models import ALERT, SOON, Column, RowsModel, keep_place, table_view
 from .objections_view import ReasonDialog
 from .presence import Presence, presence_label
 from .qt import (
@@ -269,7 +270,6 @@ class AbuseView(QWidget):
         super().__init__()
         self.setObjectName("abuse")
         self.desk = desk
-        self.generation = 0
         self.loaded = False
         self.compared: Comparison | None = None
         #: the confirm dialog shown last (tests and screenshots read it)
@@ -340,26 +340,18 @@ class AbuseView(QWidget):
         store = self.desk.store
         if store is None:
             return
-        self.generation += 1
-        generation = self.generation
+        self.desk.tasks.query(store, referral_queue, self._show, key=(self, "rows"))
 
-        def work() -> list[ReferralRow]:
-            with store.session() as s:
-                return referral_queue(s)
+    def concerns(self, changes: Changes) -> bool:
+        """Referrals and their signs, abuse cases, claims, the accounts compared."""
+        return changes.any("account", "abuse_signal", "abuse_case", "suspicion", "claim",
+                           "order", "discount")
 
-        self.desk.tasks.on_store(work, lambda rows: self._show(generation, rows))
-
-    def _show(self, generation: int, rows: list[ReferralRow]) -> None:
-        if generation != self.generation:
-            return
-        selected = self.selected()
-        self.model.set_rows(rows)
+    def _show(self, rows: list[ReferralRow]) -> None:
+        kept = keep_place(self.table, self.model, rows, lambda r: (r.referrer, r.invitee))
         self.loaded = True
-        index = next((i for i, r in enumerate(rows) if selected is not None
-                      and (r.referrer, r.invitee) == (selected.referrer, selected.invitee)),
-                     0 if rows else -1)
-        if index >= 0:
-            self.table.selectRow(index)
+        if rows and not kept:
+            self.table.selectRow(0)
         self.compare()
 
     def selected(self) -> ReferralRow | None:
@@ -371,13 +363,9 @@ class AbuseView(QWidget):
             self.compared = None
             self.update_buttons()
             return
-        store = self.desk.store
-
-        def work() -> Comparison:
-            with store.session() as s:
-                return comparison(s, row.referrer, row.invitee)
-
-        self.desk.tasks.on_store(work, self._compared)
+        self.desk.tasks.query(self.desk.store,
+                              lambda s: comparison(s, row.referrer, row.invitee),
+                              self._compared, key=(self, "compared"))
 
     def _compared(self, found: Comparison) -> None:
         row = self.selected()
@@ -463,19 +451,13 @@ class AbuseView(QWidget):
         actor = Actor(person.name, access.role_of(self.desk))
         self.message.setText(self.tr("Working out the engine's preview…"))
         dialog: ConfirmDialog | None = None
-        asked = 0
 
         def preview(terminate: tuple[str, ...], shown: Any) -> None:
-            nonlocal asked
-            asked += 1
-            mine = asked
-
-            def work() -> ConfirmPreview:
-                with store.session() as s:
-                    return confirm_preview(s, case, actor, self.desk.now(), terminate)
-
-            self.desk.tasks.on_store(work, lambda p: shown(p) if mine == asked else None,
-                                     failed)
+            now = self.desk.now()
+            # the preview of the newest choice of accounts to terminate only
+            self.desk.tasks.query(
+                store, lambda s: confirm_preview(s, case, actor, now, terminate), shown,
+                failed, key=(self, "preview"))
 
         def first(found: ConfirmPreview) -> None:
             nonlocal dialog
@@ -509,7 +491,6 @@ class ClaimsView(QWidget):
         super().__init__()
         self.setObjectName("claims")
         self.desk = desk
-        self.generation = 0
         self.loaded = False
         f = desk.fmt
         self.filter = QComboBox()
@@ -577,21 +558,18 @@ class ClaimsView(QWidget):
         store = self.desk.store
         if store is None:
             return
-        self.generation += 1
-        generation, state = self.generation, self.filter.currentData() or None
+        state = self.filter.currentData() or None
+        self.desk.tasks.query(store, lambda s: claim_rows(s, state), self._show,
+                              key=(self, "rows"))
 
-        def work() -> list[ClaimRowInfo]:
-            with store.session() as s:
-                return claim_rows(s, state)
+    def concerns(self, changes: Changes) -> bool:
+        """Claims, and the customers they are owed by."""
+        return changes.any("claim", "account", "abuse_case")
 
-        self.desk.tasks.on_store(work, lambda rows: self._show(generation, rows))
-
-    def _show(self, generation: int, rows: list[ClaimRowInfo]) -> None:
-        if generation != self.generation:
-            return
-        self.model.set_rows(rows)
+    def _show(self, rows: list[ClaimRowInfo]) -> None:
+        kept = keep_place(self.table, self.model, rows)
         self.loaded = True
-        if rows:
+        if rows and not kept:
             self.table.selectRow(0)
         self.update_buttons()
 
