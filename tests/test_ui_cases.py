@@ -438,7 +438,7 @@ def test_two_agents_deciding_one_objection(qtbot: Any, qapp: QApplication, demo:
         uphold = {"type": "uphold_objection", "objection": timely.id,
                   "version": seen_by_ben.version, "points": 100, "reason": "fine"}
         ids: list[int] = []
-        ben.desk.outbox.send(uphold, done=ids.append)
+        ben.desk.outbox.send(as_command(uphold), done=ids.append)
         qtbot.waitUntil(lambda: bool(ids), timeout=WAIT)
         sync(qtbot, ben.desk)
         refused = outcome(ben.desk, ids[0])
@@ -623,8 +623,9 @@ def test_work_done_offline_waits_on_the_case_and_can_be_withdrawn(
         # one never tried can be withdrawn
         ids: list[int] = []
         desk.sync.running = True  # hold the push back, as while another sync runs
-        assert desk.outbox.send({"type": "note_mail_case", "case": case_id,
-                                 "text": "second thought"}, done=ids.append) is None
+        assert desk.outbox.send(as_command({"type": "note_mail_case", "case": case_id,
+                                            "text": "second thought"}),
+                                done=ids.append) is None
         qtbot.waitUntil(lambda: bool(ids), timeout=WAIT)
         reload(qtbot, view)
         second = next(t for t in view.detail.timeline  # type: ignore[union-attr]
