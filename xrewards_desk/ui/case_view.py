@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..contract import commands as c
 from ..domain.workflow import ObjectionStatus, objection_step
@@ -21,6 +21,7 @@ from ..store.case_views import (
     customers_by_email,
     notices_of,
 )
+from ..store.changes import Changes
 from ..store.objection_facts import NoticeFacts, notice_facts
 from ..store.views import customer_page
 from . import access
@@ -72,6 +73,10 @@ STATUSES = ("new", "open", "waiting", "closed")
 
 
 
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+
 class CaseView(QWidget):
     open_customer = Signal(str)
     title_changed = Signal(str)
@@ -85,7 +90,8 @@ class CaseView(QWidget):
         self.detail: CaseDetail | None = None
         self.suggestions: list[tuple[str, str, str]] = []
         self.loaded = False
-        self.generation = 0
+        #: answers shown (the first load, and each refresh's)
+        self.loads = 0
         f = desk.fmt
 
         self.presence = Presence(desk, self)
@@ -375,27 +381,31 @@ class CaseView(QWidget):
         store = self.desk.store
         if store is None:
             return
-        self.generation += 1
-        generation = self.generation
         case_id = self.case_id
 
-        def work() -> tuple[CaseDetail | None, list[tuple[str, str, str]]]:
-            with store.session() as s:
-                detail = case_detail(s, case_id)
-                suggestions: list[tuple[str, str, str]] = []
-                if detail is not None and detail.account is None and detail.sender:
-                    exact, suggestions = customers_by_email(s, detail.sender)
-                    if exact is not None:
-                        suggestions = [(exact, "", detail.sender)]
-                return detail, suggestions
+        def work(s: Session) -> tuple[CaseDetail | None, list[tuple[str, str, str]]]:
+            detail = case_detail(s, case_id)
+            suggestions: list[tuple[str, str, str]] = []
+            if detail is not None and detail.account is None and detail.sender:
+                exact, suggestions = customers_by_email(s, detail.sender)
+                if exact is not None:
+                    suggestions = [(exact, "", detail.sender)]
+            return detail, suggestions
 
-        self.desk.tasks.on_store(work, lambda answer: self._loaded(generation, answer))
+        self.desk.tasks.query(store, work, self._loaded, key=(self, "detail"))
 
-    def _loaded(self, generation: int, answer: tuple[CaseDetail | None, list[Any]]) -> None:
-        if generation != self.generation:
-            return
+    def concerns(self, changes: Changes) -> bool:
+        """This case's records, its customer's, and this desk's commands answered (the
+        timeline shows what still waits in the outbox)."""
+        account = self.detail.account.id if self.detail is not None and \
+            self.detail.account is not None else None
+        return changes.outbox or changes.case(self.case_id) or changes.account(account) \
+            or changes.any("staff")
+
+    def _loaded(self, answer: tuple[CaseDetail | None, list[Any]]) -> None:
         self.detail, self.suggestions = answer
         self.loaded = True
+        self.loads += 1
         selected = self.timeline_table.currentIndex().row()
         chosen = self.objection_table.currentIndex().row()
         if self.detail is None:
@@ -650,11 +660,7 @@ class CaseView(QWidget):
         o = self.selected_objection()
         if o is None:
             return
-        store, notice = self.desk.store, o.notice_id
-
-        def work() -> NoticeFacts | None:
-            with store.session() as s:
-                return notice_facts(s, notice)
+        notice = o.notice_id
 
         def show(facts: NoticeFacts | None) -> None:
             # R25: the dialog states what the notice reported and pre-fills the reason
@@ -664,7 +670,8 @@ class CaseView(QWidget):
             if dialog.exec() and dialog.body is not None:
                 self.send(dialog.body)
 
-        self.desk.tasks.on_store(work, show)
+        self.desk.tasks.query(self.desk.store, lambda s: notice_facts(s, notice), show,
+                              key=(self, "dialog"))
 
     # ------------------------------------------------------------------ commands
     def send(self, command: c.Command | Callable[[], c.Command],
@@ -723,11 +730,7 @@ class CaseView(QWidget):
         d = self.detail
         if d is None or d.account is None:
             return
-        store, account = self.desk.store, d.account.id
-
-        def work() -> list[NoticeChoice]:
-            with store.session() as s:
-                return notices_of(s, account)
+        account = d.account.id
 
         def show(notices: list[NoticeChoice]) -> None:
             if self.detail is None:
@@ -737,7 +740,8 @@ class CaseView(QWidget):
             if dialog.exec() and dialog.body is not None:
                 self.send(dialog.body)
 
-        self.desk.tasks.on_store(work, show)
+        self.desk.tasks.query(self.desk.store, lambda s: notices_of(s, account), show,
+                              key=(self, "dialog"))
 
     def transfer(self) -> None:
         """T5: points to a colleague, with evidence from the case's attachments or disk
@@ -771,14 +775,14 @@ class CaseView(QWidget):
         d = self.detail
         if d is None or d.account is None:
             return
-        store, account, now = self.desk.store, d.account.id, self.desk.now()
+        account, now = d.account.id, self.desk.now()
 
-        def work() -> int | None:
-            with store.session() as s:
-                page = customer_page(s, account, now)
-                return page.balance if page is not None else None
+        def work(s: Session) -> int | None:
+            page = customer_page(s, account, now)
+            return page.balance if page is not None else None
 
-        self.desk.tasks.on_store(work, lambda balance: then(balance or 0))
+        self.desk.tasks.query(self.desk.store, work, lambda balance: then(balance or 0),
+                              key=(self, "dialog"))
 
     def terms_objection(self) -> None:
         def show(balance: int) -> None:
