@@ -73,9 +73,9 @@ def open_case(qtbot: Any, agent: Agent, case_id: int) -> CaseView:
 
 
 def reload(qtbot: Any, view: CaseView) -> None:
-    generation = view.generation
+    loads = view.loads
     view.refresh()
-    qtbot.waitUntil(lambda: view.generation == generation + 1 and view.loaded
+    qtbot.waitUntil(lambda: view.loads == loads + 1 and view.loaded
                     and view.detail is not None, timeout=WAIT)
     qtbot.wait(50)
 
