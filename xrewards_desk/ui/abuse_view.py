@@ -36,6 +36,7 @@ from ..store.abuse_views import (
 from ..store.changes import Changes
 from . import access
 from .commands import words
+from .desk import Desk
 from .models import ALERT, SOON, Column, RowsModel, keep_place, table_view
 from .objections_view import ReasonDialog
 from .presence import Presence, presence_label
@@ -266,7 +267,7 @@ class AbuseView(QWidget):
 
     open_customer = Signal(str)
 
-    def __init__(self, desk: Any) -> None:
+    def __init__(self, desk: Desk) -> None:
         super().__init__()
         self.setObjectName("abuse")
         self.desk = desk
@@ -363,7 +364,7 @@ class AbuseView(QWidget):
             self.compared = None
             self.update_buttons()
             return
-        self.desk.tasks.query(self.desk.store,
+        self.desk.tasks.query(self.desk.local(),
                               lambda s: comparison(s, row.referrer, row.invitee),
                               self._compared, key=(self, "compared"))
 
@@ -487,7 +488,7 @@ class ClaimsView(QWidget):
 
     open_customer = Signal(str)
 
-    def __init__(self, desk: Any) -> None:
+    def __init__(self, desk: Desk) -> None:
         super().__init__()
         self.setObjectName("claims")
         self.desk = desk

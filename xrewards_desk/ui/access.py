@@ -10,45 +10,46 @@ from typing import Any
 from ..domain import permissions
 from ..domain.model import Role
 from ..domain.workflow import Step
+from .desk import Desk
 
 
-def person(desk: Any) -> Any:
+def person(desk: Desk) -> Any:
     """The signed-in person (contract.Token-like: name, display_name, role), or None."""
     session = desk.session
     return session.person if session is not None else None
 
 
-def role_of(desk: Any) -> Role | None:
+def role_of(desk: Desk) -> Role | None:
     """The signed-in person's role, or None (not signed in, or a role the program lacks)."""
     who = person(desk)
     return permissions.role_of(who.role) if who is not None else None
 
 
-def name_of(desk: Any) -> str:
+def name_of(desk: Desk) -> str:
     who = person(desk)
     return str(who.name) if who is not None else ""
 
 
-def language(desk: Any) -> str:
+def language(desk: Desk) -> str:
     return str(desk.language.code)
 
 
-def may(desk: Any, command: str) -> permissions.Permission:
+def may(desk: Desk, command: str) -> permissions.Permission:
     """R27: whether the signed-in person may send `command` (or use a read of the
     matrix), with the rule's sentence."""
     return permissions.may(role_of(desk), command)
 
 
-def allowed(desk: Any, command: str) -> bool:
+def allowed(desk: Desk, command: str) -> bool:
     return may(desk, command).allowed
 
 
-def why_not(desk: Any, command: str) -> str:
+def why_not(desk: Desk, command: str) -> str:
     """"" where the signed-in person may send `command`; else the rule's sentence in the
     desk's language, for the tooltip of a disabled button."""
     return may(desk, command).why_not(language(desk))
 
 
-def step_why_not(desk: Any, step: Step) -> str:
+def step_why_not(desk: Desk, step: Step) -> str:
     """"" where a workflow's step may be taken; else why not, in the desk's language."""
     return step.why_not(language(desk))

@@ -22,6 +22,7 @@ from ..domain.model import Role
 from ..sync import audit_head
 from ..sync.client import NotSignedIn, Offline, Refused
 from . import access
+from .desk import Desk
 from .models import ALERT, Column, RowsModel
 from .qt import (
     QAbstractItemView,
@@ -122,7 +123,7 @@ def start_of(day: date) -> datetime:
 
 
 class AuditView(QWidget):
-    def __init__(self, desk: Any) -> None:
+    def __init__(self, desk: Desk) -> None:
         super().__init__()
         self.setObjectName("audit")
         self.desk = desk

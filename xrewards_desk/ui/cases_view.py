@@ -10,6 +10,7 @@ from typing import Any
 
 from ..store.case_views import ACTIVE, CaseFilter, CaseRow, case_rows
 from ..store.changes import Changes
+from .desk import Desk
 from .models import ALERT, WARN, Column, RowsModel, keep_place
 from .qt import (
     QAbstractItemView,
@@ -69,7 +70,7 @@ class CasesView(QWidget):
     import_dialog_requested = Signal()
     manual_requested = Signal()
 
-    def __init__(self, desk: Any) -> None:
+    def __init__(self, desk: Desk) -> None:
         super().__init__()
         self.setObjectName("cases")
         self.desk = desk

@@ -15,7 +15,7 @@ from ..contract.commands import Command
 from .qt import QObject, Signal
 
 if TYPE_CHECKING:
-    from .main_window import Desk
+    from .desk import Desk
 
 log = logging.getLogger(__name__)
 

@@ -22,6 +22,7 @@ from ..store.views import (
 )
 from . import access
 from .chart import BalanceChart
+from .desk import Desk
 from .explain_dialog import ExplainDialog
 from .i18n import Fmt
 from .ledger_view import LedgerView
@@ -62,7 +63,7 @@ class CustomerView(QWidget):
     open_case = Signal(int)
     title_changed = Signal(str)
 
-    def __init__(self, desk: Any, account_id: str) -> None:
+    def __init__(self, desk: Desk, account_id: str) -> None:
         super().__init__()
         self.setObjectName("customer")
         self.desk = desk
@@ -296,7 +297,7 @@ class CustomerView(QWidget):
                 if problem is not None:
                     self.message.setText(problem)
 
-        self.desk.tasks.query(self.desk.store, work, show, key=(self, "terminate"))
+        self.desk.tasks.query(self.desk.local(), work, show, key=(self, "terminate"))
 
     def queued(self) -> None:
         self.message.setText(self.tr("Queued; it is sent with this sync."))
@@ -306,7 +307,7 @@ class CustomerView(QWidget):
     def refresh(self) -> None:
         """The page again, and the ledger with its selected entry and scroll kept."""
         desk, account, now = self.desk, self.account_id, self.desk.now()
-        desk.tasks.query(desk.store, lambda s: load_customer(s, account, now),
+        desk.tasks.query(desk.local(), lambda s: load_customer(s, account, now),
                          lambda answer: self._show(*answer), key=(self, "page"))
         self.ledger.refresh()
 
@@ -450,7 +451,7 @@ class CustomerView(QWidget):
 
     def explain(self, modal: bool = True) -> None:
         language = self.page.profile.language if self.page is not None else "de"
-        dialog = ExplainDialog(self.desk.tasks, self.desk.store, self.account_id,
+        dialog = ExplainDialog(self.desk.tasks, self.desk.local(), self.account_id,
                                self.desk.now(), language, self)
         dialog.show_entries.connect(self._show_entries)
         self.explainer = dialog

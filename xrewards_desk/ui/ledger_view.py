@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 from ..domain.calendar import BERLIN
 from ..domain.model import EntryType
-from ..store.db import Store
 from ..store.lookups import other_account, source_case
 from ..store.views import (
     HistoryFilter,
@@ -24,6 +23,7 @@ from ..store.views import (
     statement,
     write_csv,
 )
+from .desk import Desk
 from .export import render_statement
 from .i18n import Fmt
 from .models import ALERT, Column, PagedModel, Place
@@ -69,13 +69,13 @@ class LedgerView(QWidget):
     open_customer = Signal(str)
     open_case = Signal(int)
 
-    def __init__(self, desk: Any, account_id: str) -> None:
+    def __init__(self, desk: Desk, account_id: str) -> None:
         super().__init__()
         self.setObjectName("ledger")
         self.desk = desk
         self.account_id = account_id
         self.filter = HistoryFilter()
-        store: Store = desk.store
+        store = desk.local()
         f = desk.fmt
 
         def count(s: Session) -> int:
@@ -265,7 +265,7 @@ class LedgerView(QWidget):
             return
         account = self.account_id
         self.desk.tasks.query(
-            self.desk.store, lambda s: balance_as_of(s, account, end_of(day)),
+            self.desk.local(), lambda s: balance_as_of(s, account, end_of(day)),
             lambda n: self.as_of_result.setText(
                 self.tr("%1 point(s) at the end of %2", "", abs(n))
                 .replace("%1", self.desk.fmt().points(n))
@@ -334,7 +334,7 @@ class LedgerView(QWidget):
         def work(s: Session) -> str | int | None:
             return source_case(s, kind, ref) or other_account(s, account, kind, ref)
 
-        self.desk.tasks.query(self.desk.store, work, opened, key=(self, "link"))
+        self.desk.tasks.query(self.desk.local(), work, opened, key=(self, "link"))
 
     # ------------------------------------------------------------------ export
     def export_csv(self, path: Path | None = None) -> None:
@@ -352,7 +352,7 @@ class LedgerView(QWidget):
                 write_csv(s, account, filt, out, language)
             return path
 
-        self.desk.tasks.query(self.desk.store, work, lambda p: self.message.setText(
+        self.desk.tasks.query(self.desk.local(), work, lambda p: self.message.setText(
             self.tr("Exported to %1").replace("%1", str(p))),
             lambda exc: self.message.setText(self.tr("The export failed: %1")
                                              .replace("%1", str(exc))))
@@ -379,7 +379,7 @@ class LedgerView(QWidget):
             render_statement(data, path, language)
             self.message.setText(self.tr("Statement written to %1").replace("%1", str(path)))
 
-        self.desk.tasks.query(self.desk.store, work, done, lambda exc: self.message.setText(
+        self.desk.tasks.query(self.desk.local(), work, done, lambda exc: self.message.setText(
             self.tr("The statement failed: %1").replace("%1", str(exc))))
 
 

@@ -24,10 +24,11 @@ from ..sync.credentials import Tokens
 from . import errors
 from . import settings as st
 from .demo import ROLE_USERS, DemoServer
+from .desk import Desk
 from .dialogs import SettingsDialog, SignInDialog
 from .i18n import Language, resolve
 from .icon import NAME, app_icon
-from .main_window import Desk, MainWindow
+from .main_window import MainWindow
 from .paths import Paths
 from .qt import QApplication, QObject, Signal
 from .session import Session, SyncController

@@ -5,16 +5,13 @@ search (Ctrl+F from anywhere), customers and cases in tabs, the sync and who is 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from datetime import datetime
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from ..clock import Clock, SystemClock
 from ..domain.model import Role
 from ..domain.permissions import PEOPLE, role_of
 from ..store.changes import Changes, touched
-from ..store.db import Store
 from ..store.lookups import find_customer
 from . import access
 from . import settings as st
@@ -22,12 +19,11 @@ from .abuse_view import AbuseView, ClaimsView
 from .case_dialogs import ManualCaseDialog
 from .case_view import CaseView
 from .cases_view import CasesView
-from .commands import Outbox
+from .desk import Desk
 from .dialogs import RefusalsDialog, SettingsDialog
-from .i18n import Fmt, Language, fmt_for, resolve
+from .i18n import resolve
 from .mail_import import MailWatcher, import_files
 from .objections_view import ApprovalsView, ObjectionsView
-from .paths import Paths
 from .qt import (
     QAction,
     QActionGroup,
@@ -48,39 +44,7 @@ from .qt import (
     Signal,
 )
 from .search_view import SearchView
-from .session import Session, SyncController
 from .statusbar import SyncBar
-from .tasks import Tasks
-
-
-@dataclass
-class Desk:
-    """What every view needs: the lanes, the paths and settings, the language, the store
-    and the signed-in session, and the one clock."""
-
-    tasks: Tasks
-    paths: Paths
-    settings: st.Settings
-    language: Language
-    demo: bool = False
-    #: no modal message boxes (screenshots, tests): outcomes go to the status bar only
-    quiet: bool = False
-    store: Store | None = None
-    session: Session | None = None
-    sync: SyncController | None = None
-    #: the one clock (ARCHITECTURE.md): views, dialogs, the sync and the mail read "now"
-    #: from it; tests pass a SettableClock and move it
-    clock: Clock = field(default_factory=SystemClock)
-    #: decisions into the local outbox, pushed at once (set by the window)
-    outbox: Any = None
-
-    def fmt(self) -> Fmt:
-        """The formatter of the desk's language (one per language, made once)."""
-        return fmt_for(self.language.code)
-
-    def now(self) -> datetime:
-        """The clock's now (a callable to hand to views and dialogs: ``desk.now``)."""
-        return self.clock.now()
 
 
 @dataclass
@@ -144,7 +108,6 @@ class MainWindow(QMainWindow):
         self.approvals: Any = None
         #: the views that stay open (the first tabs), refreshed after every sync
         self.fixed: list[QWidget] = []
-        desk.outbox = Outbox(desk)
         desk.outbox.failed.connect(lambda text: self.statusBar().showMessage(text, 10_000))
         self.watcher = MailWatcher(self)
 

@@ -23,6 +23,7 @@ from ..store.case_views import (
 from ..store.changes import Changes
 from . import access
 from .case_dialogs import badge, badge_html, notice_kind
+from .desk import Desk
 from .models import ALERT, SOON, Column, RowsModel, keep_place, table_view
 from .qt import (
     QComboBox,
@@ -49,7 +50,7 @@ class ObjectionsView(QWidget):
     open_case = Signal(int)
     open_customer = Signal(str)
 
-    def __init__(self, desk: Any) -> None:
+    def __init__(self, desk: Desk) -> None:
         super().__init__()
         self.setObjectName("objections")
         self.desk = desk
@@ -181,7 +182,7 @@ class ApprovalsView(QWidget):
     open_case = Signal(int)
     open_customer = Signal(str)
 
-    def __init__(self, desk: Any) -> None:
+    def __init__(self, desk: Desk) -> None:
         super().__init__()
         self.setObjectName("approvals")
         self.desk = desk

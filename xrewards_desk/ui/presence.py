@@ -12,14 +12,11 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from ..contract.commands import PresenceList
 from ..sync.client import NotSignedIn, Offline, Refused
+from .desk import Desk
 from .qt import QCoreApplication, QLabel, QObject, QTimer, Signal
-
-if TYPE_CHECKING:
-    from .main_window import Desk
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ import os
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..contract import commands as c
 from ..domain.calendar import BERLIN
@@ -25,6 +25,7 @@ from ..mail.replies import (
 from ..store.case_views import CaseDetail, ObjectionInfo
 from ..store.views import customer_page
 from . import settings as st
+from .desk import Desk
 from .qt import (
     QApplication,
     QComboBox,
@@ -111,7 +112,7 @@ def figures_for(detail: CaseDetail, objection: ObjectionInfo | None, facts: Fact
 
 
 class ReplyDialog(QDialog):
-    def __init__(self, desk: Any, detail: CaseDetail, parent: QWidget | None = None,
+    def __init__(self, desk: Desk, detail: CaseDetail, parent: QWidget | None = None,
                  facts: Facts | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("reply_dialog")

@@ -51,6 +51,7 @@ from ..store.transfer_views import (
 from ..sync.evidence import EvidenceFolder
 from . import access
 from .commands import build
+from .desk import Desk
 from .models import ALERT, Column, RowsModel, table_view
 from .objections_view import ReasonDialog
 from .qt import (
@@ -118,7 +119,7 @@ def _place(name: str, key: str) -> str:
     return f"{name} ({key})" if name and name != key else key
 
 
-def _person(desk: Any) -> Any:
+def _person(desk: Desk) -> Any:
     session = desk.session
     return session.person if session is not None else None
 
@@ -129,7 +130,7 @@ def _actor(person: Any) -> Actor | None:
     return Actor(person.name, role_of(person.role))
 
 
-def _evidence_folder(desk: Any) -> EvidenceFolder:
+def _evidence_folder(desk: Desk) -> EvidenceFolder:
     """The folder the outbox reads the files it uploads from (the session's data folder,
     which the app sets to its data path)."""
     session = desk.session
@@ -163,7 +164,7 @@ class TransferDialog(QDialog):
     queued = Signal(int)
     checked = Signal(object)  # TransferCheck, the newest answer
 
-    def __init__(self, desk: Any, account_id: str, case_id: int | None = None,
+    def __init__(self, desk: Desk, account_id: str, case_id: int | None = None,
                  attachments: Sequence[tuple[str, str]] = (),
                  parent: QWidget | None = None, side: str | None = None) -> None:
         super().__init__(parent)
@@ -670,7 +671,7 @@ class TransfersView(QWidget):
     open_case = Signal(int)
     open_customer = Signal(str)
 
-    def __init__(self, desk: Any) -> None:
+    def __init__(self, desk: Desk) -> None:
         super().__init__()
         self.setObjectName("transfers")
         self.desk = desk
