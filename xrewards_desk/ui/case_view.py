@@ -40,6 +40,7 @@ from .case_dialogs import (
     notice_kind,
 )
 from .cases_view import status_text
+from .desk import Desk
 from .models import ALERT, WARN, Column, RowsModel, table_view
 from .presence import Presence, presence_label
 from .qt import (
@@ -82,7 +83,7 @@ class CaseView(QWidget):
     title_changed = Signal(str)
     reply_requested = Signal(object)    # CaseView
 
-    def __init__(self, desk: Any, case_id: int) -> None:
+    def __init__(self, desk: Desk, case_id: int) -> None:
         super().__init__()
         self.setObjectName("case")
         self.desk = desk
@@ -670,7 +671,7 @@ class CaseView(QWidget):
             if dialog.exec() and dialog.body is not None:
                 self.send(dialog.body)
 
-        self.desk.tasks.query(self.desk.store, lambda s: notice_facts(s, notice), show,
+        self.desk.tasks.query(self.desk.local(), lambda s: notice_facts(s, notice), show,
                               key=(self, "dialog"))
 
     # ------------------------------------------------------------------ commands
@@ -740,7 +741,7 @@ class CaseView(QWidget):
             if dialog.exec() and dialog.body is not None:
                 self.send(dialog.body)
 
-        self.desk.tasks.query(self.desk.store, lambda s: notices_of(s, account), show,
+        self.desk.tasks.query(self.desk.local(), lambda s: notices_of(s, account), show,
                               key=(self, "dialog"))
 
     def transfer(self) -> None:
@@ -781,7 +782,7 @@ class CaseView(QWidget):
             page = customer_page(s, account, now)
             return page.balance if page is not None else None
 
-        self.desk.tasks.query(self.desk.store, work, lambda balance: then(balance or 0),
+        self.desk.tasks.query(self.desk.local(), work, lambda balance: then(balance or 0),
                               key=(self, "dialog"))
 
     def terms_objection(self) -> None:
