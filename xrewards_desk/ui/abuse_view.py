@@ -507,7 +507,7 @@ class ClaimsView(QWidget):
             Column(lambda: self.tr("Changed"), lambda c: " · ".join(
                 x for x in (f().when(c.state_at), c.state_by or "") if x)),
             Column(lambda: self.tr("Reason"), lambda c: claim_reason(c.reason),
-                   tooltip=lambda c: c.reason),
+                   tooltip=lambda c: claim_reason(c.reason)),
         ], self)
         self.table = table_view(self.model, "claim_table")
         self.table.selectionModel().currentRowChanged.connect(lambda *_a: self.update_buttons())
