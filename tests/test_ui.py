@@ -309,6 +309,12 @@ def test_the_demo_role_switcher_signs_in_as_each_role(qtbot: Any, qapp: QApplica
             desk.session = session
             window = window_for(qtbot, desk)
             starter = Starter(desk, window, _Args())
+            # the demo server's folder as the desktop's demo has it: the passwords' 0600
+            # file in its data folder (issue 18 item 7), here the test demo's
+            from xrewards_desk.ui.demo import DemoServer
+            (tmp_path / "demo-server").mkdir()
+            (tmp_path / "demo-server" / "server").symlink_to(demo.data)
+            starter.server = DemoServer(tmp_path / "demo-server")
             # the Role menu of the demo: one checkable action per role
             assert window.role_menu.menuAction().isVisible()
             assert [a.data() for a in window.role_menu.actions()] == [
