@@ -212,6 +212,10 @@
         <translation>Einstellen…</translation>
     </message>
     <message>
+        <source>%1: placed by %2, paid by %3</source>
+        <translation>%1: bestellt von %2, bezahlt von %3</translation>
+    </message>
+    <message>
         <source>Reported by agents</source>
         <translation>Vom Support gemeldet</translation>
     </message>
@@ -338,7 +342,7 @@
     <name>AuditView</name>
     <message>
         <source>#</source>
-        <extracomment>records a page (the view asks for the next page with &quot;Load more&quot;) the last page&apos;s cursor, and whether the server has more after it what the status line says instead of the count (loading, offline, refused) the last verification&apos;s answer (the server&apos;s JSON), None before the first what the server said of the signed head this desktop remembers (None: not asked yet this session), and whether it is being asked user name -&gt; display name, from the local store&apos;s staff</extracomment>
+        <extracomment>records a page (the view asks for the next page with &quot;Load more&quot;) the last page&apos;s cursor, and whether the server has more after it what the status line says instead of the count (loading, offline, refused) the last verification&apos;s answer, None before the first what the server said of the signed head this desktop remembers (None: not asked yet this session), and whether it is being asked user name -&gt; display name, from the local store&apos;s staff</extracomment>
         <translation>Nr.</translation>
     </message>
     <message>
@@ -644,7 +648,7 @@
     <name>CaseView</name>
     <message>
         <source>When</source>
-        <extracomment>each decision&apos;s button, by the command it sends and the objection&apos;s state it leads to (R25, R27: who may send it and which step may follow which are the domain&apos;s)</extracomment>
+        <extracomment>each decision&apos;s button, by the command it sends and the objection&apos;s state it leads to (R25, R27: who may send it and which step may follow which are the domain&apos;s) answers shown (the first load, and each refresh&apos;s)</extracomment>
         <translation>Wann</translation>
     </message>
     <message>
@@ -1093,6 +1097,7 @@
     <name>CasesView</name>
     <message>
         <source>Case</source>
+        <extracomment>answers shown (each reload&apos;s rows)</extracomment>
         <translation>Vorgang</translation>
     </message>
     <message>
@@ -1359,6 +1364,7 @@
     <name>CustomerView</name>
     <message>
         <source>Customer number</source>
+        <extracomment>pages shown (the first, and each refresh&apos;s)</extracomment>
         <translation>Kundennummer</translation>
     </message>
     <message>
@@ -1843,6 +1849,7 @@
     </message>
     <message>
         <source>Type:</source>
+        <extracomment>where the table stood when a refresh was asked for (put back when it arrives)</extracomment>
         <translation>Art:</translation>
     </message>
     <message>
@@ -2013,7 +2020,7 @@
     <name>MainWindow</name>
     <message>
         <source>Transfers</source>
-        <extracomment>no modal message boxes (screenshots, tests): outcomes go to the status bar only the one clock (ARCHITECTURE.md): views, dialogs, the sync and the mail read &quot;now&quot; from it; tests pass a SettableClock and move it decisions into the local outbox, pushed at once (set by the window) the views that stay open (the first tabs), refreshed after every sync views shown to some roles only (R27), each with its menu action</extracomment>
+        <extracomment>open views a sync changed while they were hidden: refreshed when shown the views that stay open (the first tabs), refreshed after every sync views shown to some roles only (R27), each with its menu action</extracomment>
         <translation>Übertragungen</translation>
     </message>
     <message>
@@ -2603,6 +2610,7 @@
     <name>SearchView</name>
     <message>
         <source>Customer number</source>
+        <extracomment>the search&apos;s key (Tasks.query): a newer query makes older answers stale</extracomment>
         <translation>Kundennummer</translation>
     </message>
     <message>

@@ -166,10 +166,12 @@ def referral_queue(db: Db, min_score: int = 1, limit: int = 500) -> list[Referra
 
 @dataclass(frozen=True, slots=True)
 class Party:
-    """One side of the comparison: each row's values as text."""
+    """One side of the comparison: each row's values as text; the first order as facts
+    (order, placed by, paid by), which the desk words in its language."""
 
     id: str
     values: dict[str, str]
+    first_order: tuple[str, str, str | None] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,20 +196,19 @@ def _party(conn: Connection, account_id: str, first_order: bool) -> Party:
         select(_ORDER.c.payment_fingerprint).where(
             _ORDER.c.account_id == account_id,
             _ORDER.c.payment_fingerprint.is_not(None)))})
-    first = ""
+    first: tuple[str, str, str | None] | None = None
     if first_order:
         order = conn.execute(select(_ORDER).where(_ORDER.c.account_id == account_id)
                              .order_by(_ORDER.c.placed_at).limit(1)).first()
         if order is not None:
-            first = (f"{order.id}: placed by {order.placed_by or account_id}, "
-                     f"paid by {order.paid_by or '—'}")
+            first = (order.id, order.placed_by or account_id, order.paid_by)
     return Party(account_id, {
         "name": acc.name, "email": acc.email, "phone": acc.phone or "",
         "addresses": "\n".join(addresses),
         "organisation": f"{acc.org_name} ({acc.organisation_id})",
         "billing": f"{acc.billing_name} ({acc.billing_account_id})",
         "payments": "\n".join(payments), "signup_ip": acc.signup_ip or "",
-        "device": acc.device_fingerprint or "", "first_order": first})
+        "device": acc.device_fingerprint or ""}, first)
 
 
 def comparison(db: Db, referrer: str, invitee: str) -> Comparison:

@@ -27,6 +27,7 @@ from ..store.abuse_views import (
     ClaimRowInfo,
     Comparison,
     ConfirmPreview,
+    Party,
     ReferralRow,
     claim_rows,
     comparison,
@@ -368,6 +369,14 @@ class AbuseView(QWidget):
                               lambda s: comparison(s, row.referrer, row.invitee),
                               self._compared, key=(self, "compared"))
 
+    def first_order_text(self, party: Party) -> str:
+        """The first order's facts in the desk's language."""
+        if party.first_order is None:
+            return ""
+        order, placed_by, paid_by = party.first_order
+        return self.tr("%1: placed by %2, paid by %3").replace("%1", order).replace(
+            "%2", placed_by).replace("%3", paid_by or "—")
+
     def _compared(self, found: Comparison) -> None:
         row = self.selected()
         if row is None or (found.referrer.id, found.invitee.id) != (row.referrer, row.invitee):
@@ -379,7 +388,9 @@ class AbuseView(QWidget):
             self.presence.stop()
         for i, name in enumerate(ROWS):
             for j, party in enumerate((found.referrer, found.invitee)):
-                item = QTableWidgetItem(party.values.get(name, ""))
+                text = (self.first_order_text(party) if name == "first_order"
+                        else party.values.get(name, ""))
+                item = QTableWidgetItem(text)
                 if name in found.highlighted:
                     item.setBackground(SOON)
                     font = item.font()
