@@ -903,13 +903,18 @@ class TransfersView(QWidget):
         self.load_review(item)
         shas = [self.evidence_list.item(i).data(SHA_ROLE)
                 for i in range(self.evidence_list.count())]
-        if shas != [e.sha256 for e in item.evidence]:
+        fmt = self.desk.fmt()
+        if shas == [e.sha256 for e in item.evidence]:
+            # the same files: only their words follow the language (sizes grouped per locale)
+            for i, e in enumerate(item.evidence):
+                kind = filetypes.LABELS.get(e.media_type, e.media_type)
+                self.evidence_list.item(i).setText(f"{e.label} · {kind} · {fmt.size(e.size)}")
+        else:
             self.evidence_list.blockSignals(True)
             self.evidence_list.clear()
             for e in item.evidence:
                 kind = filetypes.LABELS.get(e.media_type, e.media_type)
-                entry = QListWidgetItem(
-                    f"{e.label} · {kind} · {self.desk.fmt().points(e.size)} B")
+                entry = QListWidgetItem(f"{e.label} · {kind} · {fmt.size(e.size)}")
                 entry.setData(SHA_ROLE, e.sha256)
                 entry.setToolTip(e.sha256)
                 self.evidence_list.addItem(entry)
