@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from tests.case_harness import WAIT, Agent, send, signed_in, sync
+from tests.case_harness import WAIT, Agent, as_command, send, signed_in, sync
 from tests.demo_fixture import NOW, Demo
 from tests.server_harness import Client, Server
 from tests.ui_harness import DeskTemplate, demo_server
@@ -115,8 +115,9 @@ def test_a_mail_without_date_or_sender_is_a_case_whose_objections_wait_for_its_r
         typed = (NOW - timedelta(days=2)).replace(second=0, microsecond=0)
         dialog.received.setDateTime(berlin_edit(typed).dateTime())
         dialog.accept()
-        assert dialog.body == {"type": "set_mail_receipt", "case": case_id,
-                               "message": mail.id, "received_at": typed.isoformat()}
+        assert dialog.body == as_command({"type": "set_mail_receipt", "case": case_id,
+                                          "message": mail.id,
+                                          "received_at": typed.isoformat()})
         send(qtbot, agent, dialog.body)
         reload(qtbot, view)
         (mail,) = view.detail.mails
@@ -190,8 +191,9 @@ def test_deciding_an_objection_waits_while_a_mail_of_its_case_has_no_receipt_tim
         assert refused.status_code == 409 and refused.json()["code"] == "receipt_unknown"
         undated = next(x for x in view.detail.mails if x.received_at is None)
         received = (NOW - timedelta(hours=1)).replace(second=0, microsecond=0)
-        send(qtbot, agent, {"type": "set_mail_receipt", "case": case_id,
-                            "message": undated.id, "received_at": received.isoformat()})
+        send(qtbot, agent, as_command({"type": "set_mail_receipt", "case": case_id,
+                                       "message": undated.id,
+                                       "received_at": received.isoformat()}))
         reload(qtbot, view)
         row = next(i for i, o in enumerate(view.detail.objections) if o.id == objection_id)
         view.objection_table.selectRow(row)
