@@ -397,12 +397,39 @@ def window_end(effective: datetime) -> datetime:
     return next_midnight(berlin_day(effective) + relativedelta(months=3))
 
 
+def notice_effective(given: datetime) -> date:
+    """R23: the last day of the month in which the Berlin date of the notice plus 28 days
+    falls (06.12.2026 + 28 days = 03.01.2027: 31.01.2027)."""
+    reached = berlin_day(given) + timedelta(days=28)
+    return reached.replace(day=1) + relativedelta(months=1) - timedelta(days=1)
+
+
+def status_as_of(acc: Account, at: datetime) -> Status:
+    """R23: an account under a provider's notice is terminated from the start of the day
+    after the effective date, whether or not the store has written it yet."""
+    if (acc.status is Status.ACTIVE and acc.notice_at is not None
+            and at >= next_midnight(notice_effective(acc.notice_at))):
+        return Status.TERMINATED
+    return acc.status
+
+
+def terminated_window_end(acc: Account) -> datetime | None:
+    """R23: a notice's window runs through its effective date plus three months; an
+    account terminated without one (before notices ran to a month's end) from then."""
+    if acc.notice_at is not None:
+        return next_midnight(notice_effective(acc.notice_at) + relativedelta(months=3))
+    return None if acc.status_at is None else window_end(acc.status_at)
+
+
 def may_redeem(store: MemoryStore, acc: Account, at: datetime) -> bool:
     """R3/R23, worked out independently of the engine's own predicate."""
     ends = [window_end(store.program.ended_at)] if store.program.ended_at else []
-    if acc.status is Status.TERMINATED and acc.status_at is not None:
-        ends.append(window_end(acc.status_at))
-    elif acc.status is not Status.ACTIVE:
+    status = status_as_of(acc, at)
+    if status is Status.TERMINATED:
+        end = terminated_window_end(acc)
+        if end is not None:
+            ends.append(end)
+    elif status is not Status.ACTIVE:
         return False
     return not ends or at < min(ends)
 
@@ -423,8 +450,9 @@ def discount_usable(store: MemoryStore, acc: Account, at: datetime) -> bool:
             and not live_orders(store, acc.id))
 
 
-def expected_refusal(action: Action, store: MemoryStore,
-                     balances: dict[str, int]) -> Code | None:
+def expected_refusal(action: Action, store: MemoryStore, balances: dict[str, int],
+                     unapproved: dict[str, list[tuple[datetime, int]]] | None = None
+                     ) -> Code | None:
     """R12, R20/R21, R26: the first refusal that applies, in RULES.md's order, or None;
     UNKNOWN for other actions."""
     if isinstance(action, Advance):
@@ -437,7 +465,8 @@ def expected_refusal(action: Action, store: MemoryStore,
         case ApproveTransfer():
             return _transfer_refusal(action, store, balances)
         case Adjust():
-            return _adjust_refusal(action, store, balances)
+            return _adjust_refusal(action, store, balances, (unapproved or {}).get(
+                action.request.account, []))
         case Register():
             return Code.ALREADY_EXISTS if action.account in store.accounts else None
         case Pay() | Deliver() | Cancel():
@@ -448,12 +477,18 @@ def expected_refusal(action: Action, store: MemoryStore,
                 return Code.UNKNOWN_ACCOUNT
             allowed = (Status.ACTIVE,) if action.by is ClosedBy.PROVIDER else (
                 Status.ACTIVE, Status.TERMINATED)
-            return None if acc.status in allowed else Code.ACCOUNT_NOT_ACTIVE
+            status = status_as_of(acc, action.at)
+            if status not in allowed:
+                return Code.ACCOUNT_NOT_ACTIVE
+            # R23: a second notice while one runs
+            under_notice = status is Status.ACTIVE and acc.notice_at is not None
+            return Code.INVALID_STATE if action.by is ClosedBy.PROVIDER and under_notice \
+                else None
         case ObjectToTerms():
             acc = store.accounts.get(action.account)
             if acc is None:
                 return Code.UNKNOWN_ACCOUNT
-            if acc.status not in (Status.ACTIVE, Status.TERMINATED):
+            if status_as_of(acc, action.at) not in (Status.ACTIVE, Status.TERMINATED):
                 return Code.ACCOUNT_NOT_ACTIVE
             # R28: received within one month of the change notice (as R25)
             deadline = next_midnight(berlin_day(action.change_sent) + relativedelta(months=1))
@@ -534,8 +569,8 @@ def _transfer_refusal(a: ApproveTransfer, store: MemoryStore,
         return Code.DIFFERENT_BILLING_ACCOUNT
     # R3/R23: only active accounts send or receive, and none once the program has ended
     # (R21: checked again, in full, when the request is approved)
-    if (src.status is not Status.ACTIVE or dst.status is not Status.ACTIVE
-            or store.program.ended(a.at)):
+    if (status_as_of(src, a.at) is not Status.ACTIVE
+            or status_as_of(dst, a.at) is not Status.ACTIVE or store.program.ended(a.at)):
         return Code.ACCOUNT_NOT_ACTIVE
     if src.open_cases or dst.open_cases:
         return Code.ABUSE_CASE_OPEN
@@ -555,12 +590,13 @@ def _transfer_refusal(a: ApproveTransfer, store: MemoryStore,
     return None
 
 
-def _adjust_refusal(a: Adjust, store: MemoryStore, balances: dict[str, int]) -> Code | None:
+def _adjust_refusal(a: Adjust, store: MemoryStore, balances: dict[str, int],
+                    unapproved: list[tuple[datetime, int]]) -> Code | None:
     r = a.request
     acc = store.accounts.get(r.account)
     if acc is None:
         return Code.UNKNOWN_ACCOUNT
-    if acc.status is not Status.ACTIVE:
+    if status_as_of(acc, a.at) is not Status.ACTIVE:
         return Code.ACCOUNT_NOT_ACTIVE
     if r.points == 0:
         return Code.INVALID_AMOUNT
@@ -571,7 +607,10 @@ def _adjust_refusal(a: Adjust, store: MemoryStore, balances: dict[str, int]) -> 
             return Code.OBJECTION_LATE
     if r.points < 0 and -r.points > balances[r.account]:
         return Code.INSUFFICIENT_POINTS
-    if abs(r.points) > 10_000 or r.goodwill or a.approver is not None:
+    # R26: the sizes of the adjustments applied without approval less than 720 hours
+    # (elapsed) before, with this one, more than 10,000
+    counted = sum(size for at, size in unapproved if a.at - timedelta(hours=720) < at)
+    if counted + abs(r.points) > 10_000 or r.goodwill or a.approver is not None:
         if a.approver is None or a.approver.role is not Role.TEAM_LEAD:
             return Code.NOT_TEAM_LEAD
         if a.approver.name == r.requested_by.name:
@@ -1030,9 +1069,12 @@ class Scenario:
         before = snapshot(store) if self.checks else None
         balances = {i: as_of(store.state_of(i), i, action.at).balance
                     for i in named_accounts(action) if i in store.accounts}
-        statuses = {i: a.status for i, a in store.accounts.items()}
+        # each account's status at the action's instant (R23: a notice may take effect)
+        statuses = {i: status_as_of(a, action.at) for i, a in store.accounts.items()}
         ended_before = store.program.ended(action.at)
-        expected = expected_refusal(action, store, balances) if self.checks else UNKNOWN
+        unapproved = self.__dict__.setdefault("unapproved", {})
+        expected = expected_refusal(action, store, balances, unapproved) \
+            if self.checks else UNKNOWN
         spends = {i: a.spend for i, a in store.accounts.items()}
         order_before = store.orders.get(action.order) if isinstance(action, Cancel) else None
         self.actions.append(action)
@@ -1063,6 +1105,10 @@ class Scenario:
             referred = store.accounts[action.account].referred_by is not None
             labels = ("referred" if referred else "referrer_not_eligible",)
         self.record(kind, "ok", labels)
+        if isinstance(action, Adjust) and action.approver is None:
+            # R26: counted for the next 720 hours
+            unapproved.setdefault(action.request.account, []).append(
+                (action.at, abs(action.request.points)))
         if isinstance(action, Close | EndProgram | ObjectToTerms | OpenAbuseCase
                       | ConfirmSelfReferral):
             self.changed_at, self.changed_step = action.at, self.done
@@ -1159,9 +1205,11 @@ class Scenario:
                     for lot in acc.lots:
                         assert lot.remaining == 0 or lot.expires_at > action.at, (
                             f"R10: {lot} still counts at {action.at}")
-                    ends = [window_end(e) for e in (
-                        acc.status_at if acc.status is Status.TERMINATED else None,
-                        store.program.ended_at) if e is not None]
+                    ends = [e for e in (
+                        terminated_window_end(acc) if acc.status is Status.TERMINATED
+                        else None,
+                        window_end(store.program.ended_at) if store.program.ended_at
+                        else None) if e is not None]
                     if ends and min(ends) <= action.at:
                         assert sum(lot.remaining for lot in acc.lots) == 0, (
                             f"R23: {acc_id} keeps points after its redemption window")
