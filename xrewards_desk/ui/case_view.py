@@ -47,6 +47,7 @@ from .qt import (
     QComboBox,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QKeySequence,
     QLabel,
     QLineEdit,
@@ -173,10 +174,16 @@ class CaseView(QWidget):
             Column(lambda: self.tr("When"), lambda t: f().when(t.at)),
             Column(lambda: self.tr("What"), self.item_kind,
                    foreground=lambda t: WARN if t.kind == "pending" else None),
-            Column(lambda: self.tr("Who"), lambda t: t.who),
-            Column(lambda: self.tr("Summary"), self.item_summary),
+            Column(lambda: self.tr("Who"), lambda t: t.who, tooltip=lambda t: t.who),
+            Column(lambda: self.tr("Summary"), self.item_summary,
+                   tooltip=self.item_summary),
         ], self)
         self.timeline_table = table_view(self.timeline, "timeline")
+        # a sender's long address must not push the summary out of sight: the column
+        # keeps a width of its own, cut at the end, the whole address in its tooltip
+        who = self.timeline_table.horizontalHeader()
+        who.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        self.timeline_table.setColumnWidth(2, 170)
         self.timeline_table.selectionModel().currentRowChanged.connect(
             lambda *_a: self.show_item())
         self.reading = QTextBrowser()
