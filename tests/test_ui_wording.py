@@ -28,6 +28,7 @@ pytest.importorskip("PySide6.QtWidgets")
 from xrewards_desk import domain
 from xrewards_desk.clock import SettableClock
 from xrewards_desk.contract import commands as c
+from xrewards_desk.contract.commands import AuditVerification
 from xrewards_desk.domain.calendar import BERLIN
 from xrewards_desk.server import abuse_signals as sig
 from xrewards_desk.store.abuse_views import ClaimRowInfo
@@ -155,11 +156,14 @@ def test_the_audit_view_words_actions_and_counts(desk: Desk, qtbot: Any) -> None
     view._show_status()
     assert view.status.text() == ("2 Einträge angezeigt; weitere mit „Weitere laden“" if de
                                   else "2 records shown; more with “Load more”")
-    view.verification = {"ok": True, "checked": 213241, "first_broken": None}
+    view.verification = AuditVerification.model_validate(
+        {"ok": True, "checked": 213241, "first_broken": None})
     assert view.chain_text() == ("Kette intakt: 213.241 Einträge geprüft." if de
                                  else "Chain intact: 213,241 records checked.")
-    view.verification = {"ok": False, "checked": 1, "first_broken": {
-        "id": 2, "reason": "edited", "at": "2026-12-06T08:30:00+00:00"}}
+    view.verification = AuditVerification.model_validate(
+        {"ok": False, "checked": 1, "first_broken": {
+            "id": 2, "reason": "edited", "at": "2026-12-06T08:30:00+00:00",
+            "message": "record 2 was edited"}}, strict=False)
     assert view.chain_text().endswith(
         "Die Kette bricht am 06.12.2026 09:30; der 1 Eintrag davor ist intakt." if de
         else "The break shows at 06 Dec 2026 09:30; the 1 record before it holds.")
