@@ -49,6 +49,21 @@ class _Relay(QObject):
     done = Signal(object, object)  # callback, value
 
 
+class _Parcel:
+    """A callback and the task's other callables, carried to the GUI thread together so
+    that they are released there (see Tasks._submit)."""
+
+    __slots__ = ("callback", "keep")
+
+    def __init__(self, callback: Callable[[Any], None] | None, *keep: Any) -> None:
+        self.callback = callback
+        self.keep = keep
+
+    def __call__(self, value: Any) -> None:
+        if self.callback is not None:
+            self.callback(value)
+
+
 class Tasks:
     def __init__(self) -> None:
         self._relay = _Relay()
@@ -68,7 +83,7 @@ class Tasks:
         self._tickets = 0
 
     @staticmethod
-    def _deliver(callback: Callable[[Any], None] | None, value: Any) -> None:
+    def _deliver(callback: Callable[[Any], None] | _Parcel | None, value: Any) -> None:
         if callback is not None:
             callback(value)
 
@@ -109,27 +124,40 @@ class Tasks:
                                  else self._unexpected)
         with self._lock:
             self._pending += 1
+        # The callables travel in a box the worker empties: what they hold (views, their
+        # timers) must never be released last on a worker thread, where Qt cannot destroy
+        # a timer ("Timers cannot be stopped from another thread"); the GUI thread, which
+        # gets them with the answer, lets go of them there.
+        box: list[Any] = [work, done, error]
+        del work, done, error
 
         def run() -> Any:
+            parcel = _Parcel(None, *box)
+            box.clear()
+            job, answer, failed = parcel.keep
+            handler: Any = None
             try:
                 if not self._current(key, ticket):
-                    return None  # asked again meanwhile: this answer would be dropped
-                value = work()
+                    value: Any = None  # asked again meanwhile: this answer would be dropped
+                else:
+                    value = job()
+                    parcel.callback = answer
             except BaseException as exc:  # handed to the GUI thread, not lost in a worker
-                handler = error
+                handler = failed
                 if handler is None:
                     handler = self.unexpected
                     if handler is None or self.closed:
                         log.exception("background task failed")
-                if not self.closed:
-                    self._relay.done.emit(handler, exc)
-                return None
+                parcel.callback = handler
+                value = exc
             finally:
                 with self._lock:
                     self._pending -= 1
+            del job, answer, failed, handler
             if not self.closed:
-                self._relay.done.emit(done, value)
-            return value
+                self._relay.done.emit(parcel, value)
+            del parcel
+            return None if isinstance(value, BaseException) else value
 
         return pool.submit(run)
 
