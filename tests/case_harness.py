@@ -23,14 +23,14 @@ from xrewards_desk.contract.commands import Command
 from xrewards_desk.store import models as m
 from xrewards_desk.store.db import Store, sqlite_url
 from xrewards_desk.sync.client import ApiClient
-from xrewards_desk.ui import settings as st
-from xrewards_desk.ui.i18n import Language
-from xrewards_desk.ui.main import MemoryTokens
-from xrewards_desk.ui.main_window import Desk, MainWindow
-from xrewards_desk.ui.paths import Paths
 from xrewards_desk.ui.qt import QApplication
-from xrewards_desk.ui.session import Session, SyncController
-from xrewards_desk.ui.tasks import Tasks
+from xrewards_desk.ui.shell import settings as st
+from xrewards_desk.ui.shell.main import MemoryTokens
+from xrewards_desk.ui.shell.main_window import Desk, MainWindow
+from xrewards_desk.ui.shell.paths import Paths
+from xrewards_desk.ui.shell.session import Session, SyncController
+from xrewards_desk.ui.shell.tasks import Tasks
+from xrewards_desk.ui.widgets.i18n import Language
 
 WAIT = 60_000
 

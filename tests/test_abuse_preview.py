@@ -36,7 +36,9 @@ from xrewards_desk.domain import (
     TransferRequest,
 )
 from xrewards_desk.store import models as m
-from xrewards_desk.store.abuse_views import (
+from xrewards_desk.store.db import Store
+from xrewards_desk.store.ledger import Ledger
+from xrewards_desk.store.read.abuse import (
     ConfirmPreview,
     PreviewClaim,
     PreviewTermination,
@@ -44,8 +46,6 @@ from xrewards_desk.store.abuse_views import (
     VoidedLot,
     confirm_preview,
 )
-from xrewards_desk.store.db import Store
-from xrewards_desk.store.ledger import Ledger
 
 
 def at(year: int, month: int, day: int, hour: int = 10) -> datetime:

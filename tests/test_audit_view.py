@@ -30,8 +30,8 @@ from xrewards_desk.sync.client import ApiClient, Refused
 pytest.importorskip("PySide6.QtWidgets")
 
 from tests.case_harness import local_desk, sign_in
-from xrewards_desk.ui.audit_view import NO_DATE, AuditView
 from xrewards_desk.ui.qt import QApplication, QDate
+from xrewards_desk.ui.review.audit import NO_DATE, AuditView
 
 WAIT = 60_000
 

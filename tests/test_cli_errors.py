@@ -24,7 +24,7 @@ from xrewards_desk.domain.model import EntryType
 from xrewards_desk.store import models as m
 from xrewards_desk.store.db import Store, sqlite_url
 from xrewards_desk.sync.cli import ENTRY_WORDS
-from xrewards_desk.ui.display import XCB_LIBRARIES, window_problem
+from xrewards_desk.ui.shell.display import XCB_LIBRARIES, window_problem
 
 EXE = str(Path(sys.executable).with_name("xrewards-desk"))
 #: what urllib3 and requests say about a failed connection, which a person cannot act on
@@ -248,7 +248,7 @@ def test_ledger_takes_lowercase_numbers_and_prints_berlin_times(api: Server,
 
 
 def test_ledger_words_are_the_ledger_view_s() -> None:
-    from xrewards_desk.ui.ledger_view import LedgerView
+    from xrewards_desk.ui.customers.ledger import LedgerView
 
     english = SimpleNamespace(tr=lambda text: text)  # the view's words before translation
     assert {kind.value: LedgerView.entry_type(english, kind)  # type: ignore[arg-type]

@@ -18,10 +18,10 @@ from xrewards_desk.resources import resource
 
 pytest.importorskip("PySide6.QtWidgets")
 
-from xrewards_desk.ui import icon
-from xrewards_desk.ui.about import AboutDialog, bundled_libraries, licence_of
-from xrewards_desk.ui.main_window import MainWindow
 from xrewards_desk.ui.qt import QApplication, QImage, QImageReader, Qt
+from xrewards_desk.ui.shell import icon
+from xrewards_desk.ui.shell.about import AboutDialog, bundled_libraries, licence_of
+from xrewards_desk.ui.shell.main_window import MainWindow
 
 ROOT = Path(__file__).resolve().parent.parent
 DESKTOP = resource("xrewards-desk.desktop")
@@ -110,7 +110,7 @@ def test_the_desktop_entry_names_the_app_its_command_and_its_icon() -> None:
     assert entry["StartupWMClass"] == "xrewards-desk" == icon.NAME
     assert (resource("icons") / f"{entry['Icon']}.png").is_file()
     # the app says it is this desktop file (main.run_gui)
-    source = (ROOT / "xrewards_desk" / "ui" / "main.py").read_text()
+    source = (ROOT / "xrewards_desk" / "ui" / "shell" / "main.py").read_text()
     assert "setDesktopFileName(NAME)" in source and 'setApplicationName("xrewards-desk")' \
         in source
 

@@ -36,7 +36,7 @@ from xrewards_desk.server.service import Service
 from xrewards_desk.store import models as m
 from xrewards_desk.store.db import Store, sqlite_url
 from xrewards_desk.sync.client import ApiClient
-from xrewards_desk.ui.demo import DemoServer
+from xrewards_desk.ui.shell.demo import DemoServer
 
 SMALL = {"accounts": 40, "organisations": 8}
 
@@ -130,7 +130,7 @@ def _demo_folder(demo: Demo, data: Path) -> None:
 
 def test_the_desktops_demo_signs_in_from_the_file_and_its_log_holds_no_password(
         demo: Demo, tmp_path: Path) -> None:
-    """The desktop's demo mode (ui/demo.py): the server's output goes to server.log, which
+    """The desktop's demo mode (ui/shell/demo.py): the server's output goes to server.log, which
     names where the passwords are and holds none of them; the desktop signs in with the
     password it reads from the 0600 file."""
     server = DemoServer(tmp_path / "demo")

@@ -1,4 +1,4 @@
-"""Bugs a person can act on (ui/errors.py): an unhandled exception in a slot, in a thread or
+"""Bugs a person can act on (ui/shell/errors.py): an unhandled exception in a slot, in a thread or
 in a background task without an error callback shows one dialog with the log file's place
 and details to copy, scrubbed of tokens, passwords, e-mail addresses, customer numbers and
 IBANs; the log holds the same scrubbed report; the window keeps working."""
@@ -16,9 +16,9 @@ import pytest
 pytest.importorskip("PySide6.QtWidgets")
 
 from xrewards_desk.store.db import Store, sqlite_url
-from xrewards_desk.ui.errors import ErrorDialog, Reporter, install, report_text, scrub
-from xrewards_desk.ui.main_window import Desk, MainWindow
 from xrewards_desk.ui.qt import QApplication, QGuiApplication, QTimer
+from xrewards_desk.ui.shell.errors import ErrorDialog, Reporter, install, report_text, scrub
+from xrewards_desk.ui.shell.main_window import Desk, MainWindow
 
 TOKEN = "Zk3vQ9xY2bT7wL1mN8pR4sA6dF0gH5jK"  # 32 URL-safe characters, as the server makes
 HEX = "0123456789abcdef0123456789abcdef"

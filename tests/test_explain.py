@@ -61,10 +61,10 @@ from xrewards_desk.domain.explain import (
 )
 from xrewards_desk.domain.memory import MemoryStore
 from xrewards_desk.domain.model import Claim, EntryType, Status
-from xrewards_desk.store import views
 from xrewards_desk.store.db import Store
 from xrewards_desk.store.ledger import Ledger
 from xrewards_desk.store.models import ClaimRow
+from xrewards_desk.store.read import customers as views
 
 T = EntryType
 BALANCE = (Topic.BALANCE,)
@@ -665,14 +665,14 @@ def test_the_generated_runs_reach_every_kind() -> None:
 
 def test_the_dialog_shows_the_claim_in_english_and_german(qtbot: Any, store: Store,
                                                             tmp_path: Path) -> None:
-    """ui/explain_dialog.py over a real store, its sentences worked out on the store lane:
+    """ui/customers/explain.py over a real store, its sentences worked out on the store lane:
     the claim of the test above (R22: 5,000 used of a void bonus, 50.00 EUR) and the
     closing (R23) are listed, in English and, with the German translation installed, in
     German; the claim's sentence names its number. Rendered at 1280×800 for a look."""
-    from xrewards_desk.ui.explain_dialog import ExplainDialog
-    from xrewards_desk.ui.i18n import Language
+    from xrewards_desk.ui.customers.explain import ExplainDialog
     from xrewards_desk.ui.qt import QApplication
-    from xrewards_desk.ui.tasks import Tasks
+    from xrewards_desk.ui.shell.tasks import Tasks
+    from xrewards_desk.ui.widgets.i18n import Language
 
     led = _referral(store)
     order(led, "FO1", "F", "100.00", at(2025, 3, 20))

@@ -15,7 +15,7 @@ import platformdirs
 
 from tests.conftest import HOME
 from tests.home import Home
-from xrewards_desk.ui.paths import Paths
+from xrewards_desk.ui.shell.paths import Paths
 
 EXE = str(Path(sys.executable).with_name("xrewards-desk"))
 

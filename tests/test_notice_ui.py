@@ -23,13 +23,13 @@ from xrewards_desk.clock import SettableClock
 from xrewards_desk.domain.calendar import BERLIN, berlin_date
 from xrewards_desk.domain.model import EntryType, Status
 from xrewards_desk.store import models as m
-from xrewards_desk.store.case_views import objection_rows
-from xrewards_desk.store.objection_facts import notice_facts
+from xrewards_desk.store.read.cases import objection_rows
+from xrewards_desk.store.read.customers import customer_page, customer_rows
+from xrewards_desk.store.read.objections import notice_facts
 from xrewards_desk.store.search import search
-from xrewards_desk.store.views import customer_page, customer_rows
-from xrewards_desk.ui.case_dialogs import REJECT, UPHOLD, DecideObjectionDialog, TerminateDialog
-from xrewards_desk.ui.i18n import Fmt
+from xrewards_desk.ui.cases.dialogs import REJECT, UPHOLD, DecideObjectionDialog, TerminateDialog
 from xrewards_desk.ui.qt import QApplication, QDialogButtonBox, QLabel
+from xrewards_desk.ui.widgets.i18n import Fmt
 
 
 def _berlin(y: int, mo: int, d: int, h: int = 0, mi: int = 0) -> datetime:
@@ -188,8 +188,8 @@ def test_the_customer_page_and_search_flag_the_notice(
     (English and German), the terminated one its last day to redeem; and once the
     effective date has passed the read model counts the account terminated although the
     store (a desktop's before its next sync) still says active (as of 01.01.2027)."""
-    from xrewards_desk.ui.customer_view import CustomerView
-    from xrewards_desk.ui.search_view import SearchView
+    from xrewards_desk.ui.customers.page import CustomerView
+    from xrewards_desk.ui.customers.search import SearchView
 
     with _desk_on_demo(qapp, demo, tmp_path) as desk:
         assert desk.store is not None

@@ -19,7 +19,7 @@ from xrewards_desk.sync.runner import Syncer
 
 pytest.importorskip("PySide6.QtWidgets")
 
-from xrewards_desk.ui.session import outbox_summary
+from xrewards_desk.ui.shell.session import outbox_summary
 
 
 def _queued_before(store: Any, payload: dict[str, Any]) -> int:

@@ -101,8 +101,8 @@ pytest.importorskip("PySide6.QtWidgets")
 
 def test_the_presence_helper_emits_the_other_person(qtbot: Any, server: Server) -> None:
     from tests.server_harness import PASSWORD
-    from xrewards_desk.ui.presence import Presence, presence_text
-    from xrewards_desk.ui.tasks import Tasks
+    from xrewards_desk.ui.shell.presence import Presence, presence_text
+    from xrewards_desk.ui.shell.tasks import Tasks
 
     tasks = Tasks()
     try:
@@ -143,7 +143,7 @@ def test_the_presence_helper_emits_the_other_person(qtbot: Any, server: Server) 
 
 
 def test_presence_text() -> None:
-    from xrewards_desk.ui.presence import presence_text
+    from xrewards_desk.ui.shell.presence import presence_text
 
     assert presence_text([]) == ""
     assert presence_text(["Ben Schuster"]) == "Also open by Ben Schuster"

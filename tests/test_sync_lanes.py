@@ -1,6 +1,6 @@
 """One writer of the local store: the desktop's sync runs on the network lane and hands
 every piece of its store work (the outbox read and marked, the cursor read, each page
-written, the fill finished) to the store lane (ui/tasks.py), so it never opens a SQLite
+written, the fill finished) to the store lane (ui/shell/tasks.py), so it never opens a SQLite
 connection of its own and never waits on SQLite's lock.
 
 Shown against the real reference server on 127.0.0.1 and a real SQLite file: while a long
@@ -26,10 +26,10 @@ from xrewards_desk.sync.client import ApiClient
 
 pytest.importorskip("PySide6.QtWidgets")
 
-from xrewards_desk.ui.main import MemoryTokens
 from xrewards_desk.ui.qt import QApplication
-from xrewards_desk.ui.session import Session, SyncController
-from xrewards_desk.ui.tasks import Tasks
+from xrewards_desk.ui.shell.main import MemoryTokens
+from xrewards_desk.ui.shell.session import Session, SyncController
+from xrewards_desk.ui.shell.tasks import Tasks
 
 #: how long the store task holds its write transaction
 HOLD = 2.0

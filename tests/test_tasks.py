@@ -1,4 +1,4 @@
-"""The worker lanes (ui/tasks.py) after the app closed: a view reacting to its own
+"""The worker lanes (ui/shell/tasks.py) after the app closed: a view reacting to its own
 teardown (a selection cleared as its model goes) may still ask for work; that is dropped
 quietly instead of raising inside Qt's event loop."""
 
@@ -15,7 +15,7 @@ pytest.importorskip("PySide6.QtWidgets")
 
 from xrewards_desk.store.db import Store, sqlite_url
 from xrewards_desk.ui.qt import QApplication
-from xrewards_desk.ui.tasks import Tasks
+from xrewards_desk.ui.shell.tasks import Tasks
 
 
 def test_work_asked_for_after_shutdown_is_dropped(qapp: QApplication) -> None:

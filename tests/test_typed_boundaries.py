@@ -146,13 +146,13 @@ def test_the_outbox_keeps_the_commands_json_and_refuses_what_the_contract_refuse
 
     from xrewards_desk.clock import SettableClock
     from xrewards_desk.store import models as m
-    from xrewards_desk.ui import settings as st
-    from xrewards_desk.ui.desk import Desk
-    from xrewards_desk.ui.i18n import Language
-    from xrewards_desk.ui.main import MemoryTokens
-    from xrewards_desk.ui.paths import Paths
-    from xrewards_desk.ui.session import Session
-    from xrewards_desk.ui.tasks import Tasks
+    from xrewards_desk.ui.shell import settings as st
+    from xrewards_desk.ui.shell.desk import Desk
+    from xrewards_desk.ui.shell.main import MemoryTokens
+    from xrewards_desk.ui.shell.paths import Paths
+    from xrewards_desk.ui.shell.session import Session
+    from xrewards_desk.ui.shell.tasks import Tasks
+    from xrewards_desk.ui.widgets.i18n import Language
 
     store = sqlite_backend.new_store()
     paths = Paths.default(tmp_path / "app").made()

@@ -27,16 +27,16 @@ from xrewards_desk.sync.client import ApiClient
 
 pytest.importorskip("PySide6.QtWidgets")
 
-from xrewards_desk.ui import settings as st
-from xrewards_desk.ui.customer_view import CustomerView
-from xrewards_desk.ui.dialogs import RefusalsDialog, SettingsDialog
-from xrewards_desk.ui.i18n import Fmt, Language
-from xrewards_desk.ui.main import MemoryTokens
-from xrewards_desk.ui.main_window import Desk, MainWindow
-from xrewards_desk.ui.paths import Paths
+from xrewards_desk.ui.customers.page import CustomerView
 from xrewards_desk.ui.qt import QApplication, QDate, QLabel, Qt
-from xrewards_desk.ui.session import Session, SyncController
-from xrewards_desk.ui.tasks import Tasks
+from xrewards_desk.ui.shell import settings as st
+from xrewards_desk.ui.shell.dialogs import RefusalsDialog, SettingsDialog
+from xrewards_desk.ui.shell.main import MemoryTokens
+from xrewards_desk.ui.shell.main_window import Desk, MainWindow
+from xrewards_desk.ui.shell.paths import Paths
+from xrewards_desk.ui.shell.session import Session, SyncController
+from xrewards_desk.ui.shell.tasks import Tasks
+from xrewards_desk.ui.widgets.i18n import Fmt, Language
 
 WAIT = 60_000
 
@@ -295,7 +295,7 @@ def test_offline_shows_in_the_status_bar_and_nothing_is_lost(qtbot: Any, desk: D
 def test_the_demo_role_switcher_signs_in_as_each_role(qtbot: Any, qapp: QApplication,
                                                       demo: Demo, tmp_path: Path,
                                                       desk_template: DeskTemplate) -> None:
-    from xrewards_desk.ui.main import Starter
+    from xrewards_desk.ui.shell.main import Starter
 
     with demo_server(demo, tmp_path / "server") as server:
         Store_copy(desk_template.local, tmp_path / "desk.sqlite")
@@ -311,7 +311,7 @@ def test_the_demo_role_switcher_signs_in_as_each_role(qtbot: Any, qapp: QApplica
             starter = Starter(desk, window, _Args())
             # the demo server's folder as the desktop's demo has it: the passwords' 0600
             # file in its data folder (issue 18 item 7), here the test demo's
-            from xrewards_desk.ui.demo import DemoServer
+            from xrewards_desk.ui.shell.demo import DemoServer
             (tmp_path / "demo-server").mkdir()
             (tmp_path / "demo-server" / "server").symlink_to(demo.data)
             starter.server = DemoServer(tmp_path / "demo-server")

@@ -23,8 +23,8 @@ from xrewards_desk.store import models as m
 
 pytest.importorskip("PySide6.QtWidgets")
 
-from xrewards_desk.ui.abuse_view import AbuseView, ClaimsView, ConfirmDialog
 from xrewards_desk.ui.qt import QApplication
+from xrewards_desk.ui.review.abuse import AbuseView, ClaimsView, ConfirmDialog
 
 
 def abuse_view(qtbot: Any, agent: Agent) -> AbuseView:
@@ -314,9 +314,9 @@ def test_terminations_state_their_consequence_and_follow_the_roles(
     through 31.03.2027), compliance for cause; an agent sees no such button. The account
     stays active while the notice runs, and a second notice is not offered."""
     from tests.demo_fixture import NOW
-    from xrewards_desk.ui.case_dialogs import TerminateDialog
-    from xrewards_desk.ui.customer_view import CustomerView
-    from xrewards_desk.ui.i18n import Fmt
+    from xrewards_desk.ui.cases.dialogs import TerminateDialog
+    from xrewards_desk.ui.customers.page import CustomerView
+    from xrewards_desk.ui.widgets.i18n import Fmt
 
     with demo_server(demo, tmp_path / "server") as server, \
             signed_in(qtbot, qapp, demo, cases_template, server, tmp_path / "t",
@@ -365,8 +365,8 @@ def test_every_signal_kind_the_server_scores_has_words_and_a_row(qapp: QApplicat
     """Each kind the server can write (server/abuse_signals.py) is named in words in the
     review and highlights a row of the comparison."""
     from xrewards_desk.server.abuse_signals import WEIGHTS
-    from xrewards_desk.store.abuse_views import FIELDS, ROWS
-    from xrewards_desk.ui.abuse_view import signal_name
+    from xrewards_desk.store.read.abuse import FIELDS, ROWS
+    from xrewards_desk.ui.review.abuse import signal_name
 
     for kind in WEIGHTS:
         assert signal_name(kind) != kind, kind

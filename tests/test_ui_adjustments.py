@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from xrewards_desk.domain.calendar import BERLIN
-from xrewards_desk.store.case_views import ObjectionInfo
-from xrewards_desk.ui.case_dialogs import GOODWILL, UPHOLD, DecideObjectionDialog
-from xrewards_desk.ui.i18n import Fmt
+from xrewards_desk.store.read.cases import ObjectionInfo
+from xrewards_desk.ui.cases.dialogs import GOODWILL, UPHOLD, DecideObjectionDialog
+from xrewards_desk.ui.widgets.i18n import Fmt
 
 NOW = datetime(2026, 12, 6, 10, 0, tzinfo=BERLIN)
 

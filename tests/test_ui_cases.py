@@ -39,13 +39,13 @@ from tests.ui_harness import DeskTemplate, demo_server
 from xrewards_desk.contract.commands import RecordObjection
 from xrewards_desk.domain.calendar import objection_deadline, objection_in_time
 from xrewards_desk.store import models as m
-from xrewards_desk.store.lookups import find_customer
+from xrewards_desk.store.read.lookups import find_customer
 from xrewards_desk.sync.client import ApiClient
 
 pytest.importorskip("PySide6.QtWidgets")
 
-from xrewards_desk.ui import settings as st
-from xrewards_desk.ui.case_dialogs import (
+from xrewards_desk.ui.cases.case import CaseView
+from xrewards_desk.ui.cases.dialogs import (
     GOODWILL,
     LATE,
     UPHOLD,
@@ -55,11 +55,11 @@ from xrewards_desk.ui.case_dialogs import (
     RecordObjectionDialog,
     TermsObjectionDialog,
 )
-from xrewards_desk.ui.case_view import CaseView
-from xrewards_desk.ui.main import MemoryTokens
+from xrewards_desk.ui.cases.reply import ReplyDialog, load_facts
 from xrewards_desk.ui.qt import QApplication
-from xrewards_desk.ui.reply_dialog import ReplyDialog, load_facts
-from xrewards_desk.ui.session import Session, SyncController
+from xrewards_desk.ui.shell import settings as st
+from xrewards_desk.ui.shell.main import MemoryTokens
+from xrewards_desk.ui.shell.session import Session, SyncController
 
 MAILS = Path(__file__).resolve().parent / "mails"
 
@@ -200,7 +200,7 @@ def test_an_objection_in_time_upheld_shows_in_the_ledger(qtbot: Any, qapp: QAppl
         case_id, account, notice_id, sent_at, received_at = chosen
         view = open_case(qtbot, agent, case_id)
         store = agent.desk.store
-        from xrewards_desk.store.case_views import notices_of
+        from xrewards_desk.store.read.cases import notices_of
 
         with store.session() as s:  # type: ignore[union-attr]
             notices = notices_of(s, account)
@@ -507,7 +507,7 @@ def test_terms_objection_and_opt_out_show_the_forfeited_balance(
 
 
 def test_the_close_dialog_needs_a_confirmation(qtbot: Any, qapp: QApplication) -> None:
-    from xrewards_desk.ui.i18n import Fmt
+    from xrewards_desk.ui.widgets.i18n import Fmt
 
     dialog = CloseAccountDialog(Fmt("de"), 7, "XR-0000001", "Anna Muster", 3, 12_345)
     qtbot.addWidget(dialog)
@@ -554,7 +554,7 @@ def test_a_case_by_phone_is_marked_as_typed_in(qtbot: Any, qapp: QApplication, d
         assert dialog.body is None and "No customer" in dialog.error.text()
         dialog.customer.setText(address.upper())
         typed = NOW - timedelta(days=2)
-        from xrewards_desk.ui.case_dialogs import berlin_edit
+        from xrewards_desk.ui.cases.dialogs import berlin_edit
 
         dialog.received.setDateTime(berlin_edit(typed).dateTime())
         dialog.accept()

@@ -30,9 +30,9 @@ from xrewards_desk.store import models as m
 
 pytest.importorskip("PySide6.QtWidgets")
 
-from xrewards_desk.ui.customer_view import CustomerView
+from xrewards_desk.ui.customers.page import CustomerView
+from xrewards_desk.ui.customers.search import SearchView
 from xrewards_desk.ui.qt import QApplication
-from xrewards_desk.ui.search_view import SearchView
 
 #: R23 for the demo's running notice (worked out above)
 GIVEN, EFFECTIVE, REDEEM_UNTIL = date(2026, 11, 4), date(2026, 12, 31), date(2027, 3, 31)

@@ -4,7 +4,7 @@ active: no text (labels, buttons, tabs, window titles, menus, table headers and 
 tooltips, placeholders) may be an English source string of the translation catalogue
 whose German differs. Once with German from the start, once after a live switch from
 English (as Settings does it), so that a text set once when a view was made shows up.
-The walk is the screenshots' own (ui/screenshots.py), against the real reference server
+The walk is the screenshots' own (ui/shell/screenshots.py), against the real reference server
 with the demo; the menu bar and the role menu are checked on their own."""
 
 from __future__ import annotations
@@ -24,8 +24,6 @@ from tests.ui_harness import DeskTemplate, demo_server
 
 pytest.importorskip("PySide6.QtWidgets")
 
-from xrewards_desk.ui.main import Starter
-from xrewards_desk.ui.main_window import MainWindow
 from xrewards_desk.ui.qt import (
     QAbstractButton,
     QAbstractItemView,
@@ -45,8 +43,10 @@ from xrewards_desk.ui.qt import (
     QTextEdit,
     QWidget,
 )
-from xrewards_desk.ui.screenshots import ROLES, VIEWS, Screenshots
-from xrewards_desk.ui.session import SyncController
+from xrewards_desk.ui.shell.main import Starter
+from xrewards_desk.ui.shell.main_window import MainWindow
+from xrewards_desk.ui.shell.screenshots import ROLES, VIEWS, Screenshots
+from xrewards_desk.ui.shell.session import SyncController
 from xrewards_desk.ui.translations import ts_file
 
 __all__ = ["cases_template"]  # the session's synced demo store, shared with the case tests

@@ -23,8 +23,8 @@ from xrewards_desk.store import models as m
 
 pytest.importorskip("PySide6.QtWidgets")
 
-from xrewards_desk.ui.case_dialogs import RecordObjectionDialog, SetReceiptDialog
-from xrewards_desk.ui.case_view import CaseView
+from xrewards_desk.ui.cases.case import CaseView
+from xrewards_desk.ui.cases.dialogs import RecordObjectionDialog, SetReceiptDialog
 from xrewards_desk.ui.qt import QApplication
 
 MAILS = Path(__file__).resolve().parent / "mails"
@@ -105,7 +105,7 @@ def test_a_mail_without_date_or_sender_is_a_case_whose_objections_wait_for_its_r
         dialog = SetReceiptDialog(agent.desk.fmt(), case_id, view.detail.mails, NOW,
                                   view.detail.opened_at, view)
         qtbot.addWidget(dialog)
-        from xrewards_desk.ui.case_dialogs import berlin_edit
+        from xrewards_desk.ui.cases.dialogs import berlin_edit
 
         ahead = berlin_edit(NOW + timedelta(days=1))
         dialog.received.setDateTime(ahead.dateTime())

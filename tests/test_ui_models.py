@@ -1,4 +1,4 @@
-"""The table models (ui/models.py): cells formatted with one formatter per language, no
+"""The table models (ui/widgets/models.py): cells formatted with one formatter per language, no
 QLocale made per cell; rows replaced by a refresh keep the selected row (by its id) and the
 scroll position."""
 
@@ -11,10 +11,10 @@ import pytest
 
 pytest.importorskip("PySide6.QtWidgets")
 
-from xrewards_desk.ui import i18n
-from xrewards_desk.ui.i18n import fmt_for
-from xrewards_desk.ui.models import Column, RowsModel, keep_place, table_view
 from xrewards_desk.ui.qt import QApplication, QLocale, Qt
+from xrewards_desk.ui.widgets import i18n
+from xrewards_desk.ui.widgets.i18n import fmt_for
+from xrewards_desk.ui.widgets.models import Column, RowsModel, keep_place, table_view
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,10 @@ from tests.demo_fixture import Demo
 from tests.ui_harness import DeskTemplate, demo_server
 from xrewards_desk.domain.model import Role
 from xrewards_desk.domain.permissions import may
-from xrewards_desk.ui.abuse_view import AbuseView, ClaimsView
-from xrewards_desk.ui.case_view import CaseView
-from xrewards_desk.ui.customer_view import CustomerView
+from xrewards_desk.ui.cases.case import CaseView
+from xrewards_desk.ui.customers.page import CustomerView
 from xrewards_desk.ui.qt import QApplication
+from xrewards_desk.ui.review.abuse import AbuseView, ClaimsView
 
 USERS = {Role.AGENT: "anna", Role.COMPLIANCE: "clara", Role.TEAM_LEAD: "tessa"}
 #: each view of the menu and the command it is for (R27: a transfer queue for those who

@@ -26,11 +26,11 @@ from xrewards_desk.sync.client import ApiClient
 
 pytest.importorskip("PySide6.QtWidgets")
 
-from xrewards_desk.ui.main import MemoryTokens, settle_heap
 from xrewards_desk.ui.qt import QApplication, QTimer
-from xrewards_desk.ui.screenshots import file_names
-from xrewards_desk.ui.session import Session, SyncController
-from xrewards_desk.ui.tasks import Tasks
+from xrewards_desk.ui.shell.main import MemoryTokens, settle_heap
+from xrewards_desk.ui.shell.screenshots import file_names
+from xrewards_desk.ui.shell.session import Session, SyncController
+from xrewards_desk.ui.shell.tasks import Tasks
 
 PNG = b"\x89PNG\r\n\x1a\n"
 #: every view as each role in English and German (the screenshots' own list)

@@ -22,7 +22,7 @@ from xrewards_desk.store.changes import LIMIT, touched
 
 pytest.importorskip("PySide6.QtWidgets")
 
-from xrewards_desk.ui.customer_view import CustomerView
+from xrewards_desk.ui.customers.page import CustomerView
 from xrewards_desk.ui.qt import QApplication
 
 

@@ -50,7 +50,7 @@ from xrewards_desk.ui.qt import (
     QTextDocument,
     QTimer,
 )
-from xrewards_desk.ui.transfer_views import TransferDialog, TransfersView
+from xrewards_desk.ui.transfers.views import TransferDialog, TransfersView
 
 
 def minimal_pdf(text: str = "Confirmation of leaving") -> bytes:
@@ -746,7 +746,7 @@ def test_the_approval_pane_shows_balance_lots_and_the_match(
             assert lead.review.source.balance == KNOWN_BALANCE
 
             # R20 in the pane: a pair of one organisation but two billing accounts
-            from xrewards_desk.store.transfer_views import review_request
+            from xrewards_desk.store.read.transfers import review_request
 
             with server.store.session() as s:
                 pair = s.execute(select(m.AccountRow.id, m.AccountRow.billing_account_id,

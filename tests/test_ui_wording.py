@@ -31,19 +31,25 @@ from xrewards_desk.contract import commands as c
 from xrewards_desk.contract.commands import AuditVerification
 from xrewards_desk.domain.calendar import BERLIN
 from xrewards_desk.server import abuse_signals as sig
-from xrewards_desk.store.abuse_views import ClaimRowInfo
-from xrewards_desk.ui import settings as st
+from xrewards_desk.store.read.abuse import ClaimRowInfo
 from xrewards_desk.ui import translations
-from xrewards_desk.ui.abuse_view import ClaimsView
-from xrewards_desk.ui.audit_view import AuditRow, AuditView, actions
-from xrewards_desk.ui.case_dialogs import berlin_edit
-from xrewards_desk.ui.chart import BalanceChart
-from xrewards_desk.ui.i18n import Fmt, Language
-from xrewards_desk.ui.main_window import Desk
-from xrewards_desk.ui.paths import Paths
+from xrewards_desk.ui.cases.dialogs import berlin_edit
 from xrewards_desk.ui.qt import QApplication, QCoreApplication, QValueAxis
-from xrewards_desk.ui.tasks import Tasks
-from xrewards_desk.ui.wording import ACTIONS, action_name, claim_reason, readable, signal_sentence
+from xrewards_desk.ui.review.abuse import ClaimsView
+from xrewards_desk.ui.review.audit import AuditRow, AuditView, actions
+from xrewards_desk.ui.shell import settings as st
+from xrewards_desk.ui.shell.main_window import Desk
+from xrewards_desk.ui.shell.paths import Paths
+from xrewards_desk.ui.shell.tasks import Tasks
+from xrewards_desk.ui.widgets.chart import BalanceChart
+from xrewards_desk.ui.widgets.i18n import Fmt, Language
+from xrewards_desk.ui.widgets.wording import (
+    ACTIONS,
+    action_name,
+    claim_reason,
+    readable,
+    signal_sentence,
+)
 
 #: Sunday 06.12.2026, 09:30 in Berlin
 NOW = datetime(2026, 12, 6, 9, 30, tzinfo=BERLIN)

@@ -1,4 +1,4 @@
-"""The desktop's read side (xrewards_desk/store/views.py) over a real store filled through
+"""The desktop's read side (xrewards_desk/store/read/customers.py) over a real store filled through
 the real engine (store/ledger.py), on SQLite and, where one is reachable, PostgreSQL.
 
 Every expected value is worked out by hand from ../shared/RULES.md; the rule is cited.
@@ -50,7 +50,6 @@ from xrewards_desk.domain import (
     Register,
 )
 from xrewards_desk.domain.model import EntryType, NoticeKind, SourceKind, Status, Tier
-from xrewards_desk.store import views
 from xrewards_desk.store.db import Store
 from xrewards_desk.store.ledger import Ledger
 from xrewards_desk.store.models import (
@@ -62,8 +61,9 @@ from xrewards_desk.store.models import (
     ObjectionKind,
     ObjectionStatus,
 )
+from xrewards_desk.store.read import customers as views
+from xrewards_desk.store.read.customers import ALL, DrawnLot, HistoryFilter, NoticeLotInfo
 from xrewards_desk.store.search import Hit
-from xrewards_desk.store.views import ALL, DrawnLot, HistoryFilter, NoticeLotInfo
 
 
 def at(year: int, month: int, day: int, hour: int = 10, minute: int = 0) -> datetime:

@@ -35,7 +35,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Back-office desktop of the X-Points rewards program.",
     )
     parser.add_argument("--version", action="version", version=f"xrewards-desk {__version__}")
-    from .ui.arguments import add_gui_arguments
+    from xrewards_desk.ui.shell.arguments import add_gui_arguments
 
     add_gui_arguments(parser)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -142,12 +142,12 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
 
         return mail_main(args)
     if args.command is None:
-        from .ui.display import window_problem
+        from xrewards_desk.ui.shell.display import window_problem
 
         problem = window_problem()
         if problem is not None:  # Qt would abort (exit 134) with words about its plugins
             raise Failure(NO_DISPLAY, problem)
-        from .ui.main import run_gui
+        from xrewards_desk.ui.shell.main import run_gui
 
         return run_gui(args)
     parser.print_help(sys.stderr)

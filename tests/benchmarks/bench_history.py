@@ -4,7 +4,7 @@ Builds the store with bulk inserts (no engine: the rows are made directly, consi
 with each other: lots drawn first-in first-out, balances that add up, a notice with its
 lot figures for every movement but a redemption), with as many entries again of 1,000
 other accounts interleaved, so the big account's rows are spread over the table as in a
-real store. Then times the read side (xrewards_desk.store.views) as the desktop calls it,
+real store. Then times the read side (xrewards_desk.store.read.customers) as the desktop calls it,
 median of several runs after a warm-up, and prints SQLite's query plans.
 
     .venv/bin/python tests/benchmarks/bench_history.py [--entries 100000] [--runs 15]
@@ -34,9 +34,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from xrewards_desk.domain.calendar import lot_expiry, usable_until
 from xrewards_desk.domain.model import EntryType, NoticeKind, SourceKind, Status
-from xrewards_desk.store import views
 from xrewards_desk.store.db import Store, sqlite_url
-from xrewards_desk.store.views import HistoryFilter
+from xrewards_desk.store.read import customers as views
+from xrewards_desk.store.read.customers import HistoryFilter
 
 BIG = "XR-0000001"
 OTHERS = 1000

@@ -80,7 +80,7 @@ def _main(args: argparse.Namespace) -> int:
 def _last_sync(store: Any) -> tuple[str | None, str | None]:
     from sqlalchemy import select
 
-    from ..store import models as m
+    from xrewards_desk.store import models as m
 
     with store.session() as s:
         row = s.scalars(select(m.SyncState).where(m.SyncState.user_name.is_not(None))
@@ -229,7 +229,8 @@ def _valid(client: Any) -> bool:
 def _answers(store: Any, commands: list[int]) -> tuple[dict[int, int | None],
                                                       dict[int, dict[str, Any]]]:
     """The cases the server answered for `commands`, and its refusals of them."""
-    from ..store import models as m
+    from xrewards_desk.store import models as m
+
     from .importer import created_case
 
     cases: dict[int, int | None] = {}

@@ -19,9 +19,10 @@ from typing import Any, Protocol
 from pydantic import ValidationError
 from sqlalchemy import select
 
+from xrewards_desk.store import models as m
+
 from ..clock import Clock, SystemClock
 from ..contract.commands import CreateMailCase
-from ..store import models as m
 from ..store.db import Store
 from ..sync.evidence import EvidenceFolder
 from .parse import MAX_MAIL_BYTES, MalformedMail, ParsedMail, parse_eml

@@ -63,8 +63,9 @@ from datetime import datetime
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
+from xrewards_desk.store import models as m
+
 from ..domain.model import CaseStatus
-from ..store import models as m
 from ..store.folding import fold
 
 #: kind → weight (see the module's docstring)

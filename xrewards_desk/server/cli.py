@@ -257,9 +257,10 @@ def add_user(args: argparse.Namespace) -> int:
     from sqlalchemy import select
     from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+    from xrewards_desk.store import models as m
+
     from ..clock import SystemClock
     from ..prompt import read_password
-    from ..store import models as m
     from ..store.db import Store
     from .service import Service
 
@@ -317,7 +318,8 @@ def _server_key(folder: Path, given: Path | None, store: object) -> SigningKey:
 def _verify_keys(args: argparse.Namespace) -> tuple[dict[str, Ed25519PublicKey], str] | None:
     """The public keys `audit verify` checks with, and where they came from; None when
     nothing names one and the data folder has no key file. Never from the database."""
-    from ..store import audit
+    from xrewards_desk.store import audit
+
     from .audit_keys import DEFAULT_NAME, AuditKeyError, named_key, read_key_file
 
     try:
@@ -349,8 +351,9 @@ def _verify_keys(args: argparse.Namespace) -> tuple[dict[str, Ed25519PublicKey],
 def verify_audit(args: argparse.Namespace) -> int:
     from sqlalchemy import func, select
 
-    from ..store import audit
-    from ..store import models as m
+    from xrewards_desk.store import audit
+    from xrewards_desk.store import models as m
+
     from ..store.db import Store, StoreError
 
     # reading makes nothing: no data folder, no evidence folder, no new store
@@ -407,7 +410,8 @@ def print_public_key(args: argparse.Namespace) -> int:
     change it and give to ``audit verify --public-key``."""
     import os
 
-    from ..store import audit
+    from xrewards_desk.store import audit
+
     from .audit_keys import DEFAULT_NAME, AuditKeyError, named_key, read_key_file
 
     try:

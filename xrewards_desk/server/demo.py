@@ -46,6 +46,10 @@ from sqlalchemy import Table, bindparam, delete, func, insert, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from xrewards_desk.store import audit
+from xrewards_desk.store import models as m
+from xrewards_desk.store.read.objections import NoticeFacts, notice_facts
+
 from ..clock import SettableClock
 from ..contract import records as r
 from ..contract.common import Model
@@ -62,10 +66,7 @@ from ..domain.model import (
 )
 from ..domain.money import discounted, max_points_for
 from ..domain.refusals import Refusal
-from ..store import audit
-from ..store import models as m
 from ..store.ledger import unapproved_adjustments
-from ..store.objection_facts import NoticeFacts, notice_facts
 from . import demo_passwords, security
 from .errors import ApiError
 from .feed import LOADERS, Feed

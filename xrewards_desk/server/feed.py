@@ -16,9 +16,10 @@ from typing import Any, cast
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from xrewards_desk.store import models as m
+
 from ..contract import records as r
 from ..contract.common import Model
-from ..store import models as m
 from ..store.ledger import unapproved_adjustments
 
 

@@ -20,6 +20,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from xrewards_desk.store import models as m
+
 from ..contract import commands as c
 from ..contract.common import FORBIDDEN, RECEIPT_UNKNOWN, STALE_VERSION
 from ..contract.records import Address
@@ -40,7 +42,6 @@ from ..domain.engine import (
 )
 from ..domain.model import Actor, CaseStatus, ClosedBy
 from ..domain.refusals import Code, Refusal
-from ..store import models as m
 from ..store.ledger import Saved, StoreLookup, apply_saving
 from . import abuse_signals
 from .errors import ApiError, unknown

@@ -26,6 +26,9 @@ from sqlalchemy import Select, Text, cast, func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
+from xrewards_desk.store import audit
+from xrewards_desk.store import models as m
+
 from ..clock import Clock
 from ..contract import abuse as q
 from ..contract import commands as c
@@ -45,8 +48,6 @@ from ..domain.engine import apply, needs
 from ..domain.model import Actor, EntryType, Role, Status, ending_instant
 from ..domain.permissions import may
 from ..domain.refusals import Refusal
-from ..store import audit
-from ..store import models as m
 from ..store.db import Store
 from ..store.ledger import StoreLookup
 from . import abuse_signals, security, throttle

@@ -28,7 +28,8 @@ from sqlalchemy import ColumnElement, Table, case, delete, literal, or_, select,
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from ..store import models as m
+from xrewards_desk.store import models as m
+
 from ..store.types import Instant
 from .security import Policy
 

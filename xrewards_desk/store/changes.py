@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Integer, select
 from sqlalchemy.orm import Session
 
-from . import models as m
+from xrewards_desk.store import models as m
 
 #: more changed records than this are not looked up one by one: everything is concerned
 LIMIT = 2000

@@ -28,7 +28,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from . import folding
+from xrewards_desk.store import folding
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 

@@ -271,7 +271,7 @@ class LotRow(Base):
     __table_args__ = (UniqueConstraint("account_id", "seq"),
                       Index("ix_lots_expires_at", "expires_at"),
                       # an account's balance and what expires soon, summed from the index
-                      # alone (store/views.py, migration 0005)
+                      # alone (store/read/customers.py, migration 0005)
                       Index("ix_lots_account_expiry", "account_id", "expires_at",
                             "remaining"))
 
@@ -296,7 +296,7 @@ class LedgerEntry(Base):
     __table_args__ = (UniqueConstraint("account_id", "seq"),
                       Index("ix_ledger_entries_source", "source_kind", "source_ref"),
                       # the history of one account, paged, filtered and summed from the
-                      # index alone (store/views.py, migration 0005)
+                      # index alone (store/read/customers.py, migration 0005)
                       Index("ix_ledger_entries_history", "account_id", "seq", "type", "at",
                             "points"))
 

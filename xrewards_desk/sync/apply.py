@@ -25,9 +25,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import JSON, Table, delete, select
 from sqlalchemy.engine import Connection
 
+from xrewards_desk.store import models as m
+
 from ..contract import records as r
 from ..contract.records import RECORDS
-from ..store import models as m
 from ..store.folding import fold
 from ..store.ledger import stored_adjustments
 from ..store.types import Instant

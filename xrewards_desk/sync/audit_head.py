@@ -19,9 +19,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from xrewards_desk.store import audit
+from xrewards_desk.store import models as m
+
 from ..contract.commands import AuditCheckpoint, AuditConsistency, AuditPublicKey
-from ..store import audit
-from ..store import models as m
 from ..store.db import Store
 from .client import ApiClient
 

@@ -23,7 +23,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..exits import REFUSED, SIGN_IN, UNREACHABLE, USAGE, Failure, report
-from ..prompt import PASSWORD_ENV as PASSWORD_ENV  # ui/main.py reads it from here
+from ..prompt import PASSWORD_ENV as PASSWORD_ENV  # ui/shell/main.py reads it from here
 from ..prompt import read_password
 
 FILL = "fill it with 'xrewards-desk sync --api URL --user NAME'"
@@ -264,7 +264,8 @@ def _valid(client: Any) -> bool:
 def _search(args: argparse.Namespace, folder: Path) -> int:
     from sqlalchemy import select
 
-    from ..store import models as m
+    from xrewards_desk.store import models as m
+
     from ..store.search import search
     from . import search_index
 
@@ -288,7 +289,7 @@ def _search(args: argparse.Namespace, folder: Path) -> int:
     return 0
 
 
-#: an entry's type in the ledger view's words (ui/ledger_view.py, LedgerView.entry_type;
+#: an entry's type in the ledger view's words (ui/customers/ledger.py, LedgerView.entry_type;
 #: a test holds the two equal)
 ENTRY_WORDS = {
     "earn": "credit (order)", "referral_bonus": "referral bonus", "redemption": "redemption",
@@ -301,8 +302,9 @@ ENTRY_WORDS = {
 def _ledger(args: argparse.Namespace, folder: Path) -> int:
     from sqlalchemy import select
 
+    from xrewards_desk.store import models as m
+
     from ..domain.calendar import BERLIN
-    from ..store import models as m
 
     number = args.account.strip().upper()
     store = _existing_store(folder)
@@ -341,7 +343,7 @@ def _berlin(iso: str) -> str:
 def _outbox(args: argparse.Namespace, folder: Path) -> int:
     from sqlalchemy import select
 
-    from ..store import models as m
+    from xrewards_desk.store import models as m
 
     if args.action == "withdraw" and args.id is None:
         raise Failure(USAGE, "say which command to withdraw: xrewards-desk outbox withdraw "

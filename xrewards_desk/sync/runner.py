@@ -42,8 +42,9 @@ from typing import Any, ParamSpec, TypeVar, cast
 from sqlalchemy import Table, func, select
 from sqlalchemy.engine import Connection
 
+from xrewards_desk.store import models as m
+
 from ..clock import Clock, SystemClock
-from ..store import models as m
 from ..store.db import Store
 from . import fill, validation
 from .apply import Prepared, forget, prepare, write

@@ -16,7 +16,7 @@ import tempfile
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from .paths import resources
+from xrewards_desk.ui.shell.paths import resources
 
 LANGUAGES = ("de", "en")
 SOURCES = Path(__file__).resolve().parent
@@ -32,7 +32,7 @@ def ts_file(code: str) -> Path:
 
 
 def sources() -> list[str]:
-    return sorted(str(p) for p in SOURCES.glob("*.py"))
+    return sorted(str(p) for p in SOURCES.rglob("*.py"))
 
 
 def update(target: Path | None = None, code: str = "de") -> str:

@@ -1,4 +1,4 @@
-"""Indexes for the ledger history of accounts with many entries (store/views.py).
+"""Indexes for the ledger history of accounts with many entries (store/read/customers.py).
 
 Revision ID: 0005
 Revises: 0004

@@ -1,0 +1,607 @@
+"""The desktop's read side of the case work: the case inbox, one case's timeline, the
+objections list, a customer's notices to object to, and the team leads' approval queue,
+as plain frozen dataclasses (no Qt, no live ORM objects). The UI calls these from its
+store worker.
+
+Deadlines and the in-time test are the domain's (R25: :func:`objection_deadline`,
+:func:`objection_in_time`), so a screen says exactly what the server will decide. What
+waits in the local outbox for a case (a note, a decision taken offline) is part of its
+timeline, marked as not yet sent, so nothing typed seems lost.
+
+Text search over cases folds case and umlauts as the customer search does (``xr_fold``,
+registered on the desktop's SQLite connections).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any, cast
+
+from sqlalchemy import Table, func, or_, select
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+from xrewards_desk.domain.calendar import BERLIN, objection_deadline, objection_in_time
+from xrewards_desk.domain.engine import AdjustmentSum, adjustment_sum_of
+from xrewards_desk.store import models as m
+from xrewards_desk.store.folding import fold
+from xrewards_desk.store.ledger import unapproved_adjustments
+
+Db = Session | Connection
+
+_CASE = cast(Table, m.MailCase.__table__)
+_MAIL = cast(Table, m.MailMessage.__table__)
+_ATT = cast(Table, m.MailAttachment.__table__)
+_NOTE = cast(Table, m.CaseNote.__table__)
+_OBJ = cast(Table, m.Objection.__table__)
+_ADJ = cast(Table, m.AdjustmentRequest.__table__)
+_ACC = cast(Table, m.AccountRow.__table__)
+_NOTICE = cast(Table, m.NoticeRow.__table__)
+_NOTICE_LOT = cast(Table, m.NoticeLot.__table__)
+_USER = cast(Table, m.User.__table__)
+_OUTBOX = cast(Table, m.OutboxCommand.__table__)
+_EVIDENCE = cast(Table, m.EvidenceFile.__table__)
+_TRANSFER = cast(Table, m.TransferRequestRow.__table__)
+
+#: commands that belong to a case's timeline while they wait in the outbox
+CASE_COMMANDS = ("note_mail_case", "assign_mail_case", "set_mail_case_status",
+                 "link_mail_case", "record_reply_sent", "record_objection",
+                 "object_to_terms", "close_account", "request_adjustment",
+                 "request_transfer", "report_suspicion")
+OBJECTION_COMMANDS = ("uphold_objection", "reject_objection", "answer_objection_late",
+                      "grant_goodwill")
+
+
+def _conn(db: Db) -> Connection:
+    return db.connection() if isinstance(db, Session) else db
+
+
+def staff_names(db: Db) -> dict[str, str]:
+    """User name → display name (for "decided by Tessa Lindqvist")."""
+    return {name: display for name, display in _conn(db).execute(
+        select(_USER.c.name, _USER.c.display_name))}
+
+
+# --------------------------------------------------------------------------- the inbox
+
+
+@dataclass(frozen=True, slots=True)
+class CaseRow:
+    id: int
+    status: str
+    subject: str
+    account_id: str | None
+    customer: str
+    sender: str
+    assigned_to: str | None
+    opened_at: datetime
+    last_at: datetime | None
+    mails: int
+    open_objections: int
+    version: int
+
+    def age(self, now: datetime) -> timedelta:
+        return now - self.opened_at
+
+
+@dataclass(frozen=True, slots=True)
+class CaseFilter:
+    status: str | None = None       # a MailCaseStatus value, "active" (all but closed), None
+    text: str = ""
+    assignee: str | None = None
+
+
+ACTIVE = "active"
+
+
+def case_rows(db: Db, f: CaseFilter = CaseFilter(), limit: int = 1000) -> list[CaseRow]:
+    """The inbox, newest activity first: status, subject, customer, first sender,
+    assignee, opening time, the latest mail, how many mails and open objections."""
+    conn = _conn(db)
+    first_sender = (select(_MAIL.c.sender).where(_MAIL.c.case_id == _CASE.c.id,
+                                                  _MAIL.c.outgoing.is_(False))
+                    .order_by(_MAIL.c.received_at, _MAIL.c.id).limit(1).scalar_subquery())
+    last_at = (select(func.max(_MAIL.c.received_at)).where(_MAIL.c.case_id == _CASE.c.id)
+               .scalar_subquery())
+    mails = (select(func.count()).select_from(_MAIL).where(_MAIL.c.case_id == _CASE.c.id)
+             .scalar_subquery())
+    open_objections = (select(func.count()).select_from(_OBJ).where(
+        _OBJ.c.case_id == _CASE.c.id, _OBJ.c.status == m.ObjectionStatus.RECORDED.value)
+        .scalar_subquery())
+    query = (select(_CASE.c.id, _CASE.c.status, _CASE.c.subject, _CASE.c.account_id,
+                    func.coalesce(_ACC.c.name, "").label("customer"),
+                    func.coalesce(first_sender, "").label("sender"), _CASE.c.assigned_to,
+                    _CASE.c.opened_at, last_at.label("last_at"), mails.label("mails"),
+                    open_objections.label("open_objections"), _CASE.c.version)
+             .select_from(_CASE.outerjoin(_ACC, _ACC.c.id == _CASE.c.account_id)))
+    if f.status == ACTIVE:
+        query = query.where(_CASE.c.status != m.MailCaseStatus.CLOSED.value)
+    elif f.status:
+        query = query.where(_CASE.c.status == f.status)
+    if f.assignee:
+        query = query.where(_CASE.c.assigned_to == f.assignee)
+    text = fold(f.text)
+    if text:
+        folded = conn.dialect.name == "sqlite"
+
+        def like(column: Any) -> Any:
+            return (func.xr_fold(column) if folded else func.lower(column)).contains(
+                text, autoescape=True)
+
+        in_mail = select(_MAIL.c.id).where(_MAIL.c.case_id == _CASE.c.id, or_(
+            like(_MAIL.c.sender), like(_MAIL.c.subject), like(_MAIL.c.body))).exists()
+        query = query.where(or_(like(_CASE.c.subject), like(_ACC.c.name),
+                                like(_CASE.c.account_id), like(_ACC.c.email), in_mail))
+    query = query.order_by(func.coalesce(last_at, _CASE.c.opened_at).desc(),
+                           _CASE.c.id.desc()).limit(limit)
+    return [CaseRow(r.id, str(r.status), r.subject, r.account_id, r.customer, r.sender,
+                    r.assigned_to, r.opened_at, r.last_at, r.mails, r.open_objections,
+                    r.version)
+            for r in conn.execute(query)]
+
+
+# --------------------------------------------------------------------------- one case
+
+
+@dataclass(frozen=True, slots=True)
+class AttachmentInfo:
+    label: str
+    sha256: str | None
+    media_type: str | None
+    size: int | None
+    refused: str | None
+    local_path: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class MailInfo:
+    id: int
+    message_id: str
+    outgoing: bool
+    #: None while no header dates the mail and nobody has typed it in (R25)
+    received_at: datetime | None
+    #: received, date, typed (by an agent, afterwards) or unknown
+    received_from: str
+    channel: str
+    #: None: the mail named no sender address
+    sender: str | None
+    subject: str
+    body: str
+    attachments: tuple[AttachmentInfo, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectionInfo:
+    id: int
+    kind: str
+    account_id: str
+    case_id: int | None
+    notice_id: str | None
+    notice_kind: str | None
+    notice_sent_at: datetime | None
+    notice_points: int | None
+    notice_balance: int | None
+    received_at: datetime
+    deadline: date | None
+    in_time: bool
+    status: str
+    recorded_by: str
+    decided_by: str | None
+    decided_at: datetime | None
+    reason: str
+    version: int
+    #: an adjustment that waits for a team lead (R26), if any
+    pending_request: int | None
+    pending_points: int | None
+    pending_goodwill: bool
+    #: R26: the account's adjustments applied without approval (instant, size), which an
+    #: uphold adds up with
+    account_adjustments: tuple[tuple[datetime, int], ...] = ()
+
+    def approval(self, points: int, at: datetime, goodwill: bool = False) -> AdjustmentSum:
+        """R26: whether an adjustment of `points` at `at` for this objection needs a team
+        lead, with the adjustments it adds up with."""
+        return adjustment_sum_of(self.account_adjustments, at, points, goodwill)
+
+    @property
+    def open(self) -> bool:
+        return self.status == m.ObjectionStatus.RECORDED.value
+
+
+@dataclass(frozen=True, slots=True)
+class AdjustmentInfo:
+    id: int
+    account_id: str
+    points: int
+    reason: str
+    goodwill: bool
+    objection_id: int | None
+    case_id: int | None
+    requested_by: str
+    requested_at: datetime
+    status: str
+    decided_by: str | None
+    decided_at: datetime | None
+    decision_reason: str
+    entry_id: str | None
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class PendingCommand:
+    """A command for this case still in the outbox (or refused there)."""
+
+    id: int
+    kind: str
+    created_at: datetime
+    created_by: str
+    state: str
+    payload: dict[str, Any]
+    refusal: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class TransferBrief:
+    """A transfer request filed from the case (T5)."""
+
+    id: int
+    source: str
+    target: str
+    points: int
+    reason: str
+    status: str
+    decided_by: str | None
+    decided_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineItem:
+    at: datetime
+    kind: str            # mail_in, mail_out, note, objection, decision, adjustment, pending
+    who: str
+    title: str
+    text: str
+    ref: Any = None      # the MailInfo / ObjectionInfo / AdjustmentInfo / PendingCommand
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerBrief:
+    id: str
+    name: str
+    email: str
+    status: str
+    language: str
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class CaseDetail:
+    id: int
+    subject: str
+    status: str
+    account: CustomerBrief | None
+    assigned_to: str | None
+    opened_at: datetime
+    version: int
+    mails: tuple[MailInfo, ...]
+    notes: tuple[tuple[datetime, str, str], ...]
+    objections: tuple[ObjectionInfo, ...]
+    adjustments: tuple[AdjustmentInfo, ...]
+    pending: tuple[PendingCommand, ...]
+    timeline: tuple[TimelineItem, ...]
+    staff: dict[str, str]
+
+    @property
+    def sender(self) -> str:
+        incoming = [x for x in self.mails if not x.outgoing]
+        return (incoming[0].sender or "") if incoming else ""
+
+    @property
+    def receipt_unknown(self) -> MailInfo | None:
+        """A received mail whose receipt time nobody knows yet: until it is set, no
+        objection in the case is recorded or decided (R25 counts from it)."""
+        return next((x for x in self.mails if not x.outgoing and x.received_at is None),
+                    None)
+
+    @property
+    def first_mail(self) -> MailInfo | None:
+        incoming = [x for x in self.mails if not x.outgoing]
+        return incoming[0] if incoming else None
+
+    def who(self, name: str | None) -> str:
+        return self.staff.get(name or "", name or "")
+
+
+def _customer(conn: Connection, account_id: str | None) -> CustomerBrief | None:
+    if account_id is None:
+        return None
+    row = conn.execute(select(_ACC.c.id, _ACC.c.name, _ACC.c.email, _ACC.c.status,
+                              _ACC.c.language, _ACC.c.version)
+                       .where(_ACC.c.id == account_id)).first()
+    if row is None:
+        return None
+    return CustomerBrief(row.id, row.name, row.email, str(row.status), row.language,
+                         row.version)
+
+
+def _objections(conn: Connection, *where: Any) -> list[ObjectionInfo]:
+    pending = (select(_ADJ.c.id, _ADJ.c.points, _ADJ.c.goodwill, _ADJ.c.objection_id)
+               .where(_ADJ.c.status == m.RequestStatus.PENDING.value)
+               .subquery())
+    query = (select(_OBJ, _NOTICE.c.kind.label("notice_kind"),
+                    _NOTICE.c.sent_at.label("notice_sent_at"),
+                    _NOTICE.c.points.label("notice_points"),
+                    _NOTICE.c.balance.label("notice_balance"),
+                    pending.c.id.label("pending_id"), pending.c.points.label("pending_points"),
+                    pending.c.goodwill.label("pending_goodwill"),
+                    _ACC.c.unapproved_adjustments.label("account_adjustments"))
+             .select_from(_OBJ.outerjoin(_NOTICE, _NOTICE.c.id == _OBJ.c.notice_id)
+                          .outerjoin(pending, pending.c.objection_id == _OBJ.c.id)
+                          .outerjoin(_ACC, _ACC.c.id == _OBJ.c.account_id))
+             .where(*where).order_by(_OBJ.c.id))
+    found: dict[int, ObjectionInfo] = {}
+    for r in conn.execute(query):
+        if r.id in found:
+            continue
+        sent = r.notice_sent_at
+        in_time = objection_in_time(sent, r.received_at) if sent is not None else \
+            (r.deadline is not None and r.received_at.astimezone(BERLIN).date() <= r.deadline)
+        found[r.id] = ObjectionInfo(
+            r.id, str(r.kind), r.account_id, r.case_id, r.notice_id,
+            None if r.notice_kind is None else str(r.notice_kind), sent, r.notice_points,
+            r.notice_balance, r.received_at, r.deadline, in_time, str(r.status),
+            r.recorded_by, r.decided_by, r.decided_at, r.reason or "", r.version,
+            r.pending_id, r.pending_points, bool(r.pending_goodwill),
+            unapproved_adjustments(r.account_adjustments or ()))
+    return list(found.values())
+
+
+def _adjustments(conn: Connection, *where: Any) -> list[AdjustmentInfo]:
+    return [AdjustmentInfo(r.id, r.account_id, r.points, r.reason, r.goodwill,
+                           r.objection_id, r.case_id, r.requested_by, r.requested_at,
+                           str(r.status), r.decided_by, r.decided_at, r.decision_reason or "",
+                           r.entry_id, r.version)
+            for r in conn.execute(select(_ADJ).where(*where).order_by(_ADJ.c.id))]
+
+
+def _mails(conn: Connection, case_id: int) -> list[MailInfo]:
+    rows = list(conn.execute(select(_MAIL).where(_MAIL.c.case_id == case_id)
+                             .order_by(_MAIL.c.received_at, _MAIL.c.id)))
+    attachments: dict[int, list[AttachmentInfo]] = {}
+    if rows:
+        query = (select(_ATT, _EVIDENCE.c.media_type, _EVIDENCE.c.size,
+                        _EVIDENCE.c.local_path)
+                 .select_from(_ATT.outerjoin(_EVIDENCE,
+                                             _EVIDENCE.c.sha256 == _ATT.c.evidence_sha256))
+                 .where(_ATT.c.message_id.in_([r.id for r in rows]))
+                 .order_by(_ATT.c.message_id, _ATT.c.seq))
+        for a in conn.execute(query):
+            attachments.setdefault(a.message_id, []).append(AttachmentInfo(
+                a.label, a.evidence_sha256, a.media_type, a.size, a.refused, a.local_path))
+    return [MailInfo(r.id, r.message_id, r.outgoing, r.received_at, str(r.received_from),
+                     r.channel, r.sender, r.subject, r.body,
+                     tuple(attachments.get(r.id, ())))
+            for r in rows]
+
+
+def _pending(conn: Connection, case_id: int, objection_ids: Sequence[int]) -> list[
+        PendingCommand]:
+    """Outbox commands citing this case or one of its objections, not yet done."""
+    rows = conn.execute(select(_OUTBOX).where(
+        _OUTBOX.c.state.in_([m.OutboxState.PENDING.value, m.OutboxState.SENDING.value,
+                             m.OutboxState.REFUSED.value]),
+        _OUTBOX.c.kind.in_(CASE_COMMANDS + OBJECTION_COMMANDS + ("create_mail_case",)))
+        .order_by(_OUTBOX.c.id))
+    found = []
+    for r in rows:
+        payload = r.payload or {}
+        if payload.get("case") == case_id or (
+                r.kind in OBJECTION_COMMANDS and payload.get("objection") in objection_ids):
+            found.append(PendingCommand(r.id, r.kind, r.created_at, r.created_by,
+                                        str(r.state), payload, r.refusal_message))
+    return found
+
+
+def case_detail(db: Db, case_id: int) -> CaseDetail | None:
+    conn = _conn(db)
+    case = conn.execute(select(_CASE).where(_CASE.c.id == case_id)).first()
+    if case is None:
+        return None
+    staff = staff_names(conn)
+    mails = _mails(conn, case_id)
+    notes = [(r.at, r.author, r.text) for r in conn.execute(
+        select(_NOTE).where(_NOTE.c.case_id == case_id).order_by(_NOTE.c.at, _NOTE.c.id))]
+    objections = _objections(conn, _OBJ.c.case_id == case_id)
+    adjustments = _adjustments(conn, _ADJ.c.case_id == case_id)
+    pending = _pending(conn, case_id, [o.id for o in objections])
+
+    items: list[TimelineItem] = []
+    for mail in mails:
+        # a mail of unknown receipt stands where the case was opened
+        items.append(TimelineItem(mail.received_at or case.opened_at,
+                                  "mail_out" if mail.outgoing else "mail_in",
+                                  staff.get(mail.sender or "", mail.sender or ""), mail.subject,
+                                  mail.body, mail))
+    for at, author, text in notes:
+        items.append(TimelineItem(at, "note", staff.get(author, author), "", text))
+    for o in objections:
+        items.append(TimelineItem(o.received_at, "objection", staff.get(o.recorded_by,
+                                                                       o.recorded_by),
+                                  o.notice_id or "", "", o))
+        if o.decided_at is not None:
+            items.append(TimelineItem(o.decided_at, "decision",
+                                      staff.get(o.decided_by or "", o.decided_by or ""),
+                                      o.status, o.reason, o))
+    for adj in adjustments:
+        items.append(TimelineItem(adj.requested_at, "adjustment",
+                                  staff.get(adj.requested_by, adj.requested_by),
+                                  adj.status, adj.reason, adj))
+    for t in conn.execute(select(_TRANSFER).where(_TRANSFER.c.case_id == case_id)
+                          .order_by(_TRANSFER.c.id)):
+        items.append(TimelineItem(t.requested_at, "transfer",
+                                  staff.get(t.requested_by, t.requested_by), str(t.status),
+                                  t.decision_reason or t.justification or "",
+                                  TransferBrief(t.id, t.source_id, t.target_id, t.points,
+                                                str(t.reason), str(t.status),
+                                                t.decided_by, t.decided_at)))
+    for p in pending:
+        items.append(TimelineItem(p.created_at, "pending", staff.get(p.created_by,
+                                                                     p.created_by),
+                                  p.kind, str(p.payload.get("text") or p.payload.get(
+                                      "reason") or ""), p))
+    items.sort(key=lambda x: x.at)
+    return CaseDetail(case.id, case.subject, str(case.status),
+                      _customer(conn, case.account_id), case.assigned_to, case.opened_at,
+                      case.version, tuple(mails), tuple(notes), tuple(objections),
+                      tuple(adjustments), tuple(pending), tuple(items), staff)
+
+
+# --------------------------------------------------------------------------- notices
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeChoice:
+    """A notice a customer may object to, with the figures it stated."""
+
+    id: str
+    kind: str
+    sent_at: datetime
+    points: int
+    balance: int
+    deadline: date
+    lots: tuple[tuple[str, int, date], ...]
+
+    def in_time(self, received_at: datetime) -> bool:
+        return objection_in_time(self.sent_at, received_at)
+
+
+def notices_of(db: Db, account_id: str, limit: int = 500) -> list[NoticeChoice]:
+    """A customer's notices, newest first, with each one's R25 deadline."""
+    conn = _conn(db)
+    rows = list(conn.execute(select(_NOTICE).where(_NOTICE.c.account_id == account_id)
+                             .order_by(_NOTICE.c.seq.desc()).limit(limit)))
+    lots: dict[str, list[tuple[str, int, date]]] = {}
+    if rows:
+        for x in conn.execute(select(_NOTICE_LOT).where(
+                _NOTICE_LOT.c.notice_id.in_([r.id for r in rows]))
+                .order_by(_NOTICE_LOT.c.notice_id, _NOTICE_LOT.c.seq)):
+            lots.setdefault(x.notice_id, []).append((x.lot_id, x.remaining, x.usable_until))
+    return [NoticeChoice(r.id, str(r.kind), r.sent_at, r.points, r.balance,
+                         objection_deadline(r.sent_at), tuple(lots.get(r.id, ())))
+            for r in rows]
+
+
+# --------------------------------------------------------------------------- objections
+
+
+OPEN, DUE_SOON, LATE, DECIDED = "open", "due_soon", "late", "decided"
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectionRow:
+    objection: ObjectionInfo
+    customer: str
+    case_subject: str
+
+    def due_within(self, now: datetime, days: int = 7) -> bool:
+        o = self.objection
+        return (o.open and o.in_time and o.deadline is not None
+                and o.deadline <= now.astimezone(BERLIN).date() + timedelta(days=days))
+
+
+def objection_rows(db: Db, show: str | None = None, now: datetime | None = None) -> list[
+        ObjectionRow]:
+    """Objections to notices and to terms, by deadline (the earliest first). `show`:
+    ``open`` (not decided), ``due_soon`` (open, in time, deadline within 7 days), ``late``
+    (open and received after the deadline), ``decided``; None for all."""
+    conn = _conn(db)
+    names = dict(conn.execute(select(_ACC.c.id, _ACC.c.name).where(
+        _ACC.c.id.in_(select(_OBJ.c.account_id)))).all())
+    subjects = dict(conn.execute(select(_CASE.c.id, _CASE.c.subject).where(
+        _CASE.c.id.in_(select(_OBJ.c.case_id)))).all())
+    rows = [ObjectionRow(o, names.get(o.account_id, ""), subjects.get(o.case_id or -1, ""))
+            for o in _objections(conn)]
+    if show == OPEN:
+        rows = [r for r in rows if r.objection.open]
+    elif show == DUE_SOON:
+        assert now is not None
+        rows = [r for r in rows if r.due_within(now)]
+    elif show == LATE:
+        rows = [r for r in rows if r.objection.open and not r.objection.in_time]
+    elif show == DECIDED:
+        rows = [r for r in rows if not r.objection.open]
+    rows.sort(key=lambda r: (r.objection.deadline or date.max, r.objection.id))
+    return rows
+
+
+# --------------------------------------------------------------------------- approvals
+
+
+@dataclass(frozen=True, slots=True)
+class ApprovalItem:
+    """An adjustment waiting for a team lead (R26), with what it rests on."""
+
+    request: AdjustmentInfo
+    customer: str
+    balance_hint: str
+    objection: ObjectionInfo | None
+    mail: MailInfo | None
+    case_subject: str
+    #: R26: the sum that sent it to a team lead, as of when it was asked for
+    approval: AdjustmentSum
+
+
+def approval_queue(db: Db) -> list[ApprovalItem]:
+    conn = _conn(db)
+    requests = _adjustments(conn, _ADJ.c.status == m.RequestStatus.PENDING.value)
+    if not requests:
+        return []
+    objections = {o.id: o for o in _objections(conn, _OBJ.c.id.in_(
+        [r.objection_id for r in requests if r.objection_id is not None]))}
+    accounts = {row.id: row for row in conn.execute(
+        select(_ACC.c.id, _ACC.c.name, _ACC.c.unapproved_adjustments).where(
+            _ACC.c.id.in_([r.account_id for r in requests])))}
+    items = []
+    for r in requests:
+        mail = None
+        subject = ""
+        if r.case_id is not None:
+            mails = [x for x in _mails(conn, r.case_id) if not x.outgoing]
+            mail = mails[-1] if mails else None
+            subject = conn.execute(select(_CASE.c.subject).where(
+                _CASE.c.id == r.case_id)).scalar() or ""
+        account = accounts.get(r.account_id)
+        marks = unapproved_adjustments(account.unapproved_adjustments) if account else ()
+        items.append(ApprovalItem(
+            r, account.name if account else "", "", objections.get(r.objection_id or -1),
+            mail, subject, adjustment_sum_of(marks, r.requested_at, r.points, r.goodwill)))
+    return items
+
+
+def customers_by_email(db: Db, address: str, limit: int = 5) -> tuple[str | None, list[
+        tuple[str, str, str]]]:
+    """The customer whose e-mail is `address` (casefolded), and otherwise up to `limit`
+    of the same domain as suggestions: (id, name, e-mail)."""
+    conn = _conn(db)
+    key = address.strip().casefold()
+    exact = conn.execute(select(_ACC.c.id).where(_ACC.c.email_key == key)).scalar()
+    if exact is not None:
+        return exact, []
+    domain = key.rpartition("@")[2]
+    if not domain:
+        return None, []
+    rows = conn.execute(select(_ACC.c.id, _ACC.c.name, _ACC.c.email).where(
+        _ACC.c.email_key.like(f"%@{domain}", escape="\\")).order_by(_ACC.c.id).limit(limit))
+    return None, [(r.id, r.name, r.email) for r in rows]
+
+
+__all__ = [
+    "ACTIVE", "DECIDED", "DUE_SOON", "LATE", "OPEN", "AdjustmentInfo", "ApprovalItem",
+    "AttachmentInfo", "CaseDetail", "CaseFilter", "CaseRow", "CustomerBrief", "MailInfo",
+    "NoticeChoice", "ObjectionInfo", "ObjectionRow", "PendingCommand", "TimelineItem",
+    "TransferBrief",
+    "approval_queue", "case_detail", "case_rows", "customers_by_email",
+    "notices_of", "objection_rows", "staff_names",
+]

@@ -1,0 +1,271 @@
+"""Start-up: `xrewards-desk` (asks for the API address once, then for sign-in; with
+`$XREWARDS_PASSWORD` set it signs in with that, as the headless commands do) and
+`xrewards-desk --demo` (the reference server as a child process with the demo program,
+synced and signed in as a demo user). `--screenshots DIR` renders each main view to PNG
+and exits."""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import logging
+import logging.handlers
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from xrewards_desk.clock import SystemClock
+from xrewards_desk.domain.model import Role
+from xrewards_desk.store.db import Store, sqlite_url
+from xrewards_desk.sync.cli import PASSWORD_ENV
+from xrewards_desk.sync.client import ApiClient, NotSignedIn, Offline
+from xrewards_desk.sync.credentials import Tokens
+from xrewards_desk.ui.qt import QApplication, QObject, Signal
+from xrewards_desk.ui.shell import errors
+from xrewards_desk.ui.shell import settings as st
+from xrewards_desk.ui.shell.demo import ROLE_USERS, DemoServer
+from xrewards_desk.ui.shell.desk import Desk
+from xrewards_desk.ui.shell.dialogs import SettingsDialog, SignInDialog
+from xrewards_desk.ui.shell.icon import NAME, app_icon
+from xrewards_desk.ui.shell.main_window import MainWindow
+from xrewards_desk.ui.shell.paths import Paths
+from xrewards_desk.ui.shell.session import Session, SyncController
+from xrewards_desk.ui.shell.tasks import Tasks
+from xrewards_desk.ui.widgets.i18n import Language, resolve
+
+log = logging.getLogger("xrewards_desk")
+
+
+def settle_heap() -> None:
+    """Move what start-up made (modules, Qt wrappers, settings) out of the cyclic garbage
+    collector's way: a full collection walks every tracked object with the interpreter
+    lock held, and with the start-up heap in it one took 50–90 ms, a visible stall of the
+    window while a sync allocated on a worker."""
+    gc.collect()
+    gc.freeze()
+
+
+class MemoryTokens(Tokens):
+    """The demo's tokens: its server lives for one run, so nothing goes to the keyring."""
+
+    def _usable(self) -> bool:
+        return False
+
+
+def setup_logging(paths: Paths) -> None:
+    handler = logging.handlers.RotatingFileHandler(paths.log_file, maxBytes=2_000_000,
+                                                   backupCount=5, encoding="utf-8")
+    os.chmod(paths.log_file, 0o600)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+
+
+class Starter(QObject):
+    """Gets the app from an empty window to a signed-in, synced one, off the GUI thread."""
+
+    progress = Signal(str)
+    ready = Signal()
+    failed = Signal(str)
+
+    def __init__(self, desk: Desk, window: MainWindow, args: argparse.Namespace) -> None:
+        super().__init__()
+        self.desk = desk
+        self.window = window
+        self.args = args
+        self.server: DemoServer | None = None
+        self.progress.connect(window.starting)
+        self.failed.connect(self._failed)
+        self.ready.connect(self._ready)
+        window.role_requested.connect(self.switch_role)
+
+    # ------------------------------------------------------------------ demo
+    def start_demo(self) -> None:
+        desk = self.desk
+        self.server = DemoServer(desk.paths.data)
+        self.window.starting(self.tr(
+            "Starting the demo server… The first start builds the demo program "
+            "(about a minute)."))
+
+        def work() -> Session:
+            assert self.server is not None
+            url = self.server.start()
+            local = desk.paths.local_store
+            for path in local.parent.glob(local.name + "*"):  # a fresh copy every start
+                path.unlink()
+            store = Store.open(sqlite_url(local))
+            desk.store = store
+            user = self.server.user(ROLE_USERS[Role.AGENT])  # from its 0600 file
+            session = Session(store, url, user.name, ApiClient(url), MemoryTokens(),
+                              data=desk.paths.data, clock=desk.clock)
+            assert user.password is not None
+            session.sign_in(user.password)
+            self.progress.emit(self.tr("Syncing the demo program…"))
+            session.syncer.pull(progress=lambda done, _total: self.progress.emit(
+                self.tr("Syncing the demo program… %1 changes").replace(
+                    "%1", desk.fmt().points(done))), lane=desk.tasks.store)
+            return session
+
+        desk.tasks.on_net(work, self._signed_in, self._start_failed)
+
+    def switch_role(self, role: str) -> None:
+        session = self.desk.session
+        server = self.server
+        if session is None or not self.desk.demo or server is None:
+            return
+
+        def work() -> None:
+            user = server.user(ROLE_USERS[Role(role)])  # the demo's 0600 file
+            assert user.password is not None
+            session.user = user.name
+            session.syncer.user = user.name
+            session.sign_in(user.password)
+
+        def refused(exc: BaseException) -> None:
+            self.window.statusBar().showMessage(str(exc), 8000)
+            self.window.show_person()  # the Role menu shows the role still signed in
+
+        self.desk.tasks.on_net(work, lambda _r: self.window.show_person(), refused)
+
+    # ------------------------------------------------------------------ real use
+    def start_real(self) -> None:
+        desk = self.desk
+        if not desk.settings.get(st.API_URL) or not desk.settings.get(st.USER):
+            dialog = SettingsDialog(desk.settings, self.window, first_start=True)
+            if not dialog.exec():
+                QApplication.quit()
+                return
+        api, user = desk.settings.get(st.API_URL), desk.settings.get(st.USER)
+        self.window.starting(self.tr("Opening the local store…"))
+
+        def work() -> tuple[Session, bool]:
+            store = Store.open(sqlite_url(desk.paths.local_store))
+            desk.store = store
+            session = Session(store, api, user, ApiClient(api), Tokens(), data=desk.paths.data,
+                              clock=desk.clock)
+            try:
+                resumed = session.resume()
+            except Offline:
+                # a kept token and no server: work on the local store, sync later
+                resumed = session.client.token is not None or \
+                    session.tokens.get(api, user) is not None
+                session.client.token = session.tokens.get(api, user)
+            return session, resumed
+
+        desk.tasks.on_net(work, self._opened, self._start_failed)
+
+    def _opened(self, result: tuple[Session, bool]) -> None:
+        session, resumed = result
+        if resumed:
+            self._signed_in(session)
+            return
+        password = os.environ.get(PASSWORD_ENV)
+        if password:  # as the headless commands do; the dialog if it is refused
+
+            def refused(exc: BaseException) -> None:
+                log.warning("signing in with $%s failed (%s); asking", PASSWORD_ENV,
+                            type(exc).__name__)
+                self._ask_password(session)
+
+            self.desk.tasks.on_net(lambda: session.sign_in(password),
+                                   lambda _person: self._signed_in(session), refused)
+            return
+        self._ask_password(session)
+
+    def _ask_password(self, session: Session) -> None:
+        def attempt(password: str, answer: Any) -> None:
+            def work() -> None:
+                session.sign_in(password)
+
+            def problem(exc: BaseException) -> None:
+                if isinstance(exc, NotSignedIn):
+                    answer(str(exc) or self.tr("Wrong user name or password."))
+                elif isinstance(exc, Offline):
+                    answer(self.tr("The server cannot be reached: %1").replace("%1", str(exc)))
+                else:
+                    answer(str(exc))
+
+            self.desk.tasks.on_net(work, lambda _r: answer(None), problem)
+
+        dialog = SignInDialog(session.api, session.user, attempt, self.window)
+        if dialog.exec():
+            self._signed_in(session)
+        else:
+            QApplication.quit()
+
+    # ------------------------------------------------------------------ common
+    def _signed_in(self, session: Session) -> None:
+        desk = self.desk
+        desk.session = session
+        if session.tokens.warning and not desk.demo:
+            self.window.statusBar().showMessage(session.tokens.warning, 15000)
+        desk.sync = SyncController(desk.tasks, session, desk.settings.get(st.SYNC_MINUTES))
+        desk.sync.last = session.syncer.status
+        self.ready.emit()
+        if not desk.demo:
+            desk.sync.sync_now()
+
+    def _ready(self) -> None:
+        self.window.ready()
+        settle_heap()
+        if self.args.screenshots is not None:
+            from xrewards_desk.ui.shell.screenshots import Screenshots
+
+            self.shots = Screenshots(self.window, Path(self.args.screenshots))
+            self.shots.start()
+
+    def _start_failed(self, exc: BaseException) -> None:
+        log.error("start-up failed", exc_info=exc)
+        self.failed.emit(str(exc))
+
+    def _failed(self, message: str) -> None:
+        self.window.starting(self.tr("The application could not start: %1").replace(
+            "%1", message))
+        self.window.start.bar.hide()
+        if self.args.screenshots is not None:
+            print(f"xrewards-desk: {message}", file=sys.stderr)
+            QApplication.exit(1)
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.stop()
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("xrewards-desk")
+    app.setOrganizationName("xrewards")
+    app.setDesktopFileName(NAME)  # resources/xrewards-desk.desktop (StartupWMClass)
+    icon = app_icon()
+    app.setWindowIcon(icon)
+    paths = Paths.default(args.gui_data_dir)
+    if args.demo:
+        paths = paths.demo()
+    paths.made()
+    setup_logging(paths)
+    settings = st.Settings(paths.settings_file)
+    language = Language(app)
+    language.switch(args.language or resolve(settings.get(st.LANGUAGE)))
+    tasks = Tasks()
+    # the one clock, built once: every view, dialog, the sync and the mail read it
+    desk = Desk(tasks=tasks, paths=paths, settings=settings, language=language,
+                demo=args.demo, quiet=args.screenshots is not None, clock=SystemClock())
+    window = MainWindow(desk)
+    window.setWindowIcon(icon)
+    reporter = errors.install(paths.log_file, quiet=desk.quiet, parent=window, tasks=tasks)
+    window.show()
+    starter = Starter(desk, window, args)
+    if args.demo:
+        starter.start_demo()
+    else:
+        starter.start_real()
+    code = app.exec()
+    tasks.shutdown()
+    starter.stop()
+    if desk.store is not None:
+        desk.store.close()
+    reporter.uninstall()
+    return code

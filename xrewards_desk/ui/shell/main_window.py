@@ -1,0 +1,639 @@
+"""The main window: a menu bar of the views and commands (each with its key), customer
+search (Ctrl+F from anywhere), customers and cases in tabs, the sync and who is signed in
+(in which role) in the status bar, and in demo mode a menu to switch the role."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from xrewards_desk.domain.model import Role
+from xrewards_desk.domain.permissions import PEOPLE, role_of
+from xrewards_desk.store.changes import Changes, touched
+from xrewards_desk.store.read.lookups import find_customer
+from xrewards_desk.ui.cases.case import CaseView
+from xrewards_desk.ui.cases.dialogs import ManualCaseDialog
+from xrewards_desk.ui.cases.inbox import CasesView
+from xrewards_desk.ui.cases.mail_import import MailWatcher, import_files
+from xrewards_desk.ui.cases.objections import ApprovalsView, ObjectionsView
+from xrewards_desk.ui.customers.search import SearchView
+from xrewards_desk.ui.qt import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QComboBox,
+    QFileDialog,
+    QKeySequence,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QShortcut,
+    QStackedWidget,
+    Qt,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+from xrewards_desk.ui.review.abuse import AbuseView, ClaimsView
+from xrewards_desk.ui.shell import settings as st
+from xrewards_desk.ui.shell.desk import Desk
+from xrewards_desk.ui.shell.dialogs import RefusalsDialog, SettingsDialog
+from xrewards_desk.ui.shell.statusbar import SyncBar
+from xrewards_desk.ui.widgets import access
+from xrewards_desk.ui.widgets.i18n import resolve
+
+
+@dataclass
+class RoleView:
+    """A view for some roles only (R27): its menu action, made when first shown; shown to
+    whoever the domain's matrix lets send `command`, the command the view is for."""
+
+    key: str
+    command: str
+    make: Callable[[], QWidget]
+    title: Callable[[], str]
+    tooltip: Callable[[], str]
+    action: QAction
+    page: QWidget | None = None
+
+
+class StartPage(QWidget):
+    """Shown while the app gets ready (demo server starting, first sync)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.message = QLabel()
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message.setWordWrap(True)
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 0)
+        self.bar.setMaximumWidth(400)
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        layout.addWidget(self.message)
+        layout.addWidget(self.bar, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(1)
+
+
+class MainWindow(QMainWindow):
+    role_requested = Signal(str)
+    language_changed = Signal()
+
+    def __init__(self, desk: Desk) -> None:
+        super().__init__()
+        self.desk = desk
+        self.setObjectName("main")
+        self.resize(1280, 800)
+        self.stack = QStackedWidget()
+        self.start = StartPage()
+        self.stack.addWidget(self.start)
+        self.tabs = QTabWidget()
+        self.tabs.setTabsClosable(True)
+        self.tabs.setDocumentMode(True)
+        self.tabs.tabCloseRequested.connect(self.close_tab)
+        self.tabs.currentChanged.connect(self._tab_shown)
+        #: open views a sync changed while they were hidden: refreshed when shown
+        self.stale: list[QWidget] = []
+        self.stack.addWidget(self.tabs)
+        self.setCentralWidget(self.stack)
+        self.search: SearchView | None = None
+        self.customers: dict[str, QWidget] = {}
+        self.cases: dict[int, QWidget] = {}
+        self.inbox: Any = None
+        self.objections: Any = None
+        self.approvals: Any = None
+        #: the views that stay open (the first tabs), refreshed after every sync
+        self.fixed: list[QWidget] = []
+        desk.outbox.failed.connect(lambda text: self.statusBar().showMessage(text, 10_000))
+        self.watcher = MailWatcher(self)
+
+        # the views and commands in a menu bar, each with its key shown beside it (a row of
+        # buttons lost its last ones at 1280 px in German)
+        self.find_action = QAction(self)
+        self.find_action.setShortcut(QKeySequence.StandardKey.Find)
+        self.find_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.find_action.triggered.connect(self.focus_search)
+        self.sync_action = QAction(self)
+        self.sync_action.setShortcut(QKeySequence("F5"))
+        self.sync_action.triggered.connect(self.sync_now)
+        self.settings_action = QAction(self)
+        self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
+        self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.settings_action.triggered.connect(self.open_settings)
+        self.about_action = QAction(self)
+        self.about_action.setShortcut(QKeySequence("F1"))
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        self.about_action.triggered.connect(self.show_about)
+        self.refused_action = QAction(self)
+        self.refused_action.triggered.connect(self.show_refusals)
+        self.quit_action = QAction(self)
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.quit_action.triggered.connect(self.close)
+        self.cases_action = QAction(self)
+        self.cases_action.setShortcut(QKeySequence("F2"))
+        self.cases_action.triggered.connect(self.show_cases)
+        self.objections_action = QAction(self)
+        self.objections_action.setShortcut(QKeySequence("F3"))
+        self.objections_action.triggered.connect(self.show_objections)
+        self.approvals_action = QAction(self)
+        self.approvals_action.setShortcut(QKeySequence("F4"))
+        self.approvals_action.triggered.connect(self.show_approvals)
+        #: views shown to some roles only (R27), each with its menu action
+        self.role_views: dict[str, RoleView] = {}
+        self._role_view("transfers", "F6", "approve_transfer", self._make_transfers,
+                        lambda: self.tr("Transfers"),
+                        lambda: self.tr("Transfer requests waiting for a team lead (F6)"))
+        self._role_view("abuse", "F7", "read_abuse_queue", self._make_abuse,
+                        lambda: self.tr("Abuse review"),
+                        lambda: self.tr("Referrals ranked by their signs of self-referral "
+                                        "(F7)"))
+        self._role_view("claims", "F8", "set_claim_state", self._make_claims,
+                        lambda: self.tr("Claims"),
+                        lambda: self.tr("Claims after abuse, and their state (F8)"))
+        self._role_view("audit", "F9", "read_audit", self._make_audit,
+                        lambda: self.tr("Audit"),
+                        lambda: self.tr("Every command: who, role, when, what (F9)"))
+        bar = self.menuBar()
+        bar.setObjectName("menus")
+        self.desk_menu = bar.addMenu("")
+        self.desk_menu.setObjectName("desk_menu")
+        for action in (self.sync_action, self.refused_action):
+            self.desk_menu.addAction(action)
+        self.desk_menu.addSeparator()
+        self.desk_menu.addAction(self.settings_action)
+        self.desk_menu.addSeparator()
+        self.desk_menu.addAction(self.quit_action)
+        self.view_menu = bar.addMenu("")
+        self.view_menu.setObjectName("view_menu")
+        for action in (self.find_action, self.cases_action, self.objections_action,
+                       self.approvals_action, *[v.action for v in self.role_views.values()]):
+            self.view_menu.addAction(action)
+        # the demo's role switcher: sign in as the demo user of another role
+        self.role_menu = bar.addMenu("")
+        self.role_menu.setObjectName("role_menu")
+        self.role_menu.menuAction().setVisible(desk.demo)
+        self.role_group = QActionGroup(self)
+        self.role_group.setExclusive(True)
+        self.role_actions: dict[str, QAction] = {}
+        for number, role in enumerate(PEOPLE, 1):
+            action = QAction(self)
+            action.setCheckable(True)
+            action.setData(role.value)
+            action.setShortcut(QKeySequence(f"Ctrl+Shift+{number}"))
+            action.setEnabled(desk.demo)
+            action.triggered.connect(lambda _c=False, r=role.value: self.role_requested.emit(r))
+            self.role_group.addAction(action)
+            self.role_menu.addAction(action)
+            self.role_actions[role.value] = action
+        self.help_menu = bar.addMenu("")
+        self.help_menu.setObjectName("help_menu")
+        self.help_menu.addAction(self.about_action)
+        #: the role whose views the menus show (set by show_person)
+        self.shown_role: str | None = None
+        close_tab = QShortcut(QKeySequence.StandardKey.Close, self)
+        close_tab.activated.connect(lambda: self.close_tab(self.tabs.currentIndex()))
+
+        self.syncbar = SyncBar(desk.fmt)
+        self.syncbar.sync_requested.connect(self.sync_now)
+        self.syncbar.refusals_requested.connect(self.show_refusals)
+        self.statusBar().addPermanentWidget(self.syncbar, 1)
+        # who is signed in, in which role
+        self.person = QLabel()
+        self.person.setObjectName("person")
+        self.statusBar().addPermanentWidget(self.person)
+        self.retranslate()
+
+    # ------------------------------------------------------------------ texts
+    def retranslate(self) -> None:
+        """Every text the window and its views show, in the current language (after a
+        switch in Settings nothing stays in the old one)."""
+        self.setWindowTitle(self.tr("X-Points Desk") + (" — " + self.tr("Demo")
+                                                       if self.desk.demo else ""))
+        self.desk_menu.setTitle(self.tr("&File"))
+        self.view_menu.setTitle(self.tr("&View"))
+        self.role_menu.setTitle(self.tr("&Role"))
+        self.help_menu.setTitle(self.tr("&Help"))
+        for action, text, tip in (
+                (self.find_action, self.tr("Search"), self.tr("Find a customer (Ctrl+F)")),
+                (self.sync_action, self.tr("Sync now"),
+                 self.tr("Send the outbox and fetch the server's changes (F5)")),
+                (self.settings_action, self.tr("Settings…"), ""),
+                (self.about_action, self.tr("About X-Points Desk"),
+                 self.tr("About X-Points Desk: version and libraries (F1)")),
+                (self.refused_action, self.tr("Refused commands…"), ""),
+                (self.quit_action, self.tr("Quit"), ""),
+                (self.cases_action, self.tr("Cases"), self.tr("The case inbox (F2)")),
+                (self.objections_action, self.tr("Objections"),
+                 self.tr("Objections by deadline (F3)")),
+                (self.approvals_action, self.tr("Approvals"),
+                 self.tr("Adjustments waiting for a team lead (F4)")),
+                *[(v.action, v.title(), v.tooltip()) for v in self.role_views.values()]):
+            action.setText(text)
+            action.setToolTip(tip or text)
+            action.setStatusTip(tip)
+        for role, action in self.role_actions.items():
+            action.setText(self.role_name(role))
+        self.show_person()
+        if self.search is not None:
+            self.tabs.setTabText(self.tabs.indexOf(self.search), self.tr("Search"))
+            self.search.retranslate()
+        for page, title in ((self.inbox, self.tr("Cases")),
+                            (self.objections, self.tr("Objections")),
+                            (self.approvals, self.tr("Approvals")),
+                            *[(v.page, v.title()) for v in self.role_views.values()]):
+            if page is not None and self.tabs.indexOf(page) >= 0:
+                self.tabs.setTabText(self.tabs.indexOf(page), title)
+        # every view made so far, whether its tab is open or not
+        pages = [self.inbox, self.objections, self.approvals,
+                 *[v.page for v in self.role_views.values()],
+                 *self.customers.values(), *self.cases.values()]
+        for page in pages:
+            if page is not None and hasattr(page, "retranslate"):
+                page.retranslate()
+        for number, case in self.cases.items():
+            if self.tabs.indexOf(case) >= 0:
+                self.tabs.setTabText(self.tabs.indexOf(case), self.case_title(number))
+        self.syncbar.retranslate()
+
+    def switch_language(self, code: str) -> None:
+        """Install `code`'s translation and show every text in it at once."""
+        if code != self.desk.language.code:
+            self.desk.language.switch(code)
+            self.retranslate()
+            # a combo box sizes itself to its items when first shown: after a switch it
+            # follows the new, often longer words ("Warten auf Genehmigung")
+            first_show = QComboBox.SizeAdjustPolicy.AdjustToContentsOnFirstShow
+            for combo in self.findChildren(QComboBox):
+                if combo.sizeAdjustPolicy() == first_show:
+                    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            self.language_changed.emit()
+
+    def role_name(self, role: str) -> str:
+        names: dict[Role | None, str] = {
+            Role.AGENT: self.tr("Support agent"), Role.COMPLIANCE: self.tr("Compliance"),
+            Role.TEAM_LEAD: self.tr("Team lead"), Role.SERVICE: self.tr("Service")}
+        return names.get(role_of(role), role)
+
+    def case_title(self, number: int) -> str:
+        return self.tr("Case %1").replace("%1", str(number))
+
+    def show_person(self) -> None:
+        session = self.desk.session
+        person = session.person if session is not None else None
+        if person is None:
+            self.person.setText("")
+            return
+        self.person.setText(self.tr("Signed in: %1 (%2)").replace(
+            "%1", person.display_name).replace("%2", self.role_name(person.role)))
+        if person.role in self.role_actions:
+            self.role_actions[person.role].setChecked(True)
+        lead = access.allowed(self.desk, "approve_adjustment")  # the approvals view
+        self.approvals_action.setVisible(lead)
+        if self.approvals is not None and not lead and self.tabs.indexOf(self.approvals) >= 0:
+            self.tabs.removeTab(self.tabs.indexOf(self.approvals))
+        for view in self.role_views.values():
+            allowed = access.allowed(self.desk, view.command)
+            view.action.setVisible(allowed)
+            if view.page is not None and not allowed and self.tabs.indexOf(view.page) >= 0:
+                self.tabs.removeTab(self.tabs.indexOf(view.page))
+        # every open view offers what the new role may do (a customer page kept the
+        # previous role's "Terminate" button)
+        for page in [*self.customers.values(), *self.cases.values(), self.approvals,
+                     *[v.page for v in self.role_views.values()]]:
+            if page is not None and hasattr(page, "update_buttons"):
+                page.update_buttons()
+            if page is not None and hasattr(page, "show_detail"):
+                page.show_detail()
+            elif page is not None and hasattr(page, "show_item"):
+                page.show_item()
+        self.shown_role = person.role
+
+    # ------------------------------------------------------------------ start
+    def starting(self, message: str) -> None:
+        self.start.message.setText(message)
+        self.stack.setCurrentWidget(self.start)
+
+    def ready(self) -> None:
+        desk = self.desk
+        assert desk.store is not None
+        if self.search is None:
+            self.search = SearchView(desk.tasks, desk.store, desk.fmt, desk.now)
+            self.search.open_customer.connect(self.open_customer)
+            self.tabs.insertTab(0, self.search, self.tr("Search"))
+            self.tabs.tabBar().setTabButton(0, self.tabs.tabBar().ButtonPosition.RightSide,
+                                            None)
+            self.fixed.append(self.search)
+        if self.inbox is None:
+            self.inbox = CasesView(desk)
+            self.inbox.open_case.connect(self.open_case)
+            self.inbox.import_requested.connect(self.import_mails)
+            self.inbox.import_dialog_requested.connect(self.import_dialog)
+            self.inbox.manual_requested.connect(self.manual_case)
+            self.tabs.insertTab(1, self.inbox, self.tr("Cases"))
+            self.tabs.tabBar().setTabButton(1, self.tabs.tabBar().ButtonPosition.RightSide,
+                                            None)
+            self.fixed.append(self.inbox)
+            self.inbox.reload()
+        self.watcher.watch(desk.settings.get(st.WATCH_FOLDER))
+        if desk.sync is not None:
+            desk.sync.status.connect(self.syncbar.show_status)
+            desk.sync.progress.connect(self.syncbar.show_progress)
+            desk.sync.outbox.connect(self.syncbar.show_outbox)
+            desk.sync.finished.connect(self.synced)
+            desk.sync.refresh_outbox()
+            self.syncbar.show_status(desk.sync.last)
+        self.show_person()
+        self.stack.setCurrentWidget(self.tabs)
+        self.focus_search()
+
+    # ------------------------------------------------------------------ actions
+    def focus_search(self) -> None:
+        if self.search is None:
+            return
+        self.tabs.setCurrentWidget(self.search)
+        self.search.focus_field()
+
+    def open_customer(self, account_id: str) -> None:
+        from xrewards_desk.ui.customers.page import CustomerView
+
+        page = self.customers.get(account_id)
+        if page is None:
+            page = CustomerView(self.desk, account_id)
+            page.open_customer.connect(self.open_customer)
+            page.open_case.connect(self.open_case)
+            self.customers[account_id] = page
+            self.tabs.addTab(page, account_id)
+            page.title_changed.connect(lambda title, p=page: self.tabs.setTabText(
+                self.tabs.indexOf(p), title))
+        self.tabs.setCurrentWidget(page)
+        page.setFocus()
+
+    def show_cases(self) -> None:
+        if self.inbox is None:
+            return
+        self.tabs.setCurrentWidget(self.inbox)
+        self.inbox.focus_field()
+
+    def _fixed_tab(self, page: QWidget, title: str) -> None:
+        if self.tabs.indexOf(page) < 0:
+            self.tabs.insertTab(len([p for p in self.fixed if self.tabs.indexOf(p) >= 0]),
+                                page, title)
+        if page not in self.fixed:
+            self.fixed.append(page)
+        if page in self.stale:  # refreshed here anyway
+            self.stale.remove(page)
+        self.tabs.setCurrentWidget(page)
+        page.refresh()  # type: ignore[attr-defined]
+        page.setFocus()
+
+    def show_objections(self) -> None:
+        if self.desk.store is None:
+            return
+        if self.objections is None:
+            self.objections = ObjectionsView(self.desk)
+            self.objections.open_case.connect(self.open_case)
+            self.objections.open_customer.connect(self.open_customer)
+        self._fixed_tab(self.objections, self.tr("Objections"))
+
+    def show_approvals(self) -> None:
+        session = self.desk.session
+        if self.desk.store is None or session is None or session.person is None \
+                or not access.allowed(self.desk, "approve_adjustment"):
+            return
+        if self.approvals is None:
+            self.approvals = ApprovalsView(self.desk)
+            self.approvals.open_case.connect(self.open_case)
+        self._fixed_tab(self.approvals, self.tr("Approvals"))
+
+    def _role_view(self, key: str, shortcut: str, command: str,
+                   make: Callable[[], QWidget], title: Callable[[], str],
+                   tooltip: Callable[[], str]) -> None:
+        action = QAction(self)
+        action.setShortcut(QKeySequence(shortcut))
+        action.setVisible(False)
+        action.triggered.connect(lambda: self.show_view(key))
+        self.role_views[key] = RoleView(key, command, make, title, tooltip, action)
+
+    def show_view(self, key: str) -> None:
+        view = self.role_views[key]
+        session = self.desk.session
+        if self.desk.store is None or session is None or session.person is None \
+                or not access.allowed(self.desk, view.command):
+            return
+        if view.page is None:
+            view.page = view.make()
+        self._fixed_tab(view.page, view.title())
+
+    def _make_abuse(self) -> QWidget:
+        page = AbuseView(self.desk)
+        page.open_customer.connect(self.open_customer)
+        return page
+
+    def _make_transfers(self) -> QWidget:
+        from xrewards_desk.ui.transfers.views import TransfersView
+
+        page = TransfersView(self.desk)
+        page.open_case.connect(self.open_case)
+        page.open_customer.connect(self.open_customer)
+        return page
+
+    def _make_audit(self) -> QWidget:
+        from xrewards_desk.ui.review.audit import AuditView
+
+        return AuditView(self.desk)
+
+    def _make_claims(self) -> QWidget:
+        page = ClaimsView(self.desk)
+        page.open_customer.connect(self.open_customer)
+        return page
+
+    def open_case(self, case_id: int) -> None:
+        page = self.cases.get(case_id)
+        if page is None:
+            view = CaseView(self.desk, case_id)
+            view.open_customer.connect(self.open_customer)
+            view.reply_requested.connect(self.reply)
+            self.cases[case_id] = view
+            self.tabs.addTab(view, self.case_title(case_id))
+            view.title_changed.connect(lambda title, p=view: self.tabs.setTabText(
+                self.tabs.indexOf(p), title))
+            page = view
+        self.tabs.setCurrentWidget(page)
+        page.setFocus()
+
+    def reply(self, view: Any) -> None:
+        from xrewards_desk.ui.cases.reply import ReplyDialog, load_facts
+
+        detail = view.detail
+        if detail is None or self.desk.store is None:
+            return
+        store, now = self.desk.store, self.desk.now()
+        account = detail.account.id if detail.account is not None else None
+
+        def show(facts: Any) -> None:
+            ReplyDialog(self.desk, detail, self, facts).exec()
+            view.refresh()
+
+        self.desk.tasks.query(store, lambda s: load_facts(s, account, now), show,
+                              key=(self, "reply facts"))
+
+    # ------------------------------------------------------------------ mail
+    def import_dialog(self) -> None:
+        names, _filter = QFileDialog.getOpenFileNames(
+            self, self.tr("Import e-mails"), "", self.tr("E-mail messages (*.eml);;All files (*)"))
+        if names:
+            self.import_mails([Path(n) for n in names])
+
+    def import_mails(self, paths: list[Path], done: Callable[[list[Any]], None] | None = None
+                     ) -> None:
+        """Import saved mails on the store lane; each file's outcome in the status bar
+        and, where any was refused, in a dialog."""
+        desk = self.desk
+        if desk.store is None or desk.session is None:
+            return
+        store, data, user = desk.store, desk.paths.data, desk.session.user
+        syncer = desk.session.syncer
+
+        def work() -> list[Any]:
+            return import_files(paths, store, data, syncer, user)
+
+        def show(results: list[Any]) -> None:
+            self.show_imports(results)
+            if done is not None:
+                done(results)
+            if desk.sync is not None:
+                desk.sync.refresh_outbox()
+                desk.sync.sync_now()
+            if self.inbox is not None:
+                self.inbox.reload()
+
+        desk.tasks.on_store(work, show)
+
+    def show_imports(self, results: list[Any]) -> None:
+        self.last_imports = results
+        imported = [r for r in results if r.error is None and not r.duplicate]
+        duplicates = [r for r in results if r.error is None and r.duplicate]
+        refused = [r for r in results if r.error is not None]
+        self.statusBar().showMessage(self.tr(
+            "Imported %1 mails; %2 already known; %3 refused").replace(
+            "%1", str(len(imported))).replace("%2", str(len(duplicates))).replace(
+            "%3", str(len(refused))), 15_000)
+        warnings = [f"{r.name}: {r.warning}" for r in imported if r.warning]
+        refused_text = self.tr("attachment refused")
+        problems = [f"{r.name}: {r.error}" for r in refused] + [
+            f"{r.name}: {refused_text}: {a}" for r in imported for a in r.refused]
+        if (problems or warnings) and not self.desk.quiet:
+            QMessageBox.warning(self, self.tr("Import of e-mails"),
+                                "\n".join(problems + warnings))
+
+    def manual_case(self) -> None:
+        store = self.desk.store
+        if store is None:
+            return
+
+        def lookup(text: str, done: Callable[[tuple[str, str] | None], None]) -> None:
+            self.desk.tasks.query(store, lambda s: find_customer(s, text), done,
+                                  key=(self, "manual case customer"))
+
+        dialog = ManualCaseDialog(self.desk.now(), lookup, self)
+        if dialog.exec() and dialog.body is not None:
+            problem = self.desk.outbox.send(dialog.body, done=lambda _id: (
+                self.inbox.reload() if self.inbox is not None else None))
+            if problem is not None:
+                self.statusBar().showMessage(problem, 10_000)
+
+    def close_tab(self, index: int) -> None:
+        page = self.tabs.widget(index)
+        if page is None or page is self.search or page is self.inbox:
+            return
+        self.tabs.removeTab(index)
+        if page in self.stale:
+            self.stale.remove(page)
+        if page in (self.objections, self.approvals,
+                    *[v.page for v in self.role_views.values()]):
+            return  # kept, opened again with its key
+        for key, value in list(self.customers.items()):
+            if value is page:
+                del self.customers[key]
+        for number, case in list(self.cases.items()):
+            if case is page:
+                del self.cases[number]
+        page.deleteLater()
+
+    def open_pages(self) -> list[QWidget]:
+        """The views open in a tab that a sync may change (the search asks anew as the
+        agent types)."""
+        return [page for page in [*self.customers.values(), *self.cases.values(),
+                                  self.inbox, self.objections, self.approvals,
+                                  *[v.page for v in self.role_views.values()]]
+                if page is not None and self.tabs.indexOf(page) >= 0]
+
+    def refresh_open(self) -> None:
+        """Every open view again (the shown one now, the others when shown)."""
+        self.refresh_changed(Changes(everything=True))
+
+    def synced(self, summary: dict[str, Any]) -> None:
+        """After a sync: which accounts and cases its records belong to (read on the
+        store lane), then the open views that show any of them refresh."""
+        store = self.desk.store
+        changed = summary.get("changed") or {}
+        answered = bool(summary.get("pushed") or summary.get("refused"))
+        if store is None or not (changed or answered):
+            return  # nothing new: every view stays as it is
+
+        def refresh(changes: Changes) -> None:
+            self.refresh_changed(replace(changes, outbox=answered))
+
+        self.desk.tasks.query(store, lambda s: touched(s, changed), refresh,
+                              key=(self, "changes"))
+
+    def refresh_changed(self, changes: Changes) -> None:
+        """Each open view the changes concern (its `concerns`; a view without one: any
+        change) refreshes, keeping its selection and scroll: the shown one now, a hidden
+        one when it is shown again."""
+        current = self.tabs.currentWidget()
+        for page in self.open_pages():
+            concerns = getattr(page, "concerns", None)
+            if not (concerns(changes) if concerns is not None else bool(changes)):
+                continue
+            if page is current:
+                page.refresh()  # type: ignore[attr-defined]
+            elif page not in self.stale:
+                self.stale.append(page)
+
+    def _tab_shown(self, index: int) -> None:
+        page = self.tabs.widget(index)
+        if page is not None and page in self.stale:
+            self.stale.remove(page)
+            page.refresh()  # type: ignore[attr-defined]
+
+    def sync_now(self) -> None:
+        if self.desk.sync is not None:
+            self.desk.sync.sync_now()
+
+    def show_refusals(self) -> None:
+        RefusalsDialog(self.syncbar.refusals, self.desk.fmt, self).exec()
+
+    def open_settings(self) -> None:
+        dialog = SettingsDialog(self.desk.settings, self)
+        if dialog.exec():
+            self.switch_language(resolve(self.desk.settings.get(st.LANGUAGE)))
+            if self.desk.sync is not None:
+                self.desk.sync.set_interval(self.desk.settings.get(st.SYNC_MINUTES))
+            self.watcher.watch(self.desk.settings.get(st.WATCH_FOLDER))
+
+    def show_about(self) -> None:
+        from xrewards_desk.ui.shell.about import AboutDialog
+
+        AboutDialog(self).exec()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        super().closeEvent(event)
+
+    def grab_to(self, path: Path) -> Any:
+        return self.grab().save(str(path))

@@ -1,0 +1,175 @@
+"""A signed-in session: the local store, the API client, the token, and the syncer; and
+the controller that runs syncs off the GUI thread and reports to the status bar."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from xrewards_desk.clock import Clock, SystemClock
+from xrewards_desk.contract.records import Staff
+from xrewards_desk.store.db import Store
+from xrewards_desk.store.read import lookups
+from xrewards_desk.store.read.lookups import Refusal
+from xrewards_desk.sync.client import ApiClient, NotSignedIn, Offline
+from xrewards_desk.sync.credentials import Tokens
+from xrewards_desk.sync.evidence import EvidenceFolder
+from xrewards_desk.sync.runner import Status, Syncer
+from xrewards_desk.ui.qt import QObject, QTimer, Signal
+from xrewards_desk.ui.shell.tasks import Tasks
+
+log = logging.getLogger(__name__)
+
+#: changes a page while the app syncs: decoding a page's JSON holds the interpreter lock,
+#: and pages of 1,000 held it up to about 55 ms, long enough to stall the window
+PAGE = 250
+
+
+@dataclass
+class Person:
+    name: str
+    display_name: str
+    role: str
+
+
+@dataclass
+class Session:
+    store: Store
+    api: str
+    user: str
+    client: ApiClient
+    tokens: Tokens
+    person: Person | None = None
+    #: the data folder whose evidence/ the outbox's files are read from (default: the
+    #: local store's folder)
+    data: Path | None = None
+    #: the desk's one clock, which the syncer notes its times by
+    clock: Clock = field(default_factory=SystemClock)
+    syncer: Syncer = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.syncer = Syncer(self.store, self.client, self.client.base, self.user,
+                             clock=self.clock)
+
+    def evidence(self) -> EvidenceFolder:
+        folder = self.data
+        if folder is None:
+            database = self.store.engine.url.database
+            folder = Path(database).parent if database else Path.cwd()
+        return EvidenceFolder(folder)
+
+    def resume(self) -> bool:
+        """Use a token from the keyring if the server still accepts it."""
+        token = self.tokens.get(self.api, self.user)
+        if token is None:
+            return False
+        self.client.token = token
+        try:
+            self.person = _person(self.client.me())
+        except NotSignedIn:
+            self.client.token = None
+            return False
+        return True
+
+    def sign_in(self, password: str) -> Person:
+        self.client.sign_in(self.user, password)
+        assert self.client.token is not None
+        self.tokens.put(self.api, self.user, self.client.token)
+        self.person = _person(self.client.me())
+        return self.person
+
+
+def _person(me: Staff) -> Person:
+    return Person(name=me.name, display_name=me.display_name or me.name, role=me.role.value)
+
+
+def outbox_summary(store: Store) -> tuple[int, list[Refusal]]:
+    """Commands waiting, and the refused ones with their reasons (newest first), read in a
+    session of its own (:func:`..store.lookups.outbox_summary`; the controller reads it
+    through :meth:`.tasks.Tasks.query`)."""
+    with store.session() as s:
+        return lookups.outbox_summary(s)
+
+
+class SyncController(QObject):
+    """Push, then pull, on the network lane, their store work on the store lane (the
+    store's one writer); never two at once."""
+
+    status = Signal(object)      # Status
+    progress = Signal(int, int)  # done, total (total 0: unknown)
+    #: {"pulled": n, "pushed": n, "refused": n, "changed": {kind: frozenset(ids)}} (what
+    #: the pull wrote, :attr:`.sync.runner.Pulled.changed`)
+    finished = Signal(object)
+    failed = Signal(str)
+    outbox = Signal(int, object)  # waiting, [Refusal]
+
+    def __init__(self, tasks: Tasks, session: Session, minutes: int = 5) -> None:
+        super().__init__()
+        self.tasks = tasks
+        self.session = session
+        self.running = False
+        #: asked for while one ran: another runs when it ends (a command queued meanwhile)
+        self.again = False
+        self.last = Status()
+        session.syncer.on_status = self._status_from_worker
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self.sync_now)
+        self.set_interval(minutes)
+
+    def set_interval(self, minutes: int) -> None:
+        self.timer.start(max(1, minutes) * 60_000)
+
+    def _status_from_worker(self, status: Status) -> None:
+        self.last = Status(status.online, status.syncing, status.last_success,
+                           status.last_error)
+        self.status.emit(self.last)
+
+    def sync_now(self) -> bool:
+        if self.running:
+            self.again = True
+            return False
+        self.running = True
+        self.again = False
+        syncer = self.session.syncer
+        evidence = self.session.evidence()
+
+        store_lane = self.tasks.store
+
+        def work() -> dict[str, Any]:  # on the network lane; the store's part on its lane
+            pushed = syncer.push(progress=lambda d, t: self.progress.emit(d, t),
+                                 evidence=evidence.reader, lane=store_lane)
+            pulled = syncer.pull(progress=lambda d, t: self.progress.emit(d, t),
+                                 limit=PAGE, lane=store_lane)
+            return {"pulled": pulled.count, "pushed": len(pushed.done),
+                    "refused": len(pushed.refused), "changed": pulled.changed}
+
+        self.tasks.on_net(work, self._done, self._failed)
+        return True
+
+    def _done(self, summary: dict[str, Any]) -> None:
+        self.running = False
+        self.finished.emit(summary)
+        self.refresh_outbox()
+        if self.again:
+            self.sync_now()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.running = False
+        self.again = False
+        if isinstance(exc, Offline):
+            message = self.tr("The server cannot be reached; your work waits in the outbox.")
+        elif isinstance(exc, NotSignedIn):
+            message = self.tr("The sign-in has expired; please sign in again.")
+        else:
+            log.error("sync failed", exc_info=exc)
+            message = self.tr("The sync failed: %1").replace("%1", type(exc).__name__)
+        self.last = Status(False, False, self.last.last_success, message)
+        self.status.emit(self.last)
+        self.failed.emit(message)
+        self.refresh_outbox()
+
+    def refresh_outbox(self) -> None:
+        self.tasks.query(self.session.store, lookups.outbox_summary,
+                         lambda result: self.outbox.emit(*result), key=(self, "outbox"))

@@ -1,0 +1,97 @@
+"""The sync in the status bar: online/offline, the last sync, commands waiting in the
+outbox, a progress bar while a sync runs, "Sync now", and the refused commands."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from xrewards_desk.store.read.lookups import Refusal
+from xrewards_desk.sync.runner import Status
+from xrewards_desk.ui.qt import (
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QToolButton,
+    QWidget,
+    Signal,
+)
+from xrewards_desk.ui.widgets.i18n import Fmt
+
+
+class SyncBar(QWidget):
+    sync_requested = Signal()
+    refusals_requested = Signal()
+
+    def __init__(self, fmt: Callable[[], Fmt]) -> None:
+        super().__init__()
+        self.setObjectName("syncbar")
+        self.fmt = fmt
+        self.status = Status()
+        self.waiting = 0
+        self.refusals: list[Refusal] = []
+        self.online = QLabel()
+        self.last = QLabel()
+        self.outbox = QLabel()
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(180)
+        self.progress.setTextVisible(True)
+        self.progress.hide()
+        self.refused = QToolButton()
+        self.refused.clicked.connect(self.refusals_requested)
+        self.sync = QPushButton()
+        self.sync.clicked.connect(self.sync_requested)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.online, self.last, self.outbox, self.refused, self.progress):
+            layout.addWidget(widget)
+            layout.addSpacing(12)
+        layout.addStretch(1)
+        layout.addWidget(self.sync)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.sync.setText(self.tr("Sync now"))
+        self.sync.setToolTip(self.tr("Send the outbox and fetch the server's changes (F5)"))
+        self.show_status(self.status)
+        self.show_outbox(self.waiting, self.refusals)
+
+    def show_status(self, status: Status) -> None:
+        self.status = status
+        if status.syncing:
+            self.online.setText("⟳ " + self.tr("Syncing…"))
+        elif status.online:
+            self.online.setText("● " + self.tr("Online"))
+        else:
+            self.online.setText("○ " + self.tr("Offline"))
+        self.online.setToolTip(status.last_error or "")
+        self.online.setStyleSheet("color: #15803d;" if status.online else "color: #b45309;")
+        when = status.last_success
+        self.last.setText(self.tr("Last sync: %1").replace("%1", self._when(when))
+                          if when else self.tr("Not synced yet"))
+        if not status.syncing:
+            self.progress.hide()
+
+    def _when(self, when: datetime) -> str:
+        return self.fmt().when(when)
+
+    def show_progress(self, done: int, total: int) -> None:
+        self.progress.show()
+        if total <= 0:
+            self.progress.setRange(0, 0)
+        else:
+            self.progress.setRange(0, max(total, done))
+            self.progress.setValue(done)
+        self.progress.setFormat(self.tr("%1 change(s)", "", done).replace(
+            "%1", self.fmt().number(done)))
+
+    def show_outbox(self, waiting: int, refusals: list[Refusal]) -> None:
+        self.waiting = waiting
+        self.refusals = refusals
+        self.outbox.setText(self.tr("Outbox: %1 waiting").replace(
+            "%1", self.fmt().number(waiting)))
+        self.refused.setText(self.tr("Refused: %1").replace(
+            "%1", self.fmt().number(len(refusals))))
+        self.refused.setVisible(bool(refusals))
+        self.refused.setStyleSheet("color: #b91c1c; font-weight: bold;")

@@ -1,0 +1,212 @@
+"""Work off the GUI thread. Two lanes: one thread serialises every use of the local store
+(SQLite allows one writer; reads queue behind it), a small pool does network calls. A
+sync runs on the network lane and hands each piece of its store work (reading the cursor
+or the outbox, writing a page, storing an answer) to the store lane's executor, waiting
+for it there (:mod:`..sync.runner`, ``lane=``), so no other thread opens the store. A
+task's result or error comes back to the GUI thread through a queued signal; the work
+function never touches a widget. Expected failures (offline, refused, bad input) are
+handed to `on_error`; anything else is a bug: a task without an error callback hands it to
+`unexpected` (the app's reporter, :mod:`.errors`: a dialog and a scrubbed log entry), or,
+without one, logs it with its trace.
+
+A view reads the store through :meth:`Tasks.query`: ``fn(session)`` runs on the store lane
+in a session the query opens and closes, and with a `key` only the newest query of that
+key is answered: asking again (the agent typed on, a sync changed the record, the filter
+moved) makes every earlier answer of the key stale, never delivered, and an earlier query
+still waiting in the lane is not even run. Network work takes a `key` the same way."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import threading
+from collections.abc import Callable, Hashable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from xrewards_desk.ui.qt import QObject, Signal
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from xrewards_desk.store.db import Store
+
+log = logging.getLogger(__name__)
+R = TypeVar("R")
+
+
+def _lower_priority() -> None:
+    """Workers yield the CPU to the GUI thread when both want it (Linux: per thread)."""
+    if hasattr(os, "setpriority"):
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 5)
+
+
+class _Relay(QObject):
+    """Lives in the GUI thread; signals emitted from workers arrive there queued."""
+
+    done = Signal(object, object)  # callback, value
+
+
+class _Parcel:
+    """A callback and the task's other callables, carried to the GUI thread together so
+    that they are released there (see Tasks._submit)."""
+
+    __slots__ = ("callback", "keep")
+
+    def __init__(self, callback: Callable[[Any], None] | None, *keep: Any) -> None:
+        self.callback = callback
+        self.keep = keep
+
+    def __call__(self, value: Any) -> None:
+        if self.callback is not None:
+            self.callback(value)
+
+
+class Tasks:
+    def __init__(self) -> None:
+        self._relay = _Relay()
+        self._relay.done.connect(self._deliver)
+        self.store = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store",
+                                        initializer=_lower_priority)
+        self.net = ThreadPoolExecutor(max_workers=3, thread_name_prefix="net",
+                                      initializer=_lower_priority)
+        self._pending = 0
+        self._lock = threading.Lock()
+        self.closed = False
+        #: where a failure of a task without an error callback goes (on the GUI thread)
+        self.unexpected: Callable[[BaseException], Any] | None = None
+        #: per key, the ticket of the newest task asked for (read and written on the GUI
+        #: thread; the lanes only read it, to skip work already superseded)
+        self._newest: dict[Hashable, int] = {}
+        self._tickets = 0
+
+    @staticmethod
+    def _deliver(callback: Callable[[Any], None] | _Parcel | None, value: Any) -> None:
+        if callback is not None:
+            callback(value)
+
+    def _current(self, key: Hashable, ticket: int) -> bool:
+        return key is None or self._newest.get(key) == ticket
+
+    def _answer(self, key: Hashable, ticket: int,
+                callback: Callable[[Any], None] | None) -> Callable[[Any], None] | None:
+        """`callback`, called only while its ticket is still the newest of `key` (then the
+        key is forgotten: nothing of it waits any more)."""
+        if key is None:
+            return callback
+
+        def newest_only(value: Any) -> None:
+            if self._newest.get(key) != ticket:
+                return  # superseded: a later task of the key answers
+            del self._newest[key]
+            if callback is not None:
+                callback(value)
+
+        return newest_only
+
+    def _submit(self, pool: ThreadPoolExecutor, work: Callable[[], Any],
+                done: Callable[[Any], None] | None,
+                error: Callable[[BaseException], None] | None,
+                key: Hashable = None) -> Future[Any]:
+        if self.closed:
+            # the app is closing: a view reacting to its own teardown asks for nothing
+            dropped: Future[Any] = Future()
+            dropped.cancel()
+            return dropped
+        ticket = 0
+        if key is not None:
+            self._tickets += 1
+            ticket = self._newest[key] = self._tickets
+            done = self._answer(key, ticket, done)
+            error = self._answer(key, ticket, error if error is not None
+                                 else self._unexpected)
+        with self._lock:
+            self._pending += 1
+        # The callables travel in a box the worker empties: what they hold (views, their
+        # timers) must never be released last on a worker thread, where Qt cannot destroy
+        # a timer ("Timers cannot be stopped from another thread"); the GUI thread, which
+        # gets them with the answer, lets go of them there.
+        box: list[Any] = [work, done, error]
+        del work, done, error
+
+        def run() -> Any:
+            parcel = _Parcel(None, *box)
+            box.clear()
+            job, answer, failed = parcel.keep
+            handler: Any = None
+            try:
+                if not self._current(key, ticket):
+                    value: Any = None  # asked again meanwhile: this answer would be dropped
+                else:
+                    value = job()
+                    parcel.callback = answer
+            except BaseException as exc:  # handed to the GUI thread, not lost in a worker
+                handler = failed
+                if handler is None:
+                    handler = self.unexpected
+                    if handler is None or self.closed:
+                        log.exception("background task failed")
+                parcel.callback = handler
+                value = exc
+            finally:
+                with self._lock:
+                    self._pending -= 1
+            del job, answer, failed, handler
+            if not self.closed:
+                self._relay.done.emit(parcel, value)
+            del parcel
+            return None if isinstance(value, BaseException) else value
+
+        return pool.submit(run)
+
+    def _unexpected(self, exc: BaseException) -> None:
+        if self.unexpected is not None:
+            self.unexpected(exc)
+        else:
+            log.error("background task failed", exc_info=exc)
+
+    def on_store(self, work: Callable[[], Any], done: Callable[[Any], None] | None = None,
+                 error: Callable[[BaseException], None] | None = None, *,
+                 key: Hashable = None) -> Future[Any]:
+        return self._submit(self.store, work, done, error, key)
+
+    def on_net(self, work: Callable[[], Any], done: Callable[[Any], None] | None = None,
+               error: Callable[[BaseException], None] | None = None, *,
+               key: Hashable = None) -> Future[Any]:
+        return self._submit(self.net, work, done, error, key)
+
+    def query(self, store: Store, fn: Callable[[Session], R],
+              done: Callable[[R], None] | None = None,
+              error: Callable[[BaseException], None] | None = None, *,
+              key: Hashable = None) -> Future[Any]:
+        """``fn(session)`` on the store lane in a session opened (and closed) for it; its
+        result to `done` on the GUI thread. With `key`, a later query (or task) of the
+        same key supersedes this one: its answer, or its error, is then never delivered.
+        Call from the GUI thread."""
+
+        def work() -> R:
+            with store.session() as s:
+                return fn(s)
+
+        return self._submit(self.store, work, done, error, key)
+
+    def forget(self, key: Hashable) -> None:
+        """Drop whatever answer of `key` is still to come (a view closing, a field
+        cleared)."""
+        self._newest.pop(key, None)
+
+    def waiting(self, key: Hashable) -> bool:
+        """Whether an answer of `key` is still to come."""
+        return key in self._newest
+
+    @property
+    def busy(self) -> bool:
+        with self._lock:
+            return self._pending > 0
+
+    def shutdown(self) -> None:
+        self.closed = True
+        self.net.shutdown(wait=True, cancel_futures=True)
+        self.store.shutdown(wait=True, cancel_futures=True)
