@@ -64,7 +64,7 @@ from xrewards_desk.domain.model import Claim, EntryType, Status
 from xrewards_desk.store.db import Store
 from xrewards_desk.store.ledger import Ledger
 from xrewards_desk.store.models import ClaimRow
-from xrewards_desk.store.read import customers as views
+from xrewards_desk.store.read import accounts
 
 T = EntryType
 BALANCE = (Topic.BALANCE,)
@@ -73,7 +73,7 @@ UNTIL = (Topic.USABLE_UNTIL,)
 
 def sentences(store: Store, account: str, now_: object, language: str) -> list[Sentence]:
     with store.session() as s:
-        return views.explanation(s, account, now_, language)  # type: ignore[arg-type]
+        return accounts.explanation(s, account, now_, language)  # type: ignore[arg-type]
 
 
 def claim_ids(store: Store, account: str) -> list[str]:
@@ -470,7 +470,7 @@ def notice_dates(given: datetime) -> tuple[date, date]:
 def window_until(store: MemoryStore, account: str) -> date | None:
     """The last day to redeem after a termination or the program's end, as the store's
     explanation passes it (R23)."""
-    end = views.window_end(store.program, store.accounts[account])
+    end = accounts.window_end(store.program, store.accounts[account])
     return None if end is None else (end - timedelta(microseconds=1)).astimezone(BERLIN).date()
 
 

@@ -1,5 +1,6 @@
-"""The desktop's read side (xrewards_desk/store/read/customers.py) over a real store filled through
-the real engine (store/ledger.py), on SQLite and, where one is reachable, PostgreSQL.
+"""The desktop's read side (xrewards_desk/store/read/: accounts, customers, history,
+statement) over a real store filled through the real engine (store/ledger.py), on SQLite
+and, where one is reachable, PostgreSQL.
 
 Every expected value is worked out by hand from ../shared/RULES.md; the rule is cited.
 
@@ -61,8 +62,8 @@ from xrewards_desk.store.models import (
     ObjectionKind,
     ObjectionStatus,
 )
-from xrewards_desk.store.read import customers as views
-from xrewards_desk.store.read.customers import ALL, DrawnLot, HistoryFilter, NoticeLotInfo
+from xrewards_desk.store.read import customers, history, statement
+from xrewards_desk.store.read.history import ALL, DrawnLot, HistoryFilter, NoticeLotInfo
 from xrewards_desk.store.search import Hit
 
 
@@ -117,14 +118,14 @@ def led(store: Store) -> Ledger:
 
 
 def page(led: Ledger, f: HistoryFilter = ALL, offset: int = 0, limit: int = 100,
-         **kwargs: Any) -> list[views.HistoryRow]:
+         **kwargs: Any) -> list[history.HistoryRow]:
     with led.store.session() as s:
-        return views.history_page(s, "A", f, offset, limit, **kwargs)
+        return history.history_page(s, "A", f, offset, limit, **kwargs)
 
 
 def count(led: Ledger, f: HistoryFilter = ALL) -> int:
     with led.store.session() as s:
-        return views.history_count(s, "A", f)
+        return history.history_count(s, "A", f)
 
 
 # --------------------------------------------------------------------------- history
@@ -219,11 +220,11 @@ def test_pages_of_a_longer_history_add_up(store: Store) -> None:
         for f in (ALL, HistoryFilter(frozenset({EntryType.REDEMPTION})),
                   HistoryFilter(frozenset({EntryType.EARN}), date(2025, 3, 1),
                                 date(2025, 3, 20))):
-            total = views.history_count(s, "L", f)
+            total = history.history_count(s, "L", f)
             for newest_first in (True, False):
                 seen = []
                 for offset in range(0, total, 7):
-                    seen += views.history_page(s, "L", f, offset, 7,
+                    seen += history.history_page(s, "L", f, offset, 7,
                                                newest_first=newest_first)
                 assert len(seen) == total
                 assert all(r.balance == expected[r.id] for r in seen)
@@ -234,8 +235,8 @@ def test_pages_of_a_longer_history_add_up(store: Store) -> None:
 
 def test_views_take_a_session_or_a_connection(led: Ledger) -> None:
     with led.store.engine.connect() as conn:
-        rows = views.history_page(conn, "A", ALL, 0, 1)
-        assert views.history_count(conn, "A") == 5
+        rows = history.history_page(conn, "A", ALL, 0, 1)
+        assert history.history_count(conn, "A") == 5
     assert [r.id for r in rows] == ["A/E5"]
 
 
@@ -246,7 +247,7 @@ def test_balance_as_of_before_and_after_an_expiry(led: Ledger) -> None:
     """R10: as of t, a lot whose expiry instant is at or before t is not counted."""
     with led.store.session() as s:
         def bal(t: datetime) -> int:
-            return views.balance_as_of(s, "A", t)
+            return statement.balance_as_of(s, "A", t)
 
         assert bal(at(2025, 1, 1)) == 0
         assert bal(at(2025, 2, 3, 12)) == 1000  # E1 at that very instant counts
@@ -260,15 +261,15 @@ def test_balance_as_of_before_and_after_an_expiry(led: Ledger) -> None:
         assert bal(at(2026, 3, 10, 23, 59)) == 734
         assert bal(at(2026, 3, 11, 0)) == 234
         assert bal(at(2027, 1, 1)) == 0
-        assert views.balance_as_of(s, "nobody", at(2026, 1, 1)) == 0
+        assert statement.balance_as_of(s, "nobody", at(2026, 1, 1)) == 0
         # a debt is a negative balance (R15)
-        assert views.balance_as_of(s, "B", at(2025, 2, 16)) == -1500
+        assert statement.balance_as_of(s, "B", at(2025, 2, 16)) == -1500
 
 
 def test_balance_series_and_its_downsampling(led: Ledger) -> None:
     with led.store.session() as s:
-        series = views.balance_series(s, "A")
-        small = views.balance_series(s, "A", max_points=4)
+        series = statement.balance_series(s, "A")
+        small = statement.balance_series(s, "A", max_points=4)
     assert series == [(at(2025, 2, 3, 12), 1000), (at(2025, 3, 10, 12), 1500),
                       (at(2025, 4, 1), 1200), (at(2025, 10, 14, 12), 1434),
                       (at(2026, 2, 4, 0), 734)]
@@ -287,7 +288,7 @@ def _hit(account: str) -> Hit:
 def test_customer_rows_and_their_flags(led: Ledger) -> None:
     now = at(2026, 2, 20)
     with led.store.session() as s:
-        rows = views.customer_rows(s, [_hit(a) for a in ("A", "B", "C", "nobody", "D", "E",
+        rows = customers.customer_rows(s, [_hit(a) for a in ("A", "B", "C", "nobody", "D", "E",
                                                          "A")], now)
     got = {r.id: r for r in rows}
     assert [r.id for r in rows] == ["A", "B", "C", "D", "E"]
@@ -311,15 +312,15 @@ def test_customer_rows_from_a_real_search(led: Ledger) -> None:
     from xrewards_desk.store.search import search
 
     with led.store.session() as s:
-        rows = views.customer_rows(s, search(s, "muller"), at(2026, 2, 20))
+        rows = customers.customer_rows(s, search(s, "muller"), at(2026, 2, 20))
     assert [(r.id, r.balance, r.matched) for r in rows] == [("A", 734, "name")]
 
 
 def test_customer_page_of_a(led: Ledger) -> None:
     now = at(2026, 2, 20)
     with led.store.session() as s:
-        p = views.customer_page(s, "A", now)
-        assert views.customer_page(s, "nobody", now) is None
+        p = customers.customer_page(s, "A", now)
+        assert customers.customer_page(s, "nobody", now) is None
     assert p is not None
     assert (p.profile.id, p.profile.name, p.profile.email, p.profile.status,
             p.profile.registered_at) == ("A", "Jürgen Müller", "a@example.com", Status.ACTIVE,
@@ -344,7 +345,7 @@ def test_customer_page_of_a(led: Ledger) -> None:
 def test_customer_page_after_a_lot_lapsed_unwritten(led: Ledger) -> None:
     """R10: on 12.03.2026 A/L2 has expired although no expiry entry was written yet."""
     with led.store.session() as s:
-        p = views.customer_page(s, "A", at(2026, 3, 12))
+        p = customers.customer_page(s, "A", at(2026, 3, 12))
     assert p is not None
     assert (p.balance, p.expiring_30_days) == (234, 0)
     assert [x.lot_id for x in p.lots] == ["A/L3"]
@@ -352,10 +353,10 @@ def test_customer_page_after_a_lot_lapsed_unwritten(led: Ledger) -> None:
 
 def test_customer_page_counts_cases(led: Ledger) -> None:
     with led.store.session() as s:
-        b = views.customer_page(s, "B", at(2026, 2, 20))
-        c = views.customer_page(s, "C", at(2026, 2, 20))
-        d = views.customer_page(s, "D", at(2026, 2, 20))
-        e = views.customer_page(s, "E", at(2026, 2, 20))
+        b = customers.customer_page(s, "B", at(2026, 2, 20))
+        c = customers.customer_page(s, "C", at(2026, 2, 20))
+        d = customers.customer_page(s, "D", at(2026, 2, 20))
+        e = customers.customer_page(s, "E", at(2026, 2, 20))
     assert b is not None and c is not None and d is not None and e is not None
     assert (b.cases.abuse_cases, b.debt, b.balance, b.lots) == (1, 1500, -1500, ())
     assert [x.id for x in b.colleagues] == ["A"]
@@ -379,7 +380,7 @@ def test_tier_and_the_spend_to_the_next(store: Store, net: str, tier: Tier,
     led.run(Register(at(2025, 1, 2), SHOP, "S", "S-ORG", "S-1", "s@example.com"))
     order(led, "S1", "S", net, at(2025, 2, 3))
     with store.session() as s:
-        p = views.customer_page(s, "S", at(2025, 3, 1))
+        p = customers.customer_page(s, "S", at(2025, 3, 1))
     assert p is not None
     assert (p.tier, p.next_tier, p.spend_to_next, p.balance) == (
         tier, following, to_next, int(Decimal(net)))
@@ -402,20 +403,20 @@ def _referral(store: Store) -> Ledger:
 def test_referrals_and_the_discount_code(store: Store) -> None:
     led = _referral(store)
     with store.session() as s:
-        f = views.customer_page(s, "F", at(2025, 3, 2))
+        f = customers.customer_page(s, "F", at(2025, 3, 2))
     # R18: the code is valid through the same date twelve months later
     assert f is not None and f.discount is not None
     assert (f.discount.code, f.discount.valid_until, f.discount.state, f.discount.usable) == (
         "R10-F", date(2026, 3, 1), "usable", True)
     assert f.referrer is not None and (f.referrer.id, f.referrer.void) == ("R", False)
     with store.session() as s:
-        later = views.customer_page(s, "F", at(2026, 3, 2))
+        later = customers.customer_page(s, "F", at(2026, 3, 2))
     assert later is not None and later.discount is not None
     assert (later.discount.state, later.discount.usable) == ("expired", False)
     # R18: an order placed without the code makes that order the first one
     led.run(PlaceOrder(at(2025, 3, 5), SHOP, "FO0", "F", Decimal("50.00")))
     with store.session() as s:
-        f = views.customer_page(s, "F", at(2025, 3, 6))
+        f = customers.customer_page(s, "F", at(2025, 3, 6))
     assert f is not None and f.discount is not None
     assert f.discount.state == "first_order_only"
 
@@ -426,9 +427,9 @@ def test_a_confirmed_self_referral_on_both_pages(store: Store) -> None:
     led.run(PlaceOrder(at(2025, 3, 22), SHOP, "RO2", "R", Decimal("15.00"), redeem=1500))
     led.run(ConfirmSelfReferral(at(2025, 3, 25), CORA, "F"))
     with store.session() as s:
-        r = views.customer_page(s, "R", at(2025, 4, 1))
-        f = views.customer_page(s, "F", at(2025, 4, 1))
-        voids = views.history_page(s, "R", HistoryFilter(frozenset({EntryType.VOID})))
+        r = customers.customer_page(s, "R", at(2025, 4, 1))
+        f = customers.customer_page(s, "F", at(2025, 4, 1))
+        voids = history.history_page(s, "R", HistoryFilter(frozenset({EntryType.VOID})))
     assert r is not None and f is not None
     assert [(x.id, x.void) for x in r.referred] == [("F", True)]
     assert f.referrer is not None and (f.referrer.id, f.referrer.void) == ("R", True)
@@ -449,10 +450,10 @@ def test_a_provider_termination_window_shortens_every_lot(store: Store) -> None:
     order(led, "T1", "T", "800.00", at(2025, 12, 1))
     led.run(Close(at(2026, 1, 10), TESS, "T", ClosedBy.PROVIDER))
     with store.session() as s:
-        running = views.customer_page(s, "T", at(2026, 2, 20))
-        p = views.customer_page(s, "T", at(2026, 5, 10))
-        gone = views.customer_page(s, "T", at(2026, 5, 30))
-        rows = views.customer_rows(s, [_hit("T")], at(2026, 3, 1))
+        running = customers.customer_page(s, "T", at(2026, 2, 20))
+        p = customers.customer_page(s, "T", at(2026, 5, 10))
+        gone = customers.customer_page(s, "T", at(2026, 5, 30))
+        rows = customers.customer_rows(s, [_hit("T")], at(2026, 3, 1))
     assert running is not None and p is not None and gone is not None
     assert (running.profile.status, running.balance, running.redeem_until) == (
         Status.ACTIVE, 800, None)
@@ -470,7 +471,7 @@ def test_a_provider_termination_window_shortens_every_lot(store: Store) -> None:
 def test_write_csv(led: Ledger) -> None:
     out = io.StringIO(newline="")
     with led.store.session() as s:
-        n = views.write_csv(s, "A", HistoryFilter(frozenset({EntryType.EARN})), out, "en")
+        n = history.write_csv(s, "A", HistoryFilter(frozenset({EntryType.EARN})), out, "en")
     rows = list(csv.reader(io.StringIO(out.getvalue())))
     assert n == 3 and len(rows) == 4
     assert rows[0][:8] == ["entry", "no", "date", "time", "type", "description", "points",
@@ -481,7 +482,7 @@ def test_write_csv(led: Ledger) -> None:
                        "2025-03-10T12:00:00+01:00", "A/L2:500:2026-03-10"]
     german = io.StringIO(newline="")
     with led.store.session() as s:
-        views.write_csv(s, "A", ALL, german, "de")
+        history.write_csv(s, "A", ALL, german, "de")
     lines = list(csv.reader(io.StringIO(german.getvalue())))
     assert lines[0][0] == "Buchung" and len(lines) == 6
     # the expiry at 04.02.2026 00:00 Berlin is on the 4th (R10), -700, balance 734
@@ -491,7 +492,7 @@ def test_write_csv(led: Ledger) -> None:
 
 def test_statement_of_a_period(led: Ledger) -> None:
     with led.store.session() as s:
-        st = views.statement(s, "A", date(2025, 3, 1), date(2025, 10, 31), at(2026, 2, 20),
+        st = statement.statement(s, "A", date(2025, 3, 1), date(2025, 10, 31), at(2026, 2, 20),
                              "de")
     assert st is not None
     # before 01.03.2025 only E1 (1,000); in the period E2, E3, E4
@@ -510,9 +511,9 @@ def test_statement_with_an_expiry_not_written_yet(led: Ledger) -> None:
     """R10: A/L2 expired at 11.03.2026 00:00 with nothing written since; the statement of
     March shows it, without an entry id, and its balances add up."""
     with led.store.session() as s:
-        st = views.statement(s, "A", date(2026, 3, 1), date(2026, 3, 31), at(2026, 4, 1),
+        st = statement.statement(s, "A", date(2026, 3, 1), date(2026, 3, 31), at(2026, 4, 1),
                              "en")
-        open_ended = views.statement(s, "A", None, None, at(2026, 4, 1), "en")
+        open_ended = statement.statement(s, "A", None, None, at(2026, 4, 1), "en")
     assert st is not None and open_ended is not None
     assert (st.opening, st.closing) == (734, 234)
     assert [(x.id, x.at, x.type, x.points, x.balance, x.label) for x in st.entries] == [
@@ -520,7 +521,7 @@ def test_statement_with_an_expiry_not_written_yet(led: Ledger) -> None:
     assert [x.lot_id for x in st.lots] == ["A/L3"]
     assert (open_ended.opening, open_ended.closing, len(open_ended.entries)) == (0, 234, 6)
     with led.store.session() as s, pytest.raises(ValueError):
-        views.statement(s, "A", date(2026, 3, 2), date(2026, 3, 1), at(2026, 4, 1), "en")
+        statement.statement(s, "A", date(2026, 3, 2), date(2026, 3, 1), at(2026, 4, 1), "en")
 
 
 def test_a_transfer_and_a_goodwill_credit_in_the_history(store: Store) -> None:
@@ -536,8 +537,8 @@ def test_a_transfer_and_a_goodwill_credit_in_the_history(store: Store) -> None:
     led.run(Adjust(at(2025, 3, 5), TESS, AdjustmentRequest(
         at(2025, 3, 5), SAM, "W", 250, "late parcel", goodwill=True), approver=TESS))
     with store.session() as s:
-        w = views.history_page(s, "W", ALL, 0, 10, newest_first=False)
-        g = views.history_page(s, "G", ALL, 0, 10)
+        w = history.history_page(s, "W", ALL, 0, 10, newest_first=False)
+        g = history.history_page(s, "G", ALL, 0, 10)
     assert [(r.type, r.points, r.balance, r.source_ref, r.note) for r in w] == [
         (EntryType.EARN, 1000, 1000, "W1", ""),
         (EntryType.TRANSFER_OUT, -400, 600, "17", ""),

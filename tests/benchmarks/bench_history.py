@@ -4,8 +4,9 @@ Builds the store with bulk inserts (no engine: the rows are made directly, consi
 with each other: lots drawn first-in first-out, balances that add up, a notice with its
 lot figures for every movement but a redemption), with as many entries again of 1,000
 other accounts interleaved, so the big account's rows are spread over the table as in a
-real store. Then times the read side (xrewards_desk.store.read.customers) as the desktop calls it,
-median of several runs after a warm-up, and prints SQLite's query plans.
+real store. Then times the read side (xrewards_desk.store.read: customers, history,
+statement) as the desktop calls it, median of several runs after a warm-up, and prints
+SQLite's query plans.
 
     .venv/bin/python tests/benchmarks/bench_history.py [--entries 100000] [--runs 15]
         [--without-index] [--db PATH] [--plans]
@@ -35,8 +36,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from xrewards_desk.domain.calendar import lot_expiry, usable_until
 from xrewards_desk.domain.model import EntryType, NoticeKind, SourceKind, Status
 from xrewards_desk.store.db import Store, sqlite_url
-from xrewards_desk.store.read import customers as views
-from xrewards_desk.store.read.customers import HistoryFilter
+from xrewards_desk.store.read import accounts, customers, history, statement
+from xrewards_desk.store.read.history import HistoryFilter
 
 BIG = "XR-0000001"
 OTHERS = 1000
@@ -232,31 +233,31 @@ def main(argv: list[str] | None = None) -> int:
         redemptions = HistoryFilter(frozenset({EntryType.REDEMPTION}))
         rare = HistoryFilter(frozenset({EntryType.EXPIRY}), date(2023, 1, 1), date(2023, 6, 30))
         cases: list[tuple[str, Callable[[], Any]]] = [
-            ("history_count, no filter", lambda: views.history_count(conn, BIG)),
+            ("history_count, no filter", lambda: history.history_count(conn, BIG)),
             ("history_page first 200, newest first",
-             lambda: views.history_page(conn, BIG, views.ALL, 0, 200)),
+             lambda: history.history_page(conn, BIG, history.ALL, 0, 200)),
             ("history_page first 50, newest first",
-             lambda: views.history_page(conn, BIG, views.ALL, 0, 50)),
+             lambda: history.history_page(conn, BIG, history.ALL, 0, 50)),
             ("history_page first 200, oldest first",
-             lambda: views.history_page(conn, BIG, views.ALL, 0, 200, newest_first=False)),
+             lambda: history.history_page(conn, BIG, history.ALL, 0, 200, newest_first=False)),
             ("history_page at offset 50,000",
-             lambda: views.history_page(conn, BIG, views.ALL, 50_000, 200)),
-            ("history_count, redemptions", lambda: views.history_count(conn, BIG, redemptions)),
+             lambda: history.history_page(conn, BIG, history.ALL, 50_000, 200)),
+            ("history_count, redemptions", lambda: history.history_count(conn, BIG, redemptions)),
             ("history_page first 200, redemptions",
-             lambda: views.history_page(conn, BIG, redemptions, 0, 200)),
-            ("history_count, last 30 days", lambda: views.history_count(conn, BIG, month)),
+             lambda: history.history_page(conn, BIG, redemptions, 0, 200)),
+            ("history_count, last 30 days", lambda: history.history_count(conn, BIG, month)),
             ("history_page first 200, last 30 days",
-             lambda: views.history_page(conn, BIG, month, 0, 200)),
+             lambda: history.history_page(conn, BIG, month, 0, 200)),
             ("history_page first 200, expiries in H1 2023",
-             lambda: views.history_page(conn, BIG, rare, 0, 200)),
+             lambda: history.history_page(conn, BIG, rare, 0, 200)),
             ("balance_as_of a year ago",
-             lambda: views.balance_as_of(conn, BIG, now - timedelta(days=365))),
-            ("customer_page", lambda: views.customer_page(conn, BIG, now)),
-            ("customer_rows of 50 accounts", lambda: views.customer_rows(
+             lambda: statement.balance_as_of(conn, BIG, now - timedelta(days=365))),
+            ("customer_page", lambda: customers.customer_page(conn, BIG, now)),
+            ("customer_rows of 50 accounts", lambda: customers.customer_rows(
                 conn, [_hit(f"XR-{i:07d}") for i in range(1, 51)], now)),
-            ("statement of the last month", lambda: views.statement(
+            ("statement of the last month", lambda: statement.statement(
                 conn, BIG, last_day - timedelta(days=30), last_day, now, "de")),
-            ("balance_series (~1,000 points)", lambda: views.balance_series(conn, BIG)),
+            ("balance_series (~1,000 points)", lambda: statement.balance_series(conn, BIG)),
         ]
         print(f"{'ms (median of ' + str(args.runs) + ')':<48}{'':>10}")
         for label, fn in cases:
@@ -265,9 +266,9 @@ def main(argv: list[str] | None = None) -> int:
                 result if isinstance(result, int) else "")
             print(f"{label:<48}{ms:>10.2f}   {shown}")
         for label, fn in [
-                ("write_csv, all entries", lambda: views.write_csv(conn, BIG, views.ALL,
+                ("write_csv, all entries", lambda: history.write_csv(conn, BIG, history.ALL,
                                                                    _Null(), "de")),
-                ("explanation (whole ledger)", lambda: views.explanation(conn, BIG, now, "de"))]:
+                ("explanation (whole ledger)", lambda: accounts.explanation(conn, BIG, now, "de"))]:
             ms, _ = timed(fn, 3)
             print(f"{label:<48}{ms:>10.2f}")
         if args.plans:
@@ -290,7 +291,8 @@ class _Null:
 
 
 def _plans(conn: Any) -> None:
-    """SQLite's plans of the statements a page runs (as views.py builds them)."""
+    """SQLite's plans of the statements a page runs (as store/read/history.py builds
+    them)."""
     keys = "SELECT seq FROM ledger_entries WHERE account_id = :a {} ORDER BY seq DESC LIMIT 200"
     statements = [
         ("a page's keys", keys.format("")),

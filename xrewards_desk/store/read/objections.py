@@ -26,7 +26,7 @@ from xrewards_desk.domain.model import (
     termination_window_end,
 )
 from xrewards_desk.store.models import LedgerEntry, LotAllocation, LotRow, NoticeRow
-from xrewards_desk.store.read.customers import account_state
+from xrewards_desk.store.read.accounts import account_state
 
 Db = Session | Connection
 

@@ -44,7 +44,7 @@ from xrewards_desk.domain.model import (
 )
 from xrewards_desk.domain.refusals import Code, Refusal
 from xrewards_desk.store import models as m
-from xrewards_desk.store.read.customers import account_state
+from xrewards_desk.store.read.accounts import account_state
 
 Db = Session | Connection
 

@@ -13,16 +13,15 @@ from typing import TYPE_CHECKING, Any
 
 from xrewards_desk.domain.calendar import BERLIN
 from xrewards_desk.domain.model import EntryType
-from xrewards_desk.store.read.customers import (
+from xrewards_desk.store.read.history import (
     HistoryFilter,
     HistoryRow,
-    balance_as_of,
     history_count,
     history_page,
-    statement,
     write_csv,
 )
 from xrewards_desk.store.read.lookups import other_account, source_case
+from xrewards_desk.store.read.statement import balance_as_of, statement
 from xrewards_desk.ui.customers.statement import render_statement
 from xrewards_desk.ui.qt import (
     QAbstractItemView,

@@ -11,15 +11,15 @@ from typing import TYPE_CHECKING, Any
 
 from xrewards_desk.domain.calendar import berlin_date
 from xrewards_desk.store.changes import Changes
+from xrewards_desk.store.read.accounts import provider_notice
 from xrewards_desk.store.read.customers import (
     ClaimInfo,
     Colleague,
     CustomerPage,
     LotInfo,
-    balance_series,
     customer_page,
-    provider_notice,
 )
+from xrewards_desk.store.read.statement import balance_series
 from xrewards_desk.ui.customers.explain import ExplainDialog
 from xrewards_desk.ui.customers.ledger import LedgerView
 from xrewards_desk.ui.qt import (
