@@ -112,6 +112,21 @@ class Lot(Model):
     void_claimant: Id | None = None
 
 
+class Allocation(Model):
+    lot: RecordId
+    points: Points
+
+
+class Cancellation(Model):
+    """One cancellation of an order, in full or in part: when the shop's event arrived
+    (None for a total a store held before cancellations were recorded one by one) and the
+    EUR of the discounted net value it cancelled; `in_full` where nothing was left."""
+
+    at: Instant | None = None
+    amount: Money
+    in_full: bool = False
+
+
 class Order(Model):
     id: Id
     account: Id
@@ -122,17 +137,26 @@ class Order(Model):
     net: Money
     discount: Money
     cancelled: Money
+    #: each cancellation, in the order they arrived; their amounts add up to `cancelled`
+    cancellations: list[Cancellation] = Field(default_factory=list)
     redeemed: Points
+    #: R13/R14: the lots the points still redeemed on it came from, in consumption order
+    redemption: list[Allocation] = Field(default_factory=list)
     paid_at: Instant | None = None
     delivered_at: Instant | None = None
     completed_at: Instant | None = None
+    #: R2/R3/R8: whether its completion counted, and the rate it earned at (the tier held
+    #: just before it completed: 1 bronze, 2 silver, 3 gold)
+    earning: bool = False
+    rate: Points = 0
     credited: Points = 0
+    #: the lot its credit made
+    lot: RecordId | None = None
     spend_added: Money
-
-
-class Allocation(Model):
-    lot: RecordId
-    points: Points
+    #: R19/R16: the referrer's bonus this first order paid (0 once reversed), and its lot
+    bonus_account: Id | None = None
+    bonus_lot: RecordId | None = None
+    bonus_credited: Points = 0
 
 
 class Entry(Model):

@@ -76,6 +76,32 @@ def _notice(s: Session, key: str) -> Model | None:
                                       usable_until=f.usable_until) for f in row.lots])
 
 
+def order_record(x: Any, cancellations: list[r.Cancellation]) -> r.Order:
+    """An order as the feed carries it, from its row (ORM or Core) and its cancellations
+    (``order_cancellations``, in their order)."""
+    return r.Order(
+        id=x.id, account=x.account_id, placed_at=x.placed_at, placed_by=x.placed_by,
+        paid_by=x.paid_by, payment_fingerprint=x.payment_fingerprint, net=x.net,
+        discount=x.discount, cancelled=x.cancelled, cancellations=cancellations,
+        redeemed=x.redeemed,
+        redemption=[r.Allocation(lot=str(lot), points=int(points))
+                    for lot, points in x.redemption],
+        paid_at=x.paid_at, delivered_at=x.delivered_at, completed_at=x.completed_at,
+        earning=x.earning, rate=x.rate, credited=x.credited, lot=x.lot_id,
+        spend_added=x.spend_added, bonus_account=x.bonus_account, bonus_lot=x.bonus_lot,
+        bonus_credited=x.bonus_credited)
+
+
+def _order(s: Session, key: str) -> Model | None:
+    row = s.get(m.OrderRow, key)
+    if row is None:
+        return None
+    c = m.OrderCancellation
+    return order_record(row, [
+        r.Cancellation(at=x.at, amount=x.amount, in_full=x.in_full)
+        for x in s.scalars(select(c).where(c.order_id == key).order_by(c.seq))])
+
+
 def _abuse_case(s: Session, key: str) -> Model | None:
     row = s.get(m.AbuseCaseRow, key)
     if row is None:
@@ -125,12 +151,7 @@ LOADERS: dict[str, Callable[[Session, str], Model | None]] = {
         usable_until=x.usable_until, expires_at=x.expires_at, points=x.points,
         remaining=x.remaining, source_kind=x.source_kind, source_ref=x.source_ref,
         root=x.root, parent=x.parent, redeemed=x.redeemed, void_claimant=x.void_claimant)),
-    "order": _simple(m.OrderRow, lambda x: r.Order(
-        id=x.id, account=x.account_id, placed_at=x.placed_at, placed_by=x.placed_by,
-        paid_by=x.paid_by, payment_fingerprint=x.payment_fingerprint, net=x.net,
-        discount=x.discount, cancelled=x.cancelled, redeemed=x.redeemed, paid_at=x.paid_at,
-        delivered_at=x.delivered_at, completed_at=x.completed_at, credited=x.credited,
-        spend_added=x.spend_added)),
+    "order": _order,
     "entry": _entry,
     "notice": _notice,
     "claim": _simple(m.ClaimRow, lambda x: r.Claim(

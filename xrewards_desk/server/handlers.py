@@ -15,6 +15,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
@@ -854,11 +855,30 @@ def order_cancelled(ctx: Ctx, ev: c.OrderCancelled) -> None:
     account = ctx.session.get(m.AccountRow, order.account_id) if order is not None else None
     first = (account is not None and account.referred_by is not None
              and abuse_signals.first_order_id(account) == ev.order)
+    before = order.cancelled if order is not None else None
     ctx.apply(a.Cancel(ctx.now, ctx.actor, ev.order, ev.net))
+    _record_cancellation(ctx, ev.order, before)
     if first and account is not None:
         again = ctx.session.get(m.AccountRow, account.id)
         if again is not None and abuse_signals.first_order_id(again) != ev.order:
             rescore(ctx, [account.id])
+
+
+def _record_cancellation(ctx: Ctx, order_id: str, before: Decimal | None) -> None:
+    """Keep the cancellation the engine just accepted as a row of its own (migration
+    0012): its time (the server's clock, as for payment and delivery) and the EUR it
+    cancelled, the engine's figure (what the event named, or all that was left), read
+    as the growth of the order's total; the order goes to the feed with it."""
+    row = ctx.session.get(m.OrderRow, order_id)
+    assert row is not None and before is not None  # the engine knew the order
+    ctx.session.refresh(row)
+    c = m.OrderCancellation
+    seq = int(ctx.session.execute(select(func.coalesce(func.max(c.seq), 0))
+                                  .where(c.order_id == order_id)).scalar_one()) + 1
+    ctx.session.add(c(order_id=order_id, seq=seq, at=ctx.now, amount=row.cancelled - before,
+                      in_full=row.cancelled >= row.net - row.discount))
+    ctx.session.flush()
+    ctx.touch("order", order_id)
 
 
 # --------------------------------------------------------------------------- abuse signals

@@ -247,6 +247,22 @@ class OrderRow(Base):
     bonus_credited: Mapped[int] = mapped_column(default=0)
 
 
+class OrderCancellation(Base):
+    """One cancellation of an order, in full or in part, as the shop's event gave it
+    (migration 0012): when it arrived and the EUR of the discounted net value it took (the
+    engine's figure). ``orders.cancelled`` is their total. `at` is None only for the total
+    a store held before cancellations were recorded one by one (its time is not known)."""
+
+    __tablename__ = "order_cancellations"
+    order_id: Mapped[str] = mapped_column(ForeignKey("orders.id"), primary_key=True)
+    #: the cancellation's number within its order, from 1, in the order they arrived
+    seq: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime | None]
+    amount: Mapped[Decimal]
+    #: nothing of the order was left after it (R14–R16, R18 treat that case apart)
+    in_full: Mapped[bool] = mapped_column(default=False)
+
+
 class LotRow(Base):
     """R9: one credit's points with its credit time and expiry."""
 
@@ -770,6 +786,7 @@ __all__ = [
     "Objection",
     "ObjectionKind",
     "ObjectionStatus",
+    "OrderCancellation",
     "OrderRow",
     "Organisation",
     "OutboxCommand",

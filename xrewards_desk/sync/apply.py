@@ -3,9 +3,9 @@
 Each change carries one record's whole state (:mod:`xrewards_desk.contract.records`); it is
 upserted into the same table the server keeps it in (the models are shared), children
 (an entry's allocations, a notice's lot figures, a mail's attachments, a transfer's
-evidence, a case's accounts, an account's addresses) replaced with it. A page is applied
-in the caller's transaction, together with the new cursor, so a crash never leaves half a
-page or a cursor ahead of the data.
+evidence, a case's accounts, an account's addresses, an order's cancellations) replaced
+with it. A page is applied in the caller's transaction, together with the new cursor, so
+a crash never leaves half a page or a cursor ahead of the data.
 
 Local-only columns (the engine's counters) keep their defaults: the desktop never applies
 actions itself; it previews through the engine on states it loads, and its decisions go
@@ -142,7 +142,8 @@ def _execute(conn: Connection, table: Table, rows: list[dict[str, Any]],
 #: the tables whose rows are replaced with their parent record, and the column naming it
 CHILDREN = {"delivery_addresses": "account_id", "lot_allocations": "entry_id",
             "notice_lots": "notice_id", "abuse_case_accounts": "case_id",
-            "mail_attachments": "message_id", "transfer_evidence": "request_id"}
+            "mail_attachments": "message_id", "transfer_evidence": "request_id",
+            "order_cancellations": "order_id"}
 
 
 class Batch:
@@ -257,10 +258,15 @@ def _order(b: Batch, x: r.Order) -> None:
         "id": x.id, "account_id": x.account, "placed_at": x.placed_at,
         "placed_by": x.placed_by, "paid_by": x.paid_by,
         "payment_fingerprint": x.payment_fingerprint, "net": x.net, "discount": x.discount,
-        "cancelled": x.cancelled, "redeemed": x.redeemed, "redemption": [],
+        "cancelled": x.cancelled, "redeemed": x.redeemed,
+        "redemption": [[a.lot, a.points] for a in x.redemption],
         "paid_at": x.paid_at, "delivered_at": x.delivered_at, "completed_at": x.completed_at,
-        "earning": False, "rate": 0, "credited": x.credited, "spend_added": x.spend_added,
-        "bonus_credited": 0})
+        "earning": x.earning, "rate": x.rate, "credited": x.credited, "lot_id": x.lot,
+        "spend_added": x.spend_added, "bonus_account": x.bonus_account,
+        "bonus_lot": x.bonus_lot, "bonus_credited": x.bonus_credited})
+    b.replace(_t(m.OrderCancellation), x.id, [
+        {"order_id": x.id, "seq": i, "at": c.at, "amount": c.amount, "in_full": c.in_full}
+        for i, c in enumerate(x.cancellations, 1)])
 
 
 def _entry(b: Batch, x: r.Entry) -> None:
@@ -497,6 +503,9 @@ def _delete(conn: Connection, kind: str, key: str) -> None:
     table = _t(TABLES[kind])
     column = next(iter(table.primary_key.columns))
     value: Any = int(key) if column.type.python_type is int else key
+    if kind == "order":  # its cancellations go with it
+        cancellations = _t(m.OrderCancellation)
+        conn.execute(delete(cancellations).where(cancellations.c.order_id == value))
     conn.execute(delete(table).where(column == value))
 
 
