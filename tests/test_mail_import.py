@@ -21,11 +21,12 @@ from sqlalchemy import func, select
 
 from tests.server_harness import PASSWORD, Server, earn, register
 from xrewards_desk.mail import MalformedMail
-from xrewards_desk.mail.importer import LocalOutbox, import_mail
+from xrewards_desk.mail.importer import import_mail
 from xrewards_desk.store import models as m
 from xrewards_desk.store.db import Store
 from xrewards_desk.sync.client import ApiClient
 from xrewards_desk.sync.evidence import EvidenceFolder
+from xrewards_desk.sync.outbox import LocalOutbox
 from xrewards_desk.sync.runner import Syncer
 
 MAILS = Path(__file__).parent / "mails"

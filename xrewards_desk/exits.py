@@ -26,6 +26,7 @@ traceback. The codes, for scripts:
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from typing import Any
 
 OK = 0
@@ -67,3 +68,13 @@ def report(args: Any, failure: Failure) -> int:
     """Print `failure`'s sentence as the command's (on standard error); its exit code."""
     print(f"{command_name(args)}: {failure.sentence}", file=sys.stderr)
     return failure.code
+
+
+def run_reported(command: Callable[[Any], int], args: Any) -> int:
+    """`command(args)`'s exit code, a :class:`Failure` said in its one sentence
+    (:func:`report`): what a command line's ``main`` returns, through ``app.run`` or called
+    directly."""
+    try:
+        return command(args)
+    except Failure as exc:
+        return report(args, exc)

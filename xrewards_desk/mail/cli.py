@@ -24,9 +24,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..exits import USAGE, Failure, report
+from ..exits import USAGE, Failure, run_reported
 from ..prompt import PASSWORD_ENV
-from ..sync.cli import check_api, data_dir, in_words, sign_in_refused
+from ..sync.cli import check_api, data_dir, in_words, sign_in, sign_in_refused
 
 NAME = "xrewards-desk cases import"
 
@@ -52,10 +52,7 @@ def add_arguments(commands: argparse._SubParsersAction[argparse.ArgumentParser])
 def main(args: argparse.Namespace) -> int:
     """The command's exit code; a failure is said in one sentence (also when called
     directly, not through app.main)."""
-    try:
-        return _main(args)
-    except Failure as exc:
-        return report(args, exc)
+    return run_reported(_main, args)
 
 
 def _main(args: argparse.Namespace) -> int:
@@ -192,16 +189,11 @@ def _push(args: argparse.Namespace, store: Any, evidence: Any, api: str | None,
     token = tokens.get(api, user) or tokens.get(api + "/v1", user)
     client = ApiClient(api, token, retries=2)
     try:
-        if token is None or not _valid(client):
-            password = _password(args, user)
-            if password is None:
-                print(f"note: {NAME}: not signed in as {user} at {api} (no token in the "
-                      f"keyring, no ${PASSWORD_ENV}, not at a terminal); the mails were not "
-                      "sent", file=sys.stderr)
-                return
-            client.sign_in(user, password)
-            assert client.token is not None
-            tokens.put(api, user, client.token)
+        if not sign_in(client, tokens, api, user, lambda: _password(args, user)):
+            print(f"note: {NAME}: not signed in as {user} at {api} (no token in the "
+                  f"keyring, no ${PASSWORD_ENV}, not at a terminal); the mails were not "
+                  "sent", file=sys.stderr)
+            return
         if tokens.warning:
             print(f"note: {tokens.warning}", file=sys.stderr)
         Syncer(store, client, client.base, user).push(evidence=evidence.reader)
@@ -214,16 +206,6 @@ def _push(args: argparse.Namespace, store: Any, evidence: Any, api: str | None,
               file=sys.stderr)
     except EvidenceMissing as exc:
         print(f"note: {NAME}: the outbox could not be sent: {exc}", file=sys.stderr)
-
-
-def _valid(client: Any) -> bool:
-    from ..sync.client import NotSignedIn
-
-    try:
-        client.me()
-        return True
-    except NotSignedIn:
-        return False
 
 
 def _answers(store: Any, commands: list[int]) -> tuple[dict[int, int | None],

@@ -10,7 +10,6 @@ back the evidence files it wrote, and the command is stored in one transaction.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,10 +20,10 @@ from sqlalchemy import select
 
 from xrewards_desk.store import models as m
 
-from ..clock import Clock, SystemClock
 from ..contract.commands import CreateMailCase
 from ..store.db import Store
 from ..sync.evidence import EvidenceFolder
+from ..sync.outbox import LocalOutbox
 from .parse import MAX_MAIL_BYTES, MalformedMail, ParsedMail, parse_eml
 
 #: domains many unrelated people write from: a same-domain suggestion would be noise
@@ -46,30 +45,11 @@ _WAITING_OR_SENT = (m.OutboxState.PENDING, m.OutboxState.SENDING, m.OutboxState.
 
 
 class Outbox(Protocol):
-    """What enqueues a command: :class:`.sync.runner.Syncer`, or :class:`LocalOutbox`."""
+    """What enqueues a command: :class:`.sync.runner.Syncer`, or
+    :class:`~xrewards_desk.sync.outbox.LocalOutbox` (a local store without a server at hand:
+    a mail hook offline)."""
 
     def enqueue(self, body: dict[str, Any], evidence: Sequence[str] = ()) -> int: ...
-
-
-class LocalOutbox:
-    """The outbox of a local store without a server at hand (a mail hook offline); the
-    same rows :meth:`Syncer.enqueue` writes, pushed by the next sync; created as of
-    `clock` (the system's by default)."""
-
-    def __init__(self, store: Store, user: str, clock: Clock | None = None) -> None:
-        self.store = store
-        self.user = user
-        self.clock: Clock = clock if clock is not None else SystemClock()
-
-    def enqueue(self, body: dict[str, Any], evidence: Sequence[str] = ()) -> int:
-        with self.store.session() as s:
-            row = m.OutboxCommand(idempotency_key=str(uuid.uuid4()), kind=body["type"],
-                                  payload=body, evidence=list(evidence),
-                                  created_at=self.clock.now(), created_by=self.user,
-                                  state=m.OutboxState.PENDING, attempts=0)
-            s.add(row)
-            s.flush()
-            return row.id
 
 
 @dataclass(frozen=True)

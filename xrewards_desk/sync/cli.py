@@ -18,13 +18,18 @@ import json
 import os
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from ..exits import REFUSED, SIGN_IN, UNREACHABLE, USAGE, Failure, report
+from ..exits import REFUSED, SIGN_IN, UNREACHABLE, USAGE, Failure, run_reported
 from ..prompt import PASSWORD_ENV as PASSWORD_ENV  # ui/shell/main.py reads it from here
 from ..prompt import read_password
+
+if TYPE_CHECKING:
+    from .client import ApiClient
+    from .credentials import Tokens
 
 FILL = "fill it with 'xrewards-desk sync --api URL --user NAME'"
 
@@ -187,10 +192,7 @@ def sign_in_refused(api: str, user: str, exc: BaseException) -> Failure:
 def main(args: argparse.Namespace) -> int:
     """The command's exit code; a failure is said in one sentence (also when called
     directly, not through app.main)."""
-    try:
-        return _main(args)
-    except Failure as exc:
-        return report(args, exc)
+    return run_reported(_main, args)
 
 
 def _main(args: argparse.Namespace) -> int:
@@ -219,11 +221,8 @@ def _sync(args: argparse.Namespace, folder: Path) -> int:
     store = open_store(folder)
     try:
         try:
-            if client.token is None or not _valid(client):
-                password = read_password(args.user, args.password_stdin)
-                client.sign_in(args.user, password)
-                assert client.token is not None
-                tokens.put(api, args.user, client.token)
+            sign_in(client, tokens, api, args.user,
+                    lambda: read_password(args.user, args.password_stdin))
         except (NotSignedIn, Refused) as exc:
             raise sign_in_refused(api, args.user, exc) from exc
         if tokens.warning:
@@ -251,7 +250,9 @@ def _sync(args: argparse.Namespace, folder: Path) -> int:
     return 0
 
 
-def _valid(client: Any) -> bool:
+def token_valid(client: ApiClient) -> bool:
+    """Whether the server still takes the token `client` holds (its sign-in has not ended
+    or been revoked)."""
     from .client import NotSignedIn
 
     try:
@@ -259,6 +260,22 @@ def _valid(client: Any) -> bool:
         return True
     except NotSignedIn:
         return False
+
+
+def sign_in(client: ApiClient, tokens: Tokens, api: str, user: str,
+            password: Callable[[], str | None]) -> bool:
+    """Sign `client` in to `api` as `user`: with the token it holds where the server still
+    takes it, else with `password()`, the new token kept in `tokens` (the keyring). False
+    where `password()` gives none; a refused sign-in raises as the client does."""
+    if client.token is not None and token_valid(client):
+        return True
+    given = password()
+    if given is None:
+        return False
+    client.sign_in(user, given)
+    assert client.token is not None
+    tokens.put(api, user, client.token)
+    return True
 
 
 def _search(args: argparse.Namespace, folder: Path) -> int:

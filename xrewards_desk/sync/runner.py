@@ -31,7 +31,6 @@ from __future__ import annotations
 import gc
 import json
 import threading
-import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from contextlib import contextmanager, suppress
@@ -49,6 +48,7 @@ from ..store.db import Store
 from . import fill, validation
 from .apply import Prepared, forget, prepare, write
 from .client import ApiClient, Offline, Refused
+from .outbox import LocalOutbox
 
 Progress = Callable[[int, int], None]
 
@@ -382,15 +382,9 @@ class Syncer:
 
     # ----------------------------------------------------------------- outbox
     def enqueue(self, body: dict[str, Any], evidence: Sequence[str] = ()) -> int:
-        """Store a command to send (its key chosen now, once); returns its outbox id."""
-        with self.store.session() as s:
-            row = m.OutboxCommand(idempotency_key=str(uuid.uuid4()), kind=body["type"],
-                                  payload=body, evidence=list(evidence),
-                                  created_at=self.clock.now(), created_by=self.user,
-                                  state=m.OutboxState.PENDING, attempts=0)
-            s.add(row)
-            s.flush()
-            return row.id
+        """Store a command to send (its key chosen now, once), as the user signed in now;
+        returns its outbox id."""
+        return LocalOutbox(self.store, self.user, self.clock).enqueue(body, evidence)
 
     def withdraw(self, command_id: int) -> bool:
         """Withdraw a command that was never sent; False if it may have reached the server."""
