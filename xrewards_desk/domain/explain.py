@@ -34,6 +34,7 @@ from .calendar import (
     redemption_window_until,
     require_aware,
 )
+from .formatting import LETTER_DATE, format_day, format_money, format_number, is_german
 from .model import Account, Claim, Entry, EntryType, Lot, SourceKind, Status
 
 #: how many "usable until" dates the last sentences name before summing up the rest
@@ -87,16 +88,6 @@ class Sentence:
 # --------------------------------------------------------------------------- formatting
 
 
-def is_german(language: str) -> bool:
-    return language.strip().lower().startswith("de")
-
-
-def format_number(value: int, language: str) -> str:
-    """1.234 in German, 1,234 in English; a minus sign for negative values."""
-    text = f"{value:,}"
-    return text.replace(",", ".") if is_german(language) else text
-
-
 def format_points(points: int, language: str) -> str:
     """"1.234 X-Points" / "1,234 points" (singular for exactly one)."""
     number = format_number(points, language)
@@ -107,18 +98,7 @@ def format_points(points: int, language: str) -> str:
 
 def format_date(day: date, language: str) -> str:
     """The program's letters write dates as 31.03.2026, in German and English alike."""
-    return day.strftime("%d.%m.%Y")
-
-
-def format_money(amount: Decimal, language: str) -> str:
-    """EUR, exact from the Decimal: 1.234,56 € in German, €1,234.56 in English."""
-    value = amount.quantize(Decimal("0.01"))
-    sign = "-" if value < 0 else ""
-    whole, cents = f"{abs(value):.2f}".split(".")
-    grouped = format_number(int(whole), language)
-    if is_german(language):
-        return f"{sign}{grouped},{cents} €"
-    return f"{sign}€{grouped}.{cents}"
+    return format_day(day, language, english=LETTER_DATE)
 
 
 _LABELS: dict[EntryType, tuple[str, str]] = {

@@ -31,6 +31,7 @@ from datetime import date, datetime
 from email.message import EmailMessage
 from email.policy import default
 
+from xrewards_desk.domain import formatting
 from xrewards_desk.domain.calendar import (
     BERLIN,
     end_of_day_exclusive,
@@ -118,10 +119,6 @@ _OPTIONAL: dict[str, tuple[str, ...]] = {
     "balance": ("expiring_points", "next_expiry"),
 }
 
-_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun",
-              "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
 class MissingFigure(ValueError):
     """A template names a figure the case did not supply.
 
@@ -195,15 +192,12 @@ def label(name: str, language: str) -> str:
 
 def format_points(value: int, language: str) -> str:
     """1.234 in German, 1,234 in English (a minus sign for a debt)."""
-    text = f"{value:,}"
-    return text.replace(",", ".") if _language(language) == "de" else text
+    return formatting.format_number(value, _language(language))
 
 
 def format_day(day: date, language: str) -> str:
     """28.02.2025 in German, 28 Feb 2025 in English."""
-    if _language(language) == "de":
-        return f"{day.day:02d}.{day.month:02d}.{day.year:04d}"
-    return f"{day.day} {_MONTHS_EN[day.month - 1]} {day.year:04d}"
+    return formatting.format_day(day, _language(language))
 
 
 def _day_of(value: date | datetime) -> date:

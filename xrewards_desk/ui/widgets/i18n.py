@@ -12,10 +12,13 @@ from decimal import Decimal
 from functools import cache, cached_property
 
 from xrewards_desk.domain.calendar import BERLIN
+from xrewards_desk.domain.formatting import format_day, format_money, format_number
 from xrewards_desk.ui.qt import QApplication, QDateTimeEdit, QLibraryInfo, QLocale, QTranslator
 from xrewards_desk.ui.shell.paths import resources
 
 LANGUAGES = ("en", "de")
+#: the desk's minus sign in figures (U+2212: as wide as a plus, aligned in a column)
+MINUS = "\u2212"
 
 
 def system_language() -> str:
@@ -80,22 +83,20 @@ def four_digit_years(edit: QDateTimeEdit, with_time: bool = False) -> None:
 
 
 class Fmt:
-    """Numbers, amounts and dates as the chosen language writes them (plain Python: a
-    table's cells are formatted without a QLocale each; the locale, for pickers and
-    charts, is made when first asked). :func:`fmt_for` hands out one per language."""
+    """Numbers, amounts and dates as the chosen language writes them, with the desk's
+    minus sign (−1.234): the program's one formatter (domain/formatting.py), so a table's
+    cells are formatted without a QLocale each; the locale, for pickers and charts, is
+    made when first asked. :func:`fmt_for` hands out one per language."""
 
     def __init__(self, code: str) -> None:
         self.code = code
-        self.group = "." if code == "de" else ","
-        self.point = "," if code == "de" else "."
 
     @cached_property
     def locale(self) -> QLocale:
         return locale_for(self.code)
 
     def points(self, n: int) -> str:
-        text = f"{abs(n):,}".replace(",", self.group)
-        return f"−{text}" if n < 0 else text
+        return format_number(n, self.code, minus=MINUS)
 
     def number(self, n: int) -> str:
         """A count or any whole number, grouped: 213.241 (de), 213,241 (en)."""
@@ -119,18 +120,11 @@ class Fmt:
 
     def money(self, amount: Decimal) -> str:
         """Exact, from the Decimal: 1.234,56 € (de) or €1,234.56 (en)."""
-        value = amount.quantize(Decimal("0.01"))
-        sign = "−" if value < 0 else ""
-        whole, cents = f"{abs(value):.2f}".split(".")
-        whole = f"{int(whole):,}".replace(",", self.group)
-        if self.code == "de":
-            return f"{sign}{whole}{self.point}{cents} €"
-        return f"{sign}€{whole}{self.point}{cents}"
+        return format_money(amount, self.code, minus=MINUS)
 
     def date(self, day: date | None) -> str:
-        if day is None:
-            return ""
-        return day.strftime("%d.%m.%Y") if self.code == "de" else day.strftime("%d %b %Y")
+        """06.12.2026 (de), 06 Dec 2026 (en)."""
+        return "" if day is None else format_day(day, self.code, english="dd MMM yyyy")
 
     def when(self, at: datetime | None) -> str:
         """An instant, in Berlin time."""
