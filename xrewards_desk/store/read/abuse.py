@@ -15,9 +15,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, func, select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -34,21 +34,23 @@ from xrewards_desk.domain.model import (
     Status,
 )
 from xrewards_desk.domain.refusals import Refusal
-from xrewards_desk.store import models as m
-from xrewards_desk.store.ledger import LOTS, PROGRAM, StoreLookup
-
-Db = Session | Connection
-
-_SIG = cast(Table, m.AbuseSignal.__table__)
-_ACC = cast(Table, m.AccountRow.__table__)
-_CASE = cast(Table, m.AbuseCaseRow.__table__)
-_CASE_ACC = cast(Table, m.AbuseCaseAccount.__table__)
-_ORG = cast(Table, m.Organisation.__table__)
-_BILL = cast(Table, m.BillingAccount.__table__)
-_ADDR = cast(Table, m.DeliveryAddress.__table__)
-_ORDER = cast(Table, m.OrderRow.__table__)
-_CLAIM = cast(Table, m.ClaimRow.__table__)
-_SUSP = cast(Table, m.Suspicion.__table__)
+from xrewards_desk.store.ledger import StoreLookup
+from xrewards_desk.store.tables import (
+    ABUSE_ACCOUNTS,
+    ABUSE_CASES,
+    ABUSE_SIGNALS,
+    ACCOUNTS,
+    ADDRESSES,
+    BILLING,
+    CLAIMS,
+    LOTS,
+    ORDERS,
+    ORGANISATIONS,
+    PROGRAM,
+    SUSPICIONS,
+    Db,
+    connection,
+)
 
 #: the comparison's rows, in order
 ROWS = ("name", "email", "phone", "addresses", "organisation", "billing", "payments",
@@ -64,9 +66,6 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "first_order_paid_by_referrer": ("first_order",),
 }
 
-
-def _conn(db: Db) -> Connection:
-    return db.connection() if isinstance(db, Session) else db
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,11 +109,12 @@ class ReferralRow:
 
 
 def _cases(conn: Connection, *where: Any) -> list[CaseInfo]:
-    rows = list(conn.execute(select(_CASE).where(*where).order_by(_CASE.c.opened_at)))
+    rows = list(conn.execute(select(ABUSE_CASES).where(*where).order_by(ABUSE_CASES.c.opened_at)))
     members: dict[str, list[str]] = defaultdict(list)
     if rows:
-        for r in conn.execute(select(_CASE_ACC).where(_CASE_ACC.c.case_id.in_(
-                [x.id for x in rows])).order_by(_CASE_ACC.c.case_id, _CASE_ACC.c.position)):
+        for r in conn.execute(select(ABUSE_ACCOUNTS)
+                              .where(ABUSE_ACCOUNTS.c.case_id.in_([x.id for x in rows]))
+                              .order_by(ABUSE_ACCOUNTS.c.case_id, ABUSE_ACCOUNTS.c.position)):
             members[r.case_id].append(r.account_id)
     return [CaseInfo(r.id, str(r.status), r.opened_by, r.opened_at, r.decided_by,
                      r.decided_at, r.reason or "", r.version, tuple(members[r.id]),
@@ -123,9 +123,10 @@ def _cases(conn: Connection, *where: Any) -> list[CaseInfo]:
 
 def referral_queue(db: Db, min_score: int = 1, limit: int = 500) -> list[ReferralRow]:
     """Referrals with signals, the highest score first (ties: the newest signal first)."""
-    conn = _conn(db)
+    conn = connection(db)
     pairs: dict[tuple[str, str], list[SignalInfo]] = defaultdict(list)
-    for r in conn.execute(select(_SIG).order_by(_SIG.c.weight.desc(), _SIG.c.id)):
+    for r in conn.execute(select(ABUSE_SIGNALS)
+                          .order_by(ABUSE_SIGNALS.c.weight.desc(), ABUSE_SIGNALS.c.id)):
         pairs[(r.referrer_id, r.invitee_id)].append(SignalInfo(r.kind, r.weight, r.evidence,
                                                                r.found_at))
     ranked = sorted(((sum(s.weight for s in sigs), max(s.found_at for s in sigs), pair,
@@ -134,12 +135,12 @@ def referral_queue(db: Db, min_score: int = 1, limit: int = 500) -> list[Referra
     ranked = [x for x in ranked if x[0] >= min_score][:limit]
     # an open case is reviewed whatever its score (a case an agent's report led to)
     seen = {pair for _s, _f, pair, _sigs in ranked}
-    for info in _cases(conn, _CASE.c.status == "open"):
+    for info in _cases(conn, ABUSE_CASES.c.status == "open"):
         invitee = info.invitee or (info.accounts[-1] if info.accounts else None)
         if invitee is None:
             continue
-        referrer = conn.execute(select(_ACC.c.referred_by).where(
-            _ACC.c.id == invitee)).scalar() if info.invitee else None
+        referrer = conn.execute(select(ACCOUNTS.c.referred_by).where(
+            ACCOUNTS.c.id == invitee)).scalar() if info.invitee else None
         pair = (referrer or "", invitee)
         if pair not in seen and (referrer, invitee) not in seen:
             ranked.append((0, info.opened_at, pair, []))
@@ -148,10 +149,10 @@ def referral_queue(db: Db, min_score: int = 1, limit: int = 500) -> list[Referra
         return []
     ids = {a for _s, _f, pair, _sigs in ranked for a in pair if a}
     accounts = {r.id: r for r in conn.execute(select(
-        _ACC.c.id, _ACC.c.name, _ACC.c.referral_void).where(_ACC.c.id.in_(ids)))}
+        ACCOUNTS.c.id, ACCOUNTS.c.name, ACCOUNTS.c.referral_void).where(ACCOUNTS.c.id.in_(ids)))}
     by_account: dict[str, CaseInfo] = {}
-    for info in _cases(conn, _CASE.c.id.in_(select(_CASE_ACC.c.case_id).where(
-            _CASE_ACC.c.account_id.in_(ids)))):
+    for info in _cases(conn, ABUSE_CASES.c.id.in_(select(ABUSE_ACCOUNTS.c.case_id).where(
+            ABUSE_ACCOUNTS.c.account_id.in_(ids)))):
         for account in info.accounts:
             by_account[account] = info  # the newest wins (opened_at order)
     out = []
@@ -185,21 +186,23 @@ class Comparison:
 
 
 def _party(conn: Connection, account_id: str, first_order: bool) -> Party:
-    acc = conn.execute(select(_ACC, _ORG.c.name.label("org_name"),
-                              _BILL.c.name.label("billing_name"))
-                       .select_from(_ACC.join(_ORG, _ORG.c.id == _ACC.c.organisation_id)
-                                    .join(_BILL, _BILL.c.id == _ACC.c.billing_account_id))
-                       .where(_ACC.c.id == account_id)).one()
+    acc = conn.execute(select(ACCOUNTS, ORGANISATIONS.c.name.label("org_name"),
+                              BILLING.c.name.label("billing_name"))
+                       .select_from(ACCOUNTS
+                                    .join(ORGANISATIONS,
+                                          ORGANISATIONS.c.id == ACCOUNTS.c.organisation_id)
+                                    .join(BILLING, BILLING.c.id == ACCOUNTS.c.billing_account_id))
+                       .where(ACCOUNTS.c.id == account_id)).one()
     addresses = [f"{a.street}, {a.postcode} {a.city}" for a in conn.execute(
-        select(_ADDR).where(_ADDR.c.account_id == account_id).order_by(_ADDR.c.id))]
+        select(ADDRESSES).where(ADDRESSES.c.account_id == account_id).order_by(ADDRESSES.c.id))]
     payments = sorted({r.payment_fingerprint for r in conn.execute(
-        select(_ORDER.c.payment_fingerprint).where(
-            _ORDER.c.account_id == account_id,
-            _ORDER.c.payment_fingerprint.is_not(None)))})
+        select(ORDERS.c.payment_fingerprint).where(
+            ORDERS.c.account_id == account_id,
+            ORDERS.c.payment_fingerprint.is_not(None)))})
     first: tuple[str, str, str | None] | None = None
     if first_order:
-        order = conn.execute(select(_ORDER).where(_ORDER.c.account_id == account_id)
-                             .order_by(_ORDER.c.placed_at).limit(1)).first()
+        order = conn.execute(select(ORDERS).where(ORDERS.c.account_id == account_id)
+                             .order_by(ORDERS.c.placed_at).limit(1)).first()
         if order is not None:
             first = (order.id, order.placed_by or account_id, order.paid_by)
     return Party(account_id, {
@@ -212,23 +215,24 @@ def _party(conn: Connection, account_id: str, first_order: bool) -> Party:
 
 
 def comparison(db: Db, referrer: str, invitee: str) -> Comparison:
-    conn = _conn(db)
+    conn = connection(db)
     signals = tuple(SignalInfo(r.kind, r.weight, r.evidence, r.found_at)
-                    for r in conn.execute(select(_SIG).where(
-                        _SIG.c.referrer_id == referrer, _SIG.c.invitee_id == invitee)
-                        .order_by(_SIG.c.weight.desc())))
-    cases = _cases(conn, _CASE.c.id.in_(select(_CASE_ACC.c.case_id).where(
-        _CASE_ACC.c.account_id == invitee)))
+                    for r in conn.execute(select(ABUSE_SIGNALS).where(
+                        ABUSE_SIGNALS.c.referrer_id == referrer,
+                        ABUSE_SIGNALS.c.invitee_id == invitee)
+                        .order_by(ABUSE_SIGNALS.c.weight.desc())))
+    cases = _cases(conn, ABUSE_CASES.c.id.in_(select(ABUSE_ACCOUNTS.c.case_id).where(
+        ABUSE_ACCOUNTS.c.account_id == invitee)))
     suspicions = tuple((r.at, r.reported_by, r.text) for r in conn.execute(
-        select(_SUSP).where(_SUSP.c.account_id.in_([referrer, invitee]))
-        .order_by(_SUSP.c.at)))
+        select(SUSPICIONS).where(SUSPICIONS.c.account_id.in_([referrer, invitee]))
+        .order_by(SUSPICIONS.c.at)))
     return Comparison(_party(conn, referrer, False), _party(conn, invitee, True), signals,
                       frozenset(f for s in signals for f in FIELDS.get(s.kind, ())),
                       cases[-1] if cases else None, suspicions)
 
 
 def open_cases(db: Db) -> list[CaseInfo]:
-    return _cases(_conn(db), _CASE.c.status == "open")
+    return _cases(connection(db), ABUSE_CASES.c.status == "open")
 
 
 # --------------------------------------------------------------------------- claims
@@ -251,22 +255,22 @@ class ClaimRowInfo:
 def claim_rows(db: Db, state: str | None = None, account: str | None = None) -> list[
         ClaimRowInfo]:
     """R22 claims, the newest first, with their state and who changed it."""
-    conn = _conn(db)
-    query = (select(_CLAIM, _ACC.c.name.label("customer"))
-             .select_from(_CLAIM.join(_ACC, _ACC.c.id == _CLAIM.c.account_id)))
+    conn = connection(db)
+    query = (select(CLAIMS, ACCOUNTS.c.name.label("customer"))
+             .select_from(CLAIMS.join(ACCOUNTS, ACCOUNTS.c.id == CLAIMS.c.account_id)))
     if state:
-        query = query.where(_CLAIM.c.state == state)
+        query = query.where(CLAIMS.c.state == state)
     if account:
-        query = query.where(_CLAIM.c.account_id == account)
+        query = query.where(CLAIMS.c.account_id == account)
     return [ClaimRowInfo(r.id, r.account_id, r.customer, r.at, r.amount, r.reason or "",
                          str(r.state), r.state_at, r.state_by, r.version)
-            for r in conn.execute(query.order_by(_CLAIM.c.at.desc(), _CLAIM.c.id))]
+            for r in conn.execute(query.order_by(CLAIMS.c.at.desc(), CLAIMS.c.id))]
 
 
 def claims_total(db: Db, state: str = "open") -> Decimal:
-    conn = _conn(db)
-    return Decimal(conn.execute(select(func.coalesce(func.sum(_CLAIM.c.amount), 0)).where(
-        _CLAIM.c.state == state)).scalar() or 0)
+    conn = connection(db)
+    return Decimal(conn.execute(select(func.coalesce(func.sum(CLAIMS.c.amount), 0)).where(
+        CLAIMS.c.state == state)).scalar() or 0)
 
 
 # --------------------------------------------------------------------------- the preview
@@ -406,9 +410,9 @@ def confirm_preview(session: Session, case_id: str, actor: Actor, at: datetime,
     """R22: exactly what confirming abuse case `case_id` at `at` would do, with the
     accounts in `terminate` terminated for cause (R23): the engine applies the action to
     the state loaded from the local store and the outcome is not saved. Reads only."""
-    conn = _conn(session)
-    row = conn.execute(select(_CASE.c.version, _CASE.c.status).where(
-        _CASE.c.id == case_id)).first()
+    conn = connection(session)
+    row = conn.execute(select(ABUSE_CASES.c.version, ABUSE_CASES.c.status).where(
+        ABUSE_CASES.c.id == case_id)).first()
     lookup = _LocalLookup(session)
     case = lookup.case(case_id)
     if row is None or case is None or case.status is not CaseStatus.OPEN:

@@ -17,33 +17,33 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import Session
 
 from xrewards_desk.domain.calendar import BERLIN, objection_deadline, objection_in_time
 from xrewards_desk.domain.engine import AdjustmentSum, adjustment_sum_of
 from xrewards_desk.store import models as m
 from xrewards_desk.store.folding import fold
 from xrewards_desk.store.ledger import unapproved_adjustments
-
-Db = Session | Connection
-
-_CASE = cast(Table, m.MailCase.__table__)
-_MAIL = cast(Table, m.MailMessage.__table__)
-_ATT = cast(Table, m.MailAttachment.__table__)
-_NOTE = cast(Table, m.CaseNote.__table__)
-_OBJ = cast(Table, m.Objection.__table__)
-_ADJ = cast(Table, m.AdjustmentRequest.__table__)
-_ACC = cast(Table, m.AccountRow.__table__)
-_NOTICE = cast(Table, m.NoticeRow.__table__)
-_NOTICE_LOT = cast(Table, m.NoticeLot.__table__)
-_USER = cast(Table, m.User.__table__)
-_OUTBOX = cast(Table, m.OutboxCommand.__table__)
-_EVIDENCE = cast(Table, m.EvidenceFile.__table__)
-_TRANSFER = cast(Table, m.TransferRequestRow.__table__)
+from xrewards_desk.store.tables import (
+    ACCOUNTS,
+    ADJUSTMENTS,
+    CASE_NOTES,
+    EVIDENCE,
+    MAIL_ATTACHMENTS,
+    MAIL_CASES,
+    MAIL_MESSAGES,
+    NOTICE_LOTS,
+    NOTICES,
+    OBJECTIONS,
+    OUTBOX,
+    TRANSFERS,
+    USERS,
+    Db,
+    connection,
+)
 
 #: commands that belong to a case's timeline while they wait in the outbox
 CASE_COMMANDS = ("note_mail_case", "assign_mail_case", "set_mail_case_status",
@@ -54,14 +54,11 @@ OBJECTION_COMMANDS = ("uphold_objection", "reject_objection", "answer_objection_
                       "grant_goodwill")
 
 
-def _conn(db: Db) -> Connection:
-    return db.connection() if isinstance(db, Session) else db
-
 
 def staff_names(db: Db) -> dict[str, str]:
     """User name → display name (for "decided by Tessa Lindqvist")."""
-    return {name: display for name, display in _conn(db).execute(
-        select(_USER.c.name, _USER.c.display_name))}
+    return {name: display for name, display in connection(db).execute(
+        select(USERS.c.name, USERS.c.display_name))}
 
 
 # --------------------------------------------------------------------------- the inbox
@@ -99,29 +96,29 @@ ACTIVE = "active"
 def case_rows(db: Db, f: CaseFilter = CaseFilter(), limit: int = 1000) -> list[CaseRow]:
     """The inbox, newest activity first: status, subject, customer, first sender,
     assignee, opening time, the latest mail, how many mails and open objections."""
-    conn = _conn(db)
-    first_sender = (select(_MAIL.c.sender).where(_MAIL.c.case_id == _CASE.c.id,
-                                                  _MAIL.c.outgoing.is_(False))
-                    .order_by(_MAIL.c.received_at, _MAIL.c.id).limit(1).scalar_subquery())
-    last_at = (select(func.max(_MAIL.c.received_at)).where(_MAIL.c.case_id == _CASE.c.id)
+    conn = connection(db)
+    case, mail = MAIL_CASES.c, MAIL_MESSAGES.c
+    first_sender = (select(mail.sender).where(mail.case_id == case.id, mail.outgoing.is_(False))
+                    .order_by(mail.received_at, mail.id).limit(1).scalar_subquery())
+    last_at = (select(func.max(mail.received_at)).where(mail.case_id == case.id)
                .scalar_subquery())
-    mails = (select(func.count()).select_from(_MAIL).where(_MAIL.c.case_id == _CASE.c.id)
+    mails = (select(func.count()).select_from(MAIL_MESSAGES).where(mail.case_id == case.id)
              .scalar_subquery())
-    open_objections = (select(func.count()).select_from(_OBJ).where(
-        _OBJ.c.case_id == _CASE.c.id, _OBJ.c.status == m.ObjectionStatus.RECORDED.value)
+    open_objections = (select(func.count()).select_from(OBJECTIONS).where(
+        OBJECTIONS.c.case_id == case.id, OBJECTIONS.c.status == m.ObjectionStatus.RECORDED.value)
         .scalar_subquery())
-    query = (select(_CASE.c.id, _CASE.c.status, _CASE.c.subject, _CASE.c.account_id,
-                    func.coalesce(_ACC.c.name, "").label("customer"),
-                    func.coalesce(first_sender, "").label("sender"), _CASE.c.assigned_to,
-                    _CASE.c.opened_at, last_at.label("last_at"), mails.label("mails"),
-                    open_objections.label("open_objections"), _CASE.c.version)
-             .select_from(_CASE.outerjoin(_ACC, _ACC.c.id == _CASE.c.account_id)))
+    query = (select(case.id, case.status, case.subject, case.account_id,
+                    func.coalesce(ACCOUNTS.c.name, "").label("customer"),
+                    func.coalesce(first_sender, "").label("sender"), case.assigned_to,
+                    case.opened_at, last_at.label("last_at"), mails.label("mails"),
+                    open_objections.label("open_objections"), case.version)
+             .select_from(MAIL_CASES.outerjoin(ACCOUNTS, ACCOUNTS.c.id == case.account_id)))
     if f.status == ACTIVE:
-        query = query.where(_CASE.c.status != m.MailCaseStatus.CLOSED.value)
+        query = query.where(MAIL_CASES.c.status != m.MailCaseStatus.CLOSED.value)
     elif f.status:
-        query = query.where(_CASE.c.status == f.status)
+        query = query.where(MAIL_CASES.c.status == f.status)
     if f.assignee:
-        query = query.where(_CASE.c.assigned_to == f.assignee)
+        query = query.where(MAIL_CASES.c.assigned_to == f.assignee)
     text = fold(f.text)
     if text:
         folded = conn.dialect.name == "sqlite"
@@ -130,12 +127,12 @@ def case_rows(db: Db, f: CaseFilter = CaseFilter(), limit: int = 1000) -> list[C
             return (func.xr_fold(column) if folded else func.lower(column)).contains(
                 text, autoescape=True)
 
-        in_mail = select(_MAIL.c.id).where(_MAIL.c.case_id == _CASE.c.id, or_(
-            like(_MAIL.c.sender), like(_MAIL.c.subject), like(_MAIL.c.body))).exists()
-        query = query.where(or_(like(_CASE.c.subject), like(_ACC.c.name),
-                                like(_CASE.c.account_id), like(_ACC.c.email), in_mail))
-    query = query.order_by(func.coalesce(last_at, _CASE.c.opened_at).desc(),
-                           _CASE.c.id.desc()).limit(limit)
+        in_mail = select(mail.id).where(mail.case_id == case.id, or_(
+            like(mail.sender), like(mail.subject), like(mail.body))).exists()
+        query = query.where(or_(like(MAIL_CASES.c.subject), like(ACCOUNTS.c.name),
+                                like(MAIL_CASES.c.account_id), like(ACCOUNTS.c.email), in_mail))
+    query = query.order_by(func.coalesce(last_at, MAIL_CASES.c.opened_at).desc(),
+                           MAIL_CASES.c.id.desc()).limit(limit)
     return [CaseRow(r.id, str(r.status), r.subject, r.account_id, r.customer, r.sender,
                     r.assigned_to, r.opened_at, r.last_at, r.mails, r.open_objections,
                     r.version)
@@ -317,9 +314,9 @@ class CaseDetail:
 def _customer(conn: Connection, account_id: str | None) -> CustomerBrief | None:
     if account_id is None:
         return None
-    row = conn.execute(select(_ACC.c.id, _ACC.c.name, _ACC.c.email, _ACC.c.status,
-                              _ACC.c.language, _ACC.c.version)
-                       .where(_ACC.c.id == account_id)).first()
+    row = conn.execute(select(ACCOUNTS.c.id, ACCOUNTS.c.name, ACCOUNTS.c.email, ACCOUNTS.c.status,
+                              ACCOUNTS.c.language, ACCOUNTS.c.version)
+                       .where(ACCOUNTS.c.id == account_id)).first()
     if row is None:
         return None
     return CustomerBrief(row.id, row.name, row.email, str(row.status), row.language,
@@ -327,20 +324,21 @@ def _customer(conn: Connection, account_id: str | None) -> CustomerBrief | None:
 
 
 def _objections(conn: Connection, *where: Any) -> list[ObjectionInfo]:
-    pending = (select(_ADJ.c.id, _ADJ.c.points, _ADJ.c.goodwill, _ADJ.c.objection_id)
-               .where(_ADJ.c.status == m.RequestStatus.PENDING.value)
+    pending = (select(ADJUSTMENTS.c.id, ADJUSTMENTS.c.points, ADJUSTMENTS.c.goodwill,
+                      ADJUSTMENTS.c.objection_id)
+               .where(ADJUSTMENTS.c.status == m.RequestStatus.PENDING.value)
                .subquery())
-    query = (select(_OBJ, _NOTICE.c.kind.label("notice_kind"),
-                    _NOTICE.c.sent_at.label("notice_sent_at"),
-                    _NOTICE.c.points.label("notice_points"),
-                    _NOTICE.c.balance.label("notice_balance"),
+    query = (select(OBJECTIONS, NOTICES.c.kind.label("notice_kind"),
+                    NOTICES.c.sent_at.label("notice_sent_at"),
+                    NOTICES.c.points.label("notice_points"),
+                    NOTICES.c.balance.label("notice_balance"),
                     pending.c.id.label("pending_id"), pending.c.points.label("pending_points"),
                     pending.c.goodwill.label("pending_goodwill"),
-                    _ACC.c.unapproved_adjustments.label("account_adjustments"))
-             .select_from(_OBJ.outerjoin(_NOTICE, _NOTICE.c.id == _OBJ.c.notice_id)
-                          .outerjoin(pending, pending.c.objection_id == _OBJ.c.id)
-                          .outerjoin(_ACC, _ACC.c.id == _OBJ.c.account_id))
-             .where(*where).order_by(_OBJ.c.id))
+                    ACCOUNTS.c.unapproved_adjustments.label("account_adjustments"))
+             .select_from(OBJECTIONS.outerjoin(NOTICES, NOTICES.c.id == OBJECTIONS.c.notice_id)
+                          .outerjoin(pending, pending.c.objection_id == OBJECTIONS.c.id)
+                          .outerjoin(ACCOUNTS, ACCOUNTS.c.id == OBJECTIONS.c.account_id))
+             .where(*where).order_by(OBJECTIONS.c.id))
     found: dict[int, ObjectionInfo] = {}
     for r in conn.execute(query):
         if r.id in found:
@@ -363,20 +361,20 @@ def _adjustments(conn: Connection, *where: Any) -> list[AdjustmentInfo]:
                            r.objection_id, r.case_id, r.requested_by, r.requested_at,
                            str(r.status), r.decided_by, r.decided_at, r.decision_reason or "",
                            r.entry_id, r.version)
-            for r in conn.execute(select(_ADJ).where(*where).order_by(_ADJ.c.id))]
+            for r in conn.execute(select(ADJUSTMENTS).where(*where).order_by(ADJUSTMENTS.c.id))]
 
 
 def _mails(conn: Connection, case_id: int) -> list[MailInfo]:
-    rows = list(conn.execute(select(_MAIL).where(_MAIL.c.case_id == case_id)
-                             .order_by(_MAIL.c.received_at, _MAIL.c.id)))
+    rows = list(conn.execute(select(MAIL_MESSAGES).where(MAIL_MESSAGES.c.case_id == case_id)
+                             .order_by(MAIL_MESSAGES.c.received_at, MAIL_MESSAGES.c.id)))
     attachments: dict[int, list[AttachmentInfo]] = {}
     if rows:
-        query = (select(_ATT, _EVIDENCE.c.media_type, _EVIDENCE.c.size,
-                        _EVIDENCE.c.local_path)
-                 .select_from(_ATT.outerjoin(_EVIDENCE,
-                                             _EVIDENCE.c.sha256 == _ATT.c.evidence_sha256))
-                 .where(_ATT.c.message_id.in_([r.id for r in rows]))
-                 .order_by(_ATT.c.message_id, _ATT.c.seq))
+        query = (select(MAIL_ATTACHMENTS, EVIDENCE.c.media_type, EVIDENCE.c.size,
+                        EVIDENCE.c.local_path)
+                 .select_from(MAIL_ATTACHMENTS.outerjoin(
+                     EVIDENCE, EVIDENCE.c.sha256 == MAIL_ATTACHMENTS.c.evidence_sha256))
+                 .where(MAIL_ATTACHMENTS.c.message_id.in_([r.id for r in rows]))
+                 .order_by(MAIL_ATTACHMENTS.c.message_id, MAIL_ATTACHMENTS.c.seq))
         for a in conn.execute(query):
             attachments.setdefault(a.message_id, []).append(AttachmentInfo(
                 a.label, a.evidence_sha256, a.media_type, a.size, a.refused, a.local_path))
@@ -389,11 +387,11 @@ def _mails(conn: Connection, case_id: int) -> list[MailInfo]:
 def _pending(conn: Connection, case_id: int, objection_ids: Sequence[int]) -> list[
         PendingCommand]:
     """Outbox commands citing this case or one of its objections, not yet done."""
-    rows = conn.execute(select(_OUTBOX).where(
-        _OUTBOX.c.state.in_([m.OutboxState.PENDING.value, m.OutboxState.SENDING.value,
+    rows = conn.execute(select(OUTBOX).where(
+        OUTBOX.c.state.in_([m.OutboxState.PENDING.value, m.OutboxState.SENDING.value,
                              m.OutboxState.REFUSED.value]),
-        _OUTBOX.c.kind.in_(CASE_COMMANDS + OBJECTION_COMMANDS + ("create_mail_case",)))
-        .order_by(_OUTBOX.c.id))
+        OUTBOX.c.kind.in_(CASE_COMMANDS + OBJECTION_COMMANDS + ("create_mail_case",)))
+        .order_by(OUTBOX.c.id))
     found = []
     for r in rows:
         payload = r.payload or {}
@@ -405,16 +403,17 @@ def _pending(conn: Connection, case_id: int, objection_ids: Sequence[int]) -> li
 
 
 def case_detail(db: Db, case_id: int) -> CaseDetail | None:
-    conn = _conn(db)
-    case = conn.execute(select(_CASE).where(_CASE.c.id == case_id)).first()
+    conn = connection(db)
+    case = conn.execute(select(MAIL_CASES).where(MAIL_CASES.c.id == case_id)).first()
     if case is None:
         return None
     staff = staff_names(conn)
     mails = _mails(conn, case_id)
     notes = [(r.at, r.author, r.text) for r in conn.execute(
-        select(_NOTE).where(_NOTE.c.case_id == case_id).order_by(_NOTE.c.at, _NOTE.c.id))]
-    objections = _objections(conn, _OBJ.c.case_id == case_id)
-    adjustments = _adjustments(conn, _ADJ.c.case_id == case_id)
+        select(CASE_NOTES).where(CASE_NOTES.c.case_id == case_id)
+        .order_by(CASE_NOTES.c.at, CASE_NOTES.c.id))]
+    objections = _objections(conn, OBJECTIONS.c.case_id == case_id)
+    adjustments = _adjustments(conn, ADJUSTMENTS.c.case_id == case_id)
     pending = _pending(conn, case_id, [o.id for o in objections])
 
     items: list[TimelineItem] = []
@@ -438,8 +437,8 @@ def case_detail(db: Db, case_id: int) -> CaseDetail | None:
         items.append(TimelineItem(adj.requested_at, "adjustment",
                                   staff.get(adj.requested_by, adj.requested_by),
                                   adj.status, adj.reason, adj))
-    for t in conn.execute(select(_TRANSFER).where(_TRANSFER.c.case_id == case_id)
-                          .order_by(_TRANSFER.c.id)):
+    for t in conn.execute(select(TRANSFERS).where(TRANSFERS.c.case_id == case_id)
+                          .order_by(TRANSFERS.c.id)):
         items.append(TimelineItem(t.requested_at, "transfer",
                                   staff.get(t.requested_by, t.requested_by), str(t.status),
                                   t.decision_reason or t.justification or "",
@@ -479,14 +478,14 @@ class NoticeChoice:
 
 def notices_of(db: Db, account_id: str, limit: int = 500) -> list[NoticeChoice]:
     """A customer's notices, newest first, with each one's R25 deadline."""
-    conn = _conn(db)
-    rows = list(conn.execute(select(_NOTICE).where(_NOTICE.c.account_id == account_id)
-                             .order_by(_NOTICE.c.seq.desc()).limit(limit)))
+    conn = connection(db)
+    rows = list(conn.execute(select(NOTICES).where(NOTICES.c.account_id == account_id)
+                             .order_by(NOTICES.c.seq.desc()).limit(limit)))
     lots: dict[str, list[tuple[str, int, date]]] = {}
     if rows:
-        for x in conn.execute(select(_NOTICE_LOT).where(
-                _NOTICE_LOT.c.notice_id.in_([r.id for r in rows]))
-                .order_by(_NOTICE_LOT.c.notice_id, _NOTICE_LOT.c.seq)):
+        for x in conn.execute(select(NOTICE_LOTS).where(
+                NOTICE_LOTS.c.notice_id.in_([r.id for r in rows]))
+                .order_by(NOTICE_LOTS.c.notice_id, NOTICE_LOTS.c.seq)):
             lots.setdefault(x.notice_id, []).append((x.lot_id, x.remaining, x.usable_until))
     return [NoticeChoice(r.id, str(r.kind), r.sent_at, r.points, r.balance,
                          objection_deadline(r.sent_at), tuple(lots.get(r.id, ())))
@@ -516,11 +515,11 @@ def objection_rows(db: Db, show: str | None = None, now: datetime | None = None)
     """Objections to notices and to terms, by deadline (the earliest first). `show`:
     ``open`` (not decided), ``due_soon`` (open, in time, deadline within 7 days), ``late``
     (open and received after the deadline), ``decided``; None for all."""
-    conn = _conn(db)
-    names = dict(conn.execute(select(_ACC.c.id, _ACC.c.name).where(
-        _ACC.c.id.in_(select(_OBJ.c.account_id)))).all())
-    subjects = dict(conn.execute(select(_CASE.c.id, _CASE.c.subject).where(
-        _CASE.c.id.in_(select(_OBJ.c.case_id)))).all())
+    conn = connection(db)
+    names = dict(conn.execute(select(ACCOUNTS.c.id, ACCOUNTS.c.name).where(
+        ACCOUNTS.c.id.in_(select(OBJECTIONS.c.account_id)))).all())
+    subjects = dict(conn.execute(select(MAIL_CASES.c.id, MAIL_CASES.c.subject).where(
+        MAIL_CASES.c.id.in_(select(OBJECTIONS.c.case_id)))).all())
     rows = [ObjectionRow(o, names.get(o.account_id, ""), subjects.get(o.case_id or -1, ""))
             for o in _objections(conn)]
     if show == OPEN:
@@ -554,15 +553,15 @@ class ApprovalItem:
 
 
 def approval_queue(db: Db) -> list[ApprovalItem]:
-    conn = _conn(db)
-    requests = _adjustments(conn, _ADJ.c.status == m.RequestStatus.PENDING.value)
+    conn = connection(db)
+    requests = _adjustments(conn, ADJUSTMENTS.c.status == m.RequestStatus.PENDING.value)
     if not requests:
         return []
-    objections = {o.id: o for o in _objections(conn, _OBJ.c.id.in_(
+    objections = {o.id: o for o in _objections(conn, OBJECTIONS.c.id.in_(
         [r.objection_id for r in requests if r.objection_id is not None]))}
     accounts = {row.id: row for row in conn.execute(
-        select(_ACC.c.id, _ACC.c.name, _ACC.c.unapproved_adjustments).where(
-            _ACC.c.id.in_([r.account_id for r in requests])))}
+        select(ACCOUNTS.c.id, ACCOUNTS.c.name, ACCOUNTS.c.unapproved_adjustments).where(
+            ACCOUNTS.c.id.in_([r.account_id for r in requests])))}
     items = []
     for r in requests:
         mail = None
@@ -570,8 +569,8 @@ def approval_queue(db: Db) -> list[ApprovalItem]:
         if r.case_id is not None:
             mails = [x for x in _mails(conn, r.case_id) if not x.outgoing]
             mail = mails[-1] if mails else None
-            subject = conn.execute(select(_CASE.c.subject).where(
-                _CASE.c.id == r.case_id)).scalar() or ""
+            subject = conn.execute(select(MAIL_CASES.c.subject).where(
+                MAIL_CASES.c.id == r.case_id)).scalar() or ""
         account = accounts.get(r.account_id)
         marks = unapproved_adjustments(account.unapproved_adjustments) if account else ()
         items.append(ApprovalItem(
@@ -584,16 +583,16 @@ def customers_by_email(db: Db, address: str, limit: int = 5) -> tuple[str | None
         tuple[str, str, str]]]:
     """The customer whose e-mail is `address` (casefolded), and otherwise up to `limit`
     of the same domain as suggestions: (id, name, e-mail)."""
-    conn = _conn(db)
+    conn = connection(db)
     key = address.strip().casefold()
-    exact = conn.execute(select(_ACC.c.id).where(_ACC.c.email_key == key)).scalar()
+    exact = conn.execute(select(ACCOUNTS.c.id).where(ACCOUNTS.c.email_key == key)).scalar()
     if exact is not None:
         return exact, []
     domain = key.rpartition("@")[2]
     if not domain:
         return None, []
-    rows = conn.execute(select(_ACC.c.id, _ACC.c.name, _ACC.c.email).where(
-        _ACC.c.email_key.like(f"%@{domain}", escape="\\")).order_by(_ACC.c.id).limit(limit))
+    rows = conn.execute(select(ACCOUNTS.c.id, ACCOUNTS.c.name, ACCOUNTS.c.email).where(
+        ACCOUNTS.c.email_key.like(f"%@{domain}", escape="\\")).order_by(ACCOUNTS.c.id).limit(limit))
     return None, [(r.id, r.name, r.email) for r in rows]
 
 
