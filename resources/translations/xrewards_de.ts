@@ -342,7 +342,7 @@
     <name>AuditView</name>
     <message>
         <source>#</source>
-        <extracomment>records a page (the view asks for the next page with &quot;Load more&quot;) the last page&apos;s cursor, and whether the server has more after it what the status line says instead of the count (loading, offline, refused) the last verification&apos;s answer, None before the first what the server said of the signed head this desktop remembers (None: not asked yet this session), and whether it is being asked user name -&gt; display name, from the local store&apos;s staff</extracomment>
+        <extracomment>records a page (the view asks for the next page with &quot;Load more&quot;) the key of the log&apos;s pages on the network lane: a reload supersedes the page still asked for, whose answer is then never delivered the last page&apos;s cursor, and whether the server has more after it what the status line says instead of the count (loading, offline, refused) the last verification&apos;s answer, None before the first what the server said of the signed head this desktop remembers (None: not asked yet this session), and whether it is being asked user name -&gt; display name, from the local store&apos;s staff</extracomment>
         <translation>Nr.</translation>
     </message>
     <message>
@@ -424,22 +424,6 @@
     <message>
         <source>The audit log is for team leads and compliance (R27).</source>
         <translation>Das Audit-Protokoll ist der Teamleitung und Compliance vorbehalten (R27).</translation>
-    </message>
-    <message>
-        <source>Support agent</source>
-        <translation>Support</translation>
-    </message>
-    <message>
-        <source>Team lead</source>
-        <translation>Teamleitung</translation>
-    </message>
-    <message>
-        <source>Compliance</source>
-        <translation>Compliance</translation>
-    </message>
-    <message>
-        <source>Service</source>
-        <translation>Shop-System</translation>
     </message>
     <message>
         <source>applied</source>
@@ -1364,7 +1348,7 @@
     <name>CustomerView</name>
     <message>
         <source>Customer number</source>
-        <extracomment>pages shown (the first, and each refresh&apos;s)</extracomment>
+        <extracomment>pages shown (the first, and each refresh&apos;s) the timeline is read when its tab is shown, and again on a refresh while shown</extracomment>
         <translation>Kundennummer</translation>
     </message>
     <message>
@@ -1430,6 +1414,10 @@
     <message>
         <source>Ledger history</source>
         <translation>Kontoverlauf</translation>
+    </message>
+    <message>
+        <source>Timeline</source>
+        <translation>Verlauf</translation>
     </message>
     <message>
         <source>Profile</source>
@@ -1795,6 +1783,38 @@
     </message>
 </context>
 <context>
+    <name>EvidencePane</name>
+    <message>
+        <source>Evidence</source>
+        <extracomment>where a list of evidence keeps each file&apos;s SHA-256 an e-mail is shown as text up to this many bytes a file from disk: (its name, its SHA-256 once kept, or why it was refused)</extracomment>
+        <translation>Nachweise</translation>
+    </message>
+    <message>
+        <source>No evidence to show.</source>
+        <translation>Keine Nachweise zum Anzeigen.</translation>
+    </message>
+    <message>
+        <source>Fetching %1…</source>
+        <translation>%1 wird abgerufen…</translation>
+    </message>
+    <message>
+        <source>The PDF cannot be shown (%1).</source>
+        <translation>Das PDF kann nicht angezeigt werden (%1).</translation>
+    </message>
+    <message>
+        <source>The image cannot be shown.</source>
+        <translation>Das Bild kann nicht angezeigt werden.</translation>
+    </message>
+    <message>
+        <source>This file is not a PDF, image or e-mail message.</source>
+        <translation>Diese Datei ist weder ein PDF noch ein Bild noch eine E-Mail-Nachricht.</translation>
+    </message>
+    <message>
+        <source>%1 cannot be fetched: %2</source>
+        <translation>%1 kann nicht abgerufen werden: %2</translation>
+    </message>
+</context>
+<context>
     <name>ExplainDialog</name>
     <message>
         <source>Explain the balance of %1</source>
@@ -2111,22 +2131,6 @@
     <message>
         <source>Adjustments waiting for a team lead (F4)</source>
         <translation>Korrekturen, die auf die Teamleitung warten (F4)</translation>
-    </message>
-    <message>
-        <source>Support agent</source>
-        <translation>Support</translation>
-    </message>
-    <message>
-        <source>Compliance</source>
-        <translation>Compliance</translation>
-    </message>
-    <message>
-        <source>Team lead</source>
-        <translation>Teamleitung</translation>
-    </message>
-    <message>
-        <source>Service</source>
-        <translation>Shop-System</translation>
     </message>
     <message>
         <source>Signed in: %1 (%2)</source>
@@ -2901,6 +2905,17 @@
     </message>
 </context>
 <context>
+    <name>TableCsv</name>
+    <message>
+        <source>Export CSV</source>
+        <translation>Als CSV exportieren</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV-Dateien (*.csv)</translation>
+    </message>
+</context>
+<context>
     <name>TerminateDialog</name>
     <message>
         <source>Terminate for cause</source>
@@ -2993,6 +3008,228 @@
     <message>
         <source>Confirm that you have shown the customer the consequence.</source>
         <translation>Bestätigen Sie, dass Sie den Kunden auf die Folge hingewiesen haben.</translation>
+    </message>
+</context>
+<context>
+    <name>TimelineView</name>
+    <message>
+        <source>When</source>
+        <translation>Wann</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Art</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>Was</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>Punkte</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>Betrag</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>Von</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>Von</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>bis</translation>
+    </message>
+    <message>
+        <source>Show everything</source>
+        <translation>Alles zeigen</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>CSV exportieren…</translation>
+    </message>
+    <message>
+        <source>Mail</source>
+        <translation>E-Mail</translation>
+    </message>
+    <message>
+        <source>Case</source>
+        <translation>Vorgang</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Notiz</translation>
+    </message>
+    <message>
+        <source>Objection</source>
+        <translation>Einwendung</translation>
+    </message>
+    <message>
+        <source>Transfer</source>
+        <translation>Übertragung</translation>
+    </message>
+    <message>
+        <source>Adjustment</source>
+        <translation>Korrektur</translation>
+    </message>
+    <message>
+        <source>Abuse case</source>
+        <translation>Missbrauchsfall</translation>
+    </message>
+    <message>
+        <source>Claim</source>
+        <translation>Anspruch</translation>
+    </message>
+    <message>
+        <source>Notice</source>
+        <translation>Mitteilung</translation>
+    </message>
+    <message>
+        <source>Order</source>
+        <translation>Bestellung</translation>
+    </message>
+    <message>
+        <source>Mail received</source>
+        <translation>E-Mail erhalten</translation>
+    </message>
+    <message>
+        <source>Reply sent</source>
+        <translation>Antwort gesendet</translation>
+    </message>
+    <message>
+        <source>Case %1 opened</source>
+        <translation>Vorgang %1 eröffnet</translation>
+    </message>
+    <message>
+        <source>Note on the customer</source>
+        <translation>Notiz zum Kunden</translation>
+    </message>
+    <message>
+        <source>Note on case %1</source>
+        <translation>Notiz zu Vorgang %1</translation>
+    </message>
+    <message>
+        <source>Notice of a credit</source>
+        <translation>Mitteilung einer Gutschrift</translation>
+    </message>
+    <message>
+        <source>Notice of a reversal</source>
+        <translation>Mitteilung einer Stornierung der Gutschrift</translation>
+    </message>
+    <message>
+        <source>Notice of a void</source>
+        <translation>Mitteilung einer Nichtigkeit</translation>
+    </message>
+    <message>
+        <source>Notice of an expiry</source>
+        <translation>Mitteilung eines Verfalls</translation>
+    </message>
+    <message>
+        <source>Notice of a transfer</source>
+        <translation>Mitteilung einer Übertragung</translation>
+    </message>
+    <message>
+        <source>Notice of a forfeit</source>
+        <translation>Mitteilung eines Verfalls bei Kündigung</translation>
+    </message>
+    <message>
+        <source>Notice of termination given (R23)</source>
+        <translation>Kündigung ausgesprochen (R23)</translation>
+    </message>
+    <message>
+        <source>Order %1 placed</source>
+        <translation>Bestellung %1 aufgegeben</translation>
+    </message>
+    <message>
+        <source>Order %1 paid</source>
+        <translation>Bestellung %1 bezahlt</translation>
+    </message>
+    <message>
+        <source>Order %1 delivered</source>
+        <translation>Bestellung %1 geliefert</translation>
+    </message>
+    <message>
+        <source>Order %1 completed</source>
+        <translation>Bestellung %1 abgeschlossen</translation>
+    </message>
+    <message>
+        <source>Order %1 cancelled (in part or in full)</source>
+        <translation>Bestellung %1 storniert (ganz oder teilweise)</translation>
+    </message>
+    <message>
+        <source>Recorded</source>
+        <translation>Erfasst</translation>
+    </message>
+    <message>
+        <source>Upheld</source>
+        <translation>Stattgegeben</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>Abgelehnt</translation>
+    </message>
+    <message>
+        <source>Answered as late</source>
+        <translation>Als verspätet beantwortet</translation>
+    </message>
+    <message>
+        <source>Requested</source>
+        <translation>Beantragt</translation>
+    </message>
+    <message>
+        <source>Approved</source>
+        <translation>Genehmigt</translation>
+    </message>
+    <message>
+        <source>Withdrawn</source>
+        <translation>Zurückgezogen</translation>
+    </message>
+    <message>
+        <source>Opened</source>
+        <translation>Eröffnet</translation>
+    </message>
+    <message>
+        <source>Claim raised</source>
+        <translation>Anspruch erhoben</translation>
+    </message>
+    <message>
+        <source>Invoiced</source>
+        <translation>In Rechnung gestellt</translation>
+    </message>
+    <message>
+        <source>Paid</source>
+        <translation>Bezahlt</translation>
+    </message>
+    <message>
+        <source>Written off</source>
+        <translation>Abgeschrieben</translation>
+    </message>
+    <message>
+        <source>Dismissed</source>
+        <translation>Eingestellt</translation>
+    </message>
+    <message>
+        <source>Confirmed</source>
+        <translation>Bestätigt</translation>
+    </message>
+    <message>
+        <source>Reopened</source>
+        <translation>Wieder geöffnet</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n event(s)</source>
+        <translation>
+            <numerusform>%n Ereignis</numerusform>
+            <numerusform>%n Ereignisse</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -3128,7 +3365,7 @@
     <name>TransferText</name>
     <message>
         <source>The source left the organisation (T5.2)</source>
-        <extracomment>the live check waits this long after the last change (ms) the queue&apos;s column of the names (source → target), the one that stretches and elides which side of a transfer the dialog&apos;s customer is on (T5.2: either may ask)</extracomment>
+        <extracomment>the live check waits this long after the last change (ms) which side of a transfer the dialog&apos;s customer is on (T5.2: either may ask) the colour of a quiet note, and of a warning</extracomment>
         <translation>Der Übertragende ist aus der Organisation ausgeschieden (T5.2)</translation>
     </message>
     <message>
@@ -3156,7 +3393,7 @@
     <name>TransfersView</name>
     <message>
         <source>Request</source>
-        <extracomment>outbox id → request id, for decisions sent from here request id → the server&apos;s refusal of a decision sent from here the engine&apos;s review of the selected pending request (R20, R21), and its ask whether `review` was loaded since the last refresh of the queue</extracomment>
+        <extracomment>the column of the names (source → target), the one that stretches and elides sign-in name → the name shown outbox id → request id, for decisions sent from here request id → the server&apos;s refusal of a decision sent from here the engine&apos;s review of the selected pending request (R20, R21), and its ask whether `review` was loaded since the last refresh of the queue</extracomment>
         <translation>Antrag</translation>
     </message>
     <message>
@@ -3228,20 +3465,12 @@
         <translation>Ablehnen…</translation>
     </message>
     <message>
-        <source>Evidence</source>
-        <translation>Nachweise</translation>
-    </message>
-    <message>
         <source>Decided: %1</source>
         <translation>Entschieden: %1</translation>
     </message>
     <message>
         <source>No transfer request waits for approval.</source>
         <translation>Kein Übertragungsantrag wartet auf Genehmigung.</translation>
-    </message>
-    <message>
-        <source>No evidence to show.</source>
-        <translation>Keine Nachweise zum Anzeigen.</translation>
     </message>
     <message>
         <source>%1 points from %2 to %3</source>
@@ -3325,26 +3554,6 @@
     <message>
         <source>The engine allows your approval now.</source>
         <translation>Die Regel-Engine erlaubt Ihre Genehmigung jetzt.</translation>
-    </message>
-    <message>
-        <source>Fetching %1…</source>
-        <translation>%1 wird abgerufen…</translation>
-    </message>
-    <message>
-        <source>The PDF cannot be shown (%1).</source>
-        <translation>Das PDF kann nicht angezeigt werden (%1).</translation>
-    </message>
-    <message>
-        <source>The image cannot be shown.</source>
-        <translation>Das Bild kann nicht angezeigt werden.</translation>
-    </message>
-    <message>
-        <source>This file is not a PDF, image or e-mail message.</source>
-        <translation>Diese Datei ist weder ein PDF noch ein Bild noch eine E-Mail-Nachricht.</translation>
-    </message>
-    <message>
-        <source>%1 cannot be fetched: %2</source>
-        <translation>%1 kann nicht abgerufen werden: %2</translation>
     </message>
     <message>
         <source>Not approved: %1</source>
@@ -3509,6 +3718,27 @@
     <message>
         <source>Demo data built</source>
         <translation>Demo-Daten erzeugt</translation>
+    </message>
+    <message>
+        <source>Support agent</source>
+        <extracomment>every role of the program (R27, domain/permissions.py), as the desk names it; German per GLOSSARY.md</extracomment>
+        <translation type="unfinished">Support</translation>
+    </message>
+    <message>
+        <source>Team lead</source>
+        <translation type="unfinished">Teamleitung</translation>
+    </message>
+    <message>
+        <source>Compliance</source>
+        <translation type="unfinished">Compliance</translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation type="unfinished">Shop-System</translation>
+    </message>
+    <message>
+        <source>Mail gateway</source>
+        <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
         <source>(And %Ln more in common.)</source>

@@ -162,6 +162,16 @@
     </message>
 </context>
 <context>
+    <name>TimelineView</name>
+    <message numerus="yes">
+        <source>%n event(s)</source>
+        <translation>
+            <numerusform>%n event</numerusform>
+            <numerusform>%n events</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>TransferDialog</name>
     <message numerus="yes">
         <source>%n other account(s) of the organisation not offered (another billing account, or not active).</source>

@@ -22,6 +22,7 @@ from xrewards_desk.store.read.customers import (
 from xrewards_desk.store.read.statement import balance_series
 from xrewards_desk.ui.customers.explain import ExplainDialog
 from xrewards_desk.ui.customers.ledger import LedgerView
+from xrewards_desk.ui.customers.timeline import TimelineView
 from xrewards_desk.ui.qt import (
     QFormLayout,
     QGridLayout,
@@ -104,8 +105,15 @@ class CustomerView(QWidget):
         self.ledger = LedgerView(desk, account_id)
         self.ledger.open_customer.connect(self.open_customer)
         self.ledger.open_case.connect(self.open_case)
+        self.timeline = TimelineView(desk, account_id)
+        self.timeline.open_case.connect(self.open_case)
+        self.timeline.open_customer.connect(self.open_customer)
+        #: the timeline is read when its tab is shown, and again on a refresh while shown
+        self.timeline_stale = True
         self.tabs.addTab(scroll, "")
         self.tabs.addTab(self.ledger, "")
+        self.tabs.addTab(self.timeline, "")
+        self.tabs.currentChanged.connect(lambda _i: self._tab_shown())
 
         # the overview's groups
         self.profile_box, self.profile = self._form_group()
@@ -175,7 +183,8 @@ class CustomerView(QWidget):
         layout.addWidget(self.tabs, 1)
         # keys within this customer's tab: Ctrl+E explains, Ctrl+1/Ctrl+2 switch views
         for keys, action in (("Ctrl+E", lambda: self.explain()),
-                             ("Ctrl+1", self.show_overview), ("Ctrl+2", self.show_ledger)):
+                             ("Ctrl+1", self.show_overview), ("Ctrl+2", self.show_ledger),
+                             ("Ctrl+4", self.show_timeline)):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(action)
@@ -195,11 +204,13 @@ class CustomerView(QWidget):
         self.explain_button.setToolTip(self.tr(
             "Where the balance comes from and what expires next, ready to paste (Ctrl+E)"))
         self.update_terminate()
-        self.tabs.setTabText(0, self.tr("Overview"))
-        self.tabs.setTabText(1, self.tr("Ledger history"))
         native = QKeySequence.SequenceFormat.NativeText  # "Strg+1" in German
-        self.tabs.setTabToolTip(0, QKeySequence("Ctrl+1").toString(native))
-        self.tabs.setTabToolTip(1, QKeySequence("Ctrl+2").toString(native))
+        for index, title, keys in (
+                (0, self.tr("Overview"), "Ctrl+1"),
+                (self.tabs.indexOf(self.ledger), self.tr("Ledger history"), "Ctrl+2"),
+                (self.tabs.indexOf(self.timeline), self.tr("Timeline"), "Ctrl+4")):
+            self.tabs.setTabText(index, title)
+            self.tabs.setTabToolTip(index, QKeySequence(keys).toString(native))
         self.profile_box.setTitle(self.tr("Profile"))
         self.org_box.setTitle(self.tr("Organisation and billing account"))
         self.balance_box.setTitle(self.tr("Tier and balance"))
@@ -211,6 +222,7 @@ class CustomerView(QWidget):
         for model in (self.colleagues, self.lots, self.claims):
             model.retranslate()
         self.ledger.retranslate()
+        self.timeline.retranslate()
         if self.page is not None:
             self._show(self.page, self.series)
 
@@ -310,6 +322,13 @@ class CustomerView(QWidget):
         desk.tasks.query(desk.local(), lambda s: load_customer(s, account, now),
                          lambda answer: self._show(*answer), key=(self, "page"))
         self.ledger.refresh()
+        self.timeline_stale = True
+        self._tab_shown()
+
+    def _tab_shown(self) -> None:
+        if self.tabs.currentWidget() is self.timeline and self.timeline_stale:
+            self.timeline_stale = False
+            self.timeline.refresh()
 
     def shown_accounts(self) -> set[str]:
         """The accounts whose figures the page shows: the customer's, and the
@@ -445,6 +464,9 @@ class CustomerView(QWidget):
     # ------------------------------------------------------------------ actions
     def show_ledger(self) -> None:
         self.tabs.setCurrentWidget(self.ledger)
+
+    def show_timeline(self) -> None:
+        self.tabs.setCurrentWidget(self.timeline)
 
     def show_overview(self) -> None:
         self.tabs.setCurrentIndex(0)
