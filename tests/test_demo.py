@@ -45,6 +45,7 @@ from xrewards_desk.server.demo import (
     make_pdf,
     make_png,
 )
+from xrewards_desk.server.demo import builder as demo_builder
 from xrewards_desk.server.feed import LOADERS
 from xrewards_desk.server.service import Person, Service
 from xrewards_desk.store import audit
@@ -552,7 +553,7 @@ def test_ensure_demo_builds_once_deterministically(tmp_path: Path,
     """ensure_demo builds relative to the clock's Berlin date and time, then reuses; the
     same seed and day give the same records, whether the feed and audit log are written by
     the demo's fast path or by Feed and audit.append themselves."""
-    monkeypatch.setattr(demo_module, "build_demo", functools.partial(build_demo, **SMALL))
+    monkeypatch.setattr(demo_builder, "build_demo", functools.partial(build_demo, **SMALL))
     clock = SettableClock(NOW)
     first = Service(Store.open(sqlite_url(tmp_path / "a.sqlite")), clock, tmp_path / "a")
     info = ensure_demo(first)

@@ -93,13 +93,17 @@ def english(text: str) -> bool:
 
 
 def recorded_actions() -> set[str]:
-    """Every `action` the server writes to its audit log, read from server/*.py: each
-    `audit.append(..., action=...)` (or the demo's `_audit`): the parsed command's or shop
-    event's type (each type the contract knows), a literal, or a module's constant."""
+    """Every `action` the server writes to its audit log, read from server/**/*.py (the
+    demo's package too): each `audit.append(..., action=...)` (or the demo's `_audit`): the
+    parsed command's or shop event's type (each type the contract knows), a literal, or a
+    module's constant."""
     found: set[str] = set()
     folder = Path(sig.__file__).parent
-    for path in sorted(folder.glob("*.py")):
-        module = f"xrewards_desk.server.{path.stem}"
+    for path in sorted(folder.rglob("*.py")):
+        parts = path.relative_to(folder).with_suffix("").parts
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        module = ".".join(("xrewards_desk.server", *parts))
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not (isinstance(node, ast.Call)
                     and ast.unparse(node.func) in ("audit.append", "self._audit")):

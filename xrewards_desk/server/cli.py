@@ -9,11 +9,12 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..domain.model import Role
-from ..exits import REFUSED, USAGE, Failure, report
+from ..exits import REFUSED, USAGE, Failure, run_reported
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -108,22 +109,14 @@ def store_url(db: str | None, folder: Path) -> str:
 def main(args: argparse.Namespace) -> int:
     """The command's exit code; a failure is said in one sentence (also when called
     directly, not through app.main)."""
-    try:
-        return _main(args)
-    except Failure as exc:
-        return report(args, exc)
+    return run_reported(_main, args)
 
 
 def _main(args: argparse.Namespace) -> int:
-    if args.command == "serve":
-        return serve(args)
-    if args.command == "users" and args.users_command == "add":
-        return add_user(args)
-    if args.command == "audit" and args.audit_command == "verify":
-        return verify_audit(args)
-    if args.command == "audit" and args.audit_command == "public-key":
-        return print_public_key(args)
-    raise Failure(USAGE, f"say what to do (see xrewards-desk {args.command} --help)")
+    run = _COMMANDS.get((args.command, getattr(args, f"{args.command}_command", None)))
+    if run is None:
+        raise Failure(USAGE, f"say what to do (see xrewards-desk {args.command} --help)")
+    return run(args)
 
 
 def _open(args: argparse.Namespace, folder_needed: bool = True) -> tuple[object, Path]:
@@ -429,3 +422,10 @@ def print_public_key(args: argparse.Namespace) -> int:
     print(f"# Ed25519 audit key {key.key_id} (from {named[1]})")
     print(audit.public_pem(key.public), end="")
     return 0
+
+
+#: each command by its words (``serve`` has no subcommand)
+_COMMANDS: dict[tuple[str, str | None], Callable[[argparse.Namespace], int]] = {
+    ("serve", None): serve, ("users", "add"): add_user, ("audit", "verify"): verify_audit,
+    ("audit", "public-key"): print_public_key,
+}

@@ -23,17 +23,14 @@ from ..contract.common import Model
 from ..store.ledger import unapproved_adjustments
 
 
-def _account(s: Session, key: str) -> Model | None:
-    row = s.get(m.AccountRow, key)
-    if row is None:
-        return None
+def account_record(row: Any, addresses: list[r.Address]) -> r.Account:
+    """An account as the feed carries it, from its row (ORM or Core) and its delivery
+    addresses (in their order)."""
     return r.Account(
         id=row.id, organisation=row.organisation_id, billing_account=row.billing_account_id,
         name=row.name, email=row.email, phone=row.phone, language=row.language,
-        addresses=[r.Address(street=a.street, postcode=a.postcode, city=a.city,
-                             country=a.country) for a in row.addresses],
-        registered_at=row.registered_at, status=row.status, status_at=row.status_at,
-        referral_code=row.referral_code, referred_by=row.referred_by,
+        addresses=addresses, registered_at=row.registered_at, status=row.status,
+        status_at=row.status_at, referral_code=row.referral_code, referred_by=row.referred_by,
         referral_void=row.referral_void, signup_ip=row.signup_ip,
         device_fingerprint=row.device_fingerprint, spend=row.spend, debt=row.debt,
         claims=row.claims_total, has_completed_order=row.has_completed_order,
@@ -41,6 +38,14 @@ def _account(s: Session, key: str) -> Model | None:
         unapproved_adjustments=[r.UnapprovedAdjustment(at=at, points=size) for at, size
                                 in unapproved_adjustments(row.unapproved_adjustments)],
         version=row.version)
+
+
+def _account(s: Session, key: str) -> Model | None:
+    row = s.get(m.AccountRow, key)
+    if row is None:
+        return None
+    return account_record(row, [r.Address(street=a.street, postcode=a.postcode, city=a.city,
+                                          country=a.country) for a in row.addresses])
 
 
 def _simple(model: type[Any], make: Callable[[Any], Model]) -> Callable[[Session, str],
@@ -53,27 +58,29 @@ def _simple(model: type[Any], make: Callable[[Any], Model]) -> Callable[[Session
     return load
 
 
-def _entry(s: Session, key: str) -> Model | None:
-    row = s.scalars(select(m.LedgerEntry).where(m.LedgerEntry.id == key)
-                    .options(selectinload(m.LedgerEntry.allocations))).first()
-    if row is None:
-        return None
+def entry_record(row: Any, allocations: list[r.Allocation]) -> r.Entry:
+    """A ledger entry as the feed carries it, from its row (ORM or Core) and its
+    allocations to lots (in their order)."""
     return r.Entry(id=row.id, account=row.account_id, seq=row.seq, at=row.at, type=row.type,
                    points=row.points, source_kind=row.source_kind, source_ref=row.source_ref,
-                   note=row.note, allocations=[r.Allocation(lot=a.lot_id, points=a.points)
-                                               for a in row.allocations])
+                   note=row.note, allocations=allocations)
 
 
-def _notice(s: Session, key: str) -> Model | None:
-    row = s.scalars(select(m.NoticeRow).where(m.NoticeRow.id == key)
-                    .options(selectinload(m.NoticeRow.lots))).first()
-    if row is None:
-        return None
+def notice_record(row: Any, lots: list[r.NoticeLot]) -> r.Notice:
+    """A notice as the feed carries it, from its row (ORM or Core) and the lots it names."""
     return r.Notice(id=row.id, account=row.account_id, seq=row.seq, kind=row.kind,
                     sent_at=row.sent_at, entry=row.entry_id, points=row.points,
-                    balance=row.balance,
-                    lots=[r.NoticeLot(lot=f.lot_id, remaining=f.remaining,
-                                      usable_until=f.usable_until) for f in row.lots])
+                    balance=row.balance, lots=lots)
+
+
+def _with_children(model: Any, children: Any, make: Callable[[Any, list[Any]], Model],
+                   child: Callable[[Any], Any]) -> Callable[[Session, str], Model | None]:
+    """A record made from its row and its children's, loaded with it (in their order)."""
+    def load(s: Session, key: str) -> Model | None:
+        row = s.scalars(select(model).where(model.id == key)
+                        .options(selectinload(children))).first()
+        return None if row is None else make(row, [child(x) for x in getattr(row, children.key)])
+    return load
 
 
 def order_record(x: Any, cancellations: list[r.Cancellation]) -> r.Order:
@@ -102,10 +109,7 @@ def _order(s: Session, key: str) -> Model | None:
         for x in s.scalars(select(c).where(c.order_id == key).order_by(c.seq))])
 
 
-def _abuse_case(s: Session, key: str) -> Model | None:
-    row = s.get(m.AbuseCaseRow, key)
-    if row is None:
-        return None
+def _abuse_case(row: m.AbuseCaseRow) -> Model:
     return r.AbuseCase(id=row.id, accounts=[a.account_id for a in row.accounts],
                        invitee=row.invitee_id, opened_at=row.opened_at,
                        opened_by=row.opened_by, status=row.status, decided_by=row.decided_by,
@@ -113,10 +117,7 @@ def _abuse_case(s: Session, key: str) -> Model | None:
                        mail_case=row.mail_case_id, version=row.version)
 
 
-def _mail_message(s: Session, key: str) -> Model | None:
-    row = s.get(m.MailMessage, int(key))
-    if row is None:
-        return None
+def _mail_message(row: m.MailMessage) -> Model:
     return r.MailMessage(
         id=row.id, case=row.case_id, message_id=row.message_id, in_reply_to=row.in_reply_to,
         references=row.references, outgoing=row.outgoing, received_at=row.received_at,
@@ -126,10 +127,7 @@ def _mail_message(s: Session, key: str) -> Model | None:
                                   refused=a.refused) for a in row.attachments])
 
 
-def _transfer(s: Session, key: str) -> Model | None:
-    row = s.get(m.TransferRequestRow, int(key))
-    if row is None:
-        return None
+def _transfer(row: m.TransferRequestRow) -> Model:
     return r.TransferRequest(
         id=row.id, source=row.source_id, target=row.target_id, points=row.points,
         reason=row.reason, justification=row.justification, case=row.case_id,
@@ -138,27 +136,39 @@ def _transfer(s: Session, key: str) -> Model | None:
         decided_at=row.decided_at, decision_reason=row.decision_reason, version=row.version)
 
 
-LOADERS: dict[str, Callable[[Session, str], Model | None]] = {
-    "organisation": _simple(m.Organisation, lambda x: r.Organisation(id=x.id, name=x.name)),
-    "billing_account": _simple(m.BillingAccount, lambda x: r.BillingAccount(
-        id=x.id, organisation=x.organisation_id, name=x.name)),
-    "account": _account,
-    "discount": _simple(m.DiscountCode, lambda x: r.Discount(
+#: the records made from their row alone, an ORM object or a Core row alike (the demo
+#: reads these through Core)
+ROW_RECORDS: dict[str, Callable[[Any], Model]] = {
+    "organisation": lambda x: r.Organisation(id=x.id, name=x.name),
+    "billing_account": lambda x: r.BillingAccount(
+        id=x.id, organisation=x.organisation_id, name=x.name),
+    "discount": lambda x: r.Discount(
         account=x.account_id, code=x.code, registered_at=x.registered_at,
-        valid_until=x.valid_until, used_on=x.used_on, voided=x.voided)),
-    "lot": _simple(m.LotRow, lambda x: r.Lot(
+        valid_until=x.valid_until, used_on=x.used_on, voided=x.voided),
+    "lot": lambda x: r.Lot(
         id=x.id, account=x.account_id, seq=x.seq, credited_at=x.credited_at,
         usable_until=x.usable_until, expires_at=x.expires_at, points=x.points,
         remaining=x.remaining, source_kind=x.source_kind, source_ref=x.source_ref,
-        root=x.root, parent=x.parent, redeemed=x.redeemed, void_claimant=x.void_claimant)),
+        root=x.root, parent=x.parent, redeemed=x.redeemed, void_claimant=x.void_claimant),
+}
+
+
+LOADERS: dict[str, Callable[[Session, str], Model | None]] = {
+    "organisation": _simple(m.Organisation, ROW_RECORDS["organisation"]),
+    "billing_account": _simple(m.BillingAccount, ROW_RECORDS["billing_account"]),
+    "account": _account,
+    "discount": _simple(m.DiscountCode, ROW_RECORDS["discount"]),
+    "lot": _simple(m.LotRow, ROW_RECORDS["lot"]),
     "order": _order,
-    "entry": _entry,
-    "notice": _notice,
+    "entry": _with_children(m.LedgerEntry, m.LedgerEntry.allocations, entry_record,
+                            lambda x: r.Allocation(lot=x.lot_id, points=x.points)),
+    "notice": _with_children(m.NoticeRow, m.NoticeRow.lots, notice_record, lambda x: r.NoticeLot(
+        lot=x.lot_id, remaining=x.remaining, usable_until=x.usable_until)),
     "claim": _simple(m.ClaimRow, lambda x: r.Claim(
         id=x.id, account=x.account_id, at=x.at, amount=x.amount, source_kind=x.source_kind,
         source_ref=x.source_ref, reason=x.reason, state=x.state.value, state_at=x.state_at,
         state_by=x.state_by, version=x.version)),
-    "abuse_case": _abuse_case,
+    "abuse_case": _simple(m.AbuseCaseRow, _abuse_case),
     "abuse_signal": _simple(m.AbuseSignal, lambda x: r.AbuseSignal(
         id=x.id, referrer=x.referrer_id, invitee=x.invitee_id, kind=x.kind, weight=x.weight,
         evidence=x.evidence, found_at=x.found_at)),
@@ -168,7 +178,7 @@ LOADERS: dict[str, Callable[[Session, str], Model | None]] = {
     "mail_case": _simple(m.MailCase, lambda x: r.MailCase(
         id=x.id, subject=x.subject, status=x.status.value, account=x.account_id,
         assigned_to=x.assigned_to, opened_at=x.opened_at, version=x.version)),
-    "mail_message": _mail_message,
+    "mail_message": _simple(m.MailMessage, _mail_message),
     "case_note": _simple(m.CaseNote, lambda x: r.CaseNote(
         id=x.id, case=x.case_id, at=x.at, author=x.author, text=x.text)),
     "objection": _simple(m.Objection, lambda x: r.Objection(
@@ -182,7 +192,7 @@ LOADERS: dict[str, Callable[[Session, str], Model | None]] = {
         requested_at=x.requested_at, status=x.status.value, decided_by=x.decided_by,
         decided_at=x.decided_at, decision_reason=x.decision_reason, entry=x.entry_id,
         version=x.version)),
-    "transfer_request": _transfer,
+    "transfer_request": _simple(m.TransferRequestRow, _transfer),
     "evidence": _simple(m.EvidenceFile, lambda x: r.Evidence(
         sha256=x.sha256, media_type=x.media_type, size=x.size, label=x.label,
         uploaded_at=x.uploaded_at, uploaded_by=x.uploaded_by)),

@@ -70,6 +70,15 @@ class Ctx:
         self.feed.touch(kind, key)
         self.touched.append((kind, str(key)))
 
+    def add(self, kind: str, row: Any, created: bool = True) -> None:
+        """Store a new record and tell the feed; where `created`, it is what the command
+        made (its id in the answer)."""
+        self.session.add(row)
+        self.session.flush()
+        if created:
+            self.created = str(row.id)
+        self.touch(kind, row.id)
+
     def apply(self, action: a.Action) -> Written:
         """Apply an engine action; tell the feed everything it changed and wrote.
 
@@ -82,16 +91,11 @@ class Ctx:
         return written
 
     def applied(self, written: Written, saved: Saved) -> None:
-        for account in saved.accounts:
-            self.touch("account", account)
-        for account in saved.discounts:
-            self.touch("discount", account)
-        for lot in saved.lots:
-            self.touch("lot", lot)
-        for order in saved.orders:
-            self.touch("order", order)
-        for case in saved.cases:
-            self.touch("abuse_case", case)
+        for kind, keys in (("account", saved.accounts), ("discount", saved.discounts),
+                           ("lot", saved.lots), ("order", saved.orders),
+                           ("abuse_case", saved.cases)):
+            for key in keys:
+                self.touch(kind, key)
         if saved.program:
             self.touch("program", 1)
         for entry in written.entries:
@@ -144,16 +148,46 @@ def stale(ctx: Ctx, kind: str, key: object, have: int, sent: int) -> ApiError:
         record=subject, version=have, sent=sent, changed_by=who, changed_at=when)
 
 
-def _versioned(ctx: Ctx, kind: str, row: Any, key: object, sent: int) -> None:
-    if row.version != sent:
-        raise stale(ctx, kind, key, row.version, sent)
-
-
-def _get(ctx: Ctx, model: type[Any], key: object, kind: str, kind_de: str) -> Any:
+def _get(ctx: Ctx, model: type[Any], key: object, kind: str, kind_de: str,
+         version: int | None = None, record: str | None = None) -> Any:
+    """The record, else 404 in its words; where `version` is sent, the record (of kind
+    `record`, else `kind`) is the command's subject and must still be that version (409
+    ``stale_version``)."""
     row = ctx.session.get(model, key)
     if row is None:
         raise unknown(kind, key, kind_de)
+    if version is not None:
+        if row.version != version:
+            raise stale(ctx, record or kind, key, row.version, version)
+        ctx.subject = f"{record or kind}:{key}"
     return row
+
+
+def _invalid(en: str, de: str, step: workflow.Step) -> ApiError:
+    """``invalid_state``: the workflow's reason why the record cannot take this step."""
+    return ApiError("invalid_state", f"{en}: {step.reason}", f"{de}: {step.reason_de}")
+
+
+def _account(ctx: Ctx, account: str | None) -> None:
+    """404 for an account named that is not in the store."""
+    if account is not None:
+        _get(ctx, m.AccountRow, account, "account", "Das X-Konto")
+
+
+def _evidence(ctx: Ctx, shas: list[str]) -> None:
+    """404 for an evidence file named that was not uploaded."""
+    for sha in dict.fromkeys(shas):
+        _get(ctx, m.EvidenceFile, sha, "evidence", "Die Beweisdatei")
+
+
+def _decide(ctx: Ctx, kind: str, row: Any, **values: Any) -> None:
+    """Who decided the record and when, with `values` (its status, its reason)."""
+    row.decided_by = ctx.actor.name
+    row.decided_at = ctx.now
+    for name, value in values.items():
+        setattr(row, name, value)
+    ctx.session.flush()
+    ctx.touch(kind, row.id)
 
 
 def _actor_named(session: Session, name: str) -> Actor:
@@ -167,20 +201,16 @@ def _actor_named(session: Session, name: str) -> Actor:
 def create_mail_case(ctx: Ctx, cmd: c.CreateMailCase) -> None:
     s = ctx.session
     mail = cmd.mail
-    if s.scalars(select(m.MailMessage.id).where(
-            m.MailMessage.message_id == mail.message_id)).first() is not None:
+    existing = s.scalars(select(m.MailMessage).where(
+        m.MailMessage.message_id == mail.message_id)).first()
+    if existing is not None:
         ctx.message = f"mail {mail.message_id} is already in a case; nothing new was made"
-        existing = s.scalars(select(m.MailMessage).where(
-            m.MailMessage.message_id == mail.message_id)).one()
         ctx.created = str(existing.case_id)
         ctx.subject = f"mail_case:{existing.case_id}"
         return
-    for sha in {att.sha256 for att in mail.attachments if att.sha256}:
-        if s.get(m.EvidenceFile, sha) is None:
-            raise unknown("evidence", sha, "Die Beweisdatei")
+    _evidence(ctx, [att.sha256 for att in mail.attachments if att.sha256])
     account = cmd.account
-    if account is not None and s.get(m.AccountRow, account) is None:
-        raise unknown("account", account, "Das X-Konto")
+    _account(ctx, account)
     parents = [ref for ref in [mail.in_reply_to, *mail.references] if ref]
     case_id = None
     if parents:
@@ -213,19 +243,16 @@ def create_mail_case(ctx: Ctx, cmd: c.CreateMailCase) -> None:
         attachments=[m.MailAttachment(seq=i, label=att.label, evidence_sha256=att.sha256,
                                       refused=att.refused)
                      for i, att in enumerate(mail.attachments)])
-    s.add(message)
-    s.flush()
     ctx.touch("mail_case", case_id)
-    ctx.touch("mail_message", message.id)
+    ctx.add("mail_message", message, created=False)
     ctx.subject = f"mail_case:{case_id}"
 
 
 def _mail_case(ctx: Ctx, case_id: int, version: int | None = None) -> m.MailCase:
-    case = _get(ctx, m.MailCase, case_id, "case", "Den Fall")
-    if version is not None:
-        _versioned(ctx, "mail_case", case, case_id, version)
+    case: m.MailCase = _get(ctx, m.MailCase, case_id, "case", "Den Fall", version,
+                            "mail_case")
     ctx.subject = f"mail_case:{case_id}"
-    return case  # type: ignore[no-any-return]
+    return case
 
 
 def assign_mail_case(ctx: Ctx, cmd: c.AssignMailCase) -> None:
@@ -240,11 +267,8 @@ def assign_mail_case(ctx: Ctx, cmd: c.AssignMailCase) -> None:
 
 def note_mail_case(ctx: Ctx, cmd: c.NoteMailCase) -> None:
     _mail_case(ctx, cmd.case)
-    note = m.CaseNote(case_id=cmd.case, at=ctx.now, author=ctx.actor.name, text=cmd.text)
-    ctx.session.add(note)
-    ctx.session.flush()
-    ctx.created = str(note.id)
-    ctx.touch("case_note", note.id)
+    ctx.add("case_note", m.CaseNote(case_id=cmd.case, at=ctx.now, author=ctx.actor.name,
+                                    text=cmd.text))
 
 
 def set_mail_case_status(ctx: Ctx, cmd: c.SetMailCaseStatus) -> None:
@@ -255,8 +279,7 @@ def set_mail_case_status(ctx: Ctx, cmd: c.SetMailCaseStatus) -> None:
 
 def link_mail_case(ctx: Ctx, cmd: c.LinkMailCase) -> None:
     case = _mail_case(ctx, cmd.case, cmd.version)
-    if cmd.account is not None and ctx.session.get(m.AccountRow, cmd.account) is None:
-        raise unknown("account", cmd.account, "Das X-Konto")
+    _account(ctx, cmd.account)
     case.account_id = cmd.account
     ctx.touch("mail_case", case.id)
 
@@ -292,9 +315,12 @@ def receipt_unknown(session: Session, case_id: int | None) -> m.MailMessage | No
         m.MailMessage.received_at.is_(None)).order_by(m.MailMessage.id)).first()
 
 
-def _receipt_known(ctx: Ctx, case_id: int | None) -> None:
+def _receipt_known(ctx: Ctx, case_id: int | None, named: bool = False) -> None:
     """R25 counts from when a mail was received: while a mail of the case has no receipt
-    time, no objection in the case is recorded or decided."""
+    time, no objection in the case is recorded or decided. `named`: the command names the
+    case, which must exist."""
+    if named and case_id is not None:
+        _mail_case(ctx, case_id)
     mail = receipt_unknown(ctx.session, case_id)
     if mail is not None:
         raise ApiError(RECEIPT_UNKNOWN,
@@ -315,11 +341,9 @@ def record_reply_sent(ctx: Ctx, cmd: c.RecordReplySent) -> None:
         case_id=case.id, message_id=cmd.message_id, in_reply_to=None, references=[],
         outgoing=True, received_at=cmd.sent_at, received_from=m.ReceivedFrom.DATE,
         sender=ctx.actor.name, subject=cmd.subject, body=cmd.body, attachments=[])
-    ctx.session.add(message)
     if workflow.case_after_reply_sent(case.status) != case.status:
         case.status = workflow.case_after_reply_sent(case.status)
-    ctx.session.flush()
-    ctx.touch("mail_message", message.id)
+    ctx.add("mail_message", message, created=False)
     ctx.touch("mail_case", case.id)
 
 
@@ -328,9 +352,7 @@ def record_reply_sent(ctx: Ctx, cmd: c.RecordReplySent) -> None:
 
 def record_objection(ctx: Ctx, cmd: c.RecordObjection) -> None:
     notice = _get(ctx, m.NoticeRow, cmd.notice, "notice", "Die Mitteilung")
-    if cmd.case is not None:
-        _mail_case(ctx, cmd.case)
-        _receipt_known(ctx, cmd.case)
+    _receipt_known(ctx, cmd.case, named=True)
     if cmd.received_at < notice.sent_at:
         raise ApiError("invalid_state", "An objection cannot be received before the notice "
                        "was sent.", "Ein Einwand kann nicht vor der Mitteilung eingehen.")
@@ -339,14 +361,11 @@ def record_objection(ctx: Ctx, cmd: c.RecordObjection) -> None:
         kind=m.ObjectionKind.NOTICE, account_id=notice.account_id, case_id=cmd.case,
         notice_id=notice.id, received_at=cmd.received_at, deadline=deadline,
         status=m.ObjectionStatus.RECORDED, recorded_by=ctx.actor.name)
-    ctx.session.add(objection)
-    ctx.session.flush()
+    ctx.add("objection", objection)
     in_time = objection_in_time(notice.sent_at, cmd.received_at)
     ctx.message = (f"in time: the deadline is {deadline:%d.%m.%Y}" if in_time else
                    f"late: the deadline was {deadline:%d.%m.%Y} (R25)")
-    ctx.created = str(objection.id)
     ctx.subject = f"objection:{objection.id}"
-    ctx.touch("objection", objection.id)
 
 
 def _objection(ctx: Ctx, objection_id: int, version: int,
@@ -355,11 +374,10 @@ def _objection(ctx: Ctx, objection_id: int, version: int,
     and not decided yet; in time it is upheld or rejected, late it is answered as late
     or granted as goodwill. Upholding a late one is left to the engine, whose refusal
     is R26's own (``objection_late``)."""
-    objection = _get(ctx, m.Objection, objection_id, "objection", "Den Einwand")
-    _versioned(ctx, "objection", objection, objection_id, version)
-    ctx.subject = f"objection:{objection_id}"
+    objection = _get(ctx, m.Objection, objection_id, "objection", "Den Einwand", version)
     if objection.status is not m.ObjectionStatus.RECORDED:
-        _not_now(objection_id, workflow.objection_step(objection.status, True, decision))
+        raise _invalid(f"Objection {objection_id}", f"Einwendung {objection_id}",
+                       workflow.objection_step(objection.status, True, decision))
     _receipt_known(ctx, objection.case_id)
     if objection.kind is not m.ObjectionKind.NOTICE or objection.notice_id is None:
         raise ApiError("invalid_state", "Only an objection to a notice is decided this way.",
@@ -370,13 +388,8 @@ def _objection(ctx: Ctx, objection_id: int, version: int,
     step = workflow.objection_step(objection.status, in_time, decision,
                                    f"{objection.deadline:%d.%m.%Y}")
     if not step and not (decision is m.ObjectionStatus.UPHELD and not in_time):
-        _not_now(objection_id, step)
+        raise _invalid(f"Objection {objection_id}", f"Einwendung {objection_id}", step)
     return objection, notice
-
-
-def _not_now(objection_id: int, step: workflow.Step) -> None:
-    raise ApiError("invalid_state", f"Objection {objection_id}: {step.reason}",
-                   f"Einwendung {objection_id}: {step.reason_de}")
 
 
 def _adjustment(ctx: Ctx, row: m.AdjustmentRequest, requested_by: Actor,
@@ -404,7 +417,7 @@ def _request_adjustment(ctx: Ctx, account: str, points: int, reason: str, goodwi
     ctx.session.add(row)
     ctx.session.flush()
     request = _adjustment(ctx, row, ctx.actor, objection)
-    ctx.created = str(row.id)
+    ctx.created = str(row.id)  # told to the feed once decided or queued, below
     lookup = StoreLookup(ctx.session)
     if adjustment_needs_approval(request, lookup.account(account)):
         check_adjustment(needs(a.Adjust(ctx.now, ctx.actor, request), lookup)
@@ -422,61 +435,44 @@ def _request_adjustment(ctx: Ctx, account: str, points: int, reason: str, goodwi
     return row
 
 
-def uphold_objection(ctx: Ctx, cmd: c.UpholdObjection) -> None:
-    objection = _objection(ctx, cmd.objection, cmd.version, m.ObjectionStatus.UPHELD)
+def adjust_for_objection(ctx: Ctx, cmd: c.UpholdObjection | c.GrantGoodwill) -> None:
+    """Upholding (in time, R25) or goodwill (late) credits through an adjustment (R26); an
+    upheld objection is decided once its adjustment is applied, at once or on approval."""
+    goodwill = cmd.type == "grant_goodwill"
+    objection = _objection(ctx, cmd.objection, cmd.version, m.ObjectionStatus.GOODWILL
+                           if goodwill else m.ObjectionStatus.UPHELD)
     obj, _notice = objection
-    row = _request_adjustment(ctx, obj.account_id, cmd.points, cmd.reason, False, obj.case_id,
-                              objection)
-    if row.status is m.RequestStatus.APPROVED:
+    row = _request_adjustment(ctx, obj.account_id, cmd.points, cmd.reason, goodwill,
+                              obj.case_id, objection)
+    if not goodwill and row.status is m.RequestStatus.APPROVED:
         _decide_objection(ctx, obj, m.ObjectionStatus.UPHELD, cmd.reason)
     ctx.subject = f"objection:{obj.id}"
 
 
 def _decide_objection(ctx: Ctx, obj: m.Objection, status: m.ObjectionStatus,
                       reason: str) -> None:
-    obj.status = status
-    obj.decided_by = ctx.actor.name
-    obj.decided_at = ctx.now
-    obj.reason = reason
-    ctx.session.flush()
-    ctx.touch("objection", obj.id)
+    _decide(ctx, "objection", obj, status=status, reason=reason)
 
 
-def reject_objection(ctx: Ctx, cmd: c.RejectObjection) -> None:
-    obj, _notice = _objection(ctx, cmd.objection, cmd.version, m.ObjectionStatus.REJECTED)
-    _decide_objection(ctx, obj, m.ObjectionStatus.REJECTED, cmd.reason)
-
-
-def answer_objection_late(ctx: Ctx, cmd: c.AnswerObjectionLate) -> None:
-    obj, _notice = _objection(ctx, cmd.objection, cmd.version, m.ObjectionStatus.LATE)
-    _decide_objection(ctx, obj, m.ObjectionStatus.LATE, cmd.reason)
-
-
-def grant_goodwill(ctx: Ctx, cmd: c.GrantGoodwill) -> None:
-    objection = _objection(ctx, cmd.objection, cmd.version, m.ObjectionStatus.GOODWILL)
-    obj, _notice = objection
-    _request_adjustment(ctx, obj.account_id, cmd.points, cmd.reason, True, obj.case_id,
-                        objection)
-    ctx.subject = f"objection:{obj.id}"
+def close_objection(ctx: Ctx, cmd: c.RejectObjection | c.AnswerObjectionLate) -> None:
+    """Rejected (in time, no error) or answered as late (R25): decided with its reason."""
+    status = (m.ObjectionStatus.REJECTED if cmd.type == "reject_objection"
+              else m.ObjectionStatus.LATE)
+    obj, _notice = _objection(ctx, cmd.objection, cmd.version, status)
+    _decide_objection(ctx, obj, status, cmd.reason)
 
 
 def object_to_terms(ctx: Ctx, cmd: c.ObjectToTerms) -> None:
-    if cmd.case is not None:
-        _mail_case(ctx, cmd.case)
-        _receipt_known(ctx, cmd.case)
-    if ctx.session.get(m.AccountRow, cmd.account) is None:
-        raise unknown("account", cmd.account, "Das X-Konto")
+    _receipt_known(ctx, cmd.case, named=True)
+    _account(ctx, cmd.account)
     ctx.apply(a.ObjectToTerms(ctx.now, ctx.actor, cmd.account, cmd.change_sent,
                               cmd.received_at))
     obj = m.Objection(kind=m.ObjectionKind.TERMS, account_id=cmd.account, case_id=cmd.case,
                       received_at=cmd.received_at, status=m.ObjectionStatus.UPHELD,
                       recorded_by=ctx.actor.name, decided_by=ctx.actor.name,
                       decided_at=ctx.now, reason="R28: participation ended")
-    ctx.session.add(obj)
-    ctx.session.flush()
-    ctx.created = str(obj.id)
+    ctx.add("objection", obj)
     ctx.subject = f"account:{cmd.account}"
-    ctx.touch("objection", obj.id)
 
 
 # --------------------------------------------------------------------------- adjustments
@@ -489,13 +485,10 @@ def request_adjustment(ctx: Ctx, cmd: c.RequestAdjustment) -> None:
 
 
 def _pending(ctx: Ctx, model: type[Any], key: int, version: int, kind: str) -> Any:
-    row = _get(ctx, model, key, "request", "Den Antrag")
-    _versioned(ctx, kind, row, key, version)
-    ctx.subject = f"{kind}:{key}"
+    row = _get(ctx, model, key, "request", "Den Antrag", version, kind)
     pending = workflow.request_pending(row.status)
     if not pending:
-        raise ApiError("invalid_state", f"Request {key}: {pending.reason}",
-                       f"Antrag {key}: {pending.reason_de}")
+        raise _invalid(f"Request {key}", f"Antrag {key}", pending)
     return row
 
 
@@ -505,14 +498,6 @@ def _rejected(ctx: Ctx, row: Any, reason: str) -> m.RequestStatus:
         raise ApiError("reason_required", "Say why the request is rejected.",
                        "Bitte den Grund der Ablehnung angeben.")
     return workflow.rejected_as(ctx.actor.name, row.requested_by)
-
-
-def _decided_request(ctx: Ctx, row: Any, reason: str, kind: str) -> None:
-    row.decided_by = ctx.actor.name
-    row.decided_at = ctx.now
-    row.decision_reason = reason
-    ctx.session.flush()
-    ctx.touch(kind, row.id)
 
 
 def decide_adjustment(ctx: Ctx, cmd: c.DecideAdjustment) -> None:
@@ -535,7 +520,7 @@ def decide_adjustment(ctx: Ctx, cmd: c.DecideAdjustment) -> None:
                               else m.ObjectionStatus.UPHELD, row.reason)
     else:
         row.status = _rejected(ctx, row, cmd.reason)
-    _decided_request(ctx, row, cmd.reason, "adjustment_request")
+    _decide(ctx, "adjustment_request", row, decision_reason=cmd.reason)
 
 
 # --------------------------------------------------------------------------- transfers
@@ -548,9 +533,7 @@ def _transfer(row: m.TransferRequestRow, requested_by: Actor) -> a.TransferReque
 
 
 def request_transfer(ctx: Ctx, cmd: c.RequestTransfer) -> None:
-    for sha in dict.fromkeys(cmd.evidence):
-        if ctx.session.get(m.EvidenceFile, sha) is None:
-            raise unknown("evidence", sha, "Die Beweisdatei")
+    _evidence(ctx, cmd.evidence)
     if cmd.case is not None:
         _mail_case(ctx, cmd.case)
     row = m.TransferRequestRow(
@@ -563,13 +546,10 @@ def request_transfer(ctx: Ctx, cmd: c.RequestTransfer) -> None:
     lookup = StoreLookup(ctx.session)
     check_transfer(needs(a.ApproveTransfer(ctx.now, ctx.actor, request), lookup)
                    .state(lookup.program(), lookup), request)
-    ctx.session.add(row)
-    ctx.session.flush()
-    ctx.created = str(row.id)
+    ctx.add("transfer_request", row)
     ctx.pending = True
     ctx.message = "waits for a team lead's approval (R21)"
     ctx.subject = f"transfer_request:{row.id}"
-    ctx.touch("transfer_request", row.id)
 
 
 def decide_transfer(ctx: Ctx, cmd: c.DecideTransfer) -> None:
@@ -581,39 +561,31 @@ def decide_transfer(ctx: Ctx, cmd: c.DecideTransfer) -> None:
         row.status = m.RequestStatus.APPROVED
     else:
         row.status = _rejected(ctx, row, cmd.reason)
-    _decided_request(ctx, row, cmd.reason, "transfer_request")
+    _decide(ctx, "transfer_request", row, decision_reason=cmd.reason)
 
 
 # --------------------------------------------------------------------------- abuse
 
 
 def report_suspicion(ctx: Ctx, cmd: c.ReportSuspicion) -> None:
-    if ctx.session.get(m.AccountRow, cmd.account) is None:
-        raise unknown("account", cmd.account, "Das X-Konto")
+    _account(ctx, cmd.account)
     if cmd.case is not None:
         _mail_case(ctx, cmd.case)
-        note = m.CaseNote(case_id=cmd.case, at=ctx.now, author=ctx.actor.name,
-                          text=f"Suspected abuse reported to compliance: {cmd.text}")
-        ctx.session.add(note)
-        ctx.session.flush()
-        ctx.touch("case_note", note.id)
-    row = m.Suspicion(account_id=cmd.account, case_id=cmd.case, text=cmd.text,
-                      reported_by=ctx.actor.name, at=ctx.now)
-    ctx.session.add(row)
-    ctx.session.flush()
-    ctx.created = str(row.id)
+        ctx.add("case_note", m.CaseNote(
+            case_id=cmd.case, at=ctx.now, author=ctx.actor.name,
+            text=f"Suspected abuse reported to compliance: {cmd.text}"), created=False)
+    ctx.add("suspicion", m.Suspicion(account_id=cmd.account, case_id=cmd.case, text=cmd.text,
+                                     reported_by=ctx.actor.name, at=ctx.now))
     ctx.subject = f"account:{cmd.account}"
-    ctx.touch("suspicion", row.id)
 
 
 def open_abuse_case(ctx: Ctx, cmd: c.OpenAbuseCase) -> None:
     if cmd.mail_case is not None:
         _mail_case(ctx, cmd.mail_case)
     n = (ctx.session.scalar(select(func.count()).select_from(m.AbuseCaseRow)) or 0) + 1
-    case_id = f"AC-{n:05d}"
-    while ctx.session.get(m.AbuseCaseRow, case_id) is not None:
+    while ctx.session.get(m.AbuseCaseRow, f"AC-{n:05d}") is not None:
         n += 1
-        case_id = f"AC-{n:05d}"
+    case_id = f"AC-{n:05d}"
     ctx.apply(a.OpenAbuseCase(ctx.now, ctx.actor, case_id, cmd.account, cmd.on_referral))
     row = ctx.session.get(m.AbuseCaseRow, case_id)
     assert row is not None
@@ -622,13 +594,6 @@ def open_abuse_case(ctx: Ctx, cmd: c.OpenAbuseCase) -> None:
     ctx.created = case_id
     ctx.subject = f"abuse_case:{case_id}"
     ctx.touch("abuse_case", case_id)
-
-
-def _abuse_case(ctx: Ctx, case_id: str, version: int) -> m.AbuseCaseRow:
-    row = _get(ctx, m.AbuseCaseRow, case_id, "abuse_case", "Den Missbrauchsfall")
-    _versioned(ctx, "abuse_case", row, case_id, version)
-    ctx.subject = f"abuse_case:{case_id}"
-    return row  # type: ignore[no-any-return]
 
 
 def invitee_of(session: Session, row: m.AbuseCaseRow) -> str:
@@ -649,16 +614,13 @@ def _decided(ctx: Ctx, case_ids: list[str], reason: str) -> None:
     for case_id in case_ids:
         row = ctx.session.get(m.AbuseCaseRow, case_id)
         if row is not None and row.decided_at is None:
-            row.decided_by = ctx.actor.name
-            row.decided_at = ctx.now
-            row.reason = reason
-    ctx.session.flush()
-    for case_id in case_ids:
-        ctx.touch("abuse_case", case_id)
+            _decide(ctx, "abuse_case", row, reason=reason)
+        else:
+            ctx.touch("abuse_case", case_id)
 
 
 def confirm_self_referral(ctx: Ctx, cmd: c.ConfirmSelfReferral) -> None:
-    row = _abuse_case(ctx, cmd.case, cmd.version)
+    row = _get(ctx, m.AbuseCaseRow, cmd.case, "abuse_case", "Den Missbrauchsfall", cmd.version)
     if row.status is not CaseStatus.OPEN:
         raise ApiError("unknown_case", f"Case {cmd.case} is not open.",
                        f"Der Fall {cmd.case} ist nicht offen.", case=cmd.case)
@@ -669,33 +631,19 @@ def confirm_self_referral(ctx: Ctx, cmd: c.ConfirmSelfReferral) -> None:
 
 
 def dismiss_abuse_case(ctx: Ctx, cmd: c.DismissAbuseCase) -> None:
-    _abuse_case(ctx, cmd.case, cmd.version)
+    _get(ctx, m.AbuseCaseRow, cmd.case, "abuse_case", "Den Missbrauchsfall", cmd.version)
     ctx.apply(a.DismissAbuseCase(ctx.now, ctx.actor, cmd.case, cmd.reason))
     _decided(ctx, [cmd.case], cmd.reason)
-
-
-def _account_version(ctx: Ctx, account: str, version: int) -> None:
-    row = _get(ctx, m.AccountRow, account, "account", "Das X-Konto")
-    _versioned(ctx, "account", row, account, version)
-    ctx.subject = f"account:{account}"
-
-
-def terminate_for_cause(ctx: Ctx, cmd: c.TerminateForCause) -> None:
-    _account_version(ctx, cmd.account, cmd.version)
-    ctx.apply(a.Close(ctx.now, ctx.actor, cmd.account, ClosedBy.PROVIDER_FOR_CAUSE))
 
 
 # --------------------------------------------------------------------------- accounts, claims
 
 def set_claim_state(ctx: Ctx, cmd: c.SetClaimState) -> None:
-    row = _get(ctx, m.ClaimRow, cmd.claim, "claim", "Die Forderung")
-    _versioned(ctx, "claim", row, cmd.claim, cmd.version)
-    ctx.subject = f"claim:{cmd.claim}"
+    row = _get(ctx, m.ClaimRow, cmd.claim, "claim", "Die Forderung", cmd.version)
     target = m.ClaimState(cmd.state)
     step = workflow.claim_step(row.state, target)
     if not step:
-        raise ApiError("invalid_state", f"Claim {cmd.claim}: {step.reason}",
-                       f"Anspruch {cmd.claim}: {step.reason_de}")
+        raise _invalid(f"Claim {cmd.claim}", f"Anspruch {cmd.claim}", step)
     row.state = target
     row.state_at = ctx.now
     row.state_by = ctx.actor.name
@@ -703,20 +651,23 @@ def set_claim_state(ctx: Ctx, cmd: c.SetClaimState) -> None:
     ctx.touch("claim", row.id)
 
 
-def close_account(ctx: Ctx, cmd: c.CloseAccount) -> None:
-    _account_version(ctx, cmd.account, cmd.version)
-    if cmd.case is not None:
+#: who ends the participation, by command (R8, R23, R22)
+_CLOSED_BY = {"close_account": ClosedBy.CUSTOMER, "terminate_account": ClosedBy.PROVIDER,
+              "terminate_for_cause": ClosedBy.PROVIDER_FOR_CAUSE}
+
+
+def close(ctx: Ctx, cmd: c.CloseAccount | c.TerminateAccount | c.TerminateForCause) -> None:
+    """The customer closes the account (at once, possibly asked by mail), the provider
+    gives notice (R23) or terminates it for cause."""
+    _get(ctx, m.AccountRow, cmd.account, "account", "Das X-Konto", cmd.version)
+    if isinstance(cmd, c.CloseAccount) and cmd.case is not None:
         _mail_case(ctx, cmd.case)
         ctx.subject = f"account:{cmd.account}"
-    ctx.apply(a.Close(ctx.now, ctx.actor, cmd.account, ClosedBy.CUSTOMER))
-
-
-def terminate_account(ctx: Ctx, cmd: c.TerminateAccount) -> None:
-    _account_version(ctx, cmd.account, cmd.version)
-    ctx.apply(a.Close(ctx.now, ctx.actor, cmd.account, ClosedBy.PROVIDER))
-    ctx.message = (f"notice given: the account stays active through "
-                   f"{notice_effective_date(ctx.now):%d.%m.%Y} and may redeem through "
-                   f"{notice_redeem_until(ctx.now):%d.%m.%Y} (R23)")
+    ctx.apply(a.Close(ctx.now, ctx.actor, cmd.account, _CLOSED_BY[cmd.type]))
+    if cmd.type == "terminate_account":
+        ctx.message = (f"notice given: the account stays active through "
+                       f"{notice_effective_date(ctx.now):%d.%m.%Y} and may redeem through "
+                       f"{notice_redeem_until(ctx.now):%d.%m.%Y} (R23)")
 
 
 def end_program(ctx: Ctx, cmd: c.EndProgram) -> None:
@@ -736,13 +687,11 @@ def _upsert(ctx: Ctx, model: type[Any], key: str, kind: str, **values: Any) -> N
     if row is None:
         ctx.session.add(model(id=key, **values))
     else:
-        changed = False
-        for name, value in values.items():
-            if getattr(row, name) != value:
-                setattr(row, name, value)
-                changed = True
+        changed = {name: value for name, value in values.items() if getattr(row, name) != value}
         if not changed:
             return
+        for name, value in changed.items():
+            setattr(row, name, value)
     ctx.session.flush()
     ctx.touch(kind, key)
 
@@ -804,6 +753,14 @@ def address_key(address: Address) -> str:
     return fold(f"{address.street} {address.postcode} {address.city} {address.country}")
 
 
+def _order_row(ctx: Ctx, order: str) -> m.OrderRow:
+    """The order's row as the engine just wrote it (through Core)."""
+    row = ctx.session.get(m.OrderRow, order)
+    assert row is not None  # the engine knew the order
+    ctx.session.refresh(row)
+    return row
+
+
 def order_placed(ctx: Ctx, ev: c.OrderPlaced) -> None:
     if ev.placed_at > ctx.now:
         raise ApiError("malformed", "An order cannot be placed in the future "
@@ -813,9 +770,7 @@ def order_placed(ctx: Ctx, ev: c.OrderPlaced) -> None:
     ctx.subject = f"order:{ev.order}"
     ctx.apply(a.PlaceOrder(ctx.now, ctx.actor, ev.order, ev.account, ev.net, ev.use_discount,
                            ev.redeem))
-    row = ctx.session.get(m.OrderRow, ev.order)
-    assert row is not None
-    ctx.session.refresh(row)
+    row = _order_row(ctx, ev.order)
     row.placed_at = ev.placed_at
     row.placed_by = ev.placed_by
     row.payment_fingerprint = ev.payment_fingerprint
@@ -829,9 +784,7 @@ def order_placed(ctx: Ctx, ev: c.OrderPlaced) -> None:
 def order_paid(ctx: Ctx, ev: c.OrderPaid) -> None:
     ctx.subject = f"order:{ev.order}"
     ctx.apply(a.Pay(ctx.now, ctx.actor, ev.order))
-    row = ctx.session.get(m.OrderRow, ev.order)
-    assert row is not None
-    ctx.session.refresh(row)
+    row = _order_row(ctx, ev.order)
     row.paid_by = ev.paid_by
     card_changed = bool(ev.payment_fingerprint) and ev.payment_fingerprint != \
         row.payment_fingerprint
@@ -925,16 +878,16 @@ HANDLERS: dict[str, Callable[[Ctx, Any], None]] = {
     "note_mail_case": note_mail_case, "set_mail_case_status": set_mail_case_status,
     "link_mail_case": link_mail_case, "record_reply_sent": record_reply_sent,
     "set_mail_receipt": set_mail_receipt,
-    "record_objection": record_objection, "uphold_objection": uphold_objection,
-    "reject_objection": reject_objection, "answer_objection_late": answer_objection_late,
-    "grant_goodwill": grant_goodwill, "object_to_terms": object_to_terms,
+    "record_objection": record_objection, "uphold_objection": adjust_for_objection,
+    "reject_objection": close_objection, "answer_objection_late": close_objection,
+    "grant_goodwill": adjust_for_objection, "object_to_terms": object_to_terms,
     "request_adjustment": request_adjustment, "approve_adjustment": decide_adjustment,
     "reject_adjustment": decide_adjustment, "request_transfer": request_transfer,
     "approve_transfer": decide_transfer, "reject_transfer": decide_transfer,
     "report_suspicion": report_suspicion, "open_abuse_case": open_abuse_case,
     "confirm_self_referral": confirm_self_referral, "dismiss_abuse_case": dismiss_abuse_case,
-    "terminate_for_cause": terminate_for_cause, "set_claim_state": set_claim_state,
-    "close_account": close_account, "terminate_account": terminate_account,
+    "terminate_for_cause": close, "set_claim_state": set_claim_state,
+    "close_account": close, "terminate_account": close,
     "end_program": end_program, "register": register, "order_placed": order_placed,
     "order_paid": order_paid, "order_delivered": order_delivered,
     "order_cancelled": order_cancelled,

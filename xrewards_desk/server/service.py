@@ -279,14 +279,8 @@ class Service:
         role = actor.role.value if actor.role else None
         try:
             with self.store.session() as s:
-                feed = Feed(s)
-                ctx = Ctx(s, feed, actor, now)
-                check_role(actor, parsed.type)
-                try:
-                    HANDLERS[parsed.type](ctx, parsed)
-                except Refusal as refusal:
-                    raise ApiError.from_refusal(refusal) from refusal
-                feed.flush(now)
+                ctx = Ctx(s, Feed(s), actor, now)
+                handle(ctx, parsed)
                 result = c.CommandResult(
                     type=parsed.type, applied_at=now,
                     touched=[c.Touched(kind=k, id=i) for k, i in dict.fromkeys(ctx.touched)],
@@ -723,6 +717,18 @@ def _too_many(held: throttle.Throttled) -> ApiError:
               f"{wait_de} erneut versuchen.")
     return ApiError(TOO_MANY_ATTEMPTS, en, de, retry_after=held.retry_after,
                     limit=held.kind)
+
+
+def handle(ctx: Ctx, command: Any) -> None:
+    """One parsed command or shop event in `ctx`'s transaction: R27's check (403
+    ``forbidden``), its handler, a refusal of the rules as an :class:`ApiError`; then what
+    it touched into the feed. The demo runs its events through here too."""
+    check_role(ctx.actor, command.type)
+    try:
+        HANDLERS[command.type](ctx, command)
+    except Refusal as refusal:
+        raise ApiError.from_refusal(refusal) from refusal
+    ctx.feed.flush(ctx.now)
 
 
 def _subject_of(body: dict[str, Any]) -> str:
