@@ -50,7 +50,8 @@ from xrewards_desk.ui.qt import (
     QTextDocument,
     QTimer,
 )
-from xrewards_desk.ui.transfers.views import TransferDialog, TransfersView
+from xrewards_desk.ui.transfers.queue import TransfersView
+from xrewards_desk.ui.transfers.request import TransferDialog
 
 
 def minimal_pdf(text: str = "Confirmation of leaving") -> bytes:

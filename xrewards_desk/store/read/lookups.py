@@ -5,6 +5,7 @@ returns plain values, never ORM objects."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -86,3 +87,39 @@ def outbox_summary(s: Session) -> tuple[int, list[Refusal]]:
                    m.OutboxCommand.state == m.OutboxState.REFUSED).order_by(
                    m.OutboxCommand.id.desc()))]
     return waiting, refused
+
+
+@dataclass(frozen=True)
+class OutboxAnswer:
+    """The server's answer to a command of the local outbox: its state (done, refused,
+    withdrawn) and, for a refusal, the reason."""
+
+    id: int
+    state: str
+    message: str
+
+    @property
+    def refused(self) -> bool:
+        return self.state == m.OutboxState.REFUSED.value
+
+    @property
+    def done(self) -> bool:
+        return self.state == m.OutboxState.DONE.value
+
+
+def outbox_answers(s: Session, ids: Iterable[int], german: bool = False) -> list[OutboxAnswer]:
+    """The commands of `ids` the server has answered, in the order they were queued
+    (those still waiting or being sent are left out); a refusal's reason in German where
+    asked for and the server gave one, else its message, else its code."""
+    waiting = (m.OutboxState.PENDING, m.OutboxState.SENDING)
+    answers = []
+    for row in s.scalars(select(m.OutboxCommand).where(
+            m.OutboxCommand.id.in_(list(ids)), m.OutboxCommand.state.not_in(waiting))
+            .order_by(m.OutboxCommand.id)):
+        message = ""
+        if row.state == m.OutboxState.REFUSED:
+            response = row.response or {}
+            message = str((response.get("message_de") if german else None)
+                          or row.refusal_message or row.refusal_code or "")
+        answers.append(OutboxAnswer(row.id, str(row.state), message))
+    return answers

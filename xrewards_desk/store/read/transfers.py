@@ -48,18 +48,12 @@ from xrewards_desk.store.read.accounts import account_state
 
 Db = Session | Connection
 
-_TR = cast(Table, m.TransferRequestRow.__table__)
-_TE = cast(Table, m.TransferEvidence.__table__)
-_EV = cast(Table, m.EvidenceFile.__table__)
-_ACC = cast(Table, m.AccountRow.__table__)
-_LOT = cast(Table, m.LotRow.__table__)
-_CASE = cast(Table, m.MailCase.__table__)
-_ABUSE = cast(Table, m.AbuseCaseRow.__table__)
-_ABUSE_ACC = cast(Table, m.AbuseCaseAccount.__table__)
-_USER = cast(Table, m.User.__table__)
-_ORG = cast(Table, m.Organisation.__table__)
-_BILL = cast(Table, m.BillingAccount.__table__)
-_MAIL = cast(Table, m.MailMessage.__table__)
+# the tables read here, in Core (the rows become plain dataclasses, never ORM objects)
+_TR, _TE, _EV, _ACC, _LOT, _CASE, _ABUSE, _ABUSE_ACC, _USER, _ORG, _BILL, _MAIL = (
+    cast(Table, row.__table__) for row in (
+        m.TransferRequestRow, m.TransferEvidence, m.EvidenceFile, m.AccountRow, m.LotRow,
+        m.MailCase, m.AbuseCaseRow, m.AbuseCaseAccount, m.User, m.Organisation,
+        m.BillingAccount, m.MailMessage))
 
 #: R21: the reasons a transfer may name, in the order the dialog offers them
 REASONS = (TransferReason.LEFT_ORGANISATION.value, TransferReason.REASSIGNMENT.value,

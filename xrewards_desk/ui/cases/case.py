@@ -754,7 +754,7 @@ class CaseView(QWidget):
     def transfer(self) -> None:
         """T5: points to a colleague, with evidence from the case's attachments or disk
         (the dialog queues the request itself)."""
-        from xrewards_desk.ui.transfers.views import TransferDialog
+        from xrewards_desk.ui.transfers.request import TransferDialog
 
         d = self.detail
         if d is None or d.account is None:

@@ -435,7 +435,7 @@ class MainWindow(QMainWindow):
         return page
 
     def _make_transfers(self) -> QWidget:
-        from xrewards_desk.ui.transfers.views import TransfersView
+        from xrewards_desk.ui.transfers.queue import TransfersView
 
         page = TransfersView(self.desk)
         page.open_case.connect(self.open_case)

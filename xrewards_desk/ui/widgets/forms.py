@@ -1,0 +1,61 @@
+"""Small builders for the parts of forms and panes that every room makes alike: a named
+label (word-wrapped, in a colour, hidden until it has something to say), a named button
+wired to its action, panes split with a handle, and a choice box refilled in the current
+language that keeps what was chosen."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from xrewards_desk.ui.qt import QColor, QComboBox, QLabel, QPushButton, QSplitter, Qt, QWidget
+
+
+def label(name: str = "", *, wrap: bool = True, color: QColor | str | None = None,
+          align: Qt.AlignmentFlag | None = None, hidden: bool = False) -> QLabel:
+    """A label named `name` (for tests and style), word-wrapped unless told otherwise."""
+    made = QLabel()
+    if name:
+        made.setObjectName(name)
+    made.setWordWrap(wrap)
+    if color is not None:
+        made.setStyleSheet(f"color: {QColor(color).name()};")
+    if align is not None:
+        made.setAlignment(align)
+    if hidden:  # never shown by hand: a label without a parent would open a window
+        made.hide()
+    return made
+
+
+def button(name: str, clicked: Callable[[], Any], text: str = "") -> QPushButton:
+    """A push button named `name` that calls `clicked`."""
+    made = QPushButton(text)
+    made.setObjectName(name)
+    made.clicked.connect(clicked)
+    return made
+
+
+def splitter(*parts: tuple[QWidget, int], vertical: bool = False) -> QSplitter:
+    """`parts` (a widget and its first size in pixels) side by side, or one above the
+    other, with a handle between each two to move."""
+    made = QSplitter(Qt.Orientation.Vertical if vertical else Qt.Orientation.Horizontal)
+    for widget, _size in parts:
+        made.addWidget(widget)
+    made.setSizes([size for _widget, size in parts])
+    return made
+
+
+def refill(combo: QComboBox, choices: Iterable[tuple[Any, str]],
+           default: Any = None) -> None:
+    """Put `choices` (value, words) into `combo` again, in the current language, keeping
+    the value chosen (or `default` where none was), without telling its listeners: the
+    choice has not changed."""
+    chosen = combo.currentData()
+    quiet = combo.blockSignals(True)
+    try:
+        combo.clear()
+        for value, words in choices:
+            combo.addItem(words, value)
+        combo.setCurrentIndex(max(0, combo.findData(default if chosen is None else chosen)))
+    finally:
+        combo.blockSignals(quiet)
