@@ -10,13 +10,12 @@ simply "not the object that was loaded".
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Row, Table, bindparam, insert, select, update
+from sqlalchemy import Connection, Row, bindparam, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -42,25 +41,33 @@ from ..domain.model import (
 )
 from .db import Store
 from .models import (
-    AbuseCaseAccount,
-    AbuseCaseRow,
-    AccountRow,
-    BillingAccount,
     ClaimRow,
     ClaimState,
-    DiscountCode,
     EngineEvent,
     LedgerEntry,
-    LotAllocation,
-    LotRow,
-    NoticeLot,
     NoticeRow,
-    OrderRow,
-    Organisation,
-    ProgramRow,
+)
+from .tables import (
+    ABUSE_ACCOUNTS,
+    ABUSE_CASES,
+    ACCOUNTS,
+    ALLOCATIONS,
+    BILLING,
+    CLAIMS,
+    DISCOUNTS,
+    ENTRIES,
+    EVENTS,
+    LOTS,
+    NOTICE_LOTS,
+    NOTICES,
+    ORDERS,
+    ORGANISATIONS,
+    PROGRAM,
 )
 
 PROGRAM_ROW = 1
+
+_T = TypeVar("_T")
 
 
 def _seq(record_id: str, marker: str) -> int:
@@ -71,32 +78,6 @@ def _seq(record_id: str, marker: str) -> int:
 def discount_code_for(account_id: str) -> str:
     """The invitee's discount code (R18); one per account, so derived from its id."""
     return f"R10-{account_id}"
-
-
-# --------------------------------------------------------------------------- the tables
-
-# The engine's path uses SQLAlchemy Core on the mapped tables: the ORM's unit of work cost
-# about 6 ms an action here (tests/benchmarks/bench_store.py); the same statements in Core
-# a fraction of it. The models stay the schema's single description.
-def _table(model: type[Any]) -> Table:
-    return cast(Table, model.__table__)
-
-
-ACCOUNTS = _table(AccountRow)
-LOTS = _table(LotRow)
-DISCOUNTS = _table(DiscountCode)
-ORDERS = _table(OrderRow)
-CASES = _table(AbuseCaseRow)
-CASE_ACCOUNTS = _table(AbuseCaseAccount)
-ENTRIES = _table(LedgerEntry)
-ALLOCATIONS = _table(LotAllocation)
-NOTICES = _table(NoticeRow)
-NOTICE_LOTS = _table(NoticeLot)
-CLAIMS = _table(ClaimRow)
-EVENTS = _table(EngineEvent)
-PROGRAM = _table(ProgramRow)
-ORGANISATIONS = _table(Organisation)
-BILLING = _table(BillingAccount)
 
 
 class StaleState(StaleDataError):
@@ -217,27 +198,27 @@ _ACCOUNT_QUERY = (
 )
 _LOTS_QUERY = select(LOTS).where(LOTS.c.account_id == bindparam("account"))
 _OPEN_CASES_QUERY = (
-    select(CASE_ACCOUNTS.c.case_id)
-    .join(CASES, CASES.c.id == CASE_ACCOUNTS.c.case_id)
-    .where(CASE_ACCOUNTS.c.account_id == bindparam("account"),
-           CASES.c.status == CaseStatus.OPEN)
+    select(ABUSE_ACCOUNTS.c.case_id)
+    .join(ABUSE_CASES, ABUSE_CASES.c.id == ABUSE_ACCOUNTS.c.case_id)
+    .where(ABUSE_ACCOUNTS.c.account_id == bindparam("account"),
+           ABUSE_CASES.c.status == CaseStatus.OPEN)
 )
 
 
 # Statements built once: building one per call cost more than running it.
 _PROGRAM_QUERY = select(PROGRAM).where(PROGRAM.c.id == PROGRAM_ROW)
 _ORDER_QUERY = select(ORDERS).where(ORDERS.c.id == bindparam("order"))
-_CASE_QUERY = select(CASES).where(CASES.c.id == bindparam("case"))
-_CASE_ACCOUNTS_QUERY = (select(CASE_ACCOUNTS.c.account_id)
-                        .where(CASE_ACCOUNTS.c.case_id == bindparam("case"))
-                        .order_by(CASE_ACCOUNTS.c.position))
+_CASE_QUERY = select(ABUSE_CASES).where(ABUSE_CASES.c.id == bindparam("case"))
+_CASE_ACCOUNTS_QUERY = (select(ABUSE_ACCOUNTS.c.account_id)
+                        .where(ABUSE_ACCOUNTS.c.case_id == bindparam("case"))
+                        .order_by(ABUSE_ACCOUNTS.c.position))
 _ORGANISATION_QUERY = select(ORGANISATIONS.c.id).where(ORGANISATIONS.c.id == bindparam("org"))
 _BILLING_QUERY = select(BILLING.c.id).where(BILLING.c.id == bindparam("billing"))
 _UPDATE_ACCOUNT = update(ACCOUNTS).where(ACCOUNTS.c.id == bindparam("k_id"),
                                          ACCOUNTS.c.version == bindparam("k_version"))
 _UPDATE_LOT = update(LOTS).where(LOTS.c.id == bindparam("k_id"))
 _UPDATE_ORDER = update(ORDERS).where(ORDERS.c.id == bindparam("k_id"))
-_UPDATE_CASE = update(CASES).where(CASES.c.id == bindparam("k_id"))
+_UPDATE_CASE = update(ABUSE_CASES).where(ABUSE_CASES.c.id == bindparam("k_id"))
 _UPDATE_DISCOUNT = update(DISCOUNTS).where(DISCOUNTS.c.account_id == bindparam("k_id"))
 _UPDATE_PROGRAM = update(PROGRAM).where(PROGRAM.c.id == PROGRAM_ROW)
 
@@ -404,15 +385,15 @@ def save(session: Session, lookup: StoreLookup, state: State, written: Written) 
             continue
         cases.append(case_id)
         if loaded_case is None:
-            conn.execute(insert(CASES), {
+            conn.execute(insert(ABUSE_CASES), {
                 "id": case.id, "invitee_id": case.invitee, "opened_at": case.opened_at,
                 "opened_by": case.opened_by, "status": case.status, "reason": "",
                 "version": 1})
-            conn.execute(insert(CASE_ACCOUNTS), [
+            conn.execute(insert(ABUSE_ACCOUNTS), [
                 {"case_id": case.id, "account_id": a, "position": i}
                 for i, a in enumerate(case.accounts)])
         else:
-            conn.execute(_UPDATE_CASE.values(version=CASES.c.version + 1),
+            conn.execute(_UPDATE_CASE.values(version=ABUSE_CASES.c.version + 1),
                          {"k_id": case_id, "status": case.status})
 
     _write(conn, written)
@@ -493,10 +474,19 @@ class Ledger:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    @contextmanager
-    def _reading(self) -> Iterator[StoreLookup]:
+    def _read(self, ask: Callable[[StoreLookup], _T]) -> _T:
+        """`ask` of a lookup over a transaction of its own."""
         with self.store.session() as session:
-            yield StoreLookup(session)
+            return ask(StoreLookup(session))
+
+    def _of_account(self, model: Any, account_id: str, order: Any,
+                    value: Callable[[Any], _T], *load: Any) -> list[_T]:
+        """`value` of each of the account's rows of `model`, in `order` (with the eager
+        loads `load`), read in a transaction of its own."""
+        with self.store.session() as session:
+            rows = session.scalars(select(model).where(model.account_id == account_id)
+                                   .options(*load).order_by(order)).all()
+            return [value(r) for r in rows]
 
     def run(self, action: Action) -> Written:
         with self.store.session() as session:
@@ -504,45 +494,31 @@ class Ledger:
 
     # Lookup, each read in a transaction of its own
     def account(self, account_id: str) -> Account | None:
-        with self._reading() as lookup:
-            return lookup.account(account_id)
+        return self._read(lambda lookup: lookup.account(account_id))
 
     def order(self, order_id: str) -> Order | None:
-        with self._reading() as lookup:
-            return lookup.order(order_id)
+        return self._read(lambda lookup: lookup.order(order_id))
 
     def case(self, case_id: str) -> AbuseCase | None:
-        with self._reading() as lookup:
-            return lookup.case(case_id)
+        return self._read(lambda lookup: lookup.case(case_id))
 
     def state_of(self, *account_ids: str) -> State:
-        with self._reading() as lookup:
-            return lookup.state_of(*account_ids)
+        return self._read(lambda lookup: lookup.state_of(*account_ids))
 
     def entries_of(self, account_id: str) -> list[Entry]:
-        with self.store.session() as session:
-            rows = session.scalars(select(LedgerEntry).where(LedgerEntry.account_id == account_id)
-                                   .options(selectinload(LedgerEntry.allocations))
-                                   .order_by(LedgerEntry.seq)).all()
-            return [_entry(r) for r in rows]
+        return self._of_account(LedgerEntry, account_id, LedgerEntry.seq, _entry,
+                                selectinload(LedgerEntry.allocations))
 
     def notices_of(self, account_id: str) -> list[Notice]:
-        with self.store.session() as session:
-            rows = session.scalars(select(NoticeRow).where(NoticeRow.account_id == account_id)
-                                   .options(selectinload(NoticeRow.lots))
-                                   .order_by(NoticeRow.seq)).all()
-            return [_notice(r) for r in rows]
+        return self._of_account(NoticeRow, account_id, NoticeRow.seq, _notice,
+                                selectinload(NoticeRow.lots))
 
     def claims_of(self, account_id: str) -> list[Claim]:
-        with self.store.session() as session:
-            rows = session.scalars(select(ClaimRow).where(ClaimRow.account_id == account_id)
-                                   .order_by(ClaimRow.id)).all()
-            return [_claim(r) for r in rows]
+        return self._of_account(ClaimRow, account_id, ClaimRow.id, _claim)
 
     def events(self) -> list[Event]:
         with self.store.session() as session:
             rows = session.scalars(select(EngineEvent).order_by(EngineEvent.id)).all()
             return [Event(r.account_id, r.at, r.code, r.message) for r in rows]
-
 
 __all__ = ["Ledger", "StoreLookup", "apply_in", "discount_code_for", "save"]
