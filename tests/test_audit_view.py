@@ -31,7 +31,8 @@ pytest.importorskip("PySide6.QtWidgets")
 
 from tests.case_harness import local_desk, sign_in
 from xrewards_desk.ui.qt import QApplication, QDate
-from xrewards_desk.ui.review.audit import NO_DATE, AuditView
+from xrewards_desk.ui.review.audit import AuditView
+from xrewards_desk.ui.widgets.pickers import NO_DATE
 
 WAIT = 60_000
 

@@ -1606,6 +1606,80 @@
         <translation>Hat empfohlen</translation>
     </message>
     <message>
+        <source>may refer</source>
+        <translation>darf empfehlen</translation>
+    </message>
+    <message>
+        <source>cannot refer yet: no order of theirs has completed (R17)</source>
+        <translation>darf noch nicht empfehlen: noch keine eigene Bestellung abgeschlossen (R17)</translation>
+    </message>
+    <message>
+        <source>cannot refer: the account is not active (R17)</source>
+        <translation>darf nicht empfehlen: das X-Konto ist nicht aktiv (R17)</translation>
+    </message>
+    <message>
+        <source>cannot refer: the program has ended (R17)</source>
+        <translation>darf nicht empfehlen: das Bonusprogramm ist beendet (R17)</translation>
+    </message>
+    <message>
+        <source>worth %1</source>
+        <translation>Wert %1</translation>
+    </message>
+    <message>
+        <source>Referral code %1: %2</source>
+        <translation>Empfehlungscode %1: %2</translation>
+    </message>
+    <message>
+        <source>No referral code: %1</source>
+        <translation>Kein Empfehlungscode: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n open case(s)</source>
+        <translation>
+            <numerusform>%n offener Vorgang</numerusform>
+            <numerusform>%n offene Vorgänge</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n objection(s) to decide</source>
+        <translation>
+            <numerusform>%n Einwendung zu entscheiden</numerusform>
+            <numerusform>%n Einwendungen zu entscheiden</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n transfer(s) pending</source>
+        <translation>
+            <numerusform>%n Übertragung ausstehend</numerusform>
+            <numerusform>%n Übertragungen ausstehend</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n adjustment(s) pending</source>
+        <translation>
+            <numerusform>%n Korrektur ausstehend</numerusform>
+            <numerusform>%n Korrekturen ausstehend</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n abuse case(s) open</source>
+        <translation>
+            <numerusform>%n Missbrauchsfall offen</numerusform>
+            <numerusform>%n Missbrauchsfälle offen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n open claim(s), %1</source>
+        <translation>
+            <numerusform>%n offener Anspruch auf Wertersatz, %1</numerusform>
+            <numerusform>%n offene Ansprüche auf Wertersatz, %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Nothing open</source>
+        <translation>Nichts offen</translation>
+    </message>
+    <message>
         <source>Notice given %1: active until %2, may redeem until %3 (T8.3, T8.4, R23)</source>
         <translation>Gekündigt am %1: aktiv bis %2, letzter Tag der Einlösung %3 (T8.3, T8.4, R23)</translation>
     </message>
@@ -3722,23 +3796,23 @@
     <message>
         <source>Support agent</source>
         <extracomment>every role of the program (R27, domain/permissions.py), as the desk names it; German per GLOSSARY.md</extracomment>
-        <translation type="unfinished">Support</translation>
+        <translation>Support</translation>
     </message>
     <message>
         <source>Team lead</source>
-        <translation type="unfinished">Teamleitung</translation>
+        <translation>Teamleitung</translation>
     </message>
     <message>
         <source>Compliance</source>
-        <translation type="unfinished">Compliance</translation>
+        <translation>Compliance</translation>
     </message>
     <message>
         <source>Service</source>
-        <translation type="unfinished">Shop-System</translation>
+        <translation>Shop-System</translation>
     </message>
     <message>
         <source>Mail gateway</source>
-        <translation type="unfinished"></translation>
+        <translation>Postfach-Anbindung</translation>
     </message>
     <message numerus="yes">
         <source>(And %Ln more in common.)</source>

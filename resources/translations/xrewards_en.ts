@@ -113,6 +113,48 @@
             <numerusform>%1 points</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%n open case(s)</source>
+        <translation>
+            <numerusform>%n open case</numerusform>
+            <numerusform>%n open cases</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n objection(s) to decide</source>
+        <translation>
+            <numerusform>%n objection to decide</numerusform>
+            <numerusform>%n objections to decide</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n transfer(s) pending</source>
+        <translation>
+            <numerusform>%n transfer pending</numerusform>
+            <numerusform>%n transfers pending</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n adjustment(s) pending</source>
+        <translation>
+            <numerusform>%n adjustment pending</numerusform>
+            <numerusform>%n adjustments pending</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n abuse case(s) open</source>
+        <translation>
+            <numerusform>%n abuse case open</numerusform>
+            <numerusform>%n abuse cases open</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n open claim(s), %1</source>
+        <translation>
+            <numerusform>%n open claim, %1</numerusform>
+            <numerusform>%n open claims, %1</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>DecideObjectionDialog</name>

@@ -26,8 +26,6 @@ from xrewards_desk.ui.customers.statement import render_statement
 from xrewards_desk.ui.qt import (
     QAbstractItemView,
     QComboBox,
-    QDate,
-    QDateEdit,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -44,20 +42,10 @@ from xrewards_desk.ui.qt import (
 from xrewards_desk.ui.shell.desk import Desk
 from xrewards_desk.ui.widgets.i18n import Fmt
 from xrewards_desk.ui.widgets.models import ALERT, Column, PagedModel, Place
+from xrewards_desk.ui.widgets.pickers import date_edit, pydate, qdate
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
-
-NO_DATE = QDate(2000, 1, 1)
-
-
-def qdate(d: date) -> QDate:
-    return QDate(d.year, d.month, d.day)
-
-
-def pydate(q: QDate) -> date | None:
-    return None if q == NO_DATE else date(q.year(), q.month(), q.day())
-
 
 def end_of(day: date) -> datetime:
     """The last instant of a Berlin calendar day (the balance "as of" that day)."""
@@ -98,11 +86,11 @@ class LedgerView(QWidget):
 
         self.types = QComboBox()
         self.types.currentIndexChanged.connect(lambda _i: self._filter())
-        self.since = self._date_edit()
-        self.until = self._date_edit()
+        self.since = date_edit()
+        self.until = date_edit()
         self.since.dateChanged.connect(lambda _d: self._filter())
         self.until.dateChanged.connect(lambda _d: self._filter())
-        self.as_of = self._date_edit(empty=False)
+        self.as_of = date_edit(empty=False)
         self.as_of.setDate(qdate(desk.now().astimezone(BERLIN).date()))
         self.as_of.dateChanged.connect(lambda _d: self._as_of())
         self.as_of_result = QLabel()
@@ -154,16 +142,6 @@ class LedgerView(QWidget):
         layout.addWidget(self.message)
         self.highlighted: tuple[str, ...] = ()
         self.retranslate()
-
-    @staticmethod
-    def _date_edit(empty: bool = True) -> QDateEdit:
-        edit = QDateEdit()
-        edit.setCalendarPopup(True)
-        if empty:
-            edit.setMinimumDate(NO_DATE)
-            edit.setSpecialValueText("—")
-            edit.setDate(NO_DATE)
-        return edit
 
     @property
     def loaded(self) -> bool:

@@ -16,20 +16,15 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, get_args
 
 from xrewards_desk.contract import commands as c
-from xrewards_desk.domain import permissions
 from xrewards_desk.domain.calendar import BERLIN
-from xrewards_desk.domain.model import Role
+from xrewards_desk.store.read.lookups import staff_names
 from xrewards_desk.sync import audit_head
 from xrewards_desk.sync.client import NotSignedIn, Offline, Refused
 from xrewards_desk.ui.qt import (
-    QAbstractItemView,
     QComboBox,
-    QDate,
-    QDateEdit,
     QFont,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QModelIndex,
@@ -38,21 +33,20 @@ from xrewards_desk.ui.qt import (
     QSplitter,
     QStackedWidget,
     Qt,
-    QTableView,
     QTimer,
     QVBoxLayout,
     QWidget,
 )
 from xrewards_desk.ui.shell.desk import Desk
 from xrewards_desk.ui.widgets import access
-from xrewards_desk.ui.widgets.models import ALERT, Column, RowsModel
-from xrewards_desk.ui.widgets.wording import action_name
+from xrewards_desk.ui.widgets.models import ALERT, Column, RowsModel, table_view
+from xrewards_desk.ui.widgets.pickers import date_edit, pydate, qdate
+from xrewards_desk.ui.widgets.wording import action_name, role_name
 
 log = logging.getLogger(__name__)
 
 #: records a page (the view asks for the next page with "Load more")
 PAGE = 200
-NO_DATE = QDate(2000, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -113,10 +107,6 @@ def numbers(broken: c.BrokenRecord) -> str:
     return f"#{first}" if last in (None, first) else f"#{first}–{last}"
 
 
-def pydate(q: QDate) -> date | None:
-    return None if q == NO_DATE else date(q.year(), q.month(), q.day())
-
-
 def start_of(day: date) -> datetime:
     """The first instant of a Berlin calendar day."""
     return datetime.combine(day, time(0), tzinfo=BERLIN)
@@ -127,7 +117,9 @@ class AuditView(QWidget):
         super().__init__()
         self.setObjectName("audit")
         self.desk = desk
-        self.generation = 0
+        #: the key of the log's pages on the network lane: a reload supersedes the page
+        #: still asked for, whose answer is then never delivered
+        self.key = ("audit", id(self))
         self.loaded = False
         self.page_size = PAGE
         #: the last page's cursor, and whether the server has more after it
@@ -154,11 +146,11 @@ class AuditView(QWidget):
         self.customer = QLineEdit()
         self.customer.setObjectName("audit_customer")
         self.customer.setClearButtonEnabled(True)
-        self.since = self._date_edit("audit_since")
-        self.until = self._date_edit("audit_until")
+        self.since = date_edit("audit_since")
+        self.until = date_edit("audit_until")
         today = desk.now().astimezone(BERLIN).date()
         start = today - timedelta(days=30)
-        self.since.setDate(QDate(start.year, start.month, start.day))
+        self.since.setDate(qdate(start))
         self.apply_button = QPushButton()
         self.apply_button.setObjectName("audit_apply")
         self.apply_button.clicked.connect(self.refresh)
@@ -174,10 +166,10 @@ class AuditView(QWidget):
         self.customer.returnPressed.connect(self.refresh)
 
         self.model: RowsModel[AuditRow] = RowsModel([
-            Column(lambda: self.tr("#"), lambda r: str(r.id), right=True, sort=lambda r: r.id),
-            Column(lambda: self.tr("When"), lambda r: f().when(r.at), sort=lambda r: r.at),
+            Column(lambda: self.tr("#"), lambda r: str(r.id), right=True),
+            Column(lambda: self.tr("When"), lambda r: f().when(r.at)),
             Column(lambda: self.tr("Who"), lambda r: self.who(r.actor)),
-            Column(lambda: self.tr("Role"), lambda r: self.role_text(r.role)),
+            Column(lambda: self.tr("Role"), lambda r: role_name(r.role)),
             Column(lambda: self.tr("Action"), lambda r: action_name(r.action),
                    tooltip=lambda r: r.action),
             Column(lambda: self.tr("Record"), lambda r: r.subject),
@@ -185,19 +177,7 @@ class AuditView(QWidget):
                    foreground=lambda r: ALERT if r.refused else None),
             Column(lambda: self.tr("Case"), lambda r: r.case),
         ], self)
-        self.table = QTableView()
-        self.table.setObjectName("audit_table")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(22)
-        self.table.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
+        self.table = table_view(self.model, "audit_table")
         self.table.selectionModel().currentRowChanged.connect(
             lambda current, _previous: self.show_detail(current))
         self.detail = QPlainTextEdit()
@@ -311,25 +291,9 @@ class AuditView(QWidget):
         combo.setCurrentIndex(max(0, combo.findData(current if current is not None else "")))
         combo.blockSignals(False)
 
-    @staticmethod
-    def _date_edit(name: str) -> QDateEdit:
-        edit = QDateEdit()
-        edit.setObjectName(name)
-        edit.setCalendarPopup(True)
-        edit.setMinimumDate(NO_DATE)
-        edit.setSpecialValueText("—")
-        edit.setDate(NO_DATE)
-        return edit
-
     def who(self, actor: str) -> str:
         shown = self.names.get(actor)
         return f"{shown} ({actor})" if shown and shown != actor else actor
-
-    def role_text(self, role: str | None) -> str:
-        names: dict[Role | None, str] = {
-            Role.AGENT: self.tr("Support agent"), Role.TEAM_LEAD: self.tr("Team lead"),
-            Role.COMPLIANCE: self.tr("Compliance"), Role.SERVICE: self.tr("Service")}
-        return names.get(permissions.role_of(role), role or "")
 
     def outcome_text(self, outcome: str) -> str:
         if outcome == "applied":
@@ -355,20 +319,12 @@ class AuditView(QWidget):
         store = self.desk.store
         if store is None:
             return
-        from sqlalchemy import select
-
-        from xrewards_desk.store import models as m
-
-        def work() -> dict[str, str]:
-            with store.session() as s:
-                return {name: shown for name, shown in s.execute(
-                    select(m.User.name, m.User.display_name))}
 
         def done(names: dict[str, str]) -> None:
             self.names = names
             self.retranslate()
 
-        self.desk.tasks.on_store(work, done)
+        self.desk.tasks.query(store, staff_names, done)
 
     # ----------------------------------------------------------------- the log
     def filters(self) -> dict[str, Any]:
@@ -383,7 +339,7 @@ class AuditView(QWidget):
     def refresh(self) -> None:
         """Load the first page for the filters as they stand."""
         self.debounce.stop()
-        self.generation += 1
+        self.desk.tasks.forget(self.key)
         self.loaded = False
         self.more = False
         self.more_button.setEnabled(False)
@@ -393,7 +349,7 @@ class AuditView(QWidget):
             self.loaded = True
             return
         self.pages.setCurrentIndex(0)
-        self._ask("0", self.generation, first=True)
+        self._ask("0", first=True)
         if not self.head_asked:
             self.check_head()
 
@@ -402,9 +358,9 @@ class AuditView(QWidget):
             return
         self.loaded = False
         self.more_button.setEnabled(False)
-        self._ask(self.after, self.generation, first=False)
+        self._ask(self.after, first=False)
 
-    def _ask(self, after: str, generation: int, first: bool) -> None:
+    def _ask(self, after: str, first: bool) -> None:
         session = self.desk.session
         if session is None:
             self.loaded = True
@@ -413,12 +369,10 @@ class AuditView(QWidget):
         self.message = self.tr("Reading the audit log from the server…")
         self._show_status()
         self.desk.tasks.on_net(lambda: client.audit(after, size, **filters),
-                               lambda page: self._page(generation, first, page),
-                               lambda exc: self._failed(generation, exc))
+                               lambda page: self._page(first, page), self._failed,
+                               key=self.key)
 
-    def _page(self, generation: int, first: bool, page: c.AuditPage) -> None:
-        if generation != self.generation:
-            return
+    def _page(self, first: bool, page: c.AuditPage) -> None:
         rows = [row_of(r) for r in page.records]
         if first:
             self.model.set_rows(rows)
@@ -435,9 +389,7 @@ class AuditView(QWidget):
         self.loaded = True
         self._show_status()
 
-    def _failed(self, generation: int, exc: BaseException) -> None:
-        if generation != self.generation:
-            return
+    def _failed(self, exc: BaseException) -> None:
         self.loaded = True
         self.more_button.setEnabled(self.more)
         self.message = self.problem(exc)

@@ -9,8 +9,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from xrewards_desk.domain.model import Role
-from xrewards_desk.domain.permissions import PEOPLE, role_of
+from xrewards_desk.domain.permissions import PEOPLE
 from xrewards_desk.store.changes import Changes, touched
 from xrewards_desk.store.read.lookups import find_customer
 from xrewards_desk.ui.cases.case import CaseView
@@ -45,6 +44,7 @@ from xrewards_desk.ui.shell.dialogs import RefusalsDialog, SettingsDialog
 from xrewards_desk.ui.shell.statusbar import SyncBar
 from xrewards_desk.ui.widgets import access
 from xrewards_desk.ui.widgets.i18n import resolve
+from xrewards_desk.ui.widgets.wording import role_name
 
 
 @dataclass
@@ -237,7 +237,7 @@ class MainWindow(QMainWindow):
             action.setToolTip(tip or text)
             action.setStatusTip(tip)
         for role, action in self.role_actions.items():
-            action.setText(self.role_name(role))
+            action.setText(role_name(role))
         self.show_person()
         if self.search is not None:
             self.tabs.setTabText(self.tabs.indexOf(self.search), self.tr("Search"))
@@ -273,12 +273,6 @@ class MainWindow(QMainWindow):
                     combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
             self.language_changed.emit()
 
-    def role_name(self, role: str) -> str:
-        names: dict[Role | None, str] = {
-            Role.AGENT: self.tr("Support agent"), Role.COMPLIANCE: self.tr("Compliance"),
-            Role.TEAM_LEAD: self.tr("Team lead"), Role.SERVICE: self.tr("Service")}
-        return names.get(role_of(role), role)
-
     def case_title(self, number: int) -> str:
         return self.tr("Case %1").replace("%1", str(number))
 
@@ -289,7 +283,7 @@ class MainWindow(QMainWindow):
             self.person.setText("")
             return
         self.person.setText(self.tr("Signed in: %1 (%2)").replace(
-            "%1", person.display_name).replace("%2", self.role_name(person.role)))
+            "%1", person.display_name).replace("%2", role_name(person.role)))
         if person.role in self.role_actions:
             self.role_actions[person.role].setChecked(True)
         lead = access.allowed(self.desk, "approve_adjustment")  # the approvals view

@@ -53,8 +53,9 @@ class Presence(QObject):
         self.desk = desk
         self.record: str | None = None
         self.current: list[OtherPerson] = []
-        self.generation = 0
-        self._asking = False
+        #: the key of this watcher's question to the server: a new record (or stop)
+        #: supersedes the one still asked, whose answer is then never delivered
+        self.key = ("presence", id(self))
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self._tick)
@@ -78,8 +79,7 @@ class Presence(QObject):
         self.timer.stop()
 
     def _reset(self) -> None:
-        self.generation += 1
-        self._asking = False
+        self.desk.tasks.forget(self.key)
         if self.current:
             self.current = []
             self.others.emit([])
@@ -87,29 +87,20 @@ class Presence(QObject):
     def _tick(self) -> None:
         session = self.desk.session
         record = self.record
-        if record is None or session is None or self._asking:
+        if record is None or session is None or self.desk.tasks.waiting(self.key):
             return
         client = session.client
-        generation = self.generation
-        self._asking = True
-        self.desk.tasks.on_net(lambda: client.mark_present(record),
-                               lambda answer: self._answer(generation, answer),
-                               lambda exc: self._failed(generation, exc))
+        self.desk.tasks.on_net(lambda: client.mark_present(record), self._answer,
+                               self._failed, key=self.key)
 
-    def _answer(self, generation: int, answer: PresenceList) -> None:
-        if generation != self.generation:
-            return
-        self._asking = False
+    def _answer(self, answer: PresenceList) -> None:
         people = [OtherPerson(p.name, p.display_name or p.name, p.since)
                   for p in answer.others]
         if people != self.current:
             self.current = people
             self.others.emit(list(people))
 
-    def _failed(self, generation: int, exc: BaseException) -> None:
-        if generation != self.generation:
-            return
-        self._asking = False
+    def _failed(self, exc: BaseException) -> None:
         if isinstance(exc, (Offline, NotSignedIn, Refused)):
             # expected: nothing to show; the next tick tries again
             log.debug("presence for %s not renewed: %s", self.record, exc)

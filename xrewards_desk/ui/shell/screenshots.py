@@ -264,17 +264,13 @@ class Screenshots:
         desk = self.window.desk
         store, notice = desk.store, objection.notice_id
 
-        def work() -> NoticeFacts | None:
-            with store.session() as s:
-                return notice_facts(s, notice)
-
         def show(facts: NoticeFacts | None) -> None:
             suggested = advise(desk.fmt(), facts).suggested
             decision = (suggested or REJECT) if objection.in_time else LATE
             DecideObjectionDialog(desk.fmt(), objection, decision, self.case, now=desk.now,
                                   facts=facts).show()
 
-        desk.tasks.on_store(work, show)
+        desk.tasks.query(store, lambda s: notice_facts(s, notice), show)
 
     def _reply(self) -> None:
         self._close_dialogs()

@@ -1,7 +1,7 @@
 """The server's codes in the UI's language: what the audit log records (its action
-codes), the signs of a self-referral the server scores (R22), and the reasons of claims
-the engine writes (R22). The server sends codes and values; the desktop words them here,
-translated with Qt (context "Wording").
+codes), the staff's roles (R27), the signs of a self-referral the server scores (R22), and
+the reasons of claims the engine writes (R22). The server sends codes and values; the
+desktop words them here, translated with Qt (context "Wording").
 
 A code the table does not know yet is still shown readably: its words with spaces
 ("new_action" → "new action"). Signals and claim reasons come from the server as English
@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from xrewards_desk.domain.model import Role
+from xrewards_desk.domain.permissions import role_of
 from xrewards_desk.ui.qt import QT_TRANSLATE_NOOP, QCoreApplication
 
 CONTEXT = "Wording"
@@ -76,6 +78,26 @@ def action_name(code: str) -> str:
     """An audit record's action in the UI's language; an unknown code in its words."""
     text = ACTIONS.get(code)
     return _t(text) if text is not None else readable(code)
+
+
+# --------------------------------------------------------------------------- roles
+
+#: every role of the program (R27, domain/permissions.py), as the desk names it; German
+#: per GLOSSARY.md
+ROLES: dict[Role, object] = {
+    Role.AGENT: QT_TRANSLATE_NOOP("Wording", "Support agent"),
+    Role.TEAM_LEAD: QT_TRANSLATE_NOOP("Wording", "Team lead"),
+    Role.COMPLIANCE: QT_TRANSLATE_NOOP("Wording", "Compliance"),
+    Role.SERVICE: QT_TRANSLATE_NOOP("Wording", "Service"),
+    Role.MAIL_GATEWAY: QT_TRANSLATE_NOOP("Wording", "Mail gateway"),
+}
+
+
+def role_name(role: Role | str | None) -> str:
+    """A role ("team_lead") in the UI's language; one the program lacks as given, none
+    as ""."""
+    known = role_of(role)
+    return _t(ROLES[known]) if known is not None else str(role or "")
 
 
 # --------------------------------------------------------------------------- signals
