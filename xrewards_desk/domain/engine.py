@@ -402,10 +402,23 @@ def may_place_orders(acc: Account) -> bool:
     return acc.status in (Status.ACTIVE, Status.TERMINATED)
 
 
+def refer_blocker(program: Program, acc: Account, at: datetime) -> str | None:
+    """R17: why the account cannot refer at `at` ("program_ended", "not_active",
+    "no_completed_order"), or None when it can: only active accounts refer, after their
+    own first order completed, while the program runs."""
+    if program.ended(at):
+        return "program_ended"
+    if acc.status is not Status.ACTIVE:
+        return "not_active"
+    if not acc.has_completed_order:
+        return "no_completed_order"
+    return None
+
+
 def can_refer(program: Program, acc: Account, at: datetime) -> bool:
     """R17: only active accounts refer, after their own first order completed, while the
     program runs."""
-    return acc.status is Status.ACTIVE and acc.has_completed_order and not program.ended(at)
+    return refer_blocker(program, acc, at) is None
 
 
 def discount_status(acc: Account, at: datetime) -> str | None:

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql import FromClause
 
 from xrewards_desk.domain.calendar import require_aware
-from xrewards_desk.domain.engine import discount_status
+from xrewards_desk.domain.engine import discount_status, refer_blocker
 from xrewards_desk.domain.model import (
     GOLD_FROM,
     RATE,
@@ -334,6 +334,13 @@ class CustomerPage:
     notice_given_at: datetime | None = None
     #: R23: the last day to redeem, where a window applies (terminated, program ended)
     redeem_last_day: date | None = None
+    #: R17: why the customer cannot refer now (engine.refer_blocker), None if they can
+    refer_blocker: str | None = None
+
+    @property
+    def balance_value(self) -> Decimal:
+        """R12: what the balance is worth, 100 points = 1.00 EUR (0 in debt)."""
+        return (Decimal(max(self.balance, 0)) / 100).quantize(Decimal("0.01"))
 
     @property
     def under_notice(self) -> bool:
@@ -476,7 +483,8 @@ def customer_page(db: Db, account_id: str, now: datetime) -> CustomerPage | None
         claims_total=row.claims_total, claims=claims, lots=tuple(lot_infos),
         expiring_30_days=mine.expiring_soon, discount=discount_info,
         referrer=referrer, referred=referred, cases=cases, **_notice_fields(acc),
-        notice_given_at=acc.notice_at, redeem_last_day=last_day_to_redeem(mine.window))
+        notice_given_at=acc.notice_at, redeem_last_day=last_day_to_redeem(mine.window),
+        refer_blocker=refer_blocker(program, acc, now))
 
 
 __all__ = [

@@ -10,6 +10,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from xrewards_desk.domain.calendar import berlin_date
+from xrewards_desk.domain.workflow import claim_open
 from xrewards_desk.store.changes import Changes
 from xrewards_desk.store.read.accounts import provider_notice
 from xrewards_desk.store.read.customers import (
@@ -91,6 +92,11 @@ class CustomerView(QWidget):
         self.ending.setWordWrap(True)
         self.ending.setTextFormat(Qt.TextFormat.RichText)
         self.ending.setVisible(False)
+        # the usual questions, answered above the fold (issue 19 item 2)
+        self.glance = QLabel()
+        self.glance.setObjectName("glance")
+        self.glance.setWordWrap(True)
+        self.glance.setTextFormat(Qt.TextFormat.RichText)
         top = QHBoxLayout()
         top.addWidget(self.header, 1)
         top.addWidget(self.message)
@@ -179,6 +185,7 @@ class CustomerView(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.glance)
         layout.addWidget(self.ending)
         layout.addWidget(self.tabs, 1)
         # keys within this customer's tab: Ctrl+E explains, Ctrl+1/Ctrl+2 switch views
@@ -365,6 +372,7 @@ class CustomerView(QWidget):
             under = self.tr("under notice")
             badge = f" <span style='color:#b91c1c'>({html.escape(under)})</span>"
         self.show_ending(page, f)
+        self.glance.setText(self.glance_text(page, f))
         self.header.setText(
             f"<span style='font-size:16pt; font-weight:600'>{html.escape(p.name)}</span> "
             f"&nbsp; {html.escape(p.id)}{badge}")
@@ -421,6 +429,43 @@ class CustomerView(QWidget):
         self.lots.set_rows(page.lots)
         self.claims.set_rows(page.claims)
         self.chart.show_series(series, "", f.chart_dates(), f.locale)
+
+    def refer_text(self, page: CustomerPage) -> str:
+        """R17 in words: may the customer refer now, and why not."""
+        return {
+            None: self.tr("may refer"),
+            "no_completed_order": self.tr("cannot refer yet: no order of theirs has "
+                                          "completed (R17)"),
+            "not_active": self.tr("cannot refer: the account is not active (R17)"),
+            "program_ended": self.tr("cannot refer: the program has ended (R17)"),
+        }.get(page.refer_blocker, page.refer_blocker or "")
+
+    def glance_text(self, page: CustomerPage, f: Fmt) -> str:
+        """Balance and its worth, the referral code, and what is open, in two lines."""
+        esc = html.escape
+        balance = self.tr("%1 point(s)", "", abs(page.balance)).replace(
+            "%1", f.points(page.balance))
+        worth = self.tr("worth %1").replace("%1", f.money(page.balance_value))
+        code = page.profile.referral_code
+        referral = (self.tr("Referral code %1: %2").replace("%1", f"<b>{esc(code)}</b>")
+                    .replace("%2", esc(self.refer_text(page))) if code
+                    else self.tr("No referral code: %1").replace(
+                        "%1", esc(self.refer_text(page))))
+        c = page.cases
+        open_claims = [x for x in page.claims if claim_open(x.state)]  # R22: not settled
+        parts = [text for n, text in (
+            (c.mail_cases, self.tr("%n open case(s)", "", c.mail_cases)),
+            (c.objections, self.tr("%n objection(s) to decide", "", c.objections)),
+            (c.pending_transfers, self.tr("%n transfer(s) pending", "", c.pending_transfers)),
+            (c.pending_adjustments,
+             self.tr("%n adjustment(s) pending", "", c.pending_adjustments)),
+            (c.abuse_cases, self.tr("%n abuse case(s) open", "", c.abuse_cases)),
+            (len(open_claims), self.tr("%n open claim(s), %1", "", len(open_claims)).replace(
+                "%1", f.money(page.claims_total))),
+        ) if n]
+        work = " · ".join(esc(x) for x in parts) if parts else esc(self.tr("Nothing open"))
+        return (f"<span style='font-size:13pt; font-weight:600'>{esc(balance)}</span> "
+                f"({esc(worth)}) &nbsp;·&nbsp; {referral}<br>{work}")
 
     def ending_text(self, page: CustomerPage, f: Fmt) -> str:
         """R23 in words: a running notice with its two dates, or a terminated account's
