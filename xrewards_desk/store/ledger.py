@@ -10,7 +10,7 @@ simply "not the object that was loaded".
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -326,6 +326,16 @@ class Saved:
     program: bool = False
 
 
+def _changed(now: Mapping[str, _T],
+             loaded: Mapping[str, _T | None]) -> Iterator[tuple[str, _T, _T | None]]:
+    """The values the engine changed, each with the one loaded (None: new). The engine
+    never mutates what it was given, so "changed" is "not the object that was loaded"."""
+    for key, value in now.items():
+        before = loaded.get(key)
+        if value is not before:
+            yield key, value, before
+
+
 def save(session: Session, lookup: StoreLookup, state: State, written: Written) -> Saved:
     """Write back what the engine changed (new objects only) and what it wrote."""
     conn = lookup.conn
@@ -339,10 +349,7 @@ def save(session: Session, lookup: StoreLookup, state: State, written: Written) 
 
     new_lots: list[dict[str, Any]] = []
     changed_lots: list[dict[str, Any]] = []
-    for account_id, acc in state.accounts.items():
-        loaded = lookup.accounts.get(account_id)
-        if acc is loaded:
-            continue
+    for account_id, acc, loaded in _changed(state.accounts, lookup.accounts):
         changed_accounts.append(account_id)
         if loaded is None:
             _ensure_parents(conn, acc)
@@ -367,10 +374,7 @@ def save(session: Session, lookup: StoreLookup, state: State, written: Written) 
         conn.execute(_UPDATE_LOT, [{**values, "k_id": values["id"]} for values in changed_lots])
 
     orders: list[str] = []
-    for order_id, order in state.orders.items():
-        loaded_order = lookup.orders.get(order_id)
-        if order is loaded_order:
-            continue
+    for order_id, order, loaded_order in _changed(state.orders, lookup.orders):
         orders.append(order_id)
         values = _order_values(order)
         if loaded_order is None:
@@ -379,10 +383,7 @@ def save(session: Session, lookup: StoreLookup, state: State, written: Written) 
             conn.execute(_UPDATE_ORDER, {**values, "k_id": order_id})
 
     cases: list[str] = []
-    for case_id, case in state.cases.items():
-        loaded_case = lookup.cases.get(case_id)
-        if case is loaded_case:
-            continue
+    for case_id, case, loaded_case in _changed(state.cases, lookup.cases):
         cases.append(case_id)
         if loaded_case is None:
             conn.execute(insert(ABUSE_CASES), {
