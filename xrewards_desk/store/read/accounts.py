@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.engine import Connection, Row
 
 from xrewards_desk.domain.calendar import berlin_date, require_aware
@@ -49,10 +49,12 @@ from xrewards_desk.store.ledger import unapproved_adjustments
 from xrewards_desk.store.tables import (
     ACCOUNTS,
     ALLOCATIONS,
+    BILLING,
     CLAIMS,
     DISCOUNTS,
     ENTRIES,
     LOTS,
+    ORGANISATIONS,
     PROGRAM,
     Db,
     connection,
@@ -218,6 +220,17 @@ def pending_expiries(conn: Connection, program: Program, acc: Account, before: d
             for when, _credited, _seq, lot_id, left in due]
 
 
+def named_account(account_id: str, *columns: Any) -> Select[Any]:
+    """The account's row with its organisation's and billing account's names
+    (``organisation_name``, ``billing_name``; None where that row is not in the store),
+    and `columns` of further tables the caller joins."""
+    return (select(ACCOUNTS, ORGANISATIONS.c.name.label("organisation_name"),
+                   BILLING.c.name.label("billing_name"), *columns)
+            .outerjoin(ORGANISATIONS, ORGANISATIONS.c.id == ACCOUNTS.c.organisation_id)
+            .outerjoin(BILLING, BILLING.c.id == ACCOUNTS.c.billing_account_id)
+            .where(ACCOUNTS.c.id == account_id))
+
+
 def account_state(db: Db, account_id: str, *,
                   with_lots: bool = True) -> tuple[Program, Account] | None:
     """The program and the engine's account with its lots that hold points (or none):
@@ -313,6 +326,7 @@ __all__ = [
     "holdings",
     "last_day_to_redeem",
     "ledger_entries",
+    "named_account",
     "pending_expiries",
     "provider_notice",
     "stored_account",

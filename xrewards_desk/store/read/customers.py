@@ -44,6 +44,7 @@ from xrewards_desk.store.read.accounts import (
     held_lots,
     holdings,
     last_day_to_redeem,
+    named_account,
     stored_account,
     stored_program,
 )
@@ -53,7 +54,6 @@ from xrewards_desk.store.tables import (
     ABUSE_CASES,
     ACCOUNTS,
     ADJUSTMENTS,
-    BILLING,
     CLAIMS,
     DISCOUNTS,
     MAIL_CASES,
@@ -389,14 +389,10 @@ def customer_page(db: Db, account_id: str, now: datetime) -> CustomerPage | None
     now = require_aware(now)
     conn = connection(db)
     row = conn.execute(
-        select(ACCOUNTS, ORGANISATIONS.c.name.label("organisation_name"),
-               BILLING.c.name.label("billing_name"), DISCOUNTS.c.code.label("discount_code"),
-               DISCOUNTS.c.registered_at.label("discount_registered_at"),
-               DISCOUNTS.c.valid_until, DISCOUNTS.c.used_on, DISCOUNTS.c.voided)
-        .outerjoin(ORGANISATIONS, ORGANISATIONS.c.id == ACCOUNTS.c.organisation_id)
-        .outerjoin(BILLING, BILLING.c.id == ACCOUNTS.c.billing_account_id)
-        .outerjoin(DISCOUNTS, DISCOUNTS.c.account_id == ACCOUNTS.c.id)
-        .where(ACCOUNTS.c.id == account_id)).first()
+        named_account(account_id, DISCOUNTS.c.code.label("discount_code"),
+                      DISCOUNTS.c.registered_at.label("discount_registered_at"),
+                      DISCOUNTS.c.valid_until, DISCOUNTS.c.used_on, DISCOUNTS.c.voided)
+        .outerjoin(DISCOUNTS, DISCOUNTS.c.account_id == ACCOUNTS.c.id)).first()
     if row is None:
         return None
     program = stored_program(conn)

@@ -24,16 +24,14 @@ from xrewards_desk.store.read.accounts import (
     balance_until,
     held_lots,
     holdings,
+    named_account,
     pending_expiries,
     stored_account,
     stored_program,
 )
 from xrewards_desk.store.read.history import HistoryFilter, iter_history
 from xrewards_desk.store.tables import (
-    ACCOUNTS,
-    BILLING,
     ENTRIES,
-    ORGANISATIONS,
     Db,
     connection,
 )
@@ -171,12 +169,7 @@ def statement(db: Db, account_id: str, period_from: date | None, period_to: date
     if period_from is not None and period_to is not None and period_to < period_from:
         raise ValueError(f"the period ends ({period_to}) before it starts ({period_from})")
     conn = connection(db)
-    row = conn.execute(
-        select(ACCOUNTS, ORGANISATIONS.c.name.label("organisation_name"),
-               BILLING.c.name.label("billing_name"))
-        .outerjoin(ORGANISATIONS, ORGANISATIONS.c.id == ACCOUNTS.c.organisation_id)
-        .outerjoin(BILLING, BILLING.c.id == ACCOUNTS.c.billing_account_id)
-        .where(ACCOUNTS.c.id == account_id)).first()
+    row = conn.execute(named_account(account_id)).first()
     if row is None:
         return None
     program = stored_program(conn)
