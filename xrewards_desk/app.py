@@ -10,6 +10,7 @@ Subcommands:
     xrewards-desk users add NAME --role ROLE
     xrewards-desk audit verify [--db URL]
     xrewards-desk sync --api URL --user NAME; search TEXT; ledger ACCOUNT; outbox; signout
+    xrewards-desk orders CUSTOMER [--json]   a customer's orders and their pending points
     xrewards-desk cases import PATH... [--json]   saved mails into e-mail cases (mail hook)
     xrewards-desk --version
 
@@ -133,7 +134,7 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         from .server.cli import main as server_main
 
         return server_main(args)
-    if args.command in {"sync", "search", "ledger", "outbox", "signout"}:
+    if args.command in {"sync", "search", "ledger", "outbox", "signout", "orders"}:
         from .sync.cli import main as sync_main
 
         return sync_main(args)

@@ -3,6 +3,7 @@
     xrewards-desk sync --api URL --user NAME [--password-stdin] [--data-dir DIR]
     xrewards-desk search TEXT [--json]
     xrewards-desk ledger ACCOUNT [--json]
+    xrewards-desk orders CUSTOMER [--json]
     xrewards-desk outbox [list | withdraw ID] [--json]
     xrewards-desk signout [--wipe]
 
@@ -66,6 +67,7 @@ def add_arguments(commands: argparse._SubParsersAction[argparse.ArgumentParser])
     signout.add_argument("--wipe", action="store_true",
                          help="also remove the local customer data")
     data(signout)
+    add_orders_arguments(commands, data)
 
 
 def data_dir(given: Path | None) -> Path:
@@ -201,7 +203,7 @@ def _main(args: argparse.Namespace) -> int:
     # only a sync makes the folder; reading or signing out makes nothing, no store either
     folder = data_dir(args.data_dir) if args.command == "sync" else _folder(args.data_dir)
     handler = {"sync": _sync, "search": _search, "ledger": _ledger, "outbox": _outbox,
-               "signout": _signout}[args.command]
+               "signout": _signout, "orders": _orders}[args.command]
     return handler(args, folder)
 
 
@@ -430,3 +432,137 @@ def _signout(args: argparse.Namespace, folder: Path) -> int:
                          else "; nothing changed"))
     print("signed out (" + ", ".join(sorted(set(ended))) + ")")
     return 0
+
+
+# --------------------------------------------------------------------------- orders
+
+
+def add_orders_arguments(commands: argparse._SubParsersAction[argparse.ArgumentParser],
+                         data: Any) -> None:
+    orders = commands.add_parser(
+        "orders", help="a customer's orders from the local store: state, points credited, "
+                       "and the points an open order would earn if it completed now")
+    orders.add_argument("customer", help="the customer number (any case), an order number, "
+                                         "an e-mail address, or anything search finds once")
+    orders.add_argument("--json", action="store_true")
+    data(orders)
+
+
+def _orders(args: argparse.Namespace, folder: Path) -> int:
+    """``xrewards-desk orders CUSTOMER``: every order of one customer (store/read/orders.py)
+    with its state, what is missing, the credit with its tier and rate (R8), and for an
+    open order the engine's pending points as of now, which can change until it
+    completes."""
+    from ..clock import SystemClock
+    from ..store.read.orders import customer_orders
+
+    now = SystemClock().now()
+    store = _existing_store(folder)
+    try:
+        with store.session() as s:
+            account = _one_customer(s, args.customer, folder)
+            orders = customer_orders(s, account, now)
+    finally:
+        store.close()
+    assert orders is not None  # the account was found in the same store
+    records = [_order_json(o) for o in orders]
+    _say(args, {"account": account, "as_of": now.isoformat(), "orders": records},
+         "\n".join([f"{account}: {len(orders)} order(s), times in Europe/Berlin:",
+                    *(line for o in orders for line in _order_lines(o))]))
+    return 0
+
+
+def _one_customer(s: Any, text: str, folder: Path) -> str:
+    """The account `text` names: its customer number, or the one customer search finds
+    first by an exact identifier (number, e-mail, order, referral code) or alone."""
+    from sqlalchemy import select
+
+    from xrewards_desk.store import models as m
+
+    from ..store.search import EXACT, SearchError, search
+
+    raw = text.strip()
+    exact = s.scalars(select(m.AccountRow.id).where(
+        m.AccountRow.id.in_({raw, raw.upper()}))).first()
+    if exact is not None:
+        return str(exact)
+    if s.scalars(select(m.AccountRow.id).limit(1)).first() is None:
+        raise Failure(REFUSED, f"the local store in {folder} is empty, no sync has filled "
+                               f"it yet: {FILL}")
+    try:
+        hits = search(s, raw, limit=5)
+    except (SearchError, ValueError) as exc:
+        raise Failure(REFUSED, f"no customer {raw!r} can be looked up here ({exc})") from exc
+    if hits and (hits[0].how == EXACT or len(hits) == 1):
+        return hits[0].account_id
+    if not hits:
+        raise Failure(REFUSED, f"no customer {raw!r} in the local store: check the customer "
+                               "number ('xrewards-desk search NAME' finds it), or sync if "
+                               "it is new")
+    raise Failure(REFUSED, f"{raw!r} matches several customers ("
+                  + ", ".join(f"{h.account_id} {h.name}" for h in hits)
+                  + "): give the customer number")
+
+
+def _order_json(order: Any) -> Any:
+    """An order of store/read/orders.py as JSON values: instants with their offset in
+    Berlin, days as YYYY-MM-DD, money as text with two decimals, named values as text."""
+    from dataclasses import asdict
+    from datetime import date, datetime
+    from decimal import Decimal
+    from enum import Enum
+
+    from ..domain.calendar import BERLIN
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [plain(v) for v in value]
+        if isinstance(value, Enum):
+            return value.value
+        if isinstance(value, datetime):
+            return value.astimezone(BERLIN).isoformat()
+        if isinstance(value, date):
+            return value.isoformat()
+        if isinstance(value, Decimal):
+            return f"{value:.2f}"
+        return value
+
+    return plain(asdict(order))
+
+
+def _order_lines(o: Any) -> list[str]:
+    """An order in a few lines of plain English, times in Berlin."""
+    from ..domain.calendar import BERLIN
+
+    def day(at: Any) -> str:
+        return "-" if at is None else at.astimezone(BERLIN).strftime("%Y-%m-%d")
+
+    state = o.state + (": waiting for " + " and ".join(o.missing) if o.missing else "")
+    lines = [f"{o.id}  {state}  placed {day(o.placed_at)}  paid {day(o.paid_at)}  "
+             f"delivered {day(o.delivered_at)}  completed {day(o.completed_at)}",
+             f"    net {o.net:.2f} EUR"
+             + (f", code {o.discount_code} -{o.discount:.2f} EUR" if o.discount_code else "")
+             + (f", {o.redeemed} points redeemed" if o.redeemed else "")
+             + f", earning base {o.base:.2f} EUR"]
+    for c in o.cancellations:
+        lines.append(f"    cancelled {c.amount:.2f} EUR"
+                     + (" (in full)" if c.in_full else " (in part)")
+                     + (f" on {day(c.at)}" if c.at else " (date not recorded)"))
+    if o.credited:
+        how = f" ({o.tier.value}, {o.rate} per EUR)" if o.tier else ""
+        kept = f", {o.kept} kept after reversals" if o.kept != o.credited else ""
+        lines.append(f"    credited {o.credited} points on {day(o.credited_at)}{how}{kept}")
+    if o.referral_bonus:
+        b = o.referral_bonus
+        lines.append(f"    referral bonus {b.points} points to {b.referrer} on {day(b.at)}"
+                     + (f", {b.reversed} reversed" if b.reversed else ""))
+    p = o.pending
+    if p is not None:
+        if p.no_earning is not None:
+            lines.append(f"    would earn nothing now ({p.no_earning.replace('_', ' ')})")
+        else:
+            lines.append(f"    would earn {p.points} points if it completed now ({p.tier.value},"
+                         f" {p.rate} per EUR); the figure can change until it completes (R8)")
+    return lines
