@@ -64,7 +64,7 @@ from xrewards_desk.domain.model import Claim, EntryType, Status
 from xrewards_desk.store.db import Store
 from xrewards_desk.store.ledger import Ledger
 from xrewards_desk.store.models import ClaimRow
-from xrewards_desk.store.read import accounts
+from xrewards_desk.store.read import accounts, explanation
 
 T = EntryType
 BALANCE = (Topic.BALANCE,)
@@ -73,7 +73,7 @@ UNTIL = (Topic.USABLE_UNTIL,)
 
 def sentences(store: Store, account: str, now_: object, language: str) -> list[Sentence]:
     with store.session() as s:
-        return accounts.explanation(s, account, now_, language)  # type: ignore[arg-type]
+        return explanation.explanation(s, account, now_, language)  # type: ignore[arg-type]
 
 
 def claim_ids(store: Store, account: str) -> list[str]:

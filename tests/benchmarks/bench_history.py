@@ -36,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from xrewards_desk.domain.calendar import lot_expiry, usable_until
 from xrewards_desk.domain.model import EntryType, NoticeKind, SourceKind, Status
 from xrewards_desk.store.db import Store, sqlite_url
-from xrewards_desk.store.read import accounts, customers, history, statement
+from xrewards_desk.store.read import customers, explanation, history, statement
 from xrewards_desk.store.read.history import HistoryFilter
 
 BIG = "XR-0000001"
@@ -268,7 +268,8 @@ def main(argv: list[str] | None = None) -> int:
         for label, fn in [
                 ("write_csv, all entries", lambda: history.write_csv(conn, BIG, history.ALL,
                                                                    _Null(), "de")),
-                ("explanation (whole ledger)", lambda: accounts.explanation(conn, BIG, now, "de"))]:
+                ("explanation (whole ledger)",
+                 lambda: explanation.explanation(conn, BIG, now, "de"))]:
             ms, _ = timed(fn, 3)
             print(f"{label:<48}{ms:>10.2f}")
         if args.plans:

@@ -30,12 +30,10 @@ from typing import Any
 from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.engine import Connection, Row
 
-from xrewards_desk.domain.calendar import berlin_date, require_aware
-from xrewards_desk.domain.explain import Sentence, explain
+from xrewards_desk.domain.calendar import berlin_date
 from xrewards_desk.domain.model import (
     Account,
     Allocation,
-    Claim,
     Discount,
     Entry,
     EntryType,
@@ -48,10 +46,7 @@ from xrewards_desk.domain.model import (
 from xrewards_desk.store.ledger import unapproved_adjustments
 from xrewards_desk.store.tables import (
     ACCOUNTS,
-    ALLOCATIONS,
     BILLING,
-    CLAIMS,
-    DISCOUNTS,
     ENTRIES,
     LOTS,
     ORGANISATIONS,
@@ -256,23 +251,6 @@ def alive_lots(lots: Iterable[Row[Any]], window: datetime | None,
                                     berlin_date(expires - timedelta(microseconds=1)))
 
 
-def ledger_entries(db: Db, account_id: str) -> list[Entry]:
-    """The account's whole ledger as the engine's entries, in the order written (for
-    :func:`~xrewards_desk.domain.explain.explain`)."""
-    conn = connection(db)
-    e, a = ENTRIES.c, ALLOCATIONS.c
-    allocations: dict[str, list[Allocation]] = {}
-    for entry_id, lot_id, points in conn.execute(
-            select(a.entry_id, a.lot_id, a.points).join(ENTRIES, e.id == a.entry_id)
-            .where(e.account_id == account_id).order_by(e.seq, a.seq)):
-        allocations.setdefault(entry_id, []).append(Allocation(lot_id, points))
-    return [Entry(entry_id, account_id, at, kind, points, Source(source_kind, source_ref),
-                  tuple(allocations.get(entry_id, ())), note)
-            for entry_id, at, kind, points, source_kind, source_ref, note in conn.execute(
-                select(e.id, e.at, e.type, e.points, e.source_kind, e.source_ref, e.note)
-                .where(e.account_id == account_id).order_by(e.seq))]
-
-
 def balance_until(conn: Connection, program: Program, acc: Account, t: datetime,
                   inclusive: bool) -> int:
     """R10/R11: the ledger's sum up to `t` (at or before it, or only before it) plus the
@@ -285,33 +263,6 @@ def balance_until(conn: Connection, program: Program, acc: Account, t: datetime,
     return int(written) + sum(x.points for x in pending)
 
 
-# =========================================================================== explain
-
-
-def explanation(db: Db, account_id: str, now: datetime, language: str) -> list[Sentence]:
-    """:func:`~xrewards_desk.domain.explain.explain` for a stored account as of `now`
-    (its whole ledger, its lots with points left, R23's window where one applies, its
-    status and notice, its discount code and its R22 claims, each by its id); [] for an
-    unknown account."""
-    now = require_aware(now)
-    conn = connection(db)
-    known = account_state(conn, account_id)
-    if known is None:
-        return []
-    program, acc = known
-    code = conn.execute(select(DISCOUNTS).where(DISCOUNTS.c.account_id == account_id)).first()
-    if code is not None:
-        acc.discount = Discount(code.valid_until, code.registered_at, code.used_on,
-                                code.voided)
-    claims = [(str(c.id), Claim(c.account_id, c.at, c.amount,
-                                Source(c.source_kind, c.source_ref), c.reason))
-              for c in conn.execute(select(CLAIMS).where(CLAIMS.c.account_id == account_id)
-                                    .order_by(CLAIMS.c.at, CLAIMS.c.id))]
-    return explain(ledger_entries(conn, account_id), acc.lots, now, language,
-                   window_until=last_day_to_redeem(window_end(program, acc)), account=acc,
-                   claims=claims)
-
-
 __all__ = [
     "SOON",
     "Db",
@@ -321,11 +272,9 @@ __all__ = [
     "as_of_status",
     "balance_until",
     "expiry_instant",
-    "explanation",
     "held_lots",
     "holdings",
     "last_day_to_redeem",
-    "ledger_entries",
     "named_account",
     "pending_expiries",
     "provider_notice",

@@ -66,8 +66,23 @@ from xrewards_desk.store.tables import (
 )
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RunningNotice:
+    """R23: while a provider's notice runs (the account is still active): when it was
+    given, its effective date and the last day to redeem after it; all None otherwise
+    (:func:`_running_notice`)."""
+
+    notice_at: datetime | None = None
+    notice_effective: date | None = None
+    notice_redeem_until: date | None = None
+
+    @property
+    def under_notice(self) -> bool:
+        return self.notice_effective is not None
+
+
 @dataclass(frozen=True, slots=True)
-class CustomerRow:
+class CustomerRow(RunningNotice):
     """One account found by a search, with what an agent must see at a glance."""
 
     #: the customer number
@@ -89,21 +104,12 @@ class CustomerRow:
     #: what the search matched (see :class:`~.search.Hit`)
     matched: str = ""
     how: str = ""
-    #: R23: while a provider's notice runs (the account is still active): when it was
-    #: given, its effective date and the last day to redeem after it
-    notice_at: datetime | None = None
-    notice_effective: date | None = None
-    notice_redeem_until: date | None = None
     #: R23: the last day to redeem, where a window applies (terminated, program ended)
     redeem_until: date | None = None
 
     @property
     def in_debt(self) -> bool:
         return self.debt > 0
-
-    @property
-    def under_notice(self) -> bool:
-        return self.notice_effective is not None
 
 
 def _open_case_accounts(conn: Connection, account_ids: Sequence[str]) -> set[str]:
@@ -154,12 +160,12 @@ def customer_rows(db: Db, hits: Sequence[Hit], now: datetime) -> list[CustomerRo
             organisation=row.organisation_name or "", status=acc.status, tier=acc.tier,
             balance=h.balance, debt=h.debt, open_case=account_id in cases,
             abuse_review=account_id in abuse, expiring_30_days=h.expiring_soon,
-            matched=hit.matched, how=hit.how, **_notice_fields(acc),
+            matched=hit.matched, how=hit.how, **_running_notice(acc),
             redeem_until=last_day_to_redeem(h.window)))
     return result
 
 
-def _notice_fields(acc: Account) -> dict[str, Any]:
+def _running_notice(acc: Account) -> dict[str, Any]:
     """R23: a running provider's notice (the account still active): when it was given,
     its effective date and the last day to redeem after it; all None otherwise."""
     running = acc.under_notice
@@ -292,7 +298,7 @@ class CaseCounts:
 
 
 @dataclass(frozen=True, slots=True)
-class CustomerPage:
+class CustomerPage(RunningNotice):
     as_of: datetime
     profile: Profile
     organisation: Named
@@ -324,11 +330,6 @@ class CustomerPage:
     referrer: ReferralInfo | None
     referred: tuple[ReferralInfo, ...]
     cases: CaseCounts
-    #: R23: while a provider's notice runs (the account is still active): when it was
-    #: given, its effective date and the last day to redeem after it
-    notice_at: datetime | None = None
-    notice_effective: date | None = None
-    notice_redeem_until: date | None = None
     #: R23: when the provider's notice was given, also once it has taken effect (None for
     #: an account terminated before notices ran to a month's end)
     notice_given_at: datetime | None = None
@@ -341,10 +342,6 @@ class CustomerPage:
     def balance_value(self) -> Decimal:
         """R12: what the balance is worth, 100 points = 1.00 EUR (0 in debt)."""
         return (Decimal(max(self.balance, 0)) / 100).quantize(Decimal("0.01"))
-
-    @property
-    def under_notice(self) -> bool:
-        return self.notice_effective is not None
 
 
 def next_tier(tier: Tier, spend: Decimal) -> tuple[Tier | None, Decimal | None]:
@@ -478,7 +475,7 @@ def customer_page(db: Db, account_id: str, now: datetime) -> CustomerPage | None
         balance=mine.balance, debt=mine.debt, redeem_until=mine.window,
         claims_total=row.claims_total, claims=claims, lots=tuple(lot_infos),
         expiring_30_days=mine.expiring_soon, discount=discount_info,
-        referrer=referrer, referred=referred, cases=cases, **_notice_fields(acc),
+        referrer=referrer, referred=referred, cases=cases, **_running_notice(acc),
         notice_given_at=acc.notice_at, redeem_last_day=last_day_to_redeem(mine.window),
         refer_blocker=refer_blocker(program, acc, now))
 
@@ -494,6 +491,7 @@ __all__ = [
     "Named",
     "Profile",
     "ReferralInfo",
+    "RunningNotice",
     "customer_page",
     "customer_rows",
     "next_tier",

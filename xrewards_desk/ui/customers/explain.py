@@ -9,7 +9,7 @@ from datetime import datetime
 
 from xrewards_desk.domain.explain import Sentence
 from xrewards_desk.store.db import Store
-from xrewards_desk.store.read.accounts import explanation
+from xrewards_desk.store.read.explanation import explanation
 from xrewards_desk.ui.qt import (
     QComboBox,
     QDialog,
