@@ -29,6 +29,8 @@ AGENT_MAY = {
     # adjustments (goodwill included) and transfers; reports suspected abuse; closes an
     # account on the customer's request. R28: records objections to changed terms.
     "create_mail_case", "assign_mail_case", "note_mail_case", "set_mail_case_status",
+    # notes on the customer: every person at a desk (issue 19)
+    "note_customer",
     "link_mail_case", "record_reply_sent", "record_objection", "uphold_objection",
     "reject_objection", "answer_objection_late", "grant_goodwill", "object_to_terms",
     "request_adjustment", "request_transfer", "report_suspicion", "close_account",
@@ -49,7 +51,8 @@ EXPECTED: dict[Role, set[str]] = {
                                  "verify_audit", "read_abuse_queue"},
     # reads everything; opens, confirms and dismisses abuse cases; terminates for cause;
     # the audit view; follows up claims
-    Role.COMPLIANCE: {"open_abuse_case", "confirm_self_referral", "dismiss_abuse_case",
+    Role.COMPLIANCE: {"note_customer", "open_abuse_case", "confirm_self_referral",
+                      "dismiss_abuse_case",
                       "terminate_for_cause", "set_claim_state", "read_audit", "verify_audit",
                       "read_abuse_queue", "preview_abuse_decision", "read_change_feed",
                       "mark_presence", "see_presence", "upload_evidence", "read_evidence"},

@@ -37,6 +37,7 @@ COMMANDS: dict[str, dict[str, Any]] = {
     "create_mail_case": {"mail": MAIL},
     "assign_mail_case": {"case": 1, "version": 1, "assignee": None},
     "note_mail_case": {"case": 1, "text": "a note"},
+    "note_customer": {"account": "XR-1", "text": "prefers English on the phone"},
     "set_mail_case_status": {"case": 1, "version": 1, "status": "open"},
     "link_mail_case": {"case": 1, "version": 1, "account": "XR-1"},
     "set_mail_receipt": {"case": 1, "message": 1, "received_at": "2025-03-03T08:00:00+01:00"},

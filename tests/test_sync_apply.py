@@ -44,6 +44,7 @@ def _busy_day(server: Server) -> None:
     anna.ok({"type": "record_objection", "notice": "XR-1/N1",
              "received_at": "2025-03-04T10:00:00+01:00", "case": int(case)})
     clara = server.as_("clara")
+    clara.ok({"type": "note_customer", "account": "XR-2", "text": "watch the referrals"})
     opened = clara.ok({"type": "open_abuse_case", "account": "XR-2", "on_referral": True})
     clara.ok({"type": "confirm_self_referral", "case": opened["created"], "version": 1,
               "reason": "same person"})
@@ -68,7 +69,8 @@ def test_a_synced_store_holds_exactly_what_the_server_holds(server: Server,
         assert pages > 5
         kinds = {kind for kind, _ in seen}
         assert {"account", "lot", "entry", "notice", "claim", "discount", "abuse_case",
-                "mail_case", "mail_message", "case_note", "objection", "transfer_request",
+                "mail_case", "mail_message", "case_note", "customer_note", "objection",
+                "transfer_request",
                 "evidence", "staff", "order"} <= kinds
         with server.store.session() as theirs, local.session() as ours:
             for kind, key in seen:
@@ -122,7 +124,8 @@ def test_values_are_stored_exactly_as_the_server_stores_them(server: Server,
                       m.LedgerEntry, m.LotAllocation, m.NoticeRow, m.NoticeLot, m.ClaimRow,
                       m.AbuseCaseRow,
                       m.AbuseCaseAccount, m.MailCase, m.MailMessage, m.MailAttachment,
-                      m.CaseNote, m.Objection, m.TransferRequestRow, m.TransferEvidence,
+                      m.CaseNote, m.CustomerNote, m.Objection, m.TransferRequestRow,
+                      m.TransferEvidence,
                       m.EvidenceFile):
             table = model.__table__
             columns = [c.name for c in table.columns

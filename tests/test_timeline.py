@@ -13,13 +13,12 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine
 
-from tests.case_harness import WAIT, local_desk
+from tests.case_harness import WAIT, local_desk, signed_in, sync
 from tests.demo_fixture import Demo
-from tests.ui_harness import DeskTemplate
+from tests.ui_harness import DeskTemplate, demo_server
 from xrewards_desk.domain.calendar import berlin_date
 from xrewards_desk.store.read.timeline import Filter, Kind, timeline
 from xrewards_desk.ui.qt import QApplication
-
 
 ACCOUNT = "XR-1004387"  # the customer of the demo's case 21
 ORDER = "XO-2025-003782"
@@ -105,3 +104,55 @@ def test_the_timeline_tab_filters_and_exports_in_german(
         assert len(table) == len(mails) + 1
         assert all(row[1] == "E-Mail" for row in table[1:])
         assert any(row[2] == "E-Mail erhalten" for row in table[1:])
+
+
+def test_a_note_on_the_customer_reaches_every_desk_and_the_audit_log(
+        qtbot: Any, qapp: QApplication, demo: Demo, cases_template: DeskTemplate,
+        tmp_path: Path) -> None:
+    """Compliance (clara) writes a note on the customer's timeline: it shows at once as
+    waiting to be sent, is pushed with the sync, comes back as the server's note with her
+    name, reaches an agent's desktop (anna) with its next sync, and the server's audit log
+    records it (issue 19 item 3; R27: every person at a desk may)."""
+    from sqlalchemy import select
+
+    from xrewards_desk.store import models as m
+    from xrewards_desk.ui.customers.page import CustomerView
+
+    with demo_server(demo, tmp_path / "server") as server, \
+            signed_in(qtbot, qapp, demo, cases_template, server, tmp_path / "c",
+                      "clara") as clara:
+        page = CustomerView(clara.desk, ACCOUNT)
+        qtbot.addWidget(page)
+        qtbot.waitUntil(lambda: page.loaded, timeout=WAIT)
+        page.show_timeline()
+        view = page.timeline
+        qtbot.waitUntil(lambda: view.loads == 1, timeout=WAIT)
+        assert view.note_button.isEnabled()
+        clara.desk.sync.running = True  # type: ignore[union-attr]  # hold the push back
+        view.note.setPlainText("Called about XO-2025-003782; explained R6.")
+        view.add_note()
+        qtbot.waitUntil(lambda: any(i.event == "waiting" for i in view.model.rows),
+                        timeout=WAIT)
+        assert view.note.toPlainText() == ""
+        waiting_note = next(i for i in view.model.rows if i.event == "waiting")
+        assert view.event_text(waiting_note) == "Note on the customer (waiting to be sent)"
+        clara.desk.sync.running = False  # type: ignore[union-attr]
+        sync(qtbot, clara.desk)
+        view.refresh()
+        qtbot.waitUntil(lambda: any(i.event == "customer" for i in view.model.rows),
+                        timeout=WAIT)
+        note = next(i for i in view.model.rows if i.event == "customer")
+        assert note.who == "clara" and note.text == "Called about XO-2025-003782; explained R6."
+        assert not any(i.event == "waiting" for i in view.model.rows)
+        with server.store.session() as s:
+            audited = s.scalars(select(m.AuditRecord).where(
+                m.AuditRecord.action == "note_customer")).all()
+        assert [(a.actor, a.outcome) for a in audited] == [("clara", "applied")]
+        with signed_in(qtbot, qapp, demo, cases_template, server, tmp_path / "a",
+                       "anna") as anna:
+            assert anna.desk.store is not None
+            with anna.desk.store.session() as s:
+                notes = [i for i in timeline(s, ACCOUNT) if i.kind is Kind.NOTE
+                         and i.event == "customer"]
+            assert [(n.who, n.text) for n in notes] == [
+                ("clara", "Called about XO-2025-003782; explained R6.")]

@@ -3131,6 +3131,14 @@
         <translation>CSV exportieren…</translation>
     </message>
     <message>
+        <source>Note on the customer, for every desk (Ctrl+Enter adds it)</source>
+        <translation>Notiz zum Kunden, für alle Arbeitsplätze (Strg+Eingabe fügt sie hinzu)</translation>
+    </message>
+    <message>
+        <source>Add note</source>
+        <translation>Notiz hinzufügen</translation>
+    </message>
+    <message>
         <source>Mail</source>
         <translation>E-Mail</translation>
     </message>
@@ -3185,6 +3193,10 @@
     <message>
         <source>Note on the customer</source>
         <translation>Notiz zum Kunden</translation>
+    </message>
+    <message>
+        <source>Note on the customer (waiting to be sent)</source>
+        <translation>Notiz zum Kunden (wartet auf das Senden)</translation>
     </message>
     <message>
         <source>Note on case %1</source>
@@ -3304,6 +3316,10 @@
             <numerusform>%n Ereignis</numerusform>
             <numerusform>%n Ereignisse</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Queued; it is sent with this sync.</source>
+        <translation>Vorgemerkt; wird mit dieser Synchronisierung gesendet.</translation>
     </message>
 </context>
 <context>
@@ -3700,6 +3716,10 @@
     <message>
         <source>Add a note to a case</source>
         <translation>Notiz zum Vorgang hinzufügen</translation>
+    </message>
+    <message>
+        <source>Add a note to a customer</source>
+        <translation>Notiz zu einem Kunden schreiben</translation>
     </message>
     <message>
         <source>Record an objection to changed terms</source>

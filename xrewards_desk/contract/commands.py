@@ -82,6 +82,14 @@ class NoteMailCase(Model):
     text: Annotated[str, Field(min_length=1, max_length=20_000)]
 
 
+class NoteCustomer(Model):
+    """A note on the customer, not on one case (issue 19): what every desk should know."""
+
+    type: Literal["note_customer"]
+    account: Id
+    text: Annotated[str, Field(min_length=1, max_length=20_000)]
+
+
 class SetMailCaseStatus(Model):
     type: Literal["set_mail_case_status"]
     case: Key
@@ -302,7 +310,8 @@ class EndProgram(Model):
 
 
 Command = Annotated[
-    CreateMailCase | AssignMailCase | NoteMailCase | SetMailCaseStatus | LinkMailCase
+    CreateMailCase | AssignMailCase | NoteMailCase | NoteCustomer | SetMailCaseStatus
+    | LinkMailCase
     | SetMailReceipt | RecordReplySent | RecordObjection | UpholdObjection | RejectObjection
     | AnswerObjectionLate | GrantGoodwill | ObjectToTerms | RequestAdjustment
     | DecideAdjustment | RequestTransfer | DecideTransfer | ReportSuspicion

@@ -283,6 +283,14 @@ class CaseNote(Model):
     text: str
 
 
+class CustomerNote(Model):
+    id: int
+    account: str
+    at: Instant
+    author: str
+    text: str
+
+
 class Objection(Model):
     id: int
     kind: Literal["notice", "terms"]
@@ -442,6 +450,11 @@ class CaseNoteChange(_Change):
     data: CaseNote | None
 
 
+class CustomerNoteChange(_Change):
+    kind: Literal["customer_note"]
+    data: CustomerNote | None
+
+
 class ObjectionChange(_Change):
     kind: Literal["objection"]
     data: Objection | None
@@ -488,6 +501,7 @@ Change = Annotated[
     | MailCaseChange
     | MailMessageChange
     | CaseNoteChange
+    | CustomerNoteChange
     | ObjectionChange
     | AdjustmentRequestChange
     | TransferRequestChange
@@ -513,6 +527,7 @@ RECORDS: dict[str, type[Model]] = {
     "mail_case": MailCase,
     "mail_message": MailMessage,
     "case_note": CaseNote,
+    "customer_note": CustomerNote,
     "objection": Objection,
     "adjustment_request": AdjustmentRequest,
     "transfer_request": TransferRequest,

@@ -42,6 +42,7 @@ COMMANDS: dict[str, Rule] = {
                              "Mails als Vorgänge anlegen"),
     "assign_mail_case": Rule(_DESK, "assign cases", "Vorgänge zuweisen"),
     "note_mail_case": Rule(_DESK, "write notes on cases", "Notizen zu Vorgängen schreiben"),
+    "note_customer": Rule(_STAFF, "write notes on customers", "Notizen zu Kunden schreiben"),
     "set_mail_case_status": Rule(_DESK, "change a case's status",
                                  "den Status eines Vorgangs ändern"),
     "link_mail_case": Rule(_DESK, "link cases to customers",

@@ -181,6 +181,8 @@ LOADERS: dict[str, Callable[[Session, str], Model | None]] = {
     "mail_message": _simple(m.MailMessage, _mail_message),
     "case_note": _simple(m.CaseNote, lambda x: r.CaseNote(
         id=x.id, case=x.case_id, at=x.at, author=x.author, text=x.text)),
+    "customer_note": _simple(m.CustomerNote, lambda x: r.CustomerNote(
+        id=x.id, account=x.account_id, at=x.at, author=x.author, text=x.text)),
     "objection": _simple(m.Objection, lambda x: r.Objection(
         id=x.id, kind=x.kind.value, account=x.account_id, case=x.case_id, notice=x.notice_id,
         received_at=x.received_at, deadline=x.deadline, status=x.status.value,

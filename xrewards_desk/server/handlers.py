@@ -271,6 +271,12 @@ def note_mail_case(ctx: Ctx, cmd: c.NoteMailCase) -> None:
                                     text=cmd.text))
 
 
+def note_customer(ctx: Ctx, cmd: c.NoteCustomer) -> None:
+    _account(ctx, cmd.account)
+    ctx.add("customer_note", m.CustomerNote(account_id=cmd.account, at=ctx.now,
+                                            author=ctx.actor.name, text=cmd.text))
+
+
 def set_mail_case_status(ctx: Ctx, cmd: c.SetMailCaseStatus) -> None:
     case = _mail_case(ctx, cmd.case, cmd.version)
     case.status = m.MailCaseStatus(cmd.status)
@@ -875,7 +881,8 @@ def _order_evidence(ctx: Ctx, order: m.OrderRow, first_order_changed: bool,
 
 HANDLERS: dict[str, Callable[[Ctx, Any], None]] = {
     "create_mail_case": create_mail_case, "assign_mail_case": assign_mail_case,
-    "note_mail_case": note_mail_case, "set_mail_case_status": set_mail_case_status,
+    "note_mail_case": note_mail_case, "note_customer": note_customer,
+    "set_mail_case_status": set_mail_case_status,
     "link_mail_case": link_mail_case, "record_reply_sent": record_reply_sent,
     "set_mail_receipt": set_mail_receipt,
     "record_objection": record_objection, "uphold_objection": adjust_for_objection,

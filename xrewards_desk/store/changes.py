@@ -69,6 +69,7 @@ _ACCOUNTS: dict[str, tuple[Any, tuple[str, ...], tuple[str, ...]]] = {
     "mail_case": (m.MailCase, ("account_id",), ("id",)),
     "mail_message": (m.MailMessage, (), ("case_id",)),
     "case_note": (m.CaseNote, (), ("case_id",)),
+    "customer_note": (m.CustomerNote, ("account_id",), ()),
     "objection": (m.Objection, ("account_id",), ("case_id",)),
     "adjustment_request": (m.AdjustmentRequest, ("account_id",), ("case_id",)),
     "transfer_request": (m.TransferRequestRow, ("source_id", "target_id"), ("case_id",)),

@@ -550,6 +550,17 @@ class CaseNote(Base):
     text: Mapped[str] = mapped_column(Text)
 
 
+class CustomerNote(Base):
+    """A note on a customer rather than on one case (issue 19; migration 0013)."""
+
+    __tablename__ = "customer_notes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
+    at: Mapped[datetime]
+    author: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+
+
 class Objection(Base, Versioned):
     """An objection to a notice (R25, within one month of its sending) or to changed
     terms (R28)."""

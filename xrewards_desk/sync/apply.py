@@ -344,6 +344,11 @@ def _case_note(b: Batch, x: r.CaseNote) -> None:
                                     "author": x.author, "text": x.text})
 
 
+def _customer_note(b: Batch, x: r.CustomerNote) -> None:
+    b.upsert(_t(m.CustomerNote), {"id": x.id, "account_id": x.account, "at": x.at,
+                                  "author": x.author, "text": x.text})
+
+
 def _objection(b: Batch, x: r.Objection) -> None:
     b.upsert(_t(m.Objection), {
         "id": x.id, "kind": m.ObjectionKind(x.kind), "account_id": x.account,
@@ -402,7 +407,8 @@ WRITERS: dict[str, Callable[[Batch, Any], None]] = {
     "discount": _discount, "lot": _lot, "order": _order, "entry": _entry,
     "notice": _notice, "claim": _claim, "abuse_case": _abuse_case,
     "abuse_signal": _abuse_signal, "suspicion": _suspicion, "mail_case": _mail_case,
-    "mail_message": _mail_message, "case_note": _case_note, "objection": _objection,
+    "mail_message": _mail_message, "case_note": _case_note,
+    "customer_note": _customer_note, "objection": _objection,
     "adjustment_request": _adjustment, "transfer_request": _transfer,
     "evidence": _evidence, "program": _program,
 }
@@ -413,8 +419,9 @@ TABLES: dict[str, type[Any]] = {
     "order": m.OrderRow, "entry": m.LedgerEntry, "notice": m.NoticeRow, "claim": m.ClaimRow,
     "abuse_case": m.AbuseCaseRow, "abuse_signal": m.AbuseSignal, "suspicion": m.Suspicion,
     "mail_case": m.MailCase, "mail_message": m.MailMessage, "case_note": m.CaseNote,
-    "objection": m.Objection, "adjustment_request": m.AdjustmentRequest,
-    "transfer_request": m.TransferRequestRow, "evidence": m.EvidenceFile,
+    "customer_note": m.CustomerNote, "objection": m.Objection,
+    "adjustment_request": m.AdjustmentRequest, "transfer_request": m.TransferRequestRow,
+    "evidence": m.EvidenceFile,
 }
 assert set(WRITERS) | {"staff"} == set(RECORDS)
 
@@ -422,7 +429,7 @@ assert set(WRITERS) | {"staff"} == set(RECORDS)
 #: kinds in an order that writes what is referred to before what refers to it
 ORDER = ("organisation", "billing_account", "staff", "evidence", "program", "account",
          "discount", "order", "lot", "entry", "notice", "claim", "mail_case", "mail_message",
-         "case_note", "abuse_case", "abuse_signal", "suspicion", "objection",
+         "case_note", "customer_note", "abuse_case", "abuse_signal", "suspicion", "objection",
          "adjustment_request", "transfer_request")
 RANK = {kind: i for i, kind in enumerate(ORDER)}
 assert set(ORDER) == set(RECORDS)

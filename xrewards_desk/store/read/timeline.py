@@ -89,6 +89,7 @@ _NOTICE = T.NOTICES
 _ORDER = T.ORDERS
 _ACC = T.ACCOUNTS
 _CANCEL = T.table(m.OrderCancellation)
+_CUSTOMER_NOTE = T.table(m.CustomerNote)
 
 
 def _decided(status: str) -> str:
@@ -120,6 +121,19 @@ def _notes(conn: Connection, account_id: str) -> Iterator[Item]:
     for r in conn.execute(select(_NOTE.c.case_id, _NOTE.c.at, _NOTE.c.author, _NOTE.c.text)
                           .where(_NOTE.c.case_id.in_(cases))):
         yield Item(r.at, Kind.NOTE, "case", r.text, who=r.author, ref=("case", str(r.case_id)))
+    for n in conn.execute(select(_CUSTOMER_NOTE.c.at, _CUSTOMER_NOTE.c.author,
+                                 _CUSTOMER_NOTE.c.text)
+                          .where(_CUSTOMER_NOTE.c.account_id == account_id)):
+        yield Item(n.at, Kind.NOTE, "customer", n.text, who=n.author)
+    # a note written here and still waiting in the outbox (nothing typed seems lost)
+    for w in conn.execute(select(T.OUTBOX.c.created_at, T.OUTBOX.c.created_by,
+                                 T.OUTBOX.c.payload)
+                          .where(T.OUTBOX.c.kind == "note_customer",
+                                 T.OUTBOX.c.state.in_((m.OutboxState.PENDING,
+                                                       m.OutboxState.SENDING)))):
+        if w.payload.get("account") == account_id:
+            yield Item(w.created_at, Kind.NOTE, "waiting", str(w.payload.get("text", "")),
+                       who=w.created_by)
 
 
 def _objections(conn: Connection, account_id: str) -> Iterator[Item]:

@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from xrewards_desk.contract import commands as c
 from xrewards_desk.domain.calendar import BERLIN
 from xrewards_desk.store.read.timeline import Filter, Item, Kind, timeline
 from xrewards_desk.ui.qt import (
@@ -16,13 +17,17 @@ from xrewards_desk.ui.qt import (
     QDate,
     QDateEdit,
     QHBoxLayout,
+    QKeySequence,
     QLabel,
+    QPlainTextEdit,
     QPushButton,
+    QShortcut,
     QVBoxLayout,
     QWidget,
     Signal,
 )
 from xrewards_desk.ui.shell.desk import Desk
+from xrewards_desk.ui.widgets import access
 from xrewards_desk.ui.widgets.i18n import four_digit_years
 from xrewards_desk.ui.widgets.models import ALERT, Column, RowsModel, table_view
 from xrewards_desk.ui.widgets.table_csv import ask_and_save, save_table
@@ -84,6 +89,21 @@ class TimelineView(QWidget):
         self.csv = QPushButton()
         self.csv.clicked.connect(lambda: self.export_csv())
         self.message = QLabel()
+        # a note on the customer (every desk sees it, issue 19); Ctrl+Enter adds it
+        self.note = QPlainTextEdit()
+        self.note.setObjectName("customer-note")
+        self.note.setMaximumHeight(56)
+        self.note.setTabChangesFocus(True)
+        self.note_button = QPushButton()
+        self.note_button.setObjectName("add-customer-note")
+        self.note_button.clicked.connect(self.add_note)
+        shortcut = QShortcut(QKeySequence("Ctrl+Return"), self.note)
+        shortcut.activated.connect(self.add_note)
+        self.note_message = QLabel()
+        self.note_message.setWordWrap(True)
+        note_row = QHBoxLayout()
+        note_row.addWidget(self.note, 1)
+        note_row.addWidget(self.note_button)
         period = QHBoxLayout()
         for widget in (self.labels[0], self.since, self.labels[1], self.until,
                        self.all_button):
@@ -95,6 +115,8 @@ class TimelineView(QWidget):
         layout.addLayout(kinds)
         layout.addLayout(period)
         layout.addWidget(self.table, 1)
+        layout.addLayout(note_row)
+        layout.addWidget(self.note_message)
         self.retranslate()
 
     def _date_edit(self) -> QDateEdit:
@@ -114,6 +136,12 @@ class TimelineView(QWidget):
         self.labels[1].setText(self.tr("to"))
         self.all_button.setText(self.tr("Show everything"))
         self.csv.setText(self.tr("Export CSV…"))
+        self.note.setPlaceholderText(self.tr("Note on the customer, for every desk "
+                                             "(Ctrl+Enter adds it)"))
+        self.note_button.setText(self.tr("Add note"))
+        # R27 as the domain's matrix says it: every person at a desk may
+        self.note_button.setEnabled(access.allowed(self.desk, "note_customer"))
+        self.note_button.setToolTip(access.why_not(self.desk, "note_customer"))
         self.model.retranslate()
 
     def kind_text(self, kind: Kind) -> str:
@@ -133,8 +161,11 @@ class TimelineView(QWidget):
         if kind is Kind.CASE:
             return self.tr("Case %1 opened").replace("%1", item.ref[1] if item.ref else "")
         if kind is Kind.NOTE:
-            return self.tr("Note on the customer") if event == "customer" else \
-                self.tr("Note on case %1").replace("%1", item.ref[1] if item.ref else "")
+            if event == "customer":
+                return self.tr("Note on the customer")
+            if event == "waiting":
+                return self.tr("Note on the customer (waiting to be sent)")
+            return self.tr("Note on case %1").replace("%1", item.ref[1] if item.ref else "")
         if kind is Kind.NOTICE:
             return {"credit": self.tr("Notice of a credit"),
                     "reversal": self.tr("Notice of a reversal"),
@@ -205,6 +236,22 @@ class TimelineView(QWidget):
             self.open_order.emit(ident)
         elif what == "customer" and ident != self.account_id:
             self.open_customer.emit(ident)
+
+    def add_note(self) -> None:
+        text = self.note.toPlainText().strip()
+        if not text:
+            return
+        problem = self.desk.outbox.send(
+            lambda: c.NoteCustomer(type="note_customer", account=self.account_id, text=text),
+            done=lambda _id: self._noted())
+        if problem is not None:
+            self.note_message.setText(problem)
+            return
+        self.note.clear()
+
+    def _noted(self) -> None:
+        self.note_message.setText(self.tr("Queued; it is sent with this sync."))
+        self.refresh()
 
     def export_csv(self, path: Path | None = None) -> Path | None:
         today = self.desk.now().astimezone(BERLIN).date().isoformat()

@@ -48,6 +48,7 @@ ACTIONS: dict[str, object] = {
     "grant_goodwill": QT_TRANSLATE_NOOP("Wording", "Grant goodwill"),
     "link_mail_case": QT_TRANSLATE_NOOP("Wording", "Link a case to a customer"),
     "note_mail_case": QT_TRANSLATE_NOOP("Wording", "Add a note to a case"),
+    "note_customer": QT_TRANSLATE_NOOP("Wording", "Add a note to a customer"),
     "object_to_terms": QT_TRANSLATE_NOOP("Wording", "Record an objection to changed terms"),
     "open_abuse_case": QT_TRANSLATE_NOOP("Wording", "Open an abuse case"),
     "order_cancelled": QT_TRANSLATE_NOOP("Wording", "Order cancelled (shop)"),
