@@ -423,7 +423,7 @@ def test_two_agents_deciding_one_objection(qtbot: Any, qapp: QApplication, demo:
                       "ben") as ben:
         timely = pick_objection(server, in_time=True)
         first = open_case(qtbot, anna, timely.case_id)  # type: ignore[arg-type]
-        qtbot.waitUntil(lambda: not first.presence._asking, timeout=WAIT)
+        qtbot.waitUntil(lambda: not first.presence.asking, timeout=WAIT)
         second = open_case(qtbot, ben, timely.case_id)  # type: ignore[arg-type]
         # the case shows who else has it open (marked on the server)
         qtbot.waitUntil(lambda: second.presence_label.text() == "Also open by Anna Becker",

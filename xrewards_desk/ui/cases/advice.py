@@ -18,6 +18,7 @@ from xrewards_desk.domain.calendar import berlin_date
 from xrewards_desk.domain.model import EntryType
 from xrewards_desk.store.read.objections import NoticeFacts
 from xrewards_desk.ui.qt import QCoreApplication, QLabel, Qt
+from xrewards_desk.ui.widgets import forms
 from xrewards_desk.ui.widgets.i18n import Fmt
 from xrewards_desk.ui.widgets.models import ALERT
 
@@ -111,9 +112,7 @@ def late_reason(fmt: Fmt, deadline: date) -> str:
 def advice_label(advice: Advice, decision: str) -> QLabel:
     """The facts for the decision dialog, with a warning where the decision asked for is
     not the one they support."""
-    label = QLabel()
-    label.setObjectName("facts")
-    label.setWordWrap(True)
+    label = forms.label("facts")
     label.setTextFormat(Qt.TextFormat.RichText)
     warning = ""
     if decision == UPHOLD and advice.suggested == REJECT:

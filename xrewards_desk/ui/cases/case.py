@@ -59,7 +59,7 @@ from xrewards_desk.ui.qt import (
 )
 from xrewards_desk.ui.shell.desk import Desk
 from xrewards_desk.ui.shell.presence import Presence, presence_label
-from xrewards_desk.ui.widgets import access
+from xrewards_desk.ui.widgets import access, forms
 from xrewards_desk.ui.widgets.models import ALERT, WARN, Column, RowsModel, table_view
 
 #: each decision's button, by the command it sends and the objection's state it leads
@@ -98,10 +98,8 @@ class CaseView(QWidget):
 
         self.presence = Presence(desk, self)
         self.presence_label = presence_label(self.presence)
-        self.header = QLabel()
-        self.header.setObjectName("case_header")
+        self.header = forms.label("case_header")
         self.header.setTextFormat(Qt.TextFormat.RichText)
-        self.header.setWordWrap(True)
         self.header.linkActivated.connect(self._link)
 
         # status, assignee, customer
@@ -109,9 +107,7 @@ class CaseView(QWidget):
         self.status.setObjectName("case_status")
         self.status_button = QPushButton()
         self.status_button.clicked.connect(self.set_status)
-        self.assign_button = QPushButton()
-        self.assign_button.setObjectName("assign_me")
-        self.assign_button.clicked.connect(self.assign_me)
+        self.assign_button = forms.button("assign_me", self.assign_me)
         self.link_field = QLineEdit()
         self.link_field.setObjectName("link_customer")
         self.link_field.returnPressed.connect(self.link_customer)
@@ -135,27 +131,13 @@ class CaseView(QWidget):
         controls.addStretch(1)
 
         # the case work
-        self.objection_button = QPushButton()
-        self.objection_button.setObjectName("record_objection")
-        self.objection_button.clicked.connect(self.record_objection)
-        self.terms_button = QPushButton()
-        self.terms_button.setObjectName("terms_objection")
-        self.terms_button.clicked.connect(self.terms_objection)
-        self.reply_button = QPushButton()
-        self.reply_button.setObjectName("reply")
-        self.reply_button.clicked.connect(lambda: self.reply_requested.emit(self))
-        self.close_button = QPushButton()
-        self.close_button.setObjectName("close_account")
-        self.close_button.clicked.connect(self.close_account)
-        self.transfer_button = QPushButton()
-        self.transfer_button.setObjectName("transfer")
-        self.transfer_button.clicked.connect(self.transfer)
-        self.suspicion_button = QPushButton()
-        self.suspicion_button.setObjectName("report_suspicion")
-        self.suspicion_button.clicked.connect(self.report_suspicion)
-        self.receipt_button = QPushButton()
-        self.receipt_button.setObjectName("set_receipt")
-        self.receipt_button.clicked.connect(self.set_receipt)
+        self.objection_button = forms.button("record_objection", self.record_objection)
+        self.terms_button = forms.button("terms_objection", self.terms_objection)
+        self.reply_button = forms.button("reply", lambda: self.reply_requested.emit(self))
+        self.close_button = forms.button("close_account", self.close_account)
+        self.transfer_button = forms.button("transfer", self.transfer)
+        self.suspicion_button = forms.button("report_suspicion", self.report_suspicion)
+        self.receipt_button = forms.button("set_receipt", self.set_receipt)
         work = QHBoxLayout()
         for button in (self.objection_button, self.terms_button, self.reply_button,
                        self.transfer_button, self.close_button, self.suspicion_button,
@@ -163,9 +145,7 @@ class CaseView(QWidget):
             work.addWidget(button)
         work.addStretch(1)
         # R25 counts from a mail's receipt: while one is unknown, said in plain sight
-        self.receipt_notice = QLabel()
-        self.receipt_notice.setObjectName("receipt_unknown")
-        self.receipt_notice.setWordWrap(True)
+        self.receipt_notice = forms.label("receipt_unknown")
         self.receipt_notice.setStyleSheet(f"color: {ALERT.name()};")
         self.receipt_notice.hide()
 
@@ -211,22 +191,12 @@ class CaseView(QWidget):
         self.objection_table.setMaximumHeight(120)
         self.objection_table.selectionModel().currentRowChanged.connect(
             lambda *_a: self.update_decisions())
-        self.uphold_button = QPushButton()
-        self.uphold_button.setObjectName("uphold")
-        self.uphold_button.clicked.connect(lambda: self.decide(UPHOLD))
-        self.reject_button = QPushButton()
-        self.reject_button.setObjectName("reject")
-        self.reject_button.clicked.connect(lambda: self.decide(REJECT))
-        self.late_button = QPushButton()
-        self.late_button.setObjectName("answer_late")
-        self.late_button.clicked.connect(lambda: self.decide(LATE))
-        self.goodwill_button = QPushButton()
-        self.goodwill_button.setObjectName("goodwill")
-        self.goodwill_button.clicked.connect(lambda: self.decide(GOODWILL))
-        self.objection_badge = QLabel()
-        self.objection_badge.setObjectName("objection_badge")
+        self.uphold_button = forms.button("uphold", lambda: self.decide(UPHOLD))
+        self.reject_button = forms.button("reject", lambda: self.decide(REJECT))
+        self.late_button = forms.button("answer_late", lambda: self.decide(LATE))
+        self.goodwill_button = forms.button("goodwill", lambda: self.decide(GOODWILL))
+        self.objection_badge = forms.label("objection_badge")
         self.objection_badge.setTextFormat(Qt.TextFormat.RichText)
-        self.objection_badge.setWordWrap(True)
         decisions = QHBoxLayout()
         for button in (self.uphold_button, self.reject_button, self.late_button,
                        self.goodwill_button):
@@ -242,21 +212,13 @@ class CaseView(QWidget):
         self.note.setObjectName("note")
         self.note.setMaximumHeight(64)
         self.note.setTabChangesFocus(True)
-        self.note_button = QPushButton()
-        self.note_button.setObjectName("add_note")
-        self.note_button.clicked.connect(self.add_note)
+        self.note_button = forms.button("add_note", self.add_note)
         note_shortcut = QShortcut(QKeySequence("Ctrl+Return"), self.note)
         note_shortcut.activated.connect(self.add_note)
-        notes = QHBoxLayout()
-        notes.addWidget(self.note, 1)
-        notes.addWidget(self.note_button)
+        notes = forms.row((self.note, 1), self.note_button)
 
-        self.message = QLabel()
-        self.message.setObjectName("message")
-        self.message.setWordWrap(True)
-        self.withdraw_button = QPushButton()
-        self.withdraw_button.setObjectName("withdraw")
-        self.withdraw_button.clicked.connect(self.withdraw)
+        self.message = forms.label("message")
+        self.withdraw_button = forms.button("withdraw", self.withdraw)
         self.withdraw_button.hide()
         reading = QWidget()
         reading_layout = QVBoxLayout(reading)
@@ -266,16 +228,8 @@ class CaseView(QWidget):
         split.addWidget(reading)
         split.setSizes([520, 640])
 
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.header)
-        layout.addWidget(self.presence_label)
-        layout.addLayout(controls)
-        layout.addLayout(work)
-        layout.addWidget(self.receipt_notice)
-        layout.addWidget(split, 1)
-        layout.addWidget(self.objection_box)
-        layout.addLayout(notes)
-        layout.addWidget(self.message)
+        forms.column(self, self.header, self.presence_label, controls, work, self.receipt_notice,
+                           (split, 1), self.objection_box, notes, self.message)
         self.retranslate()
         self.refresh()
 

@@ -32,7 +32,6 @@ from xrewards_desk.store.read.cases import MailInfo, NoticeChoice, ObjectionInfo
 from xrewards_desk.store.read.objections import NoticeFacts
 from xrewards_desk.ui.cases.advice import advice_label, advise, late_reason
 from xrewards_desk.ui.qt import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QCoreApplication,
@@ -42,20 +41,18 @@ from xrewards_desk.ui.qt import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QSpinBox,
     Qt,
-    QTableView,
     QTime,
-    QVBoxLayout,
     QWidget,
 )
 from xrewards_desk.ui.shell.commands import words
+from xrewards_desk.ui.widgets import forms
 from xrewards_desk.ui.widgets.i18n import Fmt, four_digit_years
-from xrewards_desk.ui.widgets.models import ALERT, Column, RowsModel
+from xrewards_desk.ui.widgets.models import ALERT, Column, RowsModel, table_view
 
 GOOD = "#15803d"
 
@@ -181,34 +178,17 @@ class RecordObjectionDialog(_CommandDialog):
                    foreground=lambda n: None if self.timely(n) else ALERT),
         ], self)
         self.notices.set_rows(notices)
-        self.table = QTableView()
-        self.table.setObjectName("notices")
-        self.table.setModel(self.notices)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = table_view(self.notices, "notices")
         self.table.selectionModel().currentRowChanged.connect(lambda *_a: self.update_badge())
         self.table.setMinimumSize(640, 240)
-        self.badge = QLabel()
-        self.badge.setObjectName("badge")
+        self.badge = forms.label("badge")
         self.badge.setTextFormat(Qt.TextFormat.RichText)
-        self.badge.setWordWrap(True)
         self.figures = QLabel()
         self.figures.setWordWrap(True)
         form = QFormLayout()
         form.addRow(self.tr("Received with"), self.mail)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(QLabel(self.tr("The notice the customer objects to:")))
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.figures)
-        layout.addWidget(self.badge)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
+        forms.column(self, form, QLabel(self.tr("The notice the customer objects to:")),
+                           (self.table, 1), self.figures, self.badge, self.error, self.buttons)
         if notices:
             self.table.selectRow(0)
         self.update_badge()
@@ -316,9 +296,7 @@ class DecideObjectionDialog(_CommandDialog):
             self.reason.setPlainText(self.advice.reason)
         elif decision == LATE and not objection.in_time and objection.deadline is not None:
             self.reason.setPlainText(late_reason(fmt, objection.deadline))
-        self.hint = QLabel()
-        self.hint.setObjectName("hint")
-        self.hint.setWordWrap(True)
+        self.hint = forms.label("hint")
         # goodwill larger than what the objection concerns is confirmed, naming both
         self.more_than_notice = QCheckBox()
         self.more_than_notice.setObjectName("more_than_notice")
@@ -329,11 +307,7 @@ class DecideObjectionDialog(_CommandDialog):
             form.addRow(self.more_than_notice)
         form.addRow(self.tr("Reason") if decision != LATE else self.tr("Note (optional)"),
                     self.reason)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.hint)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
+        forms.column(self, form, self.hint, self.error, self.buttons)
         self.update_hint()
         self.setMinimumWidth(560)
 
@@ -433,9 +407,7 @@ class TermsObjectionDialog(_CommandDialog):
         self.received = berlin_edit(received_at)
         self.received.setObjectName("received")
         self.received.dateTimeChanged.connect(lambda _d: self.update_badge())
-        self.consequence = QLabel()
-        self.consequence.setObjectName("consequence")
-        self.consequence.setWordWrap(True)
+        self.consequence = forms.label("consequence")
         self.consequence.setTextFormat(Qt.TextFormat.RichText)
         self.consequence.setText(
             "<b>" + self.tr("Recording this ends %1's participation (T7.1, R28): the "
@@ -451,13 +423,8 @@ class TermsObjectionDialog(_CommandDialog):
         form.addRow(self.tr("Customer"), QLabel(f"{name} ({account_id})"))
         form.addRow(self.tr("Change notice sent (Berlin)"), self.change_sent)
         form.addRow(self.tr("Objection received (Berlin)"), self.received)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.badge)
-        layout.addWidget(self.consequence)
-        layout.addWidget(self.confirm)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
+        forms.column(self, form, self.badge, self.consequence, self.confirm, self.error,
+                           self.buttons)
         self.setMinimumWidth(560)
         self.update_badge()
 
@@ -509,12 +476,7 @@ class CloseAccountDialog(_CommandDialog):
         form = QFormLayout()
         form.addRow(self.tr("Customer"), QLabel(f"{name} ({account_id})"))
         form.addRow(self.tr("Reason"), self.reason)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(warning)
-        layout.addWidget(self.confirm)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
+        forms.column(self, form, warning, self.confirm, self.error, self.buttons)
         self.setMinimumWidth(520)
 
     def build(self) -> c.Command | str:
@@ -562,11 +524,7 @@ class SetReceiptDialog(_CommandDialog):
         form = QFormLayout()
         form.addRow(self.tr("Mail"), self.mail)
         form.addRow(self.tr("Received (Berlin)"), self.received)
-        layout = QVBoxLayout(self)
-        layout.addWidget(explain)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
+        forms.column(self, explain, form, self.error, self.buttons)
         self.setMinimumWidth(560)
 
     def build(self) -> c.Command | str:
@@ -600,8 +558,7 @@ class ManualCaseDialog(_CommandDialog):
         self.customer.setObjectName("customer")
         self.customer.setPlaceholderText(self.tr("customer number or e-mail"))
         self.customer.editingFinished.connect(self.find_customer)
-        self.customer_found = QLabel()
-        self.customer_found.setObjectName("customer_found")
+        self.customer_found = forms.label("customer_found", wrap=False)
         self.subject = QLineEdit()
         self.subject.setObjectName("subject")
         self.received = berlin_edit(now)
@@ -619,11 +576,7 @@ class ManualCaseDialog(_CommandDialog):
         form.addRow(self.tr("Subject"), self.subject)
         form.addRow(self.tr("Received (Berlin)"), self.received)
         form.addRow(self.tr("What the customer said"), self.summary)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(marked)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
+        forms.column(self, form, marked, self.error, self.buttons)
         self.setMinimumWidth(560)
 
     def find_customer(self, then: Any = None) -> None:
@@ -727,9 +680,7 @@ class TerminateDialog(_CommandDialog):
         self.confirm.setObjectName("confirm")
         form = QFormLayout()
         form.addRow(self.tr("Reason"), self.reason)
-        layout = QVBoxLayout(self)
-        layout.addWidget(warning)
-        layout.addLayout(dates)
+        layout = forms.column(self, warning, dates)
         if self.running:
             # nothing to record: only a way out
             self.buttons.setStandardButtons(QDialogButtonBox.StandardButton.Close)

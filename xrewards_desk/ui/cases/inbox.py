@@ -11,7 +11,6 @@ from typing import Any
 from xrewards_desk.store.changes import Changes
 from xrewards_desk.store.read.cases import ACTIVE, CaseFilter, CaseRow, case_rows
 from xrewards_desk.ui.qt import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QCoreApplication,
@@ -21,14 +20,13 @@ from xrewards_desk.ui.qt import (
     QLineEdit,
     QPushButton,
     Qt,
-    QTableView,
     QTimer,
-    QVBoxLayout,
     QWidget,
     Signal,
 )
 from xrewards_desk.ui.shell.desk import Desk
-from xrewards_desk.ui.widgets.models import ALERT, WARN, Column, RowsModel, keep_place
+from xrewards_desk.ui.widgets import forms
+from xrewards_desk.ui.widgets.models import ALERT, WARN, Column, RowsModel, keep_place, table_view
 
 DEBOUNCE_MS = 150
 
@@ -116,23 +114,12 @@ class CasesView(QWidget):
                    if c.open_objections else "", right=True,
                    foreground=lambda c: ALERT if c.open_objections else None),
         ], self)
-        self.table = QTableView()
-        self.table.setObjectName("case_table")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents)
+        self.table = table_view(self.model, "case_table")
+        self.table.horizontalHeader().setStretchLastSection(False)
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         # the subject gets the room: a long sender address is cut (whole in its tooltip)
         self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Interactive)
         self.table.setColumnWidth(4, 230)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setSortingEnabled(False)
-        self.table.verticalHeader().setDefaultSectionSize(22)
         self.table.activated.connect(self._activated)
 
         top = QHBoxLayout()
@@ -143,24 +130,15 @@ class CasesView(QWidget):
         top.addWidget(self.field, 1)
         top.addWidget(self.import_button)
         top.addWidget(self.manual_button)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.info)
+        forms.column(self, top, (self.table, 1), self.info)
         self.retranslate()
 
     def retranslate(self) -> None:
-        current = self.status.currentData()
-        self.status.blockSignals(True)
-        self.status.clear()
-        for value, text in ((ACTIVE, self.tr("Open cases")), ("new", self.tr("New")),
-                            ("open", self.tr("In progress")),
-                            ("waiting", self.tr("Waiting for customer")),
-                            ("closed", self.tr("Closed")), ("", self.tr("All cases"))):
-            self.status.addItem(text, value)
-        self.status.setCurrentIndex(max(0, self.status.findData(
-            current if current is not None else ACTIVE)))
-        self.status.blockSignals(False)
+        forms.refill(self.status, ((ACTIVE, self.tr("Open cases")), ("new", self.tr("New")),
+                                   ("open", self.tr("In progress")),
+                                   ("waiting", self.tr("Waiting for customer")),
+                                   ("closed", self.tr("Closed")), ("", self.tr("All cases"))),
+                     default=ACTIVE)
         self.status_label.setText(self.tr("Show:"))
         self.mine.setText(self.tr("Mine only"))
         self.field.setPlaceholderText(self.tr(

@@ -30,16 +30,14 @@ from xrewards_desk.ui.qt import (
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
-    QPushButton,
     QSplitter,
     Qt,
     QTextBrowser,
-    QVBoxLayout,
     QWidget,
     Signal,
 )
 from xrewards_desk.ui.shell.desk import Desk
-from xrewards_desk.ui.widgets import access
+from xrewards_desk.ui.widgets import access, forms
 from xrewards_desk.ui.widgets.models import ALERT, SOON, Column, RowsModel, keep_place, table_view
 
 if TYPE_CHECKING:
@@ -84,24 +82,15 @@ class ObjectionsView(QWidget):
         top.addWidget(self.filter_label)
         top.addWidget(self.show_filter)
         top.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.info)
+        forms.column(self, top, (self.table, 1), self.info)
         self.retranslate()
 
     def retranslate(self) -> None:
-        current = self.show_filter.currentData()
-        self.show_filter.blockSignals(True)
-        self.show_filter.clear()
-        for value, text in ((OPEN, self.tr("Open")),
-                            (DUE_SOON, self.tr("Due within 7 days")),
-                            (LATE, self.tr("Late, not answered")),
-                            (DECIDED, self.tr("Decided")), ("", self.tr("All"))):
-            self.show_filter.addItem(text, value)
-        self.show_filter.setCurrentIndex(max(0, self.show_filter.findData(
-            current if current is not None else OPEN)))
-        self.show_filter.blockSignals(False)
+        forms.refill(self.show_filter, ((OPEN, self.tr("Open")),
+                                        (DUE_SOON, self.tr("Due within 7 days")),
+                                        (LATE, self.tr("Late, not answered")),
+                                        (DECIDED, self.tr("Decided")), ("", self.tr("All"))),
+                     default=OPEN)
         self.filter_label.setText(self.tr("Show:"))
         self.model.retranslate()
         self.info.setText(self.tr("Objections: %1 (the earliest deadline first)").replace(
@@ -161,10 +150,7 @@ class ReasonDialog(QDialog):
         buttons.rejected.connect(self.reject)
         form = QFormLayout()
         form.addRow(prompt, self.reason)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
+        forms.column(self, form, self.error, buttons)
 
     def text(self) -> str:
         return self.reason.toPlainText().strip()
@@ -211,22 +197,11 @@ class ApprovalsView(QWidget):
         split.addWidget(self.table)
         split.addWidget(self.reading)
         split.setSizes([260, 380])
-        self.approve_button = QPushButton()
-        self.approve_button.setObjectName("approve")
-        self.approve_button.clicked.connect(lambda: self.decide(True))
-        self.reject_button = QPushButton()
-        self.reject_button.setObjectName("reject_request")
-        self.reject_button.clicked.connect(lambda: self.decide(False))
-        self.message = QLabel()
-        self.message.setObjectName("message")
-        self.message.setWordWrap(True)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.approve_button)
-        buttons.addWidget(self.reject_button)
-        buttons.addWidget(self.message, 1)
-        layout = QVBoxLayout(self)
-        layout.addWidget(split, 1)
-        layout.addLayout(buttons)
+        self.approve_button = forms.button("approve", lambda: self.decide(True))
+        self.reject_button = forms.button("reject_request", lambda: self.decide(False))
+        self.message = forms.label("message")
+        buttons = forms.row(self.approve_button, self.reject_button, (self.message, 1))
+        forms.column(self, (split, 1), buttons)
         self.retranslate()
 
     def who(self, name: str | None) -> str:

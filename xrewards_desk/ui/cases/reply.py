@@ -31,15 +31,14 @@ from xrewards_desk.ui.qt import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 from xrewards_desk.ui.shell import settings as st
 from xrewards_desk.ui.shell.desk import Desk
+from xrewards_desk.ui.widgets import forms
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -144,9 +143,7 @@ class ReplyDialog(QDialog):
         self.body = QPlainTextEdit()
         self.body.setObjectName("reply_body")
         self.body.setMinimumSize(640, 320)
-        self.problem = QLabel()
-        self.problem.setObjectName("reply_problem")
-        self.problem.setWordWrap(True)
+        self.problem = forms.label("reply_problem")
         self.problem.setStyleSheet("color: #b91c1c;")
         self.copy_button = QPushButton(self.tr("Copy"))
         self.copy_button.clicked.connect(self.copy)
@@ -167,11 +164,7 @@ class ReplyDialog(QDialog):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.close_button)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.body, 1)
-        layout.addWidget(self.problem)
-        layout.addLayout(buttons)
+        forms.column(self, form, (self.body, 1), self.problem, buttons)
         self.message_id: str | None = None
         self.fill()
 

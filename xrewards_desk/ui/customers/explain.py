@@ -15,17 +15,16 @@ from xrewards_desk.ui.qt import (
     QDialog,
     QDialogButtonBox,
     QGuiApplication,
-    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
     Qt,
-    QVBoxLayout,
     QWidget,
     Signal,
 )
 from xrewards_desk.ui.shell.tasks import Tasks
+from xrewards_desk.ui.widgets import forms
 
 
 class ExplainDialog(QDialog):
@@ -58,15 +57,8 @@ class ExplainDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.addButton(copy, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
-        top = QHBoxLayout()
-        top.addWidget(QLabel(self.tr("Language of the reply:")))
-        top.addWidget(self.language)
-        top.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.sentences, 1)
-        layout.addWidget(self.hint)
-        layout.addWidget(buttons)
+        top = forms.row(QLabel(self.tr("Language of the reply:")), self.language, 1)
+        forms.column(self, top, (self.sentences, 1), self.hint, buttons)
         self.text = ""
         self.loaded = False
         self.load()

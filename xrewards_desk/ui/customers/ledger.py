@@ -24,24 +24,21 @@ from xrewards_desk.store.read.lookups import other_account, source_case
 from xrewards_desk.store.read.statement import balance_as_of, statement
 from xrewards_desk.ui.customers.statement import render_statement
 from xrewards_desk.ui.qt import (
-    QAbstractItemView,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
     Qt,
-    QTableView,
     QTextBrowser,
-    QVBoxLayout,
     QWidget,
     Signal,
 )
 from xrewards_desk.ui.shell.desk import Desk
+from xrewards_desk.ui.widgets import forms
 from xrewards_desk.ui.widgets.i18n import Fmt
-from xrewards_desk.ui.widgets.models import ALERT, Column, PagedModel, Place
+from xrewards_desk.ui.widgets.models import ALERT, Column, PagedModel, Place, table_view
 from xrewards_desk.ui.widgets.pickers import date_edit, pydate, qdate
 
 if TYPE_CHECKING:
@@ -106,22 +103,9 @@ class LedgerView(QWidget):
         controls.addStretch(1)
         controls.addWidget(self.csv)
         controls.addWidget(self.pdf)
-        as_of = QHBoxLayout()
-        as_of.addWidget(self.labels[3])
-        as_of.addWidget(self.as_of)
-        as_of.addWidget(self.as_of_result, 1)
+        as_of = forms.row(self.labels[3], self.as_of, (self.as_of_result, 1))
 
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setDefaultSectionSize(24)
+        self.table = table_view(self.model, fit=False, row_height=24)
         for column, width in enumerate((140, 150, 90, 90, 220)):
             self.table.setColumnWidth(column, width)
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _p: self._detail(cur))
@@ -135,11 +119,7 @@ class LedgerView(QWidget):
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
         self.message = QLabel()
-        layout = QVBoxLayout(self)
-        layout.addLayout(controls)
-        layout.addLayout(as_of)
-        layout.addWidget(split, 1)
-        layout.addWidget(self.message)
+        forms.column(self, controls, as_of, (split, 1), self.message)
         self.highlighted: tuple[str, ...] = ()
         self.retranslate()
 
@@ -157,14 +137,8 @@ class LedgerView(QWidget):
         self.pdf.setText(self.tr("PDF statement…"))
         for edit in (self.since, self.until, self.as_of):  # a four-digit year
             edit.setDisplayFormat(self.desk.fmt().picker_format())
-        current = self.types.currentData()
-        self.types.blockSignals(True)
-        self.types.clear()
-        self.types.addItem(self.tr("All types"), None)
-        for kind in EntryType:
-            self.types.addItem(self.entry_type(kind), kind.value)
-        self.types.setCurrentIndex(max(0, self.types.findData(current)))
-        self.types.blockSignals(False)
+        forms.refill(self.types, [(None, self.tr("All types")),
+                                  *((kind.value, self.entry_type(kind)) for kind in EntryType)])
         # the type column as wide as the longest type in this language ("Gutschrift
         # (Empfehlungsbonus)" was cut at a fixed width)
         metrics = self.table.fontMetrics()

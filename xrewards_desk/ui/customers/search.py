@@ -11,25 +11,23 @@ from typing import TYPE_CHECKING, Any
 from xrewards_desk.domain.calendar import berlin_date
 from xrewards_desk.store.db import Store
 from xrewards_desk.store.read.customers import CustomerRow, customer_rows
+from xrewards_desk.store.read.orders import order_named
 from xrewards_desk.store.search import search
 from xrewards_desk.ui.qt import (
-    QAbstractItemView,
     QEvent,
-    QHeaderView,
     QKeySequence,
     QLabel,
     QLineEdit,
     QObject,
     Qt,
-    QTableView,
     QTimer,
-    QVBoxLayout,
     QWidget,
     Signal,
 )
 from xrewards_desk.ui.shell.tasks import Tasks
+from xrewards_desk.ui.widgets import forms
 from xrewards_desk.ui.widgets.i18n import Fmt
-from xrewards_desk.ui.widgets.models import ALERT, SOON, WARN, Column, RowsModel
+from xrewards_desk.ui.widgets.models import ALERT, SOON, WARN, Column, RowsModel, table_view
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -41,8 +39,21 @@ def run_search(s: Session, text: str, now: datetime, limit: int = 50) -> list[Cu
     return customer_rows(s, search(s, text, limit=limit), now)
 
 
+def search_answer(s: Session, text: str, now: datetime) -> tuple[list[CustomerRow],
+                                                                 tuple[str, str] | None]:
+    """The customers found, and the order an order number typed names (issue 19): its
+    customer first among the rows."""
+    rows = run_search(s, text, now)
+    order = order_named(s, text)
+    if order is not None and not any(r.id == order[1] for r in rows):
+        rows = [*customer_rows(s, search(s, order[1], limit=1), now), *rows]
+    return rows, order
+
+
 class SearchView(QWidget):
     open_customer = Signal(str)
+    #: (customer, order number): an order number was typed and Enter pressed
+    open_order = Signal(str, str)
 
     def __init__(self, tasks: Tasks, store: Store, fmt: Callable[[], Fmt],
                  now: Callable[[], datetime]) -> None:
@@ -55,30 +66,19 @@ class SearchView(QWidget):
         #: the search's key (Tasks.query): a newer query makes older answers stale
         self.key = (self, "search")
         self.last_text = ""
+        #: the order the newest query's text names, with its customer
+        self.order: tuple[str, str] | None = None
 
         self.field = QLineEdit()
         self.field.setClearButtonEnabled(True)
         self.field.installEventFilter(self)
         self.info = QLabel()
         self.model: RowsModel[CustomerRow] = RowsModel(self._columns(), self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setDefaultSectionSize(24)
+        self.table = table_view(self.model, fit=False, row_height=24)
         self.table.activated.connect(self._activated)
         self.table.installEventFilter(self)
 
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.field)
-        layout.addWidget(self.info)
-        layout.addWidget(self.table, 1)
+        forms.column(self, self.field, self.info, (self.table, 1))
 
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
@@ -157,12 +157,13 @@ class SearchView(QWidget):
         self.last_text = text
         if not text:
             self.tasks.forget(self.key)
+            self.order = None
             self.model.set_rows([])
             self._show_info()
             return
         now = self.now()
-        self.tasks.query(self.store, lambda s: run_search(s, text, now), self._answer,
-                         self._failed, key=self.key)
+        self.tasks.query(self.store, lambda s: search_answer(s, text, now),
+                         lambda answer: self._answer(*answer), self._failed, key=self.key)
 
     @property
     def pending(self) -> bool:
@@ -176,7 +177,9 @@ class SearchView(QWidget):
             width = self.table.columnWidth(column)
             self.table.setColumnWidth(column, min(width, 320))
 
-    def _answer(self, rows: list[CustomerRow]) -> None:
+    def _answer(self, rows: list[CustomerRow],
+                order: tuple[str, str] | None = None) -> None:
+        self.order = order
         self.model.set_rows(rows)
         if rows:
             self._fit_columns()
@@ -191,6 +194,9 @@ class SearchView(QWidget):
     def _show_info(self) -> None:
         if not self.last_text:
             self.info.setText(self.tr("Type to search; Enter opens the customer."))
+        elif self.order is not None:
+            self.info.setText(self.tr("Order %1 of customer %2: Enter opens the order.")
+                              .replace("%1", self.order[0]).replace("%2", self.order[1]))
         elif not self.model.rows:
             self.info.setText(self.tr("No customer found for “%1”.").replace(
                 "%1", self.last_text))
@@ -238,6 +244,10 @@ class SearchView(QWidget):
                     self._open_current()
 
             QTimer.singleShot(20, when_ready)
+            return
+        if self.order is not None and not self.table.hasFocus():
+            order, account = self.order
+            self.open_order.emit(account, order)
             return
         index = self.table.currentIndex()
         row = self.model.row(index) if index.isValid() else \

@@ -60,7 +60,7 @@ from xrewards_desk.ui.qt import (
 from xrewards_desk.ui.shell.commands import words
 from xrewards_desk.ui.shell.desk import Desk
 from xrewards_desk.ui.shell.presence import Presence, presence_label
-from xrewards_desk.ui.widgets import access
+from xrewards_desk.ui.widgets import access, forms
 from xrewards_desk.ui.widgets.models import ALERT, SOON, Column, RowsModel, keep_place, table_view
 from xrewards_desk.ui.widgets.wording import claim_reason, signal_sentence
 
@@ -137,10 +137,8 @@ class ConfirmDialog(QDialog):
         self.row = row
         self.preview = preview
         self.body: c.ConfirmSelfReferral | None = None
-        self.summary = QLabel()
-        self.summary.setObjectName("preview")
+        self.summary = forms.label("preview")
         self.summary.setTextFormat(Qt.TextFormat.RichText)
-        self.summary.setWordWrap(True)
         self.terminate_referrer = QCheckBox(self.tr("Also terminate %1 for cause (R23: "
                                                     "balance forfeited)").replace(
             "%1", f"{row.referrer_name} ({row.referrer})"))
@@ -153,22 +151,14 @@ class ConfirmDialog(QDialog):
         self.reason.setObjectName("reason")
         self.reason.setTabChangesFocus(True)
         self.reason.setMaximumHeight(80)
-        self.error = QLabel()
-        self.error.setObjectName("error")
-        self.error.setWordWrap(True)
+        self.error = forms.label("error")
         self.error.setStyleSheet("color: #b91c1c;")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.terminate_referrer)
-        layout.addWidget(self.terminate_invitee)
-        layout.addWidget(QLabel(self.tr("Reason")))
-        layout.addWidget(self.reason)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
+        forms.column(self, self.summary, self.terminate_referrer, self.terminate_invitee,
+                     QLabel(self.tr("Reason")), self.reason, self.error, self.buttons)
         # a floor for the wrapped preview; the layout widens it for a longer check box (a
         # minimum set on the dialog itself would cut the German one off)
         self.summary.setMinimumWidth(600)
@@ -296,18 +286,10 @@ class AbuseView(QWidget):
         self.side.setWordWrap(True)
         self.signals = QTextBrowser()
         self.signals.setObjectName("signals")
-        self.open_button = QPushButton()
-        self.open_button.setObjectName("open_abuse_case")
-        self.open_button.clicked.connect(self.open_case)
-        self.confirm_button = QPushButton()
-        self.confirm_button.setObjectName("confirm_abuse_case")
-        self.confirm_button.clicked.connect(self.confirm)
-        self.dismiss_button = QPushButton()
-        self.dismiss_button.setObjectName("dismiss_abuse_case")
-        self.dismiss_button.clicked.connect(self.dismiss)
-        self.message = QLabel()
-        self.message.setObjectName("message")
-        self.message.setWordWrap(True)
+        self.open_button = forms.button("open_abuse_case", self.open_case)
+        self.confirm_button = forms.button("confirm_abuse_case", self.confirm)
+        self.dismiss_button = forms.button("dismiss_abuse_case", self.dismiss)
+        self.message = forms.label("message")
         self.presence = Presence(desk, self)
         self.presence_label = presence_label(self.presence)
         buttons = QHBoxLayout()
@@ -324,9 +306,7 @@ class AbuseView(QWidget):
         split.addWidget(self.table)
         split.addWidget(right)
         split.setSizes([560, 700])
-        layout = QVBoxLayout(self)
-        layout.addWidget(split, 1)
-        layout.addLayout(buttons)
+        forms.column(self, (split, 1), buttons)
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -537,28 +517,17 @@ class ClaimsView(QWidget):
             button.clicked.connect(lambda _c=False, s=state: self.set_state(s))
             self.buttons[state] = button
             row.addWidget(button)
-        self.message = QLabel()
-        self.message.setObjectName("message")
+        self.message = forms.label("message", wrap=False)
         self.presence = Presence(desk, self)
         self.presence_label = presence_label(self.presence)
-        layout = QVBoxLayout(self)
-        layout.addLayout(row)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.presence_label)
-        layout.addWidget(self.message)
+        forms.column(self, row, (self.table, 1), self.presence_label, self.message)
         self.retranslate()
 
     def retranslate(self) -> None:
-        current = self.filter.currentData()
-        self.filter.blockSignals(True)
-        self.filter.clear()
-        for value, text in (("", self.tr("All claims")), ("open", claim_state("open")),
-                            ("invoiced", claim_state("invoiced")),
-                            ("paid", claim_state("paid")),
-                            ("written_off", claim_state("written_off"))):
-            self.filter.addItem(text, value)
-        self.filter.setCurrentIndex(max(0, self.filter.findData(current or "")))
-        self.filter.blockSignals(False)
+        forms.refill(self.filter, [("", self.tr("All claims")),
+                                   *((state, claim_state(state)) for state in
+                                     ("open", "invoiced", "paid", "written_off"))],
+                     default="")
         self.filter_label.setText(self.tr("Show:"))
         self.buttons["invoiced"].setText(self.tr("Mark invoiced"))
         self.buttons["paid"].setText(self.tr("Mark paid"))

@@ -38,7 +38,7 @@ from xrewards_desk.ui.qt import (
     QWidget,
 )
 from xrewards_desk.ui.shell.desk import Desk
-from xrewards_desk.ui.widgets import access
+from xrewards_desk.ui.widgets import access, forms
 from xrewards_desk.ui.widgets.models import ALERT, Column, RowsModel, table_view
 from xrewards_desk.ui.widgets.pickers import date_edit, pydate, qdate
 from xrewards_desk.ui.widgets.wording import action_name, role_name
@@ -151,9 +151,7 @@ class AuditView(QWidget):
         today = desk.now().astimezone(BERLIN).date()
         start = today - timedelta(days=30)
         self.since.setDate(qdate(start))
-        self.apply_button = QPushButton()
-        self.apply_button.setObjectName("audit_apply")
-        self.apply_button.clicked.connect(self.refresh)
+        self.apply_button = forms.button("audit_apply", self.refresh)
         # a change of filter reloads after a pause, so typing a number asks once
         self.debounce = QTimer(self)
         self.debounce.setSingleShot(True)
@@ -191,19 +189,11 @@ class AuditView(QWidget):
         self.more_button.setObjectName("audit_more")
         self.more_button.setEnabled(False)
         self.more_button.clicked.connect(self.load_more)
-        self.verify_button = QPushButton()
-        self.verify_button.setObjectName("audit_verify")
-        self.verify_button.clicked.connect(self.verify)
-        self.status = QLabel()
-        self.status.setObjectName("audit_status")
-        self.status.setWordWrap(True)
-        self.chain = QLabel()
-        self.chain.setObjectName("audit_chain")
-        self.chain.setWordWrap(True)
+        self.verify_button = forms.button("audit_verify", self.verify)
+        self.status = forms.label("audit_status")
+        self.chain = forms.label("audit_chain")
         self.chain.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.head = QLabel()
-        self.head.setObjectName("audit_head")
-        self.head.setWordWrap(True)
+        self.head = forms.label("audit_head")
         self.head.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         filters = QFormLayout()
@@ -220,10 +210,7 @@ class AuditView(QWidget):
         period.addStretch(1)
         period.addWidget(self.apply_button)
         filters.addRow(self.period_label, period)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.more_button)
-        buttons.addWidget(self.status, 1)
-        buttons.addWidget(self.verify_button)
+        buttons = forms.row(self.more_button, (self.status, 1), self.verify_button)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.table)
         splitter.addWidget(self.detail)
@@ -238,9 +225,7 @@ class AuditView(QWidget):
         work_layout.addLayout(buttons)
         work_layout.addWidget(self.chain)
 
-        self.refusal = QLabel()
-        self.refusal.setObjectName("audit_refusal")
-        self.refusal.setWordWrap(True)
+        self.refusal = forms.label("audit_refusal")
         self.refusal.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.pages = QStackedWidget()
         self.pages.addWidget(work)
@@ -256,10 +241,10 @@ class AuditView(QWidget):
         people = sorted(((name, f"{shown} ({name})" if shown != name else name)
                          for name, shown in self.names.items()),
                         key=lambda item: item[1].lower())
-        self._fill(self.person, [("", self.tr("Anyone")), *people])
+        forms.refill(self.person, [("", self.tr("Anyone")), *people], default="")
         named = sorted(((a, action_name(a)) for a in actions()),
                        key=lambda item: item[1].lower())
-        self._fill(self.action, [("", self.tr("Any action")), *named])
+        forms.refill(self.action, [("", self.tr("Any action")), *named], default="")
         for edit in (self.since, self.until):  # 06.12.2026 (de), 06/12/2026 (en)
             edit.setDisplayFormat(self.desk.fmt().picker_format())
         self.customer.setPlaceholderText(self.tr("Customer number, e.g. XR-1002836"))
@@ -280,16 +265,6 @@ class AuditView(QWidget):
         self._show_status()
         self._show_chain()
         self._show_head()
-
-    @staticmethod
-    def _fill(combo: QComboBox, items: list[tuple[str, str]]) -> None:
-        current = combo.currentData()
-        combo.blockSignals(True)
-        combo.clear()
-        for value, text in items:
-            combo.addItem(text, value)
-        combo.setCurrentIndex(max(0, combo.findData(current if current is not None else "")))
-        combo.blockSignals(False)
 
     def who(self, actor: str) -> str:
         shown = self.names.get(actor)

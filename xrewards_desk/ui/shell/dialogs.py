@@ -7,22 +7,20 @@ from typing import Any
 
 from xrewards_desk.store.read.lookups import Refusal
 from xrewards_desk.ui.qt import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QSpinBox,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 from xrewards_desk.ui.shell import settings as st
+from xrewards_desk.ui.widgets import forms
 from xrewards_desk.ui.widgets.i18n import Fmt
-from xrewards_desk.ui.widgets.models import Column, RowsModel
+from xrewards_desk.ui.widgets.models import Column, RowsModel, table_view
 
 
 class SettingsDialog(QDialog):
@@ -124,10 +122,7 @@ class SignInDialog(QDialog):
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
+        forms.column(self, form, self.error, self.buttons)
 
     def accept(self) -> None:
         password = self.password.text()
@@ -166,13 +161,7 @@ class RefusalsDialog(QDialog):
                    tooltip=lambda r: r.message),
         ], self)
         model.set_rows(refusals)
-        table = QTableView()
-        table.setModel(model)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.verticalHeader().hide()
-        table.horizontalHeader().setStretchLastSection(True)
-        table.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents)
+        table = table_view(model)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

@@ -42,7 +42,7 @@ from xrewards_desk.ui.shell import settings as st
 from xrewards_desk.ui.shell.desk import Desk
 from xrewards_desk.ui.shell.dialogs import RefusalsDialog, SettingsDialog
 from xrewards_desk.ui.shell.statusbar import SyncBar
-from xrewards_desk.ui.widgets import access
+from xrewards_desk.ui.widgets import access, forms
 from xrewards_desk.ui.widgets.i18n import resolve
 from xrewards_desk.ui.widgets.wording import role_name
 
@@ -203,8 +203,7 @@ class MainWindow(QMainWindow):
         self.syncbar.refusals_requested.connect(self.show_refusals)
         self.statusBar().addPermanentWidget(self.syncbar, 1)
         # who is signed in, in which role
-        self.person = QLabel()
-        self.person.setObjectName("person")
+        self.person = forms.label("person", wrap=False)
         self.statusBar().addPermanentWidget(self.person)
         self.retranslate()
 
@@ -318,6 +317,7 @@ class MainWindow(QMainWindow):
         if self.search is None:
             self.search = SearchView(desk.tasks, desk.store, desk.fmt, desk.now)
             self.search.open_customer.connect(self.open_customer)
+            self.search.open_order.connect(self.open_order)
             self.tabs.insertTab(0, self.search, self.tr("Search"))
             self.tabs.tabBar().setTabButton(0, self.tabs.tabBar().ButtonPosition.RightSide,
                                             None)
@@ -366,6 +366,15 @@ class MainWindow(QMainWindow):
                 self.tabs.indexOf(p), title))
         self.tabs.setCurrentWidget(page)
         page.setFocus()
+
+    def open_order(self, account_id: str, order_id: str) -> None:
+        """The customer's page on its orders tab, `order_id` selected (issue 19)."""
+        from xrewards_desk.ui.customers.page import CustomerView
+
+        self.open_customer(account_id)
+        page = self.customers[account_id]
+        if isinstance(page, CustomerView):
+            page.show_order(order_id)
 
     def show_cases(self) -> None:
         if self.inbox is None:

@@ -64,6 +64,11 @@ class Presence(QObject):
     def watching(self) -> bool:
         return self.record is not None
 
+    @property
+    def asking(self) -> bool:
+        """Whether the server's answer to this watcher's question is still to come."""
+        return self.desk.tasks.waiting(self.key)
+
     def watch(self, record: str) -> None:
         """Mark `record` ("mail_case:12") as open now and every interval until stop()."""
         if record == self.record:
@@ -87,7 +92,7 @@ class Presence(QObject):
     def _tick(self) -> None:
         session = self.desk.session
         record = self.record
-        if record is None or session is None or self.desk.tasks.waiting(self.key):
+        if record is None or session is None or self.asking:
             return
         client = session.client
         self.desk.tasks.on_net(lambda: client.mark_present(record), self._answer,

@@ -8,7 +8,19 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from xrewards_desk.ui.qt import QColor, QComboBox, QLabel, QPushButton, QSplitter, Qt, QWidget
+from xrewards_desk.ui.qt import (
+    QBoxLayout,
+    QColor,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QPushButton,
+    QSplitter,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+)
 
 
 def label(name: str = "", *, wrap: bool = True, color: QColor | str | None = None,
@@ -59,3 +71,35 @@ def refill(combo: QComboBox, choices: Iterable[tuple[Any, str]],
         combo.setCurrentIndex(max(0, combo.findData(default if chosen is None else chosen)))
     finally:
         combo.blockSignals(quiet)
+
+
+#: a part of :func:`column` or :func:`row`: a widget or a layout, with how much of the
+#: room left it takes as (part, n); a bare number is an empty stretch of that weight
+Part = QWidget | QLayout | tuple[QWidget | QLayout, int] | int
+
+
+def _lay_out(layout: QBoxLayout, parts: Iterable[Part]) -> None:
+    for part in parts:
+        if isinstance(part, int):
+            layout.addStretch(part)
+            continue
+        item, stretch = part if isinstance(part, tuple) else (part, 0)
+        if isinstance(item, QLayout):
+            layout.addLayout(item, stretch)
+        else:
+            layout.addWidget(item, stretch)
+
+
+def column(owner: QWidget | None, *parts: Part) -> QVBoxLayout:
+    """`parts` top to bottom, in a layout of `owner`'s own where given (a view: its bar
+    of filters, the table taking the room, a line below)."""
+    layout = QVBoxLayout(owner) if owner is not None else QVBoxLayout()
+    _lay_out(layout, parts)
+    return layout
+
+
+def row(*parts: Part) -> QHBoxLayout:
+    """`parts` left to right (a bar of filters or buttons)."""
+    layout = QHBoxLayout()
+    _lay_out(layout, parts)
+    return layout

@@ -216,9 +216,11 @@ def keep_place(table: QTableView, model: RowsModel[T], rows: Sequence[T],
     return place.restore(model, ident)
 
 
-def table_view(model: Any, name: str = "") -> QTableView:
-    """The app's read-only table: whole rows selected one at a time, compact rows,
-    columns fitted to their contents, the last one stretched."""
+def table_view(model: Any, name: str = "", *, fit: bool = True,
+               row_height: int = 22) -> QTableView:
+    """The app's read-only table: whole rows selected one at a time, compact rows
+    (`row_height` pixels), columns fitted to their contents (or, without `fit`, as wide
+    as the view or the agent sets them), the last one stretched."""
     view = QTableView()
     if name:
         view.setObjectName(name)
@@ -227,9 +229,10 @@ def table_view(model: Any, name: str = "") -> QTableView:
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.verticalHeader().hide()
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    view.horizontalHeader().setSectionResizeMode(
+        QHeaderView.ResizeMode.ResizeToContents if fit else QHeaderView.ResizeMode.Interactive)
     view.horizontalHeader().setStretchLastSection(True)
     view.setAlternatingRowColors(True)
     view.setWordWrap(False)
-    view.verticalHeader().setDefaultSectionSize(22)
+    view.verticalHeader().setDefaultSectionSize(row_height)
     return view
