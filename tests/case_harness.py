@@ -80,6 +80,9 @@ def local_desk(qapp: QApplication, template: DeskTemplate, folder: Path) -> Iter
     finally:
         desk.tasks.shutdown()
         store.close()
+        # the translators are the application's: a test that switched to German leaves
+        # English behind for the next one
+        language.switch("en")
 
 
 def sign_in(desk: Desk, demo: Demo, server: Server, user: str) -> Session:

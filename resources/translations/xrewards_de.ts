@@ -1348,7 +1348,7 @@
     <name>CustomerView</name>
     <message>
         <source>Customer number</source>
-        <extracomment>pages shown (the first, and each refresh&apos;s) the timeline is read when its tab is shown, and again on a refresh while shown</extracomment>
+        <extracomment>pages shown (the first, and each refresh&apos;s) tabs read when shown, and again on a refresh while shown (True: to be read)</extracomment>
         <translation>Kundennummer</translation>
     </message>
     <message>
@@ -1414,6 +1414,10 @@
     <message>
         <source>Ledger history</source>
         <translation>Kontoverlauf</translation>
+    </message>
+    <message>
+        <source>Orders</source>
+        <translation>Bestellungen</translation>
     </message>
     <message>
         <source>Timeline</source>
@@ -2038,6 +2042,13 @@
         <source>closing</source>
         <translation>Kündigung</translation>
     </message>
+    <message numerus="yes">
+        <source>(%Ln point(s) per euro)</source>
+        <translation>
+            <numerusform>(%Ln X-Point je Euro)</numerusform>
+            <numerusform>(%Ln X-Points je Euro)</numerusform>
+        </translation>
+    </message>
     <message>
         <source>sent %1: %2 points, balance %3</source>
         <translation>versandt am %1: %2 X-Points, Kontostand %3</translation>
@@ -2470,6 +2481,264 @@
     </message>
 </context>
 <context>
+    <name>OrdersView</name>
+    <message>
+        <source>Order</source>
+        <extracomment>ledger entry ids to show in the ledger tab the order to select once the orders are there (an order number searched for)</extracomment>
+        <translation>Bestellung</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Stand</translation>
+    </message>
+    <message>
+        <source>Placed</source>
+        <translation>Aufgegeben</translation>
+    </message>
+    <message>
+        <source>Paid</source>
+        <translation>Bezahlt</translation>
+    </message>
+    <message>
+        <source>Delivered</source>
+        <translation>Geliefert</translation>
+    </message>
+    <message>
+        <source>Completed</source>
+        <translation>Abgeschlossen</translation>
+    </message>
+    <message>
+        <source>Net</source>
+        <translation>Nettoumsatz</translation>
+    </message>
+    <message>
+        <source>Discount</source>
+        <translation>Rabatt</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Storniert</translation>
+    </message>
+    <message>
+        <source>Redeemed</source>
+        <translation>Eingelöst</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>Punkte</translation>
+    </message>
+    <message>
+        <source>Tier and rate</source>
+        <translation>Status-Stufe und Satz</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>CSV exportieren…</translation>
+    </message>
+    <message>
+        <source>completed</source>
+        <translation>abgeschlossen</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>storniert</translation>
+    </message>
+    <message>
+        <source>open: not paid, not delivered</source>
+        <translation>offen: nicht bezahlt, nicht geliefert</translation>
+    </message>
+    <message>
+        <source>open: not paid</source>
+        <translation>offen: nicht bezahlt</translation>
+    </message>
+    <message>
+        <source>open: not delivered</source>
+        <translation>offen: nicht geliefert</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation>offen</translation>
+    </message>
+    <message>
+        <source>bronze</source>
+        <translation>Bronze</translation>
+    </message>
+    <message>
+        <source>silver</source>
+        <translation>Silber</translation>
+    </message>
+    <message>
+        <source>gold</source>
+        <translation>Gold</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1, %Ln point(s) per euro (now)</source>
+        <translation>
+            <numerusform>%1, %Ln X-Point je Euro (jetzt)</numerusform>
+            <numerusform>%1, %Ln X-Points je Euro (jetzt)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1, %Ln point(s) per euro</source>
+        <translation>
+            <numerusform>%1, %Ln X-Point je Euro</numerusform>
+            <numerusform>%1, %Ln X-Points je Euro</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 pending</source>
+        <translation>%1 ausstehend</translation>
+    </message>
+    <message>
+        <source>%1 (%2 kept)</source>
+        <translation>%1 (%2 behalten)</translation>
+    </message>
+    <message>
+        <source>%1 earns no points: it was placed before the program began (R2).</source>
+        <translation>%1 bringt keine X-Points: vor Beginn des Bonusprogramms aufgegeben (R2).</translation>
+    </message>
+    <message>
+        <source>%1 earns no points: the account is not active (R3).</source>
+        <translation>%1 bringt keine X-Points: das X-Konto ist nicht aktiv (R3).</translation>
+    </message>
+    <message>
+        <source>%1 earns no points: the program has ended (R23).</source>
+        <translation>%1 bringt keine X-Points: das Bonusprogramm ist beendet (R23).</translation>
+    </message>
+    <message>
+        <source>paid %1</source>
+        <translation>bezahlt am %1</translation>
+    </message>
+    <message>
+        <source>delivered %1</source>
+        <translation>geliefert am %1</translation>
+    </message>
+    <message>
+        <source>once paid and delivered</source>
+        <translation>sobald bezahlt und geliefert</translation>
+    </message>
+    <message>
+        <source>once paid</source>
+        <translation>sobald bezahlt</translation>
+    </message>
+    <message>
+        <source>once delivered</source>
+        <translation>sobald geliefert</translation>
+    </message>
+    <message>
+        <source>%1 will earn %2 (%3) %4</source>
+        <translation>%1 bringt %2 (%3), %4</translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln point(s)</source>
+        <translation>
+            <numerusform>%Ln X-Point</numerusform>
+            <numerusform>%Ln X-Points</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>another order completing first can lift the tier</source>
+        <translation>eine andere Bestellung, die vorher abgeschlossen wird, kann die Status-Stufe heben</translation>
+    </message>
+    <message>
+        <source>a cancellation lowers the base</source>
+        <translation>eine Stornierung senkt die Grundlage</translation>
+    </message>
+    <message>
+        <source>a notice taking effect first ends the earning</source>
+        <translation>eine vorher wirksam werdende Kündigung beendet das Sammeln</translation>
+    </message>
+    <message>
+        <source>The figure can change until the order completes: R8 takes the tier held just before completion.</source>
+        <translation>Die Zahl kann sich bis zum Abschluss der Bestellung ändern: R8 nimmt die Status-Stufe unmittelbar vor dem Abschluss.</translation>
+    </message>
+    <message>
+        <source>Pick an order to see its detail.</source>
+        <translation>Eine Bestellung wählen, um die Einzelheiten zu sehen.</translation>
+    </message>
+    <message>
+        <source>Discount code</source>
+        <translation>Rabatt-Code</translation>
+    </message>
+    <message>
+        <source>usable until %1</source>
+        <translation>gültig bis %1</translation>
+    </message>
+    <message>
+        <source>Points redeemed</source>
+        <translation>Eingelöste X-Points</translation>
+    </message>
+    <message>
+        <source>in full</source>
+        <translation>ganz</translation>
+    </message>
+    <message>
+        <source>in part</source>
+        <translation>teilweise</translation>
+    </message>
+    <message>
+        <source>date not recorded</source>
+        <translation>Datum nicht erfasst</translation>
+    </message>
+    <message>
+        <source>Earning base (R5)</source>
+        <translation>Grundlage der Gutschrift (R5)</translation>
+    </message>
+    <message>
+        <source>Credited</source>
+        <translation>Gutgeschrieben</translation>
+    </message>
+    <message>
+        <source>%1 on %2 (%3)</source>
+        <translation>%1 am %2 (%3)</translation>
+    </message>
+    <message>
+        <source>Kept after reversals</source>
+        <translation>Nach Stornierungen behalten</translation>
+    </message>
+    <message>
+        <source>%1 to %2 on %3</source>
+        <translation>%1 an %2 am %3</translation>
+    </message>
+    <message>
+        <source>%1 reversed (R16)</source>
+        <translation>%1 storniert (R16)</translation>
+    </message>
+    <message>
+        <source>Referral bonus</source>
+        <translation>Empfehlungsbonus</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n ledger entry(s) of this order</source>
+        <translation>
+            <numerusform>%n Buchung dieser Bestellung</numerusform>
+            <numerusform>%n Buchungen dieser Bestellung</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>notice %1</source>
+        <translation>Mitteilung %1</translation>
+    </message>
+    <message>
+        <source>Notices</source>
+        <translation>Mitteilungen</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n order(s)</source>
+        <translation>
+            <numerusform>%n Bestellung</numerusform>
+            <numerusform>%n Bestellungen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n open</source>
+        <translation>
+            <numerusform>%n offen</numerusform>
+            <numerusform>%n offen</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>Outbox</name>
     <message>
         <source>Not signed in.</source>
@@ -2688,7 +2957,7 @@
     <name>SearchView</name>
     <message>
         <source>Customer number</source>
-        <extracomment>the search&apos;s key (Tasks.query): a newer query makes older answers stale</extracomment>
+        <extracomment>(customer, order number): an order number was typed and Enter pressed the search&apos;s key (Tasks.query): a newer query makes older answers stale the order the newest query&apos;s text names, with its customer</extracomment>
         <translation>Kundennummer</translation>
     </message>
     <message>
@@ -2766,6 +3035,10 @@
     <message>
         <source>Type to search; Enter opens the customer.</source>
         <translation>Tippen Sie, um zu suchen; Enter öffnet den Kunden.</translation>
+    </message>
+    <message>
+        <source>Order %1 of customer %2: Enter opens the order.</source>
+        <translation>Bestellung %1 von Kunde %2: Eingabe öffnet die Bestellung.</translation>
     </message>
     <message>
         <source>No customer found for “%1”.</source>

@@ -186,10 +186,62 @@
 <context>
     <name>LedgerView</name>
     <message numerus="yes">
+        <source>(%Ln point(s) per euro)</source>
+        <translation>
+            <numerusform>(%Ln point per euro)</numerusform>
+            <numerusform>(%Ln points per euro)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>%1 point(s) at the end of %2</source>
         <translation>
             <numerusform>%1 point at the end of %2</numerusform>
             <numerusform>%1 points at the end of %2</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>OrdersView</name>
+    <message numerus="yes">
+        <source>%1, %Ln point(s) per euro (now)</source>
+        <translation>
+            <numerusform>%1, %Ln point per euro (now)</numerusform>
+            <numerusform>%1, %Ln points per euro (now)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1, %Ln point(s) per euro</source>
+        <translation>
+            <numerusform>%1, %Ln point per euro</numerusform>
+            <numerusform>%1, %Ln points per euro</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln point(s)</source>
+        <translation>
+            <numerusform>%Ln point</numerusform>
+            <numerusform>%Ln points</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n ledger entry(s) of this order</source>
+        <translation>
+            <numerusform>%n ledger entry of this order</numerusform>
+            <numerusform>%n ledger entrys of this order</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n order(s)</source>
+        <translation>
+            <numerusform>%n order</numerusform>
+            <numerusform>%n orders</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n open</source>
+        <translation>
+            <numerusform>%n open</numerusform>
+            <numerusform>%n open</numerusform>
         </translation>
     </message>
 </context>

@@ -28,6 +28,7 @@ from xrewards_desk.store.tables import (
     LOTS,
     NOTICE_LOTS,
     NOTICES,
+    ORDERS,
     Db,
     connection,
 )
@@ -107,6 +108,9 @@ class HistoryRow:
     notice: NoticeInfo | None
     #: the lots it drew from, returned to or created, in the order used (R13)
     allocations: tuple[DrawnLot, ...] = field(default=())
+    #: for an order's credit: the points per euro it earned at (R8: the tier before the
+    #: order), where the store knows it
+    rate: int | None = None
 
 
 def _conditions(account_id: str, f: HistoryFilter) -> list[ColumnElement[bool]]:
@@ -252,8 +256,13 @@ def _decorate(conn: Connection, account_id: str, rows: Sequence[Any],
     notice_of = {n.entry_id: NoticeInfo(n.id, n.kind, n.sent_at, n.points, n.balance,
                                         tuple(stated.get(n.id, ())))
                  for n in sent}
+    credited = {r[6] for r in rows if r[3] is EntryType.EARN}
+    rates = {order: rate for order, rate in conn.execute(
+        select(ORDERS.c.id, ORDERS.c.rate).where(ORDERS.c.id.in_(credited)))
+        if rate} if credited else {}
     return [HistoryRow(entry_id, seq, at, kind, points, balances[seq], source_kind, source_ref,
-                       note, notice_of.get(entry_id), tuple(drawn.get(entry_id, ())))
+                       note, notice_of.get(entry_id), tuple(drawn.get(entry_id, ())),
+                       rates.get(source_ref) if kind is EntryType.EARN else None)
             for entry_id, seq, at, kind, points, source_kind, source_ref, note in rows]
 
 

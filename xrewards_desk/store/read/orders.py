@@ -228,16 +228,23 @@ def order_detail(db: Db, order_id: str, now: datetime) -> OrderInfo | None:
     return found[0] if found else None
 
 
-def find_order(db: Db, number: str, now: datetime) -> OrderInfo | None:
-    """The order a number typed in a search box names (as typed, upper or lower case,
-    surrounding blanks ignored), or None."""
+def order_named(db: Db, number: str) -> tuple[str, str] | None:
+    """(order number, customer) of the order a number typed in a search box names (as
+    typed, upper or lower case, surrounding blanks ignored), or None; cheap enough for
+    every keystroke (one lookup by primary key)."""
     raw = number.strip()
     if not raw:
         return None
-    found = _conn(db).execute(select(m.OrderRow.id).where(
+    found = _conn(db).execute(select(m.OrderRow.id, m.OrderRow.account_id).where(
         m.OrderRow.id.in_({raw, raw.upper(), raw.lower()})).order_by(m.OrderRow.id)
-        .limit(1)).scalar()
-    return None if found is None else order_detail(db, found, now)
+        .limit(1)).first()
+    return None if found is None else (found.id, found.account_id)
+
+
+def find_order(db: Db, number: str, now: datetime) -> OrderInfo | None:
+    """The order a number typed in a search box names (see :func:`order_named`), or None."""
+    named = order_named(db, number)
+    return None if named is None else order_detail(db, named[0], now)
 
 
 def pending_points(db: Db, order_id: str, now: datetime) -> PendingPoints | None:
@@ -461,5 +468,6 @@ __all__ = [
     "customer_orders",
     "find_order",
     "order_detail",
+    "order_named",
     "pending_points",
 ]

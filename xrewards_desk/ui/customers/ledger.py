@@ -166,7 +166,10 @@ class LedgerView(QWidget):
                  "transfer": self.tr("transfer"), "adjustment": self.tr("adjustment"),
                  "objection": self.tr("objection"), "abuse_case": self.tr("abuse case"),
                  "expiry": self.tr("expiry"), "closing": self.tr("closing")}
-        return f"{kinds.get(str(r.source_kind), str(r.source_kind))} {r.source_ref}"
+        text = f"{kinds.get(str(r.source_kind), str(r.source_kind))} {r.source_ref}"
+        if r.rate:  # an order's credit: the rate R8 used
+            text += " " + self.tr("(%Ln point(s) per euro)", "", r.rate)
+        return text
 
     def notice(self, r: HistoryRow) -> str:
         n = r.notice

@@ -23,6 +23,7 @@ from xrewards_desk.store.read.customers import (
 from xrewards_desk.store.read.statement import balance_series
 from xrewards_desk.ui.customers.explain import ExplainDialog
 from xrewards_desk.ui.customers.ledger import LedgerView
+from xrewards_desk.ui.customers.orders import OrdersView
 from xrewards_desk.ui.customers.timeline import TimelineView
 from xrewards_desk.ui.qt import (
     QFormLayout,
@@ -111,13 +112,18 @@ class CustomerView(QWidget):
         self.ledger = LedgerView(desk, account_id)
         self.ledger.open_customer.connect(self.open_customer)
         self.ledger.open_case.connect(self.open_case)
+        self.orders = OrdersView(desk, account_id)
+        self.orders.show_entries.connect(self._show_entries)
+        self.orders.open_customer.connect(self.open_customer)
         self.timeline = TimelineView(desk, account_id)
         self.timeline.open_case.connect(self.open_case)
         self.timeline.open_customer.connect(self.open_customer)
-        #: the timeline is read when its tab is shown, and again on a refresh while shown
-        self.timeline_stale = True
+        self.timeline.open_order.connect(self.show_order)
+        #: tabs read when shown, and again on a refresh while shown (True: to be read)
+        self.stale: dict[QWidget, bool] = {self.orders: True, self.timeline: True}
         self.tabs.addTab(scroll, "")
         self.tabs.addTab(self.ledger, "")
+        self.tabs.addTab(self.orders, "")
         self.tabs.addTab(self.timeline, "")
         self.tabs.currentChanged.connect(lambda _i: self._tab_shown())
 
@@ -191,7 +197,7 @@ class CustomerView(QWidget):
         # keys within this customer's tab: Ctrl+E explains, Ctrl+1/Ctrl+2 switch views
         for keys, action in (("Ctrl+E", lambda: self.explain()),
                              ("Ctrl+1", self.show_overview), ("Ctrl+2", self.show_ledger),
-                             ("Ctrl+4", self.show_timeline)):
+                             ("Ctrl+3", self.show_orders), ("Ctrl+4", self.show_timeline)):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(action)
@@ -215,6 +221,7 @@ class CustomerView(QWidget):
         for index, title, keys in (
                 (0, self.tr("Overview"), "Ctrl+1"),
                 (self.tabs.indexOf(self.ledger), self.tr("Ledger history"), "Ctrl+2"),
+                (self.tabs.indexOf(self.orders), self.tr("Orders"), "Ctrl+3"),
                 (self.tabs.indexOf(self.timeline), self.tr("Timeline"), "Ctrl+4")):
             self.tabs.setTabText(index, title)
             self.tabs.setTabToolTip(index, QKeySequence(keys).toString(native))
@@ -230,6 +237,7 @@ class CustomerView(QWidget):
             model.retranslate()
         self.ledger.retranslate()
         self.timeline.retranslate()
+        self.orders.retranslate()
         if self.page is not None:
             self._show(self.page, self.series)
 
@@ -329,13 +337,15 @@ class CustomerView(QWidget):
         desk.tasks.query(desk.local(), lambda s: load_customer(s, account, now),
                          lambda answer: self._show(*answer), key=(self, "page"))
         self.ledger.refresh()
-        self.timeline_stale = True
+        for tab in self.stale:
+            self.stale[tab] = True
         self._tab_shown()
 
     def _tab_shown(self) -> None:
-        if self.tabs.currentWidget() is self.timeline and self.timeline_stale:
-            self.timeline_stale = False
-            self.timeline.refresh()
+        tab = self.tabs.currentWidget()
+        if self.stale.get(tab):
+            self.stale[tab] = False
+            tab.refresh()  # type: ignore[attr-defined]
 
     def shown_accounts(self) -> set[str]:
         """The accounts whose figures the page shows: the customer's, and the
@@ -509,6 +519,14 @@ class CustomerView(QWidget):
     # ------------------------------------------------------------------ actions
     def show_ledger(self) -> None:
         self.tabs.setCurrentWidget(self.ledger)
+
+    def show_orders(self) -> None:
+        self.tabs.setCurrentWidget(self.orders)
+
+    def show_order(self, order_id: str) -> None:
+        """The orders tab with `order_id` selected (an order number searched for)."""
+        self.orders.select(order_id)
+        self.show_orders()
 
     def show_timeline(self) -> None:
         self.tabs.setCurrentWidget(self.timeline)
