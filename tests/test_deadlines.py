@@ -94,3 +94,19 @@ def test_targets_refuse_what_they_cannot_use(kwargs: dict[str, object]) -> None:
 def test_a_naive_instant_is_refused() -> None:
     with pytest.raises(ValueError, match="no time zone"):
         due_after(datetime(2026, 12, 7, 8), 1)
+
+
+def test_a_case_owes_a_first_reply_and_a_resolution() -> None:
+    from xrewards_desk.domain.deadlines import case_due
+
+    targets = ServiceTargets(first_response_days=1, resolution_days=5)
+    # in on Thu 24.12.2026: the first reply by the end of Mon 28.12, the resolution by the
+    # end of Mon 04.01.2027 (28, 29, 30, 31.12 and, past New Year's Day, 04.01)
+    due = case_due(berlin(2026, 12, 24, 10), replied=False, closed=False, targets=targets)
+    assert due.first_response == berlin(2026, 12, 29)
+    assert due.resolution == berlin(2027, 1, 5)
+    assert due.next == due.first_response
+    answered = case_due(berlin(2026, 12, 24, 10), replied=True, closed=False, targets=targets)
+    assert answered.first_response is None and answered.next == berlin(2027, 1, 5)
+    closed = case_due(berlin(2026, 12, 24, 10), replied=False, closed=True, targets=targets)
+    assert closed.next is None

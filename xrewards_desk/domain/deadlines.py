@@ -105,3 +105,27 @@ def urgency(due: datetime, now: datetime) -> Urgency:
     if berlin_date(due - timedelta(microseconds=1)) == berlin_date(now):
         return Urgency.DUE_TODAY
     return Urgency.LATER
+
+
+@dataclass(frozen=True)
+class CaseDue:
+    """What a case owes and by when: the first reply (None once one was sent) and the
+    resolution (None once closed)."""
+
+    first_response: datetime | None
+    resolution: datetime | None
+
+    @property
+    def next(self) -> datetime | None:
+        """The earliest deadline still running (None: nothing owed)."""
+        due = [d for d in (self.first_response, self.resolution) if d is not None]
+        return min(due) if due else None
+
+
+def case_due(received_at: datetime, replied: bool, closed: bool,
+             targets: ServiceTargets) -> CaseDue:
+    """A case's service deadlines from the time its first mail came in."""
+    return CaseDue(
+        None if replied or closed else due_after(received_at, targets.first_response_days,
+                                                 targets.state),
+        None if closed else due_after(received_at, targets.resolution_days, targets.state))

@@ -23,6 +23,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.engine import Connection
 
 from xrewards_desk.domain.calendar import BERLIN, objection_deadline, objection_in_time
+from xrewards_desk.domain.deadlines import CaseDue, ServiceTargets, case_due
 from xrewards_desk.domain.engine import AdjustmentSum, adjustment_sum_of
 from xrewards_desk.store import models as m
 from xrewards_desk.store.folding import fold
@@ -78,9 +79,20 @@ class CaseRow:
     mails: int
     open_objections: int
     version: int
+    #: when its first mail came in (the case's opening where no mail is dated)
+    first_in_at: datetime | None = None
+    #: when the first reply to it was sent (None: not answered yet)
+    replied_at: datetime | None = None
+    #: R25: the earliest deadline of an objection recorded on it and not decided yet
+    objection_deadline: date | None = None
 
     def age(self, now: datetime) -> timedelta:
         return now - self.opened_at
+
+    def due(self, targets: ServiceTargets) -> CaseDue:
+        """The service deadlines it runs against (domain/deadlines.py)."""
+        return case_due(self.first_in_at or self.opened_at, self.replied_at is not None,
+                        self.status == m.MailCaseStatus.CLOSED.value, targets)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,11 +119,22 @@ def case_rows(db: Db, f: CaseFilter = CaseFilter(), limit: int = 1000) -> list[C
     open_objections = (select(func.count()).select_from(OBJECTIONS).where(
         OBJECTIONS.c.case_id == case.id, OBJECTIONS.c.status == m.ObjectionStatus.RECORDED.value)
         .scalar_subquery())
+    first_in = (select(func.min(mail.received_at)).where(mail.case_id == case.id,
+                                                         mail.outgoing.is_(False))
+                .scalar_subquery())
+    replied = (select(func.min(mail.received_at)).where(mail.case_id == case.id,
+                                                        mail.outgoing.is_(True))
+               .scalar_subquery())
+    deadline = (select(func.min(OBJECTIONS.c.deadline)).where(
+        OBJECTIONS.c.case_id == case.id, OBJECTIONS.c.status == m.ObjectionStatus.RECORDED.value)
+        .scalar_subquery())
     query = (select(case.id, case.status, case.subject, case.account_id,
                     func.coalesce(ACCOUNTS.c.name, "").label("customer"),
                     func.coalesce(first_sender, "").label("sender"), case.assigned_to,
                     case.opened_at, last_at.label("last_at"), mails.label("mails"),
-                    open_objections.label("open_objections"), case.version)
+                    open_objections.label("open_objections"), case.version,
+                    first_in.label("first_in"), replied.label("replied"),
+                    deadline.label("deadline"))
              .select_from(MAIL_CASES.outerjoin(ACCOUNTS, ACCOUNTS.c.id == case.account_id)))
     if f.status == ACTIVE:
         query = query.where(MAIL_CASES.c.status != m.MailCaseStatus.CLOSED.value)
@@ -135,7 +158,7 @@ def case_rows(db: Db, f: CaseFilter = CaseFilter(), limit: int = 1000) -> list[C
                            MAIL_CASES.c.id.desc()).limit(limit)
     return [CaseRow(r.id, str(r.status), r.subject, r.account_id, r.customer, r.sender,
                     r.assigned_to, r.opened_at, r.last_at, r.mails, r.open_objections,
-                    r.version)
+                    r.version, r.first_in, r.replied, r.deadline)
             for r in conn.execute(query)]
 
 
