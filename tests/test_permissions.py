@@ -14,6 +14,7 @@ from xrewards_desk.domain.workflow import (
     ClaimState,
     MailCaseStatus,
     ObjectionStatus,
+    ReplyState,
     RequestStatus,
     case_after_assigned,
     case_after_mail_in,
@@ -21,6 +22,8 @@ from xrewards_desk.domain.workflow import (
     claim_step,
     objection_step,
     rejected_as,
+    reply_resolvable,
+    reply_step,
     request_step,
 )
 
@@ -36,8 +39,13 @@ AGENT_MAY = {
     "request_adjustment", "request_transfer", "report_suspicion", "close_account",
     # handling e-mail cases: the receipt time of a mail no header dates (R25)
     "set_mail_receipt",
+    # handling e-mail cases through the mailbox (issue 20): replies are sent through the
+    # mail gateway, and a person decides on one that may have been sent
+    "queue_reply", "resolve_reply",
     # reads everything; uploads the evidence of transfers
     "read_change_feed", "mark_presence", "see_presence", "upload_evidence", "read_evidence",
+    # reads everything: the mail gateway's state too
+    "read_gateway_state",
 }
 EXPECTED: dict[Role, set[str]] = {
     Role.AGENT: AGENT_MAY,
@@ -55,14 +63,15 @@ EXPECTED: dict[Role, set[str]] = {
                       "dismiss_abuse_case",
                       "terminate_for_cause", "set_claim_state", "read_audit", "verify_audit",
                       "read_abuse_queue", "preview_abuse_decision", "read_change_feed",
-                      "mark_presence", "see_presence", "upload_evidence", "read_evidence"},
+                      "mark_presence", "see_presence", "upload_evidence", "read_evidence",
+                      "read_gateway_state"},
     # the shop's systems: registrations and order events, nothing else
     Role.SERVICE: {"register", "order_placed", "order_paid", "order_delivered",
                    "order_cancelled"},
     # the mail gateway: files each mail as a case with its attachments as evidence, reads
     # the replies waiting to be sent, records each reply's outcome, reports its own state
     Role.MAIL_GATEWAY: {"create_mail_case", "upload_evidence", "read_replies_to_send",
-                        "record_reply_sent", "report_gateway_state"},
+                        "record_reply_sent", "set_reply_state", "report_gateway_state"},
 }
 
 
@@ -182,3 +191,24 @@ def test_cases_open_when_assigned_wait_after_a_reply_and_reopen_on_a_mail() -> N
     assert case_after_reply_sent("closed") is MailCaseStatus.CLOSED
     assert case_after_mail_in("closed") is MailCaseStatus.OPEN
     assert case_after_mail_in("waiting") is MailCaseStatus.WAITING
+
+
+def test_replies_go_queued_sending_then_sent_refused_unknown_or_queued_again() -> None:
+    """Issue 20 (the contract agreed with the mail gateway): the gateway takes a queued
+    reply to send it; a reply being sent was accepted, refused for good, lost between
+    the SMTP server and Sent (unknown), or refused for now (queued again). Nothing
+    follows sent, refused or unknown by the gateway; a person decides an unknown one."""
+    steps = {(a.value, b.value) for a in ReplyState for b in ReplyState if reply_step(a, b)}
+    assert steps == {("queued", "sending"), ("sending", "sent"), ("sending", "refused"),
+                     ("sending", "unknown"), ("sending", "queued")}
+    assert reply_step("sent", "sending").why_not("en") == \
+        "The reply is sent; it cannot become being sent."
+    assert reply_step("unknown", "sent").why_not("de") == \
+        "Die Antwort ist möglicherweise gesendet und kann nicht gesendet werden."
+    # a reply recorded as sent by hand is not the gateway's
+    assert not reply_step(None, "sending")
+    assert "by hand" in reply_step(None, "sending").why_not("en")
+    assert {s.value for s in ReplyState if reply_resolvable(s)} == {"unknown"}
+    assert not reply_resolvable(None)
+    assert reply_resolvable("refused").why_not("en") == (
+        "The reply is refused; only a reply that may have been sent is decided by hand.")

@@ -230,3 +230,63 @@ def test_a_table_rebuilt_by_an_upgrade_keeps_the_rows_that_point_at_it(
             backend.made.append(str(store.backup))
     finally:
         store.close()
+
+
+def test_migration_0014_gives_replies_a_send_state_and_mails_the_mailboxs_date(
+        backend) -> None:  # type: ignore[no-untyped-def]
+    """Issue 20: a store of revision 0013 with a mail in and a reply recorded by hand is
+    upgraded; both keep their rows, with no send state (neither went through the mail
+    gateway), no attempts and no words. After it, a mail may be dated ``internaldate``
+    and a reply be ``queued``; other values are still refused by the CHECK constraints.
+    Going back to 0013 is refused while a mail went through the gateway."""
+    from alembic import command
+    from sqlalchemy.exc import IntegrityError
+
+    url = backend.empty_url()
+    engine = db.make_engine(url)
+    db.upgrade(engine, "0013")
+    sqlite = engine.dialect.name == "sqlite"
+    at = CREDITED.replace(tzinfo=None) if sqlite else CREDITED
+    mail = ("INSERT INTO mail_messages (id, case_id, message_id, \"references\", outgoing, "
+            "received_at, received_from, sender, subject, body, channel) VALUES (:id, 1, "
+            ":mid, '[]', :out, :at, :src, 'k@kunde.example', 'Meine Punkte', 'x', 'email')")
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO mail_cases (id, subject, status, opened_at, version) "
+                          "VALUES (1, 'Meine Punkte', 'open', :at, 1)"), {"at": at})
+        conn.execute(text(mail), {"id": 1, "mid": "<m1@kunde.example>", "out": False,
+                                  "at": at, "src": "received"})
+        conn.execute(text(mail), {"id": 2, "mid": "<r1@rewards.example>", "out": True,
+                                  "at": at, "src": "date"})
+    engine.dispose()
+    store = Store.open(url)
+    try:
+        assert current_revision(store.engine) == HEAD
+        with store.engine.begin() as conn:
+            assert conn.execute(text(
+                "SELECT id, send_state, send_attempts, send_detail, send_at, queued_at, "
+                "recipient FROM mail_messages ORDER BY id")).all() == [
+                (1, None, 0, "", None, None, None), (2, None, 0, "", None, None, None)]
+            assert conn.execute(text("SELECT COUNT(*) FROM gateway_state")).scalar() == 0
+            conn.execute(text(mail), {"id": 3, "mid": "<m2@kunde.example>", "out": False,
+                                      "at": at, "src": "internaldate"})
+            conn.execute(text("UPDATE mail_messages SET send_state = 'queued' WHERE id = 2"))
+        for bad in ("UPDATE mail_messages SET send_state = 'lost' WHERE id = 2",
+                    "UPDATE mail_messages SET received_from = 'imap' WHERE id = 1"):
+            with pytest.raises(IntegrityError), store.engine.begin() as conn:
+                conn.execute(text(bad))
+        with pytest.raises(RuntimeError, match=r"^2 mail\(s\) went through the mail "
+                           "gateway"), store.engine.begin() as conn:
+            command.downgrade(db._alembic_config(conn), "0013")
+        assert current_revision(store.engine) == HEAD  # nothing was changed
+        with store.engine.begin() as conn:  # without them, it goes back
+            conn.execute(text("DELETE FROM mail_messages WHERE id = 3"))
+            conn.execute(text("UPDATE mail_messages SET send_state = NULL"))
+            command.downgrade(db._alembic_config(conn), "0013")
+        assert current_revision(store.engine) == "0013"
+        with store.engine.connect() as conn:
+            assert conn.execute(text("SELECT id, received_from FROM mail_messages "
+                                     "ORDER BY id")).all() == [(1, "received"), (2, "date")]
+        if backend.name == "postgresql" and store.backup is not None:
+            backend.made.append(str(store.backup))
+    finally:
+        store.close()

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from tests.server_harness import Server, earn, register
+from tests.server_harness import PASSWORD, Server, earn, register
 from tests.test_server import PDF
+from xrewards_desk.domain.model import Role
 from xrewards_desk.server.feed import LOADERS
 from xrewards_desk.store import models as m
 from xrewards_desk.store.search import search
@@ -49,6 +50,33 @@ def _busy_day(server: Server) -> None:
     clara.ok({"type": "confirm_self_referral", "case": opened["created"], "version": 1,
               "reason": "same person"})
     clara.ok({"type": "set_claim_state", "claim": 1, "version": 1, "state": "invoiced"})
+    _through_the_gateway(server, int(case))
+
+
+def _through_the_gateway(server: Server, case: int) -> None:
+    """Issue 20: a mail dated by the mailbox (INTERNALDATE), and replies queued by the desk
+    and sent through the mail gateway: one sent, one refused for now and then refused for
+    good with the server's words, one that may have been sent, one still queued."""
+    server.service.add_user("gateway", "Postfach-Anbindung", Role.MAIL_GATEWAY, PASSWORD,
+                            "en")
+    gateway, anna = server.as_("gateway"), server.as_("anna")
+    gateway.ok({"type": "create_mail_case", "mail": {
+        "message_id": "<x2@kunde.example>", "received_at": "2025-03-03T08:30:00+01:00",
+        "received_from": "internaldate", "sender": "xr-3@org-1.example",
+        "subject": "Ohne Datum", "body": "Hallo"}})
+    replies = [int(anna.ok({
+        "type": "queue_reply", "case": case, "message_id": f"<r{n}@rewards.example>",
+        "in_reply_to": "<x1@kunde.example>", "references": ["<x1@kunde.example>"],
+        "to": "xr-1@org-1.example", "subject": "Re: Übertrag", "body": f"Antwort {n}"}
+        )["created"]) for n in range(4)]
+    at = server.clock.now().isoformat()
+    steps = {replies[0]: ["sending", "sent"],
+             replies[1]: ["sending", "queued", "sending", "refused"],
+             replies[2]: ["sending", "unknown"]}
+    for reply, states in steps.items():
+        for state in states:
+            gateway.ok({"type": "set_reply_state", "message": reply, "state": state,
+                        "at": at, "detail": f"250 {state}"})
 
 
 def test_a_synced_store_holds_exactly_what_the_server_holds(server: Server,

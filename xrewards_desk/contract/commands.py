@@ -42,7 +42,9 @@ class MailIn(Model):
     #: agent sets it (:class:`SetMailReceipt`) before an objection in the case is recorded
     #: or decided (R25)
     received_at: Instant | None
-    received_from: Literal["received", "date", "unknown"]
+    #: ``internaldate``: the mail gateway's IMAP server's own date of arrival (a mail with
+    #: neither a Received: nor a Date: header, taken from the mailbox)
+    received_from: Literal["received", "date", "internaldate", "unknown"]
     #: ``phone`` or ``letter``: typed in by an agent, ``received_at`` as they entered it
     channel: Literal["email", "phone", "letter"] = "email"
     #: None: the mail names no sender address (the case is linked to a customer by hand)
@@ -126,6 +128,96 @@ class RecordReplySent(Model):
     to: Annotated[str, Field(min_length=3, max_length=320)]
     subject: Annotated[str, Field(max_length=998)]
     body: Text
+
+
+#: a header's value as it goes out in a mail: no line break, no control character (a
+#: line break would add headers of its own)
+HeaderText = Annotated[str, Field(max_length=998, pattern=r"^[^\x00-\x1f\x7f]*$")]
+#: a Message-ID the desk made for a reply (``email.utils.make_msgid``): ``<left@right>``
+MessageId = Annotated[str, Field(min_length=3, max_length=998,
+                                 pattern=r"^<[^<>@\s]+@[^<>@\s]+>$")]
+#: a mail's Message-ID as another program wrote it, for In-Reply-To and References
+ParentId = Annotated[str, Field(min_length=1, max_length=998,
+                                pattern=r"^[^\x00-\x20\x7f]+$")]
+MailAddress = Annotated[str, Field(min_length=3, max_length=320,
+                               pattern=r"^[^@\s\x00-\x1f\x7f<>,;]+@[^@\s\x00-\x1f\x7f<>,;]+$")]
+ReplyStateName = Literal["queued", "sending", "sent", "refused", "unknown"]
+
+
+class QueueReply(Model):
+    """A reply for the mail gateway to send (issue 20), with the headers it goes out with:
+    its final Message-ID (made by the desk), In-Reply-To (the case's last mail in) and
+    References (the thread). Stored in the case as ``queued``."""
+
+    type: Literal["queue_reply"]
+    case: Key
+    message_id: MessageId
+    in_reply_to: ParentId | None = None
+    references: list[ParentId] = Field(default_factory=list, max_length=200)
+    to: MailAddress
+    subject: HeaderText
+    body: Text
+
+
+class SetReplyState(Model):
+    """The mail gateway records what became of a reply: taken to be sent (``sending``),
+    accepted (``sent``, at `at`), refused for good (``refused``), refused for now
+    (``queued`` again, one attempt more) or lost between the SMTP server and Sent
+    (``unknown``: it may have been sent). `detail`: the SMTP server's words."""
+
+    type: Literal["set_reply_state"]
+    message: Key
+    state: ReplyStateName
+    at: Instant
+    detail: Annotated[str, Field(max_length=4000)] = ""
+
+
+class ResolveReply(Model):
+    """A person decides what became of a reply that may have been sent: it was (`sent`),
+    or it is sent again (queued)."""
+
+    type: Literal["resolve_reply"]
+    message: Key
+    sent: bool
+
+
+class ReportGatewayState(Model):
+    """The mail gateway's state as it last reported it (kept, not in the change feed)."""
+
+    type: Literal["report_gateway_state"]
+    connected: bool
+    last_taken_at: Instant | None = None
+    waiting: Annotated[int, Field(ge=0, le=10**9)]
+    detail: Annotated[str, Field(max_length=4000)] = ""
+
+
+class ReplyToSend(Model):
+    """``GET /v1/mailbox/replies`` answers a JSON array of these, the replies in state
+    queued or sending, oldest first: one the gateway is to send (or finish sending).
+    `message` is its record's id in the case (what ``set_reply_state`` names)."""
+
+    message: int
+    case: int
+    message_id: str
+    in_reply_to: str | None
+    references: list[str]
+    to: str
+    subject: str
+    body: str
+    state: Literal["queued", "sending"]
+    attempts: int
+    queued_at: Instant
+
+
+class GatewayState(Model):
+    """``GET /v1/mailbox/state``: what the mail gateway last reported, and when."""
+
+    connected: bool
+    last_taken_at: Instant | None
+    waiting: int
+    detail: str
+    reported_at: Instant
+    reported_by: str
 
 
 # --------------------------------------------------------------------------- objections
@@ -312,7 +404,8 @@ class EndProgram(Model):
 Command = Annotated[
     CreateMailCase | AssignMailCase | NoteMailCase | NoteCustomer | SetMailCaseStatus
     | LinkMailCase
-    | SetMailReceipt | RecordReplySent | RecordObjection | UpholdObjection | RejectObjection
+    | SetMailReceipt | RecordReplySent | QueueReply | SetReplyState | ResolveReply
+    | ReportGatewayState | RecordObjection | UpholdObjection | RejectObjection
     | AnswerObjectionLate | GrantGoodwill | ObjectToTerms | RequestAdjustment
     | DecideAdjustment | RequestTransfer | DecideTransfer | ReportSuspicion
     | OpenAbuseCase | ConfirmSelfReferral | DismissAbuseCase | TerminateForCause

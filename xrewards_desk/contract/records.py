@@ -256,13 +256,24 @@ class MailMessage(Model):
     #: None while no header dates the mail (``received_from`` ``unknown``); ``typed``:
     #: an agent set it afterwards (R25 counts from it)
     received_at: Instant | None
-    received_from: Literal["received", "date", "typed", "unknown"]
+    #: ``internaldate``: the mailbox's own date of arrival, where the mail gateway took a
+    #: mail with neither a Received: nor a Date: header (marked on the case)
+    received_from: Literal["received", "date", "internaldate", "typed", "unknown"]
     channel: Literal["email", "phone", "letter"] = "email"
     #: None: the mail named no sender address
     sender: str | None
     subject: str
     body: str
     attachments: list[Attachment] = Field(default_factory=list)
+    #: a reply sent through the mail gateway (issue 20): its state (None for a mail in
+    #: and for a reply recorded as sent by hand), the SMTP server's last words, how many
+    #: temporary refusals it met, when its state was last set, when it was queued, and its recipient
+    send_state: Literal["queued", "sending", "sent", "refused", "unknown"] | None = None
+    send_detail: str = ""
+    send_attempts: int = 0
+    send_at: Instant | None = None
+    queued_at: Instant | None = None
+    to: str | None = None
 
 
 class MailCase(Model):

@@ -51,6 +51,16 @@ COMMANDS: dict[str, Rule] = {
                               "Antworten als gesendet erfassen"),
     "set_mail_receipt": Rule(_DESK, "set a mail's receipt time",
                              "den Eingangszeitpunkt einer Mail setzen", "R25, R27"),
+    # replies through the mail gateway (issue 20): the desk queues them and decides what
+    # became of one that may have been sent; the gateway records each one's outcome and
+    # reports its own state
+    "queue_reply": Rule(_DESK, "send replies", "Antworten senden"),
+    "resolve_reply": Rule(_DESK, "decide whether a reply was sent",
+                          "entscheiden, ob eine Antwort gesendet wurde"),
+    "set_reply_state": Rule(frozenset({MAIL_GATEWAY}), "record what became of a reply",
+                            "festhalten, was aus einer Antwort wurde"),
+    "report_gateway_state": Rule(frozenset({MAIL_GATEWAY}), "report the mail gateway's "
+                                 "state", "den Zustand der Postfach-Anbindung melden"),
     # objections (R25, R28)
     "record_objection": Rule(_DESK, "record objections", "Einwendungen erfassen"),
     "uphold_objection": Rule(_DESK, "uphold objections", "Einwendungen stattgeben"),
@@ -119,11 +129,11 @@ READS: dict[str, Rule] = {
     "upload_evidence": Rule(_STAFF | {MAIL_GATEWAY}, "upload evidence",
                             "Nachweise hochladen"),
     "read_evidence": Rule(_STAFF, "read evidence", "Nachweise ansehen"),
-    # the mail gateway's own (its routes come with the gateway)
+    # the mail gateway's own (issue 20), and its state as people see it
     "read_replies_to_send": Rule(frozenset({MAIL_GATEWAY}), "read the replies waiting to "
                                  "be sent", "die zu sendenden Antworten lesen"),
-    "report_gateway_state": Rule(frozenset({MAIL_GATEWAY}), "report the mail gateway's "
-                                 "state", "den Zustand der Postfach-Anbindung melden"),
+    "read_gateway_state": Rule(_STAFF, "see the mail gateway's state",
+                               "den Zustand der Postfach-Anbindung sehen"),
 }
 
 MATRIX: dict[str, Rule] = {**COMMANDS, **READS}

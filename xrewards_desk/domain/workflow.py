@@ -214,3 +214,69 @@ def case_after_mail_in(status: MailCaseStatus | str) -> MailCaseStatus:
     """A customer's mail to a closed case reopens it."""
     here = MailCaseStatus(status)
     return MailCaseStatus.OPEN if here is MailCaseStatus.CLOSED else here
+
+
+# --------------------------------------------------------------------------- replies out
+
+class ReplyState(StrEnum):
+    """A reply sent through the mail gateway (issue 20). A reply recorded as sent by hand
+    has no state: it was sent outside the program."""
+
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    REFUSED = "refused"
+    #: the gateway died between handing it to the SMTP server and keeping its copy in
+    #: Sent: it may have been sent, and a person decides (never sent twice silently)
+    UNKNOWN = "unknown"
+
+
+#: what the gateway may record after each state: it takes a queued reply to send it;
+#: a reply being sent was accepted, refused for good, may have been sent, or was
+#: refused for now (queued again, to be tried later)
+REPLY_STEPS: dict[ReplyState, frozenset[ReplyState]] = {
+    ReplyState.QUEUED: frozenset({ReplyState.SENDING}),
+    ReplyState.SENDING: frozenset({ReplyState.SENT, ReplyState.REFUSED, ReplyState.UNKNOWN,
+                                   ReplyState.QUEUED}),
+    ReplyState.SENT: frozenset(),
+    ReplyState.REFUSED: frozenset(),
+    ReplyState.UNKNOWN: frozenset(),
+}
+#: the replies the gateway still has to send (or finish sending)
+REPLIES_TO_SEND = (ReplyState.QUEUED, ReplyState.SENDING)
+_REPLY_EN = {ReplyState.QUEUED: "queued", ReplyState.SENDING: "being sent",
+             ReplyState.SENT: "sent", ReplyState.REFUSED: "refused",
+             ReplyState.UNKNOWN: "may have been sent"}
+_REPLY_DE = {ReplyState.QUEUED: "in der Warteschlange", ReplyState.SENDING: "wird gesendet",
+             ReplyState.SENT: "gesendet", ReplyState.REFUSED: "abgelehnt",
+             ReplyState.UNKNOWN: "möglicherweise gesendet"}
+
+
+def reply_step(state: ReplyState | str | None, target: ReplyState | str) -> Step:
+    """Whether the gateway may record a reply in `state` (None: recorded as sent by hand)
+    as `target`."""
+    there = ReplyState(target)
+    if state is None:
+        return Step(False, "The reply was recorded as sent by hand; the mail gateway does "
+                    "not send it.", "Die Antwort wurde von Hand als gesendet erfasst; die "
+                    "Postfach-Anbindung sendet sie nicht.")
+    here = ReplyState(state)
+    if there in REPLY_STEPS[here]:
+        return OK
+    return Step(False, f"The reply is {_REPLY_EN[here]}; it cannot become "
+                f"{_REPLY_EN[there]}.",
+                f"Die Antwort ist {_REPLY_DE[here]} und kann nicht {_REPLY_DE[there]} "
+                "werden.")
+
+
+def reply_resolvable(state: ReplyState | str | None) -> Step:
+    """Whether a person may say what became of a reply: only one that may have been sent
+    (the gateway cannot know), as sent or to be sent again."""
+    if state is not None and ReplyState(state) is ReplyState.UNKNOWN:
+        return OK
+    here = _REPLY_EN[ReplyState(state)] if state is not None else "recorded as sent"
+    here_de = (_REPLY_DE[ReplyState(state)] if state is not None
+               else "von Hand als gesendet erfasst")
+    return Step(False, f"The reply is {here}; only a reply that may have been sent is "
+                "decided by hand.", f"Die Antwort ist {here_de}; nur über eine möglicherweise "
+                "gesendete Antwort wird von Hand entschieden.")

@@ -194,6 +194,17 @@ def create_app(service: Service, *, tick_seconds: float | None = 60.0,
     def present(who: Signed, record: Record) -> c.PresenceList:
         return service.present(who, record)
 
+    @app.get(f"{API}/mailbox/replies", responses=ERRORS)
+    def replies_to_send(who: Signed, limit: Annotated[int, Query(ge=1, le=500)] = 50,
+                        ) -> list[c.ReplyToSend]:
+        """The replies queued or being sent, oldest first (the mail gateway's only)."""
+        return service.replies_to_send(who, limit)
+
+    @app.get(f"{API}/mailbox/state", responses=ERRORS)
+    def gateway_state(who: Signed) -> c.GatewayState:
+        """What the mail gateway last reported about itself (404 before it has)."""
+        return service.gateway_state(who)
+
     @app.post(f"{API}/evidence", responses=ERRORS)
     def upload(who: Signed, file: Annotated[UploadFile, File()]) -> r.Evidence:
         data = file.file.read(filetypes.MAX_BYTES + 1)

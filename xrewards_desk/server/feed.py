@@ -124,7 +124,10 @@ def _mail_message(row: m.MailMessage) -> Model:
         received_from=row.received_from.value, channel=cast(Any, row.channel),
         sender=row.sender, subject=row.subject, body=row.body,
         attachments=[r.Attachment(seq=a.seq, label=a.label, sha256=a.evidence_sha256,
-                                  refused=a.refused) for a in row.attachments])
+                                  refused=a.refused) for a in row.attachments],
+        send_state=row.send_state.value if row.send_state is not None else None,
+        send_detail=row.send_detail, send_attempts=row.send_attempts, send_at=row.send_at,
+        queued_at=row.queued_at, to=row.recipient)
 
 
 def _transfer(row: m.TransferRequestRow) -> Model:

@@ -337,12 +337,17 @@ def _receipt_known(ctx: Ctx, case_id: int | None, named: bool = False) -> None:
                        case=case_id, mail=mail.id)
 
 
+def _message_id_free(ctx: Ctx, message_id: str) -> None:
+    """409 ``already_exists`` where a mail of any case has this Message-ID."""
+    if ctx.session.scalars(select(m.MailMessage.id).where(
+            m.MailMessage.message_id == message_id)).first() is not None:
+        raise ApiError("already_exists", f"A mail with Message-ID {message_id} exists.",
+                       f"Eine Mail mit der Message-ID {message_id} gibt es schon.")
+
+
 def record_reply_sent(ctx: Ctx, cmd: c.RecordReplySent) -> None:
     case = _mail_case(ctx, cmd.case)
-    if ctx.session.scalars(select(m.MailMessage.id).where(
-            m.MailMessage.message_id == cmd.message_id)).first() is not None:
-        raise ApiError("already_exists", f"A mail with Message-ID {cmd.message_id} exists.",
-                       f"Eine Mail mit der Message-ID {cmd.message_id} gibt es schon.")
+    _message_id_free(ctx, cmd.message_id)
     message = m.MailMessage(
         case_id=case.id, message_id=cmd.message_id, in_reply_to=None, references=[],
         outgoing=True, received_at=cmd.sent_at, received_from=m.ReceivedFrom.DATE,
@@ -351,6 +356,101 @@ def record_reply_sent(ctx: Ctx, cmd: c.RecordReplySent) -> None:
         case.status = workflow.case_after_reply_sent(case.status)
     ctx.add("mail_message", message, created=False)
     ctx.touch("mail_case", case.id)
+
+
+# --------------------------------------------------------------------------- replies out
+
+
+def queue_reply(ctx: Ctx, cmd: c.QueueReply) -> None:
+    """A reply for the mail gateway to send, stored in its case as ``queued`` with the
+    headers it goes out with. Until it is sent, its time is when it was queued."""
+    case = _mail_case(ctx, cmd.case)
+    _message_id_free(ctx, cmd.message_id)
+    message = m.MailMessage(
+        case_id=case.id, message_id=cmd.message_id, in_reply_to=cmd.in_reply_to,
+        references=list(cmd.references), outgoing=True, received_at=ctx.now,
+        received_from=m.ReceivedFrom.DATE, sender=ctx.actor.name, subject=cmd.subject,
+        body=cmd.body, attachments=[], send_state=m.ReplyState.QUEUED, send_detail="",
+        send_attempts=0, send_at=ctx.now, queued_at=ctx.now, recipient=cmd.to)
+    ctx.add("mail_message", message)
+    ctx.touch("mail_case", case.id)
+    ctx.subject = f"mail_case:{case.id}"
+
+
+def _reply(ctx: Ctx, message_id: int) -> m.MailMessage:
+    """A reply of a case (a mail out), else 409 ``unknown_mail``."""
+    message = ctx.session.get(m.MailMessage, message_id)
+    if message is None or not message.outgoing:
+        raise unknown("mail", message_id, "Die Antwort")
+    ctx.subject = f"mail_case:{message.case_id}"
+    return message
+
+
+def _reply_sent(ctx: Ctx, message: m.MailMessage, at: datetime) -> None:
+    """The reply went out at `at`: its time is that, and its case waits for the customer
+    (as a reply recorded as sent does)."""
+    message.received_at = at
+    case = ctx.session.get(m.MailCase, message.case_id)
+    assert case is not None  # a mail belongs to its case
+    if workflow.case_after_reply_sent(case.status) != case.status:
+        case.status = workflow.case_after_reply_sent(case.status)
+    ctx.touch("mail_case", case.id)
+
+
+def set_reply_state(ctx: Ctx, cmd: c.SetReplyState) -> None:
+    """The mail gateway records what became of a reply, step by step of the workflow;
+    a temporary refusal queues it again with one attempt more."""
+    message = _reply(ctx, cmd.message)
+    target = m.ReplyState(cmd.state)
+    step = workflow.reply_step(message.send_state, target)
+    if not step:
+        raise _invalid(f"Reply {cmd.message}", f"Antwort {cmd.message}", step)
+    if target is m.ReplyState.QUEUED:
+        message.send_attempts += 1
+    message.send_state = target
+    message.send_at = cmd.at
+    message.send_detail = cmd.detail
+    if target is m.ReplyState.SENT:
+        _reply_sent(ctx, message, cmd.at)
+    ctx.session.flush()
+    ctx.touch("mail_message", message.id)
+    ctx.message = f"reply {message.id} {target.value}"
+
+
+def resolve_reply(ctx: Ctx, cmd: c.ResolveReply) -> None:
+    """A person decides what became of a reply that may have been sent: it was (its time
+    is when the gateway lost track of it), or it is queued to be sent again."""
+    message = _reply(ctx, cmd.message)
+    step = workflow.reply_resolvable(message.send_state)
+    if not step:
+        raise _invalid(f"Reply {cmd.message}", f"Antwort {cmd.message}", step)
+    if cmd.sent:
+        message.send_state = m.ReplyState.SENT
+        _reply_sent(ctx, message, message.send_at or ctx.now)
+    else:
+        message.send_state = m.ReplyState.QUEUED
+        message.send_detail = ""
+    message.send_at = ctx.now
+    ctx.session.flush()
+    ctx.touch("mail_message", message.id)
+    ctx.message = (f"reply {message.id} recorded as sent" if cmd.sent
+                   else f"reply {message.id} queued to be sent again")
+
+
+def report_gateway_state(ctx: Ctx, cmd: c.ReportGatewayState) -> None:
+    """The mail gateway's state, kept in one row (not a record of the change feed)."""
+    row = ctx.session.get(m.GatewayStateRow, 1)
+    if row is None:
+        row = m.GatewayStateRow(id=1)
+        ctx.session.add(row)
+    row.connected = cmd.connected
+    row.last_taken_at = cmd.last_taken_at
+    row.waiting = cmd.waiting
+    row.detail = cmd.detail
+    row.reported_at = ctx.now
+    row.reported_by = ctx.actor.name
+    ctx.session.flush()
+    ctx.subject = "mail_gateway:state"
 
 
 # --------------------------------------------------------------------------- objections
@@ -884,7 +984,9 @@ HANDLERS: dict[str, Callable[[Ctx, Any], None]] = {
     "note_mail_case": note_mail_case, "note_customer": note_customer,
     "set_mail_case_status": set_mail_case_status,
     "link_mail_case": link_mail_case, "record_reply_sent": record_reply_sent,
-    "set_mail_receipt": set_mail_receipt,
+    "set_mail_receipt": set_mail_receipt, "queue_reply": queue_reply,
+    "set_reply_state": set_reply_state, "resolve_reply": resolve_reply,
+    "report_gateway_state": report_gateway_state,
     "record_objection": record_objection, "uphold_objection": adjust_for_objection,
     "reject_objection": close_objection, "answer_objection_late": close_objection,
     "grant_goodwill": adjust_for_objection, "object_to_terms": object_to_terms,

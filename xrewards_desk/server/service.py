@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from anyio import to_thread
 from pydantic import TypeAdapter
@@ -48,6 +48,7 @@ from ..domain.engine import apply, needs
 from ..domain.model import Actor, EntryType, Role, Status, ending_instant
 from ..domain.permissions import may
 from ..domain.refusals import Refusal
+from ..domain.workflow import REPLIES_TO_SEND, ReplyState
 from ..store.db import Store
 from ..store.ledger import StoreLookup
 from . import abuse_signals, security, throttle
@@ -584,6 +585,34 @@ class Service:
                     open_cases=cases.get(p.invitee, []))
                 for p in page])
 
+    # ----------------------------------------------------------------- the mail gateway
+    def replies_to_send(self, person: Person, limit: int) -> list[c.ReplyToSend]:
+        """The replies queued or being sent, oldest first (the mail gateway's only)."""
+        self.require(person, "read_replies_to_send")
+        mail = m.MailMessage
+        with self.store.session() as s:
+            rows = s.scalars(select(mail).where(mail.send_state.in_(REPLIES_TO_SEND))
+                             .order_by(mail.queued_at, mail.id).limit(limit)).all()
+            return [c.ReplyToSend(
+                message=x.id, case=x.case_id, message_id=x.message_id,
+                in_reply_to=x.in_reply_to, references=list(x.references),
+                to=x.recipient or "", subject=x.subject, body=x.body,
+                state=_queued_or_sending(x.send_state), attempts=x.send_attempts,
+                queued_at=x.queued_at or x.received_at or self.clock.now()) for x in rows]
+
+    def gateway_state(self, person: Person) -> c.GatewayState:
+        """What the mail gateway last reported (404 ``unknown_record`` before it has)."""
+        self.require(person, "read_gateway_state")
+        with self.store.session() as s:
+            row = s.get(m.GatewayStateRow, 1)
+            if row is None:
+                raise ApiError("unknown_record", "The mail gateway has not reported yet.",
+                               "Die Postfach-Anbindung hat sich noch nicht gemeldet.",
+                               http_status=404)
+            return c.GatewayState(connected=row.connected, last_taken_at=row.last_taken_at,
+                                  waiting=row.waiting, detail=row.detail,
+                                  reported_at=row.reported_at, reported_by=row.reported_by)
+
     # ----------------------------------------------------------------- evidence
     def evidence_path(self, sha: str) -> Path:
         return self.evidence_dir / sha[:2] / sha
@@ -729,6 +758,11 @@ def handle(ctx: Ctx, command: Any) -> None:
     except Refusal as refusal:
         raise ApiError.from_refusal(refusal) from refusal
     ctx.feed.flush(ctx.now)
+
+
+def _queued_or_sending(state: ReplyState | None) -> Literal["queued", "sending"]:
+    """A reply the gateway is to send is queued or being sent (the query asked for those)."""
+    return "sending" if state is ReplyState.SENDING else "queued"
 
 
 def _subject_of(body: dict[str, Any]) -> str:

@@ -47,7 +47,13 @@ from ..domain.model import (
     Status,
     TransferReason,
 )
-from ..domain.workflow import ClaimState, MailCaseStatus, ObjectionStatus, RequestStatus
+from ..domain.workflow import (
+    ClaimState,
+    MailCaseStatus,
+    ObjectionStatus,
+    ReplyState,
+    RequestStatus,
+)
 from .types import Instant, Money
 
 NAMING = {
@@ -78,6 +84,9 @@ class ReceivedFrom(enum.StrEnum):
 
     RECEIVED = "received"
     DATE = "date"
+    #: the mailbox's own date of arrival (IMAP INTERNALDATE), through the mail gateway
+    #: (migration 0014)
+    INTERNALDATE = "internaldate"
     TYPED = "typed"
     UNKNOWN = "unknown"
 
@@ -526,8 +535,32 @@ class MailMessage(Base):
     sender: Mapped[str | None] = mapped_column(String(320), index=True)
     subject: Mapped[str] = mapped_column(String(998))
     body: Mapped[str] = mapped_column(Text)
+    #: a reply sent through the mail gateway (migration 0014): its state (NULL for a mail
+    #: in and a reply recorded as sent by hand), the SMTP server's last words, the
+    #: temporary refusals it met, when its state was last set, when it was queued, its recipient
+    send_state: Mapped[ReplyState | None] = mapped_column(_enum(ReplyState, "reply_state"),
+                                                          index=True)
+    send_detail: Mapped[str] = mapped_column(Text, default="", server_default="")
+    send_attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    send_at: Mapped[datetime | None]
+    queued_at: Mapped[datetime | None]
+    recipient: Mapped[str | None] = mapped_column(String(320))
     case: Mapped[MailCase] = relationship(back_populates="messages")
     attachments: Mapped[list[MailAttachment]] = relationship(order_by="MailAttachment.seq")
+
+
+class GatewayStateRow(Base):
+    """What the mail gateway last reported about itself (one row, id 1; migration 0014):
+    not a record of the change feed, read by ``GET /v1/mailbox/state``."""
+
+    __tablename__ = "gateway_state"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    connected: Mapped[bool]
+    last_taken_at: Mapped[datetime | None]
+    waiting: Mapped[int]
+    detail: Mapped[str] = mapped_column(Text)
+    reported_at: Mapped[datetime]
+    reported_by: Mapped[str] = mapped_column(String(64))
 
 
 class MailAttachment(Base):
@@ -784,6 +817,7 @@ __all__ = [
     "DiscountCode",
     "EngineEvent",
     "EvidenceFile",
+    "GatewayStateRow",
     "IdempotencyRecord",
     "LedgerEntry",
     "LotAllocation",
@@ -804,6 +838,7 @@ __all__ = [
     "OutboxState",
     "ProgramRow",
     "ReceivedFrom",
+    "ReplyState",
     "RequestStatus",
     "SignInFailure",
     "Suspicion",

@@ -333,7 +333,10 @@ def _mail_message(b: Batch, x: r.MailMessage) -> None:
         "outgoing": x.outgoing, "received_at": x.received_at,
         "received_from": m.ReceivedFrom(x.received_from), "channel": x.channel,
         "sender": x.sender,
-        "subject": x.subject, "body": x.body})
+        "subject": x.subject, "body": x.body,
+        "send_state": m.ReplyState(x.send_state) if x.send_state is not None else None,
+        "send_detail": x.send_detail, "send_attempts": x.send_attempts,
+        "send_at": x.send_at, "queued_at": x.queued_at, "recipient": x.to})
     b.replace(_t(m.MailAttachment), x.id, [
         {"message_id": x.id, "seq": a.seq, "label": a.label, "evidence_sha256": a.sha256,
          "refused": a.refused} for a in x.attachments])

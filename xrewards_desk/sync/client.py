@@ -257,6 +257,23 @@ class ApiClient:
         return _as(c.CommandResult, self._post("/commands", key or str(uuid.uuid4()),
                                                json=body))
 
+    def replies_to_send(self, limit: int = 50) -> list[c.ReplyToSend]:
+        """The replies queued or being sent, oldest first (the mail gateway's read)."""
+        answer = self._get("/mailbox/replies", limit=limit)
+        if not isinstance(answer, list):
+            raise BadAnswer("the server's answer is not a list of replies to send")
+        return [_as(c.ReplyToSend, reply) for reply in answer]
+
+    def gateway_state(self) -> c.GatewayState | None:
+        """What the mail gateway last reported; None where it has not reported yet or the
+        server has no such address (an older server: 404 either way)."""
+        try:
+            return _as(c.GatewayState, self._get("/mailbox/state"))
+        except Refused as refused:
+            if refused.status == 404:
+                return None
+            raise
+
     def abuse_preview(self, case: str) -> c.Preview:
         """R22: what confirming the abuse case would do (the engine's outcome, not saved;
         compliance only)."""
