@@ -76,18 +76,6 @@ class Filter:
 EVERYTHING = Filter()
 
 
-_CASE = T.MAIL_CASES
-_MAIL = T.MAIL_MESSAGES
-_NOTE = T.CASE_NOTES
-_OBJ = T.OBJECTIONS
-_ADJ = T.ADJUSTMENTS
-_TRANSFER = T.TRANSFERS
-_ABUSE = T.ABUSE_CASES
-_ABUSE_ACC = T.ABUSE_ACCOUNTS
-_CLAIM = T.CLAIMS
-_NOTICE = T.NOTICES
-_ORDER = T.ORDERS
-_ACC = T.ACCOUNTS
 _CANCEL = T.table(m.OrderCancellation)
 _CUSTOMER_NOTE = T.table(m.CustomerNote)
 
@@ -98,28 +86,30 @@ def _decided(status: str) -> str:
 
 
 def _mails(conn: Connection, account_id: str) -> Iterator[Item]:
-    cases = select(_CASE.c.id).where(_CASE.c.account_id == account_id)
+    cases = select(T.MAIL_CASES.c.id).where(T.MAIL_CASES.c.account_id == account_id)
+    mail = T.MAIL_MESSAGES.c
     rows = conn.execute(
-        select(_MAIL.c.id, _MAIL.c.case_id, _MAIL.c.outgoing, _MAIL.c.received_at,
-               _MAIL.c.sender, _MAIL.c.subject, _MAIL.c.channel)
-        .where(_MAIL.c.case_id.in_(cases), _MAIL.c.received_at.is_not(None)))
+        select(mail.id, mail.case_id, mail.outgoing, mail.received_at, mail.sender,
+               mail.subject, mail.channel)
+        .where(mail.case_id.in_(cases), mail.received_at.is_not(None)))
     for r in rows:
         yield Item(r.received_at, Kind.MAIL, "out" if r.outgoing else "in", r.subject,
                    who=r.sender, status=r.channel, ref=("case", str(r.case_id)))
 
 
 def _cases(conn: Connection, account_id: str) -> Iterator[Item]:
-    for r in conn.execute(select(_CASE.c.id, _CASE.c.opened_at, _CASE.c.subject,
-                                 _CASE.c.status, _CASE.c.assigned_to)
-                          .where(_CASE.c.account_id == account_id)):
+    case = T.MAIL_CASES.c
+    for r in conn.execute(select(case.id, case.opened_at, case.subject, case.status,
+                                 case.assigned_to).where(case.account_id == account_id)):
         yield Item(r.opened_at, Kind.CASE, "opened", r.subject, status=str(r.status),
                    who=r.assigned_to, ref=("case", str(r.id)))
 
 
 def _notes(conn: Connection, account_id: str) -> Iterator[Item]:
-    cases = select(_CASE.c.id).where(_CASE.c.account_id == account_id)
-    for r in conn.execute(select(_NOTE.c.case_id, _NOTE.c.at, _NOTE.c.author, _NOTE.c.text)
-                          .where(_NOTE.c.case_id.in_(cases))):
+    cases = select(T.MAIL_CASES.c.id).where(T.MAIL_CASES.c.account_id == account_id)
+    note = T.CASE_NOTES.c
+    for r in conn.execute(select(note.case_id, note.at, note.author, note.text)
+                          .where(note.case_id.in_(cases))):
         yield Item(r.at, Kind.NOTE, "case", r.text, who=r.author, ref=("case", str(r.case_id)))
     for n in conn.execute(select(_CUSTOMER_NOTE.c.at, _CUSTOMER_NOTE.c.author,
                                  _CUSTOMER_NOTE.c.text)
@@ -137,7 +127,7 @@ def _notes(conn: Connection, account_id: str) -> Iterator[Item]:
 
 
 def _objections(conn: Connection, account_id: str) -> Iterator[Item]:
-    for r in conn.execute(select(_OBJ).where(_OBJ.c.account_id == account_id)):
+    for r in conn.execute(select(T.OBJECTIONS).where(T.OBJECTIONS.c.account_id == account_id)):
         ref = ("case", str(r.case_id)) if r.case_id is not None else None
         yield Item(r.received_at, Kind.OBJECTION, "recorded", r.reason or "",
                    status=str(r.kind), who=r.recorded_by, ref=ref)
@@ -159,7 +149,7 @@ def _requests(conn: Connection, table: Table, kind: Kind, where: ColumnElement[b
 
 
 def _adjustments(conn: Connection, account_id: str) -> Iterator[Item]:
-    return _requests(conn, _ADJ, Kind.ADJUSTMENT, _ADJ.c.account_id == account_id,
+    return _requests(conn, T.ADJUSTMENTS, Kind.ADJUSTMENT, T.ADJUSTMENTS.c.account_id == account_id,
                      lambda r: ("case", str(r.case_id)) if r.case_id is not None else None,
                      lambda r: int(r.points))
 
@@ -167,15 +157,15 @@ def _adjustments(conn: Connection, account_id: str) -> Iterator[Item]:
 def _transfers(conn: Connection, account_id: str) -> Iterator[Item]:
     # points leave the source and reach the target: signed as this account sees them
     return _requests(
-        conn, _TRANSFER, Kind.TRANSFER,
-        or_(_TRANSFER.c.source_id == account_id, _TRANSFER.c.target_id == account_id),
+        conn, T.TRANSFERS, Kind.TRANSFER,
+        or_(T.TRANSFERS.c.source_id == account_id, T.TRANSFERS.c.target_id == account_id),
         lambda r: ("transfer", str(r.id)),
         lambda r: -int(r.points) if r.source_id == account_id else int(r.points))
 
 
 def _abuse(conn: Connection, account_id: str) -> Iterator[Item]:
-    ids = select(_ABUSE_ACC.c.case_id).where(_ABUSE_ACC.c.account_id == account_id)
-    for r in conn.execute(select(_ABUSE).where(_ABUSE.c.id.in_(ids))):
+    ids = select(T.ABUSE_ACCOUNTS.c.case_id).where(T.ABUSE_ACCOUNTS.c.account_id == account_id)
+    for r in conn.execute(select(T.ABUSE_CASES).where(T.ABUSE_CASES.c.id.in_(ids))):
         yield Item(r.opened_at, Kind.ABUSE, "opened", "", status=str(r.status),
                    who=r.opened_by, ref=("abuse", r.id))
         if r.decided_at is not None:
@@ -184,7 +174,7 @@ def _abuse(conn: Connection, account_id: str) -> Iterator[Item]:
 
 
 def _claims(conn: Connection, account_id: str) -> Iterator[Item]:
-    for r in conn.execute(select(_CLAIM).where(_CLAIM.c.account_id == account_id)):
+    for r in conn.execute(select(T.CLAIMS).where(T.CLAIMS.c.account_id == account_id)):
         yield Item(r.at, Kind.CLAIM, "raised", r.reason, amount=r.amount,
                    status=str(r.state), ref=("claim", str(r.id)))
         if r.state_at is not None:
@@ -193,11 +183,11 @@ def _claims(conn: Connection, account_id: str) -> Iterator[Item]:
 
 
 def _notices(conn: Connection, account_id: str) -> Iterator[Item]:
-    for r in conn.execute(select(_NOTICE).where(_NOTICE.c.account_id == account_id)):
+    for r in conn.execute(select(T.NOTICES).where(T.NOTICES.c.account_id == account_id)):
         yield Item(r.sent_at, Kind.NOTICE, str(r.kind), "", points=r.points,
                    balance=r.balance, ref=("notice", r.id))
-    acc = conn.execute(select(_ACC.c.notice_at, _ACC.c.status, _ACC.c.status_at)
-                       .where(_ACC.c.id == account_id)).first()
+    acc = conn.execute(select(T.ACCOUNTS.c.notice_at, T.ACCOUNTS.c.status, T.ACCOUNTS.c.status_at)
+                       .where(T.ACCOUNTS.c.id == account_id)).first()
     if acc is not None and acc.notice_at is not None:
         yield Item(acc.notice_at, Kind.NOTICE, "termination", "", ref=("customer", account_id))
 
@@ -216,7 +206,7 @@ def _cancellations(conn: Connection,
 
 
 def _orders(conn: Connection, account_id: str) -> Iterator[Item]:
-    rows = list(conn.execute(select(_ORDER).where(_ORDER.c.account_id == account_id)))
+    rows = list(conn.execute(select(T.ORDERS).where(T.ORDERS.c.account_id == account_id)))
     cancelled = _cancellations(conn, [r.id for r in rows])
     for r in rows:
         ref = ("order", r.id)

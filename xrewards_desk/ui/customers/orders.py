@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from xrewards_desk.domain.calendar import BERLIN
 from xrewards_desk.store.read.orders import OrderInfo, PendingPoints, customer_orders
+from xrewards_desk.ui.customers.tab import CustomerTab
 from xrewards_desk.ui.qt import (
     QHBoxLayout,
     QLabel,
@@ -23,29 +24,23 @@ from xrewards_desk.ui.qt import (
     QTextBrowser,
     QUrl,
     QVBoxLayout,
-    QWidget,
     Signal,
 )
 from xrewards_desk.ui.shell.desk import Desk
 from xrewards_desk.ui.widgets.i18n import Fmt
 from xrewards_desk.ui.widgets.models import ALERT, WARN, Column, RowsModel, table_view
-from xrewards_desk.ui.widgets.table_csv import ask_and_save, save_table
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 
-class OrdersView(QWidget):
+class OrdersView(CustomerTab):
     #: ledger entry ids to show in the ledger tab
     show_entries = Signal(tuple)
     open_customer = Signal(str)
 
     def __init__(self, desk: Desk, account_id: str) -> None:
-        super().__init__()
-        self.setObjectName("orders")
-        self.desk = desk
-        self.account_id = account_id
-        self.loads = 0
+        super().__init__(desk, account_id, "orders")
         #: the order to select once the orders are there (an order number searched for)
         self.wanted: str | None = None
         f = desk.fmt
@@ -278,10 +273,4 @@ class OrdersView(QWidget):
         return False
 
     def export_csv(self, path: Path | None = None) -> Path | None:
-        today = self.desk.now().astimezone(BERLIN).date().isoformat()
-        name = f"{self.account_id}-orders-{today}.csv"
-        language = self.desk.language.code
-        if path is None:
-            return ask_and_save(self, self.model, name, language)
-        save_table(self.model, path, language)
-        return path
+        return self.export_table(self.model, "orders", path)

@@ -5,17 +5,14 @@ reads. Activating a row opens what it refers to (a case, a customer, an order)."
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from xrewards_desk.contract import commands as c
-from xrewards_desk.domain.calendar import BERLIN
 from xrewards_desk.store.read.timeline import Filter, Item, Kind, timeline
+from xrewards_desk.ui.customers.tab import CustomerTab
 from xrewards_desk.ui.qt import (
     QCheckBox,
-    QDate,
-    QDateEdit,
     QHBoxLayout,
     QKeySequence,
     QLabel,
@@ -23,36 +20,23 @@ from xrewards_desk.ui.qt import (
     QPushButton,
     QShortcut,
     QVBoxLayout,
-    QWidget,
     Signal,
 )
 from xrewards_desk.ui.shell.desk import Desk
 from xrewards_desk.ui.widgets import access
-from xrewards_desk.ui.widgets.i18n import four_digit_years
 from xrewards_desk.ui.widgets.models import ALERT, Column, RowsModel, table_view
-from xrewards_desk.ui.widgets.table_csv import ask_and_save, save_table
+from xrewards_desk.ui.widgets.pickers import NO_DATE, date_edit, pydate
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-NO_DATE = QDate(2000, 1, 1)
-
-
-def _pydate(q: QDate) -> date | None:
-    return None if q == NO_DATE else date(q.year(), q.month(), q.day())
-
-
-class TimelineView(QWidget):
+class TimelineView(CustomerTab):
     open_case = Signal(int)
     open_customer = Signal(str)
     open_order = Signal(str)
 
     def __init__(self, desk: Desk, account_id: str) -> None:
-        super().__init__()
-        self.setObjectName("timeline")
-        self.desk = desk
-        self.account_id = account_id
-        self.loads = 0
+        super().__init__(desk, account_id, "timeline")
         f = desk.fmt
         self.model: RowsModel[Item] = RowsModel([
             Column(lambda: self.tr("When"), lambda i: f().when(i.at)),
@@ -80,7 +64,7 @@ class TimelineView(QWidget):
             self.kinds[kind] = box
             kinds.addWidget(box)
         kinds.addStretch(1)
-        self.since, self.until = self._date_edit(), self._date_edit()
+        self.since, self.until = date_edit("since"), date_edit("until")
         self.since.dateChanged.connect(lambda _d: self.refresh())
         self.until.dateChanged.connect(lambda _d: self.refresh())
         self.labels = [QLabel(), QLabel()]
@@ -118,15 +102,6 @@ class TimelineView(QWidget):
         layout.addLayout(note_row)
         layout.addWidget(self.note_message)
         self.retranslate()
-
-    def _date_edit(self) -> QDateEdit:
-        edit = QDateEdit()
-        edit.setCalendarPopup(True)
-        edit.setMinimumDate(NO_DATE)
-        edit.setSpecialValueText(" ")
-        edit.setDate(NO_DATE)
-        four_digit_years(edit)
-        return edit
 
     # ------------------------------------------------------------------ words
     def retranslate(self) -> None:
@@ -196,7 +171,7 @@ class TimelineView(QWidget):
     def current_filter(self) -> Filter:
         chosen = frozenset(k for k, box in self.kinds.items() if box.isChecked())
         return Filter(chosen if chosen != frozenset(Kind) else frozenset(),
-                      _pydate(self.since.date()), _pydate(self.until.date()))
+                      pydate(self.since.date()), pydate(self.until.date()))
 
     def refresh(self) -> None:
         chosen = self.current_filter()
@@ -254,10 +229,4 @@ class TimelineView(QWidget):
         self.refresh()
 
     def export_csv(self, path: Path | None = None) -> Path | None:
-        today = self.desk.now().astimezone(BERLIN).date().isoformat()
-        name = f"{self.account_id}-timeline-{today}.csv"
-        language = self.desk.language.code
-        if path is None:
-            return ask_and_save(self, self.model, name, language)
-        save_table(self.model, path, language)
-        return path
+        return self.export_table(self.model, "timeline", path)

@@ -34,7 +34,8 @@ def _who_may(command: str) -> tuple[str, ...]:
 #: every view rendered, in this order, with the roles that have it: the ones the domain's
 #: matrix lets send the view's command (R27)
 VIEWS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("search", ROLES), ("customer", ROLES), ("ledger", ROLES), ("explain", ROLES),
+    ("search", ROLES), ("customer", ROLES), ("ledger", ROLES), ("orders", ROLES),
+    ("timeline", ROLES), ("explain", ROLES),
     ("cases", ROLES), ("case", ROLES), ("objection-decision", _who_may("uphold_objection")),
     ("reply", _who_may("record_reply_sent")), ("objections", ROLES),
     ("approvals", _who_may("approve_adjustment")),
@@ -111,6 +112,8 @@ class Screenshots:
                        and not w.search.pending, window),
             "customer": (self._open_first, self._customer_loaded, window),
             "ledger": (self._ledger, self._ledger_loaded, window),
+            "orders": (self._orders, self._orders_loaded, window),
+            "timeline": (self._timeline, lambda: self.customer.timeline.loads > 0, window),
             "explain": (self._explain, lambda: self._dialog("explain") is not None
                         and self.customer.explainer.loaded, dialog("explain")),
             "cases": (lambda: self._menu(w.cases_action),
@@ -194,6 +197,26 @@ class Screenshots:
     def _ledger(self) -> None:
         self.window.tabs.setCurrentWidget(self.customer)
         self.customer.show_ledger()
+
+    def _orders(self) -> None:
+        self.window.tabs.setCurrentWidget(self.customer)
+        self.customer.show_orders()
+
+    def _orders_loaded(self) -> bool:
+        """Loaded, with an order chosen for its detail: an open one (its pending points)
+        where there is one, else the newest."""
+        orders = self.customer.orders
+        if orders.loads == 0 or not orders.model.rows:
+            return False
+        if not orders.table.currentIndex().isValid():
+            rows = orders.model.rows
+            chosen = next((i for i, o in enumerate(rows) if o.state == "open"), 0)
+            orders.table.selectRow(chosen)
+        return True
+
+    def _timeline(self) -> None:
+        self.window.tabs.setCurrentWidget(self.customer)
+        self.customer.show_timeline()
 
     def _ledger_loaded(self) -> bool:
         ledger = self.customer.ledger

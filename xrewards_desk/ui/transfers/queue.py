@@ -86,15 +86,13 @@ class TransfersView(QWidget):
         f = desk.fmt
         self.model: RowsModel[TransferInfo] = RowsModel([
             Column(lambda: self.tr("Request"), lambda x: str(x.id), right=True),
-            Column(lambda: self.tr("Requested"), lambda x: f().when(x.requested_at),
-                   sort=lambda x: x.requested_at),
+            Column(lambda: self.tr("Requested"), lambda x: f().when(x.requested_at)),
             Column(lambda: self.tr("By"), lambda x: self.who(x.requested_by)),
             Column(lambda: self.tr("Source → target"), lambda x: (
                 f"{x.source_name or x.source_id} → {x.target_name or x.target_id}"),
                 tooltip=lambda x: (f"{x.source_name} ({x.source_id}) → "
                                    f"{x.target_name} ({x.target_id})")),
-            Column(lambda: self.tr("Points"), lambda x: f().points(x.points), right=True,
-                   sort=lambda x: x.points),
+            Column(lambda: self.tr("Points"), lambda x: f().points(x.points), right=True),
             Column(lambda: self.tr("Reason"), lambda x: reason_short(x.reason),
                    tooltip=lambda x: reason_text(x.reason)),
             Column(lambda: self.tr("State"), lambda x: self.state(x),

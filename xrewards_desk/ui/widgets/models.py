@@ -46,7 +46,6 @@ class Column(Generic[T]):
     tooltip: Callable[[T], str | None] | None = None
     background: Callable[[T], QColor | None] | None = None
     foreground: Callable[[T], QColor | None] | None = None
-    sort: Callable[[T], Any] | None = None  # unused: goes once no view names it
 
 
 class RowsModel(QAbstractTableModel, Generic[T]):
