@@ -19,7 +19,7 @@ from xrewards_desk.sync.runner import Syncer
 
 pytest.importorskip("PySide6.QtWidgets")
 
-from xrewards_desk.ui.shell.session import outbox_summary
+from xrewards_desk.store.read.lookups import outbox_summary
 
 
 def _queued_before(store: Any, payload: dict[str, Any]) -> int:
@@ -64,7 +64,8 @@ def test_queued_commands_the_strict_contract_refuses_come_back_refused_in_its_wo
             assert row.payload == _adjustment(row.payload["points"])  # kept as it was
         assert rows[fine].state is m.OutboxState.DONE
         # the desktop's list of refused commands shows each with the server's sentence
-        waiting, refused = outbox_summary(local)
+        with local.session() as s:
+            waiting, refused = outbox_summary(s)
         assert waiting == 0
         assert sorted(r.id for r in refused) == stale
         assert all(r.code == "malformed" and "points" in r.message for r in refused)

@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from xrewards_desk.clock import Clock, SystemClock
+from xrewards_desk.contract.commands import GatewayState
 from xrewards_desk.contract.records import Staff
+from xrewards_desk.domain.permissions import may
 from xrewards_desk.store.db import Store
 from xrewards_desk.store.read import lookups
-from xrewards_desk.store.read.lookups import Refusal
-from xrewards_desk.sync.client import ApiClient, NotSignedIn, Offline
+from xrewards_desk.sync.client import ApiClient, NotSignedIn, Offline, Refused
 from xrewards_desk.sync.credentials import Tokens
 from xrewards_desk.sync.evidence import EvidenceFolder
 from xrewards_desk.sync.runner import Status, Syncer
@@ -85,14 +86,6 @@ def _person(me: Staff) -> Person:
     return Person(name=me.name, display_name=me.display_name or me.name, role=me.role.value)
 
 
-def outbox_summary(store: Store) -> tuple[int, list[Refusal]]:
-    """Commands waiting, and the refused ones with their reasons (newest first), read in a
-    session of its own (:func:`..store.lookups.outbox_summary`; the controller reads it
-    through :meth:`.tasks.Tasks.query`)."""
-    with store.session() as s:
-        return lookups.outbox_summary(s)
-
-
 class SyncController(QObject):
     """Push, then pull, on the network lane, their store work on the store lane (the
     store's one writer); never two at once."""
@@ -104,6 +97,8 @@ class SyncController(QObject):
     finished = Signal(object)
     failed = Signal(str)
     outbox = Signal(int, object)  # waiting, [Refusal]
+    #: the mail gateway's state after each sync (contract GatewayState), or None
+    gateway = Signal(object)
 
     def __init__(self, tasks: Tasks, session: Session, minutes: int = 5) -> None:
         super().__init__()
@@ -143,13 +138,28 @@ class SyncController(QObject):
             pulled = syncer.pull(progress=lambda d, t: self.progress.emit(d, t),
                                  limit=PAGE, lane=store_lane)
             return {"pulled": pulled.count, "pushed": len(pushed.done),
-                    "refused": len(pushed.refused), "changed": pulled.changed}
+                    "refused": len(pushed.refused), "changed": pulled.changed,
+                    "gateway": self.gateway_state()}
 
         self.tasks.on_net(work, self._done, self._failed)
         return True
 
+    def gateway_state(self) -> GatewayState | None:
+        """The mail gateway's state as it last reported it (issue 20), on the network
+        lane during the sync, for those who may see it; None where it has not reported,
+        the server has no such address, or the question failed (the sync does not)."""
+        person = self.session.person
+        if person is None or not may(person.role, "read_gateway_state"):
+            return None
+        try:
+            return self.session.client.gateway_state()
+        except (Offline, NotSignedIn, Refused) as exc:
+            log.info("the mail gateway's state could not be read: %s", exc)
+            return None
+
     def _done(self, summary: dict[str, Any]) -> None:
         self.running = False
+        self.gateway.emit(summary.get("gateway"))
         self.finished.emit(summary)
         self.refresh_outbox()
         if self.again:
