@@ -772,6 +772,14 @@
         <translation>Zurückziehen (noch nicht gesendet)</translation>
     </message>
     <message>
+        <source>It was sent</source>
+        <translation>Sie wurde gesendet</translation>
+    </message>
+    <message>
+        <source>Send it again</source>
+        <translation>Erneut senden</translation>
+    </message>
+    <message>
         <source>mail received</source>
         <translation>E-Mail eingegangen</translation>
     </message>
@@ -853,6 +861,22 @@
         <translation>Eingangszeitpunkt setzen…</translation>
     </message>
     <message>
+        <source>reply queued</source>
+        <translation>Antwort in der Warteschlange</translation>
+    </message>
+    <message>
+        <source>reply being sent</source>
+        <translation>Antwort wird gesendet</translation>
+    </message>
+    <message>
+        <source>reply refused</source>
+        <translation>Antwort abgelehnt</translation>
+    </message>
+    <message>
+        <source>reply may have been sent</source>
+        <translation>Antwort möglicherweise gesendet</translation>
+    </message>
+    <message>
         <source>status</source>
         <translation>Status</translation>
     </message>
@@ -863,6 +887,10 @@
     <message>
         <source>reply</source>
         <translation>Antwort</translation>
+    </message>
+    <message>
+        <source>reply to send</source>
+        <translation>zu sendende Antwort</translation>
     </message>
     <message>
         <source>objection</source>
@@ -957,12 +985,47 @@
         <translation>Das X-Konto ist nicht mehr aktiv.</translation>
     </message>
     <message>
+        <source>Recorded as sent.</source>
+        <translation>Als gesendet erfasst.</translation>
+    </message>
+    <message>
+        <source>The reply is queued to be sent again.</source>
+        <translation>Die Antwort wird erneut gesendet.</translation>
+    </message>
+    <message>
         <source>Withdrawn.</source>
         <translation>Zurückgezogen.</translation>
     </message>
     <message>
         <source>It may have reached the server already; it cannot be withdrawn.</source>
         <translation>Der Befehl hat den Server möglicherweise schon erreicht; er kann nicht mehr zurückgezogen werden.</translation>
+    </message>
+    <message numerus="yes">
+        <source>(%n temporary refusal(s))</source>
+        <translation>
+            <numerusform>(%n vorübergehende Ablehnung)</numerusform>
+            <numerusform>(%n vorübergehende Ablehnungen)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>sent at %1</source>
+        <translation>gesendet am %1</translation>
+    </message>
+    <message>
+        <source>queued: the mail gateway sends it</source>
+        <translation>in der Warteschlange: die Postfach-Anbindung sendet sie</translation>
+    </message>
+    <message>
+        <source>being sent since %1</source>
+        <translation>wird seit %1 gesendet</translation>
+    </message>
+    <message>
+        <source>refused by the mail server</source>
+        <translation>vom Mailserver abgelehnt</translation>
+    </message>
+    <message>
+        <source>may have been sent: the mail gateway lost track of it while sending; say whether it reached the customer</source>
+        <translation>möglicherweise gesendet: die Postfach-Anbindung hat sie beim Senden aus den Augen verloren; bitte angeben, ob sie den Kunden erreicht hat</translation>
     </message>
     <message>
         <source>typed in by hand (%1); the receipt time was entered by staff</source>
@@ -977,6 +1040,10 @@
         <translation>von Hand erfasst: die Mail hatte kein lesbares Datum</translation>
     </message>
     <message>
+        <source>from our mailbox&apos;s date of arrival: the mail had neither a Received: nor a Date: header</source>
+        <translation>aus dem Eingangsdatum unseres Postfachs: die Mail hatte weder eine Received:- noch eine Date:-Kopfzeile</translation>
+    </message>
+    <message>
         <source>from the sender&apos;s Date: header: the mail had no Received: header of our mailbox</source>
         <translation>aus dem Date:-Header des Absenders: die E-Mail hatte keinen Received:-Header unseres Postfachs</translation>
     </message>
@@ -987,6 +1054,10 @@
     <message>
         <source>sender unknown: the mail names no address; link the case to a customer by hand</source>
         <translation>Absender unbekannt: die Mail nennt keine Adresse; den Vorgang von Hand einem Kunden zuordnen</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>An</translation>
     </message>
     <message>
         <source>From</source>
@@ -1081,7 +1152,7 @@
     <name>CasesView</name>
     <message>
         <source>Case</source>
-        <extracomment>answers shown (each reload&apos;s rows)</extracomment>
+        <extracomment>answers shown (each reload&apos;s rows) each shown case&apos;s service deadlines, by case id (made with the rows) the outcome of the last action on the chosen cases</extracomment>
         <translation>Vorgang</translation>
     </message>
     <message>
@@ -1121,16 +1192,20 @@
         <translation>Letzte E-Mail</translation>
     </message>
     <message>
-        <source>Objections</source>
-        <translation>Einwendungen</translation>
-    </message>
-    <message>
         <source>Open cases</source>
         <translation>Offene Vorgänge</translation>
     </message>
     <message>
         <source>New</source>
         <translation>Neu</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Objection deadline</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>In progress</source>
@@ -1149,8 +1224,24 @@
         <translation>Alle Vorgänge</translation>
     </message>
     <message>
+        <source>Newest activity first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Most urgent first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Show:</source>
         <translation>Anzeigen:</translation>
+    </message>
+    <message>
+        <source>Order:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Most urgent first: overdue cases, then by the next deadline; cases that owe nothing last</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Mine only</source>
@@ -1173,8 +1264,150 @@
         <translation>Neuer Vorgang (Anruf oder Brief)…</translation>
     </message>
     <message>
+        <source>View:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name of a view</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save view</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keep the filters and the order under the name in the box (yours only)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete view</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Assign to me</source>
+        <translation type="unfinished">Mir zuweisen</translation>
+    </message>
+    <message>
+        <source>Assign</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Set status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Customer number</source>
+        <translation type="unfinished">Kundennummer</translation>
+    </message>
+    <message>
+        <source>Link</source>
+        <translation type="unfinished">Verknüpfen</translation>
+    </message>
+    <message>
+        <source>Reply overdue (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Overdue (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reply today</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resolve today</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reply by %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resolve by %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>First reply: by the end of %1 (%n working day(s))</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Resolution: by the end of %1 (%n working day(s))</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n open objection(s); the earliest deadline (R25): %1</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
         <source>Cases: %1</source>
         <translation>Vorgänge: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n case(s) chosen:</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Choose cases in the list first (Ctrl or Shift for several).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pick the person to assign the cases to.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enter a customer number.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No customer %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing to change: the chosen cases are so already.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n case(s) changed; sent with this sync.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n already so.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Type a name for the view first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>View “%1” saved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>There is no view “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>View “%1” deleted.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -2894,7 +3127,16 @@
     <name>ReplyDialog</name>
     <message>
         <source>Reply to the customer</source>
+        <extracomment>the rewards@ mailbox the mail gateway sends from (an INI key of its own, set where the mailbox is not the usual one): the domain of the Message-IDs made for replies the most Message-IDs a reply&apos;s References carries (the contract&apos;s limit): the first and the latest, as RFC 5322 3.6.4 suggests where a thread grows long</extracomment>
         <translation>Antwort an den Kunden</translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation>Senden</translation>
+    </message>
+    <message>
+        <source>The mail gateway sends it from the mailbox, threaded; the case shows its state.</source>
+        <translation>Die Postfach-Anbindung sendet sie aus dem Postfach, in den Verlauf eingeordnet; der Vorgang zeigt ihren Stand.</translation>
     </message>
     <message>
         <source>Copy</source>
@@ -3111,6 +3353,23 @@
         <source>Name under replies</source>
         <translation>Name unter Antworten</translation>
     </message>
+    <message>
+        <source>First reply due within (working days)</source>
+        <extracomment>the German states by their own names (ISO 3166-2:DE codes, as domain/deadlines.STATES)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Case resolved within (working days)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Public holidays of</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Germany (national holidays only)</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>SettingsDialog</name>
@@ -3129,6 +3388,10 @@
     <message>
         <source>Enter the API address and your user name.</source>
         <translation>Geben Sie die API-Adresse und Ihren Benutzernamen ein.</translation>
+    </message>
+    <message>
+        <source>The service targets cannot be used: %1</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -3234,12 +3497,39 @@
         <source>Refused: %1</source>
         <translation>Abgelehnt: %1</translation>
     </message>
+    <message>
+        <source>Mailbox: connected</source>
+        <translation>Postfach-Anbindung: verbunden</translation>
+    </message>
+    <message>
+        <source>Mailbox: not connected</source>
+        <translation>Postfach-Anbindung: nicht verbunden</translation>
+    </message>
+    <message>
+        <source>last mail taken %1</source>
+        <translation>letzte Mail abgeholt %1</translation>
+    </message>
+    <message>
+        <source>no mail taken yet</source>
+        <translation>noch keine Mail abgeholt</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n reply(s) waiting</source>
+        <translation>
+            <numerusform>%n Antwort wartet</numerusform>
+            <numerusform>%n Antworten warten</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The mail gateway reported at %1: %2</source>
+        <translation>Meldung der Postfach-Anbindung vom %1: %2</translation>
+    </message>
 </context>
 <context>
     <name>SyncController</name>
     <message>
         <source>The server cannot be reached; your work waits in the outbox.</source>
-        <extracomment>changes a page while the app syncs: decoding a page&apos;s JSON holds the interpreter lock, and pages of 1,000 held it up to about 55 ms, long enough to stall the window the data folder whose evidence/ the outbox&apos;s files are read from (default: the local store&apos;s folder) the desk&apos;s one clock, which the syncer notes its times by {&quot;pulled&quot;: n, &quot;pushed&quot;: n, &quot;refused&quot;: n, &quot;changed&quot;: {kind: frozenset(ids)}} (what the pull wrote, :attr:`.sync.runner.Pulled.changed`) asked for while one ran: another runs when it ends (a command queued meanwhile)</extracomment>
+        <extracomment>changes a page while the app syncs: decoding a page&apos;s JSON holds the interpreter lock, and pages of 1,000 held it up to about 55 ms, long enough to stall the window the data folder whose evidence/ the outbox&apos;s files are read from (default: the local store&apos;s folder) the desk&apos;s one clock, which the syncer notes its times by {&quot;pulled&quot;: n, &quot;pushed&quot;: n, &quot;refused&quot;: n, &quot;changed&quot;: {kind: frozenset(ids)}} (what the pull wrote, :attr:`.sync.runner.Pulled.changed`) the mail gateway&apos;s state after each sync (contract GatewayState), or None asked for while one ran: another runs when it ends (a command queued meanwhile)</extracomment>
         <translation>Der Server ist nicht erreichbar; Ihre Arbeit wartet im Postausgang.</translation>
     </message>
     <message>
@@ -3260,6 +3550,14 @@
     <message>
         <source>CSV files (*.csv)</source>
         <translation>CSV-Dateien (*.csv)</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation type="unfinished">CSV exportieren…</translation>
+    </message>
+    <message>
+        <source>Save the table as it is shown (a CSV file for spreadsheets)</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>

@@ -66,10 +66,62 @@
         </translation>
     </message>
     <message numerus="yes">
+        <source>(%n temporary refusal(s))</source>
+        <translation>
+            <numerusform>(%n temporary refusal)</numerusform>
+            <numerusform>(%n temporary refusals)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>Adjustment of %1 point(s) (%2), asked by %3; %4</source>
         <translation>
             <numerusform>Adjustment of %1 point (%2), asked by %3; %4</numerusform>
             <numerusform>Adjustment of %1 points (%2), asked by %3; %4</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>CasesView</name>
+    <message numerus="yes">
+        <source>First reply: by the end of %1 (%n working day(s))</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Resolution: by the end of %1 (%n working day(s))</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n open objection(s); the earliest deadline (R25): %1</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n case(s) chosen:</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n case(s) changed; sent with this sync.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n already so.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
         </translation>
     </message>
 </context>
@@ -252,6 +304,13 @@
         <translation>
             <numerusform>%1 change</numerusform>
             <numerusform>%1 changes</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n reply(s) waiting</source>
+        <translation>
+            <numerusform>%n reply waiting</numerusform>
+            <numerusform>%n replies waiting</numerusform>
         </translation>
     </message>
 </context>

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.engine import Connection
 
 from xrewards_desk.domain.calendar import BERLIN, objection_deadline, objection_in_time
@@ -48,7 +48,7 @@ from xrewards_desk.store.tables import (
 
 #: commands that belong to a case's timeline while they wait in the outbox
 CASE_COMMANDS = ("note_mail_case", "assign_mail_case", "set_mail_case_status",
-                 "link_mail_case", "record_reply_sent", "record_objection",
+                 "link_mail_case", "record_reply_sent", "queue_reply", "record_objection",
                  "object_to_terms", "close_account", "request_adjustment",
                  "request_transfer", "report_suspicion")
 OBJECTION_COMMANDS = ("uphold_objection", "reject_objection", "answer_objection_late",
@@ -105,6 +105,13 @@ class CaseFilter:
 ACTIVE = "active"
 
 
+def _sent(mail: Any) -> ColumnElement[bool]:
+    """A reply that went out: recorded as sent by hand (no send state), or sent through
+    the mail gateway (issue 20); one queued, being sent, refused or that may have been
+    sent has not answered the customer."""
+    return or_(mail.send_state.is_(None), mail.send_state == m.ReplyState.SENT.value)
+
+
 def case_rows(db: Db, f: CaseFilter = CaseFilter(), limit: int = 1000) -> list[CaseRow]:
     """The inbox, newest activity first: status, subject, customer, first sender,
     assignee, opening time, the latest mail, how many mails and open objections."""
@@ -123,7 +130,7 @@ def case_rows(db: Db, f: CaseFilter = CaseFilter(), limit: int = 1000) -> list[C
                                                          mail.outgoing.is_(False))
                 .scalar_subquery())
     replied = (select(func.min(mail.received_at)).where(mail.case_id == case.id,
-                                                        mail.outgoing.is_(True))
+                                                        mail.outgoing.is_(True), _sent(mail))
                .scalar_subquery())
     deadline = (select(func.min(OBJECTIONS.c.deadline)).where(
         OBJECTIONS.c.case_id == case.id, OBJECTIONS.c.status == m.ObjectionStatus.RECORDED.value)
@@ -190,6 +197,15 @@ class MailInfo:
     subject: str
     body: str
     attachments: tuple[AttachmentInfo, ...]
+    #: a reply through the mail gateway (issue 20): queued, sending, sent, refused or
+    #: unknown (may have been sent); None for a mail in and a reply recorded by hand
+    send_state: str | None = None
+    #: the SMTP server's last words
+    send_detail: str = ""
+    send_attempts: int = 0
+    #: when the state was last set
+    send_at: datetime | None = None
+    recipient: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -403,7 +419,9 @@ def _mails(conn: Connection, case_id: int) -> list[MailInfo]:
                 a.label, a.evidence_sha256, a.media_type, a.size, a.refused, a.local_path))
     return [MailInfo(r.id, r.message_id, r.outgoing, r.received_at, str(r.received_from),
                      r.channel, r.sender, r.subject, r.body,
-                     tuple(attachments.get(r.id, ())))
+                     tuple(attachments.get(r.id, ())),
+                     str(r.send_state) if r.send_state is not None else None, r.send_detail,
+                     r.send_attempts, r.send_at, r.recipient)
             for r in rows]
 
 

@@ -220,11 +220,16 @@ class CaseView(QWidget):
         self.message = forms.label("message")
         self.withdraw_button = forms.button("withdraw", self.withdraw)
         self.withdraw_button.hide()
+        # a reply that may have been sent: a person says what became of it (issue 20)
+        self.was_sent_button = forms.button("reply_was_sent", lambda: self.resolve(True))
+        self.send_again_button = forms.button("reply_send_again", lambda: self.resolve(False))
+        resolve = forms.row(self.was_sent_button, self.send_again_button)
         reading = QWidget()
         reading_layout = QVBoxLayout(reading)
         reading_layout.setContentsMargins(0, 0, 0, 0)
         reading_layout.addWidget(self.reading, 1)
         reading_layout.addWidget(self.withdraw_button, 0, Qt.AlignmentFlag.AlignRight)
+        reading_layout.addLayout(resolve)
         split.addWidget(reading)
         split.setSizes([520, 640])
 
@@ -262,6 +267,8 @@ class CaseView(QWidget):
         self.note.setPlaceholderText(self.tr("Internal note (Ctrl+Enter adds it)"))
         self.note_button.setText(self.tr("Add note"))
         self.withdraw_button.setText(self.tr("Withdraw (not sent yet)"))
+        self.was_sent_button.setText(self.tr("It was sent"))
+        self.send_again_button.setText(self.tr("Send it again"))
         self.timeline.retranslate()
         self.objections.retranslate()
         self.show_detail()
@@ -275,13 +282,27 @@ class CaseView(QWidget):
         if t.kind == "pending":
             state = t.ref.state
             return self.tr("refused") if state == "refused" else self.tr("waiting to be sent")
-        return {"mail_out": self.tr("reply sent"), "note": self.tr("note"),
+        if t.kind == "mail_out":
+            return self.reply_state(t.ref)
+        return {"note": self.tr("note"),
                 "transfer": self.tr("transfer request"),
                 "objection": self.tr("objection recorded"), "decision": self.tr("decision"),
                 "adjustment": self.tr("adjustment")}.get(t.kind, t.kind)
 
+    def reply_state(self, mail: MailInfo) -> str:
+        """What became of a reply (issue 20): recorded as sent by hand, or its state in
+        the mail gateway."""
+        return {None: self.tr("reply sent"), "sent": self.tr("reply sent"),
+                "queued": self.tr("reply queued"), "sending": self.tr("reply being sent"),
+                "refused": self.tr("reply refused"),
+                "unknown": self.tr("reply may have been sent")}.get(
+            mail.send_state, mail.send_state or "")
+
     def item_summary(self, t: TimelineItem) -> str:
         f = self.desk.fmt()
+        if t.kind == "mail_out" and t.ref.send_state in ("refused", "unknown") \
+                and t.ref.send_detail:
+            return f"{t.title} — {t.ref.send_detail}"
         if t.kind in ("mail_in", "mail_out"):
             return t.title
         if t.kind == "note":
@@ -314,6 +335,7 @@ class CaseView(QWidget):
                 "set_mail_case_status": self.tr("status"),
                 "link_mail_case": self.tr("customer link"),
                 "record_reply_sent": self.tr("reply"),
+                "queue_reply": self.tr("reply to send"),
                 "record_objection": self.tr("objection"),
                 "object_to_terms": self.tr("objection to changed terms"),
                 "close_account": self.tr("closing the account"),
@@ -460,10 +482,28 @@ class CaseView(QWidget):
         item = self.timeline.row(self.timeline_table.currentIndex())
         self.withdraw_button.setVisible(item is not None and item.kind == "pending"
                                         and item.ref.state == "pending")
+        unsure = item is not None and item.kind == "mail_out" \
+            and item.ref.send_state == "unknown"
+        why = access.why_not(self.desk, "resolve_reply")
+        for button in (self.was_sent_button, self.send_again_button):
+            button.setVisible(unsure)
+            button.setEnabled(not why)
+            button.setToolTip(why)
         if item is None or self.detail is None:
             self.reading.setHtml("")
             return
         self.reading.setHtml(self.item_html(item))
+
+    def resolve(self, sent: bool) -> None:
+        """Say what became of a reply that may have been sent: it reached the customer,
+        or the mail gateway sends it again."""
+        item = self.timeline.row(self.timeline_table.currentIndex())
+        if item is None or item.kind != "mail_out" or item.ref.send_state != "unknown":
+            return
+        problem = self.desk.outbox.send(c.ResolveReply(type="resolve_reply",
+                                                       message=item.ref.id, sent=sent))
+        self.message.setText(problem or (self.tr("Recorded as sent.") if sent else self.tr(
+            "The reply is queued to be sent again.")))
 
     def withdraw(self) -> None:
         """Take back a command that has not been sent (the outbox's withdraw refuses one
@@ -478,6 +518,26 @@ class CaseView(QWidget):
             self.refresh()
 
         self.desk.outbox.withdraw(item.ref.id, done)
+
+    def reply_state_html(self, mail: MailInfo) -> str:
+        """A reply's state through the mail gateway, with the SMTP server's words."""
+        f = self.desk.fmt()
+        e = html.escape
+        words = f" — {e(mail.send_detail)}" if mail.send_detail else ""
+        tries = (" " + self.tr("(%n temporary refusal(s))", "", mail.send_attempts)
+                 if mail.send_attempts else "")
+        if mail.send_state == "sent":
+            return self.tr("sent at %1").replace("%1", f.when(mail.received_at)) + words
+        if mail.send_state == "queued":
+            return self.tr("queued: the mail gateway sends it") + tries + words
+        if mail.send_state == "sending":
+            return self.tr("being sent since %1").replace("%1", f.when(mail.send_at)) + tries
+        if mail.send_state == "refused":
+            return (f'<span style="color:{ALERT.name()}">' + self.tr(
+                "refused by the mail server") + f"{words}</span>")
+        return (f'<span style="color:{ALERT.name()}">' + self.tr(
+            "may have been sent: the mail gateway lost track of it while sending; say "
+            "whether it reached the customer") + f"{words}</span>")
 
     def item_html(self, item: TimelineItem) -> str:
         f = self.desk.fmt()
@@ -495,6 +555,10 @@ class CaseView(QWidget):
             elif mail.received_from == "typed":
                 source = (f'<span style="color:{WARN.name()}">' + self.tr(
                     "typed in by hand: the mail held no readable date") + "</span>")
+            elif mail.received_from == "internaldate":
+                source = (f'<span style="color:{WARN.name()}">' + self.tr(
+                    "from our mailbox's date of arrival: the mail had neither a Received: "
+                    "nor a Date: header") + "</span>")
             elif mail.received_from == "date":
                 source = (f'<span style="color:{WARN.name()}">' + self.tr(
                     "from the sender's Date: header: the mail had no Received: header of "
@@ -505,13 +569,18 @@ class CaseView(QWidget):
                 f'<span style="color:{ALERT.name()}">' + self.tr(
                     "sender unknown: the mail names no address; link the case to a "
                     "customer by hand") + "</span>")
-            rows = [(self.tr("From") if not mail.outgoing else self.tr("Sent by"), sender),
-                    (self.tr("Received") if not mail.outgoing else self.tr("Sent"),
-                     (f"{f.when(mail.received_at)} ({source})" if mail.received_at
-                      else source) if not mail.outgoing
-                     else f.when(mail.received_at)),
-                    (self.tr("Subject"), e(mail.subject)),
-                    (self.tr("Message-ID"), e(mail.message_id))]
+            if mail.outgoing and mail.send_state is not None:
+                rows = [(self.tr("Sent by"), sender),
+                        (self.tr("To"), e(mail.recipient or "")),
+                        (self.tr("State"), self.reply_state_html(mail))]
+            else:
+                rows = [(self.tr("From") if not mail.outgoing else self.tr("Sent by"), sender),
+                        (self.tr("Received") if not mail.outgoing else self.tr("Sent"),
+                         (f"{f.when(mail.received_at)} ({source})" if mail.received_at
+                          else source) if not mail.outgoing
+                         else f.when(mail.received_at))]
+            rows += [(self.tr("Subject"), e(mail.subject)),
+                     (self.tr("Message-ID"), e(mail.message_id))]
             head = "".join(f"<tr><td><b>{k}</b></td><td>{v}</td></tr>" for k, v in rows)
             parts = []
             for a in mail.attachments:

@@ -1,10 +1,12 @@
 """A reply to the customer: a template in German or English filled with the case's real
-figures (name, dates, points, deadline, the rule), for the agent to edit, copy, or save
-as an ``.eml`` draft addressed to the sender; "Record as sent" puts the reply on the
-case's timeline (``record_reply_sent``)."""
+figures (name, dates, points, deadline, the rule), for the agent to edit and "Send"
+through the mail gateway (``queue_reply``, with its final Message-ID and the thread's
+In-Reply-To and References; issue 20), or, without a gateway, copy or save as an ``.eml``
+draft addressed to the sender and "Record as sent" (``record_reply_sent``)."""
 
 from __future__ import annotations
 
+import email.utils
 import os
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -21,6 +23,7 @@ from xrewards_desk.mail.replies import (
     draft,
     label,
     render,
+    reply_subject,
 )
 from xrewards_desk.store.read.cases import CaseDetail, ObjectionInfo
 from xrewards_desk.store.read.customers import customer_page
@@ -38,7 +41,7 @@ from xrewards_desk.ui.qt import (
 )
 from xrewards_desk.ui.shell import settings as st
 from xrewards_desk.ui.shell.desk import Desk
-from xrewards_desk.ui.widgets import forms
+from xrewards_desk.ui.widgets import access, forms
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -110,6 +113,42 @@ def figures_for(detail: CaseDetail, objection: ObjectionInfo | None, facts: Fact
         next_expiry=facts.next_expiry, awaiting_approval=awaiting)
 
 
+#: the rewards@ mailbox the mail gateway sends from (an INI key of its own, set where the
+#: mailbox is not the usual one): the domain of the Message-IDs made for replies
+MAILBOX = st.Setting("mail/mailbox", str, "rewards@xpoints.example", "Mailbox address")
+
+#: the most Message-IDs a reply's References carries (the contract's limit): the first
+#: and the latest, as RFC 5322 3.6.4 suggests where a thread grows long
+MAX_REFERENCES = 200
+
+
+def thread_headers(detail: CaseDetail) -> tuple[str | None, list[str]]:
+    """In-Reply-To (the case's last mail in) and References (the thread: every mail in
+    and every reply that went out, oldest first, ending with In-Reply-To) for a reply."""
+    incoming = [x for x in detail.mails if not x.outgoing]
+    parent = _one_id(incoming[-1].message_id) if incoming else None
+    chain = [_one_id(x.message_id) for x in detail.mails
+             if not x.outgoing or x.send_state in (None, "sent", "unknown")]
+    refs = [ref for ref in dict.fromkeys(chain) if ref and ref != parent]
+    if parent:
+        refs.append(parent)
+    if len(refs) > MAX_REFERENCES:
+        refs = [refs[0], *refs[-(MAX_REFERENCES - 1):]]
+    return parent or None, refs
+
+
+def _one_id(message_id: str) -> str:
+    """A Message-ID as one header value: no spaces or line breaks, in angle brackets."""
+    text = "".join(ch for ch in message_id if ch.isprintable() and not ch.isspace())
+    return f"<{text.strip('<>')}>" if text.strip("<>") else ""
+
+
+def mailbox_domain(mailbox: str) -> str:
+    """The domain of the mailbox's address, for the Message-IDs of replies."""
+    domain = mailbox.rpartition("@")[2].strip().strip("<>").lower()
+    return domain or "xpoints.example"
+
+
 class ReplyDialog(QDialog):
     def __init__(self, desk: Desk, detail: CaseDetail, parent: QWidget | None = None,
                  facts: Facts | None = None) -> None:
@@ -145,6 +184,13 @@ class ReplyDialog(QDialog):
         self.body.setMinimumSize(640, 320)
         self.problem = forms.label("reply_problem")
         self.problem.setStyleSheet("color: #b91c1c;")
+        self.send_button = QPushButton(self.tr("Send"))
+        self.send_button.setObjectName("send_reply")
+        self.send_button.setDefault(True)
+        self.send_button.clicked.connect(self.send)
+        self.send_button.setEnabled(access.allowed(desk, "queue_reply"))
+        self.send_button.setToolTip(access.why_not(desk, "queue_reply") or self.tr(
+            "The mail gateway sends it from the mailbox, threaded; the case shows its state."))
         self.copy_button = QPushButton(self.tr("Copy"))
         self.copy_button.clicked.connect(self.copy)
         self.save_button = QPushButton(self.tr("Save as .eml draft…"))
@@ -160,7 +206,8 @@ class ReplyDialog(QDialog):
         form.addRow(self.tr("To"), self.to)
         form.addRow(self.tr("Subject"), self.subject)
         buttons = QHBoxLayout()
-        for button in (self.copy_button, self.save_button, self.sent_button):
+        for button in (self.send_button, self.copy_button, self.save_button,
+                       self.sent_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.close_button)
@@ -226,6 +273,26 @@ class ReplyDialog(QDialog):
             out.write(data)
         self.problem.setText(self.tr("Saved: %1").replace("%1", str(path)))
         return path
+
+    def send(self) -> None:
+        """Queue the reply for the mail gateway with its final headers (issue 20)."""
+        to = self.to.text().strip()
+        if not self.body.toPlainText().strip() or not to:
+            self.problem.setText(self.tr("Write the reply and its address first."))
+            return
+        domain = mailbox_domain(str(self.desk.settings.get(MAILBOX) or ""))
+        message_id = email.utils.make_msgid(domain=domain)
+        in_reply_to, references = thread_headers(self.detail)
+        case = self.detail.id
+        subject, text = reply_subject(self.subject.text()), self.body.toPlainText()
+        problem = self.desk.outbox.send(lambda: c.QueueReply(
+            type="queue_reply", case=case, message_id=message_id, in_reply_to=in_reply_to,
+            references=references, to=to, subject=subject, body=text))
+        if problem is not None:
+            self.problem.setText(problem)
+            return
+        self.message_id = message_id
+        self.accept()
 
     def record_sent(self) -> None:
         to = self.to.text().strip()

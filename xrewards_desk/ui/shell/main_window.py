@@ -338,6 +338,7 @@ class MainWindow(QMainWindow):
             desk.sync.status.connect(self.syncbar.show_status)
             desk.sync.progress.connect(self.syncbar.show_progress)
             desk.sync.outbox.connect(self.syncbar.show_outbox)
+            desk.sync.gateway.connect(self.syncbar.show_gateway)
             desk.sync.finished.connect(self.synced)
             desk.sync.refresh_outbox()
             self.syncbar.show_status(desk.sync.last)

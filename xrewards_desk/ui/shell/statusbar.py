@@ -1,11 +1,14 @@
 """The sync in the status bar: online/offline, the last sync, commands waiting in the
-outbox, a progress bar while a sync runs, "Sync now", and the refused commands."""
+outbox, a progress bar while a sync runs, "Sync now", and the refused commands; and the
+mail gateway's state as the last sync read it (connected, the last mail taken, the
+replies waiting), where the server has one."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
 
+from xrewards_desk.contract.commands import GatewayState
 from xrewards_desk.store.read.lookups import Refusal
 from xrewards_desk.sync.runner import Status
 from xrewards_desk.ui.qt import (
@@ -38,13 +41,18 @@ class SyncBar(QWidget):
         self.progress.setMaximumWidth(180)
         self.progress.setTextVisible(True)
         self.progress.hide()
+        self.gateway = QLabel()
+        self.gateway.setObjectName("gateway_state")
+        self.gateway.hide()
+        self.gateway_state: GatewayState | None = None
         self.refused = QToolButton()
         self.refused.clicked.connect(self.refusals_requested)
         self.sync = QPushButton()
         self.sync.clicked.connect(self.sync_requested)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.online, self.last, self.outbox, self.refused, self.progress):
+        for widget in (self.online, self.last, self.outbox, self.refused, self.progress,
+                       self.gateway):
             layout.addWidget(widget)
             layout.addSpacing(12)
         layout.addStretch(1)
@@ -56,6 +64,7 @@ class SyncBar(QWidget):
         self.sync.setToolTip(self.tr("Send the outbox and fetch the server's changes (F5)"))
         self.show_status(self.status)
         self.show_outbox(self.waiting, self.refusals)
+        self.show_gateway(self.gateway_state)
 
     def show_status(self, status: Status) -> None:
         self.status = status
@@ -95,3 +104,23 @@ class SyncBar(QWidget):
             "%1", self.fmt().number(len(refusals))))
         self.refused.setVisible(bool(refusals))
         self.refused.setStyleSheet("color: #b91c1c; font-weight: bold;")
+
+    def show_gateway(self, state: GatewayState | None) -> None:
+        """The mail gateway's last report; nothing where there is none (no gateway, or a
+        server without one)."""
+        self.gateway_state = state
+        self.gateway.setVisible(state is not None)
+        if state is None:
+            return
+        f = self.fmt()
+        mark = "● " if state.connected else "○ "
+        text = self.tr("Mailbox: connected") if state.connected else self.tr(
+            "Mailbox: not connected")
+        last = (self.tr("last mail taken %1").replace("%1", f.when(state.last_taken_at))
+                if state.last_taken_at is not None else self.tr("no mail taken yet"))
+        waiting = self.tr("%n reply(s) waiting", "", state.waiting)
+        self.gateway.setText(f"{mark}{text} · {last} · {waiting}")
+        self.gateway.setToolTip(self.tr("The mail gateway reported at %1: %2").replace(
+            "%1", f.when(state.reported_at)).replace("%2", state.detail or "—"))
+        self.gateway.setStyleSheet("color: #15803d;" if state.connected
+                                   else "color: #b91c1c;")
