@@ -12,6 +12,7 @@ Subcommands:
     xrewards-desk sync --api URL --user NAME; search TEXT; ledger ACCOUNT; outbox; signout
     xrewards-desk orders CUSTOMER [--json]   a customer's orders and their pending points
     xrewards-desk cases import PATH... [--json]   saved mails into e-mail cases (mail hook)
+    xrewards-desk mailbox run [--config FILE]     the mail gateway (IMAP in, SMTP out)
     xrewards-desk --version
 
 Every refusal or error ends in one sentence on standard error saying what to do, and an
@@ -60,12 +61,14 @@ def _parser() -> argparse.ArgumentParser:
                              help="upgrade without copying the store aside (you made a "
                                   "backup yourself, e.g. with pg_dump)")
     from .mail.cli import add_arguments as add_mail_arguments
+    from .mail.gateway.cli import add_arguments as add_gateway_arguments
     from .server.cli import add_arguments
     from .sync.cli import add_arguments as add_sync_arguments
 
     add_arguments(commands)
     add_sync_arguments(commands)
     add_mail_arguments(commands)
+    add_gateway_arguments(commands)
     return parser
 
 
@@ -142,6 +145,10 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         from .mail.cli import main as mail_main
 
         return mail_main(args)
+    if args.command == "mailbox":
+        from .mail.gateway.cli import main as gateway_main
+
+        return gateway_main(args)
     if args.command is None:
         from xrewards_desk.ui.shell.display import window_problem
 

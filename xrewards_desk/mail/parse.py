@@ -57,7 +57,9 @@ from ..domain.calendar import BERLIN
 
 MAX_MAIL_BYTES = 50 * 1024 * 1024
 
-ReceivedFrom = Literal["received", "date", "unknown"]
+#: "internaldate": the IMAP server's receipt time, where no header dates the mail (the
+#: mail gateway only: a saved file has none)
+ReceivedFrom = Literal["received", "date", "internaldate", "unknown"]
 
 DATE_WARNING = ("no Received: header; the receipt time is the mail's own Date:, which the "
                 "sender's machine set")
