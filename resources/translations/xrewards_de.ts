@@ -1201,11 +1201,11 @@
     </message>
     <message>
         <source>Due</source>
-        <translation type="unfinished"></translation>
+        <translation>Fällig</translation>
     </message>
     <message>
         <source>Objection deadline</source>
-        <translation type="unfinished"></translation>
+        <translation>Einwendungsfrist</translation>
     </message>
     <message>
         <source>In progress</source>
@@ -1225,11 +1225,11 @@
     </message>
     <message>
         <source>Newest activity first</source>
-        <translation type="unfinished"></translation>
+        <translation>Neueste Aktivität zuerst</translation>
     </message>
     <message>
         <source>Most urgent first</source>
-        <translation type="unfinished"></translation>
+        <translation>Dringendste zuerst</translation>
     </message>
     <message>
         <source>Show:</source>
@@ -1237,11 +1237,11 @@
     </message>
     <message>
         <source>Order:</source>
-        <translation type="unfinished"></translation>
+        <translation>Reihenfolge:</translation>
     </message>
     <message>
         <source>Most urgent first: overdue cases, then by the next deadline; cases that owe nothing last</source>
-        <translation type="unfinished"></translation>
+        <translation>Dringendste zuerst: überfällige Vorgänge, dann nach der nächsten Frist; Vorgänge, bei denen nichts mehr fällig ist, zuletzt</translation>
     </message>
     <message>
         <source>Mine only</source>
@@ -1265,87 +1265,98 @@
     </message>
     <message>
         <source>View:</source>
-        <translation type="unfinished"></translation>
+        <translation>Ansicht:</translation>
     </message>
     <message>
         <source>Name of a view</source>
-        <translation type="unfinished"></translation>
+        <translation>Name einer Ansicht</translation>
     </message>
     <message>
         <source>Save view</source>
-        <translation type="unfinished"></translation>
+        <translation>Ansicht speichern</translation>
     </message>
     <message>
         <source>Keep the filters and the order under the name in the box (yours only)</source>
-        <translation type="unfinished"></translation>
+        <translation>Filter und Reihenfolge unter dem Namen im Feld speichern (nur für Sie)</translation>
     </message>
     <message>
         <source>Delete view</source>
-        <translation type="unfinished"></translation>
+        <translation>Ansicht löschen</translation>
     </message>
     <message>
         <source>Assign to me</source>
-        <translation type="unfinished">Mir zuweisen</translation>
+        <translation>Mir zuweisen</translation>
     </message>
     <message>
         <source>Assign</source>
-        <translation type="unfinished"></translation>
+        <translation>Zuweisen</translation>
     </message>
     <message>
         <source>Set status</source>
-        <translation type="unfinished"></translation>
+        <translation>Status setzen</translation>
     </message>
     <message>
         <source>Customer number</source>
-        <translation type="unfinished">Kundennummer</translation>
+        <translation>Kundennummer</translation>
     </message>
     <message>
         <source>Link</source>
-        <translation type="unfinished">Verknüpfen</translation>
+        <translation>Verknüpfen</translation>
     </message>
     <message>
         <source>Reply overdue (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>Antwort überfällig (%1)</translation>
     </message>
     <message>
-        <source>Overdue (%1)</source>
-        <translation type="unfinished"></translation>
+        <source>Resolution overdue (%1)</source>
+        <translation>Erledigung überfällig (%1)</translation>
+    </message>
+    <message>
+        <source>Nothing to change: the chosen cases are as asked already.</source>
+        <translation>Nichts zu ändern: Die ausgewählten Vorgänge sind bereits so.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n case(s) already were and stay as they are.</source>
+        <translation>
+            <numerusform>%n Vorgang war bereits so und bleibt unverändert.</numerusform>
+            <numerusform>%n Vorgänge waren bereits so und bleiben unverändert.</numerusform>
+        </translation>
     </message>
     <message>
         <source>Reply today</source>
-        <translation type="unfinished"></translation>
+        <translation>Antwort heute</translation>
     </message>
     <message>
         <source>Resolve today</source>
-        <translation type="unfinished"></translation>
+        <translation>Erledigung heute</translation>
     </message>
     <message>
         <source>Reply by %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Antwort bis %1</translation>
     </message>
     <message>
         <source>Resolve by %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Erledigung bis %1</translation>
     </message>
     <message numerus="yes">
         <source>First reply: by the end of %1 (%n working day(s))</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Erste Antwort: bis Ende %1 (%n Arbeitstag)</numerusform>
+            <numerusform>Erste Antwort: bis Ende %1 (%n Arbeitstage)</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>Resolution: by the end of %1 (%n working day(s))</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Erledigung: bis Ende %1 (%n Arbeitstag)</numerusform>
+            <numerusform>Erledigung: bis Ende %1 (%n Arbeitstage)</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n open objection(s); the earliest deadline (R25): %1</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n offene Einwendung; die früheste Frist (R25): %1</numerusform>
+            <numerusform>%n offene Einwendungen; die früheste Frist (R25): %1</numerusform>
         </translation>
     </message>
     <message>
@@ -1354,60 +1365,49 @@
     </message>
     <message numerus="yes">
         <source>%n case(s) chosen:</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n Vorgang ausgewählt:</numerusform>
+            <numerusform>%n Vorgänge ausgewählt:</numerusform>
         </translation>
     </message>
     <message>
         <source>Choose cases in the list first (Ctrl or Shift for several).</source>
-        <translation type="unfinished"></translation>
+        <translation>Wählen Sie zuerst Vorgänge in der Liste (mehrere mit Strg oder Umschalt).</translation>
     </message>
     <message>
         <source>Pick the person to assign the cases to.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wählen Sie die Person, der die Vorgänge zugewiesen werden.</translation>
     </message>
     <message>
         <source>Enter a customer number.</source>
-        <translation type="unfinished"></translation>
+        <translation>Geben Sie eine Kundennummer ein.</translation>
     </message>
     <message>
         <source>No customer %1.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Nothing to change: the chosen cases are so already.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein Kunde %1.</translation>
     </message>
     <message numerus="yes">
         <source>%n case(s) changed; sent with this sync.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n already so.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n Vorgang geändert; wird mit dieser Synchronisierung gesendet.</numerusform>
+            <numerusform>%n Vorgänge geändert; werden mit dieser Synchronisierung gesendet.</numerusform>
         </translation>
     </message>
     <message>
         <source>Type a name for the view first.</source>
-        <translation type="unfinished"></translation>
+        <translation>Geben Sie zuerst einen Namen für die Ansicht ein.</translation>
     </message>
     <message>
         <source>View “%1” saved.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ansicht „%1“ gespeichert.</translation>
     </message>
     <message>
         <source>There is no view “%1”.</source>
-        <translation type="unfinished"></translation>
+        <translation>Es gibt keine Ansicht „%1“.</translation>
     </message>
     <message>
         <source>View “%1” deleted.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ansicht „%1“ gelöscht.</translation>
     </message>
 </context>
 <context>
@@ -3355,20 +3355,19 @@
     </message>
     <message>
         <source>First reply due within (working days)</source>
-        <extracomment>the German states by their own names (ISO 3166-2:DE codes, as domain/deadlines.STATES)</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>Erste Antwort fällig innerhalb von (Arbeitstagen)</translation>
     </message>
     <message>
         <source>Case resolved within (working days)</source>
-        <translation type="unfinished"></translation>
+        <translation>Vorgang erledigt innerhalb von (Arbeitstagen)</translation>
     </message>
     <message>
         <source>Public holidays of</source>
-        <translation type="unfinished"></translation>
+        <translation>Feiertage von</translation>
     </message>
     <message>
         <source>Germany (national holidays only)</source>
-        <translation type="unfinished"></translation>
+        <translation>Deutschland (nur bundesweite Feiertage)</translation>
     </message>
 </context>
 <context>
@@ -3391,7 +3390,7 @@
     </message>
     <message>
         <source>The service targets cannot be used: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Service-Ziele sind so nicht verwendbar: %1</translation>
     </message>
 </context>
 <context>
@@ -3499,15 +3498,15 @@
     </message>
     <message>
         <source>Mailbox: connected</source>
-        <translation>Postfach-Anbindung: verbunden</translation>
+        <translation>Postfach: verbunden</translation>
     </message>
     <message>
         <source>Mailbox: not connected</source>
-        <translation>Postfach-Anbindung: nicht verbunden</translation>
+        <translation>Postfach: nicht verbunden</translation>
     </message>
     <message>
-        <source>last mail taken %1</source>
-        <translation>letzte Mail abgeholt %1</translation>
+        <source>last mail %1</source>
+        <translation>letzte Mail %1</translation>
     </message>
     <message>
         <source>no mail taken yet</source>
@@ -3553,11 +3552,11 @@
     </message>
     <message>
         <source>Export CSV…</source>
-        <translation type="unfinished">CSV exportieren…</translation>
+        <translation>CSV exportieren…</translation>
     </message>
     <message>
         <source>Save the table as it is shown (a CSV file for spreadsheets)</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Tabelle speichern, wie sie angezeigt wird (CSV-Datei für Tabellenkalkulationen)</translation>
     </message>
 </context>
 <context>

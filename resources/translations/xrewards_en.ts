@@ -84,44 +84,44 @@
     <name>CasesView</name>
     <message numerus="yes">
         <source>First reply: by the end of %1 (%n working day(s))</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>First reply: by the end of %1 (%n working day)</numerusform>
+            <numerusform>First reply: by the end of %1 (%n working days)</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>Resolution: by the end of %1 (%n working day(s))</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Resolution: by the end of %1 (%n working day)</numerusform>
+            <numerusform>Resolution: by the end of %1 (%n working days)</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n open objection(s); the earliest deadline (R25): %1</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n open objection; the earliest deadline (R25): %1</numerusform>
+            <numerusform>%n open objections; the earliest deadline (R25): %1</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n case(s) chosen:</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n case chosen:</numerusform>
+            <numerusform>%n cases chosen:</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n case(s) changed; sent with this sync.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n case changed; sent with this sync.</numerusform>
+            <numerusform>%n cases changed; sent with this sync.</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>%n already so.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <source>%n case(s) already were and stay as they are.</source>
+        <translation>
+            <numerusform>%n case already was and stays as it is.</numerusform>
+            <numerusform>%n cases already were and stay as they are.</numerusform>
         </translation>
     </message>
 </context>

@@ -1,7 +1,7 @@
 """Small reads the desktop makes beside its views: where a ledger entry's source leads
-(a case, another account), a customer by number or e-mail, the staff's display names, and
-the local outbox's state. Each takes an open session (the caller's lane opens it) and
-returns plain values, never ORM objects."""
+(a case, another account), a customer by number or e-mail, the staff's display names and
+who may work cases, and the local outbox's state. Each takes an open session (the
+caller's lane opens it) and returns plain values, never ORM objects."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from xrewards_desk.domain import permissions
 from xrewards_desk.store import models as m
 
 
@@ -63,6 +64,15 @@ def staff_names(s: Session) -> dict[str, str]:
     """Each member of staff's sign-in name and the name shown for them."""
     return {name: shown for name, shown in s.execute(
         select(m.User.name, m.User.display_name))}
+
+
+def case_workers(s: Session) -> list[tuple[str, str]]:
+    """The active staff who may work cases (R27: may assign them), as (sign-in name,
+    name shown), by the name shown: whom the inbox can assign a case to."""
+    rows = s.execute(select(m.User.name, m.User.display_name, m.User.role)
+                     .where(m.User.active).order_by(m.User.display_name, m.User.name))
+    return [(name, shown) for name, shown, role in rows
+            if permissions.may(role, "assign_mail_case").allowed]
 
 
 @dataclass(frozen=True)

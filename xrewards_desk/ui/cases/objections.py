@@ -39,6 +39,7 @@ from xrewards_desk.ui.qt import (
 from xrewards_desk.ui.shell.desk import Desk
 from xrewards_desk.ui.widgets import access, forms
 from xrewards_desk.ui.widgets.models import ALERT, SOON, Column, RowsModel, keep_place, table_view
+from xrewards_desk.ui.widgets.table_csv import CsvButton
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -82,6 +83,7 @@ class ObjectionsView(QWidget):
         top.addWidget(self.filter_label)
         top.addWidget(self.show_filter)
         top.addStretch(1)
+        top.addWidget(CsvButton(self, self.model, "objections", f, desk.now))
         forms.column(self, top, (self.table, 1), self.info)
         self.retranslate()
 

@@ -28,6 +28,7 @@ from xrewards_desk.ui.shell.tasks import Tasks
 from xrewards_desk.ui.widgets import forms
 from xrewards_desk.ui.widgets.i18n import Fmt
 from xrewards_desk.ui.widgets.models import ALERT, SOON, WARN, Column, RowsModel, table_view
+from xrewards_desk.ui.widgets.table_csv import CsvButton
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -78,7 +79,8 @@ class SearchView(QWidget):
         self.table.activated.connect(self._activated)
         self.table.installEventFilter(self)
 
-        forms.column(self, self.field, self.info, (self.table, 1))
+        forms.column(self, self.field, forms.row((self.info, 1), CsvButton(
+            self, self.model, "customers", fmt, now)), (self.table, 1))
 
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)

@@ -62,6 +62,7 @@ from xrewards_desk.ui.shell.desk import Desk
 from xrewards_desk.ui.shell.presence import Presence, presence_label
 from xrewards_desk.ui.widgets import access, forms
 from xrewards_desk.ui.widgets.models import ALERT, SOON, Column, RowsModel, keep_place, table_view
+from xrewards_desk.ui.widgets.table_csv import CsvButton
 from xrewards_desk.ui.widgets.wording import claim_reason, signal_sentence
 
 
@@ -297,6 +298,7 @@ class AbuseView(QWidget):
         for button in (self.open_button, self.confirm_button, self.dismiss_button):
             buttons.addWidget(button)
         buttons.addWidget(self.message, 1)
+        buttons.addWidget(CsvButton(self, self.model, "referrals", desk.fmt, desk.now))
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
@@ -520,6 +522,7 @@ class ClaimsView(QWidget):
         self.message = forms.label("message", wrap=False)
         self.presence = Presence(desk, self)
         self.presence_label = presence_label(self.presence)
+        row.addWidget(CsvButton(self, self.model, "claims", f, desk.now))
         forms.column(self, row, (self.table, 1), self.presence_label, self.message)
         self.retranslate()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from xrewards_desk.domain.deadlines import DeadlineError
 from xrewards_desk.store.read.lookups import Refusal
 from xrewards_desk.ui.qt import (
     QComboBox,
@@ -24,7 +25,8 @@ from xrewards_desk.ui.widgets.models import Column, RowsModel, table_view
 
 
 class SettingsDialog(QDialog):
-    """Each declared setting with its label; the API address is checked before it is kept."""
+    """Each declared setting with its label; the API address and the service targets
+    (domain/deadlines.ServiceTargets) are checked before anything is kept."""
 
     def __init__(self, settings: st.Settings, parent: QWidget | None = None,
                  first_start: bool = False) -> None:
@@ -93,6 +95,12 @@ class SettingsDialog(QDialog):
             return
         if not url or not values[st.USER.key]:
             self.error.setText(self.tr("Enter the API address and your user name."))
+            return
+        try:
+            st.targets_of(values)
+        except DeadlineError as exc:
+            self.error.setText(self.tr("The service targets cannot be used: %1").replace(
+                "%1", str(exc)))
             return
         for setting in st.ALL:
             self.settings.set(setting, values[setting.key])

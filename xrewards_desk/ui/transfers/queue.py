@@ -46,6 +46,7 @@ from xrewards_desk.ui.transfers.request import reason_short, reason_text
 from xrewards_desk.ui.widgets import access
 from xrewards_desk.ui.widgets.forms import button, label, refill, splitter
 from xrewards_desk.ui.widgets.models import ALERT, Column, RowsModel, table_view
+from xrewards_desk.ui.widgets.table_csv import CsvButton
 
 
 def _place(name: str, key: str) -> str:
@@ -137,6 +138,7 @@ class TransfersView(QWidget):
         for row, widget, stretch in parts:
             row.addWidget(widget, stretch)
         top.addStretch(1)
+        top.addWidget(CsvButton(self, self.model, "transfers", f, desk.now))
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(split, 1)
