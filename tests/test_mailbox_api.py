@@ -397,3 +397,30 @@ def test_a_mail_dated_by_the_mailbox_is_filed_once_by_its_bytes(server: Server) 
     other = gateway.command({**body, "mail": {**body["mail"], "body": "Anders"}}, key=key)
     assert other.status_code == 422
     assert json.loads(other.text)["code"] == "idempotency_key_reused"
+
+
+def test_the_inbox_counts_a_reply_as_answered_only_once_it_was_sent(server: Server) -> None:
+    """The inbox's first reply (the deadlines' clock, store/read/cases.case_rows): a reply
+    queued, being sent, refused or that may have been sent has not answered the customer;
+    a sent one has, at the time the SMTP server accepted it."""
+    from xrewards_desk.store.read.cases import case_rows
+
+    def replied() -> Any:
+        with server.store.session() as s:
+            return next(r for r in case_rows(s) if r.id == case).replied_at
+
+    _gateway(server)
+    case = _case(server)
+    reply = _queue(server, case)
+    assert replied() is None
+    _set(server, reply, "sending")
+    assert replied() is None
+    _set(server, reply, "unknown")
+    assert replied() is None
+    refused = _queue(server, case, 2)
+    _set(server, refused, "sending")
+    _set(server, refused, "refused", "550 no such user")
+    assert replied() is None
+    server.later(hours=2)
+    server.as_("anna").ok({"type": "resolve_reply", "message": reply, "sent": True})
+    assert replied().isoformat() == "2025-03-03T09:15:00+00:00"  # the gateway's `at`

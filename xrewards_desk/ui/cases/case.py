@@ -565,7 +565,8 @@ class CaseView(QWidget):
                     "our mailbox") + "</span>")
             else:
                 source = self.tr("from our mailbox's Received: header")
-            sender = e(mail.sender) if mail.sender else (
+            sender = e(self.detail.who(mail.sender) if mail.outgoing and self.detail
+                       else mail.sender) if mail.sender else (
                 f'<span style="color:{ALERT.name()}">' + self.tr(
                     "sender unknown: the mail names no address; link the case to a "
                     "customer by hand") + "</span>")

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from xrewards_desk.contract.commands import GatewayState
+from xrewards_desk.domain.calendar import BERLIN
 from xrewards_desk.store.read.lookups import Refusal
 from xrewards_desk.sync.runner import Status
 from xrewards_desk.ui.qt import (
@@ -116,11 +117,19 @@ class SyncBar(QWidget):
         mark = "● " if state.connected else "○ "
         text = self.tr("Mailbox: connected") if state.connected else self.tr(
             "Mailbox: not connected")
-        last = (self.tr("last mail taken %1").replace("%1", f.when(state.last_taken_at))
-                if state.last_taken_at is not None else self.tr("no mail taken yet"))
+        taken = state.last_taken_at
+        # the time alone where the last mail came the day of the report (room is short)
+        when = f.when(taken) if taken is not None else ""
+        if taken is not None and taken.astimezone(BERLIN).date() == \
+                state.reported_at.astimezone(BERLIN).date():
+            when = f"{taken.astimezone(BERLIN):%H:%M}"
+        last = (self.tr("last mail %1").replace("%1", when) if taken is not None
+                else self.tr("no mail taken yet"))
         waiting = self.tr("%n reply(s) waiting", "", state.waiting)
-        self.gateway.setText(f"{mark}{text} · {last} · {waiting}")
-        self.gateway.setToolTip(self.tr("The mail gateway reported at %1: %2").replace(
+        line = f"{mark}{text} · {last} · {waiting}"
+        self.gateway.setText(line)
+        self.gateway.setToolTip(line + "\n" + self.tr(
+            "The mail gateway reported at %1: %2").replace(
             "%1", f.when(state.reported_at)).replace("%2", state.detail or "—"))
         self.gateway.setStyleSheet("color: #15803d;" if state.connected
                                    else "color: #b91c1c;")
