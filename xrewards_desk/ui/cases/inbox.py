@@ -208,9 +208,9 @@ class CasesView(QWidget):
             Column(lambda: self.tr("Status"), lambda r: status_text(self, r.status),
                    foreground=lambda r: WARN if r.status == "new" else None),
             Column(lambda: self.tr("Subject"), lambda r: r.subject, tooltip=lambda r: r.subject),
-            Column(lambda: self.tr("Customer"), lambda r: (
-                f"{r.customer} ({r.account_id})" if r.account_id else self.tr("not linked")),
-                foreground=lambda r: ALERT if not r.account_id else None),
+            Column(lambda: self.tr("Customer"), self.customer_text,
+                   tooltip=self.customer_text,
+                   foreground=lambda r: ALERT if not r.account_id else None),
             Column(lambda: self.tr("Sender"), lambda r: r.sender or self.tr("sender unknown"),
                    tooltip=lambda r: r.sender or None),
             Column(lambda: self.tr("Assignee"), lambda r: r.assigned_to or "—"),
@@ -229,9 +229,11 @@ class CasesView(QWidget):
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        # the subject gets the room: a long sender address is cut (whole in its tooltip)
-        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Interactive)
-        self.table.setColumnWidth(4, 200)
+        # the subject gets the room: a long customer name or sender address is cut
+        # (whole in its tooltip)
+        for column, width in ((3, 195), (4, 140)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            self.table.setColumnWidth(column, width)
         self.table.activated.connect(self._activated)
         self.table.selectionModel().selectionChanged.connect(
             lambda *_a: self.update_buttons())
@@ -258,9 +260,9 @@ class CasesView(QWidget):
         self.status_label = QLabel()
         self.sort_label = QLabel()
         top = forms.row(self.status_label, self.status, self.mine, (self.field, 1),
-                        self.sort_label, self.sort, self.import_button, self.manual_button)
-        views = forms.row(self.views_label, self.views, self.save_view_button,
-                          self.delete_view_button, 1, self.csv)
+                        self.import_button, self.manual_button)
+        views = forms.row(self.sort_label, self.sort, self.views_label, self.views,
+                          self.save_view_button, self.delete_view_button, 1, self.csv)
         bulk = forms.row(self.chosen_label, self.assign_me_button, self.people,
                          self.assign_button, self.new_status, self.status_button,
                          self.customer, self.link_button, (self.message, 1))
@@ -289,21 +291,22 @@ class CasesView(QWidget):
         self.import_button.setToolTip(self.tr(
             "Import .eml files (or drop them here); the receipt time comes from the mail"))
         self.manual_button.setText(self.tr("New case (phone or letter)…"))
-        self.views_label.setText(self.tr("View:"))
+        words: tuple[tuple[QLabel | QPushButton, str], ...] = (
+            (self.views_label, self.tr("View:")), (self.save_view_button, self.tr("Save view")),
+            (self.delete_view_button, self.tr("Delete view")),
+            (self.assign_me_button, self.tr("Assign to me")),
+            (self.assign_button, self.tr("Assign")), (self.status_button, self.tr("Set status")),
+            (self.link_button, self.tr("Link")))
+        for widget, text in words:
+            widget.setText(text)
         line = self.views.lineEdit()
         if line is not None:
             line.setPlaceholderText(self.tr("Name of a view"))
-        self.save_view_button.setText(self.tr("Save view"))
         self.save_view_button.setToolTip(self.tr(
             "Keep the filters and the order under the name in the box (yours only)"))
-        self.delete_view_button.setText(self.tr("Delete view"))
-        self.assign_me_button.setText(self.tr("Assign to me"))
-        self.assign_button.setText(self.tr("Assign"))
-        self.status_button.setText(self.tr("Set status"))
         self.customer.setPlaceholderText(self.tr("Customer number"))
-        self.link_button.setText(self.tr("Link"))
-        self.csv.retranslate()
-        self.model.retranslate()
+        for part in (self.csv, self.model):
+            part.retranslate()
         self._show_count()
         self.update_buttons()
 
@@ -316,6 +319,10 @@ class CasesView(QWidget):
         if due is None or due.next is None:
             return None
         return urgency(due.next, self.desk.now())
+
+    def customer_text(self, row: CaseRow) -> str:
+        return f"{row.customer} ({row.account_id})" if row.account_id \
+            else self.tr("not linked")
 
     def due_color(self, row: CaseRow) -> QColor | None:
         """Red once overdue, amber on its last day."""
