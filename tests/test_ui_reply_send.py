@@ -207,11 +207,11 @@ def test_the_status_bar_shows_the_gateways_state_after_a_sync(
         # taken the day it reported: the time alone, in Berlin (NOW is 09:30 there)
         when = f"{server.clock.now().astimezone(BERLIN):%H:%M}"
         assert bar.gateway.text() == \
-            f"● Mailbox: connected · last mail {when} · 2 replies waiting"
+            f"● Mailbox: connected · 2 replies waiting · last mail {when}"
         assert "IDLE on INBOX" in bar.gateway.toolTip()
         server.as_("gateway").ok({"type": "report_gateway_state", "connected": False,
                                   "waiting": 1, "detail": "connection refused"})
         sync(qtbot, tessa.desk)
         qtbot.waitUntil(lambda: "not connected" in bar.gateway.text(), timeout=WAIT)
         assert bar.gateway.text() == \
-            "○ Mailbox: not connected · no mail taken yet · 1 reply waiting"
+            "○ Mailbox: not connected · 1 reply waiting · no mail taken yet"

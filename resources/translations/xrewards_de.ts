@@ -3498,11 +3498,11 @@
     </message>
     <message>
         <source>Mailbox: connected</source>
-        <translation>Postfach: verbunden</translation>
+        <translation>Postfach verbunden</translation>
     </message>
     <message>
         <source>Mailbox: not connected</source>
-        <translation>Postfach: nicht verbunden</translation>
+        <translation>Postfach nicht verbunden</translation>
     </message>
     <message>
         <source>last mail %1</source>

@@ -126,7 +126,8 @@ class SyncBar(QWidget):
         last = (self.tr("last mail %1").replace("%1", when) if taken is not None
                 else self.tr("no mail taken yet"))
         waiting = self.tr("%n reply(s) waiting", "", state.waiting)
-        line = f"{mark}{text} · {last} · {waiting}"
+        # what matters most first: where room runs out, the end is cut (all in the tooltip)
+        line = f"{mark}{text} · {waiting} · {last}"
         self.gateway.setText(line)
         self.gateway.setToolTip(line + "\n" + self.tr(
             "The mail gateway reported at %1: %2").replace(
