@@ -4292,6 +4292,22 @@
         <translation>Notiz zu einem Kunden schreiben</translation>
     </message>
     <message>
+        <source>Queue a reply for the mail gateway</source>
+        <translation>Antwort für die Postfach-Anbindung vormerken</translation>
+    </message>
+    <message>
+        <source>Mail gateway: a reply&apos;s sending state</source>
+        <translation>Postfach-Anbindung: Sendestand einer Antwort</translation>
+    </message>
+    <message>
+        <source>Decide a reply that may have been sent</source>
+        <translation>Über eine möglicherweise gesendete Antwort entscheiden</translation>
+    </message>
+    <message>
+        <source>Mail gateway: its state reported</source>
+        <translation>Postfach-Anbindung: Stand gemeldet</translation>
+    </message>
+    <message>
         <source>Record an objection to changed terms</source>
         <translation>Widerspruch gegen geänderte Bedingungen erfassen</translation>
     </message>

@@ -52,9 +52,10 @@ from ..domain.workflow import REPLIES_TO_SEND, ReplyState
 from ..store.db import Store
 from ..store.ledger import StoreLookup
 from . import abuse_signals, security, throttle
+from .context import Ctx, check_role, forbidden
 from .errors import ApiError
 from .feed import Feed
-from .handlers import HANDLERS, Ctx, check_role, forbidden, invitee_of
+from .handlers import HANDLERS, invitee_of
 
 log = logging.getLogger(__name__)
 

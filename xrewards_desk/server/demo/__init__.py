@@ -3,7 +3,7 @@ program, generated through the server's own paths relative to the clock's today.
 
 Everything is made the way real use makes it: the shop's events as the ``service`` role and
 the staff's commands as staff, each through :data:`~..handlers.HANDLERS` with a
-:class:`~..handlers.Ctx`, its change-feed records and its audit record, in arrival order,
+:class:`~..context.Ctx`, its change-feed records and its audit record, in arrival order,
 with the clock moved from event to event (a :class:`~xrewards_desk.clock.SettableClock`
 swapped into the service). Expiries are written as :meth:`Service.advance_all` writes them,
 a minute into each day, as the server's periodic job does. So balances, lots expiring within 30

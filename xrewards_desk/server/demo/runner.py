@@ -23,6 +23,7 @@ from xrewards_desk.domain import actions
 from xrewards_desk.domain.model import (
     Actor,
 )
+from xrewards_desk.server.context import Ctx
 from xrewards_desk.server.errors import ApiError
 from xrewards_desk.server.feed import (
     LOADERS,
@@ -33,7 +34,6 @@ from xrewards_desk.server.feed import (
     notice_record,
     order_record,
 )
-from xrewards_desk.server.handlers import Ctx
 from xrewards_desk.server.service import (
     COMMAND,
     SHOP_EVENT,

@@ -13,11 +13,11 @@ from xrewards_desk.domain.model import (
     CaseStatus,
     Status,
 )
+from xrewards_desk.server.context import Ctx
 from xrewards_desk.server.demo.evidence import make_png
 from xrewards_desk.server.demo.people import STAFF, demo_users
 from xrewards_desk.server.demo.planner import Customer
 from xrewards_desk.server.demo.shop import Shop
-from xrewards_desk.server.handlers import Ctx
 from xrewards_desk.server.service import Person
 from xrewards_desk.store import models as m
 

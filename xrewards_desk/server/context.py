@@ -1,0 +1,174 @@
+"""What every handler works with: the command's context (the session, the actor, the clock,
+the feed and what the command made or touched), the role check against R27's matrix, the
+version check of a record decided on, and the lookups that answer 404 with the record's
+name."""
+
+from __future__ import annotations
+
+import random
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from xrewards_desk.store import models as m
+
+from ..contract.common import FORBIDDEN, STALE_VERSION
+from ..domain import actions as a
+from ..domain import permissions, workflow
+from ..domain.engine import (
+    Written,
+)
+from ..domain.model import Actor
+from ..store.ledger import Saved, apply_saving
+from .errors import ApiError, unknown
+from .feed import Feed
+
+
+@dataclass
+class Ctx:
+    """One command's transaction: who acts, when, and what it touched."""
+
+    session: Session
+    feed: Feed
+    actor: Actor
+    now: datetime
+    touched: list[tuple[str, str]] = field(default_factory=list)
+    entries: list[str] = field(default_factory=list)
+    created: str | None = None
+    pending: bool = False
+    #: where new referral codes come from (the demo passes a seeded one)
+    rng: random.Random = field(default_factory=secrets.SystemRandom)
+    message: str = ""
+    subject: str = ""
+
+    def touch(self, kind: str, key: object) -> None:
+        self.feed.touch(kind, key)
+        self.touched.append((kind, str(key)))
+
+    def add(self, kind: str, row: Any, created: bool = True) -> None:
+        """Store a new record and tell the feed; where `created`, it is what the command
+        made (its id in the answer)."""
+        self.session.add(row)
+        self.session.flush()
+        if created:
+            self.created = str(row.id)
+        self.touch(kind, row.id)
+
+    def apply(self, action: a.Action) -> Written:
+        """Apply an engine action; tell the feed everything it changed and wrote.
+
+        The engine reads and writes through Core, so the ORM's pending changes are flushed
+        first and everything it holds is expired after (it reloads on the next access)."""
+        self.session.flush()
+        written, saved = apply_saving(self.session, action)
+        self.session.expire_all()
+        self.applied(written, saved)
+        return written
+
+    def applied(self, written: Written, saved: Saved) -> None:
+        for kind, keys in (("account", saved.accounts), ("discount", saved.discounts),
+                           ("lot", saved.lots), ("order", saved.orders),
+                           ("abuse_case", saved.cases)):
+            for key in keys:
+                self.touch(kind, key)
+        if saved.program:
+            self.touch("program", 1)
+        for entry in written.entries:
+            self.touch("entry", entry.id)
+            self.entries.append(entry.id)
+        for notice in written.notices:
+            self.touch("notice", notice.id)
+        if written.claims:
+            ids = self.session.scalars(
+                select(m.ClaimRow.id).order_by(m.ClaimRow.id.desc())
+                .limit(len(written.claims))).all()
+            for claim_id in sorted(ids):
+                self.touch("claim", claim_id)
+
+
+def forbidden(name: str, permission: permissions.Permission) -> ApiError:
+    """403 ``forbidden``: who asked, in which role, and the rule's sentence (R27)."""
+    role = permission.role
+    en, de = permissions.ROLE_NAMES[role] if role is not None else ("no role", "ohne Rolle")
+    return ApiError(FORBIDDEN, f"{name} ({en}) may not {permission.what}. "
+                    f"{permission.reason}",
+                    f"{name} ({de}) darf nicht {permission.what_de}. {permission.reason_de}",
+                    role=role.value if role is not None else "none",
+                    command=permission.command)
+
+
+def check_role(actor: Actor, command: str) -> None:
+    """R27: refuse a command the actor's role may not send (403 ``forbidden``)."""
+    permission = permissions.may(actor.role, command)
+    if not permission:
+        raise forbidden(actor.name, permission)
+
+
+def stale(ctx: Ctx, kind: str, key: object, have: int, sent: int) -> ApiError:
+    """409 stale_version, naming the last person who changed the record and when."""
+    subject = f"{kind}:{key}"
+    last = ctx.session.scalars(
+        select(m.AuditRecord).where(m.AuditRecord.subject == subject,
+                                    m.AuditRecord.outcome == "applied")
+        .order_by(m.AuditRecord.id.desc()).limit(1)).first()
+    who = last.actor if last else "the shop's systems or the passing of time"
+    when = last.at.isoformat() if last else None
+    return ApiError(
+        STALE_VERSION,
+        f"{kind.replace('_', ' ').capitalize()} {key} was changed by {who}"
+        f"{' at ' + when if when else ''} after you read it (version {sent}, now {have}); "
+        "look at it again and decide anew.",
+        f"{kind} {key} wurde nach dem Lesen geändert ({who}{', ' + when if when else ''}; "
+        f"Version {sent}, jetzt {have}); bitte erneut prüfen und entscheiden.",
+        record=subject, version=have, sent=sent, changed_by=who, changed_at=when)
+
+
+def _get(ctx: Ctx, model: type[Any], key: object, kind: str, kind_de: str,
+         version: int | None = None, record: str | None = None) -> Any:
+    """The record, else 404 in its words; where `version` is sent, the record (of kind
+    `record`, else `kind`) is the command's subject and must still be that version (409
+    ``stale_version``)."""
+    row = ctx.session.get(model, key)
+    if row is None:
+        raise unknown(kind, key, kind_de)
+    if version is not None:
+        if row.version != version:
+            raise stale(ctx, record or kind, key, row.version, version)
+        ctx.subject = f"{record or kind}:{key}"
+    return row
+
+
+def _invalid(en: str, de: str, step: workflow.Step) -> ApiError:
+    """``invalid_state``: the workflow's reason why the record cannot take this step."""
+    return ApiError("invalid_state", f"{en}: {step.reason}", f"{de}: {step.reason_de}")
+
+
+def _account(ctx: Ctx, account: str | None) -> None:
+    """404 for an account named that is not in the store."""
+    if account is not None:
+        _get(ctx, m.AccountRow, account, "account", "Das X-Konto")
+
+
+def _evidence(ctx: Ctx, shas: list[str]) -> None:
+    """404 for an evidence file named that was not uploaded."""
+    for sha in dict.fromkeys(shas):
+        _get(ctx, m.EvidenceFile, sha, "evidence", "Die Beweisdatei")
+
+
+def _decide(ctx: Ctx, kind: str, row: Any, **values: Any) -> None:
+    """Who decided the record and when, with `values` (its status, its reason)."""
+    row.decided_by = ctx.actor.name
+    row.decided_at = ctx.now
+    for name, value in values.items():
+        setattr(row, name, value)
+    ctx.session.flush()
+    ctx.touch(kind, row.id)
+
+
+def _actor_named(session: Session, name: str) -> Actor:
+    role = session.scalars(select(m.User.role).where(m.User.name == name)).first()
+    return Actor(name, role)
