@@ -113,6 +113,43 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, list[str]]]] = {
                "1.500 X-Points nur noch bis einschließlich 31.03.2025 gültig"],
         "en": ["Your balance as of 3 Mar 2025", "balance of your X-account is 42,000 points",
                "1,500 points can be used until 31 Mar 2025 inclusive"]}),
+    # R4, R7, R8: an order of 28.02.2025 paid, not delivered; completed now at silver
+    # (2 per euro) a base of 617.25 EUR would earn floor(1,234.50) = 1,234 points
+    "order_pending": ({"received": datetime(2025, 3, 3, 8, 15, tzinfo=BERLIN),
+                       "order": "XO-2025-001234",
+                       "order_placed": datetime(2025, 2, 28, 16, 0, tzinfo=BERLIN),
+                       "missing": ("delivery",), "pending_points": 1234, "tier": "silver",
+                       "rate": 2}, {
+        "de": ["Ihre Bestellung XO-2025-001234", "Nachricht vom 03.03.2025",
+               "Bestellung XO-2025-001234 vom 28.02.2025", "vollständig bezahlt und geliefert",
+               "warten wir noch auf die Lieferung.", "brächte sie 1.234 X-Points",
+               "Status-Stufe Silber", "2 X-Points je Euro", "kann sie sich ändern"],
+        "en": ["Your order XO-2025-001234", "message of 3 Mar 2025",
+               "order XO-2025-001234 of 28 Feb 2025", "paid in full and delivered",
+               "still waiting for the delivery.", "would earn 1,234 points",
+               "current tier silver", "2 points per euro", "it can change"]}),
+    # R20, R21: 2,500 points between two accounts of one organisation and billing account
+    "transfer_approved": ({"received": datetime(2025, 3, 3, 8, 15, tzinfo=BERLIN),
+                           "points": 2500, "source": "Ingrid Horn (XR-1000001)",
+                           "target": "Paul Albrecht (XR-1000002)"}, {
+        "de": ["Übertragungsantrag vom 03.03.2025: genehmigt", "2.500 X-Points",
+               "vom X-Konto Ingrid Horn (XR-1000001)",
+               "auf das X-Konto Paul Albrecht (XR-1000002)",
+               "ursprüngliches Gutschrifts- und Verfallsdatum"],
+        "en": ["transfer request of 3 Mar 2025: approved", "2,500 points",
+               "from the X-account Ingrid Horn (XR-1000001)",
+               "to the X-account Paul Albrecht (XR-1000002)",
+               "original credit date and expiry date"]}),
+    "transfer_refused": ({"received": datetime(2025, 3, 3, 8, 15, tzinfo=BERLIN),
+                          "points": 2500, "source": "Ingrid Horn (XR-1000001)",
+                          "target": "Paul Albrecht (XR-1000002)",
+                          "reason": "Die Konten gehören nicht zur selben Organisation."}, {
+        "de": ["Ihr Übertragungsantrag vom 03.03.2025", "2.500 X-Points",
+               "nicht vornehmen", "Begründung: Die Konten gehören nicht",
+               "verbleiben auf dem X-Konto Ingrid Horn (XR-1000001)"],
+        "en": ["Your transfer request of 3 Mar 2025", "2,500 points",
+               "unable to carry out the transfer", "Reason: Die Konten",
+               "remain in the X-account Ingrid Horn (XR-1000001)"]}),
 }
 
 
@@ -125,7 +162,7 @@ def test_the_hand_worked_dates_agree_with_the_calendar() -> None:
 
 def test_cases_cover_every_template() -> None:
     assert set(CASES) == set(TEMPLATES)
-    assert len(TEMPLATES) == len(set(TEMPLATES)) == 9
+    assert len(TEMPLATES) == len(set(TEMPLATES)) == 12
 
 
 @pytest.mark.parametrize("language", LANGS)
@@ -451,3 +488,34 @@ def test_draft_needs_an_aware_time() -> None:
     with pytest.raises(ValueError):
         draft(sender="a@x.example", to="b@y.example", subject="x", body="y\n",
               in_reply_to=None, references=[], at=datetime(2025, 3, 3, 9, 30))
+
+
+# --------------------------------------------------------------------------- macros' figures
+
+
+@pytest.mark.parametrize("language", LANGS)
+def test_an_order_waiting_for_both_names_both(language: str) -> None:
+    """R4: an order neither paid nor delivered waits for both, said once in words."""
+    changes = dict(CASES["order_pending"][0], missing=("payment", "delivery"))
+    _subject, body = render("order_pending", figures(language, **changes))
+    assert ("warten wir noch auf die Zahlung und die Lieferung." if language == "de"
+            else "still waiting for the payment and the delivery.") in body
+
+
+@pytest.mark.parametrize("language", LANGS)
+def test_pending_points_that_contradict_the_rules_are_refused(language: str) -> None:
+    changes = CASES["order_pending"][0]
+    # R7: silver earns 2 per euro, not 3
+    with pytest.raises(InconsistentFigures, match="R7"):
+        render("order_pending", figures(language, **dict(changes, rate=3)))
+    # an order that would earn nothing has no pending points to promise
+    with pytest.raises(InconsistentFigures, match="no points"):
+        render("order_pending", figures(language, **dict(changes, pending_points=0)))
+    # nothing missing: the order is complete, not pending
+    with pytest.raises(MissingFigure) as missing:
+        render("order_pending", figures(language, **dict(changes, missing=())))
+    assert missing.value.figure == "missing"
+    with pytest.raises(ValueError, match="cannot wait for"):
+        render("order_pending", figures(language, **dict(changes, missing=("invoice",))))
+    with pytest.raises(ValueError, match="unknown tier"):
+        render("order_pending", figures(language, **dict(changes, tier="platinum")))

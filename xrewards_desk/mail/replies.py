@@ -40,7 +40,7 @@ from xrewards_desk.domain.calendar import (
     require_aware,
     terms_objection_deadline,
 )
-from xrewards_desk.domain.model import NoticeKind
+from xrewards_desk.domain.model import RATE, NoticeKind, Tier
 from xrewards_desk.domain.workflow import ObjectionStatus, objection_decisions
 from xrewards_desk.resources import resource
 
@@ -55,6 +55,9 @@ TEMPLATES: tuple[str, ...] = (
     "terms_objection",
     "closed",
     "balance",
+    "order_pending",
+    "transfer_approved",
+    "transfer_refused",
 )
 
 LANGUAGES: tuple[str, ...] = ("de", "en")
@@ -77,6 +80,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     "closed": ("Account closed at the customer's request",
                "X-Konto auf Wunsch des Kunden geschlossen"),
     "balance": ("Balance", "Punktestand"),
+    "order_pending": ("Points after payment and delivery",
+                      "X-Points nach Zahlung und Lieferung"),
+    "transfer_approved": ("Transfer approved", "Übertragung genehmigt"),
+    "transfer_refused": ("Transfer refused", "Übertragung abgelehnt"),
 }
 
 #: what a notice was about (R24), as a reply names it: GLOSSARY.md's words
@@ -111,6 +118,29 @@ _FIGURE_WORDS: dict[str, tuple[str, str]] = {
     "expiring_points": ("the points that expire next", "die als Nächstes verfallenden X-Points"),
     "next_expiry": ("the last day the expiring points can be used",
                     "der letzte Gültigkeitstag der verfallenden X-Points"),
+    "order": ("the order number", "die Bestellnummer"),
+    "order_placed": ("the date the order was placed", "das Bestelldatum"),
+    "missing": ("what the order still waits for (payment, delivery)",
+                "worauf die Bestellung noch wartet (Zahlung, Lieferung)"),
+    "pending_points": ("the points the order would earn on completion",
+                       "die ausstehenden X-Points der Bestellung"),
+    "tier": ("the customer's tier", "die Status-Stufe des Kunden"),
+    "rate": ("the points per euro of the tier", "die X-Points je Euro der Status-Stufe"),
+    "source": ("the X-account the points leave", "das abgebende X-Konto"),
+    "target": ("the X-account the points go to", "das empfangende X-Konto"),
+}
+
+#: R7's tiers as a reply names them: GLOSSARY.md's words
+_TIERS: dict[Tier, tuple[str, str]] = {
+    Tier.BRONZE: ("bronze", "Bronze"),
+    Tier.SILVER: ("silver", "Silber"),
+    Tier.GOLD: ("gold", "Gold"),
+}
+
+#: what an open order waits for (R4), as a reply names it
+_MISSING: dict[str, tuple[str, str]] = {
+    "payment": ("the payment", "die Zahlung"),
+    "delivery": ("the delivery", "die Lieferung"),
 }
 
 #: placeholders of a template that are left out, with the line that holds them, when the
@@ -170,6 +200,19 @@ class Figures:
     #: request's own state: by its size together with the account's other adjustments,
     #: so a reply never judges it by a limit of its own)
     awaiting_approval: bool | None = None
+    #: an open order (R4): its number, when it was placed, what it waits for
+    #: ("payment", "delivery"), and the engine's pending points at the tier held now and
+    #: that tier's rate (R7, R8)
+    order: str | None = None
+    order_placed: datetime | None = None
+    missing: tuple[str, ...] | None = None
+    pending_points: int | None = None
+    tier: str | None = None
+    rate: int | None = None
+    #: a transfer (R20, R21): the accounts the points leave and go to, as named to the
+    #: customer ("Name (X-…)")
+    source: str | None = None
+    target: str | None = None
 
 
 # --------------------------------------------------------------------------- formatting
@@ -259,7 +302,29 @@ def placeholders(name: str, language: str) -> frozenset[str]:
 
 
 def _absent(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+    return value is None or (isinstance(value, (str, tuple)) and not (
+        value.strip() if isinstance(value, str) else value))
+
+
+def tier_words(tier: str, language: str) -> str:
+    """A tier (R7) as a reply names it: silver / Silber."""
+    try:
+        member = Tier(tier.strip().lower())
+    except ValueError:
+        raise ValueError(f"unknown tier {tier!r}") from None
+    en, de = _TIERS[member]
+    return de if _language(language) == "de" else en
+
+
+def missing_words(missing: Sequence[str], language: str) -> str:
+    """What an open order waits for (R4) in words: "the payment and the delivery"."""
+    german = _language(language) == "de"
+    parts = []
+    for what in missing:
+        if what not in _MISSING:
+            raise ValueError(f"an order cannot wait for {what!r} (only payment, delivery)")
+        parts.append(_MISSING[what][1 if german else 0])
+    return (" und " if german else " and ").join(parts)
 
 
 def _values(name: str, needed: Sequence[str], figures: Figures) -> dict[str, str]:
@@ -277,6 +342,10 @@ def _values(name: str, needed: Sequence[str], figures: Figures) -> dict[str, str
             out[figure] = format_points(value, lang)
         elif figure == "notice_kind":
             out[figure] = notice_kind_words(str(value), lang)
+        elif figure == "tier":
+            out[figure] = tier_words(str(value), lang)
+        elif figure == "missing":
+            out[figure] = missing_words(tuple(value), lang)
         else:
             out[figure] = " ".join(str(value).split())  # one line, no stray breaks
     return out
@@ -330,6 +399,14 @@ def _check(name: str, used: frozenset[str], figures: Figures) -> None:
         raise InconsistentFigures(
             "the adjustment waits for a team lead's approval (R26): nothing is credited "
             "yet, answer it as upheld and awaiting approval")
+    if "pending_points" in used and figures.pending_points is not None \
+            and figures.pending_points <= 0:
+        raise InconsistentFigures("the order would earn no points: there are no pending "
+                                  "points to state")
+    if "rate" in used and figures.tier is not None and figures.rate is not None \
+            and RATE.get(Tier(figures.tier)) != figures.rate:
+        raise InconsistentFigures(
+            f"the rate {figures.rate} is not the {figures.tier} tier's (R7)")
     if ("next_expiry" in used and figures.next_expiry is not None
             and figures.today is not None and figures.next_expiry < figures.today):
         raise InconsistentFigures("the next expiry lies before the date of the balance")
@@ -408,5 +485,6 @@ def draft(*, sender: str, to: str, subject: str, body: str, in_reply_to: str | N
 __all__ = [
     "LANGUAGES", "MSGID_DOMAIN", "TEMPLATES", "Figures",
     "InconsistentFigures", "MissingFigure", "draft", "format_day", "format_points", "label",
-    "notice_kind_words", "placeholders", "render", "reply_subject", "template_path",
+    "missing_words", "notice_kind_words", "placeholders", "render", "reply_subject",
+    "template_path", "tier_words",
 ]
