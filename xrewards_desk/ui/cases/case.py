@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from xrewards_desk.contract import commands as c
+from xrewards_desk.domain.model import Actor
 from xrewards_desk.domain.workflow import ObjectionStatus, objection_step
 from xrewards_desk.store.changes import Changes
 from xrewards_desk.store.read.cases import (
@@ -91,6 +92,8 @@ class CaseView(QWidget):
         self.case_id = case_id
         self.detail: CaseDetail | None = None
         self.suggestions: list[tuple[str, str, str]] = []
+        #: the macro dialog last opened (window-modal, not blocking)
+        self.macro_dialog: QWidget | None = None
         self.loaded = False
         #: answers shown (the first load, and each refresh's)
         self.loads = 0
@@ -134,14 +137,19 @@ class CaseView(QWidget):
         self.objection_button = forms.button("record_objection", self.record_objection)
         self.terms_button = forms.button("terms_objection", self.terms_objection)
         self.reply_button = forms.button("reply", lambda: self.reply_requested.emit(self))
+        # a reply, a decision and a status in one step, after a preview (issue 19)
+        self.macro_button = forms.button("macros", self.open_macros)
+        macro_shortcut = QShortcut(QKeySequence("Ctrl+Shift+M"), self)
+        macro_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        macro_shortcut.activated.connect(self.open_macros)
         self.close_button = forms.button("close_account", self.close_account)
         self.transfer_button = forms.button("transfer", self.transfer)
         self.suspicion_button = forms.button("report_suspicion", self.report_suspicion)
         self.receipt_button = forms.button("set_receipt", self.set_receipt)
         work = QHBoxLayout()
         for button in (self.objection_button, self.terms_button, self.reply_button,
-                       self.transfer_button, self.close_button, self.suspicion_button,
-                       self.receipt_button):
+                       self.macro_button, self.transfer_button, self.close_button,
+                       self.suspicion_button, self.receipt_button):
             work.addWidget(button)
         work.addStretch(1)
         # R25 counts from a mail's receipt: while one is unknown, said in plain sight
@@ -255,6 +263,7 @@ class CaseView(QWidget):
         self.objection_button.setText(self.tr("Objection to a notice…"))
         self.terms_button.setText(self.tr("Objection to changed terms…"))
         self.reply_button.setText(self.tr("Reply…"))
+        self.macro_button.setText(self.tr("Macros…"))
         self.close_button.setText(self.tr("Close account (opt-out)…"))
         self.suspicion_button.setText(self.tr("Report suspected abuse…"))
         self.transfer_button.setText(self.tr("Transfer points…"))
@@ -342,7 +351,9 @@ class CaseView(QWidget):
                 "uphold_objection": self.tr("uphold"), "reject_objection": self.tr("reject"),
                 "answer_objection_late": self.tr("answer as late"),
                 "grant_goodwill": self.tr("goodwill"),
-                "request_adjustment": self.tr("adjustment")}.get(kind, kind)
+                "request_adjustment": self.tr("adjustment"),
+                "approve_transfer": self.tr("approve the transfer"),
+                "reject_transfer": self.tr("reject the transfer")}.get(kind, kind)
 
     def request_state(self, status: str) -> str:
         return {"pending": self.tr("waits for a team lead"), "approved": self.tr("approved"),
@@ -449,6 +460,12 @@ class CaseView(QWidget):
             button.setToolTip(access.why_not(self.desk, command))
         self.assign_button.setEnabled(self.assign_button.isEnabled()
                                       and d.assigned_to != self.me())
+        # R27: a macro answers the customer, so it needs who may send replies
+        why = access.why_not(self.desk, "queue_reply")
+        self.macro_button.setEnabled(not why)
+        self.macro_button.setToolTip(why or self.tr(
+            "A reply, a decision and a status in one step, shown before anything happens "
+            "(Ctrl+Shift+M)"))
         for button, command in ((self.objection_button, "record_objection"),
                                 (self.terms_button, "object_to_terms"),
                                 (self.close_button, "close_account"),
@@ -687,6 +704,33 @@ class CaseView(QWidget):
             else:
                 button.setToolTip(self.tr("Late: the deadline was %1 (R25). Answer it as "
                                           "late, or ask for goodwill.").replace("%1", deadline))
+
+    def open_macros(self, macro: str | None = None) -> None:
+        """The macro dialog on what the case's customer, orders and transfer requests
+        are now (read on the store lane); on OK its commands are queued."""
+        from xrewards_desk.mail.macros import case_facts
+        from xrewards_desk.ui.cases.macros import MacroDialog
+
+        d = self.detail
+        if d is None or not self.macro_button.isEnabled():
+            return
+        person, role = access.person(self.desk), access.role_of(self.desk)
+        # whose approval of a transfer the engine checks (R21): the person at the desk
+        actor = Actor(person.name, role) if person is not None and role is not None \
+            else None
+        now = self.desk.now()
+
+        def show(facts: Any) -> None:
+            if self.detail is None:
+                return
+            dialog = MacroDialog(self.desk, self.detail, facts, self, macro)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.accepted.connect(self.sent)
+            self.macro_dialog = dialog
+            dialog.open()
+
+        self.desk.tasks.query(self.desk.local(), lambda s: case_facts(s, d, now, actor),
+                              show, key=(self, "dialog"))
 
     def decide(self, decision: str) -> None:
         o = self.selected_objection()
