@@ -361,3 +361,53 @@ def test_every_table_has_its_csv_export(qtbot: Any, qapp: QApplication, demo: De
         assert [v.findChild(CsvButton).stem for v in views] == [  # type: ignore[union-attr]
             "objections", "referrals", "claims", "transfers", "customers"]
     assert NOW.weekday() == 0  # the module's dates count from a Monday
+
+
+def choose(view: CasesView, cases: tuple[int, ...]) -> None:
+    """Choose `cases` in the inbox (as Ctrl+click would), and only them."""
+    selection = view.table.selectionModel()
+    selection.clearSelection()
+    for i, row in enumerate(view.model.rows):
+        if row.id in cases:
+            selection.select(view.model.index(i, 0), QItemSelectionModel.SelectionFlag.Select
+                             | QItemSelectionModel.SelectionFlag.Rows)
+
+
+def test_status_and_link_for_several_cases(qtbot: Any, qapp: QApplication, demo: Demo,
+                                           tmp_path: Path) -> None:
+    """One command per case that changes, with its version; a case already so is left
+    alone and said so; an unknown customer changes nothing (offline: the commands wait in
+    the outbox)."""
+    with demo_desk(qapp, demo, tmp_path, Person("anna", "Anna Berger", "agent")) as desk:
+        view = inbox(qtbot, desk)
+        # 34 and 32 wait for the customer (version 3), 31 is new and unlinked (version 1)
+        choose(view, (34, 32, 31))
+        assert [r.id for r in view.chosen()] == [34, 32, 31]
+
+        def queued_now() -> list[dict[str, Any]]:
+            assert desk.store is not None
+            with desk.store.session() as s:
+                return [q.payload for q in s.scalars(select(m.OutboxCommand).where(
+                    m.OutboxCommand.id.in_(view.queued)).order_by(m.OutboxCommand.id))]
+
+        view.set_status("waiting")
+        qtbot.waitUntil(lambda: len(view.queued) == 1, timeout=WAIT)
+        assert view.message.text() == ("1 case changed; sent with this sync. "
+                                       "2 cases already were and stay as they are.")
+        assert queued_now() == [
+            {"type": "set_mail_case_status", "case": 31, "version": 1, "status": "waiting"}]
+        choose(view, (34, 31))
+        assert [r.id for r in view.chosen()] == [34, 31]
+        view.customer.setText("XR-0000000")
+        view.link_button.click()
+        qtbot.waitUntil(lambda: view.message.text() == "No customer XR-0000000.",
+                        timeout=WAIT)
+        assert view.customer.text() == "XR-0000000"  # kept to correct; nothing queued
+        assert len(queued_now()) == 1
+        view.customer.setText("xr-1004137")  # Kamil Wójcik (case 40's), in lower case
+        view.link_button.click()
+        qtbot.waitUntil(lambda: len(view.queued) == 2, timeout=WAIT)
+        assert queued_now() == [
+            {"type": "link_mail_case", "case": 34, "version": 3, "account": "XR-1004137"},
+            {"type": "link_mail_case", "case": 31, "version": 1, "account": "XR-1004137"}]
+        assert view.customer.text() == ""
