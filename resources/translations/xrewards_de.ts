@@ -632,7 +632,7 @@
     <name>CaseView</name>
     <message>
         <source>When</source>
-        <extracomment>each decision&apos;s button, by the command it sends and the objection&apos;s state it leads to (R25, R27: who may send it and which step may follow which are the domain&apos;s) answers shown (the first load, and each refresh&apos;s)</extracomment>
+        <extracomment>each decision&apos;s button, by the command it sends and the objection&apos;s state it leads to (R25, R27: who may send it and which step may follow which are the domain&apos;s) the macro dialog last opened (window-modal, not blocking) answers shown (the first load, and each refresh&apos;s)</extracomment>
         <translation>Wann</translation>
     </message>
     <message>
@@ -857,6 +857,10 @@
         <translation>Zuweisung</translation>
     </message>
     <message>
+        <source>Macros…</source>
+        <translation>Textbausteine…</translation>
+    </message>
+    <message>
         <source>Set receipt time…</source>
         <translation>Eingangszeitpunkt setzen…</translation>
     </message>
@@ -921,6 +925,14 @@
         <translation>Kulanz</translation>
     </message>
     <message>
+        <source>approve the transfer</source>
+        <translation>Übertragung genehmigen</translation>
+    </message>
+    <message>
+        <source>reject the transfer</source>
+        <translation>Übertragung ablehnen</translation>
+    </message>
+    <message>
         <source>waits for a team lead</source>
         <translation>wartet auf die Teamleitung</translation>
     </message>
@@ -975,6 +987,10 @@
     <message>
         <source>%1 · customer %2 · assigned to %3 · opened %4</source>
         <translation>%1 · Kunde %2 · zugewiesen an %3 · eröffnet am %4</translation>
+    </message>
+    <message>
+        <source>A reply, a decision and a status in one step, shown before anything happens (Ctrl+Shift+M)</source>
+        <translation>Antwort, Entscheidung und Status in einem Schritt, vorher angezeigt (Strg+Umschalt+M)</translation>
     </message>
     <message>
         <source>Link the case to a customer first.</source>
@@ -2355,6 +2371,149 @@
     </message>
 </context>
 <context>
+    <name>MacroDialog</name>
+    <message>
+        <source>Apply a macro</source>
+        <extracomment>how the reply goes: through the mail gateway, or sent by the agent and recorded</extracomment>
+        <translation>Textbaustein mit Aktion anwenden</translation>
+    </message>
+    <message>
+        <source>Send through the mail gateway</source>
+        <translation>Über die Postfach-Anbindung senden</translation>
+    </message>
+    <message>
+        <source>I send it myself: copy it and record it as sent</source>
+        <translation>Ich sende selbst: kopieren und als gesendet erfassen</translation>
+    </message>
+    <message>
+        <source>Macro</source>
+        <translation>Textbaustein</translation>
+    </message>
+    <message>
+        <source>Concerning</source>
+        <translation>Betrifft</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Begründung</translation>
+    </message>
+    <message>
+        <source>Reply in</source>
+        <translation>Antwort auf</translation>
+    </message>
+    <message>
+        <source>Reply goes</source>
+        <translation>Versand</translation>
+    </message>
+    <message>
+        <source>1. The reply to the customer</source>
+        <translation>1. Die Antwort an den Kunden</translation>
+    </message>
+    <message>
+        <source>2. The decision</source>
+        <translation>2. Die Entscheidung</translation>
+    </message>
+    <message>
+        <source>3. The case&apos;s status</source>
+        <translation>3. Der Status des Vorgangs</translation>
+    </message>
+    <message>
+        <source>Note (optional)</source>
+        <translation>Notiz (optional)</translation>
+    </message>
+    <message>
+        <source>Order %1 of %2</source>
+        <translation>Bestellung %1 vom %2</translation>
+    </message>
+    <message>
+        <source>Objection %1 to notice %2, received %3</source>
+        <translation>Einwendung %1 gegen Mitteilung %2, eingegangen %3</translation>
+    </message>
+    <message>
+        <source>Transfer request %1: %2 points</source>
+        <translation>Übertragungsantrag %1: %2 X-Points</translation>
+    </message>
+    <message>
+        <source>Give a reason: the reply states it.</source>
+        <translation>Geben Sie eine Begründung an: Die Antwort nennt sie.</translation>
+    </message>
+    <message>
+        <source>Not approved: %1</source>
+        <translation>Nicht genehmigt: %1</translation>
+    </message>
+    <message>
+        <source>the payment and the delivery</source>
+        <translation>die Zahlung und die Lieferung</translation>
+    </message>
+    <message>
+        <source>the payment</source>
+        <translation>die Zahlung</translation>
+    </message>
+    <message>
+        <source>the delivery</source>
+        <translation>die Lieferung</translation>
+    </message>
+    <message>
+        <source>bronze</source>
+        <translation>Bronze</translation>
+    </message>
+    <message>
+        <source>silver</source>
+        <translation>Silber</translation>
+    </message>
+    <message>
+        <source>gold</source>
+        <translation>Gold</translation>
+    </message>
+    <message>
+        <source>No decision. The reply states order %1&apos;s pending points: %2 at the tier held now, %3 (%4 per euro); the order waits for %5 (R4, R8). The figure can still change before the order completes.</source>
+        <translation>Keine Entscheidung. Die Antwort nennt die ausstehenden X-Points der Bestellung %1: %2 mit der jetzigen Status-Stufe %3 (%4 je Euro); die Bestellung wartet auf %5 (R4, R8). Die Zahl kann sich bis zum Abschluss der Bestellung noch ändern.</translation>
+    </message>
+    <message>
+        <source>Uphold objection %1 to notice %2 (sent %3, deadline %4, in time): an adjustment of %5 points citing the objection (R25).</source>
+        <translation>Einwendung %1 gegen Mitteilung %2 stattgeben (versandt %3, Frist %4, fristgerecht): eine Korrektur um %5 X-Points mit Verweis auf die Einwendung (R25).</translation>
+    </message>
+    <message numerus="yes">
+        <source>The adjustment waits for a team lead&apos;s approval (R26): adjustments made without approval in the last 720 hours: %n, together %1 points; with this one %2 points, more than %3. The objection stays open until then.</source>
+        <translation>
+            <numerusform>Die Korrektur wartet auf die Freigabe einer Teamleitung (R26): Korrekturen ohne Freigabe in den letzten 720 Stunden: %n, zusammen %1 X-Points; mit dieser %2 X-Points, mehr als %3. Die Einwendung bleibt bis dahin offen.</numerusform>
+            <numerusform>Die Korrektur wartet auf die Freigabe einer Teamleitung (R26): Korrekturen ohne Freigabe in den letzten 720 Stunden: %n, zusammen %1 X-Points; mit dieser %2 X-Points, mehr als %3. Die Einwendung bleibt bis dahin offen.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>It is written at once; the new balance is %1 points.</source>
+        <translation>Sie wird sofort gebucht; der neue Punktestand beträgt %1 X-Points.</translation>
+    </message>
+    <message>
+        <source>The notice follows the rules: there is no error to uphold.</source>
+        <translation>Die Mitteilung entspricht den Regeln: Es gibt keinen Fehler, dem stattzugeben wäre.</translation>
+    </message>
+    <message>
+        <source>Answer objection %1 as late: received %2, the deadline for notice %3 was %4; the notice counts as approved (R25).</source>
+        <translation>Einwendung %1 als verspätet beantworten: eingegangen %2, die Frist für Mitteilung %3 endete am %4; die Mitteilung gilt als genehmigt (R25).</translation>
+    </message>
+    <message>
+        <source>Approve transfer request %1: %2 points from %3 to %4, oldest lots first, each keeping its dates (R20, R21).</source>
+        <translation>Übertragungsantrag %1 genehmigen: %2 X-Points von %3 an %4, älteste Gutschriftposten zuerst, jeder mit seinen Daten (R20, R21).</translation>
+    </message>
+    <message>
+        <source>Reject transfer request %1: the %2 points stay on %3 (R21).</source>
+        <translation>Übertragungsantrag %1 ablehnen: Die %2 X-Points bleiben auf %3 (R21).</translation>
+    </message>
+    <message>
+        <source>Stays %1.</source>
+        <translation>Bleibt „%1“.</translation>
+    </message>
+    <message>
+        <source>From %1 to %2.</source>
+        <translation>Von „%1“ zu „%2“.</translation>
+    </message>
+    <message>
+        <source>The case has no sender&apos;s address to reply to.</source>
+        <translation>Der Vorgang hat keine Absenderadresse für die Antwort.</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Transfers</source>
@@ -3424,6 +3583,7 @@
     <name>Starter</name>
     <message>
         <source>Starting the demo server… The first start builds the demo program (about a minute).</source>
+        <extracomment>set to 1, the app quits right after its main window&apos;s first paint and prints how long that took since the process started (tests/benchmarks/bench_start.py) when this module was imported: the process&apos;s start where /proc cannot tell it</extracomment>
         <translation>Der Demo-Server startet… Beim ersten Start wird das Demo-Programm erzeugt (etwa eine Minute).</translation>
     </message>
     <message>

@@ -253,6 +253,16 @@
     </message>
 </context>
 <context>
+    <name>MacroDialog</name>
+    <message numerus="yes">
+        <source>The adjustment waits for a team lead&apos;s approval (R26): adjustments made without approval in the last 720 hours: %n, together %1 points; with this one %2 points, more than %3. The objection stays open until then.</source>
+        <translation>
+            <numerusform>The adjustment waits for a team lead's approval (R26): adjustments made without approval in the last 720 hours: %n, together %1 points; with this one %2 points, more than %3. The objection stays open until then.</numerusform>
+            <numerusform>The adjustment waits for a team lead's approval (R26): adjustments made without approval in the last 720 hours: %n, together %1 points; with this one %2 points, more than %3. The objection stays open until then.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>OrdersView</name>
     <message numerus="yes">
         <source>%1, %Ln point(s) per euro (now)</source>

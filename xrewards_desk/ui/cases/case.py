@@ -138,7 +138,7 @@ class CaseView(QWidget):
         self.terms_button = forms.button("terms_objection", self.terms_objection)
         self.reply_button = forms.button("reply", lambda: self.reply_requested.emit(self))
         # a reply, a decision and a status in one step, after a preview (issue 19)
-        self.macro_button = forms.button("macros", self.open_macros)
+        self.macro_button = forms.button("macros", lambda: self.open_macros())
         macro_shortcut = QShortcut(QKeySequence("Ctrl+Shift+M"), self)
         macro_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         macro_shortcut.activated.connect(self.open_macros)

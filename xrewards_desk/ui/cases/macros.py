@@ -283,8 +283,8 @@ class MacroDialog(QDialog):
                     "gold": self.tr("gold")}.get(pending.tier.value if pending else "", "")
             return e(self.tr(
                 "No decision. The reply states order %1's pending points: %2 at the tier "
-                "held now, %3 (%4 per euro), once it has %5 (R4, R8); the figure can still "
-                "change before the order completes.").replace("%1", item.id).replace(
+                "held now, %3 (%4 per euro); the order waits for %5 (R4, R8). The figure can "
+                "still change before the order completes.").replace("%1", item.id).replace(
                 "%2", f.points(pending.points if pending else 0)).replace(
                 "%3", tier).replace("%4", str(pending.rate if pending else 0)).replace(
                 "%5", waits))
