@@ -42,7 +42,12 @@ from xrewards_desk.store.read.orders import OrderInfo
 from xrewards_desk.store.read.transfers import TransferInfo
 from xrewards_desk.ui.cases.advice import REJECT, UPHOLD, advise, late_reason
 from xrewards_desk.ui.cases.inbox import status_text
-from xrewards_desk.ui.cases.reply import MAILBOX, mailbox_domain, thread_headers
+from xrewards_desk.ui.cases.reply import (
+    MAILBOX,
+    mailbox_domain,
+    reply_language,
+    thread_headers,
+)
 from xrewards_desk.ui.qt import (
     QApplication,
     QComboBox,
@@ -93,13 +98,7 @@ class MacroDialog(QDialog):
             self.macro.addItem(x.label(code), x.name)
         self.concerning = QComboBox()
         self.concerning.setObjectName("macro_concerning")
-        self.language = QComboBox()
-        self.language.setObjectName("macro_language")
-        self.language.addItem("Deutsch", "de")
-        self.language.addItem("English", "en")
-        customer = detail.account.language if detail.account is not None else "de"
-        self.language.setCurrentIndex(max(0, self.language.findData(
-            customer if customer in ("de", "en") else "de")))
+        self.language = reply_language(detail, "macro_language")
         self.channel = QComboBox()
         self.channel.setObjectName("macro_channel")
         self.channel.addItem(self.tr("Send through the mail gateway"), GATEWAY)

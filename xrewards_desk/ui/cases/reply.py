@@ -149,6 +149,19 @@ def mailbox_domain(mailbox: str) -> str:
     return domain or "xpoints.example"
 
 
+def reply_language(detail: CaseDetail, name: str) -> QComboBox:
+    """The languages a reply is written in, the customer's chosen (German where the
+    customer has neither)."""
+    combo = QComboBox()
+    combo.setObjectName(name)
+    combo.addItem("Deutsch", "de")
+    combo.addItem("English", "en")
+    customer = detail.account.language if detail.account is not None else "de"
+    combo.setCurrentIndex(max(0, combo.findData(customer if customer in ("de", "en")
+                                                else "de")))
+    return combo
+
+
 class ReplyDialog(QDialog):
     def __init__(self, desk: Desk, detail: CaseDetail, parent: QWidget | None = None,
                  facts: Facts | None = None) -> None:
@@ -162,13 +175,7 @@ class ReplyDialog(QDialog):
         person = desk.session.person if desk.session is not None else None
         self.agent = desk.settings.get(st.AGENT_SIGNATURE) or (
             person.display_name if person is not None else "")
-        self.language = QComboBox()
-        self.language.setObjectName("reply_language")
-        self.language.addItem("Deutsch", "de")
-        self.language.addItem("English", "en")
-        customer_language = detail.account.language if detail.account is not None else "de"
-        self.language.setCurrentIndex(max(0, self.language.findData(
-            customer_language if customer_language in ("de", "en") else "de")))
+        self.language = reply_language(detail, "reply_language")
         self.template = QComboBox()
         self.template.setObjectName("reply_template")
         self.fill_templates(template)
