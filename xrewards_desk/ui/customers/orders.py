@@ -90,6 +90,7 @@ class OrdersView(CustomerTab):
     def retranslate(self) -> None:
         self.csv.setText(self.tr("Export CSV…"))
         self.model.retranslate()
+        self._count()
         self._detail()
 
     def state_text(self, o: OrderInfo) -> str:
@@ -255,12 +256,18 @@ class OrdersView(CustomerTab):
         chosen = self.model.row(self.table.currentIndex())
         keep = self.wanted or (chosen.id if chosen is not None else None)
         self.model.set_rows(orders)
-        open_orders = sum(1 for o in orders if o.state == "open")
-        self.message.setText(self.tr("%n order(s)", "", len(orders)) + (
-            " · " + self.tr("%n open", "", open_orders) if open_orders else ""))
+        self._count()
         if keep is not None:
             self.select(keep)
         self._detail()
+
+    def _count(self) -> None:
+        if not self.loads:
+            return
+        orders = self.model.rows
+        open_orders = sum(1 for o in orders if o.state == "open")
+        self.message.setText(self.tr("%n order(s)", "", len(orders)) + (
+            " · " + self.tr("%n open", "", open_orders) if open_orders else ""))
 
     def select(self, order_id: str) -> bool:
         """Select an order by its number (case as typed does not matter)."""

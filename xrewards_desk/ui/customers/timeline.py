@@ -114,6 +114,7 @@ class TimelineView(CustomerTab):
         self.note.setPlaceholderText(self.tr("Note on the customer, for every desk "
                                              "(Ctrl+Enter adds it)"))
         self.note_button.setText(self.tr("Add note"))
+        self._count()
         # R27 as the domain's matrix says it: every person at a desk may
         self.note_button.setEnabled(access.allowed(self.desk, "note_customer"))
         self.note_button.setToolTip(access.why_not(self.desk, "note_customer"))
@@ -188,7 +189,11 @@ class TimelineView(CustomerTab):
     def _show(self, items: list[Item]) -> None:
         self.loads += 1
         self.model.set_rows(items)
-        self.message.setText(self.tr("%n event(s)", "", len(items)))
+        self._count()
+
+    def _count(self) -> None:
+        if self.loads:
+            self.message.setText(self.tr("%n event(s)", "", len(self.model.rows)))
 
     def show_all(self) -> None:
         for box in self.kinds.values():
