@@ -6,7 +6,12 @@ body that is no form, 401 no or expired token, 403 ``forbidden``, 404 an unknown
 path or no such address, 405 a method the address does not take, 409 a rule or state
 refused the command, 413 an oversized body or file (limits.py), 429 too many failed
 sign-ins or the server busy checking passwords, with Retry-After. Every error body is the
-contract's problem, with ``code`` and ``message``. A 5xx is a bug.
+contract's problem, with ``code`` and ``message``. A 5xx is a bug, but for 503 from
+``/v1/ready`` (the database unreachable or its schema not this program's).
+
+For an operator (docs/operations.md): ``/v1/health`` (the process answers),
+``/v1/ready`` (and its database is usable), ``/metrics`` (Prometheus, metrics.py; with a
+metrics token only for who sends it), and an ``X-Request-ID`` on every answer.
 """
 
 
@@ -16,19 +21,23 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
+from anyio import to_thread
 from fastapi import Depends, FastAPI, File, Header, Path, Query, Request, UploadFile
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.exc import SQLAlchemyError
 
 from .. import __version__
 from ..contract import abuse as q
 from ..contract import commands as c
 from ..contract import filetypes
 from ..contract import records as r
-from ..contract.common import API, IDEMPOTENCY_REQUIRED, Instant, Problem
+from ..contract.common import API, IDEMPOTENCY_REQUIRED, UNAUTHENTICATED, Instant, Problem
+from ..store.db import current_revision, head_revision, known_revisions
 from . import problems, throttle
 from .errors import ApiError
 from .limits import DEFAULT_MAX_BODY, BodyLimit
+from .metrics import Instrument, Metrics, token_matches
 from .service import Person, Service
 
 log = logging.getLogger(__name__)
@@ -37,15 +46,19 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": Problem} for status in (400, 401, 403, 404, 409, 413, 422, 429)}
 #: required where the server requires it (a missing one is 400 idempotency_key_required)
 IdempotencyKey = Annotated[str, Header(alias="Idempotency-Key", min_length=1, max_length=200)]
+#: the problem's code of a 503 from /v1/ready
+NOT_READY = "not_ready"
 
 
 def create_app(service: Service, *, tick_seconds: float | None = 60.0,
                checkpoint_seconds: float | None = 60.0,
-               max_body: int = DEFAULT_MAX_BODY) -> FastAPI:
+               max_body: int = DEFAULT_MAX_BODY,
+               metrics_token: str | None = None) -> FastAPI:
     """The API over `service`; `max_body`: the largest request body but an evidence
     upload, in bytes; `tick_seconds` runs the expiry job that often (None: off);
     `checkpoint_seconds`: how often the audit chain's head is signed when it moved (also
-    at start and at shutdown; None: only then)."""
+    at start and at shutdown; None: only then); `metrics_token`: what ``/metrics`` wants
+    as a bearer token (None: it answers anyone who reaches it)."""
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -66,14 +79,21 @@ def create_app(service: Service, *, tick_seconds: float | None = 60.0,
             threading.Thread(target=tick, name="expiry-job", daemon=True).start()
         yield
         stop.set()
-        _checkpoint(service)  # at shutdown: the last records signed
+        # at shutdown: the last records signed, in a thread (it waits for the write lock
+        # of a command still running, while the loop answers what is left to answer)
+        await to_thread.run_sync(_checkpoint, service)
 
     app = FastAPI(title="X-Points rewards API", version=__version__, lifespan=lifespan,
                   openapi_url=f"{API}/openapi.json", docs_url=f"{API}/docs",
                   redoc_url=None)
 
     app.add_middleware(BodyLimit, max_body=max_body)
+    metrics = Metrics(service.store)
+    metrics.count_commands(service)
+    # added last, so outermost: it sees the 413s of BodyLimit too
+    app.add_middleware(Instrument, metrics=metrics, routes=lambda: app.router.routes)
     problems.install(app)  # strict JSON bodies; every 4xx a problem (problems.py)
+    schema = head_revision()
 
     @app.exception_handler(ApiError)
     async def api_error(_request: Request, exc: ApiError) -> JSONResponse:
@@ -100,12 +120,34 @@ def create_app(service: Service, *, tick_seconds: float | None = 60.0,
     async def health() -> dict[str, str]:  # on the event loop: no worker thread needed
         return {"status": "ok", "version": __version__}
 
+    @app.get(f"{API}/ready", responses={503: {"model": Problem}})
+    def ready() -> JSONResponse:
+        """200 when the database answers and has this program's schema (its newest
+        migration); else 503 with one sentence why (no sign-in needed)."""
+        reason = _not_ready(service, schema)
+        if reason is not None:
+            return JSONResponse(Problem(code=NOT_READY, message=reason).model_dump(mode="json"),
+                                status_code=503, headers={"Retry-After": "5"})
+        return JSONResponse({"status": "ready", "schema": schema})
+
+    @app.get("/metrics", include_in_schema=False)
+    def prometheus(request: Request) -> Response:
+        if not token_matches(metrics_token, request.headers.get("authorization")):
+            raise ApiError(UNAUTHENTICATED, "Send the metrics token as a bearer token.",
+                           "Bitte das Metrik-Token als Bearer-Token senden.")
+        body, kind = metrics.exposition()
+        return Response(body, media_type=kind)
+
     @app.post(f"{API}/sign-in", responses=ERRORS)
     async def sign_in(body: c.SignIn, request: Request) -> c.Token:
         """429 with Retry-After when the name or address is throttled or the server is
         busy checking other passwords (security.Policy)."""
         address = throttle.source(request.client.host if request.client else None)
-        return await service.sign_in_async(body.user, body.password, address)
+        try:
+            return await service.sign_in_async(body.user, body.password, address)
+        except ApiError as refused:
+            metrics.sign_in_failures.labels(refused.code).inc()
+            raise
 
     @app.post(f"{API}/sign-out", status_code=204, responses=ERRORS)
     def sign_out(credentials: Annotated[HTTPAuthorizationCredentials | None,
@@ -219,6 +261,25 @@ def create_app(service: Service, *, tick_seconds: float | None = 60.0,
                             content_disposition_type="attachment")
 
     return app
+
+
+def _not_ready(service: Service, schema: str) -> str | None:
+    """Why the server cannot serve now, in one sentence without the database's address,
+    a path or an error's text (those go to the log); None when it can."""
+    try:
+        have = current_revision(service.store.engine)
+    except SQLAlchemyError as exc:
+        log.warning("not ready: the database cannot be reached (%s: %s)",
+                    type(exc).__name__, str(getattr(exc, "orig", None) or exc).splitlines()[0])
+        return "the database cannot be reached"
+    if have == schema:
+        return None
+    if have is None:
+        return "the database has no schema: start the server on it once to create it"
+    if have in known_revisions():
+        return (f"the database has the older schema {have}, this server needs {schema}: "
+                "upgrade it (xrewards-desk db upgrade)")
+    return f"the database has the schema {have}, newer than this server knows ({schema})"
 
 
 def _checkpoint(service: Service) -> None:

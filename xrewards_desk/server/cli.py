@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from ..store.audit import Report, SigningKey
 
 DEFAULT_PORT = 8765
+#: seconds the requests in flight get to finish after SIGTERM (serve --graceful-timeout)
+DEFAULT_GRACEFUL = 30.0
 
 
 def add_arguments(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -48,6 +50,20 @@ def add_arguments(commands: argparse._SubParsersAction[argparse.ArgumentParser])
                             "are signed with; default: XREWARDS_AUDIT_KEY_FILE, "
                             "XREWARDS_AUDIT_KEY, else audit-signing-key.pem in the data "
                             "folder, made on the first start")
+    serve.add_argument("--log-format", choices=["text", "json"], default="text",
+                       help="text (default) or json: one JSON object a line on standard "
+                            "error, with time, level, logger, message and request_id")
+    serve.add_argument("--graceful-timeout", type=float, default=DEFAULT_GRACEFUL,
+                       metavar="SECONDS",
+                       help="on SIGTERM, stop taking connections and give the requests "
+                            "being answered this long to finish (default "
+                            f"{DEFAULT_GRACEFUL:.0f}); a command still running then is "
+                            "not answered and its transaction not committed, and the "
+                            "client retries it with its Idempotency-Key")
+    serve.add_argument("--metrics-token-file", type=Path, metavar="FILE",
+                       help="/metrics answers only with this file's token as a bearer "
+                            "token; default: XREWARDS_METRICS_TOKEN, else /metrics is open "
+                            "to whoever reaches the port (restrict it at the proxy)")
 
     users = commands.add_parser(
         "users", help="staff who may sign in to the server",
@@ -152,27 +168,67 @@ def serve(args: argparse.Namespace) -> int:
     from .service import Service
 
     max_body = _max_body(args.max_body)
+    metrics_token = _metrics_token(args.metrics_token_file)
+    if args.graceful_timeout < 0:
+        raise Failure(USAGE, "--graceful-timeout: give the seconds as a number of 0 or more")
     host = _host(args)
     if args.port:
         _port_free(host, args.port)
+    say = _sayer(args.log_format)
     store, folder = _open(args)
     assert isinstance(store, Store)
     service = Service(store, SystemClock(), folder)
-    service.audit_key = _server_key(folder, args.audit_key_file, store)
+    service.audit_key = _server_key(folder, args.audit_key_file, store, say)
     if args.demo:
         from .demo import ensure_demo
 
         info = ensure_demo(service)
         # the passwords to a person at a terminal, never into a log or a pipe
-        print(info.banner(show_passwords=sys.stdout.isatty()), flush=True)
-    app = create_app(service, max_body=max_body)
-    config = uvicorn.Config(app, host=host, port=args.port, log_level="info")
+        say(info.banner(show_passwords=args.log_format == "text" and sys.stdout.isatty()))
+    app = create_app(service, max_body=max_body, metrics_token=metrics_token)
+    # JSON logs: configured above (_sayer), uvicorn's loggers go through the root's handler
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = uvicorn.Config(app, host=host, port=args.port, log_level="info",
+                            log_config=None if args.log_format == "json" else LOGGING_CONFIG,
+                            timeout_graceful_shutdown=args.graceful_timeout)
     server = uvicorn.Server(config)
     if args.port_file is not None:
         _announce_port(server, args.port_file)
     server.run()
     store.close()
     return 0
+
+
+def _sayer(log_format: str) -> Callable[[str], None]:
+    """How serve tells the operator what it did before listening: printed for text logs;
+    for JSON logs (set up here) a log line, so that every line of its output is JSON."""
+    if log_format == "text":
+        return lambda text: print(text, flush=True)
+    import logging.config
+
+    from .logs import json_config
+
+    logging.config.dictConfig(json_config())
+    return logging.getLogger("xrewards_desk.server").info
+
+
+def _metrics_token(file: Path | None) -> str | None:
+    """--metrics-token-file's first line, else XREWARDS_METRICS_TOKEN, else None."""
+    import os
+
+    if file is None:
+        return os.environ.get("XREWARDS_METRICS_TOKEN") or None
+    try:
+        token = file.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise Failure(USAGE, f"--metrics-token-file: {file} cannot be read "
+                             f"({getattr(exc, 'strerror', None) or exc}): name a readable "
+                             "file holding the token") from exc
+    if len(token) < 16:
+        raise Failure(USAGE, f"--metrics-token-file: the token in {file} is shorter than 16 "
+                             "characters: write a longer one (e.g. openssl rand -hex 32)")
+    return token
 
 
 def _host(args: argparse.Namespace) -> str:
@@ -288,7 +344,8 @@ def add_user(args: argparse.Namespace) -> int:
     return 0
 
 
-def _server_key(folder: Path, given: Path | None, store: object) -> SigningKey:
+def _server_key(folder: Path, given: Path | None, store: object,
+                say: Callable[[str], None] = print) -> SigningKey:
     """The audit signing key for `serve` (refused keys stop it with their sentence)."""
     from .audit_keys import AuditKeyError, server_key
 
@@ -300,11 +357,11 @@ def _server_key(folder: Path, given: Path | None, store: object) -> SigningKey:
             close()
         raise Failure(REFUSED, str(exc)) from exc
     if made:
-        print(f"made a new audit signing key at {where} (mode 0600, key {key.key_id}); "
-              "keep its public key (xrewards-desk audit public-key) where the database's "
-              "users cannot change it", flush=True)
+        say(f"made a new audit signing key at {where} (mode 0600, key {key.key_id}); "
+            "keep its public key (xrewards-desk audit public-key) where the database's "
+            "users cannot change it")
     else:
-        print(f"audit checkpoints signed with key {key.key_id} from {where}", flush=True)
+        say(f"audit checkpoints signed with key {key.key_id} from {where}")
     return key
 
 
