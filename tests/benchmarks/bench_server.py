@@ -1,12 +1,22 @@
-"""Throughput of the reference server over real HTTP: the server runs as its own process
-(`xrewards-desk serve`, as in use), the client sends the shop's events one by one with
-`requests`, then pulls the whole change feed. Not part of CI.
+"""Throughput of the reference server over real HTTP beside the floor, measured in the same
+run. Not part of CI.
+
+The project: `xrewards-desk serve` as its own process (as in use); the client sends the
+shop's events one by one with `requests`, then pulls the whole change feed.
+The floor: a bare FastAPI endpoint, also its own uvicorn process, that inserts and
+commits one row per POST into the same kind of database (SQLite in WAL mode with
+synchronous=NORMAL, as the store sets it; PostgreSQL through psycopg), sent the same
+bodies with the same headers, the same number of times, by the same client.
 
     .venv/bin/python tests/benchmarks/bench_server.py --accounts 300
-    .venv/bin/python tests/benchmarks/bench_server.py --accounts 300 --db postgresql+psycopg://...
+    XREWARDS_TEST_PG_URL=postgresql+psycopg://... .venv/bin/python tests/benchmarks/bench_server.py
 
+SQLite always; PostgreSQL too where XREWARDS_TEST_PG_URL (or --pg URL) names a server
+whose user may create databases (two fresh ones are made for the run and dropped after).
 Each account: a registration, then two orders placed, paid and delivered (7 events); so
-300 accounts are 2,100 events. Prints events/s, the feed's size and its pull rate.
+300 accounts are 2,100 events. Prints, per database, events/s for the project and the
+floor, and ``ratio to floor: X.XX``: the project's time over the floor's for the same
+number of events (1.00 is the floor).
 """
 
 from __future__ import annotations
@@ -16,17 +26,33 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import requests
 
 PASSWORD = "benchmark-password"
+WARM_UP = 20
 
 
-def start(folder: Path, db: str | None) -> tuple[subprocess.Popen[bytes], str]:
+def _wait_port(process: subprocess.Popen[bytes], port_file: Path, what: str) -> str:
+    deadline = time.monotonic() + 120
+    while not port_file.exists():
+        if time.monotonic() > deadline or process.poll() is not None:
+            raise RuntimeError(f"the {what} did not start")
+        time.sleep(0.05)
+    return port_file.read_text()
+
+
+@contextmanager
+def project(folder: Path, db: str | None) -> Iterator[str]:
+    """`xrewards-desk serve` over `db` (SQLite in `folder` if None); its API's base."""
     exe = Path(sys.executable).with_name("xrewards-desk")
     env = {**os.environ, "XREWARDS_PASSWORD": PASSWORD}
     common = ["--data-dir", str(folder)] + (["--db", db] if db else [])
@@ -37,75 +63,208 @@ def start(folder: Path, db: str | None) -> tuple[subprocess.Popen[bytes], str]:
     server = subprocess.Popen([exe, "serve", "--port", "0", "--port-file", str(port_file),
                                *common], stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while not port_file.exists():
-        if time.monotonic() > deadline or server.poll() is not None:
-            raise RuntimeError("the server did not start")
-        time.sleep(0.05)
-    return server, f"http://127.0.0.1:{port_file.read_text()}/v1"
+    try:
+        yield f"http://127.0.0.1:{_wait_port(server, port_file, 'server')}/v1"
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+
+
+@contextmanager
+def floor(folder: Path, db: str) -> Iterator[str]:
+    """The floor's server (this script with ``--floor-serve``) over `db`; its base."""
+    port_file = folder / "floor-port"
+    server = subprocess.Popen([sys.executable, __file__, "--floor-serve", db,
+                               "--port-file", str(port_file)], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    try:
+        yield f"http://127.0.0.1:{_wait_port(server, port_file, 'floor')}"
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+
+
+def floor_serve(db: str, port_file: Path) -> None:
+    """A bare FastAPI app: POST /events inserts the body as one row and commits."""
+    import json
+
+    import uvicorn
+    from fastapi import Body, FastAPI
+
+    lock = threading.Lock()  # one connection, as one writer (the requests come one by one)
+    if db.startswith("sqlite:"):
+        import sqlite3
+
+        conn: Any = sqlite3.connect(db.removeprefix("sqlite:"), check_same_thread=False,
+                                    isolation_level=None)
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("CREATE TABLE events (id INTEGER PRIMARY KEY, body TEXT NOT NULL)")
+        insert = "INSERT INTO events (body) VALUES (?)"
+
+        def write(text: str) -> int:
+            conn.execute("BEGIN")
+            row = conn.execute(insert + " RETURNING id", (text,)).fetchone()
+            conn.execute("COMMIT")
+            return int(row[0])
+    else:
+        import psycopg
+
+        conn = psycopg.connect(db)
+        conn.execute("CREATE TABLE events (id bigserial PRIMARY KEY, body jsonb NOT NULL)")
+        conn.commit()
+
+        def write(text: str) -> int:
+            row = conn.execute("INSERT INTO events (body) VALUES (%s) RETURNING id",
+                               (text,)).fetchone()
+            conn.commit()
+            return int(row[0])
+
+    app = FastAPI()
+
+    @app.post("/events")
+    def event(body: dict[str, Any] = Body(...)) -> dict[str, Any]:  # noqa: B008
+        with lock:
+            return {"applied": True, "id": write(json.dumps(body))}
+
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0,
+                                           log_level="warning"))
+
+    def announce() -> None:
+        while not server.started:
+            time.sleep(0.05)
+        tmp = port_file.with_suffix(".part")
+        tmp.write_text(str(server.servers[0].sockets[0].getsockname()[1]))
+        tmp.replace(port_file)
+
+    threading.Thread(target=announce, daemon=True).start()
+    server.run()
+
+
+def shop_events(accounts: int, prefix: str = "XR") -> list[dict[str, Any]]:
+    """7 events an account: registered, two orders placed, paid and delivered."""
+    bodies: list[dict[str, Any]] = []
+    for i in range(accounts):
+        account = f"{prefix}-{i:07d}"
+        bodies.append({"type": "register", "account": account,
+                       "organisation": f"ORG-{prefix}-{i // 5}",
+                       "organisation_name": f"Firma {i // 5} GmbH",
+                       "billing_account": f"BA-{prefix}-{i // 5}",
+                       "billing_account_name": f"Einkauf {i // 5}",
+                       "name": f"Kunde {i}", "email": f"kunde{i}@firma.example"})
+        for n in (1, 2):
+            order = f"O-{prefix}-{i}-{n}"
+            bodies += [{"type": "order_placed", "order": order, "account": account,
+                        "placed_at": datetime.now(UTC).isoformat(),
+                        "net": f"{100 + i % 900}.{n}0"},
+                       {"type": "order_paid", "order": order},
+                       {"type": "order_delivered", "order": order}]
+    return bodies
+
+
+def send_all(http: requests.Session, url: str, bodies: list[dict[str, Any]],
+             headers: dict[str, str]) -> float:
+    """Seconds to POST each body in turn (each must be answered 200)."""
+    t0 = time.perf_counter()
+    for body in bodies:
+        answer = http.post(url, json=body, timeout=60,
+                           headers={**headers, "Idempotency-Key": str(uuid.uuid4())})
+        if answer.status_code != 200:
+            raise RuntimeError(f"{body['type']}: {answer.status_code} {answer.text}")
+    return time.perf_counter() - t0
+
+
+def measure(name: str, project_db: str | None, floor_db: str, folder: Path,
+            accounts: int) -> None:
+    bodies = shop_events(accounts)
+    warm = shop_events(max(1, WARM_UP // 7), prefix="WARM")
+    http = requests.Session()
+    with floor(folder, floor_db) as base:
+        send_all(http, f"{base}/events", warm, {"Authorization": "Bearer x"})
+        floor_seconds = send_all(http, f"{base}/events", bodies, {"Authorization": "Bearer x"})
+    with project(folder, project_db) as base:
+        def token(user: str) -> str:
+            answer = http.post(f"{base}/sign-in", json={"user": user, "password": PASSWORD},
+                               timeout=60)
+            answer.raise_for_status()
+            return str(answer.json()["token"])
+
+        shop = {"Authorization": f"Bearer {token('shop')}"}
+        send_all(http, f"{base}/shop/events", warm, shop)
+        seconds = send_all(http, f"{base}/shop/events", bodies, shop)
+        feed = pull_feed(http, base, {"Authorization": f"Bearer {token('anna')}"})
+    n = len(bodies)
+    print(f"store: {name}")
+    print(f"  project: {n:,} shop events in {seconds:.2f} s = {n / seconds:,.0f}/s "
+          f"({1000 * seconds / n:.2f} ms each, one at a time)")
+    print(f"  floor:   {n:,} POSTs in {floor_seconds:.2f} s = {n / floor_seconds:,.0f}/s "
+          f"({1000 * floor_seconds / n:.2f} ms each, one row committed per POST)")
+    print(f"  change feed: {feed[0]:,} changes pulled in {feed[1]:.2f} s = "
+          f"{feed[0] / feed[1]:,.0f}/s (pages of 1,000)")
+    print(f"ratio to floor: {seconds / floor_seconds:.2f}", flush=True)
+
+
+def pull_feed(http: requests.Session, base: str, headers: dict[str, str]) -> tuple[int, float]:
+    after, changes = "0", 0
+    t0 = time.perf_counter()
+    while True:
+        page = http.get(f"{base}/changes", params={"after": after, "limit": 1000},
+                        headers=headers, timeout=120).json()
+        changes += len(page["changes"])
+        after = page["next"]
+        if not page["more"]:
+            return changes, time.perf_counter() - t0
+
+
+@contextmanager
+def pg_databases(url: str) -> Iterator[tuple[str, str]]:
+    """Two fresh databases on the server of `url`: the project's (an SQLAlchemy URL) and
+    the floor's (a libpq URL); dropped afterwards."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    base = make_url(url)
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    names = [f"xr_bench_{os.getpid()}_{kind}" for kind in ("project", "floor")]
+    try:
+        with admin.connect() as conn:
+            for name in names:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+        project_url = base.set(database=names[0]).render_as_string(hide_password=False)
+        floor_url = (base.set(drivername="postgresql", database=names[1])
+                     .render_as_string(hide_password=False))
+        yield project_url, floor_url
+    finally:
+        with admin.connect() as conn:
+            for name in names:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--accounts", type=int, default=300)
-    parser.add_argument("--db", help="an SQLAlchemy URL (default: SQLite in a temp folder)")
+    parser.add_argument("--pg", default=os.environ.get("XREWARDS_TEST_PG_URL"),
+                        help="a PostgreSQL server's SQLAlchemy URL (default: "
+                             "XREWARDS_TEST_PG_URL; without it only SQLite is measured)")
+    parser.add_argument("--floor-serve", metavar="DB", help=argparse.SUPPRESS)
+    parser.add_argument("--port-file", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.floor_serve:
+        floor_serve(args.floor_serve, args.port_file)
+        return 0
+    print(f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, load average "
+          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
-        server, base = start(Path(tmp), args.db)
-        try:
-            http = requests.Session()
-
-            def token(name: str) -> str:
-                answer = http.post(f"{base}/sign-in", json={"user": name, "password": PASSWORD},
-                                   timeout=30)
-                answer.raise_for_status()
-                return str(answer.json()["token"])
-
-            shop = {"Authorization": f"Bearer {token('shop')}"}
-            events = 0
-            t0 = time.perf_counter()
-            for i in range(args.accounts):
-                account = f"XR-{i:07d}"
-                bodies = [{"type": "register", "account": account,
-                           "organisation": f"ORG-{i // 5}",
-                           "organisation_name": f"Firma {i // 5} GmbH",
-                           "billing_account": f"BA-{i // 5}",
-                           "billing_account_name": f"Einkauf {i // 5}",
-                           "name": f"Kunde {i}", "email": f"kunde{i}@firma.example"}]
-                for n in (1, 2):
-                    order = f"O-{i}-{n}"
-                    bodies += [{"type": "order_placed", "order": order, "account": account,
-                                "placed_at": datetime.now(UTC).isoformat(),
-                                "net": f"{100 + i % 900}.{n}0"},
-                               {"type": "order_paid", "order": order},
-                               {"type": "order_delivered", "order": order}]
-                for body in bodies:
-                    answer = http.post(f"{base}/shop/events", json=body, timeout=30,
-                                       headers={**shop, "Idempotency-Key": str(uuid.uuid4())})
-                    if answer.status_code != 200:
-                        raise RuntimeError(f"{body['type']}: {answer.status_code} {answer.text}")
-                    events += 1
-            seconds = time.perf_counter() - t0
-            print(f"store: {args.db or 'SQLite'}")
-            print(f"shop events: {events:,} in {seconds:.1f} s = {events / seconds:,.0f}/s "
-                  f"({1000 * seconds / events:.1f} ms each, one at a time)")
-
-            anna = {"Authorization": f"Bearer {token('anna')}"}
-            after, changes = "0", 0
-            t0 = time.perf_counter()
-            while True:
-                page = http.get(f"{base}/changes", params={"after": after, "limit": 1000},
-                                headers=anna, timeout=60).json()
-                changes += len(page["changes"])
-                after = page["next"]
-                if not page["more"]:
-                    break
-            seconds = time.perf_counter() - t0
-            print(f"change feed: {changes:,} changes pulled in {seconds:.2f} s = "
-                  f"{changes / seconds:,.0f}/s (pages of 1,000)")
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+        folder = Path(tmp) / "sqlite"
+        folder.mkdir()
+        measure("SQLite (WAL)", None, f"sqlite:{folder / 'floor.sqlite'}", folder,
+                args.accounts)
+    if args.pg:
+        with tempfile.TemporaryDirectory() as tmp, pg_databases(args.pg) as (p, f):
+            measure("PostgreSQL", p, f, Path(tmp), args.accounts)
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return 0
 
 
