@@ -797,6 +797,9 @@ class OutboxCommand(Base):
     refusal_code: Mapped[str | None] = mapped_column(String(64))
     refusal_message: Mapped[str | None] = mapped_column(Text)
     response: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    #: sent only once this command was applied (a macro's reply after its decision): if
+    #: that one is refused or withdrawn, this one is not sent (migration 0015)
+    after: Mapped[int | None] = mapped_column(ForeignKey("outbox.id"))
 
 
 __all__ = [

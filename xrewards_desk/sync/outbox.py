@@ -24,17 +24,35 @@ class LocalOutbox:
         self.user = user
         self.clock: Clock = clock if clock is not None else SystemClock()
 
-    def enqueue(self, body: dict[str, Any], evidence: Sequence[str] = ()) -> int:
+    def enqueue(self, body: dict[str, Any], evidence: Sequence[str] = (),
+                after: int | None = None) -> int:
         """Store a command to send (its key chosen now, once); returns its outbox id.
-        `evidence`: the SHA-256 of the evidence files it cites, uploaded before it."""
+        `evidence`: the SHA-256 of the evidence files it cites, uploaded before it;
+        `after`: a command it depends on (not sent if that one is refused)."""
         with self.store.session() as s:
             row = m.OutboxCommand(idempotency_key=str(uuid.uuid4()), kind=body["type"],
                                   payload=body, evidence=list(evidence),
                                   created_at=self.clock.now(), created_by=self.user,
-                                  state=m.OutboxState.PENDING, attempts=0)
+                                  state=m.OutboxState.PENDING, attempts=0, after=after)
             s.add(row)
             s.flush()
             return row.id
+
+    def enqueue_chain(self, bodies: Sequence[dict[str, Any]]) -> list[int]:
+        """Several commands in one transaction, each after the first: the first decides
+        whether the others go (a macro: its decision, then its status and reply)."""
+        ids: list[int] = []
+        with self.store.session() as s:
+            for body in bodies:
+                row = m.OutboxCommand(idempotency_key=str(uuid.uuid4()), kind=body["type"],
+                                      payload=body, evidence=[],
+                                      created_at=self.clock.now(), created_by=self.user,
+                                      state=m.OutboxState.PENDING, attempts=0,
+                                      after=ids[0] if ids else None)
+                s.add(row)
+                s.flush()
+                ids.append(row.id)
+        return ids
 
 
 __all__ = ["LocalOutbox"]

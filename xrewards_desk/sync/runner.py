@@ -59,6 +59,9 @@ _SYNC_STATE = cast(Table, m.SyncState.__table__)
 #: pages of 5,000 touch many of them more than once (measured at 100,000 accounts: a
 #: commit 22 ms a page of 1,000, 42 ms a page of 5,000)
 PAGE = 5000
+#: the refusal code of a command not sent because the one it went with was refused
+NOT_SENT = "not_sent"
+_STATE_DE = {m.OutboxState.REFUSED: "abgelehnt", m.OutboxState.WITHDRAWN: "zurückgezogen"}
 #: while the local store is filled from nothing (SQLite): a page cache of 256 MiB
 #: instead of 2 MiB (the B-tree pages of every index are read back again and again),
 #: and the WAL folded into the database every 400 MiB instead of every 4 MiB: each
@@ -386,6 +389,10 @@ class Syncer:
         returns its outbox id."""
         return LocalOutbox(self.store, self.user, self.clock).enqueue(body, evidence)
 
+    def enqueue_chain(self, bodies: Sequence[dict[str, Any]]) -> list[int]:
+        """Commands sent only if the first is applied (:meth:`LocalOutbox.enqueue_chain`)."""
+        return LocalOutbox(self.store, self.user, self.clock).enqueue_chain(bodies)
+
     def withdraw(self, command_id: int) -> bool:
         """Withdraw a command that was never sent; False if it may have reached the server."""
         with self.store.session() as s:
@@ -406,14 +413,28 @@ class Syncer:
                 m.OutboxCommand.state.in_([m.OutboxState.PENDING,
                                            m.OutboxState.SENDING]))) or 0
 
-    def _sending(self, command_id: int) -> bool:
+    def _sending(self, command_id: int) -> bool | None:
         """Mark a command ``sending`` before it goes out (committed); False if it was
-        withdrawn meanwhile."""
+        withdrawn meanwhile; None if the command it depends on was refused or withdrawn:
+        then it is refused here, never sent (a macro's reply after a refused decision)."""
         with self.store.session() as s:
             live = s.get(m.OutboxCommand, command_id)
             assert live is not None
             if live.state not in (m.OutboxState.PENDING, m.OutboxState.SENDING):
                 return False
+            first = s.get(m.OutboxCommand, live.after) if live.after is not None else None
+            if first is not None and first.state in (m.OutboxState.REFUSED,
+                                                     m.OutboxState.WITHDRAWN):
+                live.state = m.OutboxState.REFUSED
+                live.refusal_code = NOT_SENT
+                live.refusal_message = (f"Not sent: it went with command {first.id} "
+                                        f"({first.kind}), which was {first.state.value}.")
+                live.response = {"code": NOT_SENT, "message": live.refusal_message,
+                                 "message_de": f"Nicht gesendet: es gehörte zu Befehl "
+                                               f"{first.id} ({first.kind}), der "
+                                               f"{_STATE_DE[first.state]} wurde."}
+                live.answered_at = self.clock.now()
+                return None
             live.state = m.OutboxState.SENDING
             live.attempts += 1
             return True
@@ -445,7 +466,11 @@ class Syncer:
         self._set(syncing=True)
         try:
             for n, row in enumerate(todo, 1):
-                if not store_lane.submit(self._sending, row.id).result():
+                go = store_lane.submit(self._sending, row.id).result()
+                if go is None:  # the command it went with was refused: not sent
+                    result.refused.append(row.id)
+                    continue
+                if not go:
                     continue  # withdrawn meanwhile
                 try:
                     for sha in row.evidence:  # files first, then the command citing them

@@ -388,10 +388,15 @@ class MacroDialog(QDialog):
             return
         if self.channel.currentData() == BY_HAND:
             QApplication.clipboard().setText(self.body.toPlainText())
-        for command in commands:
-            problem = self.desk.outbox.send(command)
-            self.queued.append(problem)
-            if problem is not None:
-                self.refuse(problem)
-                return
+        if made.decision is not None:
+            # in one go: the status and the reply are sent only if the decision is
+            # applied (a refused decision never leaves a reply that announces it)
+            problems = [self.desk.outbox.send_chain(commands)]
+        else:
+            problems = [self.desk.outbox.send(command) for command in commands]
+        self.queued.extend(problems)
+        problem = next((p for p in problems if p is not None), None)
+        if problem is not None:
+            self.refuse(problem)
+            return
         super().accept()

@@ -78,6 +78,34 @@ class Outbox(QObject):
         self.desk.tasks.on_store(lambda: syncer.enqueue(body, list(evidence)), queued, failed)
         return None
 
+    def send_chain(self, commands: Sequence[Command],
+                   done: Callable[[list[int]], None] | None = None) -> str | None:
+        """Queue several commands at once, the others sent only if the first is applied
+        (a macro: its decision, then its status and its reply: a refused decision keeps
+        the reply from going out). Returns why not (nothing queued), or None."""
+        session = self.desk.session
+        if session is None:
+            return self.tr("Not signed in.")
+        bodies = [c.model_dump(mode="json") for c in commands]
+        syncer = session.syncer
+
+        def queued(ids: list[int]) -> None:
+            for command_id in ids:
+                self.queued.emit(command_id)
+            if done is not None:
+                done(ids)
+            if self.desk.sync is not None:
+                self.desk.sync.refresh_outbox()
+                self.desk.sync.sync_now()
+
+        def failed(exc: BaseException) -> None:
+            log.error("could not queue commands", exc_info=exc)
+            self.failed.emit(self.tr("The command could not be stored: %1").replace(
+                "%1", type(exc).__name__))
+
+        self.desk.tasks.on_store(lambda: syncer.enqueue_chain(bodies), queued, failed)
+        return None
+
     def withdraw(self, command_id: int, done: Callable[[bool], None]) -> None:
         session = self.desk.session
         if session is None:
