@@ -12,6 +12,7 @@ import logging
 import logging.handlers
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from xrewards_desk.store.db import Store, sqlite_url
 from xrewards_desk.sync.cli import PASSWORD_ENV
 from xrewards_desk.sync.client import ApiClient, NotSignedIn, Offline
 from xrewards_desk.sync.credentials import Tokens
-from xrewards_desk.ui.qt import QApplication, QObject, Signal
+from xrewards_desk.ui.qt import QApplication, QEvent, QObject, QTimer, QWidget, Signal
 from xrewards_desk.ui.shell import errors
 from xrewards_desk.ui.shell import settings as st
 from xrewards_desk.ui.shell.demo import ROLE_USERS, DemoServer
@@ -35,6 +36,54 @@ from xrewards_desk.ui.shell.tasks import Tasks
 from xrewards_desk.ui.widgets.i18n import Language, resolve
 
 log = logging.getLogger("xrewards_desk")
+
+#: set to 1, the app quits right after its main window's first paint and prints how long
+#: that took since the process started (tests/benchmarks/bench_start.py)
+EXIT_AFTER_PAINT_ENV = "XREWARDS_EXIT_AFTER_PAINT"
+#: when this module was imported: the process's start where /proc cannot tell it
+_IMPORTED = time.perf_counter()
+
+
+def process_age() -> float:
+    """Seconds since this process started: from its start time in /proc (Linux, to 10 ms),
+    elsewhere since this module was imported."""
+    try:
+        stat = Path("/proc/self/stat").read_text()
+        ticks = int(stat.rsplit(")", 1)[1].split()[19])  # field 22, starttime
+        return time.clock_gettime(time.CLOCK_BOOTTIME) - ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError, AttributeError):
+        return time.perf_counter() - _IMPORTED
+
+
+class PaintClock(QObject):
+    """$XREWARDS_EXIT_AFTER_PAINT=1: when the main window (or any widget in it) has
+    painted for the first time, print ``painted after N ms`` (since the process started)
+    and quit."""
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self.window = window
+        self.painted = False
+        #: printed and quit (before the main loop ran, when the paint came in a dialog's)
+        self.finished = False
+        app = QApplication.instance()
+        assert app is not None
+        app.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if not self.painted and event.type() == QEvent.Type.Paint \
+                and isinstance(watched, QWidget) and watched.window() is self.window:
+            self.painted = True
+            QTimer.singleShot(0, self._finish)  # after the whole window's paint
+        return False
+
+    def _finish(self) -> None:
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+        print(f"painted after {process_age() * 1000:.0f} ms", flush=True)
+        self.finished = True
+        QApplication.exit(0)  # every event loop, a dialog's too (quit() may be refused)
 
 
 def settle_heap() -> None:
@@ -256,13 +305,14 @@ def run_gui(args: argparse.Namespace) -> int:
     window = MainWindow(desk)
     window.setWindowIcon(icon)
     reporter = errors.install(paths.log_file, quiet=desk.quiet, parent=window, tasks=tasks)
+    clock = PaintClock(window) if os.environ.get(EXIT_AFTER_PAINT_ENV) == "1" else None
     window.show()
     starter = Starter(desk, window, args)
     if args.demo:
         starter.start_demo()
     else:
         starter.start_real()
-    code = app.exec()
+    code = 0 if clock is not None and clock.finished else app.exec()
     tasks.shutdown()
     starter.stop()
     if desk.store is not None:
