@@ -60,6 +60,28 @@ def test_there_is_a_migration_to_upgrade_over() -> None:
     assert len(known_revisions()) >= 2, "the first schema plus at least one upgrade"
 
 
+def test_the_files_name_the_migrations_as_alembic_walks_them() -> None:
+    """Store.open tells a current store by the versions' file names (no Alembic imported,
+    issue 23): they must name every migration, in Alembic's order."""
+    assert db.known_by_files() == known_revisions()
+
+
+def test_opening_a_current_store_imports_no_alembic(tmp_path: Path) -> None:
+    """Issue 23: Alembic (~190 ms of imports) only where a migration runs. A store made
+    current first, then opened in a fresh interpreter: no alembic module is loaded."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "desk.sqlite"
+    Store.open(db.sqlite_url(path)).close()
+    code = ("import sys\nfrom xrewards_desk.store.db import Store, sqlite_url\n"
+            f"Store.open(sqlite_url({str(path)!r})).close()\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'alembic'))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "[]"
+
+
 def test_opening_a_first_schema_sqlite_store_copies_it_aside_then_upgrades(
         sqlite_backend) -> None:  # type: ignore[no-untyped-def]
     url = sqlite_backend.empty_url()

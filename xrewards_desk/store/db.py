@@ -18,17 +18,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from xrewards_desk.store import folding
+
+if TYPE_CHECKING:  # Alembic is imported where a migration runs or is listed (~190 ms)
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -38,6 +37,8 @@ class StoreError(Exception):
 
 
 def _alembic_config(connection: Connection | None = None) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     if connection is not None:
@@ -46,6 +47,8 @@ def _alembic_config(connection: Connection | None = None) -> Config:
 
 
 def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
     assert head is not None
     return head
@@ -53,6 +56,8 @@ def head_revision() -> str:
 
 def known_revisions() -> list[str]:
     """Every migration, oldest first."""
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory.from_config(_alembic_config())
     return [rev.revision for rev in reversed(list(script.walk_revisions()))]
 
@@ -102,9 +107,27 @@ def _private_file(path: Path) -> None:
     os.chmod(path, 0o600)
 
 
+def known_by_files() -> list[str]:
+    """Every migration, oldest first, from the names of the files in migrations/versions
+    (``NNNN_what.py`` holds revision ``NNNN``, each the next of the one before; a test
+    holds them to Alembic's own list): so that opening a current store imports no
+    Alembic."""
+    return sorted(path.name.split("_", 1)[0]
+                  for path in (MIGRATIONS / "versions").glob("[0-9]*_*.py"))
+
+
 def current_revision(engine: Engine) -> str | None:
+    """The store's schema revision (Alembic's table read plainly, as Alembic reads it);
+    None for an empty store."""
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        rows = connection.exec_driver_sql("SELECT version_num FROM alembic_version").all()
+    if len(rows) > 1:
+        raise StoreError(f"this store has {len(rows)} schema revisions at once "
+                         f"({', '.join(str(r[0]) for r in rows)}); it was not made by "
+                         "xrewards-desk")
+    return str(rows[0][0]) if rows else None
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
@@ -122,6 +145,8 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
             raw.execute("PRAGMA foreign_keys = OFF")
         try:
             with connection.begin():
+                from alembic import command
+
                 command.upgrade(_alembic_config(connection), revision)
                 if sqlite:
                     dangling = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
@@ -207,7 +232,7 @@ class Store:
         engine = make_engine(url, **engine_kwargs)
         try:
             have = current_revision(engine)
-            known = known_revisions()
+            known = known_by_files()
             head = known[-1]
             if have is not None and have not in known:
                 raise StoreError(
