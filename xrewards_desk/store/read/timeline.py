@@ -210,17 +210,17 @@ def _orders(conn: Connection, account_id: str) -> Iterator[Item]:
     cancelled = _cancellations(conn, [r.id for r in rows])
     for r in rows:
         ref = ("order", r.id)
-        yield Item(r.placed_at, Kind.ORDER, "placed", r.id, amount=r.net,
+        yield Item(r.placed_at, Kind.ORDER, "placed", "", amount=r.net,
                    points=-r.redeemed if r.redeemed else None, ref=ref)
         if r.paid_at is not None:
-            yield Item(r.paid_at, Kind.ORDER, "paid", r.id, ref=ref)
+            yield Item(r.paid_at, Kind.ORDER, "paid", "", ref=ref)
         if r.delivered_at is not None:
-            yield Item(r.delivered_at, Kind.ORDER, "delivered", r.id, ref=ref)
+            yield Item(r.delivered_at, Kind.ORDER, "delivered", "", ref=ref)
         if r.completed_at is not None:
-            yield Item(r.completed_at, Kind.ORDER, "completed", r.id, points=r.credited,
+            yield Item(r.completed_at, Kind.ORDER, "completed", "", points=r.credited,
                        ref=ref)
         for at, amount in cancelled.get(r.id, []):
-            yield Item(at, Kind.ORDER, "cancelled", r.id, amount=amount, ref=ref)
+            yield Item(at, Kind.ORDER, "cancelled", "", amount=amount, ref=ref)
 
 
 _SOURCES: dict[Kind, Callable[[Connection, str], Iterable[Item]]] = {

@@ -37,7 +37,8 @@ VIEWS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("search", ROLES), ("customer", ROLES), ("ledger", ROLES), ("orders", ROLES),
     ("timeline", ROLES), ("explain", ROLES),
     ("cases", ROLES), ("case", ROLES), ("objection-decision", _who_may("uphold_objection")),
-    ("reply", _who_may("record_reply_sent")), ("objections", ROLES),
+    ("reply", _who_may("record_reply_sent")), ("macro", _who_may("queue_reply")),
+    ("objections", ROLES),
     ("approvals", _who_may("approve_adjustment")),
     ("transfers", _who_may("approve_transfer")), ("abuse", _who_may("read_abuse_queue")),
     ("claims", _who_may("set_claim_state")), ("audit", _who_may("read_audit")),
@@ -124,6 +125,7 @@ class Screenshots:
                                    dialog("decide_objection")),
             "reply": (self._reply, lambda: self._dialog("reply_dialog") is not None,
                       dialog("reply_dialog")),
+            "macro": (self._macro, self._macro_ready, dialog("macro_dialog")),
             "objections": (lambda: self._menu(w.objections_action), lambda: bool(
                 w.objections is not None and w.objections.loaded), window),
             "approvals": (lambda: self._menu(w.approvals_action), lambda: bool(
@@ -303,6 +305,27 @@ class Screenshots:
                              Facts(None, None, None))
         dialog.template.setCurrentIndex(max(0, dialog.template.findData("acknowledge")))
         dialog.show()
+
+    def _macro(self) -> None:
+        """The macro for the case's open objection (the case shown has one): the reply,
+        the decision and the status before anything happens."""
+        self._close_dialogs()
+        from xrewards_desk.mail.macros import OBJECTION_UPHELD
+
+        self.case.open_macros(OBJECTION_UPHELD)
+
+    def _macro_ready(self) -> bool:
+        """Open, with the reason an agent would type (the reply quotes it)."""
+        dialog = self._dialog("macro_dialog")
+        if dialog is None:
+            return False
+        if not dialog.reason.toPlainText():  # type: ignore[attr-defined]
+            dialog.reason.setPlainText(  # type: ignore[attr-defined]
+                "Mit dem Kunden anhand der Mitteilung geprüft."
+                if self.window.desk.language.code == "de"
+                else "Checked against the notice with the customer.")
+            return False
+        return True
 
     def _show_view(self, key: str) -> None:
         self._menu(self.window.role_views[key].action)
