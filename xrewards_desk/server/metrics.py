@@ -60,7 +60,7 @@ from .logs import REQUEST_ID
 
 if TYPE_CHECKING:
     from ..store.db import Store
-    from .service import Answer, Person, Service
+    from .service import Answer, Service
 
 log = logging.getLogger(__name__)
 
@@ -102,24 +102,20 @@ class Metrics:
         return generate_latest(self.registry), CONTENT_TYPE_LATEST
 
     def count_commands(self, service: Service) -> None:
-        """Count each command and shop event where the service applies or refuses it
-        (:meth:`Service._run_once`), so that an answer replayed for a repeated
-        Idempotency-Key is not counted twice."""
-        run_once = service._run_once
+        """Count each command and shop event as the service answers it (its `answered`
+        observers), so that an answer replayed for a repeated Idempotency-Key is not
+        counted twice."""
         commands = self.commands
 
-        def counted(person: Person, key: str, request_hash: str, body: dict[str, Any],
-                    shop: bool) -> Answer:
-            answer = run_once(person, key, request_hash, body, shop)
+        def counted(body: dict[str, Any], shop: bool, answer: Answer) -> None:
             source = "shop" if shop else "staff"
             kind = str(body.get("type", ""))
             if answer.status == 200:
                 commands.labels(source, kind, "applied", "").inc()
             else:
                 commands.labels(source, kind, "refused", str(answer.body.get("code"))).inc()
-            return answer
 
-        service._run_once = counted  # type: ignore[method-assign]
+        service.answered.append(counted)
 
 
 class FeedHead(Collector):

@@ -15,6 +15,7 @@ import logging
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -130,6 +131,9 @@ class Service:
         #: run of advance_all: nothing to do before then while the feed stays there
         self._quiet: tuple[int, datetime] | None = None
         self.presence = PresenceBoard(clock)
+        #: told of each command and shop event once it is answered (not a replay of an
+        #: Idempotency-Key's answer): (its body, shop or not, the answer); the metrics
+        self.answered: list[Callable[[dict[str, Any], bool, Answer], None]] = []
         #: the Ed25519 key the audit chain's checkpoints are signed with (serve reads it
         #: from a file or the environment, server/audit_keys.py); None: none are written
         self.audit_key: audit.SigningKey | None = None
@@ -271,7 +275,10 @@ class Service:
                                        "use a new key for a new command.",
                                        "Dieser Idempotency-Key gehört zu einem anderen Befehl.")
                     return Answer(seen.status_code, seen.response)
-            return self._run_once(person, key, request_hash, body, shop)
+            answer = self._run_once(person, key, request_hash, body, shop)
+        for observer in self.answered:
+            observer(body, shop, answer)
+        return answer
 
     def _run_once(self, person: Person, key: str, request_hash: str, body: dict[str, Any],
                   shop: bool) -> Answer:
@@ -280,7 +287,7 @@ class Service:
         actor = person.actor
         role = actor.role.value if actor.role else None
         try:
-            with self.store.session() as s:
+            with self.store.session(write=True) as s:
                 ctx = Ctx(s, Feed(s), actor, now)
                 handle(ctx, parsed)
                 result = c.CommandResult(
@@ -297,7 +304,7 @@ class Service:
             return answer
         except ApiError as error:
             answer = Answer(error.status, error.problem().model_dump(mode="json"))
-            with self.store.session() as s:
+            with self.store.session(write=True) as s:
                 audit.append(s, at=now, actor=actor.name, role=role, action=parsed.type,
                              subject=_subject_of(body), outcome=f"refused:{error.code}",
                              detail={"command": body, "message": error.message})

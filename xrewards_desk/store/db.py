@@ -89,13 +89,27 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         event.listen(engine, "connect", _on_sqlite_connect)
         # pysqlite's own transaction handling would defer BEGIN; let SQLAlchemy emit it.
         event.listen(engine, "connect", _sqlite_autocommit_off)
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
 def _sqlite_autocommit_off(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     dbapi_connection.isolation_level = None
+
+
+#: the execution option of a transaction that writes (Store.session(write=True))
+WRITE = "xrewards_write"
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    """BEGIN, or BEGIN IMMEDIATE for a transaction that will write: it waits (the busy
+    timeout) for another process's write to end and then reads what it wrote; a deferred
+    one that read first and then tries to write after another process committed is
+    refused at once by SQLite ("database is locked": its snapshot is stale), whatever
+    the timeout."""
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE)
+                         else "BEGIN")
 
 
 def _private_file(path: Path) -> None:
@@ -259,9 +273,13 @@ class Store:
             raise
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        """One transaction: committed if the block ends normally, rolled back otherwise."""
+    def session(self, write: bool = False) -> Iterator[Session]:
+        """One transaction: committed if the block ends normally, rolled back otherwise.
+        `write`: it will write, so on SQLite it takes the write lock at its start (BEGIN
+        IMMEDIATE), waiting for another process's writer rather than failing later."""
         with self._sessions() as session, session.begin():
+            if write:
+                session.connection(execution_options={WRITE: True})
             yield session
 
     def close(self) -> None:
