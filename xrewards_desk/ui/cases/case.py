@@ -73,9 +73,6 @@ DECISIONS: dict[str, tuple[str, ObjectionStatus]] = {
 }
 STATUSES = ("new", "open", "waiting", "closed")
 
-
-
-
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
@@ -561,27 +558,28 @@ class CaseView(QWidget):
         e = html.escape
         if item.kind in ("mail_in", "mail_out"):
             mail: MailInfo = item.ref
+            warn, alert = WARN.name(), ALERT.name()
             if mail.channel != "email":
-                source = (f'<span style="color:{WARN.name()}">' + self.tr(
+                color, said = warn, self.tr(
                     "typed in by hand (%1); the receipt time was entered by staff").replace(
-                    "%1", e(mail.channel)) + "</span>")
+                    "%1", e(mail.channel))
             elif mail.received_from == "unknown":
-                source = (f'<span style="color:{ALERT.name()}">' + self.tr(
+                color, said = alert, self.tr(
                     "unknown: the mail holds no readable Received: or Date: header; set it "
-                    "with “Set receipt time…”") + "</span>")
+                    "with “Set receipt time…”")
             elif mail.received_from == "typed":
-                source = (f'<span style="color:{WARN.name()}">' + self.tr(
-                    "typed in by hand: the mail held no readable date") + "</span>")
+                color, said = warn, self.tr("typed in by hand: the mail held no readable date")
             elif mail.received_from == "internaldate":
-                source = (f'<span style="color:{WARN.name()}">' + self.tr(
+                color, said = warn, self.tr(
                     "from our mailbox's date of arrival: the mail had neither a Received: "
-                    "nor a Date: header") + "</span>")
+                    "nor a Date: header")
             elif mail.received_from == "date":
-                source = (f'<span style="color:{WARN.name()}">' + self.tr(
+                color, said = warn, self.tr(
                     "from the sender's Date: header: the mail had no Received: header of "
-                    "our mailbox") + "</span>")
+                    "our mailbox")
             else:
-                source = self.tr("from our mailbox's Received: header")
+                color, said = "", self.tr("from our mailbox's Received: header")
+            source = f'<span style="color:{color}">{said}</span>' if color else said
             sender = e(self.detail.who(mail.sender) if mail.outgoing and self.detail
                        else mail.sender) if mail.sender else (
                 f'<span style="color:{ALERT.name()}">' + self.tr(
@@ -848,6 +846,7 @@ class CaseView(QWidget):
                                                 case=self.case_id, text=text))
 
     def _with_balance(self, then: Any) -> None:
+        """`then(detail, its customer, balance)` once the customer's balance is read."""
         d = self.detail
         if d is None or d.account is None:
             return
@@ -857,20 +856,24 @@ class CaseView(QWidget):
             page = customer_page(s, account, now)
             return page.balance if page is not None else None
 
-        self.desk.tasks.query(self.desk.local(), work, lambda balance: then(balance or 0),
-                              key=(self, "dialog"))
+        def show(balance: int | None) -> None:
+            d = self.detail
+            if d is not None and d.account is not None:
+                then(d, d.account, balance or 0)
+
+        self.desk.tasks.query(self.desk.local(), work, show, key=(self, "dialog"))
+
+    def _ask(self, dialog: Any) -> None:
+        """A dialog that builds a command: sent if it was accepted with one."""
+        if dialog.exec() and dialog.body is not None:
+            self.send(dialog.body)
 
     def terms_objection(self) -> None:
-        def show(balance: int) -> None:
-            d = self.detail
-            if d is None or d.account is None:
-                return
+        def show(d: CaseDetail, account: Any, balance: int) -> None:
             mail = d.first_mail
-            dialog = TermsObjectionDialog(self.desk.fmt(), self.case_id, d.account.id,
-                                          d.account.name, balance,
-                                          mail.received_at if mail else self.desk.now(), self)
-            if dialog.exec() and dialog.body is not None:
-                self.send(dialog.body)
+            self._ask(TermsObjectionDialog(
+                self.desk.fmt(), self.case_id, account.id, account.name, balance,
+                mail.received_at if mail else self.desk.now(), self))
 
         self._with_balance(show)
 
@@ -884,21 +887,13 @@ class CaseView(QWidget):
 
     def set_receipt(self) -> None:
         d = self.detail
-        if d is None:
-            return
-        dialog = SetReceiptDialog(self.desk.fmt(), self.case_id, d.mails, self.desk.now(),
-                                  d.opened_at, self)
-        if dialog.exec() and dialog.body is not None:
-            self.send(dialog.body)
+        if d is not None:
+            self._ask(SetReceiptDialog(self.desk.fmt(), self.case_id, d.mails,
+                                       self.desk.now(), d.opened_at, self))
 
     def close_account(self) -> None:
-        def show(balance: int) -> None:
-            d = self.detail
-            if d is None or d.account is None:
-                return
-            dialog = CloseAccountDialog(self.desk.fmt(), self.case_id, d.account.id,
-                                        d.account.name, d.account.version, balance, self)
-            if dialog.exec() and dialog.body is not None:
-                self.send(dialog.body)
+        def show(_d: CaseDetail, account: Any, balance: int) -> None:
+            self._ask(CloseAccountDialog(self.desk.fmt(), self.case_id, account.id,
+                                         account.name, account.version, balance, self))
 
         self._with_balance(show)
