@@ -17,8 +17,6 @@ from datetime import date, datetime, timedelta
 from enum import Enum
 from functools import lru_cache
 
-import holidays
-
 from .calendar import berlin_date, end_of_day_exclusive, require_aware
 
 #: The German states whose own holidays may count beside the national ones (ISO 3166-2:DE).
@@ -54,12 +52,16 @@ class ServiceTargets:
 
 @lru_cache(maxsize=64)
 def _holidays(year: int, state: str | None) -> frozenset[date]:
+    import holidays  # ~35 ms of imports: when a deadline is first counted (issue 23)
+
     found = holidays.country_holidays("DE", subdiv=state, years=year)
     return frozenset(found)
 
 
 def holiday_name(day: date, state: str | None = None) -> str | None:
     """The public holiday on `day` (English name), or None."""
+    import holidays
+
     found = holidays.country_holidays("DE", subdiv=state, years=day.year)
     name = found.get(day)
     return str(name) if name else None

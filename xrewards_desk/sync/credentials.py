@@ -6,8 +6,8 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass, field
 
-import keyring
-from keyring.errors import KeyringError
+# keyring (its backends found through the packages' entry points, ~25 ms and 8 MB) is
+# imported where a token is first read or kept: off the GUI thread at start (issue 23)
 
 SERVICE = "xrewards-desk"
 
@@ -25,6 +25,8 @@ class Tokens:
         return f"{api.rstrip('/')}|{user}"
 
     def _usable(self) -> bool:
+        import keyring
+
         backend = keyring.get_keyring()
         priority = getattr(backend, "priority", 0)
         name = type(backend).__module__
@@ -40,6 +42,9 @@ class Tokens:
             return self.memory[key]
         if not self._usable():
             return None
+        import keyring
+        from keyring.errors import KeyringError
+
         try:
             return keyring.get_password(SERVICE, key)
         except KeyringError as exc:
@@ -49,6 +54,9 @@ class Tokens:
     def put(self, api: str, user: str, token: str) -> None:
         key = self._key(api, user)
         if self._usable():
+            import keyring
+            from keyring.errors import KeyringError
+
             try:
                 keyring.set_password(SERVICE, key, token)
                 self.memory.pop(key, None)
@@ -62,5 +70,8 @@ class Tokens:
         key = self._key(api, user)
         self.memory.pop(key, None)
         if self._usable():
+            import keyring
+            from keyring.errors import KeyringError
+
             with contextlib.suppress(KeyringError):  # nothing stored there
                 keyring.delete_password(SERVICE, key)

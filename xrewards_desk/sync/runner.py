@@ -35,7 +35,6 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any, ParamSpec, TypeVar, cast
 
 from sqlalchemy import Table, func, select
@@ -49,6 +48,7 @@ from . import fill, validation
 from .apply import Prepared, forget, prepare, write
 from .client import ApiClient, Offline, Refused
 from .outbox import LocalOutbox
+from .status import Status as Status  # kept here too: where it was always imported from
 
 Progress = Callable[[int, int], None]
 
@@ -130,16 +130,6 @@ def _pragmas(conn: Connection, pragmas: Sequence[str]) -> None:
     if conn.dialect.name == "sqlite":
         for pragma in pragmas:
             conn.exec_driver_sql(f"PRAGMA {pragma}")
-
-
-@dataclass
-class Status:
-    """What the UI shows: online or not, syncing, and when the last sync succeeded."""
-
-    online: bool = False
-    syncing: bool = False
-    last_success: datetime | None = None
-    last_error: str | None = None
 
 
 @dataclass

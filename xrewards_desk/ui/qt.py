@@ -1,18 +1,16 @@
 """The Qt names the application uses, in one place: every other module imports from here.
 
 Qt Widgets, QtCharts (from pyside6-addons), QtPdf and QtPdfWidgets (from pyside6-pdf, for
-the evidence viewer) and nothing that needs a web engine."""
+the evidence viewer) and nothing that needs a web engine. QtCharts and QtPdf are imported
+when one of their names is first asked for (the chart, the evidence viewer), not with
+this module: the window paints without them (issue 23)."""
 
 from __future__ import annotations
 
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from PySide6 import __version__ as PYSIDE6_VERSION
-from PySide6.QtCharts import (
-    QChart,
-    QChartView,
-    QDateTimeAxis,
-    QLineSeries,
-    QValueAxis,
-)
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
     QAbstractTableModel,
@@ -70,8 +68,6 @@ from PySide6.QtGui import (
     QShortcut,
     QTextDocument,
 )
-from PySide6.QtPdf import QPdfDocument
-from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -118,6 +114,35 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+if TYPE_CHECKING:
+    from PySide6.QtCharts import (
+        QChart,
+        QChartView,
+        QDateTimeAxis,
+        QLineSeries,
+        QValueAxis,
+    )
+    from PySide6.QtPdf import QPdfDocument
+    from PySide6.QtPdfWidgets import QPdfView
+
+#: the names imported when first used, and the Qt module of each
+LATER = {
+    "QChart": "PySide6.QtCharts", "QChartView": "PySide6.QtCharts",
+    "QDateTimeAxis": "PySide6.QtCharts", "QLineSeries": "PySide6.QtCharts",
+    "QValueAxis": "PySide6.QtCharts", "QPdfDocument": "PySide6.QtPdf",
+    "QPdfView": "PySide6.QtPdfWidgets",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """QtCharts' and QtPdf's names, their module imported at the first (then kept)."""
+    if name not in LATER:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(LATER[name]), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "PYSIDE6_VERSION",

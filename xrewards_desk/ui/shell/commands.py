@@ -9,17 +9,17 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
-from pydantic import BaseModel, ValidationError
-
-from xrewards_desk.contract.commands import Command
 from xrewards_desk.ui.qt import QObject, Signal
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # pydantic and the contract: imported once a command is built
+    from pydantic import BaseModel, ValidationError
+
+    from xrewards_desk.contract.commands import Command
     from xrewards_desk.ui.shell.desk import Desk
 
 log = logging.getLogger(__name__)
 
-_M = TypeVar("_M", bound=BaseModel)
+_M = TypeVar("_M", bound="BaseModel")
 
 
 def words(exc: ValidationError) -> str:
@@ -32,6 +32,8 @@ def words(exc: ValidationError) -> str:
 
 def build(make: Callable[[], _M]) -> _M | str:
     """The command `make` builds, or why it cannot be built (:func:`words`)."""
+    from pydantic import ValidationError
+
     try:
         return make()
     except ValidationError as exc:

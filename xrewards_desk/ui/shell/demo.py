@@ -15,10 +15,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from xrewards_desk.domain.model import Role
 from xrewards_desk.server import demo_passwords
-from xrewards_desk.server.demo import DemoUser, demo_users
+
+if TYPE_CHECKING:  # the demo's builder is ~200 ms of imports: only when a demo runs
+    from xrewards_desk.server.demo import DemoUser
 
 #: the demo user signed in first, and one per role for the role switcher
 ROLE_USERS: dict[Role, str] = {Role.AGENT: "anna", Role.COMPLIANCE: "clara",
@@ -63,6 +66,8 @@ class DemoServer:
         """The demo user `name` with the password the server made for this demo, read
         from the data folder's 0600 file (never derived, never from the server's log);
         DemoPasswordsError if the file is missing or lacks them."""
+        from xrewards_desk.server.demo import demo_users
+
         user = next(u for u in demo_users(demo_passwords.read(self.data)) if u.name == name)
         if user.password is None:
             raise demo_passwords.DemoPasswordsError(

@@ -5,15 +5,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from xrewards_desk.clock import Clock, SystemClock
-from xrewards_desk.store.db import Store
 from xrewards_desk.ui.shell import settings as st
 from xrewards_desk.ui.shell.commands import Outbox
 from xrewards_desk.ui.shell.paths import Paths
-from xrewards_desk.ui.shell.session import Session, SyncController
 from xrewards_desk.ui.shell.tasks import Tasks
 from xrewards_desk.ui.widgets.i18n import Fmt, Language, fmt_for
+
+if TYPE_CHECKING:  # opened off the GUI thread once the window has painted (issue 23)
+    from xrewards_desk.store.db import Store
+    from xrewards_desk.ui.shell.session import Session, SyncController
 
 
 @dataclass

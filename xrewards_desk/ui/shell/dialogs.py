@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from xrewards_desk.domain.deadlines import DeadlineError
-from xrewards_desk.store.read.lookups import Refusal
 from xrewards_desk.ui.qt import (
     QComboBox,
     QDialog,
@@ -22,6 +21,9 @@ from xrewards_desk.ui.shell import settings as st
 from xrewards_desk.ui.widgets import forms
 from xrewards_desk.ui.widgets.i18n import Fmt
 from xrewards_desk.ui.widgets.models import Column, RowsModel, table_view
+
+if TYPE_CHECKING:
+    from xrewards_desk.store.read.lookups import Refusal
 
 
 class SettingsDialog(QDialog):

@@ -14,13 +14,11 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from xrewards_desk.clock import SystemClock
 from xrewards_desk.domain.model import Role
-from xrewards_desk.store.db import Store, sqlite_url
-from xrewards_desk.sync.cli import PASSWORD_ENV
-from xrewards_desk.sync.client import ApiClient, NotSignedIn, Offline
+from xrewards_desk.prompt import PASSWORD_ENV
 from xrewards_desk.sync.credentials import Tokens
 from xrewards_desk.ui.qt import QApplication, QEvent, QObject, QTimer, QWidget, Signal
 from xrewards_desk.ui.shell import errors
@@ -29,11 +27,17 @@ from xrewards_desk.ui.shell.demo import ROLE_USERS, DemoServer
 from xrewards_desk.ui.shell.desk import Desk
 from xrewards_desk.ui.shell.dialogs import SettingsDialog, SignInDialog
 from xrewards_desk.ui.shell.icon import NAME, app_icon
-from xrewards_desk.ui.shell.main_window import MainWindow
+from xrewards_desk.ui.shell.main_window import MainWindow, import_views
 from xrewards_desk.ui.shell.paths import Paths
-from xrewards_desk.ui.shell.session import Session, SyncController
 from xrewards_desk.ui.shell.tasks import Tasks
 from xrewards_desk.ui.widgets.i18n import Language, resolve
+
+if TYPE_CHECKING:
+    from xrewards_desk.ui.shell.session import Session
+
+# The store (SQLAlchemy), the API client and the contract (pydantic), the session and the
+# views' modules are imported where they are first used: on the start-up's worker, after
+# the window has painted and says what it waits for (issue 23).
 
 log = logging.getLogger("xrewards_desk")
 
@@ -55,10 +59,21 @@ def process_age() -> float:
         return time.perf_counter() - _IMPORTED
 
 
+def peak_rss() -> float | None:
+    """This process's peak resident memory so far (MB; VmHWM in /proc), or None."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
 class PaintClock(QObject):
     """$XREWARDS_EXIT_AFTER_PAINT=1: when the main window (or any widget in it) has
     painted for the first time, print ``painted after N ms`` (since the process started)
-    and quit."""
+    and its peak memory so far (``peak RSS N MB``, where /proc tells it), then quit."""
 
     def __init__(self, window: QWidget) -> None:
         super().__init__(window)
@@ -81,7 +96,9 @@ class PaintClock(QObject):
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)
-        print(f"painted after {process_age() * 1000:.0f} ms", flush=True)
+        peak = peak_rss()
+        print(f"painted after {process_age() * 1000:.0f} ms"
+              + (f"; peak RSS {peak:.0f} MB" if peak is not None else ""), flush=True)
         self.finished = True
         QApplication.exit(0)  # every event loop, a dialog's too (quit() may be refused)
 
@@ -139,6 +156,10 @@ class Starter(QObject):
             "(about a minute)."))
 
         def work() -> Session:
+            from xrewards_desk.store.db import Store, sqlite_url
+            from xrewards_desk.sync.client import ApiClient
+            from xrewards_desk.ui.shell.session import Session
+
             assert self.server is not None
             url = self.server.start()
             local = desk.paths.local_store
@@ -146,6 +167,7 @@ class Starter(QObject):
                 path.unlink()
             store = Store.open(sqlite_url(local))
             desk.store = store
+            import_views()
             user = self.server.user(ROLE_USERS[Role.AGENT])  # from its 0600 file
             session = Session(store, url, user.name, ApiClient(url), MemoryTokens(),
                               data=desk.paths.data, clock=desk.clock)
@@ -190,6 +212,10 @@ class Starter(QObject):
         self.window.starting(self.tr("Opening the local store…"))
 
         def work() -> tuple[Session, bool]:
+            from xrewards_desk.store.db import Store, sqlite_url
+            from xrewards_desk.sync.client import ApiClient, Offline
+            from xrewards_desk.ui.shell.session import Session
+
             store = Store.open(sqlite_url(desk.paths.local_store))
             desk.store = store
             session = Session(store, api, user, ApiClient(api), Tokens(), data=desk.paths.data,
@@ -201,6 +227,7 @@ class Starter(QObject):
                 resumed = session.client.token is not None or \
                     session.tokens.get(api, user) is not None
                 session.client.token = session.tokens.get(api, user)
+            import_views()
             return session, resumed
 
         desk.tasks.on_net(work, self._opened, self._start_failed)
@@ -229,6 +256,8 @@ class Starter(QObject):
                 session.sign_in(password)
 
             def problem(exc: BaseException) -> None:
+                from xrewards_desk.sync.client import NotSignedIn, Offline
+
                 if isinstance(exc, NotSignedIn):
                     answer(str(exc) or self.tr("Wrong user name or password."))
                 elif isinstance(exc, Offline):
@@ -246,6 +275,8 @@ class Starter(QObject):
 
     # ------------------------------------------------------------------ common
     def _signed_in(self, session: Session) -> None:
+        from xrewards_desk.ui.shell.session import SyncController
+
         desk = self.desk
         desk.session = session
         if session.tokens.warning and not desk.demo:

@@ -6,18 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from importlib import import_module
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from xrewards_desk.domain.permissions import PEOPLE
-from xrewards_desk.store.changes import Changes, touched
-from xrewards_desk.store.read.lookups import find_customer
-from xrewards_desk.ui.cases.case import CaseView
-from xrewards_desk.ui.cases.dialogs import ManualCaseDialog
-from xrewards_desk.ui.cases.inbox import CasesView
-from xrewards_desk.ui.cases.mail_import import MailWatcher, import_files
-from xrewards_desk.ui.cases.objections import ApprovalsView, ObjectionsView
-from xrewards_desk.ui.customers.search import SearchView
 from xrewards_desk.ui.qt import (
     QAction,
     QActionGroup,
@@ -37,7 +30,6 @@ from xrewards_desk.ui.qt import (
     QWidget,
     Signal,
 )
-from xrewards_desk.ui.review.abuse import AbuseView, ClaimsView
 from xrewards_desk.ui.shell import settings as st
 from xrewards_desk.ui.shell.desk import Desk
 from xrewards_desk.ui.shell.dialogs import RefusalsDialog, SettingsDialog
@@ -45,6 +37,27 @@ from xrewards_desk.ui.shell.statusbar import SyncBar
 from xrewards_desk.ui.widgets import access, forms
 from xrewards_desk.ui.widgets.i18n import resolve
 from xrewards_desk.ui.widgets.wording import role_name
+
+if TYPE_CHECKING:
+    from xrewards_desk.store.changes import Changes
+    from xrewards_desk.ui.cases.mail_import import MailWatcher
+    from xrewards_desk.ui.customers.search import SearchView
+
+#: the views' modules (with the store's read models, SQLAlchemy and the contract under
+#: them): imported once the window has painted, by the start-up's worker (import_views),
+#: where each view is first made (issue 23)
+VIEWS = ("xrewards_desk.store.changes", "xrewards_desk.ui.customers.search",
+         "xrewards_desk.ui.cases.inbox", "xrewards_desk.ui.cases.case",
+         "xrewards_desk.ui.cases.mail_import", "xrewards_desk.ui.cases.objections",
+         "xrewards_desk.ui.cases.dialogs", "xrewards_desk.ui.review.abuse")
+
+
+def import_views() -> None:
+    """Import the modules of the views the window shows once ready: off the GUI thread
+    (the start-up's worker, while the store opens), so that neither the first paint nor
+    ready() waits for them."""
+    for name in VIEWS:
+        import_module(name)
 
 
 @dataclass
@@ -109,7 +122,8 @@ class MainWindow(QMainWindow):
         #: the views that stay open (the first tabs), refreshed after every sync
         self.fixed: list[QWidget] = []
         desk.outbox.failed.connect(lambda text: self.statusBar().showMessage(text, 10_000))
-        self.watcher = MailWatcher(self)
+        #: the watched mail folder's importer, made when the window is ready
+        self.watcher: MailWatcher | None = None
 
         # the views and commands in a menu bar, each with its key shown beside it (a row of
         # buttons lost its last ones at 1280 px in German)
@@ -312,6 +326,10 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.start)
 
     def ready(self) -> None:
+        from xrewards_desk.ui.cases.inbox import CasesView
+        from xrewards_desk.ui.cases.mail_import import MailWatcher
+        from xrewards_desk.ui.customers.search import SearchView
+
         desk = self.desk
         assert desk.store is not None
         if self.search is None:
@@ -333,6 +351,8 @@ class MainWindow(QMainWindow):
                                             None)
             self.fixed.append(self.inbox)
             self.inbox.reload()
+        if self.watcher is None:
+            self.watcher = MailWatcher(self)
         self.watcher.watch(desk.settings.get(st.WATCH_FOLDER))
         if desk.sync is not None:
             desk.sync.status.connect(self.syncbar.show_status)
@@ -396,6 +416,8 @@ class MainWindow(QMainWindow):
         page.setFocus()
 
     def show_objections(self) -> None:
+        from xrewards_desk.ui.cases.objections import ObjectionsView
+
         if self.desk.store is None:
             return
         if self.objections is None:
@@ -405,6 +427,8 @@ class MainWindow(QMainWindow):
         self._fixed_tab(self.objections, self.tr("Objections"))
 
     def show_approvals(self) -> None:
+        from xrewards_desk.ui.cases.objections import ApprovalsView
+
         session = self.desk.session
         if self.desk.store is None or session is None or session.person is None \
                 or not access.allowed(self.desk, "approve_adjustment"):
@@ -434,6 +458,8 @@ class MainWindow(QMainWindow):
         self._fixed_tab(view.page, view.title())
 
     def _make_abuse(self) -> QWidget:
+        from xrewards_desk.ui.review.abuse import AbuseView
+
         page = AbuseView(self.desk)
         page.open_customer.connect(self.open_customer)
         return page
@@ -452,11 +478,15 @@ class MainWindow(QMainWindow):
         return AuditView(self.desk)
 
     def _make_claims(self) -> QWidget:
+        from xrewards_desk.ui.review.abuse import ClaimsView
+
         page = ClaimsView(self.desk)
         page.open_customer.connect(self.open_customer)
         return page
 
     def open_case(self, case_id: int) -> None:
+        from xrewards_desk.ui.cases.case import CaseView
+
         page = self.cases.get(case_id)
         if page is None:
             view = CaseView(self.desk, case_id)
@@ -497,6 +527,8 @@ class MainWindow(QMainWindow):
                      ) -> None:
         """Import saved mails on the store lane; each file's outcome in the status bar
         and, where any was refused, in a dialog."""
+        from xrewards_desk.ui.cases.mail_import import import_files
+
         desk = self.desk
         if desk.store is None or desk.session is None:
             return
@@ -536,6 +568,9 @@ class MainWindow(QMainWindow):
                                 "\n".join(problems + warnings))
 
     def manual_case(self) -> None:
+        from xrewards_desk.store.read.lookups import find_customer
+        from xrewards_desk.ui.cases.dialogs import ManualCaseDialog
+
         store = self.desk.store
         if store is None:
             return
@@ -579,11 +614,15 @@ class MainWindow(QMainWindow):
 
     def refresh_open(self) -> None:
         """Every open view again (the shown one now, the others when shown)."""
+        from xrewards_desk.store.changes import Changes
+
         self.refresh_changed(Changes(everything=True))
 
     def synced(self, summary: dict[str, Any]) -> None:
         """After a sync: which accounts and cases its records belong to (read on the
         store lane), then the open views that show any of them refresh."""
+        from xrewards_desk.store.changes import touched
+
         store = self.desk.store
         changed = summary.get("changed") or {}
         answered = bool(summary.get("pushed") or summary.get("refused"))
@@ -629,7 +668,8 @@ class MainWindow(QMainWindow):
             self.switch_language(resolve(self.desk.settings.get(st.LANGUAGE)))
             if self.desk.sync is not None:
                 self.desk.sync.set_interval(self.desk.settings.get(st.SYNC_MINUTES))
-            self.watcher.watch(self.desk.settings.get(st.WATCH_FOLDER))
+            if self.watcher is not None:
+                self.watcher.watch(self.desk.settings.get(st.WATCH_FOLDER))
 
     def show_about(self) -> None:
         from xrewards_desk.ui.shell.about import AboutDialog

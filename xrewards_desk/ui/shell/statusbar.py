@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from xrewards_desk.contract.commands import GatewayState
 from xrewards_desk.domain.calendar import BERLIN
-from xrewards_desk.store.read.lookups import Refusal
-from xrewards_desk.sync.runner import Status
+from xrewards_desk.sync.status import Status
 from xrewards_desk.ui.qt import (
     QHBoxLayout,
     QLabel,
@@ -22,6 +21,10 @@ from xrewards_desk.ui.qt import (
     Signal,
 )
 from xrewards_desk.ui.widgets.i18n import Fmt
+
+if TYPE_CHECKING:  # the contract and the store's read models: not before the first paint
+    from xrewards_desk.contract.commands import GatewayState
+    from xrewards_desk.store.read.lookups import Refusal
 
 
 class SyncBar(QWidget):

@@ -1,0 +1,111 @@
+"""The start (issue 23, item 1): the main window paints before the store, the contract,
+the demo's server and the libraries of views not yet open are imported (each in a fresh
+interpreter, as a person's start is), and ``XREWARDS_EXIT_AFTER_PAINT=1`` makes the app
+quit right after that first paint (tests/benchmarks/bench_start.py counts on it)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("PySide6.QtWidgets")
+
+#: what the window never waits for: the store (SQLAlchemy, Alembic), the contract
+#: (pydantic), the server and its demo, the chart's and the evidence viewer's Qt modules,
+#: the mail parser, the public holidays, the keyring
+LATER = ("alembic", "sqlalchemy", "pydantic", "fastapi", "uvicorn", "holidays", "keyring",
+         "requests", "PySide6.QtCharts", "PySide6.QtPdf", "PySide6.QtPdfWidgets",
+         "xrewards_desk.contract.commands", "xrewards_desk.contract.records",
+         "xrewards_desk.store.db", "xrewards_desk.store.models",
+         "xrewards_desk.server.demo", "xrewards_desk.server.app",
+         "xrewards_desk.mail.parse", "xrewards_desk.sync.client")
+
+#: as `xrewards-desk` runs up to its window's first paint: the command line parsed, the
+#: start-up's modules, the window made and shown, its paint processed; then what is loaded
+PAINTED = """
+import json, sys
+from xrewards_desk.app import _parser
+args = _parser().parse_args(["--data-dir", sys.argv[1], "--language", "en"])
+from xrewards_desk.ui.shell import main, settings as st
+from xrewards_desk.ui.qt import QApplication
+from xrewards_desk.ui.shell.desk import Desk
+from xrewards_desk.ui.shell.main_window import MainWindow
+from xrewards_desk.ui.shell.paths import Paths
+from xrewards_desk.ui.shell.tasks import Tasks
+from xrewards_desk.ui.widgets.i18n import Language
+
+app = QApplication(sys.argv[:1])
+paths = Paths.default(args.gui_data_dir).made()
+language = Language(app)
+language.switch("en")
+desk = Desk(tasks=Tasks(), paths=paths, settings=st.Settings(paths.settings_file),
+            language=language)
+window = MainWindow(desk)
+window.starting("Opening the local store…")
+window.show()
+window.repaint()
+app.processEvents()
+print(json.dumps(sorted(sys.modules)))
+desk.tasks.shutdown()
+"""
+
+
+def test_the_window_paints_before_the_store_and_the_contract_are_imported(
+        tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-c", PAINTED, str(tmp_path / "app")],
+                          capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert done.returncode == 0, done.stderr
+    loaded = set(json.loads(done.stdout.strip().splitlines()[-1]))
+    assert "xrewards_desk.ui.shell.main_window" in loaded  # the check itself ran
+    early = [name for name in LATER if name in loaded]
+    assert early == [], f"imported before the window painted: {early}"
+
+
+def test_the_views_modules_load_on_the_worker_and_work(tmp_path: Path) -> None:
+    """What the window defers is still there when it is needed: import_views (the
+    start-up's worker) loads every view's module, QtCharts' and QtPdf's names resolve
+    through ui.qt, and the mail package's names through its parser."""
+    code = ("from xrewards_desk.ui.shell.main_window import VIEWS, import_views\n"
+            "import sys\nimport_views()\n"
+            "assert all(name in sys.modules for name in VIEWS)\n"
+            "from xrewards_desk.ui.qt import QChartView, QPdfView\n"
+            "from xrewards_desk.mail import MalformedMail, parse_eml\n"
+            "from xrewards_desk.sync.runner import Status\n"
+            "from xrewards_desk.sync.status import Status as Light\n"
+            "assert Status is Light and QChartView.__module__ == 'PySide6.QtCharts'\n"
+            "assert QPdfView.__module__ == 'PySide6.QtPdfWidgets'\n"
+            "assert MalformedMail.__module__ == 'xrewards_desk.mail.parse'\n"
+            "print('ok')")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"
+
+
+def test_exit_after_paint_prints_the_time_and_quits(tmp_path: Path) -> None:
+    """The app on a configured API where nothing listens (the discard port): it paints,
+    prints how long that took, and quits with 0 while its worker opens the store."""
+    from xrewards_desk.ui.qt import QCoreApplication
+    from xrewards_desk.ui.shell import settings as st
+    from xrewards_desk.ui.shell.paths import Paths
+
+    _app = QCoreApplication.instance() or QCoreApplication(sys.argv[:1])
+    paths = Paths.default(tmp_path / "app").made()
+    settings = st.Settings(paths.settings_file)
+    settings.set(st.API_URL, "http://127.0.0.1:9")
+    settings.set(st.USER, "anna")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XREWARDS_EXIT_AFTER_PAINT": "1"}
+    env.pop("XREWARDS_PASSWORD", None)
+    done = subprocess.run([sys.executable, "-m", "xrewards_desk", "--data-dir",
+                           str(tmp_path / "app"), "--language", "en"], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert re.fullmatch(r"painted after \d+ ms(; peak RSS \d+ MB)?", done.stdout.strip()), \
+        done.stdout
