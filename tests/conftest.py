@@ -40,7 +40,21 @@ SHARED = ROOT.parent / "shared"
 
 
 # --------------------------------------------------------------------------- stores
+import gc  # noqa: E402
+
 import pytest  # noqa: E402
+
+# Python's collector runs on the test's (the GUI) thread only, as in the app
+# (ui/shell/collect.py): a cycle holding a Qt object freed by a lane's worker thread
+# crashed Qt's event loop in a later test ("Fatal Python error: Segmentation fault" in a
+# sync, "Timers cannot be stopped from another thread").
+gc.disable()
+
+
+@pytest.fixture(autouse=True)
+def _collect_on_this_thread() -> object:
+    yield
+    gc.collect()
 
 from tests.case_harness import cases_template  # noqa: E402, F401  (the demo synced, once)
 from tests.demo_fixture import demo  # noqa: E402, F401  (the demo, built once a session)

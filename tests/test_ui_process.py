@@ -59,7 +59,7 @@ def test_demo_starts_its_server_renders_every_view_and_stops_it(demo: Demo,
                            "en", "--screenshots", str(shots), "--data-dir", str(data)],
                           capture_output=True, text=True, timeout=600, env=env)
     assert done.returncode == 0, done.stderr[-3000:]
-    assert len(FILES) == 2 * (12 + 13 + 17)  # per language: agent, compliance, team lead
+    assert len(FILES) == 2 * (15 + 15 + 20)  # per language: agent, compliance, team lead
     assert sorted(p.name for p in shots.iterdir()) == sorted(FILES)
     for name in FILES:
         path = shots / name

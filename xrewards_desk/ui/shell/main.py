@@ -23,6 +23,7 @@ from xrewards_desk.sync.credentials import Tokens
 from xrewards_desk.ui.qt import QApplication, QEvent, QObject, QTimer, QWidget, Signal
 from xrewards_desk.ui.shell import errors
 from xrewards_desk.ui.shell import settings as st
+from xrewards_desk.ui.shell.collect import GuiThreadCollector
 from xrewards_desk.ui.shell.demo import ROLE_USERS, DemoServer
 from xrewards_desk.ui.shell.desk import Desk
 from xrewards_desk.ui.shell.dialogs import SettingsDialog, SignInDialog
@@ -321,6 +322,8 @@ def run_gui(args: argparse.Namespace) -> int:
     app.setDesktopFileName(NAME)  # resources/xrewards-desk.desktop (StartupWMClass)
     icon = app_icon()
     app.setWindowIcon(icon)
+    # cycles holding Qt objects are freed on the GUI thread only (ui/shell/collect.py)
+    collector = GuiThreadCollector(app)
     paths = Paths.default(args.gui_data_dir)
     if args.demo:
         paths = paths.demo()
@@ -345,6 +348,7 @@ def run_gui(args: argparse.Namespace) -> int:
         starter.start_real()
     code = 0 if clock is not None and clock.finished else app.exec()
     tasks.shutdown()
+    collector.stop()
     starter.stop()
     if desk.store is not None:
         desk.store.close()
