@@ -5,9 +5,9 @@ closure) is freed by whichever thread happens to trigger the collector: on a wor
 the lanes (ui/shell/tasks.py), that deletes the Qt object from the wrong thread, which Qt
 answers later with a crash in the GUI thread's event loop ("Timers cannot be stopped from
 another thread", a segmentation fault during a sync). So the automatic collector is
-switched off and a timer on the GUI thread collects instead, every second, as Anki does
-for the same reason. Reference counting still frees everything that is not a cycle at
-once, on whatever thread lets it go."""
+switched off and a timer on the GUI thread collects instead, every second (the pattern
+of GitFourchette and of OpenCue's GUI, for the same reason). Reference counting still
+frees everything that is not a cycle at once, on whatever thread lets it go."""
 
 from __future__ import annotations
 
