@@ -152,3 +152,20 @@ def outcome(desk: Desk, command: int) -> m.OutboxCommand:
         row = s.get(m.OutboxCommand, command)
         assert row is not None
         return row
+
+
+def open_case(qtbot: Any, agent: Agent, case_id: int) -> Any:
+    """The case opened in `agent`'s window (a CaseView), once its detail has loaded."""
+    agent.window.open_case(case_id)
+    view = agent.window.cases[case_id]
+    qtbot.waitUntil(lambda: view.loaded and view.detail is not None, timeout=WAIT)
+    return view
+
+
+def reload(qtbot: Any, view: Any) -> None:
+    """A case view read again from the store, waited for."""
+    loads = view.loads
+    view.refresh()
+    qtbot.waitUntil(lambda: view.loads == loads + 1 and view.loaded
+                    and view.detail is not None, timeout=WAIT)
+

@@ -23,6 +23,8 @@ from tests.case_harness import (
     WAIT,
     Agent,
     cases_template,  # noqa: F401  (the demo synced, once)
+    open_case,
+    reload,
     send,
     signed_in,
     sync,
@@ -45,21 +47,6 @@ from xrewards_desk.ui.cases.case import CaseView
 from xrewards_desk.ui.cases.macros import MacroDialog
 from xrewards_desk.ui.qt import QApplication
 from xrewards_desk.ui.translations import ts_file
-
-
-def _open(qtbot: Any, agent: Agent, case_id: int) -> CaseView:
-    agent.window.open_case(case_id)
-    view = agent.window.cases[case_id]
-    assert isinstance(view, CaseView)
-    qtbot.waitUntil(lambda: view.loaded and view.detail is not None, timeout=WAIT)
-    return view
-
-
-def _reload(qtbot: Any, view: CaseView) -> None:
-    loads = view.loads
-    view.refresh()
-    qtbot.waitUntil(lambda: view.loads == loads + 1 and view.detail is not None,
-                    timeout=WAIT)
 
 
 def _macro(qtbot: Any, view: CaseView, name: str) -> MacroDialog:
@@ -152,7 +139,7 @@ def test_an_agent_answers_where_are_my_points_with_the_macro(
             case_id = s.scalars(select(m.MailMessage.case_id).where(
                 m.MailMessage.message_id == "<where-are-my-points@customer.example>")).one()
             assert s.get(m.MailCase, case_id).account_id == account  # type: ignore[union-attr]
-        view = _open(qtbot, anna, case_id)
+        view = open_case(qtbot, anna, case_id)
         assert view.macro_button.isEnabled()
         # the order number typed in search names the order and its customer
         assert anna.desk.store is not None
@@ -191,7 +178,7 @@ def test_an_agent_answers_where_are_my_points_with_the_macro(
             m.ReplyState.QUEUED, address, body)
         assert reply.subject == f"Re: Your order {order}: points after payment and delivery"
         assert _case(server, case_id).status is m.MailCaseStatus.WAITING
-        _reload(qtbot, view)
+        reload(qtbot, view)
         assert view.detail is not None and view.detail.status == "waiting"
         outgoing = [t for t in view.detail.timeline if t.kind == "mail_out"]
         assert [view.item_kind(t) for t in outgoing] == ["reply queued"]
@@ -229,7 +216,7 @@ def test_objection_macros_uphold_in_time_and_answer_late(
         # in time: upheld with the notice's points (R25), written at once (R26: the
         # account has no other unapproved adjustments of the last 720 hours)
         objection, case_id, points, account = _objection(server, True)
-        view = _open(qtbot, anna, case_id)
+        view = open_case(qtbot, anna, case_id)
         assert anna.desk.store is not None
         with anna.desk.store.session() as s:
             page = customer_page(s, account, anna.desk.now())
@@ -266,7 +253,7 @@ def test_objection_macros_uphold_in_time_and_answer_late(
 
         # late: answered as late (R25), the notice counts as approved
         objection, case_id, _points, _account = _objection(server, False)
-        view = _open(qtbot, anna, case_id)
+        view = open_case(qtbot, anna, case_id)
         # the uphold is not offered on a late objection (R25), and says why
         dialog = _macro(qtbot, view, "objection_upheld")
         assert not dialog.ok.isEnabled()
@@ -315,7 +302,7 @@ def test_a_team_lead_approves_and_refuses_transfers_with_macros(
                       "tessa") as tessa:
         # anna filed it: tessa may approve (four eyes, R21)
         request, case_id, points = _transfer_case(server, "anna")
-        view = _open(qtbot, tessa, case_id)
+        view = open_case(qtbot, tessa, case_id)
         dialog = _macro(qtbot, view, "transfer_approved")
         dialog.language.setCurrentIndex(dialog.language.findData("en"))
         body = dialog.body.toPlainText()
@@ -333,7 +320,7 @@ def test_a_team_lead_approves_and_refuses_transfers_with_macros(
 
         # ben filed this one: refused with a reason the reply states
         request, case_id, points = _transfer_case(server, "ben")
-        view = _open(qtbot, tessa, case_id)
+        view = open_case(qtbot, tessa, case_id)
         dialog = _macro(qtbot, view, "transfer_refused")
         dialog.language.setCurrentIndex(dialog.language.findData("en"))
         assert not dialog.ok.isEnabled()   # a refusal says why
@@ -359,7 +346,7 @@ def test_compliance_cannot_apply_a_reply_macro(
             signed_in(qtbot, qapp, demo, cases_template, server, tmp_path / "c",
                       "clara") as clara:
         _objection_id, case_id, _points, _account = _objection(server, True)
-        view = _open(qtbot, clara, case_id)
+        view = open_case(qtbot, clara, case_id)
         assert not view.macro_button.isEnabled()
         assert view.macro_button.toolTip() == \
             "Only support agents and team leads may send replies (R27)."
@@ -375,7 +362,7 @@ def test_the_macro_preview_in_german(
                       "anna") as anna:
         anna.desk.language.switch("de")
         _objection_id, case_id, _points, _account = _objection(server, False)
-        view = _open(qtbot, anna, case_id)
+        view = open_case(qtbot, anna, case_id)
         view.retranslate()
         dialog = _macro(qtbot, view, "objection_late")
         dialog.language.setCurrentIndex(dialog.language.findData("de"))

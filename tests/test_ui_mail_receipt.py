@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from tests.case_harness import WAIT, Agent, as_command, send, signed_in, sync
+from tests.case_harness import WAIT, Agent, as_command, open_case, reload, send, signed_in, sync
 from tests.demo_fixture import NOW, Demo
 from tests.server_harness import Client, Server
 from tests.ui_harness import DeskTemplate, demo_server
@@ -23,7 +23,6 @@ from xrewards_desk.store import models as m
 
 pytest.importorskip("PySide6.QtWidgets")
 
-from xrewards_desk.ui.cases.case import CaseView
 from xrewards_desk.ui.cases.dialogs import RecordObjectionDialog, SetReceiptDialog
 from xrewards_desk.ui.qt import QApplication
 
@@ -31,21 +30,6 @@ MAILS = Path(__file__).resolve().parent / "mails"
 SENTENCE = ("When a mail of this case was received is unknown (it holds no readable "
             "Received: or Date: header). Set its receipt time before an objection in this "
             "case is recorded or decided: R25 counts from it.")
-
-
-def open_case(qtbot: Any, agent: Agent, case_id: int) -> CaseView:
-    agent.window.open_case(case_id)
-    view = agent.window.cases[case_id]
-    assert isinstance(view, CaseView)
-    qtbot.waitUntil(lambda: view.loaded and view.detail is not None, timeout=WAIT)
-    return view
-
-
-def reload(qtbot: Any, view: CaseView) -> None:
-    loads = view.loads
-    view.refresh()
-    qtbot.waitUntil(lambda: view.loads == loads + 1 and view.loaded
-                    and view.detail is not None, timeout=WAIT)
 
 
 def import_bytes(qtbot: Any, agent: Agent, path: Path) -> None:

@@ -19,8 +19,9 @@ from sqlalchemy import select
 
 from tests.case_harness import (
     WAIT,
-    Agent,
     cases_template,  # noqa: F401  (the demo synced, once)
+    open_case,
+    reload,
     signed_in,
     sync,
 )
@@ -37,21 +38,6 @@ pytest.importorskip("PySide6.QtWidgets")
 from xrewards_desk.ui.cases.case import CaseView
 from xrewards_desk.ui.cases.reply import ReplyDialog
 from xrewards_desk.ui.qt import QApplication
-
-
-def _open(qtbot: Any, agent: Agent, case_id: int) -> CaseView:
-    agent.window.open_case(case_id)
-    view = agent.window.cases[case_id]
-    assert isinstance(view, CaseView)
-    qtbot.waitUntil(lambda: view.loaded and view.detail is not None, timeout=WAIT)
-    return view
-
-
-def _reload(qtbot: Any, view: CaseView) -> None:
-    loads = view.loads
-    view.refresh()
-    qtbot.waitUntil(lambda: view.loads == loads + 1 and view.detail is not None,
-                    timeout=WAIT)
 
 
 def _thread(server: Server) -> tuple[int, list[str], str, str]:
@@ -101,7 +87,7 @@ def test_send_queues_a_threaded_reply_and_the_case_follows_its_state(
                       "anna") as anna:
         case_id, thread, last_in, sender = _thread(server)
         gateway = _gateway(server)
-        view = _open(qtbot, anna, case_id)
+        view = open_case(qtbot, anna, case_id)
         assert view.detail is not None
         reply = ReplyDialog(anna.desk, view.detail, view)
         qtbot.addWidget(reply)
@@ -122,7 +108,7 @@ def test_send_queues_a_threaded_reply_and_the_case_follows_its_state(
             (sender, m.ReplyState.QUEUED, "anna")
         assert queued.subject == "Re: " + re.sub(r"^(re|aw):\s*", "", subject,
                                                  flags=re.IGNORECASE)
-        _reload(qtbot, view)
+        reload(qtbot, view)
         row = _row_of(view, queued.id)
         item = view.detail.timeline[row]
         assert view.item_kind(item) == "reply queued"
@@ -131,7 +117,7 @@ def test_send_queues_a_threaded_reply_and_the_case_follows_its_state(
             gateway.ok({"type": "set_reply_state", "message": queued.id, "state": state,
                         "at": server.clock.now().isoformat(), "detail": detail})
         sync(qtbot, anna.desk)
-        _reload(qtbot, view)
+        reload(qtbot, view)
         row = _row_of(view, queued.id)
         item = view.detail.timeline[row]
         assert view.item_kind(item) == "reply may have been sent"
@@ -147,7 +133,7 @@ def test_send_queues_a_threaded_reply_and_the_case_follows_its_state(
         with server.store.session() as s:
             case = s.get(m.MailCase, case_id)
             assert case is not None and case.status is m.MailCaseStatus.WAITING
-        _reload(qtbot, view)
+        reload(qtbot, view)
         row = _row_of(view, sent.id)
         view.timeline_table.selectRow(row)
         assert view.item_kind(view.detail.timeline[row]) == "reply sent"
@@ -174,7 +160,7 @@ def test_a_refused_reply_shows_the_servers_words_and_compliance_reads_only(
             gateway.ok({"type": "set_reply_state", "message": message, "state": state,
                         "at": server.clock.now().isoformat(), "detail": detail})
         sync(qtbot, clara.desk)
-        view = _open(qtbot, clara, case_id)
+        view = open_case(qtbot, clara, case_id)
         row = _row_of(view, message)
         assert view.detail is not None
         item = view.detail.timeline[row]
