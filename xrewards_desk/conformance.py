@@ -17,49 +17,20 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, ClassVar, Protocol, TextIO
 
-from .domain import (
-    Action,
-    Actor,
-    Adjust,
-    AdjustmentRequest,
-    Advance,
-    ApproveTransfer,
-    Cancel,
-    Close,
-    ClosedBy,
-    ConfirmSelfReferral,
-    Deliver,
-    DismissAbuseCase,
-    EndProgram,
-    MoneyError,
-    ObjectionRef,
-    OpenAbuseCase,
-    Pay,
-    PlaceOrder,
-    Refusal,
-    Register,
-    Role,
-    TransferReason,
-    TransferRequest,
-    as_of,
-    berlin_date,
-    objection_deadline,
-    objection_in_time,
-    to_money,
-)
+from . import domain as d
 from .domain.engine import Written
 from .domain.memory import MemoryStore
 from .domain.model import Account, Entry, Notice, State
 
 # The people who act where a step names nobody (FORMAT.md): R27 gives the role.
-SERVICE = Actor("shop", Role.SERVICE)
-COMPLIANCE = Actor("compliance officer", Role.COMPLIANCE)
-AGENT = Actor("support agent", Role.AGENT)
-TEAM_LEAD = Actor("team lead", Role.TEAM_LEAD)
+SERVICE = d.Actor("shop", d.Role.SERVICE)
+COMPLIANCE = d.Actor("compliance officer", d.Role.COMPLIANCE)
+AGENT = d.Actor("support agent", d.Role.AGENT)
+TEAM_LEAD = d.Actor("team lead", d.Role.TEAM_LEAD)
 CLOSED_BY_ACTOR = {
-    ClosedBy.CUSTOMER: AGENT,
-    ClosedBy.PROVIDER: TEAM_LEAD,
-    ClosedBy.PROVIDER_FOR_CAUSE: COMPLIANCE,
+    d.ClosedBy.CUSTOMER: AGENT,
+    d.ClosedBy.PROVIDER: TEAM_LEAD,
+    d.ClosedBy.PROVIDER_FOR_CAUSE: COMPLIANCE,
 }
 
 
@@ -149,8 +120,8 @@ class _Step:
         if not isinstance(value, str):
             raise self._fail(f"'{key}' must be an amount as a string such as \"12.50\"")
         try:
-            return to_money(value)
-        except MoneyError as exc:
+            return d.to_money(value)
+        except d.MoneyError as exc:
             raise self._fail(str(exc)) from exc
 
     def instant(self, key: str, value: Any = None) -> datetime:
@@ -183,7 +154,7 @@ class RunnerStore(Protocol):
 
     def account(self, account_id: str) -> Account | None: ...
 
-    def run(self, action: Action) -> Written: ...
+    def run(self, action: d.Action) -> Written: ...
 
     def state_of(self, *account_ids: str) -> State: ...
 
@@ -193,16 +164,16 @@ class RunnerStore(Protocol):
 
 
 class _Run:
-    def __init__(self, users: dict[str, Role], store: RunnerStore) -> None:
+    def __init__(self, users: dict[str, d.Role], store: RunnerStore) -> None:
         self.users = users
         self.store = store
         self.case_counter = 0
         self.open_cases: dict[str, list[str]] = {}
 
-    def person(self, name: str) -> Actor:
-        return Actor(name, self.users.get(name))
+    def person(self, name: str) -> d.Actor:
+        return d.Actor(name, self.users.get(name))
 
-    def action(self, s: _Step, at: datetime) -> Action:
+    def action(self, s: _Step, at: datetime) -> d.Action:
         do = s.text("do")
         builder = self.BUILDERS.get(do)
         if builder is None:
@@ -210,75 +181,75 @@ class _Run:
         return builder(self, s, at)
 
     # builders ---------------------------------------------------------------
-    def _register(self, s: _Step, at: datetime) -> Action:
-        return Register(at, SERVICE, s.text("account"), s.text("org"), s.text("billing"),
+    def _register(self, s: _Step, at: datetime) -> d.Action:
+        return d.Register(at, SERVICE, s.text("account"), s.text("org"), s.text("billing"),
                         s.text("email"), s.opt_str("referred_by"))
 
-    def _order(self, s: _Step, at: datetime) -> Action:
-        return PlaceOrder(at, SERVICE, s.text("order"), s.text("account"), s.money("net"),
+    def _order(self, s: _Step, at: datetime) -> d.Action:
+        return d.PlaceOrder(at, SERVICE, s.text("order"), s.text("account"), s.money("net"),
                           s.flag("use_discount"), s.number("redeem") if s.has("redeem") else None)
 
-    def _pay(self, s: _Step, at: datetime) -> Action:
-        return Pay(at, SERVICE, s.text("order"))
+    def _pay(self, s: _Step, at: datetime) -> d.Action:
+        return d.Pay(at, SERVICE, s.text("order"))
 
-    def _deliver(self, s: _Step, at: datetime) -> Action:
-        return Deliver(at, SERVICE, s.text("order"))
+    def _deliver(self, s: _Step, at: datetime) -> d.Action:
+        return d.Deliver(at, SERVICE, s.text("order"))
 
-    def _cancel(self, s: _Step, at: datetime) -> Action:
-        return Cancel(at, SERVICE, s.text("order"), s.money("net") if s.has("net") else None)
+    def _cancel(self, s: _Step, at: datetime) -> d.Action:
+        return d.Cancel(at, SERVICE, s.text("order"), s.money("net") if s.has("net") else None)
 
-    def _transfer(self, s: _Step, at: datetime) -> Action:
-        request = TransferRequest(
+    def _transfer(self, s: _Step, at: datetime) -> d.Action:
+        request = d.TransferRequest(
             at, self.person(s.text("requested_by")), s.text("from"), s.text("to"),
-            s.number("points"), s.choice("reason", TransferReason), s.number("evidence", 0),
+            s.number("points"), s.choice("reason", d.TransferReason), s.number("evidence", 0),
             s.text("justification", ""))
         approver = s.opt_str("approved_by")
-        return ApproveTransfer(at, self.person(approver) if approver else Actor("", None),
+        return d.ApproveTransfer(at, self.person(approver) if approver else d.Actor("", None),
                                request)
 
-    def _adjust(self, s: _Step, at: datetime) -> Action:
+    def _adjust(self, s: _Step, at: datetime) -> d.Action:
         objection = None
         if s.has("objection"):
             raw = s.raw["objection"]
             if not isinstance(raw, dict):
                 raise VectorError(f"step {s.index}: 'objection' must be an object")
-            objection = ObjectionRef(s.instant("objection.sent", raw.get("sent")),
+            objection = d.ObjectionRef(s.instant("objection.sent", raw.get("sent")),
                                      s.instant("objection.received", raw.get("received")))
-        request = AdjustmentRequest(at, self.person(s.text("requested_by")), s.text("account"),
+        request = d.AdjustmentRequest(at, self.person(s.text("requested_by")), s.text("account"),
                                     s.number("points"), s.text("reason"), objection,
                                     s.flag("goodwill"))
         approver = s.opt_str("approved_by")
-        return Adjust(at, request.requested_by, request,
+        return d.Adjust(at, request.requested_by, request,
                       self.person(approver) if approver else None)
 
-    def _open_abuse_case(self, s: _Step, at: datetime) -> Action:
+    def _open_abuse_case(self, s: _Step, at: datetime) -> d.Action:
         self.case_counter += 1
         case = f"case-{self.case_counter}"
-        return OpenAbuseCase(at, self.person(s.text("by")), case, s.text("account"))
+        return d.OpenAbuseCase(at, self.person(s.text("by")), case, s.text("account"))
 
-    def _dismiss_abuse_case(self, s: _Step, at: datetime) -> Action:
+    def _dismiss_abuse_case(self, s: _Step, at: datetime) -> d.Action:
         account = s.text("account")
         acc = self.store.account(account)
         cases = sorted(acc.open_cases) if acc else []
-        return DismissAbuseCase(at, self.person(s.text("by")),
+        return d.DismissAbuseCase(at, self.person(s.text("by")),
                                 cases[0] if cases else f"(none open on {account})")
 
-    def _confirm(self, s: _Step, at: datetime) -> Action:
+    def _confirm(self, s: _Step, at: datetime) -> d.Action:
         terminate = s.raw.get("terminate", [])
         if not isinstance(terminate, list) or not all(isinstance(t, str) for t in terminate):
             raise VectorError(f"step {s.index}: 'terminate' must be a list of accounts")
         by = s.opt_str("by")
-        return ConfirmSelfReferral(at, self.person(by) if by else COMPLIANCE,
+        return d.ConfirmSelfReferral(at, self.person(by) if by else COMPLIANCE,
                                    s.text("invitee"), tuple(terminate))
 
-    def _close(self, s: _Step, at: datetime) -> Action:
-        by = s.choice("by", ClosedBy)
-        return Close(at, CLOSED_BY_ACTOR[by], s.text("account"), by)
+    def _close(self, s: _Step, at: datetime) -> d.Action:
+        by = s.choice("by", d.ClosedBy)
+        return d.Close(at, CLOSED_BY_ACTOR[by], s.text("account"), by)
 
-    def _end_program(self, s: _Step, at: datetime) -> Action:
-        return EndProgram(at, TEAM_LEAD)
+    def _end_program(self, s: _Step, at: datetime) -> d.Action:
+        return d.EndProgram(at, TEAM_LEAD)
 
-    BUILDERS: ClassVar[dict[str, Callable[[_Run, _Step, datetime], Action]]] = {
+    BUILDERS: ClassVar[dict[str, Callable[[_Run, _Step, datetime], d.Action]]] = {
         "register": _register,
         "order": _order,
         "pay": _pay,
@@ -305,7 +276,7 @@ class _Run:
         expected = s.opt_str("error")
         try:
             self.store.run(action)
-        except Refusal as refusal:
+        except d.Refusal as refusal:
             if expected != refusal.code.value:
                 return Mismatch(s.index, at_text, "error", expected,
                                 f"{refusal.code.value} ({refusal.message_en})")
@@ -317,10 +288,10 @@ class _Run:
     def objection(self, s: _Step, at_text: str) -> Mismatch | None:
         sent = s.instant("sent")
         received = s.instant("received")
-        result = "in_time" if objection_in_time(sent, received) else "late"
+        result = "in_time" if d.objection_in_time(sent, received) else "late"
         if result != s.text("result"):
             return Mismatch(s.index, at_text, "result", s.text("result"), result)
-        deadline = objection_deadline(sent).isoformat()
+        deadline = d.objection_deadline(sent).isoformat()
         if deadline != s.text("deadline"):
             return Mismatch(s.index, at_text, "deadline", s.text("deadline"), deadline)
         return None
@@ -334,8 +305,8 @@ class _Run:
         if self.store.account(account) is None:
             return Mismatch(s.index, at_text, "account", account, "no such account")
         # Let time pass for this account (writes its due expiries, R10), then read it.
-        self.store.run(Advance(at, (account,)))
-        view = as_of(self.store.state_of(account), account, at)
+        self.store.run(d.Advance(at, (account,)))
+        view = d.as_of(self.store.state_of(account), account, at)
         got: dict[str, Any] = {
             "balance": view.balance,
             "debt": view.debt,
@@ -367,7 +338,7 @@ class _Run:
 def lot_credited(store: RunnerStore, account: str, lot_id: str) -> str:
     acc = store.account(account)
     assert acc is not None
-    return berlin_date(acc.lot(lot_id).credited_at).isoformat()
+    return d.berlin_date(acc.lot(lot_id).credited_at).isoformat()
 
 
 MONEY_FIELDS = frozenset({"spend", "claims"})
@@ -401,7 +372,7 @@ def run_vector(path: Path, store: Callable[[], RunnerStore] = MemoryStore) -> Re
         if not isinstance(users_raw, dict):
             raise VectorError("'users' must map names to roles")
         try:
-            users = {str(k): Role(v) for k, v in users_raw.items()}
+            users = {str(k): d.Role(v) for k, v in users_raw.items()}
         except ValueError as exc:
             raise VectorError(f"'users': {exc}") from exc
         steps = data.get("steps")

@@ -14,9 +14,22 @@ from .model import Actor, ClosedBy, TransferReason
 
 
 @dataclass(frozen=True, slots=True)
-class Register:
+class Step:
+    """What every staff or shop action has: when it happens and who acts (R27)."""
+
     at: datetime
     actor: Actor
+
+
+@dataclass(frozen=True, slots=True)
+class OrderStep(Step):
+    """A step of one order's life, named by the order alone."""
+
+    order: str
+
+
+@dataclass(frozen=True, slots=True)
+class Register(Step):
     account: str
     org: str
     billing: str
@@ -25,10 +38,7 @@ class Register:
 
 
 @dataclass(frozen=True, slots=True)
-class PlaceOrder:
-    at: datetime
-    actor: Actor
-    order: str
+class PlaceOrder(OrderStep):
     account: str
     #: net value before the discount code
     net: Decimal
@@ -38,26 +48,19 @@ class PlaceOrder:
 
 
 @dataclass(frozen=True, slots=True)
-class Pay:
-    at: datetime
-    actor: Actor
-    order: str
+class Pay(OrderStep):
+    """The shop reports an order fully paid: one half of completing it (R4)."""
 
 
 @dataclass(frozen=True, slots=True)
-class Deliver:
-    at: datetime
-    actor: Actor
-    order: str
+class Deliver(OrderStep):
+    """The shop reports an order delivered: the other half of completing it (R4)."""
 
 
 @dataclass(frozen=True, slots=True)
-class Cancel:
+class Cancel(OrderStep):
     """Cancels `net` EUR of the discounted net value; None cancels all that is left."""
 
-    at: datetime
-    actor: Actor
-    order: str
     net: Decimal | None = None
 
 
@@ -78,11 +81,9 @@ class TransferRequest:
 
 
 @dataclass(frozen=True, slots=True)
-class ApproveTransfer:
+class ApproveTransfer(Step):
     """A team lead's approval: every refusal of R20 is checked again, in order (R21)."""
 
-    at: datetime
-    actor: Actor
     request: TransferRequest
 
 
@@ -108,70 +109,56 @@ class AdjustmentRequest:
 
 
 @dataclass(frozen=True, slots=True)
-class Adjust:
+class Adjust(Step):
     """R26: apply an adjustment; `approver` is needed for goodwill and where the sum of the
     account's unapproved adjustments of the last 720 hours would pass 10,000 points."""
 
-    at: datetime
-    actor: Actor
     request: AdjustmentRequest
     approver: Actor | None = None
 
 
 @dataclass(frozen=True, slots=True)
-class OpenAbuseCase:
+class OpenAbuseCase(Step):
     """Compliance opens a case on an account, or on the referral of `invitee` (R21, R22)."""
 
-    at: datetime
-    actor: Actor
     case: str
     account: str
     on_referral: bool = False
 
 
 @dataclass(frozen=True, slots=True)
-class DismissAbuseCase:
-    at: datetime
-    actor: Actor
+class DismissAbuseCase(Step):
     case: str
     reason: str = ""
 
 
 @dataclass(frozen=True, slots=True)
-class ConfirmSelfReferral:
+class ConfirmSelfReferral(Step):
     """R22: compliance confirms that `invitee`'s referral was a self-referral."""
 
-    at: datetime
-    actor: Actor
     invitee: str
     terminate: tuple[str, ...] = ()
     reason: str = ""
 
 
 @dataclass(frozen=True, slots=True)
-class Close:
+class Close(Step):
     """R23: closing by the customer, termination with notice, or termination for cause."""
 
-    at: datetime
-    actor: Actor
     account: str
     by: ClosedBy
 
 
 @dataclass(frozen=True, slots=True)
-class EndProgram:
+class EndProgram(Step):
     """R23 (T7.2): the provider ends the program, effective at `at`."""
 
-    at: datetime
-    actor: Actor
 
 
 @dataclass(frozen=True, slots=True)
-class ObjectToTerms:
+class ObjectToTerms(Step):
     """R28: an objection to changed terms ends the customer's participation (as R23)."""
 
-    at: datetime
-    actor: Actor
     account: str
     change_sent: datetime
     received: datetime

@@ -20,25 +20,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Protocol, TypeVar
 
-from .actions import (
-    Action,
-    Adjust,
-    AdjustmentRequest,
-    Advance,
-    ApproveTransfer,
-    Cancel,
-    Close,
-    ConfirmSelfReferral,
-    Deliver,
-    DismissAbuseCase,
-    EndProgram,
-    ObjectToTerms,
-    OpenAbuseCase,
-    Pay,
-    PlaceOrder,
-    Register,
-    TransferRequest,
-)
+from . import actions as act
 from .calendar import (
     berlin_date,
     discount_valid_at,
@@ -466,7 +448,7 @@ def _invalid_state(why: str, why_de: str) -> Refusal:
 # --------------------------------------------------------------------------- registration
 
 
-def _register(tx: _Tx, a: Register) -> None:
+def _register(tx: _Tx, a: act.Register) -> None:
     _require(a.actor, "register")
     if tx.peek(a.account) is not None:
         raise Refusal(Code.ALREADY_EXISTS, what=f"Account {a.account}",
@@ -492,7 +474,7 @@ def _register(tx: _Tx, a: Register) -> None:
 # --------------------------------------------------------------------------- orders
 
 
-def _place_order(tx: _Tx, a: PlaceOrder) -> None:
+def _place_order(tx: _Tx, a: act.PlaceOrder) -> None:
     _require(a.actor, "order_placed")
     if tx.peek_order(a.order) is not None:
         raise Refusal(Code.ALREADY_EXISTS, what=f"Order {a.order}",
@@ -550,7 +532,7 @@ def _open_order(tx: _Tx, order_id: str, actor: Actor, command: str) -> Order:
     return tx.order(order_id)
 
 
-def _pay(tx: _Tx, a: Pay) -> None:
+def _pay(tx: _Tx, a: act.Pay) -> None:
     order = _open_order(tx, a.order, a.actor, "order_paid")
     if order.paid_at is not None:
         raise _invalid_state(f"order {order.id} is already paid",
@@ -560,7 +542,7 @@ def _pay(tx: _Tx, a: Pay) -> None:
         _complete(tx, order)
 
 
-def _deliver(tx: _Tx, a: Deliver) -> None:
+def _deliver(tx: _Tx, a: act.Deliver) -> None:
     order = _open_order(tx, a.order, a.actor, "order_delivered")
     if order.delivered_at is not None:
         raise _invalid_state(f"order {order.id} is already delivered",
@@ -611,7 +593,7 @@ def _first_order_completed(tx: _Tx, acc: Account, order: Order) -> None:
     order.bonus_credited = bonus
 
 
-def _cancel(tx: _Tx, a: Cancel) -> None:
+def _cancel(tx: _Tx, a: act.Cancel) -> None:
     order = _open_order(tx, a.order, a.actor, "order_cancelled")
     left = order.remaining_net
     amount = left if a.net is None else a.net
@@ -690,7 +672,7 @@ def _cancel(tx: _Tx, a: Cancel) -> None:
 # --------------------------------------------------------------------------- transfers
 
 
-def check_transfer(state: State, request: TransferRequest,
+def check_transfer(state: State, request: act.TransferRequest,
                    approver: Actor | None = None) -> None:
     """R20/R21: raise the first refusal that applies to a transfer request (and, with an
     approver, to its approval), in RULES.md's order; return if it may go ahead.
@@ -699,7 +681,7 @@ def check_transfer(state: State, request: TransferRequest,
     _check_transfer(_Tx(state, request.at), request, approver)
 
 
-def _check_transfer(tx: _Tx, r: TransferRequest, approver: Actor | None) -> None:
+def _check_transfer(tx: _Tx, r: act.TransferRequest, approver: Actor | None) -> None:
     _require(r.requested_by, "request_transfer")
     if r.source == r.target:
         raise Refusal(Code.SAME_ACCOUNT)
@@ -743,7 +725,7 @@ def _check_approver(requester: Actor, approver: Actor | None, command: str) -> N
         raise Refusal(Code.FOUR_EYES, person=approver.name)
 
 
-def _transfer(tx: _Tx, a: ApproveTransfer) -> None:
+def _transfer(tx: _Tx, a: act.ApproveTransfer) -> None:
     r = a.request
     _check_transfer(tx, r, a.actor)
     src = tx.account(r.source)
@@ -797,7 +779,7 @@ class AdjustmentSum:
         return self.goodwill or self.total > self.limit
 
 
-def adjustment_sum(request: AdjustmentRequest, account: Account | None) -> AdjustmentSum:
+def adjustment_sum(request: act.AdjustmentRequest, account: Account | None) -> AdjustmentSum:
     """R26 for `request` on `account` as it stands (None: an account with no history)."""
     marks = () if account is None else account.unapproved_adjustments
     return adjustment_sum_of(marks, request.at, request.points, request.goodwill)
@@ -810,20 +792,20 @@ def adjustment_sum_of(marks: Iterable[tuple[datetime, int]], at: datetime, point
     return AdjustmentSum(counted_adjustments(marks, at), abs(points), goodwill)
 
 
-def adjustment_needs_approval(request: AdjustmentRequest, account: Account | None) -> bool:
+def adjustment_needs_approval(request: act.AdjustmentRequest, account: Account | None) -> bool:
     """R26: every goodwill adjustment, and one that takes the sum of the account's
     unapproved adjustments of the last 720 hours past 10,000 points."""
     return adjustment_sum(request, account).needs_approval
 
 
-def check_adjustment(state: State, request: AdjustmentRequest,
+def check_adjustment(state: State, request: act.AdjustmentRequest,
                      approver: Actor | None = None, approving: bool = False) -> None:
     """R26: raise the first refusal for an adjustment request (`approving`: and its
     approval), in RULES.md's order."""
     _check_adjustment(_Tx(state, request.at), request, approver, approving)
 
 
-def _check_adjustment(tx: _Tx, r: AdjustmentRequest, approver: Actor | None,
+def _check_adjustment(tx: _Tx, r: act.AdjustmentRequest, approver: Actor | None,
                       approving: bool) -> None:
     _require(r.requested_by, "request_adjustment")
     acc = tx.known(r.account)
@@ -844,7 +826,7 @@ def _check_adjustment(tx: _Tx, r: AdjustmentRequest, approver: Actor | None,
         _check_approver(r.requested_by, approver, "approve_adjustment")
 
 
-def _adjust(tx: _Tx, a: Adjust) -> None:
+def _adjust(tx: _Tx, a: act.Adjust) -> None:
     r = a.request
     _check_adjustment(tx, r, a.approver, approving=True)
     acc = tx.account(r.account)
@@ -868,7 +850,7 @@ def _adjust(tx: _Tx, a: Adjust) -> None:
 # --------------------------------------------------------------------------- abuse
 
 
-def _open_case(tx: _Tx, a: OpenAbuseCase) -> None:
+def _open_case(tx: _Tx, a: act.OpenAbuseCase) -> None:
     _require(a.actor, "open_abuse_case")
     acc = tx.known(a.account)
     if tx.peek_case(a.case) is not None:
@@ -894,7 +876,7 @@ def _close_case(tx: _Tx, case_id: str, status: CaseStatus) -> None:
         acc.open_cases = acc.open_cases - {case_id}
 
 
-def _dismiss_case(tx: _Tx, a: DismissAbuseCase) -> None:
+def _dismiss_case(tx: _Tx, a: act.DismissAbuseCase) -> None:
     _require(a.actor, "dismiss_abuse_case")
     case = tx.peek_case(a.case)
     if case is None or case.status is not CaseStatus.OPEN:
@@ -915,7 +897,7 @@ def bonus_lineage(state: State, account_id: str, lot_id: str) -> Iterator[tuple[
         stack.extend(reversed(lot.transferred))
 
 
-def _confirm_self_referral(tx: _Tx, a: ConfirmSelfReferral) -> None:
+def _confirm_self_referral(tx: _Tx, a: act.ConfirmSelfReferral) -> None:
     """R22: void what the referral gained; claim what was already used of it."""
     _require(a.actor, "confirm_self_referral")
     invitee = tx.known(a.invitee)
@@ -1009,7 +991,7 @@ def _terminate_for_cause(tx: _Tx, acc: Account) -> None:
     tx.forfeit(acc, Source(SourceKind.CLOSING, acc.id))
 
 
-def _close(tx: _Tx, a: Close) -> None:
+def _close(tx: _Tx, a: act.Close) -> None:
     if a.by is ClosedBy.CUSTOMER:
         _require(a.actor, "close_account")
     elif a.by is ClosedBy.PROVIDER:
@@ -1041,14 +1023,14 @@ def _close(tx: _Tx, a: Close) -> None:
         _terminate_for_cause(tx, acc)
 
 
-def _end_program(tx: _Tx, a: EndProgram) -> None:
+def _end_program(tx: _Tx, a: act.EndProgram) -> None:
     _require(a.actor, "end_program")
     if tx.program.ended_at is not None:
         raise _invalid_state("the program has already ended", "das Programm ist bereits beendet")
     tx.program = Program(tx.program.launch, a.at)
 
 
-def _object_to_terms(tx: _Tx, a: ObjectToTerms) -> None:
+def _object_to_terms(tx: _Tx, a: act.ObjectToTerms) -> None:
     """R28: an objection to changed terms, in time, ends participation as closing (R23)."""
     _require(a.actor, "object_to_terms")
     acc = tx.known(a.account)
@@ -1058,46 +1040,46 @@ def _object_to_terms(tx: _Tx, a: ObjectToTerms) -> None:
         raise Refusal(Code.OBJECTION_LATE,
                       deadline=terms_objection_deadline(a.change_sent).strftime("%d.%m.%Y"),
                       received=berlin_date(a.received).strftime("%d.%m.%Y"))
-    _close(tx, Close(a.at, a.actor, a.account, ClosedBy.CUSTOMER))
+    _close(tx, act.Close(a.at, a.actor, a.account, ClosedBy.CUSTOMER))
 
 
 # --------------------------------------------------------------------------- entry points
 
 
-def apply(state: State, action: Action) -> Outcome:
+def apply(state: State, action: act.Action) -> Outcome:
     """Apply one action to the state of the accounts it touches.
 
     Returns the new state and what was written, or raises :class:`Refusal` (nothing
     written, `state` unchanged)."""
     tx = _Tx(state, action.at)
     match action:
-        case Advance():
+        case act.Advance():
             pass  # every loaded account is brought up to the action's instant below
-        case Register():
+        case act.Register():
             _register(tx, action)
-        case PlaceOrder():
+        case act.PlaceOrder():
             _place_order(tx, action)
-        case Pay():
+        case act.Pay():
             _pay(tx, action)
-        case Deliver():
+        case act.Deliver():
             _deliver(tx, action)
-        case Cancel():
+        case act.Cancel():
             _cancel(tx, action)
-        case ApproveTransfer():
+        case act.ApproveTransfer():
             _transfer(tx, action)
-        case Adjust():
+        case act.Adjust():
             _adjust(tx, action)
-        case OpenAbuseCase():
+        case act.OpenAbuseCase():
             _open_case(tx, action)
-        case DismissAbuseCase():
+        case act.DismissAbuseCase():
             _dismiss_case(tx, action)
-        case ConfirmSelfReferral():
+        case act.ConfirmSelfReferral():
             _confirm_self_referral(tx, action)
-        case Close():
+        case act.Close():
             _close(tx, action)
-        case EndProgram():
+        case act.EndProgram():
             _end_program(tx, action)
-        case ObjectToTerms():
+        case act.ObjectToTerms():
             _object_to_terms(tx, action)
         case _:
             raise TypeError(f"not an action: {action!r}")
@@ -1145,21 +1127,21 @@ class Needs:
         return State(program, accounts, orders, cases)
 
 
-def needs(action: Action, lookup: Lookup) -> Needs:
+def needs(action: act.Action, lookup: Lookup) -> Needs:
     """What must be loaded for `action`: one account, two for a transfer or a referral,
     and for a confirmed self-referral every account its bonus was transferred to."""
     n = Needs()
     match action:
-        case Advance():
+        case act.Advance():
             n.accounts.update(action.accounts)
-        case Register():
+        case act.Register():
             n.accounts.add(action.account)
             if action.referred_by is not None:
                 n.accounts.add(action.referred_by)
-        case PlaceOrder():
+        case act.PlaceOrder():
             n.accounts.add(action.account)
             n.orders.add(action.order)
-        case Pay() | Deliver() | Cancel():
+        case act.Pay() | act.Deliver() | act.Cancel():
             n.orders.add(action.order)
             order = lookup.order(action.order)
             if order is not None:
@@ -1174,30 +1156,30 @@ def needs(action: Action, lookup: Lookup) -> Needs:
                     drawn = {a.lot for a in order.redemption}
                     n.accounts.update(lot.void_claimant for lot in acc.lots
                                       if lot.id in drawn and lot.void_claimant is not None)
-        case ApproveTransfer():
+        case act.ApproveTransfer():
             n.accounts.update((action.request.source, action.request.target))
-        case Adjust():
+        case act.Adjust():
             n.accounts.add(action.request.account)
-        case OpenAbuseCase():
+        case act.OpenAbuseCase():
             n.accounts.add(action.account)
             n.cases.add(action.case)
             acc = lookup.account(action.account)
             if acc is not None and acc.referred_by is not None:
                 n.accounts.add(acc.referred_by)
-        case DismissAbuseCase():
+        case act.DismissAbuseCase():
             n.cases.add(action.case)
             case = lookup.case(action.case)
             if case is not None:
                 n.accounts.update(case.accounts)
-        case ConfirmSelfReferral():
+        case act.ConfirmSelfReferral():
             n.accounts.add(action.invitee)
             n.accounts.update(action.terminate)
             invitee = lookup.account(action.invitee)
             if invitee is not None:
                 _needs_of_referral(n, invitee, lookup)
-        case Close() | ObjectToTerms():
+        case act.Close() | act.ObjectToTerms():
             n.accounts.add(action.account)
-        case EndProgram():
+        case act.EndProgram():
             pass
     return n
 
@@ -1268,7 +1250,7 @@ class AccountView:
 
 def as_of(state: State, account_id: str, at: datetime) -> AccountView:
     """The account as of `at`: lots expired at or before `at` are not counted (R10)."""
-    outcome = apply(state, Advance(at, (account_id,)))
+    outcome = apply(state, act.Advance(at, (account_id,)))
     acc = outcome.state.accounts.get(account_id)
     if acc is None:
         raise Refusal(Code.UNKNOWN_ACCOUNT, account=account_id)
