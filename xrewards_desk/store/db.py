@@ -7,6 +7,11 @@ SQLite's backup API beside the file; on PostgreSQL a new database made from the 
 its template (``CREATE DATABASE … TEMPLATE``), which needs the CREATEDB right and nobody
 else connected. Where no copy can be made, nothing is upgraded and the error says what
 to do. A store newer than this program is refused, never touched.
+
+With a ``DeskKey`` (store/keys.py) a SQLite store is a SQLCipher file: every connection is
+made by ``sqlcipher3`` and keyed before anything else runs, and the copy aside before an
+upgrade is made with the same key. Without one it is plain SQLite (the reference server's
+store, the tests' own stores).
 """
 
 from __future__ import annotations
@@ -22,12 +27,15 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
 from xrewards_desk.store import folding
 
 if TYPE_CHECKING:  # Alembic is imported where a migration runs or is listed (~190 ms)
     from alembic.config import Config
+
+    from xrewards_desk.store.keys import DeskKey
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -77,21 +85,55 @@ def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> No
     cursor.close()
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
+def make_engine(url: str, *, key: DeskKey | None = None, **kwargs: Any) -> Engine:
     """An engine with the store's set-up: on SQLite, foreign keys on, WAL, and the search
-    folding functions the index triggers call."""
+    folding functions the index triggers call; with `key`, a SQLCipher file opened with it."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
         if database and database != ":memory:":
             _private_file(Path(database))
+        if key is not None:
+            kwargs = {**kwargs, **_sqlcipher_args(database or ":memory:", key)}
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _on_sqlite_connect)
         # pysqlite's own transaction handling would defer BEGIN; let SQLAlchemy emit it.
         event.listen(engine, "connect", _sqlite_autocommit_off)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
+    if key is not None:
+        raise StoreError("only a SQLite store can be encrypted with a desk key")
     return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def cipher_module() -> Any:
+    """``sqlcipher3.dbapi2``: the stdlib sqlite3 module built on SQLCipher 4."""
+    import sqlcipher3.dbapi2
+
+    return sqlcipher3.dbapi2
+
+
+def cipher_connect(path: Path | str, key: DeskKey, **kwargs: Any) -> Any:
+    """A sqlcipher3 connection to `path`, keyed before any other statement; a wrong key or
+    a file that is not this store fails here ("file is not a database")."""
+    connection = cipher_module().connect(str(path), **kwargs)
+    try:
+        # a wrong key is told by the exception; SQLCipher's own log would repeat it on stderr
+        connection.execute("PRAGMA cipher_log_level = NONE")
+        connection.execute(key.pragma())
+        connection.execute("SELECT count(*) FROM sqlite_schema").fetchone()
+    except Exception:
+        connection.close()
+        raise
+    return connection
+
+
+def _sqlcipher_args(database: str, key: DeskKey) -> dict[str, Any]:
+    """create_engine's arguments for a SQLCipher store: the pysqlite dialect over the
+    sqlcipher3 module (its errors are SQLAlchemy's DBAPI errors as usual), with connections
+    made keyed by a creator: the key never is in the URL, which SQLAlchemy may log."""
+    return {"module": cipher_module(),
+            "creator": lambda: cipher_connect(database, key, check_same_thread=False)}
 
 
 def _sqlite_autocommit_off(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
@@ -174,8 +216,10 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
                 raw.execute("PRAGMA foreign_keys = ON")
 
 
-def backup_sqlite(engine: Engine, revision: str, now: datetime | None = None) -> Path:
-    """A consistent copy of a SQLite store beside it, named for its revision and the time."""
+def backup_sqlite(engine: Engine, revision: str, now: datetime | None = None,
+                  key: DeskKey | None = None) -> Path:
+    """A consistent copy of a SQLite store beside it, named for its revision and the time;
+    with `key` (the store's), encrypted with it like the store."""
     database = engine.url.database
     if not database or database == ":memory:":
         raise StoreError("an in-memory store cannot be copied aside")
@@ -189,10 +233,23 @@ def backup_sqlite(engine: Engine, revision: str, now: datetime | None = None) ->
             f"{source.stem}.before-upgrade-{revision}-{stamp}-{n}{source.suffix}")
     fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     os.close(fd)
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
-    src.close()
-    dst.close()
+    if key is None:
+        with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+            src.backup(dst)
+        src.close()
+        dst.close()
+        return target
+    # SQLCipher's backup API copies pages between databases keyed alike: the copy is
+    # encrypted with the same key, never a plain one
+    src = cipher_connect(source, key)
+    try:
+        dst = cipher_connect(target, key)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
     return target
 
 
@@ -229,6 +286,9 @@ class Store:
     #: SQLite store, or the name of a PostgreSQL database
     backup: Path | str | None = None
     upgraded_from: str | None = None
+    #: the data folder's key of an encrypted (SQLCipher) store; None for a plain one. Its
+    #: ``file_key`` encrypts the folder's files.
+    key: DeskKey | None = None
 
     def __post_init__(self) -> None:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
@@ -239,13 +299,22 @@ class Store:
 
     @classmethod
     def open(cls, url: str, *, upgrade_older: bool = True, copy_aside: bool = True,
-             **engine_kwargs: Any) -> Store:
+             key: DeskKey | None = None, **engine_kwargs: Any) -> Store:
         """Open the store at `url`, creating or upgrading its schema as needed.
 
-        `copy_aside=False` upgrades without a copy: for an operator who made their own."""
-        engine = make_engine(url, **engine_kwargs)
+        `copy_aside=False` upgrades without a copy: for an operator who made their own.
+        `key`: a SQLite store encrypted with SQLCipher (made so if it is new)."""
+        engine = make_engine(url, key=key, **engine_kwargs)
         try:
-            have = current_revision(engine)
+            try:
+                have = current_revision(engine)
+            except DatabaseError as exc:
+                if key is None or "not a database" not in str(exc.orig):
+                    raise
+                raise StoreError(
+                    f"{engine.url.database} cannot be opened with this data folder's key "
+                    f"(from the {key.source}): it was encrypted with another key, or it is "
+                    "not a store") from exc
             known = known_by_files()
             head = known[-1]
             if have is not None and have not in known:
@@ -260,14 +329,14 @@ class Store:
                     raise StoreError(f"this store has the older schema {have}; "
                                      f"upgrade it to {head} first")
                 if copy_aside and engine.dialect.name == "sqlite":
-                    backup = backup_sqlite(engine, have)
+                    backup = backup_sqlite(engine, have, key=key)
                 elif copy_aside and engine.dialect.name == "postgresql":
                     backup = backup_postgres(engine, have)
                 elif copy_aside:
                     raise StoreError(f"cannot copy a {engine.dialect.name} store aside; back "
                                      "it up, then upgrade it with --without-copy")
                 upgrade(engine)
-            return cls(engine, backup, have if have not in (None, head) else None)
+            return cls(engine, backup, have if have not in (None, head) else None, key)
         except Exception:
             engine.dispose()
             raise
