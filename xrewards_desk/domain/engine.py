@@ -532,23 +532,20 @@ def _open_order(tx: _Tx, order_id: str, actor: Actor, command: str) -> Order:
     return tx.order(order_id)
 
 
-def _pay(tx: _Tx, a: act.Pay) -> None:
-    order = _open_order(tx, a.order, a.actor, "order_paid")
-    if order.paid_at is not None:
-        raise _invalid_state(f"order {order.id} is already paid",
-                     f"die Bestellung {order.id} ist bereits bezahlt")
-    order.paid_at = a.at
-    if order.delivered_at is not None:
-        _complete(tx, order)
-
-
-def _deliver(tx: _Tx, a: act.Deliver) -> None:
-    order = _open_order(tx, a.order, a.actor, "order_delivered")
-    if order.delivered_at is not None:
-        raise _invalid_state(f"order {order.id} is already delivered",
-                     f"die Bestellung {order.id} ist bereits geliefert")
-    order.delivered_at = a.at
-    if order.paid_at is not None:
+def _pay_or_deliver(tx: _Tx, a: act.Pay | act.Deliver) -> None:
+    """Half of completing an order (R4): it completes once it is both paid and delivered,
+    at the later of the two."""
+    paid = isinstance(a, act.Pay)
+    order = _open_order(tx, a.order, a.actor, "order_paid" if paid else "order_delivered")
+    if (order.paid_at if paid else order.delivered_at) is not None:
+        raise _invalid_state(f"order {order.id} is already {'paid' if paid else 'delivered'}",
+                             f"die Bestellung {order.id} ist bereits "
+                             f"{'bezahlt' if paid else 'geliefert'}")
+    if paid:
+        order.paid_at = a.at
+    else:
+        order.delivered_at = a.at
+    if order.paid_at is not None and order.delivered_at is not None:
         _complete(tx, order)
 
 
@@ -1059,10 +1056,8 @@ def apply(state: State, action: act.Action) -> Outcome:
             _register(tx, action)
         case act.PlaceOrder():
             _place_order(tx, action)
-        case act.Pay():
-            _pay(tx, action)
-        case act.Deliver():
-            _deliver(tx, action)
+        case act.Pay() | act.Deliver():
+            _pay_or_deliver(tx, action)
         case act.Cancel():
             _cancel(tx, action)
         case act.ApproveTransfer():
