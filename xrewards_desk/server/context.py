@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import random
 import secrets
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,7 +28,33 @@ from ..domain.engine import (
 from ..domain.model import Actor
 from ..store.ledger import Saved, apply_saving
 from .errors import ApiError, unknown
-from .feed import Feed
+from .feed import Feed, serialise
+
+if TYPE_CHECKING:
+    from ..store.db import Store
+
+
+class Writes:
+    """The store's writing transactions, one at a time: within this process by a lock
+    (so threads queue here rather than on a database connection each), across processes
+    by :func:`serialise`. Re-entrant: a thread holding it may open another."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.lock = threading.RLock()
+
+    def __enter__(self) -> bool:
+        return self.lock.__enter__()
+
+    def __exit__(self, *exc: object) -> None:
+        self.lock.__exit__(*exc)  # type: ignore[arg-type]
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """One writing transaction, serialised with every other writer of the store."""
+        with self.lock, self.store.session(write=True) as s:
+            serialise(s)
+            yield s
 
 
 @dataclass

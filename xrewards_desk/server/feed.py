@@ -3,8 +3,11 @@
 Handlers say what they touched (:meth:`Feed.touch`); before the transaction commits,
 :meth:`Feed.flush` reads each touched record back from the store and appends its whole
 state as one change. Reading back (rather than trusting what a handler meant to write)
-keeps the feed equal to what the store holds. The server serialises writers, so sequence
-numbers are appended in commit order and a reader never skips one that commits later.
+keeps the feed equal to what the store holds.
+
+Every writer is serialised (:func:`serialise`, across all server processes), and the
+sequence numbers are drawn under it: they commit in their order, so a reader reading
+``seq > cursor`` never skips a number that commits later and never sees one twice.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session, selectinload
 
 from xrewards_desk.store import models as m
@@ -21,6 +24,49 @@ from xrewards_desk.store import models as m
 from ..contract import records as r
 from ..contract.common import Model
 from ..store.ledger import unapproved_adjustments
+
+
+#: the key of the transaction-scoped advisory lock every writing transaction takes on
+#: PostgreSQL (any 64-bit number no other program on the database uses: "xrewards")
+WRITE_LOCK_KEY = 0x7872657761726473
+_SERIALISED = "xrewards_serialised"
+
+
+def serialise(session: Session) -> None:
+    """Make `session`'s transaction the only writer of the store until it ends.
+
+    On PostgreSQL: ``pg_advisory_xact_lock`` on :data:`WRITE_LOCK_KEY`, which waits for
+    the writer holding it (in any process, on any machine) to commit or roll back, and is
+    held by this transaction until its own commit or rollback (the server releases
+    nothing itself: a process killed mid-transaction loses its connection, and the
+    database rolls back and frees the lock). Taken as the transaction's first statement,
+    every read after it sees what every earlier writer committed, so the engine's
+    read-modify-write of an account, the change feed's sequence and the audit chain's
+    end are each taken by one writer at a time, across all server processes.
+
+    Why the feed needs no more than this (and no visibility watermark): the feed's
+    sequence numbers are drawn (``nextval`` when a change row is inserted) while the lock
+    is held, and the lock is released only after the commit became visible (PostgreSQL
+    frees a transaction's locks after it has marked it committed). So the writer that
+    draws number n+1 starts after the one that drew n committed: commits come in
+    sequence order, and a reader that sees n+1 already sees n. A reader reading
+    ``seq > cursor`` therefore never skips a number that commits later and never sees one
+    twice. A rolled-back writer leaves a hole in the numbers that nothing will ever fill,
+    which a reader rightly passes over. A watermark (readers served only up to the
+    oldest sequence still in flight) would let writers of unrelated accounts run in
+    parallel, but it needs a table of in-flight transactions that a killed process leaves
+    behind, and the engine reads whole accounts and the program anyway: serial writers
+    are what the rules' engine assumes, and one lock is what can be reasoned about.
+
+    On SQLite the transaction began with ``BEGIN IMMEDIATE`` (``Store.session(write=
+    True)``), which is the database's own single-writer lock. Taking it twice in one
+    transaction is harmless (the second is not sent)."""
+    transaction = session.get_transaction()
+    if transaction is not None and session.info.get(_SERIALISED) is transaction:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY})
+    session.info[_SERIALISED] = transaction
 
 
 def account_record(row: Any, addresses: list[r.Address]) -> r.Account:
@@ -228,7 +274,10 @@ class Feed:
         self.touched[(kind, str(key))] = None
 
     def flush(self, at: datetime) -> int:
-        """Append one change per touched record, in the order touched; returns how many."""
+        """Append one change per touched record, in the order touched; returns how many.
+        The transaction is serialised first (if its writer has not already), so its
+        sequence numbers are drawn under the lock it holds to its commit."""
+        serialise(self.session)
         self.session.flush()
         self.session.expire_all()  # read what the store holds, not what the ORM remembers
         for kind, key in self.touched:

@@ -1,9 +1,13 @@
 """The reference server's work, apart from HTTP: sign-in, commands with idempotency,
 audit and change feed, evidence files, and time passing.
 
-One lock serialises every write (the server runs as one process): commands are applied
-in arrival order, the change feed's sequence numbers are appended in commit order, and
-the audit chain has one end. Reads do not take it.
+One lock serialises every write, across every server process on the store
+(context.Writes: a lock in the process, and on PostgreSQL a transaction-scoped advisory
+lock, feed.serialise): commands are applied one at a time, the change feed's sequence
+numbers are appended in commit order, and the audit chain has one end. Reads do not take
+it. Everything the processes share is in the database (tokens, sign-in throttles,
+Idempotency-Keys, the audit chain and its checkpoints, evidence records, presence marks)
+or in the data folder (evidence files), never in a process's memory.
 """
 
 from __future__ import annotations
@@ -13,7 +17,6 @@ import hashlib
 import json
 import logging
 import secrets
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,7 +26,8 @@ from typing import Any, Literal
 
 from anyio import to_thread
 from pydantic import TypeAdapter
-from sqlalchemy import Select, Text, cast, func, select
+from sqlalchemy import Select, Text, case, cast, delete, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -53,7 +57,7 @@ from ..domain.workflow import REPLIES_TO_SEND, ReplyState
 from ..store.db import Store
 from ..store.ledger import StoreLookup
 from . import abuse_signals, security, throttle
-from .context import Ctx, check_role, forbidden
+from .context import Ctx, Writes, check_role, forbidden
 from .errors import ApiError
 from .feed import Feed
 from .handlers import HANDLERS, invitee_of
@@ -120,7 +124,8 @@ class Service:
         self.data_dir = data_dir
         self.evidence_dir = data_dir / "evidence"
         self.evidence_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-        self.write_lock = threading.RLock()
+        #: every writing transaction, one at a time across all server processes
+        self.write_lock = Writes(store)
         self.hashes = hashes or security.HashPool()
         self.policy = policy
         #: what the password for a name that cannot sign in is compared with (never
@@ -130,7 +135,7 @@ class Service:
         #: (the feed's last seq, the next instant anything can fall due) after the last
         #: run of advance_all: nothing to do before then while the feed stays there
         self._quiet: tuple[int, datetime] | None = None
-        self.presence = PresenceBoard(clock)
+        self.presence = PresenceBoard(store, clock)
         #: told of each command and shop event once it is answered (not a replay of an
         #: Idempotency-Key's answer): (its body, shop or not, the answer); the metrics
         self.answered: list[Callable[[dict[str, Any], bool, Answer], None]] = []
@@ -141,7 +146,7 @@ class Service:
     # ----------------------------------------------------------------- people
     def add_user(self, name: str, display_name: str, role: Role, password: str,
                  language: str = "de") -> None:
-        with self.write_lock, self.store.session() as s:
+        with self.write_lock.session() as s:
             s.add(m.User(name=name, display_name=display_name, role=role, language=language,
                          password_hash=security.hash_password(password, n=self.scrypt_n),
                          active=True,
@@ -188,7 +193,7 @@ class Service:
         now = self.clock.now()
         self._purge_throttle(now)
         try:
-            with self.write_lock, self.store.session() as s:
+            with self.write_lock.session() as s:
                 claim = throttle.claim(s, name, address, now, self.policy)
                 user = s.scalars(select(m.User).where(m.User.name == name)).first()
                 if user is not None and user.active and user.password_hash:
@@ -205,7 +210,7 @@ class Service:
         if not ok or attempt.user_id is None:
             raise wrong
         now = self.clock.now()
-        with self.write_lock, self.store.session() as w:
+        with self.write_lock.session() as w:
             user = w.get(m.User, attempt.user_id)
             if user is None or not user.active:  # deactivated meanwhile
                 raise wrong
@@ -223,11 +228,11 @@ class Service:
         if self._purged_at is not None and now - self._purged_at < timedelta(minutes=1):
             return
         self._purged_at = now
-        with self.write_lock, self.store.session() as s:
+        with self.write_lock.session() as s:
             throttle.purge(s, now)
 
     def sign_out(self, token: str) -> None:
-        with self.write_lock, self.store.session() as s:
+        with self.write_lock.session() as s:
             row = s.get(m.ApiToken, security.token_hash(token))
             if row is not None:
                 s.delete(row)
@@ -267,15 +272,16 @@ class Service:
         request_hash = _canonical(body)
         with self.write_lock:
             with self.store.session() as s:
-                seen = s.get(m.IdempotencyRecord, (person.name, key))
-                if seen is not None:
-                    if seen.request_hash != request_hash:
-                        raise ApiError(IDEMPOTENCY_MISMATCH,
-                                       "This Idempotency-Key was used for a different command; "
-                                       "use a new key for a new command.",
-                                       "Dieser Idempotency-Key gehört zu einem anderen Befehl.")
-                    return Answer(seen.status_code, seen.response)
-            answer = self._run_once(person, key, request_hash, body, shop)
+                seen = _seen(s, person, key, request_hash)
+            if seen is not None:
+                return seen
+            try:
+                answer = self._run_once(person, key, request_hash, body, shop)
+            except _Replayed as replayed:  # another server process applied it meanwhile
+                if replayed.error is not None:
+                    raise replayed.error from None
+                assert replayed.answer is not None
+                return replayed.answer
         for observer in self.answered:
             observer(body, shop, answer)
         return answer
@@ -287,7 +293,8 @@ class Service:
         actor = person.actor
         role = actor.role.value if actor.role else None
         try:
-            with self.store.session(write=True) as s:
+            with self.write_lock.session() as s:
+                _not_seen(s, person, key, request_hash)
                 ctx = Ctx(s, Feed(s), actor, now)
                 handle(ctx, parsed)
                 result = c.CommandResult(
@@ -304,7 +311,8 @@ class Service:
             return answer
         except ApiError as error:
             answer = Answer(error.status, error.problem().model_dump(mode="json"))
-            with self.store.session(write=True) as s:
+            with self.write_lock.session() as s:
+                _not_seen(s, person, key, request_hash)
                 audit.append(s, at=now, actor=actor.name, role=role, action=parsed.type,
                              subject=_subject_of(body), outcome=f"refused:{error.code}",
                              detail={"command": body, "message": error.message})
@@ -375,7 +383,7 @@ class Service:
             if self._quiet is not None and self._quiet[0] == head and now < self._quiet[1]:
                 return 0
             while True:
-                with self.store.session() as s:
+                with self.write_lock.session() as s:
                     due = self._due_accounts(s, now, limit)
                     if not due:
                         break
@@ -517,7 +525,7 @@ class Service:
                 # the lock keeps this process's commands from meeting it mid-transaction
                 # (SQLite refuses a write after a read once another write came between);
                 # the order across processes is the database's primary key
-                with self.write_lock, self.store.session() as s:
+                with self.write_lock.session() as s:
                     written = audit.write_checkpoint(s, key, self.clock.now())
                     if written is not None:
                         s.expunge(written)
@@ -564,8 +572,8 @@ class Service:
     def present(self, person: Person, record: str) -> c.PresenceList:
         self.require(person, "see_presence")
         return c.PresenceList(record=record, others=[
-            c.Present(name=p.name, display_name=p.display_name, since=since)
-            for p, since in self.presence.others(record, person.name)])
+            c.Present(name=name, display_name=display_name, since=since)
+            for name, display_name, since in self.presence.others(record, person.name)])
 
     # ----------------------------------------------------------------- abuse queue
     def abuse_queue(self, person: Person, min_score: int, limit: int) -> q.ReferralQueue:
@@ -643,7 +651,7 @@ class Service:
         assert media_type is not None
         sha = hashlib.sha256(data).hexdigest()
         now = self.clock.now()
-        with self.write_lock, self.store.session() as s:
+        with self.write_lock.session() as s:
             row = s.get(m.EvidenceFile, sha)
             if row is None:
                 path = self.evidence_path(sha)
@@ -678,47 +686,105 @@ class Service:
 
 
 class PresenceBoard:
-    """Who has which record open, in memory only: a mark lasts PRESENCE_LIFETIME and is
-    renewed by the next; a restart forgets every mark (the desktops renew theirs within
-    20 s). Not stored, not audited, not in the change feed."""
+    """Who has which record open, in the database (``presence_marks``) so that every
+    server process sees every mark: a mark lasts PRESENCE_LIFETIME and is renewed by the
+    next; a mark not renewed in time is ignored, and deleted at most once a minute. Not
+    audited, not in the change feed, and not serialised with the writers (each mark is
+    one upsert of its own row)."""
 
-    def __init__(self, clock: Clock) -> None:
+    def __init__(self, store: Store, clock: Clock) -> None:
+        self.store = store
         self.clock = clock
-        self._lock = threading.Lock()
-        #: record -> person's name -> (person, since, last mark)
-        self._marks: dict[str, dict[str, tuple[Person, datetime, datetime]]] = {}
+        self._pruned_at: datetime | None = None
+
+    def _upsert(self, s: Session) -> Any:
+        if s.get_bind().dialect.name == "postgresql":
+            return postgresql.insert(m.PresenceMark)
+        return sqlite.insert(m.PresenceMark)
 
     def _prune(self, now: datetime) -> None:
-        for record in list(self._marks):
-            people = self._marks[record]
-            for name in [n for n, (_p, _s, last) in people.items()
-                         if last + PRESENCE_LIFETIME <= now]:
-                del people[name]
-            if not people:
-                del self._marks[record]
+        if self._pruned_at is not None and now - self._pruned_at < timedelta(minutes=1):
+            return
+        self._pruned_at = now
+        table = m.PresenceMark
+        try:
+            with self.store.session(write=True) as s:
+                gone = (select(table.record, table.user_name)
+                        .where(table.last <= now - PRESENCE_LIFETIME).limit(1000)
+                        .with_for_update(skip_locked=True))
+                for record, name in s.execute(gone).all():
+                    s.execute(delete(table).where(table.record == record,
+                                                  table.user_name == name,
+                                                  table.last <= now - PRESENCE_LIFETIME))
+        except OperationalError as exc:  # housekeeping only: the next minute tries again
+            log.info("presence: old marks not deleted this time (%s)", type(exc).__name__)
 
     def mark(self, person: Person, record: str) -> None:
         now = self.clock.now()
-        with self._lock:
-            self._prune(now)
-            people = self._marks.setdefault(record, {})
-            seen = people.get(person.name)
-            people[person.name] = (person, seen[1] if seen else now, now)
-            mine = sorted(((marks[person.name][2], r) for r, marks in self._marks.items()
-                           if person.name in marks), reverse=True)
-            for _last, old in mine[PRESENCE_PER_PERSON:]:
-                del self._marks[old][person.name]
-                if not self._marks[old]:
-                    del self._marks[old]
+        self._prune(now)
+        table = m.PresenceMark
+        with self.store.session(write=True) as s:
+            insert = self._upsert(s).values(record=record, user_name=person.name,
+                                            display_name=person.display_name, since=now,
+                                            last=now)
+            s.execute(insert.on_conflict_do_update(
+                index_elements=[table.record, table.user_name],
+                set_={"since": case((table.last <= now - PRESENCE_LIFETIME,
+                                     insert.excluded.since), else_=table.since),
+                      "last": insert.excluded.last,
+                      "display_name": insert.excluded.display_name}))
+            mine = s.scalars(select(table.record).where(
+                table.user_name == person.name, table.last > now - PRESENCE_LIFETIME)
+                .order_by(table.last.desc(), table.record).offset(PRESENCE_PER_PERSON)).all()
+            if mine:  # the oldest marks beyond the most one person can have
+                s.execute(delete(table).where(table.user_name == person.name,
+                                              table.record.in_(mine)))
 
-    def others(self, record: str, me: str) -> list[tuple[Person, datetime]]:
-        """Everyone but `me` with `record` open now, the longest-open first."""
+    def others(self, record: str, me: str) -> list[tuple[str, str, datetime]]:
+        """Everyone but `me` with `record` open now (name, display name, since), the
+        longest-open first."""
         now = self.clock.now()
-        with self._lock:
-            self._prune(now)
-            people = self._marks.get(record, {})
-            return sorted(((p, since) for name, (p, since, _l) in people.items()
-                           if name != me), key=lambda item: (item[1], item[0].name))
+        table = m.PresenceMark
+        with self.store.session() as s:
+            return [(x.user_name, x.display_name, x.since) for x in s.scalars(
+                select(table).where(table.record == record, table.user_name != me,
+                                    table.last > now - PRESENCE_LIFETIME)
+                .order_by(table.since, table.user_name))]
+
+
+def _seen(s: Session, person: Person, key: str, request_hash: str) -> Answer | None:
+    """The answer kept under the person's Idempotency-Key, if any (409
+    ``idempotency_mismatch`` for a key kept with another command)."""
+    seen = s.get(m.IdempotencyRecord, (person.name, key))
+    if seen is None:
+        return None
+    if seen.request_hash != request_hash:
+        raise ApiError(IDEMPOTENCY_MISMATCH,
+                       "This Idempotency-Key was used for a different command; "
+                       "use a new key for a new command.",
+                       "Dieser Idempotency-Key gehört zu einem anderen Befehl.")
+    return Answer(seen.status_code, seen.response)
+
+
+class _Replayed(Exception):
+    """The key turned out kept once the writer's lock was held: another server process
+    applied the command between this one's first look and its lock."""
+
+    def __init__(self, answer: Answer | None = None, error: ApiError | None = None) -> None:
+        super().__init__()
+        self.answer = answer
+        self.error = error
+
+
+def _not_seen(s: Session, person: Person, key: str, request_hash: str) -> None:
+    """Look again, under the writers' lock (serialise): a command is applied only where
+    its key is not kept yet, whichever server process got it first."""
+    try:
+        seen = _seen(s, person, key, request_hash)
+    except ApiError as mismatch:
+        raise _Replayed(error=mismatch) from None
+    if seen is not None:
+        raise _Replayed(answer=seen)
 
 
 def _checkpoint(row: m.AuditCheckpoint) -> c.AuditCheckpoint:

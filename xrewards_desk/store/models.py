@@ -563,6 +563,21 @@ class GatewayStateRow(Base):
     reported_by: Mapped[str] = mapped_column(String(64))
 
 
+class PresenceMark(Base):
+    """Who has which record open (server only; migration 0016): in the database so that
+    every server process sees every mark. A mark lasts 90 s after its last renewal; an
+    expired one is ignored and deleted later. Not in the change feed, not audited."""
+
+    __tablename__ = "presence_marks"
+    record: Mapped[str] = mapped_column(String(100), primary_key=True)
+    user_name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    display_name: Mapped[str]
+    #: since when without a break
+    since: Mapped[datetime]
+    #: the last renewal
+    last: Mapped[datetime] = mapped_column(index=True)
+
+
 class MailAttachment(Base):
     """An attachment of a mail: kept as evidence, or refused (and recorded why)."""
 
@@ -839,6 +854,7 @@ __all__ = [
     "Organisation",
     "OutboxCommand",
     "OutboxState",
+    "PresenceMark",
     "ProgramRow",
     "ReceivedFrom",
     "ReplyState",
