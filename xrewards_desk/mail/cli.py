@@ -90,7 +90,7 @@ def _run(args: argparse.Namespace, folder: Path, store: Any) -> int:
     from .importer import ImportResult, import_mail
     from .parse import MalformedMail
 
-    evidence = EvidenceFolder(folder)
+    evidence = EvidenceFolder.of(folder, store)
     stored_api, stored_user = _last_sync(store)
     api = args.api or (stored_api.removesuffix("/v1") if stored_api else None)
     user = args.user or stored_user

@@ -1,10 +1,15 @@
 """The desktop's own copies of evidence files: ``DATA_DIR/evidence/<sha256>``.
 
-A file is named by the SHA-256 of its bytes and written once, atomically (a temporary
-file in the same folder, then :func:`os.replace`), readable by the user alone (folder
-0700, files 0600). Its label (the name it arrived under, a label only) and its type are
-kept beside it in ``<sha256>.json``. Only what :mod:`xrewards_desk.contract.filetypes`
-accepts is ever written: PDF, PNG, JPEG or an e-mail message, at most 20 MiB.
+A file is named by the SHA-256 of its plain bytes and written once, atomically (a
+temporary file in the same folder, then :func:`os.replace`), readable by the user alone
+(folder 0700, files 0600), and, beside an encrypted store, sealed with the data folder's
+file key (:mod:`xrewards_desk.store.vault`, issue 22). Its label (the name it arrived
+under, a name a customer chose) and its type are kept beside it in ``<sha256>.json``,
+sealed the same way. Only what :mod:`xrewards_desk.contract.filetypes` accepts is ever
+written: PDF, PNG, JPEG or an e-mail message, at most 20 MiB.
+
+A plain file of an earlier version is still read (its SHA-256 checked) and is re-written
+sealed the first time it is read, and by :meth:`EvidenceFolder.seal_plain` at start.
 
 :meth:`EvidenceFolder.reader` is what :meth:`.runner.Syncer.push` asks for the files a
 command cites, so that they are uploaded before it.
@@ -15,12 +20,14 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
+import logging
 import re
-import tempfile
 from pathlib import Path
 
 from ..contract import filetypes
+from ..store.vault import Vault, VaultError, file_key_of
+
+log = logging.getLogger(__name__)
 
 _SHA = re.compile(r"^[0-9a-f]{64}$")
 
@@ -31,13 +38,17 @@ class EvidenceMissing(LookupError):
 
 
 class EvidenceFolder:
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, key: bytes | None = None) -> None:
+        """`key`: the data folder's file key (``store.key.file_key``); None beside a
+        plain store, whose files stay plain."""
         self.folder = Path(data_dir) / "evidence"
+        self.vault = Vault(key)
 
-    def _ready(self) -> Path:
-        self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        os.chmod(self.folder, 0o700)
-        return self.folder
+    @classmethod
+    def of(cls, data_dir: Path, store: object) -> EvidenceFolder:
+        """The evidence folder of `data_dir`, sealed with `store`'s file key if it has
+        one."""
+        return cls(data_dir, file_key_of(store))
 
     def path(self, sha: str) -> Path:
         if not _SHA.match(sha):
@@ -55,47 +66,75 @@ class EvidenceFolder:
             raise ValueError(why)
         media_type = filetypes.sniff(data)
         sha = hashlib.sha256(data).hexdigest()
-        folder = self._ready()
         if not self.has(sha):
-            self._write(folder, sha, data)
-        if not (folder / f"{sha}.json").is_file():
+            self.vault.write(self.path(sha), data, f"evidence:{sha}")
+        if not self._meta_path(sha).is_file():
             meta = {"label": label, "media_type": media_type, "size": len(data)}
-            self._write(folder, f"{sha}.json",
-                        json.dumps(meta, ensure_ascii=False).encode("utf-8"))
+            self.vault.write(self._meta_path(sha),
+                             json.dumps(meta, ensure_ascii=False).encode("utf-8"),
+                             f"evidence-label:{sha}")
         return sha
 
-    @staticmethod
-    def _write(folder: Path, name: str, data: bytes) -> None:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name[:16]}.", suffix=".part")
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(data)
-                out.flush()
-                os.fsync(out.fileno())
-            os.chmod(tmp, 0o600)
-            os.replace(tmp, folder / name)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+    def _meta_path(self, sha: str) -> Path:
+        return self.folder / f"{self.path(sha).name}.json"
 
     def read(self, sha: str) -> bytes:
-        """The bytes of `sha`; EvidenceMissing if they are not here or not intact."""
+        """The bytes of `sha`, decrypted in memory; EvidenceMissing if they are not here
+        or not intact (changed, sealed with another key or under another name). A plain
+        file of an earlier version is re-written sealed."""
+        path = self.path(sha)
         try:
-            data = self.path(sha).read_bytes()
+            blob = path.read_bytes()
         except FileNotFoundError:
             raise EvidenceMissing(f"evidence file {sha} is not in {self.folder}") from None
+        try:
+            data, plain = self.vault.open_bytes(blob, f"evidence:{sha}", f"evidence file "
+                                                f"{sha}", plain_ok=True)
+        except VaultError as exc:
+            raise EvidenceMissing(str(exc)) from None
         if hashlib.sha256(data).hexdigest() != sha:
             raise EvidenceMissing(f"evidence file {sha} in {self.folder} was changed; its "
                                   "bytes no longer match their SHA-256")
+        if plain and self.vault.encrypted:
+            self._seal_one(sha)
         return data
 
-    def label(self, sha: str) -> str:
+    def _seal_one(self, sha: str) -> int:
+        sealed = 0
         try:
-            meta = json.loads((self.folder / f"{sha}.json").read_text("utf-8"))
+            sealed += self.vault.seal_plain(self.path(sha), f"evidence:{sha}")
+            if self._meta_path(sha).is_file():
+                sealed += self.vault.seal_plain(self._meta_path(sha),
+                                                f"evidence-label:{sha}")
+        except OSError as exc:
+            log.warning("could not encrypt the evidence file %s: %s", sha, exc)
+        return sealed
+
+    def seal_plain(self) -> int:
+        """Seal every plain file an earlier version left here (at start, on the store
+        lane); the number of files re-written. Nothing without a key."""
+        if not self.vault.encrypted or not self.folder.is_dir():
+            return 0
+        return sum(self._seal_one(sha) for sha in self.held())
+
+    def held(self) -> list[str]:
+        """The SHA-256 of every file kept here."""
+        if not self.folder.is_dir():
+            return []
+        return sorted(p.name for p in self.folder.iterdir() if _SHA.match(p.name))
+
+    def meta(self, sha: str) -> dict[str, object]:
+        try:
+            blob = self._meta_path(sha).read_bytes()
+            text, _plain = self.vault.open_bytes(blob, f"evidence-label:{sha}",
+                                                 plain_ok=True)
+            meta = json.loads(text.decode("utf-8"))
         except (OSError, ValueError):
-            return sha
-        value = meta.get("label") if isinstance(meta, dict) else None
+            return {}
+        return meta if isinstance(meta, dict) else {}
+
+    def label(self, sha: str) -> str:
+        value = self.meta(sha).get("label")
         return value if isinstance(value, str) and value else sha
 
     def reader(self, sha: str) -> tuple[bytes, str]:
@@ -104,6 +143,6 @@ class EvidenceFolder:
 
     def remove(self, sha: str) -> None:
         """Forget a file (an import that did not finish takes back what it wrote)."""
-        for path in (self.path(sha), self.folder / f"{sha}.json"):
+        for path in (self.path(sha), self._meta_path(sha)):
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()

@@ -39,7 +39,7 @@ class Imported:
 def import_files(paths: list[Path], store: Store, data: Path, syncer: Any,
                  user: str) -> list[Imported]:
     """Import each file (on the store lane); a bad one never stops the others."""
-    evidence = EvidenceFolder(data)
+    evidence = EvidenceFolder.of(data, store)
     results = []
     for path in paths:
         try:

@@ -59,7 +59,7 @@ class Session:
         if folder is None:
             database = self.store.engine.url.database
             folder = Path(database).parent if database else Path.cwd()
-        return EvidenceFolder(folder)
+        return EvidenceFolder.of(folder, self.store)
 
     def resume(self) -> bool:
         """Use a token from the keyring if the server still accepts it."""

@@ -5,8 +5,11 @@ A file added from disk is judged by its bytes (:mod:`xrewards_desk.contract.file
 never by its name, and kept in the evidence folder, from which the outbox uploads it before
 the command that cites it. The viewer shows images, PDFs (through QtPdf) and e-mails as
 text, from the local evidence folder or downloaded once on the network lane, checked
-against its SHA-256 and kept there; the newest pick wins (:meth:`.tasks.Tasks.on_net`
-with a key)."""
+against its SHA-256 and kept there (sealed, issue 22); the newest pick wins
+(:meth:`.tasks.Tasks.on_net` with a key). A file is decrypted in memory and shown from
+there (a QBuffer for a PDF, the bytes for an image), never from a plain file on disk.
+A file the desktop removed after the retention period (closed cases) is fetched again
+from the server where it still serves it."""
 
 from __future__ import annotations
 
@@ -19,6 +22,9 @@ from xrewards_desk.contract import filetypes
 from xrewards_desk.store.read.transfers import EvidenceInfo
 from xrewards_desk.sync.evidence import EvidenceFolder
 from xrewards_desk.ui.qt import (
+    QBuffer,
+    QByteArray,
+    QIODevice,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -51,7 +57,7 @@ def evidence_folder(desk: Desk) -> EvidenceFolder:
     if session is not None:
         folder: EvidenceFolder = session.evidence()
         return folder
-    return EvidenceFolder(desk.paths.data)
+    return EvidenceFolder.of(desk.paths.data, desk.store)
 
 
 def evidence_item(text: str, sha: str) -> QListWidgetItem:
@@ -112,6 +118,8 @@ class EvidencePane(QWidget):
         self.image_area.setWidget(self.image_label)
         self.image_area.setWidgetResizable(True)
         self.pdf_document = QPdfDocument(self)
+        #: the PDF on screen, decrypted in memory: the document reads it from here
+        self.pdf_buffer: QBuffer | None = None
         self.pdf_view = QPdfView()
         self.pdf_view.setObjectName("evidence_pdf")
         self.pdf_view.setDocument(self.pdf_document)
@@ -176,31 +184,42 @@ class EvidencePane(QWidget):
             self.show_message(self.tr("No evidence to show."))
             return
         info = self.files[row]
-        folder = EvidenceFolder(self.desk.paths.data)
+        folder = evidence_folder(self.desk)
         session = self.desk.session
         client = session.client if session is not None else None
 
-        def work() -> tuple[str, bytes, str]:
+        def work() -> tuple[str, bytes]:
             if folder.has(info.sha256):
-                return info.sha256, folder.read(info.sha256), str(folder.path(info.sha256))
+                return info.sha256, folder.read(info.sha256)
             if client is None:
                 raise LookupError("not signed in, and the file is not held here")
             data = client.evidence(info.sha256)
             if hashlib.sha256(data).hexdigest() != info.sha256:
                 raise ValueError("the downloaded file does not match its SHA-256")
             folder.put(data, info.label)
-            return info.sha256, data, str(folder.path(info.sha256))
+            return info.sha256, data
 
         self.show_message(self.tr("Fetching %1…").replace("%1", info.label))
         self.desk.tasks.on_net(work, lambda answer: self._fetched(*answer),
                                lambda exc: self._failed(info.label, exc), key=key)
 
-    def _fetched(self, sha: str, data: bytes, path: str) -> None:
+    def _load_pdf(self, data: bytes) -> Any:
+        """The PDF from memory (a QBuffer the document keeps reading); its error."""
+        self.pdf_document.close()
+        old, self.pdf_buffer = self.pdf_buffer, QBuffer(self)
+        self.pdf_buffer.setData(QByteArray(data))
+        self.pdf_buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        self.pdf_document.load(self.pdf_buffer)
+        if old is not None:
+            old.close()
+            old.deleteLater()
+        return self.pdf_document.error()
+
+    def _fetched(self, sha: str, data: bytes) -> None:
         kind = filetypes.sniff(data)
         self.shown = sha
         if kind == filetypes.PDF:
-            self.pdf_document.close()
-            error = self.pdf_document.load(path)
+            error = self._load_pdf(data)
             if error != QPdfDocument.Error.None_ or self.pdf_document.pageCount() < 1:
                 self.show_message(self.tr("The PDF cannot be shown (%1).").replace(
                     "%1", str(error.name)))
