@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xrewards_desk.store import models as m
 
-from ..contract.common import FORBIDDEN, STALE_VERSION
+from ..contract.common import FORBIDDEN, STALE_VERSION, Model
 from ..domain import actions as a
 from ..domain import permissions, workflow
 from ..domain.engine import (
@@ -28,7 +29,7 @@ from ..domain.engine import (
 from ..domain.model import Actor
 from ..store.ledger import Saved, apply_saving
 from .errors import ApiError, unknown
-from .feed import Feed, serialise
+from .feed import READ, Feed, ReadBack, entry_of, lot_of, notice_of, serialise
 
 if TYPE_CHECKING:
     from ..store.db import Store
@@ -74,8 +75,8 @@ class Ctx:
     message: str = ""
     subject: str = ""
 
-    def touch(self, kind: str, key: object) -> None:
-        self.feed.touch(kind, key)
+    def touch(self, kind: str, key: object, record: Model | ReadBack | None = READ) -> None:
+        self.feed.touch(kind, key, record)
         self.touched.append((kind, str(key)))
 
     def add(self, kind: str, row: Any, created: bool = True) -> None:
@@ -91,32 +92,62 @@ class Ctx:
         """Apply an engine action; tell the feed everything it changed and wrote.
 
         The engine reads and writes through Core, so the ORM's pending changes are flushed
-        first and everything it holds is expired after (it reloads on the next access)."""
+        first, and what the ORM holds of the rows the engine changed is expired after (it
+        reloads on the next access); the rest of what it holds stays valid."""
         self.session.flush()
         written, saved = apply_saving(self.session, action)
-        self.session.expire_all()
+        _expire(self.session, saved)
         self.applied(written, saved)
         return written
 
     def applied(self, written: Written, saved: Saved) -> None:
+        """Tell the feed what the engine saved: its lots, entries and notices as the
+        values it wrote, the accounts, orders, cases it changed to be read back."""
+        lots = {lot.id: lot for lot in saved.lot_values}
         for kind, keys in (("account", saved.accounts), ("discount", saved.discounts),
                            ("lot", saved.lots), ("order", saved.orders),
                            ("abuse_case", saved.cases)):
             for key in keys:
-                self.touch(kind, key)
+                if kind == "lot" and key in lots:
+                    self.touch(kind, key, lot_of(lots[key]))
+                else:
+                    self.touch(kind, key)
         if saved.program:
             self.touch("program", 1)
         for entry in written.entries:
-            self.touch("entry", entry.id)
+            self.touch("entry", entry.id, entry_of(entry))
             self.entries.append(entry.id)
         for notice in written.notices:
-            self.touch("notice", notice.id)
+            self.touch("notice", notice.id, notice_of(notice))
         if written.claims:
             ids = self.session.scalars(
                 select(m.ClaimRow.id).order_by(m.ClaimRow.id.desc())
                 .limit(len(written.claims))).all()
             for claim_id in sorted(ids):
                 self.touch("claim", claim_id)
+
+
+#: the ORM's classes of the rows the engine saves, by :class:`Saved`'s field
+_SAVED_MODELS: tuple[tuple[str, Any], ...] = (
+    ("accounts", m.AccountRow), ("lots", m.LotRow), ("orders", m.OrderRow),
+    ("cases", m.AbuseCaseRow), ("discounts", m.DiscountCode))
+
+
+def _expire(session: Session, saved: Saved) -> None:
+    """Expire what the session holds of the rows the engine just wrote through Core."""
+    held = session.identity_map
+    if not len(held):
+        return
+    for field_name, model in _SAVED_MODELS:
+        mapper = sa_inspect(model)
+        for key in getattr(saved, field_name):
+            row = held.get(mapper.identity_key_from_primary_key((key,)))
+            if row is not None:
+                session.expire(row)
+    if saved.program:
+        row = held.get(sa_inspect(m.ProgramRow).identity_key_from_primary_key((1,)))
+        if row is not None:
+            session.expire(row)
 
 
 def forbidden(name: str, permission: permissions.Permission) -> ApiError:

@@ -1,9 +1,12 @@
 """The change feed: what changed in a transaction, appended in commit order.
 
 Handlers say what they touched (:meth:`Feed.touch`); before the transaction commits,
-:meth:`Feed.flush` reads each touched record back from the store and appends its whole
-state as one change. Reading back (rather than trusting what a handler meant to write)
-keeps the feed equal to what the store holds.
+:meth:`Feed.flush` appends each touched record's whole state as one change. The engine's
+ledger entries, notices and lots are built from exactly the values it saved (nothing
+else writes them); every other record is read back from the store (one Core statement
+for the engine's accounts and orders, the ORM for the rest), so that what a handler set
+besides the engine is in the feed as the store holds it. The tests hold both ways to the
+ORM's reading of the store.
 
 Every writer is serialised (:func:`serialise`, across all server processes), and the
 sequence numbers are drawn under it: they commit in their order, so a reader reading
@@ -13,18 +16,19 @@ sequence numbers are drawn under it: they commit in their order, so a reader rea
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import select, text
+from sqlalchemy import Table, bindparam, insert, select, text
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, selectinload
 
 from xrewards_desk.store import models as m
 
 from ..contract import records as r
 from ..contract.common import Model
+from ..domain.model import Entry, Lot, Notice
 from ..store.ledger import unapproved_adjustments
-
 
 #: the key of the transaction-scoped advisory lock every writing transaction takes on
 #: PostgreSQL (any 64-bit number no other program on the database uses: "xrewards")
@@ -261,31 +265,180 @@ def _staff(s: Session, name: str) -> Model | None:
                    active=row.active)
 
 
+# --------------------------------------------------------------------------- built, not read
+
+
+def _utc(at: datetime) -> datetime:
+    return at.astimezone(UTC)
+
+
+def lot_of(lot: Lot) -> r.Lot:
+    """A lot as the feed carries it, from the engine's value as it was saved."""
+    return r.Lot(id=lot.id, account=lot.account, seq=lot.seq,
+                 credited_at=_utc(lot.credited_at), usable_until=lot.usable_until,
+                 expires_at=_utc(lot.expires_at), points=lot.points, remaining=lot.remaining,
+                 source_kind=lot.source.kind, source_ref=lot.source.ref, root=lot.root,
+                 parent=lot.parent, redeemed=lot.redeemed, void_claimant=lot.void_claimant)
+
+
+def entry_of(entry: Entry) -> r.Entry:
+    """A ledger entry as the feed carries it, from the engine's value as it was saved."""
+    return r.Entry(id=entry.id, account=entry.account,
+                   seq=int(entry.id.rpartition("/E")[2]), at=_utc(entry.at), type=entry.type,
+                   points=entry.points, source_kind=entry.source.kind,
+                   source_ref=entry.source.ref, note=entry.note,
+                   allocations=[r.Allocation(lot=a.lot, points=a.points)
+                                for a in entry.allocations])
+
+
+def notice_of(notice: Notice) -> r.Notice:
+    """A notice as the feed carries it, from the engine's value as it was saved."""
+    return r.Notice(id=notice.id, account=notice.account,
+                    seq=int(notice.id.rpartition("/N")[2]), kind=notice.kind,
+                    sent_at=_utc(notice.sent_at), entry=notice.entry, points=notice.points,
+                    balance=notice.balance,
+                    lots=[r.NoticeLot(lot=f.lot, remaining=f.remaining,
+                                      usable_until=f.usable_until) for f in notice.lots])
+
+
+# --------------------------------------------------------------------------- read through Core
+
+def _table(model: Any) -> Table:
+    return cast(Table, model.__table__)
+
+
+CHANGES = _table(m.ChangeRow)
+_T = {name: _table(model) for name, model in (
+    ("accounts", m.AccountRow), ("addresses", m.DeliveryAddress), ("lots", m.LotRow),
+    ("discounts", m.DiscountCode), ("orders", m.OrderRow),
+    ("cancellations", m.OrderCancellation), ("entries", m.LedgerEntry),
+    ("allocations", m.LotAllocation), ("notices", m.NoticeRow), ("notice_lots", m.NoticeLot),
+    ("orgs", m.Organisation), ("billing", m.BillingAccount))}
+
+
+def _by_id(table: Table, column: str = "id") -> Any:
+    return select(table).where(table.c[column] == bindparam("k"))
+
+
+def _joined(parent: Table, child: Table, link: str, order: str,
+            fields: tuple[str, ...]) -> Any:
+    """A record and its child rows in one statement (one row per child, or one row with
+    the child's fields empty: its `order` column, ``child_key``, is empty then), children
+    in their order."""
+    return (select(parent, child.c[order].label("child_key"),
+                   *(child.c[f].label(f"child_{f}") for f in fields))
+            .outerjoin(child, child.c[link] == parent.c.id)
+            .where(parent.c.id == bindparam("k")).order_by(child.c[order]))
+
+
+_Q = {
+    "account": _joined(_T["accounts"], _T["addresses"], "account_id", "id",
+                       ("street", "postcode", "city", "country")),
+    "discount": _by_id(_T["discounts"], "account_id"),
+    "lot": _by_id(_T["lots"]),
+    "order": _joined(_T["orders"], _T["cancellations"], "order_id", "seq",
+                     ("at", "amount", "in_full")),
+    "entry": _joined(_T["entries"], _T["allocations"], "entry_id", "seq",
+                     ("lot_id", "points")),
+    "notice": _joined(_T["notices"], _T["notice_lots"], "notice_id", "seq",
+                      ("lot_id", "remaining", "usable_until")),
+    "organisation": _by_id(_T["orgs"]),
+    "billing_account": _by_id(_T["billing"]),
+}
+
+
+def _one(query: str, make: Callable[[Any], Model]) -> Callable[[Connection, str],
+                                                                Model | None]:
+    def load(conn: Connection, key: str) -> Model | None:
+        row = conn.execute(_Q[query], {"k": key}).first()
+        return None if row is None else make(row)
+    return load
+
+
+def _many(query: str, make: Callable[[Any, list[Any]], Model],
+          child: Callable[[Any], Any]) -> Callable[[Connection, str], Model | None]:
+    """A record made from its row and its children's (the rows of one outer join)."""
+    def load(conn: Connection, key: str) -> Model | None:
+        rows = conn.execute(_Q[query], {"k": key}).all()
+        if not rows:
+            return None
+        return make(rows[0], [child(x) for x in rows if x.child_key is not None])
+    return load
+
+
+#: the feed's records of the engine's kinds, read through Core (one statement each): the
+#: same values as :data:`LOADERS` (the tests compare them), made by the same functions
+CORE_LOADERS: dict[str, Callable[[Connection, str], Model | None]] = {
+    "account": _many("account", account_record, lambda x: r.Address(
+        street=x.child_street, postcode=x.child_postcode, city=x.child_city,
+        country=x.child_country)),
+    "entry": _many("entry", entry_record, lambda x: r.Allocation(
+        lot=x.child_lot_id, points=x.child_points)),
+    "notice": _many("notice", notice_record, lambda x: r.NoticeLot(
+        lot=x.child_lot_id, remaining=x.child_remaining, usable_until=x.child_usable_until)),
+    "order": _many("order", order_record, lambda x: r.Cancellation(
+        at=x.child_at, amount=x.child_amount, in_full=x.child_in_full)),
+    **{kind: _one(kind, make) for kind, make in ROW_RECORDS.items()},
+}
+
+
+class ReadBack:
+    """Marks a touched record to be read back from the store when the feed is flushed."""
+
+
+#: what :meth:`Feed.touch` is given where the handler does not know the record whole
+READ = ReadBack()
+
+
 class Feed:
     """What one transaction touched, appended to the feed before it commits."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
-        self.touched: dict[tuple[str, str], None] = {}
+        self.touched: dict[tuple[str, str], Model | ReadBack | None] = {}
 
-    def touch(self, kind: str, key: object) -> None:
+    def touch(self, kind: str, key: object, record: Model | ReadBack | None = READ) -> None:
+        """`kind` `key` changed; `record` is its whole state where the caller built it
+        from exactly what it wrote (the engine's entries, notices and lots), else it is
+        read back at :meth:`flush`. A later touch replaces what an earlier one said; the
+        change keeps the place of the first."""
         if kind not in LOADERS:
             raise KeyError(f"no change-feed record of kind {kind!r}")
-        self.touched[(kind, str(key))] = None
+        self.touched[(kind, str(key))] = record
 
     def flush(self, at: datetime) -> int:
         """Append one change per touched record, in the order touched; returns how many.
         The transaction is serialised first (if its writer has not already), so its
-        sequence numbers are drawn under the lock it holds to its commit."""
+        sequence numbers are drawn under the lock it holds to its commit.
+
+        Records the handlers built are taken as they are; the engine's other kinds are
+        read back through one Core statement each (:data:`CORE_LOADERS`), the rest
+        through the ORM after its pending changes are flushed and everything it holds is
+        expired (read what the store holds, not what the ORM remembers)."""
         serialise(self.session)
-        self.session.flush()
-        self.session.expire_all()  # read what the store holds, not what the ORM remembers
-        for kind, key in self.touched:
-            record = LOADERS[kind](self.session, key)
-            self.session.add(m.ChangeRow(
-                at=at, kind=kind, record_id=key,
-                data=None if record is None else record.model_dump(mode="json")))
-        n = len(self.touched)
+        session = self.session
+        session.flush()
+        conn = session.connection()
+        expired = False
+        rows: list[dict[str, Any]] = []
+        for (kind, key), known in self.touched.items():
+            if not isinstance(known, ReadBack):
+                record = known
+            elif (core := CORE_LOADERS.get(kind)) is not None:
+                record = core(conn, key)
+            else:
+                if not expired:
+                    session.expire_all()
+                    expired = True
+                record = LOADERS[kind](session, key)
+            rows.append({"at": at, "kind": kind, "record_id": key,
+                         "data": None if record is None else record.model_dump(mode="json")})
         self.touched.clear()
-        self.session.flush()
-        return n
+        self.append(rows)
+        return len(rows)
+
+    def append(self, rows: list[dict[str, Any]]) -> None:
+        """Insert the changes, in their order, in one statement (their sequence numbers
+        are drawn here)."""
+        if rows:
+            self.session.execute(insert(CHANGES), rows)

@@ -13,9 +13,9 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from xrewards_desk.store import models as m
@@ -441,23 +441,29 @@ def register(ctx: Ctx, ev: c.Register) -> None:
                            "registered without a referral")
     ctx.apply(a.Register(ctx.now, ctx.actor, ev.account, ev.organisation, ev.billing_account,
                          ev.email, referrer))
-    code = referral_code_for(s, ctx.rng)  # its query must not flush half the changes below
-    row = s.get(m.AccountRow, ev.account)
-    assert row is not None
-    row.name = ev.name
-    row.phone = ev.phone
-    row.language = ev.language
-    row.signup_ip = ev.signup_ip
-    row.device_fingerprint = ev.device_fingerprint
-    row.referral_code = code
-    row.addresses = [m.DeliveryAddress(street=ad.street, postcode=ad.postcode, city=ad.city,
-                                       country=ad.country, key=address_key(ad))
-                     for ad in ev.addresses]
-    s.flush()
+    # what the shop told besides the engine's values, in one statement each (the account
+    # was never loaded into the session: nothing there to keep in step)
+    s.execute(_SET_PROFILE, {"k": ev.account, "name": ev.name, "phone": ev.phone,
+                             "language": ev.language, "signup_ip": ev.signup_ip,
+                             "device_fingerprint": ev.device_fingerprint,
+                             "referral_code": referral_code_for(s, ctx.rng)})
+    if ev.addresses:
+        s.execute(_ADD_ADDRESS, [{"account_id": ev.account, "street": ad.street,
+                                  "postcode": ad.postcode, "city": ad.city,
+                                  "country": ad.country, "key": address_key(ad)}
+                                 for ad in ev.addresses])
     ctx.created = ev.account
     ctx.touch("account", ev.account)
-    if row.referred_by is not None:
+    if referrer is not None and s.scalar(_REFERRED_BY, {"k": ev.account}) is not None:
         rescore(ctx, [ev.account])
+
+
+_ACCOUNTS = cast(Table, m.AccountRow.__table__)
+#: the shop's details over the engine's new account: its second version, as the ORM saves
+_SET_PROFILE = (update(_ACCOUNTS).where(_ACCOUNTS.c.id == bindparam("k"))
+                .values(version=_ACCOUNTS.c.version + 1))
+_ADD_ADDRESS = insert(cast(Table, m.DeliveryAddress.__table__))
+_REFERRED_BY = select(_ACCOUNTS.c.referred_by).where(_ACCOUNTS.c.id == bindparam("k"))
 
 
 def referral_code_for(session: Session, rng: random.Random) -> str:
@@ -476,9 +482,8 @@ def address_key(address: Address) -> str:
 
 def _order_row(ctx: Ctx, order: str) -> m.OrderRow:
     """The order's row as the engine just wrote it (through Core)."""
-    row = ctx.session.get(m.OrderRow, order)
+    row = ctx.session.get(m.OrderRow, order)  # loaded now, or expired by Ctx.apply
     assert row is not None  # the engine knew the order
-    ctx.session.refresh(row)
     return row
 
 
@@ -543,9 +548,8 @@ def _record_cancellation(ctx: Ctx, order_id: str, before: Decimal | None) -> Non
     0012): its time (the server's clock, as for payment and delivery) and the EUR it
     cancelled, the engine's figure (what the event named, or all that was left), read
     as the growth of the order's total; the order goes to the feed with it."""
-    row = ctx.session.get(m.OrderRow, order_id)
+    row = ctx.session.get(m.OrderRow, order_id)  # expired by Ctx.apply if it was held
     assert row is not None and before is not None  # the engine knew the order
-    ctx.session.refresh(row)
     c = m.OrderCancellation
     seq = int(ctx.session.execute(select(func.coalesce(func.max(c.seq), 0))
                                   .where(c.order_id == order_id)).scalar_one()) + 1

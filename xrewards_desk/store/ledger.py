@@ -324,6 +324,8 @@ class Saved:
     cases: tuple[str, ...] = ()
     discounts: tuple[str, ...] = ()
     program: bool = False
+    #: the lots written (new or changed), as saved, in the order of `lots`
+    lot_values: tuple[Lot, ...] = ()
 
 
 def _changed(now: Mapping[str, _T],
@@ -349,6 +351,8 @@ def save(session: Session, lookup: StoreLookup, state: State, written: Written) 
 
     new_lots: list[dict[str, Any]] = []
     changed_lots: list[dict[str, Any]] = []
+    new_values: list[Lot] = []
+    changed_values: list[Lot] = []
     for account_id, acc, loaded in _changed(state.accounts, lookup.accounts):
         changed_accounts.append(account_id)
         if loaded is None:
@@ -368,6 +372,7 @@ def save(session: Session, lookup: StoreLookup, state: State, written: Written) 
                 continue
             known = loaded is not None and any(old.id == lot.id for old in loaded.lots)
             (changed_lots if known else new_lots).append(_lot_values(lot))
+            (changed_values if known else new_values).append(lot)
     if new_lots:
         conn.execute(insert(LOTS), new_lots)
     if changed_lots:
@@ -400,7 +405,8 @@ def save(session: Session, lookup: StoreLookup, state: State, written: Written) 
     _write(conn, written)
     return Saved(tuple(changed_accounts),
                  tuple(v["id"] for v in new_lots) + tuple(v["id"] for v in changed_lots),
-                 tuple(orders), tuple(cases), tuple(discounts), program_changed)
+                 tuple(orders), tuple(cases), tuple(discounts), program_changed,
+                 tuple(new_values) + tuple(changed_values))
 
 
 def _save_discount(conn: Connection, lookup: StoreLookup, acc: Account) -> bool:

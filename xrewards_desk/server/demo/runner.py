@@ -7,33 +7,21 @@ from __future__ import annotations
 import json
 import logging
 import random
-from collections.abc import Callable
 from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, insert, select
-from sqlalchemy.engine import Connection
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from xrewards_desk.clock import SettableClock
-from xrewards_desk.contract import records as r
-from xrewards_desk.contract.common import Model
 from xrewards_desk.domain import actions
 from xrewards_desk.domain.model import (
     Actor,
 )
 from xrewards_desk.server.context import Ctx
 from xrewards_desk.server.errors import ApiError
-from xrewards_desk.server.feed import (
-    LOADERS,
-    ROW_RECORDS,
-    Feed,
-    account_record,
-    entry_record,
-    notice_record,
-    order_record,
-)
+from xrewards_desk.server.feed import CORE_LOADERS, Feed
 from xrewards_desk.server.service import (
     COMMAND,
     SHOP_EVENT,
@@ -48,118 +36,30 @@ from xrewards_desk.store import models as m
 log = logging.getLogger(__name__)
 
 
-# --------------------------------------------------------------------------- the feed, fast
+# --------------------------------------------------------------------------- the feed, kept
 
 def _table(model: Any) -> Table:
     return cast(Table, model.__table__)
 
 
-TABLES: dict[str, Table] = {name: _table(model) for name, model in (
-    ("accounts", m.AccountRow), ("addresses", m.DeliveryAddress), ("lots", m.LotRow),
-    ("discounts", m.DiscountCode), ("orders", m.OrderRow),
-    ("cancellations", m.OrderCancellation), ("entries", m.LedgerEntry),
-    ("allocations", m.LotAllocation), ("notices", m.NoticeRow), ("notice_lots", m.NoticeLot),
-    ("orgs", m.Organisation), ("billing", m.BillingAccount), ("changes", m.ChangeRow),
-    ("audit", m.AuditRecord))}
+TABLES: dict[str, Table] = {"changes": _table(m.ChangeRow), "audit": _table(m.AuditRecord)}
 
-
-def _by_id(table: Table, column: str = "id") -> Any:
-    return select(table).where(table.c[column] == bindparam("k"))
-
-
-def _with_children(parent: Table, child: Table, link: str, order: str,
-                   fields: tuple[str, ...]) -> Any:
-    """A record and its child rows in one statement (one row per child, or one row with
-    the child's fields empty: its `order` column, ``child_key``, is empty then), children
-    in their order."""
-    return (select(parent, child.c[order].label("child_key"),
-                   *(child.c[f].label(f"child_{f}") for f in fields))
-            .outerjoin(child, child.c[link] == parent.c.id)
-            .where(parent.c.id == bindparam("k")).order_by(child.c[order]))
-
-
-_Q = {
-    "account": _with_children(TABLES["accounts"], TABLES["addresses"], "account_id", "id",
-                              ("street", "postcode", "city", "country")),
-    "discount": _by_id(TABLES["discounts"], "account_id"),
-    "lot": _by_id(TABLES["lots"]),
-    "order": _with_children(TABLES["orders"], TABLES["cancellations"], "order_id", "seq",
-                            ("at", "amount", "in_full")),
-    "entry": _with_children(TABLES["entries"], TABLES["allocations"], "entry_id", "seq",
-                            ("lot_id", "points")),
-    "notice": _with_children(TABLES["notices"], TABLES["notice_lots"], "notice_id", "seq",
-                             ("lot_id", "remaining", "usable_until")),
-    "organisation": _by_id(TABLES["orgs"]),
-    "billing_account": _by_id(TABLES["billing"]),
-}
-
-
-def _one(query: str, make: Callable[[Any], Model]) -> Callable[[Connection, str],
-                                                                Model | None]:
-    def load(conn: Connection, key: str) -> Model | None:
-        row = conn.execute(_Q[query], {"k": key}).first()
-        return None if row is None else make(row)
-    return load
-
-
-def _many(query: str, make: Callable[[Any, list[Any]], Model],
-          child: Callable[[Any], Any]) -> Callable[[Connection, str], Model | None]:
-    """A record made from its row and its children's (the rows of one outer join)."""
-    def load(conn: Connection, key: str) -> Model | None:
-        rows = conn.execute(_Q[query], {"k": key}).all()
-        if not rows:
-            return None
-        return make(rows[0], [child(x) for x in rows if x.child_key is not None])
-    return load
-
-
-#: the feed's records of the engine's kinds, read through Core: the same values as
-#: :data:`.feed.LOADERS` (the tests compare them), made by the same functions
-FAST_LOADERS: dict[str, Callable[[Connection, str], Model | None]] = {
-    "account": _many("account", account_record, lambda x: r.Address(
-        street=x.child_street, postcode=x.child_postcode, city=x.child_city,
-        country=x.child_country)),
-    "entry": _many("entry", entry_record, lambda x: r.Allocation(
-        lot=x.child_lot_id, points=x.child_points)),
-    "notice": _many("notice", notice_record, lambda x: r.NoticeLot(
-        lot=x.child_lot_id, remaining=x.child_remaining, usable_until=x.child_usable_until)),
-    "order": _many("order", order_record, lambda x: r.Cancellation(
-        at=x.child_at, amount=x.child_amount, in_full=x.child_in_full)),
-    **{kind: _one(kind, make) for kind, make in ROW_RECORDS.items()},
-}
+#: the feed's records of the engine's kinds read through Core (:data:`.feed.CORE_LOADERS`,
+#: which the server's own feed uses)
+FAST_LOADERS = CORE_LOADERS
 
 
 class FastFeed(Feed):
-    """A :class:`Feed` that reads the engine's records back through Core (one prepared
-    statement each) and hands the changes to `sink`, which the runner appends, in order,
-    before its transaction commits; other kinds go through :data:`.feed.LOADERS` as
-    usual. Same records, same order, same ``at``."""
+    """A :class:`Feed` that hands its changes to `sink` instead of inserting them: the
+    runner appends them, in order, before its transaction commits. Same records, same
+    order, same ``at``."""
 
     def __init__(self, session: Session, sink: list[dict[str, Any]]) -> None:
         super().__init__(session)
         self.sink = sink
 
-    def flush(self, at: datetime) -> int:
-        session = self.session
-        session.flush()
-        conn = session.connection()
-        rows = []
-        expired = False
-        for kind, key in self.touched:
-            fast = FAST_LOADERS.get(kind)
-            if fast is not None:
-                record = fast(conn, key)
-            else:
-                if not expired:
-                    session.expire_all()
-                    expired = True
-                record = LOADERS[kind](session, key)
-            rows.append({"at": at, "kind": kind, "record_id": key,
-                         "data": None if record is None else record.model_dump(mode="json")})
+    def append(self, rows: list[dict[str, Any]]) -> None:
         self.sink.extend(rows)
-        n = len(self.touched)
-        self.touched.clear()
-        return n
 
 
 class AuditChain:
