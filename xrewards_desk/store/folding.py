@@ -15,6 +15,8 @@ _UMLAUT_TO_E = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 
 def _strip_marks(text: str) -> str:
+    if text.isascii():  # ASCII decomposes to itself and holds no combining mark
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
