@@ -21,21 +21,8 @@ from xrewards_desk.store.read.cases import (
     approval_queue,
     objection_rows,
 )
+from xrewards_desk.ui import qt
 from xrewards_desk.ui.cases.dialogs import badge, badge_html, notice_kind
-from xrewards_desk.ui.qt import (
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QHBoxLayout,
-    QLabel,
-    QPlainTextEdit,
-    QSplitter,
-    Qt,
-    QTextBrowser,
-    QWidget,
-    Signal,
-)
 from xrewards_desk.ui.shell.desk import Desk
 from xrewards_desk.ui.widgets import access, forms
 from xrewards_desk.ui.widgets.models import ALERT, SOON, Column, RowsModel, keep_place, table_view
@@ -45,9 +32,9 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 
-class ObjectionsView(QWidget):
-    open_case = Signal(int)
-    open_customer = Signal(str)
+class ObjectionsView(qt.QWidget):
+    open_case = qt.Signal(int)
+    open_customer = qt.Signal(str)
 
     def __init__(self, desk: Desk) -> None:
         super().__init__()
@@ -55,7 +42,7 @@ class ObjectionsView(QWidget):
         self.desk = desk
         self.loaded = False
         f = desk.fmt
-        self.show_filter = QComboBox()
+        self.show_filter = qt.QComboBox()
         self.show_filter.setObjectName("objection_filter")
         self.show_filter.currentIndexChanged.connect(lambda _i: self.refresh())
         self.model: RowsModel[ObjectionRow] = RowsModel([
@@ -77,9 +64,9 @@ class ObjectionsView(QWidget):
         ], self)
         self.table = table_view(self.model, "objection_table")
         self.table.activated.connect(self._activated)
-        self.info = QLabel()
-        top = QHBoxLayout()
-        self.filter_label = QLabel()
+        self.info = qt.QLabel()
+        top = qt.QHBoxLayout()
+        self.filter_label = qt.QLabel()
         top.addWidget(self.filter_label)
         top.addWidget(self.show_filter)
         top.addStretch(1)
@@ -134,23 +121,23 @@ class ObjectionsView(QWidget):
             self.open_customer.emit(row.objection.account_id)
 
 
-class ReasonDialog(QDialog):
+class ReasonDialog(qt.QDialog):
     def __init__(self, title: str, prompt: str, required: bool,
-                 parent: QWidget | None = None) -> None:
+                 parent: qt.QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("reason_dialog")
         self.setWindowTitle(title)
         self.required = required
-        self.reason = QPlainTextEdit()
+        self.reason = qt.QPlainTextEdit()
         self.reason.setObjectName("reason")
         self.reason.setTabChangesFocus(True)
-        self.error = QLabel()
+        self.error = qt.QLabel()
         self.error.setStyleSheet("color: #b91c1c;")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons = qt.QDialogButtonBox(qt.QDialogButtonBox.StandardButton.Ok
+                                   | qt.QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
-        form = QFormLayout()
+        form = qt.QFormLayout()
         form.addRow(prompt, self.reason)
         forms.column(self, form, self.error, buttons)
 
@@ -164,11 +151,11 @@ class ReasonDialog(QDialog):
         super().accept()
 
 
-class ApprovalsView(QWidget):
+class ApprovalsView(qt.QWidget):
     """Pending adjustments (R26) for team leads, each with its objection and mail."""
 
-    open_case = Signal(int)
-    open_customer = Signal(str)
+    open_case = qt.Signal(int)
+    open_customer = qt.Signal(str)
 
     def __init__(self, desk: Desk) -> None:
         super().__init__()
@@ -193,9 +180,9 @@ class ApprovalsView(QWidget):
         self.table = table_view(self.model, "approval_table")
         self.table.selectionModel().currentRowChanged.connect(lambda *_a: self.show_item())
         self.table.activated.connect(self._activated)
-        self.reading = QTextBrowser()
+        self.reading = qt.QTextBrowser()
         self.reading.setObjectName("approval_reading")
-        split = QSplitter(Qt.Orientation.Vertical)
+        split = qt.QSplitter(qt.Qt.Orientation.Vertical)
         split.addWidget(self.table)
         split.addWidget(self.reading)
         split.setSizes([260, 380])

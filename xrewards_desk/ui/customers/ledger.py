@@ -22,19 +22,8 @@ from xrewards_desk.store.read.history import (
 )
 from xrewards_desk.store.read.lookups import other_account, source_case
 from xrewards_desk.store.read.statement import balance_as_of, statement
+from xrewards_desk.ui import qt
 from xrewards_desk.ui.customers.statement import render_statement
-from xrewards_desk.ui.qt import (
-    QComboBox,
-    QFileDialog,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QSplitter,
-    Qt,
-    QTextBrowser,
-    QWidget,
-    Signal,
-)
 from xrewards_desk.ui.shell.desk import Desk
 from xrewards_desk.ui.widgets import forms
 from xrewards_desk.ui.widgets.i18n import Fmt
@@ -49,9 +38,9 @@ def end_of(day: date) -> datetime:
     return datetime.combine(day, time(23, 59, 59, 999999), tzinfo=BERLIN)
 
 
-class LedgerView(QWidget):
-    open_customer = Signal(str)
-    open_case = Signal(int)
+class LedgerView(qt.QWidget):
+    open_customer = qt.Signal(str)
+    open_case = qt.Signal(int)
 
     def __init__(self, desk: Desk, account_id: str) -> None:
         super().__init__()
@@ -81,7 +70,7 @@ class LedgerView(QWidget):
         #: where the table stood when a refresh was asked for (put back when it arrives)
         self.place: Place[HistoryRow] | None = None
 
-        self.types = QComboBox()
+        self.types = qt.QComboBox()
         self.types.currentIndexChanged.connect(lambda _i: self._filter())
         self.since = date_edit()
         self.until = date_edit()
@@ -90,13 +79,13 @@ class LedgerView(QWidget):
         self.as_of = date_edit(empty=False)
         self.as_of.setDate(qdate(desk.now().astimezone(BERLIN).date()))
         self.as_of.dateChanged.connect(lambda _d: self._as_of())
-        self.as_of_result = QLabel()
-        self.csv = QPushButton()
+        self.as_of_result = qt.QLabel()
+        self.csv = qt.QPushButton()
         self.csv.clicked.connect(lambda: self.export_csv())
-        self.pdf = QPushButton()
+        self.pdf = qt.QPushButton()
         self.pdf.clicked.connect(lambda: self.export_pdf())
-        self.labels = [QLabel() for _ in range(4)]
-        controls = QHBoxLayout()
+        self.labels = [qt.QLabel() for _ in range(4)]
+        controls = qt.QHBoxLayout()
         for widget in (self.labels[0], self.types, self.labels[1], self.since,
                        self.labels[2], self.until):
             controls.addWidget(widget)
@@ -110,15 +99,15 @@ class LedgerView(QWidget):
             self.table.setColumnWidth(column, width)
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _p: self._detail(cur))
         self.table.activated.connect(self._open_source)
-        self.detail = QTextBrowser()
+        self.detail = qt.QTextBrowser()
         self.detail.setOpenLinks(False)
         self.detail.anchorClicked.connect(lambda url: self._link(url.toString()))
-        split = QSplitter(Qt.Orientation.Vertical)
+        split = qt.QSplitter(qt.Qt.Orientation.Vertical)
         split.addWidget(self.table)
         split.addWidget(self.detail)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
-        self.message = QLabel()
+        self.message = qt.QLabel()
         forms.column(self, controls, as_of, (split, 1), self.message)
         self.highlighted: tuple[str, ...] = ()
         self.retranslate()
@@ -293,7 +282,7 @@ class LedgerView(QWidget):
     # ------------------------------------------------------------------ export
     def export_csv(self, path: Path | None = None) -> None:
         if path is None:
-            name, _ = QFileDialog.getSaveFileName(self, self.tr("Export CSV"),
+            name, _ = qt.QFileDialog.getSaveFileName(self, self.tr("Export CSV"),
                                                   f"{self.account_id}-ledger.csv",
                                                   self.tr("CSV files (*.csv)"))
             if not name:
@@ -313,7 +302,7 @@ class LedgerView(QWidget):
 
     def export_pdf(self, path: Path | None = None) -> None:
         if path is None:
-            name, _ = QFileDialog.getSaveFileName(self, self.tr("PDF statement"),
+            name, _ = qt.QFileDialog.getSaveFileName(self, self.tr("PDF statement"),
                                                   f"{self.account_id}-statement.pdf",
                                                   self.tr("PDF files (*.pdf)"))
             if not name:

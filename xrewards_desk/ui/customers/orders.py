@@ -14,18 +14,8 @@ from typing import TYPE_CHECKING
 
 from xrewards_desk.domain.calendar import BERLIN
 from xrewards_desk.store.read.orders import OrderInfo, PendingPoints, customer_orders
+from xrewards_desk.ui import qt
 from xrewards_desk.ui.customers.tab import CustomerTab
-from xrewards_desk.ui.qt import (
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QSplitter,
-    Qt,
-    QTextBrowser,
-    QUrl,
-    QVBoxLayout,
-    Signal,
-)
 from xrewards_desk.ui.shell.desk import Desk
 from xrewards_desk.ui.widgets.i18n import Fmt
 from xrewards_desk.ui.widgets.models import ALERT, WARN, Column, RowsModel, table_view
@@ -36,8 +26,8 @@ if TYPE_CHECKING:
 
 class OrdersView(CustomerTab):
     #: ledger entry ids to show in the ledger tab
-    show_entries = Signal(tuple)
-    open_customer = Signal(str)
+    show_entries = qt.Signal(tuple)
+    open_customer = qt.Signal(str)
 
     def __init__(self, desk: Desk, account_id: str) -> None:
         super().__init__(desk, account_id, "orders")
@@ -66,22 +56,22 @@ class OrdersView(CustomerTab):
         ], self)
         self.table = table_view(self.model, "orders-table")
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _p: self._detail())
-        self.detail = QTextBrowser()
+        self.detail = qt.QTextBrowser()
         self.detail.setObjectName("order-detail")
         self.detail.setOpenLinks(False)
         self.detail.anchorClicked.connect(self._link)
-        split = QSplitter(Qt.Orientation.Vertical)
+        split = qt.QSplitter(qt.Qt.Orientation.Vertical)
         split.addWidget(self.table)
         split.addWidget(self.detail)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
-        self.message = QLabel()
-        self.csv = QPushButton()
+        self.message = qt.QLabel()
+        self.csv = qt.QPushButton()
         self.csv.clicked.connect(lambda: self.export_csv())
-        top = QHBoxLayout()
+        top = qt.QHBoxLayout()
         top.addWidget(self.message, 1)
         top.addWidget(self.csv)
-        layout = QVBoxLayout(self)
+        layout = qt.QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(split, 1)
         self.retranslate()
@@ -235,7 +225,7 @@ class OrdersView(CustomerTab):
             parts.append(f"<p>{esc(heading)}</p><ul>{items}</ul>")
         return "".join(parts)
 
-    def _link(self, url: QUrl) -> None:
+    def _link(self, url: qt.QUrl) -> None:
         target = url.toString()
         if target.startswith("entries:"):
             self.show_entries.emit(tuple(target.split(":", 1)[1].split(",")))

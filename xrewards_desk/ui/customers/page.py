@@ -21,26 +21,11 @@ from xrewards_desk.store.read.customers import (
     customer_page,
 )
 from xrewards_desk.store.read.statement import balance_series
+from xrewards_desk.ui import qt
 from xrewards_desk.ui.customers.explain import ExplainDialog
 from xrewards_desk.ui.customers.ledger import LedgerView
 from xrewards_desk.ui.customers.orders import OrdersView
 from xrewards_desk.ui.customers.timeline import TimelineView
-from xrewards_desk.ui.qt import (
-    QFormLayout,
-    QGridLayout,
-    QGroupBox,
-    QHBoxLayout,
-    QKeySequence,
-    QLabel,
-    QPushButton,
-    QScrollArea,
-    QShortcut,
-    Qt,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-    Signal,
-)
 from xrewards_desk.ui.shell.desk import Desk
 from xrewards_desk.ui.widgets import access
 from xrewards_desk.ui.widgets.chart import BalanceChart
@@ -61,10 +46,10 @@ def load_customer(s: Session, account_id: str, now: Any) -> tuple[CustomerPage |
 
 
 
-class CustomerView(QWidget):
-    open_customer = Signal(str)
-    open_case = Signal(int)
-    title_changed = Signal(str)
+class CustomerView(qt.QWidget):
+    open_customer = qt.Signal(str)
+    open_case = qt.Signal(int)
+    title_changed = qt.Signal(str)
 
     def __init__(self, desk: Desk, account_id: str) -> None:
         super().__init__()
@@ -78,35 +63,35 @@ class CustomerView(QWidget):
         self.loads = 0
         self.explainer: ExplainDialog | None = None
 
-        self.header = QLabel()
-        self.header.setTextFormat(Qt.TextFormat.RichText)
-        self.explain_button = QPushButton()
+        self.header = qt.QLabel()
+        self.header.setTextFormat(qt.Qt.TextFormat.RichText)
+        self.explain_button = qt.QPushButton()
         self.explain_button.clicked.connect(lambda: self.explain())
-        self.terminate_button = QPushButton()
+        self.terminate_button = qt.QPushButton()
         self.terminate_button.setObjectName("terminate")
         self.terminate_button.clicked.connect(self.terminate)
-        self.message = QLabel()
+        self.message = qt.QLabel()
         self.message.setObjectName("message")
         # R23: a provider's notice that runs, or the last day to redeem once terminated
-        self.ending = QLabel()
+        self.ending = qt.QLabel()
         self.ending.setObjectName("ending")
         self.ending.setWordWrap(True)
-        self.ending.setTextFormat(Qt.TextFormat.RichText)
+        self.ending.setTextFormat(qt.Qt.TextFormat.RichText)
         self.ending.setVisible(False)
         # the usual questions, answered above the fold (issue 19 item 2)
-        self.glance = QLabel()
+        self.glance = qt.QLabel()
         self.glance.setObjectName("glance")
         self.glance.setWordWrap(True)
-        self.glance.setTextFormat(Qt.TextFormat.RichText)
-        top = QHBoxLayout()
+        self.glance.setTextFormat(qt.Qt.TextFormat.RichText)
+        top = qt.QHBoxLayout()
         top.addWidget(self.header, 1)
         top.addWidget(self.message)
         top.addWidget(self.terminate_button)
         top.addWidget(self.explain_button)
 
-        self.tabs = QTabWidget()
-        self.overview = QWidget()
-        scroll = QScrollArea()
+        self.tabs = qt.QTabWidget()
+        self.overview = qt.QWidget()
+        scroll = qt.QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.overview)
         self.ledger = LedgerView(desk, account_id)
@@ -120,7 +105,7 @@ class CustomerView(QWidget):
         self.timeline.open_customer.connect(self.open_customer)
         self.timeline.open_order.connect(self.show_order)
         #: tabs read when shown, and again on a refresh while shown (True: to be read)
-        self.stale: dict[QWidget, bool] = {self.orders: True, self.timeline: True}
+        self.stale: dict[qt.QWidget, bool] = {self.orders: True, self.timeline: True}
         self.tabs.addTab(scroll, "")
         self.tabs.addTab(self.ledger, "")
         self.tabs.addTab(self.orders, "")
@@ -155,10 +140,10 @@ class CustomerView(QWidget):
             Column(lambda: self.tr("Source"), lambda x: f"{self.source_kind(x.source_kind)} "
                    f"{x.source_ref}"),
         ], self)
-        self.lots_box = QGroupBox()
+        self.lots_box = qt.QGroupBox()
         lots_table = table_view(self.lots)
         lots_table.setMinimumHeight(150)
-        QVBoxLayout(self.lots_box).addWidget(lots_table)
+        qt.QVBoxLayout(self.lots_box).addWidget(lots_table)
         self.claims: RowsModel[ClaimInfo] = RowsModel([
             Column(lambda: self.tr("Date"), lambda c: f().when(c.at)),
             Column(lambda: self.tr("Amount"), lambda c: f().money(c.amount), right=True),
@@ -169,16 +154,16 @@ class CustomerView(QWidget):
             Column(lambda: self.tr("Reason"), lambda c: claim_reason(c.reason),
                    tooltip=lambda c: c.reason),
         ], self)
-        self.claims_box = QGroupBox()
+        self.claims_box = qt.QGroupBox()
         claims_table = table_view(self.claims)
         claims_table.setMaximumHeight(120)
-        QVBoxLayout(self.claims_box).addWidget(claims_table)
+        qt.QVBoxLayout(self.claims_box).addWidget(claims_table)
         self.chart = BalanceChart()
-        self.chart_box = QGroupBox()
-        QVBoxLayout(self.chart_box).addWidget(self.chart)
+        self.chart_box = qt.QGroupBox()
+        qt.QVBoxLayout(self.chart_box).addWidget(self.chart)
 
-        grid = QGridLayout(self.overview)
-        left, right = QVBoxLayout(), QVBoxLayout()
+        grid = qt.QGridLayout(self.overview)
+        left, right = qt.QVBoxLayout(), qt.QVBoxLayout()
         for box in (self.profile_box, self.org_box, self.referral_box, self.discount_box):
             left.addWidget(box)
         left.addStretch(1)
@@ -189,7 +174,7 @@ class CustomerView(QWidget):
         grid.setColumnStretch(0, 2)
         grid.setColumnStretch(1, 3)
 
-        layout = QVBoxLayout(self)
+        layout = qt.QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.glance)
         layout.addWidget(self.ending)
@@ -198,17 +183,17 @@ class CustomerView(QWidget):
         for keys, action in (("Ctrl+E", lambda: self.explain()),
                              ("Ctrl+1", self.show_overview), ("Ctrl+2", self.show_ledger),
                              ("Ctrl+3", self.show_orders), ("Ctrl+4", self.show_timeline)):
-            shortcut = QShortcut(QKeySequence(keys), self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut = qt.QShortcut(qt.QKeySequence(keys), self)
+            shortcut.setContext(qt.Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(action)
         self.retranslate()
         self.refresh()
 
     @staticmethod
-    def _form_group() -> tuple[QGroupBox, QFormLayout]:
-        box = QGroupBox()
-        form = QFormLayout(box)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+    def _form_group() -> tuple[qt.QGroupBox, qt.QFormLayout]:
+        box = qt.QGroupBox()
+        form = qt.QFormLayout(box)
+        form.setFieldGrowthPolicy(qt.QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         return box, form
 
     # ------------------------------------------------------------------ texts
@@ -217,14 +202,14 @@ class CustomerView(QWidget):
         self.explain_button.setToolTip(self.tr(
             "Where the balance comes from and what expires next, ready to paste (Ctrl+E)"))
         self.update_terminate()
-        native = QKeySequence.SequenceFormat.NativeText  # "Strg+1" in German
+        native = qt.QKeySequence.SequenceFormat.NativeText  # "Strg+1" in German
         for index, title, keys in (
                 (0, self.tr("Overview"), "Ctrl+1"),
                 (self.tabs.indexOf(self.ledger), self.tr("Ledger history"), "Ctrl+2"),
                 (self.tabs.indexOf(self.orders), self.tr("Orders"), "Ctrl+3"),
                 (self.tabs.indexOf(self.timeline), self.tr("Timeline"), "Ctrl+4")):
             self.tabs.setTabText(index, title)
-            self.tabs.setTabToolTip(index, QKeySequence(keys).toString(native))
+            self.tabs.setTabToolTip(index, qt.QKeySequence(keys).toString(native))
         self.profile_box.setTitle(self.tr("Profile"))
         self.org_box.setTitle(self.tr("Organisation and billing account"))
         self.balance_box.setTitle(self.tr("Tier and balance"))
@@ -500,20 +485,20 @@ class CustomerView(QWidget):
                             f"{html.escape(text)}</span>" if text else "")
         self.ending.setVisible(bool(text))
 
-    def _rows(self, form: QFormLayout, rows: list[tuple[str, str]], keep: int = 0,
+    def _rows(self, form: qt.QFormLayout, rows: list[tuple[str, str]], keep: int = 0,
               links: bool = False) -> None:
         # remove the old rows, keeping the last `keep` (e.g. the colleagues' table)
         while form.rowCount() > keep:
             form.removeRow(0)
         for i, (label, value) in enumerate(rows):
-            field = QLabel(value)
+            field = qt.QLabel(value)
             field.setWordWrap(True)
-            field.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+            field.setTextInteractionFlags(qt.Qt.TextInteractionFlag.TextBrowserInteraction)
             if links:
-                field.setTextFormat(Qt.TextFormat.RichText)
+                field.setTextFormat(qt.Qt.TextFormat.RichText)
                 field.linkActivated.connect(self.open_customer)
             else:
-                field.setTextFormat(Qt.TextFormat.PlainText)
+                field.setTextFormat(qt.Qt.TextFormat.PlainText)
             form.insertRow(i, label, field)
 
     # ------------------------------------------------------------------ actions

@@ -10,18 +10,8 @@ from typing import TYPE_CHECKING
 
 from xrewards_desk.contract import commands as c
 from xrewards_desk.store.read.timeline import Filter, Item, Kind, timeline
+from xrewards_desk.ui import qt
 from xrewards_desk.ui.customers.tab import CustomerTab
-from xrewards_desk.ui.qt import (
-    QCheckBox,
-    QHBoxLayout,
-    QKeySequence,
-    QLabel,
-    QPlainTextEdit,
-    QPushButton,
-    QShortcut,
-    QVBoxLayout,
-    Signal,
-)
 from xrewards_desk.ui.shell.desk import Desk
 from xrewards_desk.ui.widgets import access
 from xrewards_desk.ui.widgets.models import ALERT, Column, RowsModel, table_view
@@ -31,9 +21,9 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 class TimelineView(CustomerTab):
-    open_case = Signal(int)
-    open_customer = Signal(str)
-    open_order = Signal(str)
+    open_case = qt.Signal(int)
+    open_customer = qt.Signal(str)
+    open_order = qt.Signal(str)
 
     def __init__(self, desk: Desk, account_id: str) -> None:
         super().__init__(desk, account_id, "timeline")
@@ -53,11 +43,11 @@ class TimelineView(CustomerTab):
         self.table = table_view(self.model, "timeline-table")
         self.table.activated.connect(lambda index: self.open(self.model.row(index)))
 
-        self.kinds: dict[Kind, QCheckBox] = {}
-        kinds = QHBoxLayout()
+        self.kinds: dict[Kind, qt.QCheckBox] = {}
+        kinds = qt.QHBoxLayout()
         kinds.setSpacing(8)
         for kind in Kind:
-            box = QCheckBox()
+            box = qt.QCheckBox()
             box.setObjectName(f"kind-{kind.value}")
             box.setChecked(True)
             box.toggled.connect(lambda _on: self.refresh())
@@ -67,35 +57,35 @@ class TimelineView(CustomerTab):
         self.since, self.until = date_edit("since"), date_edit("until")
         self.since.dateChanged.connect(lambda _d: self.refresh())
         self.until.dateChanged.connect(lambda _d: self.refresh())
-        self.labels = [QLabel(), QLabel()]
-        self.all_button = QPushButton()
+        self.labels = [qt.QLabel(), qt.QLabel()]
+        self.all_button = qt.QPushButton()
         self.all_button.clicked.connect(self.show_all)
-        self.csv = QPushButton()
+        self.csv = qt.QPushButton()
         self.csv.clicked.connect(lambda: self.export_csv())
-        self.message = QLabel()
+        self.message = qt.QLabel()
         # a note on the customer (every desk sees it, issue 19); Ctrl+Enter adds it
-        self.note = QPlainTextEdit()
+        self.note = qt.QPlainTextEdit()
         self.note.setObjectName("customer-note")
         self.note.setMaximumHeight(56)
         self.note.setTabChangesFocus(True)
-        self.note_button = QPushButton()
+        self.note_button = qt.QPushButton()
         self.note_button.setObjectName("add-customer-note")
         self.note_button.clicked.connect(self.add_note)
-        shortcut = QShortcut(QKeySequence("Ctrl+Return"), self.note)
+        shortcut = qt.QShortcut(qt.QKeySequence("Ctrl+Return"), self.note)
         shortcut.activated.connect(self.add_note)
-        self.note_message = QLabel()
+        self.note_message = qt.QLabel()
         self.note_message.setWordWrap(True)
-        note_row = QHBoxLayout()
+        note_row = qt.QHBoxLayout()
         note_row.addWidget(self.note, 1)
         note_row.addWidget(self.note_button)
-        period = QHBoxLayout()
+        period = qt.QHBoxLayout()
         for widget in (self.labels[0], self.since, self.labels[1], self.until,
                        self.all_button):
             period.addWidget(widget)
         period.addWidget(self.message, 1)
         period.addWidget(self.csv)
 
-        layout = QVBoxLayout(self)
+        layout = qt.QVBoxLayout(self)
         layout.addLayout(kinds)
         layout.addLayout(period)
         layout.addWidget(self.table, 1)

@@ -11,25 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from xrewards_desk.domain.permissions import PEOPLE
-from xrewards_desk.ui.qt import (
-    QAction,
-    QActionGroup,
-    QCloseEvent,
-    QComboBox,
-    QFileDialog,
-    QKeySequence,
-    QLabel,
-    QMainWindow,
-    QMessageBox,
-    QProgressBar,
-    QShortcut,
-    QStackedWidget,
-    Qt,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-    Signal,
-)
+from xrewards_desk.ui import qt
 from xrewards_desk.ui.shell import settings as st
 from xrewards_desk.ui.shell.desk import Desk
 from xrewards_desk.ui.shell.dialogs import RefusalsDialog, SettingsDialog
@@ -67,95 +49,95 @@ class RoleView:
 
     key: str
     command: str
-    make: Callable[[], QWidget]
+    make: Callable[[], qt.QWidget]
     title: Callable[[], str]
     tooltip: Callable[[], str]
-    action: QAction
-    page: QWidget | None = None
+    action: qt.QAction
+    page: qt.QWidget | None = None
 
 
-class StartPage(QWidget):
+class StartPage(qt.QWidget):
     """Shown while the app gets ready (demo server starting, first sync)."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.message = QLabel()
-        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message = qt.QLabel()
+        self.message.setAlignment(qt.Qt.AlignmentFlag.AlignCenter)
         self.message.setWordWrap(True)
-        self.bar = QProgressBar()
+        self.bar = qt.QProgressBar()
         self.bar.setRange(0, 0)
         self.bar.setMaximumWidth(400)
-        layout = QVBoxLayout(self)
+        layout = qt.QVBoxLayout(self)
         layout.addStretch(1)
         layout.addWidget(self.message)
-        layout.addWidget(self.bar, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(self.bar, 0, qt.Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch(1)
 
 
-class MainWindow(QMainWindow):
-    role_requested = Signal(str)
-    language_changed = Signal()
+class MainWindow(qt.QMainWindow):
+    role_requested = qt.Signal(str)
+    language_changed = qt.Signal()
 
     def __init__(self, desk: Desk) -> None:
         super().__init__()
         self.desk = desk
         self.setObjectName("main")
         self.resize(1280, 800)
-        self.stack = QStackedWidget()
+        self.stack = qt.QStackedWidget()
         self.start = StartPage()
         self.stack.addWidget(self.start)
-        self.tabs = QTabWidget()
+        self.tabs = qt.QTabWidget()
         self.tabs.setTabsClosable(True)
         self.tabs.setDocumentMode(True)
         self.tabs.tabCloseRequested.connect(self.close_tab)
         self.tabs.currentChanged.connect(self._tab_shown)
         #: open views a sync changed while they were hidden: refreshed when shown
-        self.stale: list[QWidget] = []
+        self.stale: list[qt.QWidget] = []
         self.stack.addWidget(self.tabs)
         self.setCentralWidget(self.stack)
         self.search: SearchView | None = None
-        self.customers: dict[str, QWidget] = {}
-        self.cases: dict[int, QWidget] = {}
+        self.customers: dict[str, qt.QWidget] = {}
+        self.cases: dict[int, qt.QWidget] = {}
         self.inbox: Any = None
         self.objections: Any = None
         self.approvals: Any = None
         #: the views that stay open (the first tabs), refreshed after every sync
-        self.fixed: list[QWidget] = []
+        self.fixed: list[qt.QWidget] = []
         desk.outbox.failed.connect(lambda text: self.statusBar().showMessage(text, 10_000))
         #: the watched mail folder's importer, made when the window is ready
         self.watcher: MailWatcher | None = None
 
         # the views and commands in a menu bar, each with its key shown beside it (a row of
         # buttons lost its last ones at 1280 px in German)
-        self.find_action = QAction(self)
-        self.find_action.setShortcut(QKeySequence.StandardKey.Find)
-        self.find_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.find_action = qt.QAction(self)
+        self.find_action.setShortcut(qt.QKeySequence.StandardKey.Find)
+        self.find_action.setShortcutContext(qt.Qt.ShortcutContext.ApplicationShortcut)
         self.find_action.triggered.connect(self.focus_search)
-        self.sync_action = QAction(self)
-        self.sync_action.setShortcut(QKeySequence("F5"))
+        self.sync_action = qt.QAction(self)
+        self.sync_action.setShortcut(qt.QKeySequence("F5"))
         self.sync_action.triggered.connect(self.sync_now)
-        self.settings_action = QAction(self)
-        self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
-        self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.settings_action = qt.QAction(self)
+        self.settings_action.setShortcut(qt.QKeySequence("Ctrl+,"))
+        self.settings_action.setMenuRole(qt.QAction.MenuRole.PreferencesRole)
         self.settings_action.triggered.connect(self.open_settings)
-        self.about_action = QAction(self)
-        self.about_action.setShortcut(QKeySequence("F1"))
-        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        self.about_action = qt.QAction(self)
+        self.about_action.setShortcut(qt.QKeySequence("F1"))
+        self.about_action.setMenuRole(qt.QAction.MenuRole.AboutRole)
         self.about_action.triggered.connect(self.show_about)
-        self.refused_action = QAction(self)
+        self.refused_action = qt.QAction(self)
         self.refused_action.triggered.connect(self.show_refusals)
-        self.quit_action = QAction(self)
-        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.quit_action = qt.QAction(self)
+        self.quit_action.setShortcut(qt.QKeySequence.StandardKey.Quit)
+        self.quit_action.setMenuRole(qt.QAction.MenuRole.QuitRole)
         self.quit_action.triggered.connect(self.close)
-        self.cases_action = QAction(self)
-        self.cases_action.setShortcut(QKeySequence("F2"))
+        self.cases_action = qt.QAction(self)
+        self.cases_action.setShortcut(qt.QKeySequence("F2"))
         self.cases_action.triggered.connect(self.show_cases)
-        self.objections_action = QAction(self)
-        self.objections_action.setShortcut(QKeySequence("F3"))
+        self.objections_action = qt.QAction(self)
+        self.objections_action.setShortcut(qt.QKeySequence("F3"))
         self.objections_action.triggered.connect(self.show_objections)
-        self.approvals_action = QAction(self)
-        self.approvals_action.setShortcut(QKeySequence("F4"))
+        self.approvals_action = qt.QAction(self)
+        self.approvals_action.setShortcut(qt.QKeySequence("F4"))
         self.approvals_action.triggered.connect(self.show_approvals)
         #: views shown to some roles only (R27), each with its menu action
         self.role_views: dict[str, RoleView] = {}
@@ -191,14 +173,14 @@ class MainWindow(QMainWindow):
         self.role_menu = bar.addMenu("")
         self.role_menu.setObjectName("role_menu")
         self.role_menu.menuAction().setVisible(desk.demo)
-        self.role_group = QActionGroup(self)
+        self.role_group = qt.QActionGroup(self)
         self.role_group.setExclusive(True)
-        self.role_actions: dict[str, QAction] = {}
+        self.role_actions: dict[str, qt.QAction] = {}
         for number, role in enumerate(PEOPLE, 1):
-            action = QAction(self)
+            action = qt.QAction(self)
             action.setCheckable(True)
             action.setData(role.value)
-            action.setShortcut(QKeySequence(f"Ctrl+Shift+{number}"))
+            action.setShortcut(qt.QKeySequence(f"Ctrl+Shift+{number}"))
             action.setEnabled(desk.demo)
             action.triggered.connect(lambda _c=False, r=role.value: self.role_requested.emit(r))
             self.role_group.addAction(action)
@@ -209,7 +191,7 @@ class MainWindow(QMainWindow):
         self.help_menu.addAction(self.about_action)
         #: the role whose views the menus show (set by show_person)
         self.shown_role: str | None = None
-        close_tab = QShortcut(QKeySequence.StandardKey.Close, self)
+        close_tab = qt.QShortcut(qt.QKeySequence.StandardKey.Close, self)
         close_tab.activated.connect(lambda: self.close_tab(self.tabs.currentIndex()))
 
         self.syncbar = SyncBar(desk.fmt)
@@ -280,10 +262,10 @@ class MainWindow(QMainWindow):
             self.retranslate()
             # a combo box sizes itself to its items when first shown: after a switch it
             # follows the new, often longer words ("Warten auf Genehmigung")
-            first_show = QComboBox.SizeAdjustPolicy.AdjustToContentsOnFirstShow
-            for combo in self.findChildren(QComboBox):
+            first_show = qt.QComboBox.SizeAdjustPolicy.AdjustToContentsOnFirstShow
+            for combo in self.findChildren(qt.QComboBox):
                 if combo.sizeAdjustPolicy() == first_show:
-                    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+                    combo.setSizeAdjustPolicy(qt.QComboBox.SizeAdjustPolicy.AdjustToContents)
             self.language_changed.emit()
 
     def case_title(self, number: int) -> str:
@@ -403,7 +385,7 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.inbox)
         self.inbox.focus_field()
 
-    def _fixed_tab(self, page: QWidget, title: str) -> None:
+    def _fixed_tab(self, page: qt.QWidget, title: str) -> None:
         if self.tabs.indexOf(page) < 0:
             self.tabs.insertTab(len([p for p in self.fixed if self.tabs.indexOf(p) >= 0]),
                                 page, title)
@@ -439,10 +421,10 @@ class MainWindow(QMainWindow):
         self._fixed_tab(self.approvals, self.tr("Approvals"))
 
     def _role_view(self, key: str, shortcut: str, command: str,
-                   make: Callable[[], QWidget], title: Callable[[], str],
+                   make: Callable[[], qt.QWidget], title: Callable[[], str],
                    tooltip: Callable[[], str]) -> None:
-        action = QAction(self)
-        action.setShortcut(QKeySequence(shortcut))
+        action = qt.QAction(self)
+        action.setShortcut(qt.QKeySequence(shortcut))
         action.setVisible(False)
         action.triggered.connect(lambda: self.show_view(key))
         self.role_views[key] = RoleView(key, command, make, title, tooltip, action)
@@ -457,14 +439,14 @@ class MainWindow(QMainWindow):
             view.page = view.make()
         self._fixed_tab(view.page, view.title())
 
-    def _make_abuse(self) -> QWidget:
+    def _make_abuse(self) -> qt.QWidget:
         from xrewards_desk.ui.review.abuse import AbuseView
 
         page = AbuseView(self.desk)
         page.open_customer.connect(self.open_customer)
         return page
 
-    def _make_transfers(self) -> QWidget:
+    def _make_transfers(self) -> qt.QWidget:
         from xrewards_desk.ui.transfers.queue import TransfersView
 
         page = TransfersView(self.desk)
@@ -472,12 +454,12 @@ class MainWindow(QMainWindow):
         page.open_customer.connect(self.open_customer)
         return page
 
-    def _make_audit(self) -> QWidget:
+    def _make_audit(self) -> qt.QWidget:
         from xrewards_desk.ui.review.audit import AuditView
 
         return AuditView(self.desk)
 
-    def _make_claims(self) -> QWidget:
+    def _make_claims(self) -> qt.QWidget:
         from xrewards_desk.ui.review.abuse import ClaimsView
 
         page = ClaimsView(self.desk)
@@ -518,7 +500,7 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ mail
     def import_dialog(self) -> None:
-        names, _filter = QFileDialog.getOpenFileNames(
+        names, _filter = qt.QFileDialog.getOpenFileNames(
             self, self.tr("Import e-mails"), "", self.tr("E-mail messages (*.eml);;All files (*)"))
         if names:
             self.import_mails([Path(n) for n in names])
@@ -564,7 +546,7 @@ class MainWindow(QMainWindow):
         problems = [f"{r.name}: {r.error}" for r in refused] + [
             f"{r.name}: {refused_text}: {a}" for r in imported for a in r.refused]
         if (problems or warnings) and not self.desk.quiet:
-            QMessageBox.warning(self, self.tr("Import of e-mails"),
+            qt.QMessageBox.warning(self, self.tr("Import of e-mails"),
                                 "\n".join(problems + warnings))
 
     def manual_case(self) -> None:
@@ -604,7 +586,7 @@ class MainWindow(QMainWindow):
                 del self.cases[number]
         page.deleteLater()
 
-    def open_pages(self) -> list[QWidget]:
+    def open_pages(self) -> list[qt.QWidget]:
         """The views open in a tab that a sync may change (the search asks anew as the
         agent types)."""
         return [page for page in [*self.customers.values(), *self.cases.values(),
@@ -674,9 +656,11 @@ class MainWindow(QMainWindow):
     def show_about(self) -> None:
         from xrewards_desk.ui.shell.about import AboutDialog
 
-        AboutDialog(self).exec()
+        store = self.desk.store
+        AboutDialog(self, store.key.source if store is not None and store.key else None,
+                    opened=store is not None).exec()
 
-    def closeEvent(self, event: QCloseEvent) -> None:
+    def closeEvent(self, event: qt.QCloseEvent) -> None:
         super().closeEvent(event)
 
     def grab_to(self, path: Path) -> Any:
