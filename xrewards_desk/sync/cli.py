@@ -10,6 +10,12 @@
 A refusal or an error ends in one sentence saying what to do (raised as
 :class:`~xrewards_desk.exits.Failure`, printed by the command line) and the exit code of its
 kind: 1 refused or not there, 2 usage, 3 sign-in, 4 no server answers.
+
+``signout --wipe`` also removes the local store (with its -wal, -shm and the copies made
+before migrations), its key (keyring entry or wrapped file), the evidence, the kept mails
+and drafts and the demo's folder (sync/wipe.py), and prints what it removed (files counted
+by folder) and what it left alone; it exits 0 when a sign-in ended or data was removed, 1
+when there was neither.
 """
 
 from __future__ import annotations
@@ -17,7 +23,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -393,6 +398,27 @@ def _outbox(args: argparse.Namespace, folder: Path) -> int:
     return 0
 
 
+def _wipe(folder: Path, ended: list[str]) -> bool:
+    """Remove the store, its key and every file of the desktop in `folder` (sync/wipe.py),
+    saying what went; False if there was nothing to remove."""
+    from ..store.keys import forget_key
+    from .wipe import held, wipe
+
+    if not held(folder) and not (folder / "desk.key").exists():
+        return False
+    keys = forget_key(folder)
+    removed = wipe(folder)
+    print(("signed out (" + ", ".join(sorted(set(ended))) + ")" if ended
+           else "there was no sign-in to end") + "; the local customer data was removed")
+    print(removed.sentence())
+    for key in keys:
+        print(f"removed {key}")
+    if removed.left:
+        print(f"left alone in {folder} (not the desktop's customer data): "
+              + ", ".join(removed.left))
+    return True
+
+
 def _signout(args: argparse.Namespace, folder: Path) -> int:
     from ..store.db import sqlite_url
     from .credentials import Tokens
@@ -416,13 +442,7 @@ def _signout(args: argparse.Namespace, folder: Path) -> int:
             if tokens.get(where, user) is not None:
                 ended.append(f"{user} at {api.removesuffix('/v1')}")
             tokens.forget(where, user)
-    local = [p for p in folder.iterdir() if p.name.startswith("desk.sqlite")
-             or p.name == "evidence"] if folder.is_dir() else []
-    if args.wipe and local:
-        for path in local:
-            shutil.rmtree(path) if path.is_dir() else path.unlink()
-        print(("signed out (" + ", ".join(sorted(set(ended))) + ")" if ended
-               else "there was no sign-in to end") + "; the local customer data was removed")
+    if args.wipe and folder.is_dir() and _wipe(folder, ended):
         return 0
     if not ended:
         raise Failure(REFUSED, "there was no sign-in to end: no token is kept for "
