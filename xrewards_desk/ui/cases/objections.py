@@ -134,7 +134,7 @@ class ReasonDialog(qt.QDialog):
         self.error = qt.QLabel()
         self.error.setStyleSheet("color: #b91c1c;")
         buttons = qt.QDialogButtonBox(qt.QDialogButtonBox.StandardButton.Ok
-                                   | qt.QDialogButtonBox.StandardButton.Cancel)
+                                      | qt.QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form = qt.QFormLayout()

@@ -280,14 +280,16 @@ class LedgerView(qt.QWidget):
         self.desk.tasks.query(self.desk.local(), work, opened, key=(self, "link"))
 
     # ------------------------------------------------------------------ export
+    def _save_as(self, title: str, suggested: str, kinds: str) -> Path | None:
+        """The file the user chose to write, or None where they cancelled."""
+        name, _ = qt.QFileDialog.getSaveFileName(self, title, suggested, kinds)
+        return Path(name) if name else None
+
     def export_csv(self, path: Path | None = None) -> None:
+        path = path or self._save_as(self.tr("Export CSV"), f"{self.account_id}-ledger.csv",
+                                     self.tr("CSV files (*.csv)"))
         if path is None:
-            name, _ = qt.QFileDialog.getSaveFileName(self, self.tr("Export CSV"),
-                                                  f"{self.account_id}-ledger.csv",
-                                                  self.tr("CSV files (*.csv)"))
-            if not name:
-                return
-            path = Path(name)
+            return
         account, filt, language = self.account_id, self.filter, self.desk.language.code
 
         def work(s: Session) -> Path:
@@ -301,13 +303,11 @@ class LedgerView(qt.QWidget):
                                              .replace("%1", str(exc))))
 
     def export_pdf(self, path: Path | None = None) -> None:
+        path = path or self._save_as(self.tr("PDF statement"),
+                                     f"{self.account_id}-statement.pdf",
+                                     self.tr("PDF files (*.pdf)"))
         if path is None:
-            name, _ = qt.QFileDialog.getSaveFileName(self, self.tr("PDF statement"),
-                                                  f"{self.account_id}-statement.pdf",
-                                                  self.tr("PDF files (*.pdf)"))
-            if not name:
-                return
-            path = Path(name)
+            return
         account, language = self.account_id, self.desk.language.code
         since, until, now = self.filter.period_from, self.filter.period_to, self.desk.now()
 

@@ -109,36 +109,18 @@ class MainWindow(qt.QMainWindow):
 
         # the views and commands in a menu bar, each with its key shown beside it (a row of
         # buttons lost its last ones at 1280 px in German)
-        self.find_action = qt.QAction(self)
-        self.find_action.setShortcut(qt.QKeySequence.StandardKey.Find)
+        self.find_action = self._action(self.focus_search, qt.QKeySequence.StandardKey.Find)
         self.find_action.setShortcutContext(qt.Qt.ShortcutContext.ApplicationShortcut)
-        self.find_action.triggered.connect(self.focus_search)
-        self.sync_action = qt.QAction(self)
-        self.sync_action.setShortcut(qt.QKeySequence("F5"))
-        self.sync_action.triggered.connect(self.sync_now)
-        self.settings_action = qt.QAction(self)
-        self.settings_action.setShortcut(qt.QKeySequence("Ctrl+,"))
-        self.settings_action.setMenuRole(qt.QAction.MenuRole.PreferencesRole)
-        self.settings_action.triggered.connect(self.open_settings)
-        self.about_action = qt.QAction(self)
-        self.about_action.setShortcut(qt.QKeySequence("F1"))
-        self.about_action.setMenuRole(qt.QAction.MenuRole.AboutRole)
-        self.about_action.triggered.connect(self.show_about)
-        self.refused_action = qt.QAction(self)
-        self.refused_action.triggered.connect(self.show_refusals)
-        self.quit_action = qt.QAction(self)
-        self.quit_action.setShortcut(qt.QKeySequence.StandardKey.Quit)
-        self.quit_action.setMenuRole(qt.QAction.MenuRole.QuitRole)
-        self.quit_action.triggered.connect(self.close)
-        self.cases_action = qt.QAction(self)
-        self.cases_action.setShortcut(qt.QKeySequence("F2"))
-        self.cases_action.triggered.connect(self.show_cases)
-        self.objections_action = qt.QAction(self)
-        self.objections_action.setShortcut(qt.QKeySequence("F3"))
-        self.objections_action.triggered.connect(self.show_objections)
-        self.approvals_action = qt.QAction(self)
-        self.approvals_action.setShortcut(qt.QKeySequence("F4"))
-        self.approvals_action.triggered.connect(self.show_approvals)
+        self.sync_action = self._action(self.sync_now, "F5")
+        self.settings_action = self._action(self.open_settings, "Ctrl+,",
+                                            qt.QAction.MenuRole.PreferencesRole)
+        self.about_action = self._action(self.show_about, "F1", qt.QAction.MenuRole.AboutRole)
+        self.refused_action = self._action(self.show_refusals)
+        self.quit_action = self._action(self.close, qt.QKeySequence.StandardKey.Quit,
+                                        qt.QAction.MenuRole.QuitRole)
+        self.cases_action = self._action(self.show_cases, "F2")
+        self.objections_action = self._action(self.show_objections, "F3")
+        self.approvals_action = self._action(self.show_approvals, "F4")
         #: views shown to some roles only (R27), each with its menu action
         self.role_views: dict[str, RoleView] = {}
         self._role_view("transfers", "F6", "approve_transfer", self._make_transfers,
@@ -420,6 +402,19 @@ class MainWindow(qt.QMainWindow):
             self.approvals.open_case.connect(self.open_case)
         self._fixed_tab(self.approvals, self.tr("Approvals"))
 
+    def _action(self, slot: Callable[[], object],
+                key: str | qt.QKeySequence.StandardKey | None = None,
+                role: qt.QAction.MenuRole | None = None) -> qt.QAction:
+        """A menu action calling `slot`, with its key (shown beside it in the menu) and,
+        where macOS moves it to the application menu, its role there."""
+        action = qt.QAction(self)
+        if key is not None:
+            action.setShortcut(qt.QKeySequence(key))
+        if role is not None:
+            action.setMenuRole(role)
+        action.triggered.connect(slot)
+        return action
+
     def _role_view(self, key: str, shortcut: str, command: str,
                    make: Callable[[], qt.QWidget], title: Callable[[], str],
                    tooltip: Callable[[], str]) -> None:
@@ -547,7 +542,7 @@ class MainWindow(qt.QMainWindow):
             f"{r.name}: {refused_text}: {a}" for r in imported for a in r.refused]
         if (problems or warnings) and not self.desk.quiet:
             qt.QMessageBox.warning(self, self.tr("Import of e-mails"),
-                                "\n".join(problems + warnings))
+                                   "\n".join(problems + warnings))
 
     def manual_case(self) -> None:
         from xrewards_desk.store.read.lookups import find_customer
