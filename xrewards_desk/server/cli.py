@@ -64,6 +64,9 @@ def add_arguments(commands: argparse._SubParsersAction[argparse.ArgumentParser])
                        help="/metrics answers only with this file's token as a bearer "
                             "token; default: XREWARDS_METRICS_TOKEN, else /metrics is open "
                             "to whoever reaches the port (restrict it at the proxy)")
+    serve.add_argument("--workers", type=int, default=1, metavar="N",
+                       help="worker processes behind the one port (default 1); more than "
+                            "one needs a PostgreSQL store (--db postgresql+psycopg://...)")
 
     users = commands.add_parser(
         "users", help="staff who may sign in to the server",
@@ -169,6 +172,7 @@ def serve(args: argparse.Namespace) -> int:
 
     max_body = _max_body(args.max_body)
     metrics_token = _metrics_token(args.metrics_token_file)
+    _check_workers(args)
     if args.graceful_timeout < 0:
         raise Failure(USAGE, "--graceful-timeout: give the seconds as a number of 0 or more")
     host = _host(args)
@@ -185,6 +189,9 @@ def serve(args: argparse.Namespace) -> int:
         info = ensure_demo(service)
         # the passwords to a person at a terminal, never into a log or a pipe
         say(info.banner(show_passwords=args.log_format == "text" and sys.stdout.isatty()))
+    if args.workers > 1:
+        store.close()  # each worker opens its own
+        return _serve_workers(args, host, folder)
     app = create_app(service, max_body=max_body, metrics_token=metrics_token)
     # JSON logs: configured above (_sayer), uvicorn's loggers go through the root's handler
     from uvicorn.config import LOGGING_CONFIG
@@ -198,6 +205,102 @@ def serve(args: argparse.Namespace) -> int:
     server.run()
     store.close()
     return 0
+
+
+#: the environment variable `serve --workers` hands each worker its settings in (JSON)
+WORKER_SETTINGS = "XREWARDS_SERVE_WORKER"
+
+
+def _check_workers(args: argparse.Namespace) -> None:
+    """--workers: at least 1; above 1 only on PostgreSQL (SQLite is one process's store)."""
+    from sqlalchemy.engine import make_url
+
+    if args.workers < 1:
+        raise Failure(USAGE, "--workers: give the number of worker processes, 1 or more")
+    if args.workers > 1 and make_url(store_url(args.db, data_dir(args.data_dir))
+                                     ).get_backend_name() != "postgresql":
+        raise Failure(USAGE, f"--workers {args.workers}: a SQLite store is served by one "
+                             "process only; leave out --workers, or serve a PostgreSQL "
+                             "database (--db postgresql+psycopg://...)")
+
+
+def _serve_workers(args: argparse.Namespace, host: str, folder: Path) -> int:
+    """`args.workers` uvicorn worker processes on one socket (uvicorn's supervisor: it
+    starts a new worker for one that died, and on SIGTERM or SIGINT stops each as one
+    server stops, --graceful-timeout included). The store was opened (and migrated), the
+    audit key and the demo made, by this process already; each worker opens the store
+    and reads the key itself (:func:`worker_app`). Metrics go through prometheus-client's
+    multi-process mode: PROMETHEUS_MULTIPROC_DIR, emptied now, or a folder of our own."""
+    import json
+    import os
+    import shutil
+
+    import uvicorn
+    from uvicorn.config import LOGGING_CONFIG
+    from uvicorn.supervisors import Multiprocess
+
+    shared = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    own = shared is None
+    if shared is None:
+        shared = tempfile.mkdtemp(prefix="xrewards-metrics-")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = shared
+    else:
+        Path(shared).mkdir(parents=True, exist_ok=True)
+        for old in Path(shared).glob("*.db"):  # a former run's values would be summed in
+            old.unlink()
+    os.environ[WORKER_SETTINGS] = json.dumps({
+        "db": store_url(args.db, folder), "folder": str(folder),
+        "audit_key_file": str(args.audit_key_file) if args.audit_key_file else None,
+        "max_body": args.max_body, "log_format": args.log_format,
+        "metrics_token_file": (str(args.metrics_token_file)
+                               if args.metrics_token_file else None)})
+    config = uvicorn.Config(f"{__name__}:worker_app", factory=True, host=host,
+                            port=args.port, workers=args.workers, log_level="info",
+                            log_config=None if args.log_format == "json" else LOGGING_CONFIG,
+                            timeout_graceful_shutdown=args.graceful_timeout)
+    sock = config.bind_socket()
+    try:
+        if args.port_file is not None:
+            tmp = args.port_file.with_suffix(".part")
+            tmp.write_text(str(sock.getsockname()[1]))
+            tmp.replace(args.port_file)
+        Multiprocess(config, sockets=[sock]).run()
+    finally:
+        sock.close()
+        if own:
+            shutil.rmtree(shared, ignore_errors=True)
+    return 0
+
+
+def worker_app() -> object:
+    """One worker's app (`serve --workers`, in a process of its own): the store, the key
+    and the settings as the serving process found them (WORKER_SETTINGS)."""
+    import atexit
+    import json
+    import os
+
+    from ..clock import SystemClock
+    from ..store.db import Store
+    from .app import create_app
+    from .audit_keys import server_key
+    from .metrics import process_gone
+    from .service import Service
+
+    settings = json.loads(os.environ[WORKER_SETTINGS])
+    if settings["log_format"] == "json":
+        _sayer("json")
+    folder = Path(settings["folder"])
+    store = Store.open(settings["db"], upgrade_older=False)
+    service = Service(store, SystemClock(), folder)
+    given = settings["audit_key_file"]
+    service.audit_key = server_key(folder, Path(given) if given else None)[0]
+    token_file = settings["metrics_token_file"]
+    app = create_app(service, max_body=_max_body(settings["max_body"]),
+                     metrics_token=_metrics_token(Path(token_file) if token_file else None))
+    pid, shared = os.getpid(), os.environ["PROMETHEUS_MULTIPROC_DIR"]
+    atexit.register(process_gone, pid, shared)
+    atexit.register(store.close)
+    return app
 
 
 def _sayer(log_format: str) -> Callable[[str], None]:

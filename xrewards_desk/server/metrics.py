@@ -19,10 +19,15 @@ The names (each with the ``xrewards_`` prefix; docs/operations.md lists them):
   database at each scrape (so it is right whichever process wrote it);
 * ``build_info{version}``: 1, with the program's version.
 
-The registry is the app's own (one per :func:`~.app.create_app`), for one process: the
+The registry is the app's own (one per :func:`~.app.create_app`). In one process the
 counters are that process's since its start, as Prometheus expects of a restartable
-target. prometheus-client's multi-process mode (several workers behind one port) is not
-set up here.
+target. With several worker processes behind one port (``serve --workers N``), each
+scrape reaches one of them, so they use prometheus-client's multi-process mode: where
+``PROMETHEUS_MULTIPROC_DIR`` names a folder (serve sets one up; it must be empty when the
+workers start), every process writes its values into files there and ``/metrics`` sums
+them (counters and histograms over every worker that ever ran, the requests in progress
+over the living ones). A worker that stopped is forgotten by the living ones (a killed one
+at the next scrape).
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ import asyncio
 import hmac
 import json
 import logging
+import os
 import re
 import time
 import uuid
@@ -44,6 +50,7 @@ from prometheus_client import (
     Gauge,
     Histogram,
     generate_latest,
+    multiprocess,
 )
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
@@ -79,6 +86,8 @@ class Metrics:
     def __init__(self, store: Store) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
         r = self.registry
+        #: the folder of multi-process mode (None: this process's values only)
+        self.shared = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or None
         self.requests = Counter(f"{PREFIX}http_requests", "HTTP answers by route and status",
                                 ["method", "route", "status"], registry=r)
         self.duration = Histogram(f"{PREFIX}http_request_duration_seconds",
@@ -86,20 +95,31 @@ class Metrics:
                                   ["method", "route"], buckets=BUCKETS, registry=r)
         self.in_progress = Gauge(f"{PREFIX}http_requests_in_progress",
                                  "HTTP requests being answered now, by route",
-                                 ["method", "route"], registry=r)
+                                 ["method", "route"], registry=r,
+                                 multiprocess_mode="livesum")
         self.commands = Counter(f"{PREFIX}commands",
                                 "Commands and shop events applied or refused, by type",
                                 ["source", "type", "outcome", "code"], registry=r)
         self.sign_in_failures = Counter(f"{PREFIX}sign_in_failures",
                                         "Sign-ins refused, by the problem's code", ["code"],
                                         registry=r)
-        Gauge(f"{PREFIX}build_info", "The program's version", ["version"],
-              registry=r).labels(__version__).set(1)
-        r.register(FeedHead(store))
+        self.process_wide = [FeedHead(store), BuildInfo()]
+        for collector in self.process_wide:
+            r.register(collector)
+        if self.shared is not None:
+            forget_dead(self.shared)
 
     def exposition(self) -> tuple[bytes, str]:
-        """The text format's body and its content type."""
-        return generate_latest(self.registry), CONTENT_TYPE_LATEST
+        """The text format's body and its content type: this process's registry, or in
+        multi-process mode every worker's values summed from the shared folder."""
+        if self.shared is None:
+            return generate_latest(self.registry), CONTENT_TYPE_LATEST
+        forget_dead(self.shared)
+        merged = CollectorRegistry()
+        multiprocess.MultiProcessCollector(merged, path=self.shared)  # type: ignore[no-untyped-call]
+        for collector in self.process_wide:
+            merged.register(collector)
+        return generate_latest(merged), CONTENT_TYPE_LATEST
 
     def count_commands(self, service: Service) -> None:
         """Count each command and shop event as the service answers it (its `answered`
@@ -137,6 +157,50 @@ class FeedHead(Collector):
             return
         yield GaugeMetricFamily(f"{PREFIX}change_feed_head",
                                 "The change feed's newest sequence number", value=head)
+
+
+class BuildInfo(Collector):
+    """``xrewards_build_info{version}``: 1 (the same from every process)."""
+
+    def describe(self) -> Iterable[Metric]:
+        return self.collect()
+
+    def collect(self) -> Iterable[Metric]:
+        info = GaugeMetricFamily(f"{PREFIX}build_info", "The program's version",
+                                 labels=["version"])
+        info.add_metric([__version__], 1)
+        yield info
+
+
+_LIVE_FILE = re.compile(r"gauge_live\w*_(\d+)\.db")
+
+
+def forget_dead(folder: str) -> None:
+    """Multi-process mode: drop the live gauges of worker processes that are gone (a
+    stopped worker forgets its own at exit; a killed one cannot)."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for pid in {int(found.group(1)) for name in names
+                if (found := _LIVE_FILE.fullmatch(name))}:
+        if pid != os.getpid() and not _alive(pid):
+            process_gone(pid, folder)
+
+
+def process_gone(pid: int, folder: str) -> None:
+    """Multi-process mode: the worker `pid` stopped (its live gauges no longer count)."""
+    multiprocess.mark_process_dead(pid, folder)  # type: ignore[no-untyped-call]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def token_matches(expected: str | None, authorization: str | None) -> bool:
