@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
-from .common import Id, Instant, Key, Model, Money, Points, RecordId, ShortText, Text
+from .common import Id, Instant, Key, Model, Money, Points, Problem, RecordId, ShortText, Text
 from .records import Address, ClaimStateName, MailCaseStatusName, TransferReason
 
 Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
@@ -494,6 +494,43 @@ class CommandResult(Model):
     created: str | None = None
     pending_approval: bool = False
     message: str = ""
+
+
+#: the most shop events one batch may hold (more: 422, nothing applied)
+BATCH_MAX = 1000
+
+
+class BatchedEvent(Model):
+    """One shop event of a batch, with its own Idempotency-Key (as the header of a single
+    event: a retry with the same key and event replays its answer)."""
+
+    key: Annotated[str, Field(min_length=1, max_length=200)]
+    event: ShopEvent
+
+
+class ShopEventBatch(Model):
+    """Shop events applied in their order in one transaction (``POST /v1/shop/events/
+    batch``), at most :data:`BATCH_MAX`."""
+
+    events: list[BatchedEvent] = Field(min_length=1, max_length=BATCH_MAX)
+
+
+class BatchAnswer(Model):
+    """One event's answer, as ``POST /v1/shop/events`` would give it alone: `status` 200
+    with `result`, or the refusal's status with its `problem` (the rule's code)."""
+
+    key: str
+    status: int
+    result: CommandResult | None = None
+    problem: Problem | None = None
+
+
+class ShopEventBatchResult(Model):
+    """The answers in the order of the events; how many were applied and refused."""
+
+    answers: list[BatchAnswer]
+    applied: int
+    refused: int
 
 
 class PreviewLot(Model):

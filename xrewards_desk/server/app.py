@@ -180,6 +180,24 @@ def create_app(service: Service, *, tick_seconds: float | None = 60.0,
     def shop_event(who: Signed, body: c.ShopEvent, key: IdempotencyKey) -> JSONResponse:
         return answer(who, key, body.model_dump(mode="json"), shop=True)
 
+    @app.post(f"{API}/shop/events/batch",
+              responses={200: {"model": c.ShopEventBatchResult}, **ERRORS})
+    def shop_event_batch(who: Signed, body: c.ShopEventBatch) -> JSONResponse:
+        """Shop events applied in order in one transaction, each once per its own key
+        (``events[].key``), each answered as it would be alone (``answers[]``: applied, or
+        refused with its rule's code); a refusal does not stop the others. At most
+        ``BATCH_MAX`` events (more: 422), and within the body limit (413). The answer is
+        :class:`~..contract.commands.ShopEventBatchResult`."""
+        answers = service.run_batch(who, [(item.key, item.event.model_dump(mode="json"))
+                                          for item in body.events])
+        out = [{"key": item.key, "status": answer.status,
+                **({"result": answer.body} if answer.status == 200
+                   else {"problem": answer.body})}
+               for item, answer in zip(body.events, answers, strict=True)]
+        applied = sum(1 for a in answers if a.status == 200)
+        return JSONResponse({"answers": out, "applied": applied,
+                             "refused": len(answers) - applied})
+
     @app.get(f"{API}/abuse-cases/{{case}}/preview", responses=ERRORS)
     def preview(who: Signed,
                 case: Annotated[str, Path(min_length=1, max_length=64,

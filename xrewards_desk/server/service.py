@@ -65,6 +65,10 @@ from .handlers import HANDLERS, invitee_of
 log = logging.getLogger(__name__)
 
 COMMAND = TypeAdapter(c.Command)
+#: shop events whose handlers write nothing before the engine has accepted the action
+#: (``Ctx.apply`` comes first, and the engine raises before it saves): a refusal leaves
+#: nothing behind, so within a batch they need no savepoint
+ATOMIC = frozenset({"order_placed", "order_paid", "order_delivered", "order_cancelled"})
 SHOP_EVENT = TypeAdapter(c.ShopEvent)
 #: how long a mark of "I have this record open" lasts (the desktop renews it every 20 s)
 PRESENCE_LIFETIME = timedelta(seconds=90)
@@ -290,34 +294,91 @@ class Service:
                   shop: bool) -> Answer:
         parsed = (SHOP_EVENT if shop else COMMAND).validate_python(body)
         now = self.clock.now()
-        actor = person.actor
-        role = actor.role.value if actor.role else None
         try:
             with self.write_lock.session() as s:
                 _not_seen(s, person, key, request_hash)
-                ctx = Ctx(s, Feed(s), actor, now)
-                handle(ctx, parsed)
-                result = c.CommandResult(
-                    type=parsed.type, applied_at=now,
-                    touched=[c.Touched(kind=k, id=i) for k, i in dict.fromkeys(ctx.touched)],
-                    entries=ctx.entries, created=ctx.created, pending_approval=ctx.pending,
-                    message=ctx.message)
-                answer = Answer(200, result.model_dump(mode="json"))
-                audit.append(s, at=now, actor=actor.name, role=role, action=parsed.type,
-                             subject=ctx.subject, outcome="applied",
-                             detail={"command": body, "created": ctx.created,
-                                     "entries": ctx.entries})
+                answer = self._applied(s, person, parsed, body, now)
                 self._remember(s, person, key, request_hash, answer, now)
             return answer
         except ApiError as error:
-            answer = Answer(error.status, error.problem().model_dump(mode="json"))
             with self.write_lock.session() as s:
                 _not_seen(s, person, key, request_hash)
-                audit.append(s, at=now, actor=actor.name, role=role, action=parsed.type,
-                             subject=_subject_of(body), outcome=f"refused:{error.code}",
-                             detail={"command": body, "message": error.message})
+                answer = self._refused(s, person, parsed, body, now, error)
                 self._remember(s, person, key, request_hash, answer, now)
             return answer
+
+    @staticmethod
+    def _applied(s: Session, person: Person, parsed: Any, body: dict[str, Any],
+                 now: datetime) -> Answer:
+        """Apply a parsed command in `s`, with its audit record; its answer (an
+        :class:`ApiError` where it is refused, with nothing of it left in `s`'s ORM)."""
+        actor = person.actor
+        ctx = Ctx(s, Feed(s), actor, now)
+        handle(ctx, parsed)
+        result = c.CommandResult(
+            type=parsed.type, applied_at=now,
+            touched=[c.Touched(kind=k, id=i) for k, i in dict.fromkeys(ctx.touched)],
+            entries=ctx.entries, created=ctx.created, pending_approval=ctx.pending,
+            message=ctx.message)
+        audit.append(s, at=now, actor=actor.name,
+                     role=actor.role.value if actor.role else None, action=parsed.type,
+                     subject=ctx.subject, outcome="applied",
+                     detail={"command": body, "created": ctx.created, "entries": ctx.entries})
+        return Answer(200, result.model_dump(mode="json"))
+
+    @staticmethod
+    def _refused(s: Session, person: Person, parsed: Any, body: dict[str, Any],
+                 now: datetime, error: ApiError) -> Answer:
+        """The audit record of a refused command in `s`; the refusal as its answer."""
+        actor = person.actor
+        audit.append(s, at=now, actor=actor.name, role=actor.role.value if actor.role else None,
+                     action=parsed.type, subject=_subject_of(body),
+                     outcome=f"refused:{error.code}",
+                     detail={"command": body, "message": error.message})
+        return Answer(error.status, error.problem().model_dump(mode="json"))
+
+    def run_batch(self, person: Person, events: list[tuple[str, dict[str, Any]]]
+                  ) -> list[Answer]:
+        """Apply shop events in their order in one transaction, each once per its own
+        Idempotency-Key: one answer each, in their order, exactly as :meth:`run` would
+        answer the event alone (applied; refused with its rule's code; a kept key's
+        answer replayed, or 409 ``idempotency_mismatch`` for a kept key sent with another
+        event). A refusal leaves nothing of its event (a savepoint, where its handler
+        could write before the rules refuse it) and the others go on; only a failure of
+        the database fails the batch, and then none of it is applied."""
+        answers: list[Answer] = []
+        fresh: list[tuple[dict[str, Any], Answer]] = []
+        with self.write_lock.session() as s:
+            for key, body in events:
+                request_hash = _canonical(body)
+                try:
+                    seen = _seen(s, person, key, request_hash)
+                except ApiError as mismatch:
+                    answers.append(Answer(mismatch.status,
+                                          mismatch.problem().model_dump(mode="json")))
+                    continue
+                if seen is not None:
+                    answers.append(seen)
+                    continue
+                parsed = SHOP_EVENT.validate_python(body)
+                now = self.clock.now()
+                savepoint = None if parsed.type in ATOMIC else s.begin_nested()
+                try:
+                    answer = self._applied(s, person, parsed, body, now)
+                    if savepoint is not None:
+                        savepoint.commit()
+                except ApiError as error:
+                    if savepoint is not None:
+                        savepoint.rollback()
+                    answer = self._refused(s, person, parsed, body, now, error)
+                self._remember(s, person, key, request_hash, answer, now)
+                s.flush()  # a key repeated later in the batch finds it
+                answers.append(answer)
+                fresh.append((body, answer))
+        for body, answer in fresh:
+            for observer in self.answered:
+                observer(body, True, answer)
+        return answers
 
     @staticmethod
     def _remember(s: Session, person: Person, key: str, request_hash: str, answer: Answer,
