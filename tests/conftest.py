@@ -13,6 +13,9 @@ from tests.home import Home
 
 # No test touches the person's real keyring unless it starts one of its own.
 os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
+# With no keyring, the desktop's encrypted local store (issue 22) takes its key from the
+# environment: one fixed test key for the session, in this process and those it starts.
+os.environ["XREWARDS_STORE_KEY"] = "7e57" * 16
 # Qt renders offscreen in tests; it must be set before Qt is first imported, or a test
 # run without a display aborts silently.
 os.environ["QT_QPA_PLATFORM"] = "offscreen"

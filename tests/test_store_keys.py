@@ -184,7 +184,7 @@ def test_an_encrypted_store_cannot_be_read_without_its_key(tmp_path: Path) -> No
     assert b"Geheim" not in path.read_bytes()
     with pytest.raises(sqlite3.DatabaseError, match="file is not a database"):
         sqlite3.connect(path).execute("SELECT * FROM sqlite_schema").fetchall()
-    with pytest.raises(StoreError, match="cannot be opened with this data folder's key"):
+    with pytest.raises(StoreError, match="cannot be read as a local store with this data "):
         Store.open(db.sqlite_url(path), key=DeskKey.generate("memory"))
     again = Store.open(db.sqlite_url(path), key=key)
     with again.session() as s:

@@ -26,9 +26,13 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .exits import DEBUG_ENV, INTERRUPTED, NO_DISPLAY, UNEXPECTED, USAGE, Failure, report
+
+if TYPE_CHECKING:
+    from .store.keys import DeskKey
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -72,8 +76,27 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _desk_key_of(db: str) -> DeskKey | None:
+    """The key of a desktop's encrypted store given by its path (its data folder's, from
+    $XREWARDS_STORE_KEY, the keyring, or a passphrase asked at the terminal); None for a
+    URL, a new file or a plain one."""
+    from .prompt import read_passphrase
+    from .store.keys import PassphraseNeeded, desk_key, store_is_encrypted
+
+    path = Path(db)
+    if "://" in db or not store_is_encrypted(path.parent) or path.name != "desk.sqlite":
+        return None
+    try:
+        return desk_key(path.parent)
+    except PassphraseNeeded:
+        given = read_passphrase(new=False)
+        if given is None:
+            raise
+        return desk_key(path.parent, passphrase=lambda: given)
+
+
 def _db(args: argparse.Namespace) -> int:
-    from sqlalchemy.exc import ArgumentError, OperationalError
+    from sqlalchemy.exc import ArgumentError, DatabaseError
 
     from .store.db import (
         Store,
@@ -83,23 +106,25 @@ def _db(args: argparse.Namespace) -> int:
         make_engine,
         sqlite_url,
     )
+    from .store.keys import KeyUnavailable
 
     url = args.db if "://" in args.db else sqlite_url(args.db)
     if "://" not in args.db and not Path(args.db).exists() and args.db_command == "status":
         print(f"xrewards-desk db status: no store at {args.db}", file=sys.stderr)
         return 1
     try:
+        key = _desk_key_of(args.db)
         if args.db_command == "status":
-            engine = make_engine(url)
+            engine = make_engine(url, key=key)
             try:
                 have = current_revision(engine)
             finally:
                 engine.dispose()
             print(f"schema: {have or 'none (empty store)'}; newest known: {head_revision()}")
             return 0
-        store = Store.open(url, copy_aside=not args.without_copy)
+        store = Store.open(url, copy_aside=not args.without_copy, key=key)
         store.close()
-    except (StoreError, OperationalError, ArgumentError) as exc:
+    except (StoreError, DatabaseError, ArgumentError, KeyUnavailable) as exc:
         reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
         print(f"xrewards-desk db {args.db_command}: {reason}", file=sys.stderr)
         return 1

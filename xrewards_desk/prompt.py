@@ -47,3 +47,22 @@ def read_password(user: str, from_stdin: bool) -> str:
         raise Failure(SIGN_IN, f"the password for {user} was empty: run the command again "
                                "and type it")
     return password
+
+
+def read_passphrase(new: bool) -> str | None:
+    """The local store's passphrase asked at the terminal (a `new` one twice); None when
+    there is no terminal to ask at."""
+    if not _terminal():
+        return None
+    try:
+        given = getpass.getpass("New passphrase for the local store: " if new
+                                else "Passphrase of the local store: ")
+        if new and getpass.getpass("The same passphrase again: ") != given:
+            raise Failure(SIGN_IN, "the two passphrases differ: run the command again and "
+                                   "type the same one twice")
+    except EOFError as exc:
+        raise Failure(SIGN_IN, "no passphrase was typed: run the command again and type "
+                               "it, or set XREWARDS_STORE_KEY") from exc
+    if not given:
+        raise Failure(SIGN_IN, "the passphrase was empty: run the command again and type one")
+    return given

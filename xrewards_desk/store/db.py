@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import Connection, make_url
@@ -126,6 +127,27 @@ def cipher_connect(path: Path | str, key: DeskKey, **kwargs: Any) -> Any:
         connection.close()
         raise
     return connection
+
+
+def as_sqlite(raw: object) -> sqlite3.Connection | None:
+    """`raw` if it is a SQLite DB-API connection: the stdlib's, or sqlcipher3's (the same
+    module built on SQLCipher, so the same API); else None."""
+    if isinstance(raw, sqlite3.Connection):
+        return raw
+    cipher = sys.modules.get("sqlcipher3.dbapi2")
+    if cipher is not None and isinstance(raw, cipher.Connection):
+        return cast(sqlite3.Connection, raw)
+    return None
+
+
+def sqlite_errors(name: str) -> tuple[type[Exception], ...]:
+    """The stdlib's SQLite error class `name` (e.g. "OperationalError") and sqlcipher3's,
+    if it is loaded: what an ``except`` on a SQLite DB-API connection must catch."""
+    found: list[type[Exception]] = [getattr(sqlite3, name)]
+    cipher = sys.modules.get("sqlcipher3.dbapi2")
+    if cipher is not None:
+        found.append(getattr(cipher, name))
+    return tuple(found)
 
 
 def _sqlcipher_args(database: str, key: DeskKey) -> dict[str, Any]:
@@ -312,9 +334,10 @@ class Store:
                 if key is None or "not a database" not in str(exc.orig):
                     raise
                 raise StoreError(
-                    f"{engine.url.database} cannot be opened with this data folder's key "
-                    f"(from the {key.source}): it was encrypted with another key, or it is "
-                    "not a store") from exc
+                    f"{engine.url.database} cannot be read as a local store with this data "
+                    f"folder's key (from the {key.source}): it was encrypted with another "
+                    "key, or it is damaged or not a store; move it aside and sync "
+                    "again") from exc
             known = known_by_files()
             head = known[-1]
             if have is not None and have not in known:

@@ -58,6 +58,15 @@ class KeyUnavailable(Exception):
     """No key could be had for a data folder; the message says what to do."""
 
 
+class PassphraseNeeded(KeyUnavailable):
+    """The key is (or is to be) wrapped with a passphrase and none can be asked here: the
+    caller may ask for one (`new`: a new passphrase, to be typed twice) and call again."""
+
+    def __init__(self, message: str, *, new: bool) -> None:
+        super().__init__(message)
+        self.new = new
+
+
 class WrongPassphrase(KeyUnavailable):
     """The passphrase given does not open the wrapped key (it may be asked again)."""
 
@@ -206,13 +215,13 @@ def _from_passphrase(data_dir: Path, passphrase: Callable[[], str] | None,
                      *, new: bool) -> DeskKey:
     if passphrase is None:
         if new:
-            raise KeyUnavailable(
+            raise PassphraseNeeded(
                 "no usable keyring on this machine to keep the store key in: set "
                 f"{ENV} (64 hexadecimal digits), or start the app where a passphrase can be "
-                "asked")
-        raise KeyUnavailable(
+                "asked", new=True)
+        raise PassphraseNeeded(
             f"the store key of {data_dir} is protected by a passphrase, which cannot be asked "
-            f"here: start the app where it can be asked, or set {ENV}")
+            f"here: start the app where it can be asked, or set {ENV}", new=False)
     if new:
         key = DeskKey.generate("passphrase")
         _write_private(wrapped_file(data_dir), wrap(key.secret, passphrase()))

@@ -42,6 +42,7 @@ from typing import Any
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from .db import as_sqlite, sqlite_errors
 from .folding import fold, variants
 
 #: no field is longer (an e-mail address is at most 320 characters): longer finds nothing
@@ -194,7 +195,7 @@ def search(db: Session | Connection | sqlite3.Connection, text: str,
     conn = _dbapi(db)
     try:
         return _search(conn, query, limit)
-    except sqlite3.OperationalError as exc:
+    except sqlite_errors("OperationalError") as exc:
         if "no such table" in str(exc):
             raise SearchError("this store has no search index (schema before 0002, or "
                               "not the desktop's SQLite store)") from exc
@@ -216,8 +217,8 @@ def _parse(text: str) -> _Query | None:
 def _dbapi(db: Session | Connection | sqlite3.Connection) -> sqlite3.Connection:
     """The sqlite3 connection under `db`: the queries run on it directly (cheaper than
     SQLAlchemy's statement layer), in the same transaction."""
-    if isinstance(db, sqlite3.Connection):
-        return db
+    if (conn := as_sqlite(db)) is not None:
+        return conn
     if isinstance(db, Session):
         if db.autoflush:
             db.flush()
@@ -226,9 +227,8 @@ def _dbapi(db: Session | Connection | sqlite3.Connection) -> sqlite3.Connection:
         if db.dialect.name != "sqlite":
             raise SearchError(f"search runs on the desktop's SQLite store, not on "
                               f"{db.dialect.name}")
-        raw = db.connection.dbapi_connection
-        if isinstance(raw, sqlite3.Connection):
-            return raw
+        if (conn := as_sqlite(db.connection.dbapi_connection)) is not None:
+            return conn
     raise TypeError(f"search needs a Session or Connection on SQLite, not {type(db).__name__}")
 
 

@@ -95,15 +95,34 @@ def _folder(given: Path | None) -> Path:
     return Path(user_data_dir("xrewards-desk", appauthor=False))
 
 
+def _keyed(open_it: Callable[[Callable[[], str] | None], Any]) -> Any:
+    """`open_it(passphrase)` with the local store's key (store/keys.py): from
+    $XREWARDS_STORE_KEY or the keyring; a passphrase only where the terminal can ask it."""
+    from ..prompt import read_passphrase
+    from ..store.keys import KeyUnavailable, PassphraseNeeded
+
+    try:
+        try:
+            return open_it(None)
+        except PassphraseNeeded as needed:
+            given = read_passphrase(needed.new)
+            if given is None:
+                raise
+            return open_it(lambda: given)
+    except KeyUnavailable as exc:
+        raise Failure(REFUSED, str(exc)) from exc
+
+
 def open_store(folder: Path) -> Any:
     from sqlalchemy.exc import DatabaseError
 
-    from ..store.db import Store, StoreError, sqlite_url
+    from ..store.db import StoreError
+    from ..store.local import EncryptionFailed, open_local
 
     try:
-        return Store.open(sqlite_url(folder / "desk.sqlite"))
-    except StoreError as exc:  # newer than this program, or an upgrade that cannot run
-        raise Failure(REFUSED, str(exc)) from exc
+        return _keyed(lambda passphrase: open_local(folder, passphrase=passphrase))
+    except (StoreError, EncryptionFailed) as exc:  # newer than this program, an upgrade
+        raise Failure(REFUSED, str(exc)) from exc  # that cannot run, a wrong key
     except DatabaseError as exc:  # not a SQLite file, or a damaged one
         reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
         raise Failure(REFUSED, f"{folder / 'desk.sqlite'} cannot be read as a local store "
@@ -398,6 +417,26 @@ def _outbox(args: argparse.Namespace, folder: Path) -> int:
     return 0
 
 
+def _signed_in(folder: Path) -> list[tuple[str, str]]:
+    """(API, user) of each sign-in the local store has synced with."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DatabaseError
+
+    from ..store.local import reading_engine
+
+    engine = _keyed(lambda passphrase: reading_engine(folder, passphrase=passphrase))
+    try:
+        with engine.connect() as conn:
+            return [(r[0], r[1]) for r in conn.execute(text(
+                "SELECT api, user_name FROM sync_state WHERE user_name IS NOT NULL"))]
+    except DatabaseError as exc:  # a store its key does not open, or a damaged one
+        reason = str(exc.orig).splitlines()[0]
+        raise Failure(REFUSED, f"{folder / 'desk.sqlite'} cannot be read ({reason}): the "
+                               "sign-ins it holds are not known") from exc
+    finally:
+        engine.dispose()
+
+
 def _wipe(folder: Path, ended: list[str]) -> bool:
     """Remove the store, its key and every file of the desktop in `folder` (sync/wipe.py),
     saying what went; False if there was nothing to remove."""
@@ -420,21 +459,15 @@ def _wipe(folder: Path, ended: list[str]) -> bool:
 
 
 def _signout(args: argparse.Namespace, folder: Path) -> int:
-    from ..store.db import sqlite_url
     from .credentials import Tokens
 
     states: list[tuple[str, str]] = []
-    store_file = folder / "desk.sqlite"
-    if store_file.exists():
-        from sqlalchemy import create_engine, text
-
-        engine = create_engine(sqlite_url(store_file))
+    if (folder / "desk.sqlite").exists():
         try:
-            with engine.connect() as conn:
-                states = [(r[0], r[1]) for r in conn.execute(text(
-                    "SELECT api, user_name FROM sync_state WHERE user_name IS NOT NULL"))]
-        finally:
-            engine.dispose()
+            states = _signed_in(folder)
+        except Failure:
+            if not args.wipe:  # without its key the store can still be removed
+                raise
     tokens = Tokens()
     ended: list[str] = []
     for api, user in states:

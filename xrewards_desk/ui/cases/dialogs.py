@@ -106,12 +106,7 @@ def berlin_value(edit: QDateTimeEdit) -> datetime:
                             time(t.hour(), t.minute(), t.second()), BERLIN)
 
 
-def _buttons(dialog: QDialog) -> QDialogButtonBox:
-    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                           | QDialogButtonBox.StandardButton.Cancel)
-    box.accepted.connect(dialog.accept)
-    box.rejected.connect(dialog.reject)
-    return box
+_buttons = forms.ok_cancel
 
 
 def _error_label() -> QLabel:

@@ -13,6 +13,7 @@ from importlib import metadata
 from xrewards_desk import __version__
 from xrewards_desk.ui.qt import (
     PYSIDE6_VERSION,
+    QCoreApplication,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -138,8 +139,30 @@ def qt_libraries() -> list[Library]:
             Library("Python", platform.python_version(), "PSF-2.0")]
 
 
+def key_sentence(source: str | None) -> str:
+    """How the local data is protected: where its key came from (store/keys.py)."""
+    words = {
+        "keyring": QCoreApplication.translate(
+            "LocalData", "The local data is encrypted; its key is kept in the system "
+                         "keyring."),
+        "environment": QCoreApplication.translate(
+            "LocalData", "The local data is encrypted; its key comes from the "
+                         "XREWARDS_STORE_KEY variable."),
+        "passphrase": QCoreApplication.translate(
+            "LocalData", "The local data is encrypted; its key is protected by your "
+                         "passphrase."),
+        "memory": QCoreApplication.translate(
+            "LocalData", "The demo's local data is encrypted with a key held in memory "
+                         "for this run only."),
+    }
+    return words.get(source or "", QCoreApplication.translate(
+        "LocalData", "The local data is not encrypted."))
+
+
 class AboutDialog(QDialog):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, key_source: str | None = None,
+                 opened: bool = False) -> None:
+        """`key_source`: where the local store's key came from, once it is `opened`."""
         super().__init__(parent)
         self.setObjectName("about")
         self.setWindowTitle(self.tr("About X-Points Desk"))
@@ -157,8 +180,12 @@ class AboutDialog(QDialog):
             "The back-office desktop of the X-Points rewards program: balances, "
             "objections, transfers and abuse review."))
         what.setWordWrap(True)
+        self.protection = QLabel(key_sentence(key_source) if opened else "")
+        self.protection.setObjectName("protection")
+        self.protection.setWordWrap(True)
+        self.protection.setVisible(opened)
         heading = QVBoxLayout()
-        for widget in (name, self.version, what):
+        for widget in (name, self.version, what, self.protection):
             heading.addWidget(widget)
         top = QHBoxLayout()
         top.addWidget(logo)

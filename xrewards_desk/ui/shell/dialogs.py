@@ -26,6 +26,13 @@ if TYPE_CHECKING:
     from xrewards_desk.store.read.lookups import Refusal
 
 
+def _error_line(text: str = "") -> QLabel:
+    """The red line under a dialog's form saying what to correct."""
+    line = forms.label("error", color="#b91c1c")
+    line.setText(text)
+    return line
+
+
 class SettingsDialog(QDialog):
     """Each declared setting with its label; the API address and the service targets
     (domain/deadlines.ServiceTargets) are checked before anything is kept."""
@@ -55,13 +62,8 @@ class SettingsDialog(QDialog):
                 editor.setPlaceholderText("https://rewards.example/api")
             self.editors[setting.key] = editor
             form.addRow(label, editor)
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #b91c1c;")
-        self.error.setWordWrap(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        self.error = _error_line()
+        buttons = forms.ok_cancel(self)
         layout = QVBoxLayout(self)
         if first_start:
             intro = QLabel(self.tr("Welcome. Enter the address of the rewards API and your "
@@ -125,13 +127,8 @@ class SignInDialog(QDialog):
         form.addRow(self.tr("API"), QLabel(api))
         form.addRow(self.tr("User"), QLabel(user))
         form.addRow(self.tr("Password"), self.password)
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #b91c1c;")
-        self.error.setWordWrap(True)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.error = _error_line()
+        self.buttons = forms.ok_cancel(self)
         forms.column(self, form, self.error, self.buttons)
 
     def accept(self) -> None:
@@ -152,6 +149,49 @@ class SignInDialog(QDialog):
             self.error.setText(problem)
             self.password.selectAll()
             self.password.setFocus()
+
+
+class PassphraseDialog(QDialog):
+    """The passphrase that protects the local store's key where no keyring keeps it (a
+    `new` one typed twice). It only collects the text: the key is made or opened off the
+    GUI thread (scrypt takes about half a second)."""
+
+    def __init__(self, folder: str, new: bool, wrong: bool = False,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("passphrase")
+        self.new = new
+        self.setWindowTitle(self.tr("Passphrase of the local data"))
+        intro = QLabel(self.tr(
+            "This computer has no keyring to keep the key of the encrypted local data in. "
+            "Choose a passphrase: it is asked at each start, and without it the local data "
+            "cannot be read (it can be synced again from the server).") if new else self.tr(
+            "The key of the encrypted local data is protected by a passphrase. Enter it to "
+            "open the local data."))
+        intro.setWordWrap(True)
+        self.passphrase = QLineEdit()
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.again = QLineEdit()
+        self.again.setEchoMode(QLineEdit.EchoMode.Password)
+        form = QFormLayout()
+        form.addRow(self.tr("Data folder"), QLabel(folder))
+        form.addRow(self.tr("Passphrase"), self.passphrase)
+        if new:
+            form.addRow(self.tr("Passphrase again"), self.again)
+        self.error = _error_line(self.tr("The passphrase is wrong. Try again.") if wrong
+                                 else "")
+        forms.column(self, intro, form, self.error, forms.ok_cancel(self))
+        self.resize(520, self.sizeHint().height())
+
+    def accept(self) -> None:
+        given = self.passphrase.text()
+        if not given:
+            self.error.setText(self.tr("Enter the passphrase."))
+            return
+        if self.new and given != self.again.text():
+            self.error.setText(self.tr("The two passphrases differ. Type the same one twice."))
+            return
+        super().accept()
 
 
 class RefusalsDialog(QDialog):

@@ -157,7 +157,7 @@ class Starter(QObject):
             "(about a minute)."))
 
         def work() -> Session:
-            from xrewards_desk.store.db import Store, sqlite_url
+            from xrewards_desk.store.local import open_local
             from xrewards_desk.sync.client import ApiClient
             from xrewards_desk.ui.shell.session import Session
 
@@ -166,7 +166,7 @@ class Starter(QObject):
             local = desk.paths.local_store
             for path in local.parent.glob(local.name + "*"):  # a fresh copy every start
                 path.unlink()
-            store = Store.open(sqlite_url(local))
+            store = open_local(desk.paths.data, demo=True)  # a new key in memory each run
             desk.store = store
             import_views()
             user = self.server.user(ROLE_USERS[Role.AGENT])  # from its 0600 file
@@ -211,13 +211,25 @@ class Starter(QObject):
                 return
         api, user = desk.settings.get(st.API_URL), desk.settings.get(st.USER)
         self.window.starting(self.tr("Opening the local store…"))
+        self._open_real(api, user, None)
+
+    def _open_real(self, api: str, user: str, passphrase: str | None) -> None:
+        """Open the local store with its key (store/keys.py), moving a plain one over
+        first, then resume the sign-in; all on the worker. A key behind a passphrase comes
+        back here once the passphrase is asked (on the GUI thread)."""
+        desk = self.desk
+
+        def moving() -> None:
+            self.progress.emit(self.tr("Encrypting the local store (once; a large store "
+                                       "takes a few minutes)…"))
 
         def work() -> tuple[Session, bool]:
-            from xrewards_desk.store.db import Store, sqlite_url
+            from xrewards_desk.store.local import open_local
             from xrewards_desk.sync.client import ApiClient, Offline
             from xrewards_desk.ui.shell.session import Session
 
-            store = Store.open(sqlite_url(desk.paths.local_store))
+            store = open_local(desk.paths.data, moving=moving, passphrase=None
+                               if passphrase is None else lambda: passphrase)
             desk.store = store
             session = Session(store, api, user, ApiClient(api), Tokens(), data=desk.paths.data,
                               clock=desk.clock)
@@ -231,7 +243,25 @@ class Starter(QObject):
             import_views()
             return session, resumed
 
-        desk.tasks.on_net(work, self._opened, self._start_failed)
+        def failed(exc: BaseException) -> None:
+            from xrewards_desk.store.keys import PassphraseNeeded, WrongPassphrase
+
+            if not isinstance(exc, PassphraseNeeded | WrongPassphrase):
+                self._start_failed(exc)
+                return
+            from xrewards_desk.ui.shell.dialogs import PassphraseDialog
+
+            dialog = PassphraseDialog(str(desk.paths.data),
+                                      new=isinstance(exc, PassphraseNeeded) and exc.new,
+                                      wrong=isinstance(exc, WrongPassphrase),
+                                      parent=self.window)
+            if not dialog.exec():
+                QApplication.quit()
+                return
+            self.window.starting(self.tr("Opening the local store…"))
+            self._open_real(api, user, dialog.passphrase.text())
+
+        desk.tasks.on_net(work, self._opened, failed)
 
     def _opened(self, result: tuple[Session, bool]) -> None:
         session, resumed = result
@@ -282,6 +312,11 @@ class Starter(QObject):
         desk.session = session
         if session.tokens.warning and not desk.demo:
             self.window.statusBar().showMessage(session.tokens.warning, 15000)
+        elif not desk.demo and desk.store is not None:  # where the store's key came from
+            from xrewards_desk.ui.shell.about import key_sentence
+
+            self.window.statusBar().showMessage(
+                key_sentence(desk.store.key.source if desk.store.key else None), 10000)
         desk.sync = SyncController(desk.tasks, session, desk.settings.get(st.SYNC_MINUTES))
         desk.sync.last = session.syncer.status
         self.ready.emit()

@@ -12,6 +12,8 @@ from xrewards_desk.ui.qt import (
     QBoxLayout,
     QColor,
     QComboBox,
+    QDialog,
+    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QLayout,
@@ -45,6 +47,15 @@ def button(name: str, clicked: Callable[[], Any], text: str = "") -> QPushButton
     made.setObjectName(name)
     made.clicked.connect(clicked)
     return made
+
+
+def ok_cancel(dialog: QDialog) -> QDialogButtonBox:
+    """A dialog's OK and Cancel, wired to its accept and reject."""
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                           | QDialogButtonBox.StandardButton.Cancel)
+    box.accepted.connect(dialog.accept)
+    box.rejected.connect(dialog.reject)
+    return box
 
 
 def splitter(*parts: tuple[QWidget, int], vertical: bool = False) -> QSplitter:
