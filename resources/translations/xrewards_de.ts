@@ -5,7 +5,6 @@
     <name>AboutDialog</name>
     <message>
         <source>About X-Points Desk</source>
-        <extracomment>an SPDX expression or the licence&apos;s name; None when the metadata names none</extracomment>
         <translation>Über X-Points Desk</translation>
     </message>
     <message>
@@ -2113,7 +2112,7 @@
     <name>EvidencePane</name>
     <message>
         <source>Evidence</source>
-        <extracomment>where a list of evidence keeps each file&apos;s SHA-256 an e-mail is shown as text up to this many bytes a file from disk: (its name, its SHA-256 once kept, or why it was refused)</extracomment>
+        <extracomment>where a list of evidence keeps each file&apos;s SHA-256 an e-mail is shown as text up to this many bytes a file from disk: (its name, its SHA-256 once kept, or why it was refused) the PDF on screen, decrypted in memory: the document reads it from here</extracomment>
         <translation>Nachweise</translation>
     </message>
     <message>
@@ -2371,6 +2370,30 @@
     </message>
 </context>
 <context>
+    <name>LocalData</name>
+    <message>
+        <source>The local data is encrypted; its key is kept in the system keyring.</source>
+        <extracomment>an SPDX expression or the licence&apos;s name; None when the metadata names none</extracomment>
+        <translation>Die lokalen Daten sind verschlüsselt; ihr Schlüssel liegt im Schlüsselbund des Systems.</translation>
+    </message>
+    <message>
+        <source>The local data is encrypted; its key comes from the XREWARDS_STORE_KEY variable.</source>
+        <translation>Die lokalen Daten sind verschlüsselt; ihr Schlüssel kommt aus der Variablen XREWARDS_STORE_KEY.</translation>
+    </message>
+    <message>
+        <source>The local data is encrypted; its key is protected by your passphrase.</source>
+        <translation>Die lokalen Daten sind verschlüsselt; ihr Schlüssel ist durch Ihre Passphrase geschützt.</translation>
+    </message>
+    <message>
+        <source>The demo&apos;s local data is encrypted with a key held in memory for this run only.</source>
+        <translation>Die lokalen Daten der Demo sind mit einem Schlüssel verschlüsselt, der nur für diesen Lauf im Arbeitsspeicher liegt.</translation>
+    </message>
+    <message>
+        <source>The local data is not encrypted.</source>
+        <translation>Die lokalen Daten sind nicht verschlüsselt.</translation>
+    </message>
+</context>
+<context>
     <name>MacroDialog</name>
     <message>
         <source>Apply a macro</source>
@@ -2517,7 +2540,7 @@
     <name>MainWindow</name>
     <message>
         <source>Transfers</source>
-        <extracomment>open views a sync changed while they were hidden: refreshed when shown the views that stay open (the first tabs), refreshed after every sync views shown to some roles only (R27), each with its menu action</extracomment>
+        <extracomment>the views&apos; modules (with the store&apos;s read models, SQLAlchemy and the contract under them): imported once the window has painted, by the start-up&apos;s worker (import_views), where each view is first made (issue 23) open views a sync changed while they were hidden: refreshed when shown the views that stay open (the first tabs), refreshed after every sync the watched mail folder&apos;s importer, made when the window is ready views shown to some roles only (R27), each with its menu action</extracomment>
         <translation>Übertragungen</translation>
     </message>
     <message>
@@ -3142,6 +3165,45 @@
     </message>
 </context>
 <context>
+    <name>PassphraseDialog</name>
+    <message>
+        <source>Passphrase of the local data</source>
+        <translation>Passphrase der lokalen Daten</translation>
+    </message>
+    <message>
+        <source>This computer has no keyring to keep the key of the encrypted local data in. Choose a passphrase: it is asked at each start, and without it the local data cannot be read (it can be synced again from the server).</source>
+        <translation>Dieser Computer hat keinen Schlüsselbund für den Schlüssel der verschlüsselten lokalen Daten. Wählen Sie eine Passphrase: Sie wird bei jedem Start abgefragt, und ohne sie lassen sich die lokalen Daten nicht lesen (sie können erneut vom Server synchronisiert werden).</translation>
+    </message>
+    <message>
+        <source>The key of the encrypted local data is protected by a passphrase. Enter it to open the local data.</source>
+        <translation>Der Schlüssel der verschlüsselten lokalen Daten ist durch eine Passphrase geschützt. Geben Sie sie ein, um die lokalen Daten zu öffnen.</translation>
+    </message>
+    <message>
+        <source>Data folder</source>
+        <translation>Datenordner</translation>
+    </message>
+    <message>
+        <source>Passphrase</source>
+        <translation>Passphrase</translation>
+    </message>
+    <message>
+        <source>Passphrase again</source>
+        <translation>Passphrase wiederholen</translation>
+    </message>
+    <message>
+        <source>The passphrase is wrong. Try again.</source>
+        <translation>Die Passphrase ist falsch. Bitte erneut versuchen.</translation>
+    </message>
+    <message>
+        <source>Enter the passphrase.</source>
+        <translation>Geben Sie die Passphrase ein.</translation>
+    </message>
+    <message>
+        <source>The two passphrases differ. Type the same one twice.</source>
+        <translation>Die beiden Passphrasen weichen voneinander ab. Geben Sie zweimal dieselbe ein.</translation>
+    </message>
+</context>
+<context>
     <name>Presence</name>
     <message>
         <source>%1 and %2</source>
@@ -3583,7 +3645,7 @@
     <name>Starter</name>
     <message>
         <source>Starting the demo server… The first start builds the demo program (about a minute).</source>
-        <extracomment>set to 1, the app quits right after its main window&apos;s first paint and prints how long that took since the process started (tests/benchmarks/bench_start.py) when this module was imported: the process&apos;s start where /proc cannot tell it</extracomment>
+        <extracomment>set to 1, the app quits right after its main window&apos;s first paint and prints how long that took since the process started (tests/benchmarks/bench_start.py) when this module was imported: the process&apos;s start where /proc cannot tell it printed and quit (before the main loop ran, when the paint came in a dialog&apos;s)</extracomment>
         <translation>Der Demo-Server startet… Beim ersten Start wird das Demo-Programm erzeugt (etwa eine Minute).</translation>
     </message>
     <message>
@@ -3597,6 +3659,10 @@
     <message>
         <source>Opening the local store…</source>
         <translation>Der lokale Datenbestand wird geöffnet…</translation>
+    </message>
+    <message>
+        <source>Encrypting the local store (once; a large store takes a few minutes)…</source>
+        <translation>Der lokale Datenbestand wird verschlüsselt (einmalig; ein großer Bestand braucht einige Minuten)…</translation>
     </message>
     <message>
         <source>Wrong user name or password.</source>
