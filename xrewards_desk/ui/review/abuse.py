@@ -35,28 +35,8 @@ from xrewards_desk.store.read.abuse import (
     confirm_preview,
     referral_queue,
 )
+from xrewards_desk.ui import qt
 from xrewards_desk.ui.cases.objections import ReasonDialog
-from xrewards_desk.ui.qt import (
-    QAbstractItemView,
-    QCheckBox,
-    QComboBox,
-    QCoreApplication,
-    QDialog,
-    QDialogButtonBox,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QPlainTextEdit,
-    QPushButton,
-    QSplitter,
-    Qt,
-    QTableWidget,
-    QTableWidgetItem,
-    QTextBrowser,
-    QVBoxLayout,
-    QWidget,
-    Signal,
-)
 from xrewards_desk.ui.shell.commands import words
 from xrewards_desk.ui.shell.desk import Desk
 from xrewards_desk.ui.shell.presence import Presence, presence_label
@@ -67,69 +47,69 @@ from xrewards_desk.ui.widgets.wording import claim_reason, signal_sentence
 
 
 def row_label(name: str) -> str:
-    words = {"name": QCoreApplication.translate("AbuseText", "Name"),
-             "email": QCoreApplication.translate("AbuseText", "E-mail"),
-             "phone": QCoreApplication.translate("AbuseText", "Phone"),
-             "addresses": QCoreApplication.translate("AbuseText", "Delivery addresses"),
-             "organisation": QCoreApplication.translate("AbuseText", "Organisation"),
-             "billing": QCoreApplication.translate("AbuseText", "Billing account"),
-             "payments": QCoreApplication.translate("AbuseText", "Payment fingerprints"),
-             "signup_ip": QCoreApplication.translate("AbuseText", "Sign-up IP"),
-             "device": QCoreApplication.translate("AbuseText", "Device"),
-             "first_order": QCoreApplication.translate("AbuseText", "First order")}
+    words = {"name": qt.QCoreApplication.translate("AbuseText", "Name"),
+             "email": qt.QCoreApplication.translate("AbuseText", "E-mail"),
+             "phone": qt.QCoreApplication.translate("AbuseText", "Phone"),
+             "addresses": qt.QCoreApplication.translate("AbuseText", "Delivery addresses"),
+             "organisation": qt.QCoreApplication.translate("AbuseText", "Organisation"),
+             "billing": qt.QCoreApplication.translate("AbuseText", "Billing account"),
+             "payments": qt.QCoreApplication.translate("AbuseText", "Payment fingerprints"),
+             "signup_ip": qt.QCoreApplication.translate("AbuseText", "Sign-up IP"),
+             "device": qt.QCoreApplication.translate("AbuseText", "Device"),
+             "first_order": qt.QCoreApplication.translate("AbuseText", "First order")}
     return words.get(name, name)
 
 
 def signal_name(kind: str) -> str:
     """A signal of a self-referral (R22) in words."""
     words = {
-        "same_email": QCoreApplication.translate("AbuseText", "same e-mail"),
-        "email_plus": QCoreApplication.translate("AbuseText", "e-mail with a +tag"),
-        "email_dots": QCoreApplication.translate("AbuseText", "e-mail with dots moved"),
-        "email_lookalike": QCoreApplication.translate("AbuseText", "look-alike e-mail"),
-        "email_other_domain": QCoreApplication.translate(
+        "same_email": qt.QCoreApplication.translate("AbuseText", "same e-mail"),
+        "email_plus": qt.QCoreApplication.translate("AbuseText", "e-mail with a +tag"),
+        "email_dots": qt.QCoreApplication.translate("AbuseText", "e-mail with dots moved"),
+        "email_lookalike": qt.QCoreApplication.translate("AbuseText", "look-alike e-mail"),
+        "email_other_domain": qt.QCoreApplication.translate(
             "AbuseText", "same e-mail name at another domain"),
-        "same_name": QCoreApplication.translate("AbuseText", "same name"),
-        "same_address": QCoreApplication.translate("AbuseText", "same delivery address"),
-        "same_phone": QCoreApplication.translate("AbuseText", "same phone"),
-        "same_billing_account": QCoreApplication.translate(
+        "same_name": qt.QCoreApplication.translate("AbuseText", "same name"),
+        "same_address": qt.QCoreApplication.translate("AbuseText", "same delivery address"),
+        "same_phone": qt.QCoreApplication.translate("AbuseText", "same phone"),
+        "same_billing_account": qt.QCoreApplication.translate(
             "AbuseText", "one billing account, two organisations"),
-        "same_payment": QCoreApplication.translate("AbuseText", "same payment"),
-        "same_ip": QCoreApplication.translate("AbuseText", "same sign-up IP"),
-        "same_device": QCoreApplication.translate("AbuseText", "same device"),
-        "first_order_placed_by_referrer": QCoreApplication.translate(
+        "same_payment": qt.QCoreApplication.translate("AbuseText", "same payment"),
+        "same_ip": qt.QCoreApplication.translate("AbuseText", "same sign-up IP"),
+        "same_device": qt.QCoreApplication.translate("AbuseText", "same device"),
+        "first_order_placed_by_referrer": qt.QCoreApplication.translate(
             "AbuseText", "first order placed by the referrer"),
-        "first_order_paid_by_referrer": QCoreApplication.translate(
+        "first_order_paid_by_referrer": qt.QCoreApplication.translate(
             "AbuseText", "first order paid by the referrer"),
     }
     return words.get(kind, kind)
 
 
 def case_state(status: str | None) -> str:
-    words = {"open": QCoreApplication.translate("AbuseText", "case open"),
-             "confirmed": QCoreApplication.translate("AbuseText", "confirmed"),
-             "dismissed": QCoreApplication.translate("AbuseText", "dismissed")}
+    words = {"open": qt.QCoreApplication.translate("AbuseText", "case open"),
+             "confirmed": qt.QCoreApplication.translate("AbuseText", "confirmed"),
+             "dismissed": qt.QCoreApplication.translate("AbuseText", "dismissed")}
     return words.get(status or "", "")
 
 
 def claim_state(state: str) -> str:
-    words = {"open": QCoreApplication.translate("AbuseText", "open"),
-             "invoiced": QCoreApplication.translate("AbuseText", "invoiced"),
-             "paid": QCoreApplication.translate("AbuseText", "paid"),
-             "written_off": QCoreApplication.translate("AbuseText", "written off")}
+    words = {"open": qt.QCoreApplication.translate("AbuseText", "open"),
+             "invoiced": qt.QCoreApplication.translate("AbuseText", "invoiced"),
+             "paid": qt.QCoreApplication.translate("AbuseText", "paid"),
+             "written_off": qt.QCoreApplication.translate("AbuseText", "written off")}
     return words.get(state, state)
 
 
-class ConfirmDialog(QDialog):
+class ConfirmDialog(qt.QDialog):
     """What confirming does (R22), shown before it is confirmed: every line is read from
     the engine's outcome of the confirmation on the local state (:func:`confirm_preview`),
     worked out again on the store lane whenever a termination for cause is ticked."""
 
     #: the accounts to terminate changed: the view works out the preview again
-    terminate_changed = Signal()
+    terminate_changed = qt.Signal()
 
     def __init__(self, fmt: Any, language: str, row: ReferralRow, preview: ConfirmPreview,
-                 parent: QWidget | None = None) -> None:
+                 parent: qt.QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("confirm_abuse")
         self.setWindowTitle(self.tr("Confirm the self-referral"))
@@ -139,27 +119,27 @@ class ConfirmDialog(QDialog):
         self.preview = preview
         self.body: c.ConfirmSelfReferral | None = None
         self.summary = forms.label("preview")
-        self.summary.setTextFormat(Qt.TextFormat.RichText)
-        self.terminate_referrer = QCheckBox(self.tr("Also terminate %1 for cause (R23: "
-                                                    "balance forfeited)").replace(
+        self.summary.setTextFormat(qt.Qt.TextFormat.RichText)
+        self.terminate_referrer = qt.QCheckBox(self.tr("Also terminate %1 for cause (R23: "
+                                                       "balance forfeited)").replace(
             "%1", f"{row.referrer_name} ({row.referrer})"))
-        self.terminate_invitee = QCheckBox(self.tr("Also terminate %1 for cause (R23: "
-                                                   "balance forfeited)").replace(
+        self.terminate_invitee = qt.QCheckBox(self.tr("Also terminate %1 for cause (R23: "
+                                                      "balance forfeited)").replace(
             "%1", f"{row.invitee_name} ({row.invitee})"))
         for box in (self.terminate_referrer, self.terminate_invitee):
             box.toggled.connect(self._terminate_toggled)
-        self.reason = QPlainTextEdit()
+        self.reason = qt.QPlainTextEdit()
         self.reason.setObjectName("reason")
         self.reason.setTabChangesFocus(True)
         self.reason.setMaximumHeight(80)
         self.error = forms.label("error")
         self.error.setStyleSheet("color: #b91c1c;")
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = qt.QDialogButtonBox(qt.QDialogButtonBox.StandardButton.Ok
+                                           | qt.QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         forms.column(self, self.summary, self.terminate_referrer, self.terminate_invitee,
-                     QLabel(self.tr("Reason")), self.reason, self.error, self.buttons)
+                     qt.QLabel(self.tr("Reason")), self.reason, self.error, self.buttons)
         # a floor for the wrapped preview; the layout widens it for a longer check box (a
         # minimum set on the dialog itself would cut the German one off)
         self.summary.setMinimumWidth(600)
@@ -195,7 +175,7 @@ class ConfirmDialog(QDialog):
         self._update_ok()
 
     def _update_ok(self) -> None:
-        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok = self.buttons.button(qt.QDialogButtonBox.StandardButton.Ok)
         ok.setEnabled(self.current and self.preview.ok)
 
     def lines(self) -> list[str]:
@@ -254,10 +234,10 @@ class ConfirmDialog(QDialog):
         super().accept()
 
 
-class AbuseView(QWidget):
+class AbuseView(qt.QWidget):
     """Referrals ranked by score, compared side by side, reviewed (compliance)."""
 
-    open_customer = Signal(str)
+    open_customer = qt.Signal(str)
 
     def __init__(self, desk: Desk) -> None:
         super().__init__()
@@ -280,12 +260,12 @@ class AbuseView(QWidget):
         ], self)
         self.table = table_view(self.model, "abuse_table")
         self.table.selectionModel().currentRowChanged.connect(lambda *_a: self.compare())
-        self.side = QTableWidget(len(ROWS), 2)
+        self.side = qt.QTableWidget(len(ROWS), 2)
         self.side.setObjectName("comparison")
-        self.side.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.side.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.side.setEditTriggers(qt.QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.side.horizontalHeader().setSectionResizeMode(qt.QHeaderView.ResizeMode.Stretch)
         self.side.setWordWrap(True)
-        self.signals = QTextBrowser()
+        self.signals = qt.QTextBrowser()
         self.signals.setObjectName("signals")
         self.open_button = forms.button("open_abuse_case", self.open_case)
         self.confirm_button = forms.button("confirm_abuse_case", self.confirm)
@@ -293,18 +273,18 @@ class AbuseView(QWidget):
         self.message = forms.label("message")
         self.presence = Presence(desk, self)
         self.presence_label = presence_label(self.presence)
-        buttons = QHBoxLayout()
+        buttons = qt.QHBoxLayout()
         buttons.addWidget(self.presence_label)
         for button in (self.open_button, self.confirm_button, self.dismiss_button):
             buttons.addWidget(button)
         buttons.addWidget(self.message, 1)
         buttons.addWidget(CsvButton(self, self.model, "referrals", desk.fmt, desk.now))
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
+        right = qt.QWidget()
+        right_layout = qt.QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.side, 3)
         right_layout.addWidget(self.signals, 2)
-        split = QSplitter(Qt.Orientation.Horizontal)
+        split = qt.QSplitter(qt.Qt.Orientation.Horizontal)
         split.addWidget(self.table)
         split.addWidget(right)
         split.setSizes([560, 700])
@@ -332,10 +312,8 @@ class AbuseView(QWidget):
                            "order", "discount")
 
     def _show(self, rows: list[ReferralRow]) -> None:
-        kept = keep_place(self.table, self.model, rows, lambda r: (r.referrer, r.invitee))
+        keep_place(self.table, self.model, rows, lambda r: (r.referrer, r.invitee), or_first=True)
         self.loaded = True
-        if rows and not kept:
-            self.table.selectRow(0)
         self.compare()
 
     def selected(self) -> ReferralRow | None:
@@ -372,7 +350,7 @@ class AbuseView(QWidget):
             for j, party in enumerate((found.referrer, found.invitee)):
                 text = (self.first_order_text(party) if name == "first_order"
                         else party.values.get(name, ""))
-                item = QTableWidgetItem(text)
+                item = qt.QTableWidgetItem(text)
                 if name in found.highlighted:
                     item.setBackground(SOON)
                     font = item.font()
@@ -475,11 +453,11 @@ class AbuseView(QWidget):
         preview((), first)
 
 
-class ClaimsView(QWidget):
+class ClaimsView(qt.QWidget):
     """R22 claims with their state and who changed it; compliance and team leads move
     them on (open → invoiced → paid, or written off)."""
 
-    open_customer = Signal(str)
+    open_customer = qt.Signal(str)
 
     def __init__(self, desk: Desk) -> None:
         super().__init__()
@@ -487,7 +465,7 @@ class ClaimsView(QWidget):
         self.desk = desk
         self.loaded = False
         f = desk.fmt
-        self.filter = QComboBox()
+        self.filter = qt.QComboBox()
         self.filter.setObjectName("claim_filter")
         self.filter.currentIndexChanged.connect(lambda _i: self.refresh())
         self.model: RowsModel[ClaimRowInfo] = RowsModel([
@@ -506,15 +484,15 @@ class ClaimsView(QWidget):
         self.table.selectionModel().currentRowChanged.connect(lambda *_a: self.update_buttons())
         self.table.activated.connect(lambda i: self.open_customer.emit(
             self.model.rows[i.row()].account_id))
-        self.buttons: dict[str, QPushButton] = {}
-        row = QHBoxLayout()
-        self.filter_label = QLabel()
+        self.buttons: dict[str, qt.QPushButton] = {}
+        row = qt.QHBoxLayout()
+        self.filter_label = qt.QLabel()
         row.addWidget(self.filter_label)
         row.addWidget(self.filter)
         row.addStretch(1)
         states: tuple[ClaimStateName, ...] = ("invoiced", "paid", "written_off")
         for state in states:
-            button = QPushButton()
+            button = qt.QPushButton()
             button.setObjectName(f"claim_{state}")
             button.clicked.connect(lambda _c=False, s=state: self.set_state(s))
             self.buttons[state] = button
@@ -551,10 +529,8 @@ class ClaimsView(QWidget):
         return changes.any("claim", "account", "abuse_case")
 
     def _show(self, rows: list[ClaimRowInfo]) -> None:
-        kept = keep_place(self.table, self.model, rows)
+        keep_place(self.table, self.model, rows, or_first=True)
         self.loaded = True
-        if rows and not kept:
-            self.table.selectRow(0)
         self.update_buttons()
 
     def selected(self) -> ClaimRowInfo | None:

@@ -207,12 +207,17 @@ class Place(Generic[T]):
 
 
 def keep_place(table: QTableView, model: RowsModel[T], rows: Sequence[T],
-               ident: Callable[[T], Any] = lambda row: getattr(row, "id", None)) -> bool:
+               ident: Callable[[T], Any] = lambda row: getattr(row, "id", None), *,
+               or_first: bool = False) -> bool:
     """Replace the table's rows, keeping the selected row (found again by `ident`) and
-    the scroll position; whether the selected row is still there."""
+    the scroll position; whether the selected row is still there. With `or_first`, the
+    first row is selected where it is not (and there are rows)."""
     place = Place(table, model, ident)
     model.set_rows(rows)
-    return place.restore(model, ident)
+    kept = place.restore(model, ident)
+    if or_first and rows and not kept:
+        table.selectRow(0)
+    return kept
 
 
 def table_view(model: Any, name: str = "", *, fit: bool = True,
