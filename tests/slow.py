@@ -49,6 +49,8 @@ SLOW_TESTS: dict[str, frozenset[str]] = {
     "test_server": frozenset({"test_evidence_is_judged_by_its_bytes_not_its_name"}),
     "test_server_roles": frozenset({"test_each_role_against_each_command"}),
     "test_store_migrations": frozenset({"test_the_db_command_reports_and_upgrades"}),
+    "test_store_encrypt_move": frozenset({
+        "test_a_kill_at_each_step_of_the_move_leaves_one_readable_store"}),
     "test_sync": frozenset({
         "test_a_client_killed_between_sending_and_storing_the_answer_loses_nothing"}),
     "test_sync_apply": frozenset({"test_instants_are_stored_as_the_store_type_stores_them"}),
