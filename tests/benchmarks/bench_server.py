@@ -14,9 +14,12 @@ bodies with the same headers, the same number of times, by the same client.
 SQLite always; PostgreSQL too where XREWARDS_TEST_PG_URL (or --pg URL) names a server
 whose user may create databases (two fresh ones are made for the run and dropped after).
 Each account: a registration, then two orders placed, paid and delivered (7 events); so
-300 accounts are 2,100 events. Prints, per database, events/s for the project and the
-floor, and ``ratio to floor: X.XX``: the project's time over the floor's for the same
-number of events (1.00 is the floor).
+300 accounts are 2,100 events. Then the same number of other accounts' events again in
+batches (``--batch``, 100 a POST, ``POST /v1/shop/events/batch``: one transaction each;
+the floor inserts a batch's rows by executemany in one transaction). Prints, per
+database and way, events/s for the project and the floor, and ``ratio to floor: X.XX``:
+the project's time over the floor's for the same number of events (1.00 is the floor).
+``--workers N`` runs the server as N processes on PostgreSQL (the client stays one).
 """
 
 from __future__ import annotations
@@ -51,8 +54,9 @@ def _wait_port(process: subprocess.Popen[bytes], port_file: Path, what: str) -> 
 
 
 @contextmanager
-def project(folder: Path, db: str | None) -> Iterator[str]:
-    """`xrewards-desk serve` over `db` (SQLite in `folder` if None); its API's base."""
+def project(folder: Path, db: str | None, workers: int = 1) -> Iterator[str]:
+    """`xrewards-desk serve` over `db` (SQLite in `folder` if None), with `workers`
+    processes (``serve --workers``, PostgreSQL only); its API's base."""
     exe = Path(sys.executable).with_name("xrewards-desk")
     env = {**os.environ, "XREWARDS_PASSWORD": PASSWORD}
     common = ["--data-dir", str(folder)] + (["--db", db] if db else [])
@@ -60,8 +64,9 @@ def project(folder: Path, db: str | None) -> Iterator[str]:
         subprocess.run([exe, "users", "add", name, "--role", role, *common], env=env,
                        check=True, capture_output=True)
     port_file = folder / "port"
+    many = ["--workers", str(workers)] if workers > 1 else []
     server = subprocess.Popen([exe, "serve", "--port", "0", "--port-file", str(port_file),
-                               *common], stdout=subprocess.DEVNULL,
+                               *many, *common], stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
     try:
         yield f"http://127.0.0.1:{_wait_port(server, port_file, 'server')}/v1"
@@ -107,6 +112,12 @@ def floor_serve(db: str, port_file: Path) -> None:
             row = conn.execute(insert + " RETURNING id", (text,)).fetchone()
             conn.execute("COMMIT")
             return int(row[0])
+
+        def write_many(texts: list[str]) -> list[dict[str, Any]]:
+            conn.execute("BEGIN")
+            conn.executemany(insert, [(text,) for text in texts])
+            conn.execute("COMMIT")
+            return [{"status": 200} for _ in texts]
     else:
         import psycopg
 
@@ -120,12 +131,24 @@ def floor_serve(db: str, port_file: Path) -> None:
             conn.commit()
             return int(row[0])
 
+        def write_many(texts: list[str]) -> list[dict[str, Any]]:
+            with conn.cursor() as cursor:
+                cursor.executemany("INSERT INTO events (body) VALUES (%s)",
+                                   [(text,) for text in texts])
+            conn.commit()
+            return [{"status": 200} for _ in texts]
+
     app = FastAPI()
 
     @app.post("/events")
     def event(body: dict[str, Any] = Body(...)) -> dict[str, Any]:  # noqa: B008
         with lock:
             return {"applied": True, "id": write(json.dumps(body))}
+
+    @app.post("/events/batch")
+    def events(body: dict[str, Any] = Body(...)) -> dict[str, Any]:  # noqa: B008
+        with lock:
+            return {"answers": write_many([json.dumps(x["event"]) for x in body["events"]])}
 
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0,
                                            log_level="warning"))
@@ -174,15 +197,35 @@ def send_all(http: requests.Session, url: str, bodies: list[dict[str, Any]],
     return time.perf_counter() - t0
 
 
+def send_batches(http: requests.Session, url: str, bodies: list[dict[str, Any]],
+                 headers: dict[str, str], size: int) -> float:
+    """Seconds to POST the bodies in batches of `size`, in order, each event with its own
+    key (every batch answered 200, every event in it 200)."""
+    t0 = time.perf_counter()
+    for start in range(0, len(bodies), size):
+        events = [{"key": str(uuid.uuid4()), "event": body}
+                  for body in bodies[start:start + size]]
+        answer = http.post(url, json={"events": events}, headers=headers, timeout=600)
+        if answer.status_code != 200:
+            raise RuntimeError(f"batch: {answer.status_code} {answer.text[:500]}")
+        refused = [a for a in answer.json()["answers"] if a["status"] != 200]
+        if refused:
+            raise RuntimeError(f"batch: refused {refused[0]}")
+    return time.perf_counter() - t0
+
+
 def measure(name: str, project_db: str | None, floor_db: str, folder: Path,
-            accounts: int) -> None:
+            accounts: int, batch: int, workers: int) -> None:
     bodies = shop_events(accounts)
+    batched = shop_events(accounts, prefix="XB")
     warm = shop_events(max(1, WARM_UP // 7), prefix="WARM")
     http = requests.Session()
+    bearer = {"Authorization": "Bearer x"}
     with floor(folder, floor_db) as base:
-        send_all(http, f"{base}/events", warm, {"Authorization": "Bearer x"})
-        floor_seconds = send_all(http, f"{base}/events", bodies, {"Authorization": "Bearer x"})
-    with project(folder, project_db) as base:
+        send_all(http, f"{base}/events", warm, bearer)
+        floor_seconds = send_all(http, f"{base}/events", bodies, bearer)
+        floor_batched = send_batches(http, f"{base}/events/batch", batched, bearer, batch)
+    with project(folder, project_db, workers) as base:
         def token(user: str) -> str:
             answer = http.post(f"{base}/sign-in", json={"user": user, "password": PASSWORD},
                                timeout=60)
@@ -192,16 +235,25 @@ def measure(name: str, project_db: str | None, floor_db: str, folder: Path,
         shop = {"Authorization": f"Bearer {token('shop')}"}
         send_all(http, f"{base}/shop/events", warm, shop)
         seconds = send_all(http, f"{base}/shop/events", bodies, shop)
+        seconds_batched = send_batches(http, f"{base}/shop/events/batch", batched, shop,
+                                       batch)
         feed = pull_feed(http, base, {"Authorization": f"Bearer {token('anna')}"})
     n = len(bodies)
-    print(f"store: {name}")
+    processes = f"{workers} process{'es' if workers > 1 else ''}"
+    print(f"store: {name}, {processes}; sequential (one event a POST)")
     print(f"  project: {n:,} shop events in {seconds:.2f} s = {n / seconds:,.0f}/s "
           f"({1000 * seconds / n:.2f} ms each, one at a time)")
     print(f"  floor:   {n:,} POSTs in {floor_seconds:.2f} s = {n / floor_seconds:,.0f}/s "
           f"({1000 * floor_seconds / n:.2f} ms each, one row committed per POST)")
+    print(f"ratio to floor: {seconds / floor_seconds:.2f}", flush=True)
+    print(f"store: {name}, {processes}; batched ({batch} events a POST, one transaction)")
+    print(f"  project: {n:,} shop events in {seconds_batched:.2f} s = "
+          f"{n / seconds_batched:,.0f}/s")
+    print(f"  floor:   {n:,} rows in {floor_batched:.2f} s = {n / floor_batched:,.0f}/s "
+          f"({batch} rows inserted by executemany and committed per POST)")
+    print(f"ratio to floor: {seconds_batched / floor_batched:.2f}", flush=True)
     print(f"  change feed: {feed[0]:,} changes pulled in {feed[1]:.2f} s = "
           f"{feed[0] / feed[1]:,.0f}/s (pages of 1,000)")
-    print(f"ratio to floor: {seconds / floor_seconds:.2f}", flush=True)
 
 
 def pull_feed(http: requests.Session, base: str, headers: dict[str, str]) -> tuple[int, float]:
@@ -248,6 +300,10 @@ def main() -> int:
     parser.add_argument("--pg", default=os.environ.get("XREWARDS_TEST_PG_URL"),
                         help="a PostgreSQL server's SQLAlchemy URL (default: "
                              "XREWARDS_TEST_PG_URL; without it only SQLite is measured)")
+    parser.add_argument("--batch", type=int, default=100,
+                        help="events per POST in the batched run (default 100)")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="server processes on PostgreSQL (serve --workers; SQLite: 1)")
     parser.add_argument("--floor-serve", metavar="DB", help=argparse.SUPPRESS)
     parser.add_argument("--port-file", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -260,10 +316,10 @@ def main() -> int:
         folder = Path(tmp) / "sqlite"
         folder.mkdir()
         measure("SQLite (WAL)", None, f"sqlite:{folder / 'floor.sqlite'}", folder,
-                args.accounts)
+                args.accounts, args.batch, 1)
     if args.pg:
         with tempfile.TemporaryDirectory() as tmp, pg_databases(args.pg) as (p, f):
-            measure("PostgreSQL", p, f, Path(tmp), args.accounts)
+            measure("PostgreSQL", p, f, Path(tmp), args.accounts, args.batch, args.workers)
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return 0
 
