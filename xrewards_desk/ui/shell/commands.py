@@ -15,6 +15,7 @@ if TYPE_CHECKING:  # pydantic and the contract: imported once a command is built
     from pydantic import BaseModel, ValidationError
 
     from xrewards_desk.contract.commands import Command
+    from xrewards_desk.sync.runner import Syncer
     from xrewards_desk.ui.shell.desk import Desk
 
 log = logging.getLogger(__name__)
@@ -59,36 +60,24 @@ class Outbox(QObject):
         if isinstance(built, str):
             return built
         body = built.model_dump(mode="json")
-        session = self.desk.session
-        if session is None:
-            return self.tr("Not signed in.")
-        syncer = session.syncer
-
-        def queued(command_id: int) -> None:
-            self.queued.emit(command_id)
-            if done is not None:
-                done(command_id)
-            if self.desk.sync is not None:
-                self.desk.sync.refresh_outbox()
-                self.desk.sync.sync_now()
-
-        def failed(exc: BaseException) -> None:
-            log.error("could not queue a command", exc_info=exc)
-            self.failed.emit(self.tr("The command could not be stored: %1").replace(
-                "%1", type(exc).__name__))
-
-        self.desk.tasks.on_store(lambda: syncer.enqueue(body, list(evidence)), queued, failed)
-        return None
+        return self._queue(lambda syncer: [syncer.enqueue(body, list(evidence))],
+                           None if done is None else lambda ids: done(ids[0]))
 
     def send_chain(self, commands: Sequence[Command],
                    done: Callable[[list[int]], None] | None = None) -> str | None:
         """Queue several commands at once, the others sent only if the first is applied
         (a macro: its decision, then its status and its reply: a refused decision keeps
         the reply from going out). Returns why not (nothing queued), or None."""
+        bodies = [c.model_dump(mode="json") for c in commands]
+        return self._queue(lambda syncer: syncer.enqueue_chain(bodies), done)
+
+    def _queue(self, enqueue: Callable[[Syncer], list[int]],
+               done: Callable[[list[int]], None] | None) -> str | None:
+        """Run `enqueue` on the store lane with the session's syncer; announce what it
+        queued and sync at once. Returns why not (nothing queued), or None."""
         session = self.desk.session
         if session is None:
             return self.tr("Not signed in.")
-        bodies = [c.model_dump(mode="json") for c in commands]
         syncer = session.syncer
 
         def queued(ids: list[int]) -> None:
@@ -101,11 +90,11 @@ class Outbox(QObject):
                 self.desk.sync.sync_now()
 
         def failed(exc: BaseException) -> None:
-            log.error("could not queue commands", exc_info=exc)
+            log.error("could not queue a command", exc_info=exc)
             self.failed.emit(self.tr("The command could not be stored: %1").replace(
                 "%1", type(exc).__name__))
 
-        self.desk.tasks.on_store(lambda: syncer.enqueue_chain(bodies), queued, failed)
+        self.desk.tasks.on_store(lambda: enqueue(syncer), queued, failed)
         return None
 
     def withdraw(self, command_id: int, done: Callable[[bool], None]) -> None:
