@@ -331,19 +331,18 @@ class DecideObjectionDialog(_CommandDialog):
             self.hint.setText(self.tr(
                 "Goodwill always waits for the approval of a team lead other than you "
                 "(R26)."))
-        elif self.decision == UPHOLD and need.needs_approval:
-            self.hint.setText(self.tr(
+        elif self.decision == UPHOLD and (need.needs_approval or need.counted):
+            # R26's figures: the earlier unapproved adjustments, the sum with this one, the limit
+            text = self.tr(
                 "The adjustment waits for a team lead's approval (R26): adjustments made "
                 "without approval in the last 720 hours: %n, together %1 points; with this "
                 "one %2 points, more than %3. The objection stays open until then.", "",
-                len(need.counted)).replace("%1", self.fmt.points(need.earlier)).replace(
-                "%2", self.fmt.points(need.total)).replace("%3", self.fmt.points(need.limit)))
-        elif self.decision == UPHOLD and need.counted:
-            self.hint.setText(self.tr(
+                len(need.counted)) if need.needs_approval else self.tr(
                 "The adjustment is written at once and cites the objection in the ledger "
                 "(R25). Adjustments made without approval in the last 720 hours: %n, "
                 "together %1 points; with this one %2 points, not more than %3 (R26).", "",
-                len(need.counted)).replace("%1", self.fmt.points(need.earlier)).replace(
+                len(need.counted))
+            self.hint.setText(text.replace("%1", self.fmt.points(need.earlier)).replace(
                 "%2", self.fmt.points(need.total)).replace("%3", self.fmt.points(need.limit)))
         elif self.decision == UPHOLD:
             self.hint.setText(self.tr("The adjustment is written at once and cites the "
