@@ -109,3 +109,22 @@ def test_exit_after_paint_prints_the_time_and_quits(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert re.fullmatch(r"painted after \d+ ms(; peak RSS \d+ MB)?", done.stdout.strip()), \
         done.stdout
+
+
+def test_pyside_reads_an_imported_modules_source_without_keeping_it(tmp_path: Path) -> None:
+    """PySide6 asks of each module imported after it whether its source names PySide6;
+    ui.qt has it read the file and keep nothing (linecache held 26 MB at the start), and
+    the answer is the same as PySide's own: 0 for a module naming it, -1 for one that
+    does not (shibokensupport's feature dictionary)."""
+    (tmp_path / "names_qt.py").write_text("from PySide6.QtCore import QObject\n")
+    (tmp_path / "plain.py").write_text("VALUE = 1\n")
+    code = ("import linecache, sys\nsys.path.insert(0, sys.argv[1])\n"
+            "import xrewards_desk.ui.qt\nimport names_qt, plain\n"
+            "from shibokensupport.feature import pyside_feature_dict as seen\n"
+            "kept = [name for name in linecache.cache if name.startswith(sys.argv[1])]\n"
+            "print(seen['names_qt'], seen['plain'], kept)")
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True,
+                          text=True, timeout=120,
+                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "0 -1 []"

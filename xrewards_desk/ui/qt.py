@@ -7,6 +7,7 @@ this module: the window paints without them (issue 23)."""
 
 from __future__ import annotations
 
+import sys
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
@@ -127,6 +128,36 @@ if TYPE_CHECKING:
     )
     from PySide6.QtPdf import QPdfDocument
     from PySide6.QtPdfWidgets import QPdfView
+
+
+
+def _read_source_once() -> None:
+    """PySide6 asks of every module imported after it whether its source names
+    "PySide6" (shibokensupport's feature.py, for ``from __feature__ import``), through
+    ``inspect.getsource``, which keeps every line of every such file in ``linecache``
+    for the rest of the run: 26 MB of strings on the desktop's start, a sixth of its peak
+    memory (issue 23). The same question, asked by reading the file's bytes once and
+    keeping nothing; a module without a readable ``.py`` file goes the upstream way."""
+    feature = sys.modules.get("shibokensupport.feature")
+    upstream = getattr(feature, "_mod_uses_pyside", None)
+    if upstream is None or getattr(upstream, "reads_once", False):
+        return
+
+    def uses_pyside(module: Any) -> bool:
+        path = getattr(module, "__file__", None)
+        if isinstance(path, str) and path.endswith(".py"):
+            try:
+                with open(path, "rb") as source:
+                    return b"PySide6" in source.read()
+            except OSError:
+                pass
+        return bool(upstream(module))
+
+    uses_pyside.reads_once = True  # type: ignore[attr-defined]
+    feature._mod_uses_pyside = uses_pyside  # type: ignore[union-attr]
+
+
+_read_source_once()
 
 #: the names imported when first used, and the Qt module of each
 LATER = {
