@@ -28,6 +28,7 @@ from xrewards_desk.ui.shell.desk import Desk
 from xrewards_desk.ui.widgets import forms
 from xrewards_desk.ui.widgets.i18n import Fmt
 from xrewards_desk.ui.widgets.models import ALERT, Column, PagedModel, Place, table_view
+from xrewards_desk.ui.widgets.panes import above_detail
 from xrewards_desk.ui.widgets.pickers import date_edit, pydate, qdate
 
 if TYPE_CHECKING:
@@ -99,14 +100,7 @@ class LedgerView(qt.QWidget):
             self.table.setColumnWidth(column, width)
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _p: self._detail(cur))
         self.table.activated.connect(self._open_source)
-        self.detail = qt.QTextBrowser()
-        self.detail.setOpenLinks(False)
-        self.detail.anchorClicked.connect(lambda url: self._link(url.toString()))
-        split = qt.QSplitter(qt.Qt.Orientation.Vertical)
-        split.addWidget(self.table)
-        split.addWidget(self.detail)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 1)
+        split, self.detail = above_detail(self.table, lambda url: self._link(url.toString()))
         self.message = qt.QLabel()
         forms.column(self, controls, as_of, (split, 1), self.message)
         self.highlighted: tuple[str, ...] = ()

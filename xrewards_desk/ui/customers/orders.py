@@ -19,6 +19,7 @@ from xrewards_desk.ui.customers.tab import CustomerTab
 from xrewards_desk.ui.shell.desk import Desk
 from xrewards_desk.ui.widgets.i18n import Fmt
 from xrewards_desk.ui.widgets.models import ALERT, WARN, Column, RowsModel, table_view
+from xrewards_desk.ui.widgets.panes import above_detail
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -56,15 +57,8 @@ class OrdersView(CustomerTab):
         ], self)
         self.table = table_view(self.model, "orders-table")
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _p: self._detail())
-        self.detail = qt.QTextBrowser()
+        split, self.detail = above_detail(self.table, self._link, (3, 2))
         self.detail.setObjectName("order-detail")
-        self.detail.setOpenLinks(False)
-        self.detail.anchorClicked.connect(self._link)
-        split = qt.QSplitter(qt.Qt.Orientation.Vertical)
-        split.addWidget(self.table)
-        split.addWidget(self.detail)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
         self.message = qt.QLabel()
         self.csv = qt.QPushButton()
         self.csv.clicked.connect(lambda: self.export_csv())
