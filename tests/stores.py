@@ -12,8 +12,10 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+import sqlite3
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -125,3 +127,18 @@ def postgres_or_skip() -> PostgresBackend:
     if in_ci:
         pytest.fail(f"{reason} (CI=true: the PostgreSQL leg must run)", pytrace=False)
     pytest.skip(reason)
+
+
+def read_sqlite(path: Path, *, timeout: float = 5.0) -> Any:
+    """A read-only DB-API connection to a SQLite store file: plain as a test or the server
+    made it, or a desktop's store encrypted with the tests' key (conftest sets
+    XREWARDS_STORE_KEY; store/local.py moves a plain desktop store over at its start)."""
+    from xrewards_desk.store.db import cipher_connect
+    from xrewards_desk.store.keys import ENV, DeskKey, parse_key
+    from xrewards_desk.store.local import is_plain
+
+    uri = f"file:{path}?mode=ro"
+    if is_plain(path):
+        return sqlite3.connect(uri, uri=True, timeout=timeout)
+    key = DeskKey(parse_key(os.environ[ENV]), "environment")
+    return cipher_connect(uri, key, uri=True, timeout=timeout)

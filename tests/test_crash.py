@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -29,7 +28,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.stores import read_sqlite
 from xrewards_desk.contract.commands import CreateMailCase
+from xrewards_desk.store.db import sqlite_errors
 
 pytest.importorskip("PySide6.QtWidgets")
 
@@ -80,10 +81,10 @@ def until(condition: Callable[[], object], seconds: float, what: str,
 def query(db: Path, sql: str) -> list[tuple[object, ...]]:
     if not db.exists():
         return []
-    connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
+    connection = read_sqlite(db)  # the desktop's store is encrypted (issue 22)
     try:
-        return connection.execute(sql).fetchall()
-    except sqlite3.OperationalError:  # the table is not there yet
+        return connection.execute(sql).fetchall()  # type: ignore[no-any-return]
+    except sqlite_errors("OperationalError"):  # the table is not there yet
         return []
     finally:
         connection.close()

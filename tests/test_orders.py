@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from contextlib import closing
 from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -21,6 +22,7 @@ from sqlalchemy import insert, select, text
 
 from tests.case_harness import DeskTemplate
 from tests.server_harness import START, Server, earn, register
+from tests.stores import read_sqlite
 from xrewards_desk.app import main
 from xrewards_desk.clock import SettableClock
 from xrewards_desk.domain.calendar import BERLIN
@@ -361,7 +363,7 @@ def test_the_demos_no_points_cases_are_answered_by_the_orders_command(
     expected = {21: (451, "2025-12-29", Decimal("451.47")),
                 29: (366, "2026-11-06", Decimal("366.55"))}
     for case_id, (points, day, base) in expected.items():
-        with sqlite3.connect(data / "desk.sqlite") as db:
+        with closing(read_sqlite(data / "desk.sqlite")) as db:  # plain, then encrypted
             subject, account = db.execute("SELECT subject, account_id FROM mail_cases "
                                           "WHERE id = ?", (case_id,)).fetchone()
         order_id = subject.split()[-1]
@@ -392,7 +394,7 @@ def test_the_orders_command_shows_pending_points_and_refuses_plainly(
     would earn now, and says the figure can change (R8). An unknown customer, an empty
     data folder: exit 1 with a sentence saying what to do (exits.py)."""
     data = _copy_desk(cases_template, tmp_path / "desk")
-    with sqlite3.connect(data / "desk.sqlite") as db:
+    with closing(read_sqlite(data / "desk.sqlite")) as db:
         order_id, account = db.execute(
             "SELECT id, account_id FROM orders WHERE completed_at IS NULL AND paid_at IS NULL "
             "AND cancelled = 0 ORDER BY id LIMIT 1").fetchone()

@@ -128,15 +128,19 @@ def _tables(conn: sqlite3.Connection, schema: str = "main") -> dict[str, int]:
 
 def _settle(path: Path) -> dict[str, int]:
     """Fold the plain store's WAL into its file, switch the WAL off; its row counts."""
+    in_use = EncryptionFailed(f"{path} is in use by another program (an older xrewards-desk "
+                              "still running?): close it and start again")
     conn = sqlite3.connect(path, isolation_level=None)
     try:
-        conn.execute("PRAGMA busy_timeout = 30000")
+        conn.execute("PRAGMA busy_timeout = 10000")
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        mode = conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
-        if mode != "delete":
-            raise EncryptionFailed(f"{path} is in use by another program (its journal stays "
-                                   f"{mode}): close it and start again")
+        if conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0] != "delete":
+            raise in_use
         counts = _tables(conn)
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise in_use from exc
+        raise
     finally:
         conn.close()
     return counts
