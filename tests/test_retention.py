@@ -5,6 +5,7 @@ slept on. A real store (each backend) and real files."""
 from __future__ import annotations
 
 import os
+import stat
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -120,12 +121,15 @@ def test_files_of_closed_cases_go_once_rested_and_what_is_needed_stays(
 def test_a_taken_mail_is_kept_sealed_under_its_name(tmp_path: Path) -> None:
     key = os.urandom(32)
     watched = tmp_path / "inbox"
-    watched.mkdir()
+    (watched / "imported").mkdir(parents=True)
+    os.chmod(watched, 0o755)
     taken = watched / "new.eml"
     taken.write_bytes(mail("<new@x>"))
     seal_kept_mail(taken, taken.read_bytes(), watched / "imported" / "new.eml", key)
     kept = (watched / "imported" / "new.eml").read_bytes()
     assert not taken.exists() and is_sealed(kept) and b"kunde@example.com" not in kept
+    assert sorted(p.name for p in watched.iterdir()) == ["imported"]  # no temporary left
+    assert stat.S_IMODE(watched.stat().st_mode) == 0o755  # the person's folder as it was
     assert Vault(key).read(watched / "imported" / "new.eml", "mail:new.eml") == \
         mail("<new@x>")
     # sealed for its name: under another name it does not open

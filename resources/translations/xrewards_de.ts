@@ -2135,6 +2135,13 @@
         <source>This file is not a PDF, image or e-mail message.</source>
         <translation>Diese Datei ist weder ein PDF noch ein Bild noch eine E-Mail-Nachricht.</translation>
     </message>
+    <message numerus="yes">
+        <source>%1 is not on this desktop: files of closed cases are removed from it after %n month(s) and stay on the server. It cannot be fetched from the server now (%2).</source>
+        <translation>
+            <numerusform>%1 ist nicht auf diesem Desktop: Dateien abgeschlossener Vorgänge werden nach %n Monat von ihm entfernt und bleiben auf dem Server. Vom Server kann die Datei gerade nicht geholt werden (%2).</numerusform>
+            <numerusform>%1 ist nicht auf diesem Desktop: Dateien abgeschlossener Vorgänge werden nach %n Monaten von ihm entfernt und bleiben auf dem Server. Vom Server kann die Datei gerade nicht geholt werden (%2).</numerusform>
+        </translation>
+    </message>
     <message>
         <source>%1 cannot be fetched: %2</source>
         <translation>%1 kann nicht abgerufen werden: %2</translation>
@@ -2540,7 +2547,7 @@
     <name>MainWindow</name>
     <message>
         <source>Transfers</source>
-        <extracomment>the views&apos; modules (with the store&apos;s read models, SQLAlchemy and the contract under them): imported once the window has painted, by the start-up&apos;s worker (import_views), where each view is first made (issue 23) open views a sync changed while they were hidden: refreshed when shown the views that stay open (the first tabs), refreshed after every sync the watched mail folder&apos;s importer, made when the window is ready views shown to some roles only (R27), each with its menu action</extracomment>
+        <extracomment>the views&apos; modules (with the store&apos;s read models, SQLAlchemy and the contract under them): imported once the window has painted, by the start-up&apos;s worker (import_views), where each view is first made (issue 23) open views a sync changed while they were hidden: refreshed when shown the views that stay open (the first tabs), refreshed after every sync the watched mail folder&apos;s importer, made when the window is ready the retention sweep (issue 22), started when the window is ready views shown to some roles only (R27), each with its menu action</extracomment>
         <translation>Übertragungen</translation>
     </message>
     <message>
@@ -2607,6 +2614,14 @@
     <message>
         <source>About X-Points Desk: version and libraries (F1)</source>
         <translation>Über X-Points Desk: Version und Bibliotheken (F1)</translation>
+    </message>
+    <message>
+        <source>Sign out and remove local data…</source>
+        <translation>Abmelden und lokale Daten entfernen…</translation>
+    </message>
+    <message>
+        <source>Remove the local store, its key, evidence and mails from this computer; the server keeps everything</source>
+        <translation>Lokalen Datenbestand, seinen Schlüssel, Nachweise und Mails von diesem Computer entfernen; der Server behält alles</translation>
     </message>
     <message>
         <source>Cases</source>
@@ -3408,6 +3423,10 @@
         <translation>E-Mail-Nachrichten (*.eml)</translation>
     </message>
     <message>
+        <source>The app&apos;s data folder keeps only encrypted files: save the draft in another folder.</source>
+        <translation>Im Datenordner der Anwendung liegen nur verschlüsselte Dateien: Speichern Sie den Entwurf in einem anderen Ordner.</translation>
+    </message>
+    <message>
         <source>Saved: %1</source>
         <translation>Gespeichert: %1</translation>
     </message>
@@ -3573,6 +3592,11 @@
     <message>
         <source>Name under replies</source>
         <translation>Name unter Antworten</translation>
+    </message>
+    <message>
+        <source>Remove files of closed cases from this desktop after (months)</source>
+        <extracomment>issue 22: mails, drafts and evidence files of closed cases leave this desktop after so many calendar months (sync/retention.py; they stay on the server)</extracomment>
+        <translation>Dateien abgeschlossener Vorgänge von diesem Desktop entfernen nach (Monaten)</translation>
     </message>
     <message>
         <source>First reply due within (working days)</source>
@@ -4460,6 +4484,83 @@
     <message>
         <source>The server took the decision on request %1.</source>
         <translation>Der Server hat die Entscheidung über Antrag %1 übernommen.</translation>
+    </message>
+</context>
+<context>
+    <name>WipeDialog</name>
+    <message>
+        <source>Sign out and remove local data</source>
+        <translation>Abmelden und lokale Daten entfernen</translation>
+    </message>
+    <message>
+        <source>This signs you out and removes from this computer, in %1:</source>
+        <translation>Dies meldet Sie ab und entfernt von diesem Computer, in %1:</translation>
+    </message>
+    <message>
+        <source>the local store, its copies and its key</source>
+        <translation>den lokalen Datenbestand, seine Kopien und seinen Schlüssel</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n evidence file(s)</source>
+        <translation>
+            <numerusform>%n Nachweisdatei</numerusform>
+            <numerusform>%n Nachweisdateien</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n kept mail(s) and draft(s)</source>
+        <translation>
+            <numerusform>%n aufbewahrte Mail oder Entwurf</numerusform>
+            <numerusform>%n aufbewahrte Mails und Entwürfe</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n other file(s) of the desktop</source>
+        <translation>
+            <numerusform>%n weitere Datei des Desktops</numerusform>
+            <numerusform>%n weitere Dateien des Desktops</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Everything stays on the server: signing in again syncs it anew. The application quits afterwards.</source>
+        <translation>Auf dem Server bleibt alles erhalten: Nach erneuter Anmeldung wird es neu synchronisiert. Die Anwendung wird danach beendet.</translation>
+    </message>
+    <message>
+        <source>Remove local data</source>
+        <translation>Lokale Daten entfernen</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n command(s) in the outbox have not reached the server yet. They are lost if the local data is removed now; sync first to keep them.</source>
+        <translation>
+            <numerusform>%n Befehl im Postausgang hat den Server noch nicht erreicht. Er geht verloren, wenn die lokalen Daten jetzt entfernt werden; synchronisieren Sie zuerst, um ihn zu behalten.</numerusform>
+            <numerusform>%n Befehle im Postausgang haben den Server noch nicht erreicht. Sie gehen verloren, wenn die lokalen Daten jetzt entfernt werden; synchronisieren Sie zuerst, um sie zu behalten.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Remove all the same and lose %n unsent command(s)</source>
+        <translation>
+            <numerusform>Trotzdem entfernen und %n nicht gesendeten Befehl verlieren</numerusform>
+            <numerusform>Trotzdem entfernen und %n nicht gesendete Befehle verlieren</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>Wiper</name>
+    <message>
+        <source>A sync is running; try again when it has finished.</source>
+        <extracomment>closing the main window ends the app (its last window)</extracomment>
+        <translation>Eine Synchronisierung läuft; versuchen Sie es erneut, wenn sie beendet ist.</translation>
+    </message>
+    <message>
+        <source>Local data removed</source>
+        <translation>Lokale Daten entfernt</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) were removed from this computer. You are signed out; the application quits now.</source>
+        <translation>
+            <numerusform>%n Datei wurde von diesem Computer entfernt. Sie sind abgemeldet; die Anwendung wird jetzt beendet.</numerusform>
+            <numerusform>%n Dateien wurden von diesem Computer entfernt. Sie sind abgemeldet; die Anwendung wird jetzt beendet.</numerusform>
+        </translation>
     </message>
 </context>
 <context>

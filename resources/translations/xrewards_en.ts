@@ -236,6 +236,16 @@
     </message>
 </context>
 <context>
+    <name>EvidencePane</name>
+    <message numerus="yes">
+        <source>%1 is not on this desktop: files of closed cases are removed from it after %n month(s) and stay on the server. It cannot be fetched from the server now (%2).</source>
+        <translation>
+            <numerusform>%1 is not on this desktop: files of closed cases are removed from it after %n month and stay on the server. It cannot be fetched from the server now (%2).</numerusform>
+            <numerusform>%1 is not on this desktop: files of closed cases are removed from it after %n months and stay on the server. It cannot be fetched from the server now (%2).</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>LedgerView</name>
     <message numerus="yes">
         <source>(%Ln point(s) per euro)</source>
@@ -358,6 +368,54 @@
         <translation>
             <numerusform>The lots that would move, oldest first (R13), each keeping its dates (R20): %1 points in %n lot</numerusform>
             <numerusform>The lots that would move, oldest first (R13), each keeping its dates (R20): %1 points in %n lots</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>WipeDialog</name>
+    <message numerus="yes">
+        <source>%n evidence file(s)</source>
+        <translation>
+            <numerusform>%n evidence file</numerusform>
+            <numerusform>%n evidence files</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n kept mail(s) and draft(s)</source>
+        <translation>
+            <numerusform>%n kept mail or draft</numerusform>
+            <numerusform>%n kept mails and drafts</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n other file(s) of the desktop</source>
+        <translation>
+            <numerusform>%n other file of the desktop</numerusform>
+            <numerusform>%n other files of the desktop</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n command(s) in the outbox have not reached the server yet. They are lost if the local data is removed now; sync first to keep them.</source>
+        <translation>
+            <numerusform>%n command in the outbox has not reached the server yet. It is lost if the local data is removed now; sync first to keep it.</numerusform>
+            <numerusform>%n commands in the outbox have not reached the server yet. They are lost if the local data is removed now; sync first to keep them.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Remove all the same and lose %n unsent command(s)</source>
+        <translation>
+            <numerusform>Remove all the same and lose %n unsent command</numerusform>
+            <numerusform>Remove all the same and lose %n unsent commands</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>Wiper</name>
+    <message numerus="yes">
+        <source>%n file(s) were removed from this computer. You are signed out; the application quits now.</source>
+        <translation>
+            <numerusform>%n file was removed from this computer. You are signed out; the application quits now.</numerusform>
+            <numerusform>%n files were removed from this computer. You are signed out; the application quits now.</numerusform>
         </translation>
     </message>
 </context>

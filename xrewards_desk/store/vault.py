@@ -71,11 +71,13 @@ def unseal(key: bytes, purpose: str, blob: bytes, where: str = "the file") -> by
                          "key or for another file; it was left as it is") from None
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """`data` into `path` at once (never half-written), 0600, its folder 0700."""
+def write_atomic(path: Path, data: bytes, *, private_folder: bool = True) -> None:
+    """`data` into `path` at once (never half-written), 0600, its folder 0700 (left as it
+    is with `private_folder` False: a folder of the person's, such as a watched one)."""
     folder = path.parent
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    os.chmod(folder, 0o700)
+    if private_folder:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.chmod(folder, 0o700)
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name[:16]}.", suffix=".part")
     try:
         with os.fdopen(fd, "wb") as out:
@@ -102,8 +104,10 @@ class Vault:
     def encrypted(self) -> bool:
         return self.key is not None
 
-    def write(self, path: Path, data: bytes, purpose: str) -> None:
-        write_atomic(path, data if self.key is None else seal(self.key, purpose, data))
+    def write(self, path: Path, data: bytes, purpose: str, *,
+              private_folder: bool = True) -> None:
+        write_atomic(path, data if self.key is None else seal(self.key, purpose, data),
+                     private_folder=private_folder)
 
     def open_bytes(self, blob: bytes, purpose: str, where: str = "the file", *,
                    plain_ok: bool = False) -> tuple[bytes, bool]:

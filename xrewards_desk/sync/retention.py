@@ -25,6 +25,7 @@ from __future__ import annotations
 import email.parser
 import email.policy
 import logging
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -38,7 +39,7 @@ from xrewards_desk.domain.workflow import MailCaseStatus
 from xrewards_desk.store import models as m
 
 from ..store.db import Store
-from ..store.vault import Vault, VaultError, file_key_of, is_sealed
+from ..store.vault import MAGIC, Vault, VaultError, file_key_of, is_sealed
 from .evidence import EvidenceFolder
 
 log = logging.getLogger(__name__)
@@ -134,10 +135,21 @@ def _mail_purpose(path: Path) -> str:
 
 
 def seal_kept_mail(path: Path, data: bytes, target: Path, key: bytes | None) -> None:
-    """A taken mail into the watched folder's ``imported/`` as `target`, sealed with `key`
-    (plain without one), then the original removed."""
-    Vault(key).write(target, data, _mail_purpose(target))
-    path.unlink()
+    """A taken mail (`data`, read from `path`) into the watched folder's ``imported/`` as
+    `target`, sealed with `key`: sealed in its place first (a temporary file put over it),
+    then moved, each step atomic, so that a mail is never both waiting and kept, and a
+    kill leaves it plain and waiting (taken again as a duplicate) or sealed (moved on)."""
+    Vault(key).write(path, data, _mail_purpose(target), private_folder=False)
+    os.replace(path, target)
+
+
+def sealed_file(path: Path) -> bool:
+    """Whether `path` is already sealed (a taken mail a kill left before its move)."""
+    try:
+        with path.open("rb") as f:
+            return is_sealed(f.read(len(MAGIC)))
+    except OSError:
+        return False
 
 
 def _kept_mails(watched: Path | None) -> list[Path]:

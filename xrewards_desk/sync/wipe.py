@@ -67,40 +67,57 @@ def held(folder: Path) -> list[Path]:
                   or (p.is_dir() and not p.is_symlink() and p.name in FOLDERS))
 
 
+@dataclass(frozen=True)
+class Part:
+    """One thing a wipe removes: in words, its paths, and its count of files."""
+
+    kind: str  # "store", "folder", "key", "mails"
+    where: Path
+    paths: tuple[Path, ...]
+    files: int
+
+
+def plan(folder: Path, watched: Iterable[Path] = ()) -> list[Part]:
+    """What :func:`wipe` would remove (nothing removed): the store's files, each folder,
+    the wrapped key, and the sealed mails of each watched folder's ``imported/``."""
+    parts: list[Part] = []
+    mine = held(folder)
+    stores = tuple(p for p in mine if p.is_file() and not p.name.startswith("desk.key"))
+    if stores:
+        parts.append(Part("store", folder, stores, len(stores)))
+    parts += [Part("folder", p, (p,), _count(p)) for p in mine if p.is_dir()]
+    keys = tuple(p for p in mine if p.is_file() and p.name.startswith("desk.key"))
+    if keys:
+        parts.append(Part("key", folder, keys, len(keys)))
+    for place in watched:
+        imported = Path(place) / "imported"
+        if imported.is_dir():
+            sealed = tuple(sorted(p for p in imported.iterdir()
+                                  if p.is_file() and _sealed(p)))
+            if sealed:
+                parts.append(Part("mails", imported, sealed, len(sealed)))
+    return parts
+
+
+def _plural(n: int, one: str) -> str:
+    return f"{n} {one}{'s' if n != 1 else ''}"
+
+
 def wipe(folder: Path, *, watched: Iterable[Path] = ()) -> Removed:
     """Remove the desktop's files in `folder` (see the module's text), and the sealed
     mails in each watched folder's ``imported/``; what was removed, counted."""
     removed = Removed()
-    stores = keys = 0
-    for path in held(folder):
-        if path.is_dir():
-            n = _count(path)
-            shutil.rmtree(path)
-            removed.files += n
-            removed.parts.append(f"{path.name}/ ({n} file{'s' if n != 1 else ''})")
-        else:
-            path.unlink()
-            removed.files += 1
-            if path.name.startswith("desk.key"):
-                keys += 1
-            else:
-                stores += 1
-    if stores:
-        removed.parts.insert(0, f"the local store and its copies ({stores} file"
-                                f"{'s' if stores != 1 else ''}) in {folder}")
-    if keys:
-        removed.parts.append("the wrapped store key")
-    for place in watched:
-        imported = Path(place) / "imported"
-        if not imported.is_dir():
-            continue
-        sealed = [p for p in imported.iterdir() if p.is_file() and _sealed(p)]
-        for p in sealed:
-            p.unlink()
-        if sealed:
-            removed.files += len(sealed)
-            removed.parts.append(f"{len(sealed)} taken mail{'s' if len(sealed) != 1 else ''}"
-                                 f" in {imported}")
+    for part in plan(folder, watched):
+        for path in part.paths:
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
+        removed.files += part.files
+        removed.parts.append({
+            "store": f"the local store and its copies ({_plural(part.files, 'file')}) in "
+                     f"{part.where}",
+            "folder": f"{part.where.name}/ ({_plural(part.files, 'file')})",
+            "key": "the wrapped store key",
+            "mails": f"{_plural(part.files, 'taken mail')} in {part.where}",
+        }[part.kind])
     if folder.is_dir():
         removed.left = sorted(p.name + ("/" if p.is_dir() else "") for p in folder.iterdir())
     return removed

@@ -3,7 +3,8 @@
 The parsing and the outbox are :mod:`xrewards_desk.mail` (no Qt), the same code the
 headless ``xrewards-desk cases import`` runs. Work on files and the store runs on the
 store lane; a watched folder's mails, once taken, move to its ``imported/`` (or, when
-refused, ``refused/``) subfolder so they are never taken twice."""
+refused, ``refused/``) subfolder so they are never taken twice; a taken one is kept there
+sealed with the store's file key (issue 22), never plain."""
 
 from __future__ import annotations
 
@@ -16,7 +17,9 @@ from typing import Any
 from xrewards_desk.mail.importer import import_mail
 from xrewards_desk.mail.parse import MalformedMail
 from xrewards_desk.store.db import Store
+from xrewards_desk.store.vault import file_key_of
 from xrewards_desk.sync.evidence import EvidenceFolder
+from xrewards_desk.sync.retention import seal_kept_mail, sealed_file
 from xrewards_desk.ui.qt import QFileSystemWatcher, QObject, QTimer
 
 log = logging.getLogger(__name__)
@@ -42,6 +45,9 @@ def import_files(paths: list[Path], store: Store, data: Path, syncer: Any,
     evidence = EvidenceFolder.of(data, store)
     results = []
     for path in paths:
+        if sealed_file(path):  # taken before, sealed, and a kill came before its move
+            results.append(Imported(path.name, duplicate=True))
+            continue
         try:
             result = import_mail(path, store=store, evidence=evidence,
                                  syncer_or_outbox=syncer, user=user)
@@ -58,13 +64,18 @@ def import_files(paths: list[Path], store: Store, data: Path, syncer: Any,
     return results
 
 
-def tidy(paths: list[Path], results: list[Imported]) -> None:
-    """Each taken file into ``imported/``, each refused one into ``refused/``."""
+def tidy(paths: list[Path], results: list[Imported], key: bytes | None = None) -> None:
+    """Each taken file into ``imported/``, sealed with the store's file `key` (issue 22;
+    the plain original removed once the sealed copy is written), each refused one into
+    ``refused/`` as it is, for the person to look at."""
     for path, result in zip(paths, results, strict=True):
         target = path.parent / ("refused" if result.error else "imported")
         target.mkdir(mode=0o700, exist_ok=True)
         try:
-            shutil.move(str(path), target / path.name)
+            if result.error or key is None or sealed_file(path):
+                shutil.move(str(path), target / path.name)
+            else:
+                seal_kept_mail(path, path.read_bytes(), target / path.name, key)
         except OSError as exc:
             log.warning("could not move %s: %s", path.name, exc)
 
@@ -115,7 +126,8 @@ class MailWatcher(QObject):
                 self.busy = False
                 return
             # the files move on the store lane too, never on the GUI thread
-            self.window.desk.tasks.on_store(lambda: tidy(paths, results), moved)
+            key = file_key_of(self.window.desk.store)
+            self.window.desk.tasks.on_store(lambda: tidy(paths, results, key), moved)
 
         def moved(_none: None) -> None:
             self.busy = False

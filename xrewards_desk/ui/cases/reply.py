@@ -267,13 +267,22 @@ class ReplyDialog(QDialog):
             self.problem.setText(self.tr("The reply is empty."))
             return None
         if path is None:
+            from platformdirs import user_documents_dir
+
             name, _f = QFileDialog.getSaveFileName(
                 self, self.tr("Save the reply as a draft"),
-                str(self.desk.paths.data / f"reply-case-{self.detail.id}.eml"),
+                str(Path(user_documents_dir()) / f"reply-case-{self.detail.id}.eml"),
                 self.tr("E-mail messages (*.eml)"))
             if not name:
                 return None
             path = Path(name)
+        # a draft saved here is for a mail program, so plain, where the person chose; never
+        # in the data folder, which holds the desktop's encrypted files only (issue 22)
+        if path.resolve().is_relative_to(self.desk.paths.data.resolve()):
+            self.problem.setText(self.tr(
+                "The app's data folder keeps only encrypted files: save the draft in "
+                "another folder."))
+            return None
         data, self.message_id = self.eml()
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "wb") as out:

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from xrewards_desk.store.changes import Changes
     from xrewards_desk.ui.cases.mail_import import MailWatcher
     from xrewards_desk.ui.customers.search import SearchView
+    from xrewards_desk.ui.shell.retention import Retention
 
 #: the views' modules (with the store's read models, SQLAlchemy and the contract under
 #: them): imported once the window has painted, by the start-up's worker (import_views),
@@ -106,6 +107,8 @@ class MainWindow(qt.QMainWindow):
         desk.outbox.failed.connect(lambda text: self.statusBar().showMessage(text, 10_000))
         #: the watched mail folder's importer, made when the window is ready
         self.watcher: MailWatcher | None = None
+        #: the retention sweep (issue 22), started when the window is ready
+        self.retention: Retention | None = None
 
         # the views and commands in a menu bar, each with its key shown beside it (a row of
         # buttons lost its last ones at 1280 px in German)
@@ -116,6 +119,9 @@ class MainWindow(qt.QMainWindow):
                                             qt.QAction.MenuRole.PreferencesRole)
         self.about_action = self._action(self.show_about, "F1", qt.QAction.MenuRole.AboutRole)
         self.refused_action = self._action(self.show_refusals)
+        self.wipe_action = self._action(self.wipe_local)
+        self.wipe_action.setObjectName("wipe_action")
+        self.wipe_action.setEnabled(not desk.demo)  # the demo rebuilds itself each start
         self.quit_action = self._action(self.close, qt.QKeySequence.StandardKey.Quit,
                                         qt.QAction.MenuRole.QuitRole)
         self.cases_action = self._action(self.show_cases, "F2")
@@ -145,6 +151,7 @@ class MainWindow(qt.QMainWindow):
         self.desk_menu.addSeparator()
         self.desk_menu.addAction(self.settings_action)
         self.desk_menu.addSeparator()
+        self.desk_menu.addAction(self.wipe_action)
         self.desk_menu.addAction(self.quit_action)
         self.view_menu = bar.addMenu("")
         self.view_menu.setObjectName("view_menu")
@@ -204,6 +211,9 @@ class MainWindow(qt.QMainWindow):
                  self.tr("About X-Points Desk: version and libraries (F1)")),
                 (self.refused_action, self.tr("Refused commands…"), ""),
                 (self.quit_action, self.tr("Quit"), ""),
+                (self.wipe_action, self.tr("Sign out and remove local data…"),
+                 self.tr("Remove the local store, its key, evidence and mails from this "
+                         "computer; the server keeps everything")),
                 (self.cases_action, self.tr("Cases"), self.tr("The case inbox (F2)")),
                 (self.objections_action, self.tr("Objections"),
                  self.tr("Objections by deadline (F3)")),
@@ -318,6 +328,11 @@ class MainWindow(qt.QMainWindow):
         if self.watcher is None:
             self.watcher = MailWatcher(self)
         self.watcher.watch(desk.settings.get(st.WATCH_FOLDER))
+        if self.retention is None:
+            from xrewards_desk.ui.shell.retention import Retention
+
+            self.retention = Retention(desk, self)
+        self.retention.start()
         if desk.sync is not None:
             desk.sync.status.connect(self.syncbar.show_status)
             desk.sync.progress.connect(self.syncbar.show_progress)
@@ -647,6 +662,16 @@ class MainWindow(qt.QMainWindow):
                 self.desk.sync.set_interval(self.desk.settings.get(st.SYNC_MINUTES))
             if self.watcher is not None:
                 self.watcher.watch(self.desk.settings.get(st.WATCH_FOLDER))
+
+    def wipe_local(self) -> None:
+        """File ▸ Sign out and remove local data… (ui/shell/wipe.py)."""
+        from xrewards_desk.ui.shell.wipe import Wiper
+
+        if self.retention is not None:
+            self.retention.timer.stop()
+        wiper = Wiper(self.desk, self)
+        wiper.failed.connect(lambda text: self.statusBar().showMessage(text, 10_000))
+        wiper.start()
 
     def show_about(self) -> None:
         from xrewards_desk.ui.shell.about import AboutDialog

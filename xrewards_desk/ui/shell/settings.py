@@ -37,6 +37,13 @@ WATCH_FOLDER = Setting("mail/watch_folder", str, "",
 AGENT_SIGNATURE = Setting("mail/signature", str, "",
                           str(QT_TRANSLATE_NOOP("Settings", "Name under replies")))
 
+#: issue 22: mails, drafts and evidence files of closed cases leave this desktop after so
+#: many calendar months (sync/retention.py; they stay on the server)
+RETENTION_MONTHS = Setting(
+    "privacy/retention_months", int, 24,
+    str(QT_TRANSLATE_NOOP("Settings", "Remove files of closed cases from this desktop "
+                                      "after (months)")))
+
 # the German states by their own names (ISO 3166-2:DE codes, as domain/deadlines.STATES)
 STATE_NAMES = {
     "BW": "Baden-Württemberg", "BY": "Bayern", "BE": "Berlin", "BB": "Brandenburg",
@@ -65,7 +72,8 @@ TARGETS = (FIRST_RESPONSE_DAYS, RESOLUTION_DAYS, HOLIDAY_STATE)
 #: a person's own: the inbox's saved views (JSON; ui/cases/inbox.py reads it)
 SAVED_VIEWS = Setting("inbox/saved_views", str, "{}", "")
 
-ALL = (API_URL, USER, LANGUAGE, SYNC_MINUTES, WATCH_FOLDER, AGENT_SIGNATURE, *TARGETS)
+ALL = (API_URL, USER, LANGUAGE, SYNC_MINUTES, WATCH_FOLDER, AGENT_SIGNATURE,
+       RETENTION_MONTHS, *TARGETS)
 
 
 def targets_of(values: dict[str, Any]) -> ServiceTargets:

@@ -91,6 +91,10 @@ def judge(folder: EvidenceFolder, paths: Sequence[Path], language: str) -> list[
     return answers
 
 
+class NotHeld(LookupError):
+    """The file is not on this desktop and the server could not give it now."""
+
+
 class EvidencePane(QWidget):
     """A request's evidence files, and the one picked shown: a message, an image, a PDF,
     or an e-mail's text. `shown` is the SHA-256 on screen, `kind` what shows it ("pdf",
@@ -191,9 +195,12 @@ class EvidencePane(QWidget):
         def work() -> tuple[str, bytes]:
             if folder.has(info.sha256):
                 return info.sha256, folder.read(info.sha256)
-            if client is None:
-                raise LookupError("not signed in, and the file is not held here")
-            data = client.evidence(info.sha256)
+            try:
+                if client is None:
+                    raise LookupError("not signed in")
+                data = client.evidence(info.sha256)
+            except Exception as exc:
+                raise NotHeld(str(exc)) from exc
             if hashlib.sha256(data).hexdigest() != info.sha256:
                 raise ValueError("the downloaded file does not match its SHA-256")
             folder.put(data, info.label)
@@ -243,6 +250,15 @@ class EvidencePane(QWidget):
             self.show_message(self.tr("This file is not a PDF, image or e-mail message."))
 
     def _failed(self, name: str, exc: BaseException) -> None:
+        if isinstance(exc, NotHeld):  # removed after the retention period, or never here
+            from xrewards_desk.ui.shell.retention import retention_months
+
+            months = retention_months(self.desk)
+            self.show_message(self.tr(
+                "%1 is not on this desktop: files of closed cases are removed from it "
+                "after %n month(s) and stay on the server. It cannot be fetched from the "
+                "server now (%2).", "", months).replace("%1", name).replace("%2", str(exc)))
+            return
         self.show_message(self.tr("%1 cannot be fetched: %2").replace("%1", name).replace(
             "%2", str(exc)))
 
