@@ -5,6 +5,7 @@ Not a pytest test (pytest collects ``test_*.py`` only). Run it from the checkout
     .venv/bin/python tests/benchmarks/bench_search.py                      # 1,000,000
     .venv/bin/python tests/benchmarks/bench_search.py --db /tmp/s.sqlite   # keep / reuse
     .venv/bin/python tests/benchmarks/bench_search.py --accounts 50000 --seed 7
+    .venv/bin/python tests/benchmarks/bench_search.py --encrypted   # plain vs SQLCipher
 
 The store is created by ``Store.open`` (the real schema, migration 0002's index and its
 triggers), then filled with raw ``executemany`` on the sqlite3 connection in large
@@ -62,6 +63,7 @@ import json
 import os
 import platform
 import random
+import shutil
 import sqlite3
 import statistics
 import time
@@ -70,7 +72,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from xrewards_desk.store import folding
-from xrewards_desk.store.db import Store, sqlite_url
+from xrewards_desk.store.db import Store, as_sqlite, cipher_module, make_engine, sqlite_url
+from xrewards_desk.store.keys import DeskKey
+from xrewards_desk.store.local import encrypt_plain, is_plain
 from xrewards_desk.store.search import search
 
 FIRST_NAMES = (
@@ -452,8 +456,17 @@ def pct(values: list[float], p: float) -> float:
     return ordered[k]
 
 
-def run(path: Path, queries: list[tuple[str, str, str]]) -> None:
-    store = Store.open(sqlite_url(path))
+def run(path: Path, queries: list[tuple[str, str, str]], key: DeskKey | None = None,
+        on_sqlcipher: bool = False) -> dict[str, float]:
+    """Time `queries` on the store at `path` (with `key`: encrypted, as the desktop keeps
+    it; `on_sqlcipher`: plain, but through SQLCipher's SQLite build); print the table and
+    return p50/p95 of all queries, ours and bare."""
+    if on_sqlcipher:  # the same SQLite version as the encrypted run, without a key
+        cipher = cipher_module()
+        store = Store(make_engine(sqlite_url(path), module=cipher, creator=lambda: cipher.connect(
+            str(path), check_same_thread=False)))
+    else:
+        store = Store.open(sqlite_url(path), key=key)
     ours: dict[str, list[float]] = defaultdict(list)
     bare: dict[str, list[float]] = defaultdict(list)
     found: dict[str, int] = defaultdict(int)
@@ -462,8 +475,8 @@ def run(path: Path, queries: list[tuple[str, str, str]]) -> None:
     slowest: list[tuple[float, str, str]] = []
     try:
         with store.engine.connect() as sa_conn:
-            raw = sa_conn.connection.dbapi_connection
-            assert isinstance(raw, sqlite3.Connection)
+            raw = as_sqlite(sa_conn.connection.dbapi_connection)
+            assert raw is not None
 
             def bare_query(q: str) -> list[tuple[int]]:
                 table, expression = bare_expression(q)
@@ -504,6 +517,28 @@ def run(path: Path, queries: list[tuple[str, str, str]]) -> None:
     print("\nslowest (ms, kind, query):")
     for ms, kind, q in sorted(slowest, reverse=True)[:8]:
         print(f"  {ms:8.2f}  {kind:<13} {q!r}")
+    return {"p50": pct(ours["all"], 50), "p95": pct(ours["all"], 95),
+            "bare p50": pct(bare["all"], 50), "bare p95": pct(bare["all"], 95)}
+
+
+def encrypted_copy(path: Path, reuse: bool) -> tuple[Path, DeskKey]:
+    """A copy of the plain store at `path` moved over to SQLCipher the way the desktop moves
+    a plain store at its first start (store/local.py encrypt_plain), with a fixed key."""
+    key = DeskKey(bytes(range(32)), "memory")
+    target = path.with_name(f"{path.stem}-encrypted{path.suffix}")
+    if reuse and target.exists() and not is_plain(target):
+        print(f"reusing the encrypted copy {target}")
+        return target, key
+    for suffix in ("", "-wal", "-shm", ".encrypting", ".plain"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    started = time.perf_counter()
+    shutil.copyfile(path, target)
+    copied = time.perf_counter()
+    encrypt_plain(target, key)
+    print(f"encrypted copy: copied in {copied - started:.0f} s, moved over to SQLCipher "
+          f"(export, check, overwrite the plain copy) in {time.perf_counter() - copied:.0f} s, "
+          f"{target.stat().st_size / 1e6:,.0f} MB")
+    return target, key
 
 
 def main() -> None:
@@ -512,6 +547,11 @@ def main() -> None:
     parser.add_argument("--db", type=Path, help="keep the store here; reuse it if present")
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--seed", type=int, default=20250301)
+    parser.add_argument("--encrypted", action="store_true",
+                        help="also run the same queries on an encrypted copy of the store "
+                             "(SQLCipher, as the desktop keeps it; issue 22) and on the plain "
+                             "one through SQLCipher's SQLite without a key, and print "
+                             "'encrypted/plain p95'")
     args = parser.parse_args()
     path = args.db or Path(f"/tmp/xr-search-bench-{args.accounts}-{args.seed}.sqlite")
     print(f"python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
@@ -543,7 +583,25 @@ def main() -> None:
           f"account, {per_order:,.0f} µs per order")
     queries = draw_queries(path, args.queries, args.seed)
     print(json.dumps([q for _, q, _ in queries[:12]], ensure_ascii=False))
-    run(path, queries)
+    if not args.encrypted:
+        run(path, queries)
+        return
+    target, key = encrypted_copy(path, reuse=args.db is not None)
+    print(f"\n== plain (python's sqlite3, SQLite {sqlite3.sqlite_version}) ==")
+    plain = run(path, queries)
+    cipher_sqlite = cipher_module().sqlite_version
+    print(f"\n== encrypted (SQLCipher, SQLite {cipher_sqlite}) ==")
+    encrypted = run(target, queries, key=key)
+    print(f"\n== plain through SQLCipher's SQLite {cipher_sqlite}, no key ==")
+    same_build = run(path, queries, on_sqlcipher=True)
+    print("\nall queries, ms      p50     p95")
+    for name, figures in (("plain", plain), ("encrypted", encrypted),
+                          ("plain, same build", same_build)):
+        print(f"{name:<18}{figures['p50']:>7.2f} {figures['p95']:>7.2f}")
+    print(f"encrypted/plain p50: {encrypted['p50'] / plain['p50']:.2f}")
+    print(f"encrypted/plain p95: {encrypted['p95'] / plain['p95']:.2f}")
+    print(f"encrypted/plain (same SQLite build) p95: "
+          f"{encrypted['p95'] / same_build['p95']:.2f}")
 
 
 if __name__ == "__main__":
