@@ -136,3 +136,33 @@ def test_a_taken_mail_is_kept_sealed_under_its_name(tmp_path: Path) -> None:
     os.replace(watched / "imported" / "new.eml", watched / "imported" / "old.eml")
     with pytest.raises(ValueError, match="for another file"):
         Vault(key).read(watched / "imported" / "old.eml", "mail:old.eml")
+
+
+def test_a_watched_folders_mail_is_kept_sealed_and_a_sealed_leftover_moves_on(
+        store: Store, tmp_path: Path) -> None:
+    """tidy() with the store's file key: a taken mail is kept sealed in imported/, a
+    refused one stays as it is in refused/ (for the person to read); a mail a kill left
+    sealed in the folder (sealed, not yet moved) is not taken again but moved on."""
+    from xrewards_desk.ui.cases.mail_import import import_files, tidy
+
+    mails = Path(__file__).parent / "mails"
+    key = os.urandom(32)
+    folder = tmp_path / "drop"
+    folder.mkdir()
+    one, two = (mails / "html_only.eml").read_bytes(), (mails / "empty.eml").read_bytes()
+    (folder / "one.eml").write_bytes(one)
+    (folder / "two.eml").write_bytes(two)
+    Vault(key).write(folder / "three.eml", mail("<left@x>"), "mail:three.eml",
+                     private_folder=False)
+    left = (folder / "three.eml").read_bytes()
+    paths = sorted(folder.glob("*.eml"))
+    results = import_files(paths, store, tmp_path / "data", None, "anna")
+    assert [(r.name, r.error is None, r.duplicate) for r in results] == [
+        ("one.eml", True, False), ("three.eml", True, True), ("two.eml", False, False)]
+    tidy(paths, results, key)
+    assert not list(folder.glob("*.eml"))
+    kept = (folder / "imported" / "one.eml").read_bytes()
+    assert is_sealed(kept) and one not in kept
+    assert Vault(key).read(folder / "imported" / "one.eml", "mail:one.eml") == one
+    assert (folder / "imported" / "three.eml").read_bytes() == left  # moved as it was
+    assert (folder / "refused" / "two.eml").read_bytes() == two

@@ -21,9 +21,13 @@ import contextlib
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+if TYPE_CHECKING:
+    from .db import Store
 
 MAGIC = b"XRV1"
 NONCE = 12
@@ -138,11 +142,9 @@ class Vault:
         return True
 
 
-def file_key_of(store: object) -> bytes | None:
-    """The file key of a store's data folder (:attr:`Store.key`'s ``file_key``); None for
-    a plain store, whose folder's files stay plain."""
-    key = getattr(store, "key", None)
-    if key is None:
+def file_key_of(store: Store | None) -> bytes | None:
+    """The file key of a store's data folder (its DeskKey's ``file_key``); None for a
+    plain store (or none), whose folder's files stay plain."""
+    if store is None or store.key is None:
         return None
-    value: bytes = key.file_key
-    return value
+    return store.key.file_key

@@ -23,9 +23,13 @@ import json
 import logging
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..contract import filetypes
 from ..store.vault import Vault, VaultError, file_key_of
+
+if TYPE_CHECKING:
+    from ..store.db import Store
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +49,7 @@ class EvidenceFolder:
         self.vault = Vault(key)
 
     @classmethod
-    def of(cls, data_dir: Path, store: object) -> EvidenceFolder:
+    def of(cls, data_dir: Path, store: Store | None) -> EvidenceFolder:
         """The evidence folder of `data_dir`, sealed with `store`'s file key if it has
         one."""
         return cls(data_dir, file_key_of(store))
