@@ -25,26 +25,21 @@ from xrewards_desk.ui import qt
 from xrewards_desk.ui.cases.dialogs import badge, badge_html, notice_kind
 from xrewards_desk.ui.shell.desk import Desk
 from xrewards_desk.ui.widgets import access, forms
-from xrewards_desk.ui.widgets.models import ALERT, SOON, Column, RowsModel, keep_place, table_view
+from xrewards_desk.ui.widgets.listing import ListView
+from xrewards_desk.ui.widgets.models import ALERT, SOON, Column, RowsModel, table_view
 from xrewards_desk.ui.widgets.table_csv import CsvButton
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 
-class ObjectionsView(qt.QWidget):
+class ObjectionsView(ListView):
     open_case = qt.Signal(int)
     open_customer = qt.Signal(str)
 
     def __init__(self, desk: Desk) -> None:
-        super().__init__()
-        self.setObjectName("objections")
-        self.desk = desk
-        self.loaded = False
+        super().__init__(desk, "objections", "objection_filter")
         f = desk.fmt
-        self.show_filter = qt.QComboBox()
-        self.show_filter.setObjectName("objection_filter")
-        self.show_filter.currentIndexChanged.connect(lambda _i: self.refresh())
         self.model: RowsModel[ObjectionRow] = RowsModel([
             Column(lambda: self.tr("Deadline"), lambda r: f().date(r.objection.deadline),
                    background=lambda r: SOON if r.due_within(desk.now()) else None),
@@ -65,22 +60,16 @@ class ObjectionsView(qt.QWidget):
         self.table = table_view(self.model, "objection_table")
         self.table.activated.connect(self._activated)
         self.info = qt.QLabel()
-        top = qt.QHBoxLayout()
-        self.filter_label = qt.QLabel()
-        top.addWidget(self.filter_label)
-        top.addWidget(self.show_filter)
-        top.addStretch(1)
+        top = self.filter_row()
         top.addWidget(CsvButton(self, self.model, "objections", f, desk.now))
         forms.column(self, top, (self.table, 1), self.info)
         self.retranslate()
 
     def retranslate(self) -> None:
-        forms.refill(self.show_filter, ((OPEN, self.tr("Open")),
-                                        (DUE_SOON, self.tr("Due within 7 days")),
-                                        (LATE, self.tr("Late, not answered")),
-                                        (DECIDED, self.tr("Decided")), ("", self.tr("All"))),
-                     default=OPEN)
-        self.filter_label.setText(self.tr("Show:"))
+        self.retranslate_filter(((OPEN, self.tr("Open")),
+                                 (DUE_SOON, self.tr("Due within 7 days")),
+                                 (LATE, self.tr("Late, not answered")),
+                                 (DECIDED, self.tr("Decided")), ("", self.tr("All"))), OPEN)
         self.model.retranslate()
         self.info.setText(self.tr("Objections: %1 (the earliest deadline first)").replace(
             "%1", self.desk.fmt().number(len(self.model.rows))))
@@ -97,7 +86,7 @@ class ObjectionsView(qt.QWidget):
         store = self.desk.store
         if store is None:
             return
-        show, now = self.show_filter.currentData(), self.desk.now()
+        show, now = self.filter.currentData(), self.desk.now()
         self.desk.tasks.query(store, lambda s: objection_rows(s, show or None, now),
                               self._show, key=(self, "rows"))
 
@@ -107,8 +96,7 @@ class ObjectionsView(qt.QWidget):
                            "adjustment_request")
 
     def _show(self, rows: list[ObjectionRow]) -> None:
-        keep_place(self.table, self.model, rows, lambda r: r.objection.id)
-        self.loaded = True
+        self.place(rows, lambda r: r.objection.id)
         self.retranslate()
 
     def _activated(self, index: Any) -> None:
@@ -151,17 +139,14 @@ class ReasonDialog(qt.QDialog):
         super().accept()
 
 
-class ApprovalsView(qt.QWidget):
+class ApprovalsView(ListView):
     """Pending adjustments (R26) for team leads, each with its objection and mail."""
 
     open_case = qt.Signal(int)
     open_customer = qt.Signal(str)
 
     def __init__(self, desk: Desk) -> None:
-        super().__init__()
-        self.setObjectName("approvals")
-        self.desk = desk
-        self.loaded = False
+        super().__init__(desk, "approvals")
         f = desk.fmt
         self.model: RowsModel[ApprovalItem] = RowsModel([
             Column(lambda: self.tr("Request"), lambda x: str(x.request.id), right=True),
@@ -225,8 +210,7 @@ class ApprovalsView(qt.QWidget):
     def _show(self, items: list[ApprovalItem], staff: dict[str, str]) -> None:
         self.staff = staff
         selected = self.table.currentIndex().row()
-        kept = keep_place(self.table, self.model, items, lambda i: i.request.id)
-        self.loaded = True
+        kept = self.place(items, lambda i: i.request.id)
         if items and not kept:
             self.table.selectRow(selected if 0 <= selected < len(items) else 0)
         self.show_item()

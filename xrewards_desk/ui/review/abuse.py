@@ -41,7 +41,8 @@ from xrewards_desk.ui.shell.commands import words
 from xrewards_desk.ui.shell.desk import Desk
 from xrewards_desk.ui.shell.presence import Presence, presence_label
 from xrewards_desk.ui.widgets import access, forms
-from xrewards_desk.ui.widgets.models import ALERT, SOON, Column, RowsModel, keep_place, table_view
+from xrewards_desk.ui.widgets.listing import ListView
+from xrewards_desk.ui.widgets.models import ALERT, SOON, Column, RowsModel, table_view
 from xrewards_desk.ui.widgets.table_csv import CsvButton
 from xrewards_desk.ui.widgets.wording import claim_reason, signal_sentence
 
@@ -234,16 +235,13 @@ class ConfirmDialog(qt.QDialog):
         super().accept()
 
 
-class AbuseView(qt.QWidget):
+class AbuseView(ListView):
     """Referrals ranked by score, compared side by side, reviewed (compliance)."""
 
     open_customer = qt.Signal(str)
 
     def __init__(self, desk: Desk) -> None:
-        super().__init__()
-        self.setObjectName("abuse")
-        self.desk = desk
-        self.loaded = False
+        super().__init__(desk, "abuse")
         self.compared: Comparison | None = None
         #: the confirm dialog shown last (tests and screenshots read it)
         self.last_dialog: ConfirmDialog | None = None
@@ -312,8 +310,7 @@ class AbuseView(qt.QWidget):
                            "order", "discount")
 
     def _show(self, rows: list[ReferralRow]) -> None:
-        keep_place(self.table, self.model, rows, lambda r: (r.referrer, r.invitee), or_first=True)
-        self.loaded = True
+        self.place(rows, lambda r: (r.referrer, r.invitee), or_first=True)
         self.compare()
 
     def selected(self) -> ReferralRow | None:
@@ -453,21 +450,15 @@ class AbuseView(qt.QWidget):
         preview((), first)
 
 
-class ClaimsView(qt.QWidget):
+class ClaimsView(ListView):
     """R22 claims with their state and who changed it; compliance and team leads move
     them on (open → invoiced → paid, or written off)."""
 
     open_customer = qt.Signal(str)
 
     def __init__(self, desk: Desk) -> None:
-        super().__init__()
-        self.setObjectName("claims")
-        self.desk = desk
-        self.loaded = False
+        super().__init__(desk, "claims", "claim_filter")
         f = desk.fmt
-        self.filter = qt.QComboBox()
-        self.filter.setObjectName("claim_filter")
-        self.filter.currentIndexChanged.connect(lambda _i: self.refresh())
         self.model: RowsModel[ClaimRowInfo] = RowsModel([
             Column(lambda: self.tr("Claim"), lambda c: str(c.id), right=True),
             Column(lambda: self.tr("Date"), lambda c: f().when(c.at)),
@@ -485,11 +476,7 @@ class ClaimsView(qt.QWidget):
         self.table.activated.connect(lambda i: self.open_customer.emit(
             self.model.rows[i.row()].account_id))
         self.buttons: dict[str, qt.QPushButton] = {}
-        row = qt.QHBoxLayout()
-        self.filter_label = qt.QLabel()
-        row.addWidget(self.filter_label)
-        row.addWidget(self.filter)
-        row.addStretch(1)
+        row = self.filter_row()
         states: tuple[ClaimStateName, ...] = ("invoiced", "paid", "written_off")
         for state in states:
             button = qt.QPushButton()
@@ -505,11 +492,9 @@ class ClaimsView(qt.QWidget):
         self.retranslate()
 
     def retranslate(self) -> None:
-        forms.refill(self.filter, [("", self.tr("All claims")),
-                                   *((state, claim_state(state)) for state in
-                                     ("open", "invoiced", "paid", "written_off"))],
-                     default="")
-        self.filter_label.setText(self.tr("Show:"))
+        self.retranslate_filter([("", self.tr("All claims")),
+                                 *((state, claim_state(state)) for state in
+                                   ("open", "invoiced", "paid", "written_off"))], "")
         self.buttons["invoiced"].setText(self.tr("Mark invoiced"))
         self.buttons["paid"].setText(self.tr("Mark paid"))
         self.buttons["written_off"].setText(self.tr("Write off"))
@@ -529,8 +514,7 @@ class ClaimsView(qt.QWidget):
         return changes.any("claim", "account", "abuse_case")
 
     def _show(self, rows: list[ClaimRowInfo]) -> None:
-        keep_place(self.table, self.model, rows, or_first=True)
-        self.loaded = True
+        self.place(rows, or_first=True)
         self.update_buttons()
 
     def selected(self) -> ClaimRowInfo | None:
