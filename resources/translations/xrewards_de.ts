@@ -2143,6 +2143,10 @@
         </translation>
     </message>
     <message>
+        <source>not signed in</source>
+        <translation>nicht angemeldet</translation>
+    </message>
+    <message>
         <source>%1 cannot be fetched: %2</source>
         <translation>%1 kann nicht abgerufen werden: %2</translation>
     </message>

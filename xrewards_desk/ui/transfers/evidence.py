@@ -195,9 +195,9 @@ class EvidencePane(QWidget):
         def work() -> tuple[str, bytes]:
             if folder.has(info.sha256):
                 return info.sha256, folder.read(info.sha256)
+            if client is None:
+                raise NotHeld("")  # said as "not signed in" in the desk's language
             try:
-                if client is None:
-                    raise LookupError("not signed in")
                 data = client.evidence(info.sha256)
             except Exception as exc:
                 raise NotHeld(str(exc)) from exc
@@ -257,7 +257,8 @@ class EvidencePane(QWidget):
             self.show_message(self.tr(
                 "%1 is not on this desktop: files of closed cases are removed from it "
                 "after %n month(s) and stay on the server. It cannot be fetched from the "
-                "server now (%2).", "", months).replace("%1", name).replace("%2", str(exc)))
+                "server now (%2).", "", months).replace("%1", name).replace(
+                    "%2", str(exc) or self.tr("not signed in")))
             return
         self.show_message(self.tr("%1 cannot be fetched: %2").replace("%1", name).replace(
             "%2", str(exc)))
