@@ -15,12 +15,21 @@ records the gaps between its ticks, in two runs in this process, offscreen:
   into an empty local store by the app's sync controller (the network lane fetching, the
   store lane writing), until the sync has finished and the views' refresh is done.
 
-Prints each run's worst gap and p99, then ``worst gap: N ms (target 50)`` for the desktop
-(and ``ABOVE TARGET`` when it is) and ``ratio to floor: X.XX`` (its worst gap over the
-floor's). The target is a person's perception (a stall of more than about three frames is
-seen), not the ratio: the ratio says how much of the stall is the desktop's own. Exits 0
-whatever the figures (CI prints them without failing on them); 1 if a run could not be
-made.
+- **start-up** (issue 23 item 3): the app as it starts, each as its own process (its
+  imports are part of it): ``xrewards-desk --data-dir DIR`` on a local store synced before
+  (its store opened, anna signed in with ``$XREWARDS_PASSWORD``, the first sync), and
+  ``xrewards-desk --demo`` (its demo server started, a new local store filled by a full
+  sync). The same timer starts at the first tick of the event loop (a zero-delay timer
+  set before it runs) and stops when the main window is ready and the work it started
+  is done; a watchdog thread notes where the GUI thread was during each gap of more
+  than the target (``--why`` prints those places).
+
+Prints each run's worst gap and p99, then for each phase (start-up synced, start-up demo,
+full sync) ``worst gap: N ms (target 50)`` (and ``ABOVE TARGET`` when it is), and for the
+full sync ``ratio to floor: X.XX`` (its worst gap over the floor's). The target is a
+person's perception (a stall of more than about three frames is seen), not the ratio:
+the ratio says how much of the stall is the desktop's own. Exits 0 whatever the figures
+(CI prints them without failing on them); 1 if a run could not be made.
 """
 
 from __future__ import annotations
@@ -28,7 +37,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import signal
+import sqlite3
+import subprocess
 import sys
 import tempfile
 import threading
@@ -40,6 +52,7 @@ from typing import Any
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from bench_start import synced_store
 from bench_sync import start_server
 
 from xrewards_desk.store.db import Store, sqlite_url
@@ -59,6 +72,8 @@ TICK = 5
 TARGET = 50
 #: no run takes longer than this (s)
 LIMIT = 300
+#: no start-up takes longer than this (s)
+START_LIMIT = 120
 
 
 class Gaps:
@@ -192,10 +207,138 @@ def desktop(app: QApplication, url: str, password: str,
         store.close()
 
 
+#: the app started as it starts, with the 5 ms timer from the event loop's first tick until
+#: the main window is ready and the work it set off is done; prints one JSON line
+STARTUP = """
+import json, sys, threading, time, traceback
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+TICK, TARGET, LIMIT, WHY = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
+app = QApplication(sys.argv[:1])
+gaps, places = [], {}
+state = {"last": 0.0, "first": None}
+gui = threading.get_ident()
+
+
+def tick():
+    now = time.perf_counter()
+    gaps.append(now - state["last"])
+    state["last"] = now
+
+
+timer = QTimer()
+timer.setInterval(TICK)
+timer.timeout.connect(tick)
+
+
+def first():
+    state["first"] = state["last"] = time.perf_counter()
+    timer.start()
+
+
+def watch():  # where the GUI thread is while its timer is late
+    while state.get("done") is None:
+        time.sleep(0.01)
+        if state["first"] is None or time.perf_counter() - state["last"] < TARGET / 1000:
+            continue
+        frame = sys._current_frames().get(gui)
+        if frame is not None:
+            where = "".join(traceback.format_stack(frame, limit=8)[-8:])
+            places[where] = places.get(where, 0) + 1
+
+
+def check():
+    if state["first"] is None:
+        return
+    if time.perf_counter() - state["first"] > LIMIT:
+        finish("took more than the limit")
+    for widget in app.topLevelWidgets():
+        if type(widget).__name__ != "MainWindow" or getattr(widget, "search", None) is None:
+            continue
+        desk = widget.desk
+        if desk.session is not None and not desk.tasks.busy:
+            finish(None)
+
+
+def finish(problem):
+    if state.get("done") is not None:
+        return
+    timer.stop()
+    state["done"] = time.perf_counter()
+    ordered = sorted(gaps) or [0.0]
+    print(json.dumps({"problem": problem, "seconds": state["done"] - state["first"],
+                      "worst": ordered[-1] * 1000, "ticks": len(gaps),
+                      "p99": ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000,
+                      "places": sorted(places.items(), key=lambda kv: -kv[1])[:6]
+                      if WHY == "1" else []}), flush=True)
+    QApplication.exit(0)
+
+
+QTimer.singleShot(0, first)
+poll = QTimer()
+poll.setInterval(20)
+poll.timeout.connect(check)
+poll.start()
+if WHY == "1":
+    threading.Thread(target=watch, daemon=True).start()
+from xrewards_desk.app import main
+
+main(sys.argv[5:])
+"""
+
+
+def startup(arguments: list[str], env: dict[str, str], why: bool) -> dict[str, Any]:
+    """The app started in a process of its own with `arguments`: its timer's figures."""
+    answer = subprocess.run(
+        [sys.executable, "-c", STARTUP, str(TICK), str(TARGET), str(START_LIMIT),
+         "1" if why else "0", *arguments], env=env, capture_output=True, text=True,
+        timeout=START_LIMIT + 60)
+    lines = [line for line in answer.stdout.splitlines() if line.startswith("{")]
+    if not lines:
+        raise RuntimeError(f"the app's start gave no figure (exit {answer.returncode}): "
+                           + " / ".join(answer.stderr.strip().splitlines()[-5:]))
+    result: dict[str, Any] = json.loads(lines[-1])
+    if result["problem"]:
+        raise RuntimeError(f"the app's start: {result['problem']}")
+    return result
+
+
+def demo_folder(server_dir: Path, app_dir: Path) -> None:
+    """The app's demo folder holding a copy of the demo the benchmark's server built (so
+    the app's demo server starts from it instead of building it again)."""
+    target = app_dir / "demo" / "server"
+    target.mkdir(parents=True, exist_ok=True)
+    for item in server_dir.iterdir():
+        if item.name.startswith("server.sqlite") or item.name in {"port", "server.log"}:
+            continue
+        if item.is_dir():
+            shutil.copytree(item, target / item.name, dirs_exist_ok=True)
+        else:
+            shutil.copy2(item, target / item.name)
+    source = sqlite3.connect(server_dir / "server.sqlite")
+    copy = sqlite3.connect(target / "server.sqlite")
+    try:
+        source.backup(copy)
+    finally:
+        copy.close()
+        source.close()
+
+
+def report(label: str, worst: float) -> None:
+    print(f"{label}: worst gap: {worst:.0f} ms (target {TARGET})"
+          + (" ABOVE TARGET" if worst > TARGET else ""))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", type=Path,
                         help="the server's folder (the demo is built there once, then reused)")
+    parser.add_argument("--why", action="store_true",
+                        help="print where the GUI thread was during the start-up's long gaps")
+    parser.add_argument("--skip-sync", action="store_true",
+                        help="measure the start-ups only, not the full sync and its floor")
     args = parser.parse_args()
     args.accounts = 0  # start_server's demo
     # stopped from outside (CI's time limit): the server process is stopped too
@@ -212,6 +355,29 @@ def main() -> int:
             client = ApiClient(url)
             client.sign_in("anna", password)
             pull_plainly(url, client.token, PAGE)  # the server's caches warm for both runs
+            starts = {}
+            # the local store's key from the environment, as a headless start takes it
+            env = {**os.environ, "XREWARDS_PASSWORD": password, "QT_QPA_PLATFORM": "offscreen",
+                   "XREWARDS_STORE_KEY": os.urandom(32).hex()}
+            synced_store(url, password, tmp / "app")
+            synced = ["--data-dir", str(tmp / "app"), "--language", "en"]
+            startup(synced, env, False)  # the first start moves the plain store over
+            starts["start-up on a synced store"] = startup(synced, env, args.why)
+            demo_folder(args.data_dir or tmp / "server", tmp / "demo-app")
+            starts["start-up of the demo"] = startup(
+                ["--demo", "--data-dir", str(tmp / "demo-app"), "--language", "en"], env,
+                args.why)
+            for label, figure in starts.items():
+                print(f"{label} (first tick of the event loop to the window ready and its "
+                      f"work done, {figure['seconds']:.1f} s): worst gap "
+                      f"{figure['worst']:.1f} ms, p99 {figure['p99']:.1f} ms over "
+                      f"{figure['ticks']:,} ticks")
+                for where, count in figure["places"]:
+                    print(f"  {count} sample(s) in a long gap at:\n{where}")
+            if args.skip_sync:
+                for label, figure in starts.items():
+                    report(label, figure["worst"])
+                return 0
             bare, n, seconds = floor(app, url, client.token)
             print(f"floor (bare window, plain HTTP pull of {n:,} changes in {seconds:.1f} s): "
                   f"worst gap {bare.worst():.1f} ms, p99 {bare.p99():.1f} ms over "
@@ -226,9 +392,10 @@ def main() -> int:
         finally:
             server.terminate()
             server.wait(timeout=30)
+    for label, figure in starts.items():
+        report(label, figure["worst"])
     worst = desk.worst()
-    print(f"worst gap: {worst:.0f} ms (target {TARGET})"
-          + (" ABOVE TARGET" if worst > TARGET else ""))
+    report("full sync of the demo", worst)
     print(f"ratio to floor: {worst / bare.worst():.2f}")
     return 0
 

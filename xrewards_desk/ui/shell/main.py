@@ -108,8 +108,19 @@ def settle_heap() -> None:
     """Move what start-up made (modules, Qt wrappers, settings) out of the cyclic garbage
     collector's way: a full collection walks every tracked object with the interpreter
     lock held, and with the start-up heap in it one took 50–90 ms, a visible stall of the
-    window while a sync allocated on a worker."""
-    gc.collect()
+    window while a sync allocated on a worker. Only the young generations are collected
+    first: a full collection here was itself the start's longest stall (100–300 ms on the
+    GUI thread as the window became ready, bench_stall.py); what the old generation holds
+    of start-up's cyclic garbage stays, frozen with the rest."""
+    gc.collect(1)
+    gc.freeze()
+
+
+def freeze_imports() -> None:
+    """What the start-up's worker imported (modules, classes, functions: they live as
+    long as the app) out of the collector's way at once, so that a full collection due on
+    the GUI thread while the start goes on does not walk them (issue 23 item 3). Freezing
+    frees nothing and takes no time, so the worker may do it."""
     gc.freeze()
 
 
@@ -159,7 +170,7 @@ class Starter(QObject):
         def work() -> Session:
             from xrewards_desk.store.local import open_local
             from xrewards_desk.sync.client import ApiClient
-            from xrewards_desk.ui.shell.session import Session
+            from xrewards_desk.ui.shell.session import PAGE, Session
 
             assert self.server is not None
             url = self.server.start()
@@ -169,6 +180,7 @@ class Starter(QObject):
             store = open_local(desk.paths.data, demo=True)  # a new key in memory each run
             desk.store = store
             import_views()
+            freeze_imports()
             user = self.server.user(ROLE_USERS[Role.AGENT])  # from its 0600 file
             session = Session(store, url, user.name, ApiClient(url), MemoryTokens(),
                               data=desk.paths.data, clock=desk.clock)
@@ -177,7 +189,8 @@ class Starter(QObject):
             self.progress.emit(self.tr("Syncing the demo program…"))
             session.syncer.pull(progress=lambda done, _total: self.progress.emit(
                 self.tr("Syncing the demo program… %1 changes").replace(
-                    "%1", desk.fmt().points(done))), lane=desk.tasks.store)
+                    "%1", desk.fmt().points(done))), lane=desk.tasks.store,
+                limit=PAGE)  # the app's pages: decoding a larger one stalls the window
             return session
 
         desk.tasks.on_net(work, self._signed_in, self._start_failed)
@@ -241,6 +254,7 @@ class Starter(QObject):
                     session.tokens.get(api, user) is not None
                 session.client.token = session.tokens.get(api, user)
             import_views()
+            freeze_imports()
             return session, resumed
 
         def failed(exc: BaseException) -> None:
