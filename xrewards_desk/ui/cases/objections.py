@@ -83,12 +83,8 @@ class ObjectionsView(ListView):
                 "goodwill": self.tr("goodwill granted")}.get(o.status, o.status)
 
     def refresh(self) -> None:
-        store = self.desk.store
-        if store is None:
-            return
         show, now = self.filter.currentData(), self.desk.now()
-        self.desk.tasks.query(store, lambda s: objection_rows(s, show or None, now),
-                              self._show, key=(self, "rows"))
+        self.read(lambda s: objection_rows(s, show or None, now), self._show)
 
     def concerns(self, changes: Changes) -> bool:
         """Objections, their cases and customers, and the notices they name."""
@@ -188,17 +184,12 @@ class ApprovalsView(ListView):
         self.show_item()
 
     def refresh(self) -> None:
-        store = self.desk.store
-        if store is None:
-            return
-
         def work(s: Session) -> tuple[list[ApprovalItem], dict[str, str]]:
             from xrewards_desk.store.read.cases import staff_names
 
             return approval_queue(s), staff_names(s)
 
-        self.desk.tasks.query(store, work, lambda answer: self._show(*answer),
-                              key=(self, "rows"))
+        self.read(work, lambda answer: self._show(*answer))
 
     def concerns(self, changes: Changes) -> bool:
         """Requests, the objections and mails they rest on, the customers' balances,

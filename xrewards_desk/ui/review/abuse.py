@@ -299,10 +299,7 @@ class AbuseView(ListView):
         self.update_buttons()
 
     def refresh(self) -> None:
-        store = self.desk.store
-        if store is None:
-            return
-        self.desk.tasks.query(store, referral_queue, self._show, key=(self, "rows"))
+        self.read(referral_queue, self._show)
 
     def concerns(self, changes: Changes) -> bool:
         """Referrals and their signs, abuse cases, claims, the accounts compared."""
@@ -502,12 +499,8 @@ class ClaimsView(ListView):
         self.update_buttons()
 
     def refresh(self) -> None:
-        store = self.desk.store
-        if store is None:
-            return
         state = self.filter.currentData() or None
-        self.desk.tasks.query(store, lambda s: claim_rows(s, state), self._show,
-                              key=(self, "rows"))
+        self.read(lambda s: claim_rows(s, state), self._show)
 
     def concerns(self, changes: Changes) -> bool:
         """Claims, and the customers they are owed by."""

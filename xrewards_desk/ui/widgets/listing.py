@@ -13,6 +13,8 @@ from xrewards_desk.ui.widgets.forms import refill
 from xrewards_desk.ui.widgets.models import RowsModel, keep_place
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from xrewards_desk.ui.shell.desk import Desk
 
 
@@ -40,6 +42,13 @@ class ListView(qt.QWidget):
 
     def refresh(self) -> None:
         raise NotImplementedError
+
+    def read(self, work: Callable[[Session], Any], done: Callable[[Any], None]) -> None:
+        """Read the rows on the store lane (`work`) and show them (`done`), an older
+        answer dropped when a newer read was asked for; nothing while no store is open."""
+        store = self.desk.store
+        if store is not None:
+            self.desk.tasks.query(store, work, done, key=(self, "rows"))
 
     def filter_row(self) -> qt.QHBoxLayout:
         """The "Show:" label and choice, left-aligned, for the subclass to add to."""
