@@ -1460,10 +1460,6 @@
         <translation>Alle Ansprüche</translation>
     </message>
     <message>
-        <source>Show:</source>
-        <translation>Anzeigen:</translation>
-    </message>
-    <message>
         <source>Mark invoiced</source>
         <translation>Als in Rechnung gestellt markieren</translation>
     </message>
@@ -2381,6 +2377,13 @@
     </message>
 </context>
 <context>
+    <name>ListView</name>
+    <message>
+        <source>Show:</source>
+        <translation>Anzeigen:</translation>
+    </message>
+</context>
+<context>
     <name>LocalData</name>
     <message>
         <source>The local data is encrypted; its key is kept in the system keyring.</source>
@@ -2880,10 +2883,6 @@
     <message>
         <source>All</source>
         <translation>Alle</translation>
-    </message>
-    <message>
-        <source>Show:</source>
-        <translation>Anzeigen:</translation>
     </message>
     <message>
         <source>Objections: %1 (the earliest deadline first)</source>
