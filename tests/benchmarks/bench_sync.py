@@ -13,7 +13,10 @@ Three figures, each as the project's time, the floor's time for the same records
 ``ratio to floor: X.XX`` (the project's over the floor's): the initial sync into an
 empty local store; the incremental sync of the last ``--incremental`` (10,000) changes
 into the filled store; and, with ``--lane``, both the desktop's way (this thread fetches,
-a one-thread store lane applies).
+a one-thread store lane applies). With ``--cipher`` the project's syncs run on a plain
+and on an encrypted store (SQLCipher, a desk key made for the run) in each turn, and
+each figure prints ``encrypted/plain: X.XX`` (issue 22 wants at most 1.3 for the
+100,000-account initial sync).
 
 **The floor** (issue 23 item 2) is a bare pipeline: its own server process, a stdlib
 ``ThreadingHTTPServer`` (HTTP/1.1, kept alive), serves the pages of the same size the
@@ -259,6 +262,8 @@ def main() -> int:
                         help="changes per page (default: the client's)")
     parser.add_argument("--lane", action="store_true",
                         help="as the desktop: this thread fetches, a store lane applies")
+    parser.add_argument("--cipher", action="store_true",
+                        help="the project's sync on an encrypted store too (encrypted/plain)")
     parser.add_argument("--repeat", type=int, default=3,
                         help="runs of the floor and the project in turns (medians shown)")
     parser.add_argument("--profile", type=Path, metavar="FILE",
@@ -286,6 +291,7 @@ def run(args: argparse.Namespace, tmp: Path, url: str, password: str,
 
     from xrewards_desk.store import models as m
     from xrewards_desk.store.db import Store, sqlite_url
+    from xrewards_desk.store.keys import DeskKey
     from xrewards_desk.sync import fill
     from xrewards_desk.sync.client import ApiClient
     from xrewards_desk.sync.runner import PAGE, Syncer
@@ -315,10 +321,11 @@ def run(args: argparse.Namespace, tmp: Path, url: str, password: str,
         finished.append(time.perf_counter() - t)
         return done
 
-    def project(path: Path, profile: Path | None) -> tuple[int, float, int, float]:
-        """The project's initial sync into a new store at `path`, then its incremental
-        sync of the last changes: (changes, seconds) of each."""
-        local = Store.open(sqlite_url(path))
+    def project(path: Path, profile: Path | None,
+                key: DeskKey | None = None) -> tuple[int, float, int, float]:
+        """The project's initial sync into a new store at `path` (encrypted with `key`),
+        then its incremental sync of the last changes: (changes, seconds) of each."""
+        local = Store.open(sqlite_url(path), key=key)
         try:
             sync = Syncer(local, client, client.base, "anna")
             profiler = None
@@ -358,6 +365,13 @@ def run(args: argparse.Namespace, tmp: Path, url: str, password: str,
                 local_path, args.profile if i == 0 else None)
             runs["initial"].append(seconds)
             runs["incremental"].append(incremental)
+            if args.cipher:  # the same on an encrypted store (SQLCipher), in the same turn
+                _n, secret, _a, secret_again = project(
+                    tmp / f"desk-{i}-encrypted.sqlite", None, DeskKey.generate("memory"))
+                runs["encrypted initial"].append(secret)
+                runs["encrypted incremental"].append(secret_again)
+                print(f"run {i + 1}, encrypted store: initial {secret:.2f} s, incremental "
+                      f"{secret_again:.2f} s", flush=True)
             print(f"run {i + 1}: initial {seconds:.2f} s (floor "
                   f"{runs['floor initial'][-1]:.2f} s), incremental {incremental:.2f} s "
                   f"(floor {runs['floor incremental'][-1]:.2f} s)", flush=True)
@@ -377,6 +391,12 @@ def run(args: argparse.Namespace, tmp: Path, url: str, password: str,
           floor_again, median(runs["floor incremental"]))
     print(f"  (target: 10,000 in under 3 s); the real server's part alone: "
           f"{served_again:.2f} s")
+    if args.cipher:
+        for figure in ("initial", "incremental"):
+            secret, plain = median(runs[f"encrypted {figure}"]), median(runs[figure])
+            print(f"{figure} sync on an encrypted store: {secret:.2f} s, plain {plain:.2f} s "
+                  f"(ratio to floor {secret / median(runs[f'floor {figure}']):.2f})")
+            print(f"encrypted/plain: {secret / plain:.2f}")
 
     local = Store.open(sqlite_url(local_path))
     with local.session() as s:
