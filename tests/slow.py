@@ -51,6 +51,8 @@ SLOW_TESTS: dict[str, frozenset[str]] = {
     "test_store_migrations": frozenset({"test_the_db_command_reports_and_upgrades"}),
     "test_store_encrypt_move": frozenset({
         "test_a_kill_at_each_step_of_the_move_leaves_one_readable_store"}),
+    "test_store_keys": frozenset({
+        "test_the_headless_commands_without_a_key_say_what_to_do_and_change_nothing"}),
     "test_sync": frozenset({
         "test_a_client_killed_between_sending_and_storing_the_answer_loses_nothing"}),
     "test_sync_apply": frozenset({"test_instants_are_stored_as_the_store_type_stores_them"}),

@@ -231,3 +231,26 @@ def test_the_sqlcipher_build_has_fts5_trigram_with_diacritics_removed() -> None:
     assert conn.execute("SELECT a FROM t WHERE t MATCH 'mull'").fetchall() == [
         ("Jürgen Müller",)]
     conn.close()
+
+
+def test_the_headless_commands_without_a_key_say_what_to_do_and_change_nothing(
+        tmp_path: Path) -> None:
+    """No keyring, no XREWARDS_STORE_KEY, no terminal to ask a passphrase at (a new session,
+    as test_cli_errors runs the commands): the command refuses in one sentence (exit 1) and
+    leaves an older version's plain store as it was."""
+    import os
+    import subprocess
+    import sys
+
+    Store.open(db.sqlite_url(tmp_path / "desk.sqlite")).close()  # as the older version left it
+    before = (tmp_path / "desk.sqlite").read_bytes()
+    env = {k: v for k, v in os.environ.items() if k != ENV}
+    done = subprocess.run([str(Path(sys.executable).with_name("xrewards-desk")), "outbox",
+                           "--data-dir", str(tmp_path)], capture_output=True, text=True,
+                          env=env, stdin=subprocess.DEVNULL, start_new_session=True,
+                          timeout=120)
+    assert done.returncode == 1, done.stderr
+    assert "no usable keyring" in done.stderr and ENV in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
+    assert (tmp_path / "desk.sqlite").read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["desk.sqlite"]
