@@ -355,17 +355,13 @@ class MainWindow(qt.QMainWindow):
     def open_customer(self, account_id: str) -> None:
         from xrewards_desk.ui.customers.page import CustomerView
 
-        page = self.customers.get(account_id)
-        if page is None:
+        def make() -> CustomerView:
             page = CustomerView(self.desk, account_id)
             page.open_customer.connect(self.open_customer)
             page.open_case.connect(self.open_case)
-            self.customers[account_id] = page
-            self.tabs.addTab(page, account_id)
-            page.title_changed.connect(lambda title, p=page: self.tabs.setTabText(
-                self.tabs.indexOf(p), title))
-        self.tabs.setCurrentWidget(page)
-        page.setFocus()
+            return page
+
+        self._open_tab(self.customers, account_id, make, lambda: account_id)
 
     def open_order(self, account_id: str, order_id: str) -> None:
         """The customer's page on its orders tab, `order_id` selected (issue 19)."""
@@ -479,16 +475,24 @@ class MainWindow(qt.QMainWindow):
     def open_case(self, case_id: int) -> None:
         from xrewards_desk.ui.cases.case import CaseView
 
-        page = self.cases.get(case_id)
-        if page is None:
+        def make() -> CaseView:
             view = CaseView(self.desk, case_id)
             view.open_customer.connect(self.open_customer)
             view.reply_requested.connect(self.reply)
-            self.cases[case_id] = view
-            self.tabs.addTab(view, self.case_title(case_id))
-            view.title_changed.connect(lambda title, p=view: self.tabs.setTabText(
-                self.tabs.indexOf(p), title))
-            page = view
+            return view
+
+        self._open_tab(self.cases, case_id, make, lambda: self.case_title(case_id))
+
+    def _open_tab(self, pages: dict[Any, Any], key: Any, make: Callable[[], Any],
+                  title: Callable[[], str]) -> None:
+        """Show the tab of `key` (a customer's, a case's), made once and kept in `pages`;
+        its title follows what the page says it is."""
+        page = pages.get(key)
+        if page is None:
+            page = pages[key] = make()
+            self.tabs.addTab(page, title())
+            page.title_changed.connect(lambda text, p=page: self.tabs.setTabText(
+                self.tabs.indexOf(p), text))
         self.tabs.setCurrentWidget(page)
         page.setFocus()
 
