@@ -121,8 +121,9 @@ class _CommandDialog(QDialog):
     """A dialog that builds one command; OK builds it (the contract checks every value)
     and says why not where it cannot."""
 
-    def __init__(self, parent: QWidget | None) -> None:
+    def __init__(self, parent: QWidget | None, name: str) -> None:
         super().__init__(parent)
+        self.setObjectName(name)
         self.body: c.Command | None = None
         self.error = _error_label()
         self.buttons = _buttons(self)
@@ -150,8 +151,7 @@ class RecordObjectionDialog(_CommandDialog):
 
     def __init__(self, fmt: Fmt, case_id: int, notices: Sequence[NoticeChoice],
                  mails: Sequence[MailInfo], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("record_objection")
+        super().__init__(parent, "record_objection")
         self.setWindowTitle(self.tr("Objection to a notice"))
         self.fmt = fmt
         self.case_id = case_id
@@ -248,8 +248,7 @@ class DecideObjectionDialog(_CommandDialog):
     def __init__(self, fmt: Fmt, objection: ObjectionInfo, decision: str,
                  parent: QWidget | None = None, *, now: Callable[[], datetime],
                  facts: NoticeFacts | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("decide_objection")
+        super().__init__(parent, "decide_objection")
         self.fmt = fmt
         self.objection = objection
         self.decision = decision
@@ -388,8 +387,7 @@ class TermsObjectionDialog(_CommandDialog):
     def __init__(self, fmt: Fmt, case_id: int | None, account_id: str, name: str,
                  balance: int, received_at: datetime | None,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("terms_objection")
+        super().__init__(parent, "terms_objection")
         self.setWindowTitle(self.tr("Objection to changed terms"))
         self.fmt = fmt
         self.case_id = case_id
@@ -450,8 +448,7 @@ class CloseAccountDialog(_CommandDialog):
 
     def __init__(self, fmt: Fmt, case_id: int | None, account_id: str, name: str,
                  version: int, balance: int, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("close_account")
+        super().__init__(parent, "close_account")
         self.setWindowTitle(self.tr("Close the account (opt-out)"))
         self.case_id = case_id
         self.account_id = account_id
@@ -492,8 +489,7 @@ class SetReceiptDialog(_CommandDialog):
 
     def __init__(self, fmt: Fmt, case_id: int, mails: Sequence[MailInfo], now: datetime,
                  opened_at: datetime, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("set_receipt")
+        super().__init__(parent, "set_receipt")
         self.setWindowTitle(self.tr("Set the receipt time"))
         self.case_id = case_id
         self.now = now
@@ -537,8 +533,7 @@ class ManualCaseDialog(_CommandDialog):
     as such (the message's channel)."""
 
     def __init__(self, now: datetime, lookup: Any, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("manual_case")
+        super().__init__(parent, "manual_case")
         self.setWindowTitle(self.tr("New case by phone or letter"))
         #: `lookup(text, done)`: finds (account id, e-mail) or None on the local store, off
         #: the GUI thread, and calls `done` with it
@@ -621,8 +616,7 @@ class TerminateDialog(_CommandDialog):
     def __init__(self, fmt: Fmt, account_id: str, name: str, version: int, balance: int,
                  for_cause: bool, now: datetime, parent: QWidget | None = None, *,
                  notice_at: datetime | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("terminate_account")
+        super().__init__(parent, "terminate_account")
         self.account_id = account_id
         self.version = version
         self.for_cause = for_cause
