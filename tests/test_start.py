@@ -92,11 +92,13 @@ def test_the_views_modules_load_on_the_worker_and_work(tmp_path: Path) -> None:
 def test_exit_after_paint_prints_the_time_and_quits(tmp_path: Path) -> None:
     """The app on a configured API where nothing listens (the discard port): it paints,
     prints how long that took, and quits with 0 while its worker opens the store."""
-    from xrewards_desk.ui.qt import QCoreApplication
+    from xrewards_desk.ui.qt import QApplication
     from xrewards_desk.ui.shell import settings as st
     from xrewards_desk.ui.shell.paths import Paths
 
-    _app = QCoreApplication.instance() or QCoreApplication(sys.argv[:1])
+    # a QApplication, not a bare QCoreApplication: the UI tests after this one in the same
+    # run make widgets, which Qt refuses (abort) under a QCoreApplication
+    _app = QApplication.instance() or QApplication(sys.argv[:1])
     paths = Paths.default(tmp_path / "app").made()
     settings = st.Settings(paths.settings_file)
     settings.set(st.API_URL, "http://127.0.0.1:9")
