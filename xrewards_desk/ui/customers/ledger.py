@@ -24,6 +24,7 @@ from xrewards_desk.store.read.lookups import other_account, source_case
 from xrewards_desk.store.read.statement import balance_as_of, statement
 from xrewards_desk.ui import qt
 from xrewards_desk.ui.customers.statement import render_statement
+from xrewards_desk.ui.customers.tab import CustomerTab
 from xrewards_desk.ui.shell.desk import Desk
 from xrewards_desk.ui.widgets import forms
 from xrewards_desk.ui.widgets.i18n import Fmt
@@ -39,15 +40,12 @@ def end_of(day: date) -> datetime:
     return datetime.combine(day, time(23, 59, 59, 999999), tzinfo=BERLIN)
 
 
-class LedgerView(qt.QWidget):
+class LedgerView(CustomerTab):
     open_customer = qt.Signal(str)
     open_case = qt.Signal(int)
 
     def __init__(self, desk: Desk, account_id: str) -> None:
-        super().__init__()
-        self.setObjectName("ledger")
-        self.desk = desk
-        self.account_id = account_id
+        super().__init__(desk, account_id, "ledger")
         self.filter = HistoryFilter()
         store = desk.local()
         f = desk.fmt
