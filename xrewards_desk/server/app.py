@@ -167,18 +167,19 @@ def create_app(service: Service, *, tick_seconds: float | None = 60.0,
         service.require(who, "read_change_feed")
         return Response(service.changes(after, limit), media_type="application/json")
 
-    def answer(who: Person, key: str, body: dict[str, Any],
+    def answer(who: Person, key: str, parsed: c.Command | c.ShopEvent,
                shop: bool) -> JSONResponse:
-        result = service.run(who, key_of(key), body, shop)
+        """The body as validated here is what the service applies (not validated twice)."""
+        result = service.run(who, key_of(key), parsed.model_dump(mode="json"), shop, parsed)
         return JSONResponse(result.body, status_code=result.status)
 
     @app.post(f"{API}/commands", responses={200: {"model": c.CommandResult}, **ERRORS})
     def command(who: Signed, body: c.Command, key: IdempotencyKey) -> JSONResponse:
-        return answer(who, key, body.model_dump(mode="json"), shop=False)
+        return answer(who, key, body, shop=False)
 
     @app.post(f"{API}/shop/events", responses={200: {"model": c.CommandResult}, **ERRORS})
     def shop_event(who: Signed, body: c.ShopEvent, key: IdempotencyKey) -> JSONResponse:
-        return answer(who, key, body.model_dump(mode="json"), shop=True)
+        return answer(who, key, body, shop=True)
 
     @app.post(f"{API}/shop/events/batch",
               responses={200: {"model": c.ShopEventBatchResult}, **ERRORS})
@@ -188,8 +189,8 @@ def create_app(service: Service, *, tick_seconds: float | None = 60.0,
         refused with its rule's code); a refusal does not stop the others. At most
         ``BATCH_MAX`` events (more: 422), and within the body limit (413). The answer is
         :class:`~..contract.commands.ShopEventBatchResult`."""
-        answers = service.run_batch(who, [(item.key, item.event.model_dump(mode="json"))
-                                          for item in body.events])
+        answers = service.run_batch(who, [(item.key, item.event.model_dump(mode="json"),
+                                           item.event) for item in body.events])
         out = [{"key": item.key, "status": answer.status,
                 **({"result": answer.body} if answer.status == 200
                    else {"problem": answer.body})}

@@ -26,7 +26,7 @@ from typing import Any, Literal
 
 from anyio import to_thread
 from pydantic import TypeAdapter
-from sqlalchemy import Select, Text, case, cast, delete, func, select
+from sqlalchemy import Select, Table, Text, bindparam, case, cast, delete, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
@@ -246,15 +246,14 @@ class Service:
             raise ApiError(UNAUTHENTICATED, "Sign in first (no bearer token was sent).",
                            "Bitte zuerst anmelden.")
         with self.store.session() as s:
-            row = s.get(m.ApiToken, security.token_hash(token))
-            user = s.get(m.User, row.user_id) if row is not None else None
-            if row is None or user is None or not user.active:
-                raise ApiError(UNAUTHENTICATED, "This sign-in is not valid; sign in again.",
-                               "Diese Anmeldung ist ungültig; bitte neu anmelden.")
-            if row.expires_at <= self.clock.now():
-                raise ApiError(UNAUTHENTICATED, "This sign-in has expired; sign in again.",
-                               "Diese Anmeldung ist abgelaufen; bitte neu anmelden.")
-            return Person(user.id, user.name, user.display_name, user.role, user.language)
+            row = s.execute(_PERSON, {"k": security.token_hash(token)}).first()
+        if row is None or not row.active:
+            raise ApiError(UNAUTHENTICATED, "This sign-in is not valid; sign in again.",
+                           "Diese Anmeldung ist ungültig; bitte neu anmelden.")
+        if row.expires_at <= self.clock.now():
+            raise ApiError(UNAUTHENTICATED, "This sign-in has expired; sign in again.",
+                           "Diese Anmeldung ist abgelaufen; bitte neu anmelden.")
+        return Person(row.id, row.name, row.display_name, row.role, row.language)
 
     @staticmethod
     def require(person: Person, command: str) -> None:
@@ -265,22 +264,26 @@ class Service:
             raise forbidden(person.name, permission)
 
     # ----------------------------------------------------------------- commands
-    def run(self, person: Person, key: str, body: dict[str, Any], shop: bool) -> Answer:
+    def run(self, person: Person, key: str, body: dict[str, Any], shop: bool,
+            parsed: Any = None) -> Answer:
         """Apply one command (or shop event) once per Idempotency-Key.
 
         The key is stored in the same transaction as what the command wrote (or, for a
         refusal, as its audit record), so no crash can leave a command applied without its
         key, and a retry after any failure either replays the answer or applies it once.
         Time passing for the accounts a command touches is the engine's own first step;
-        the other accounts' expiries are written by the job and before feed reads."""
+        the other accounts' expiries are written by the job and before feed reads.
+
+        `parsed` is `body` as its contract model where the caller has it already (the
+        HTTP route validated it), else `body` is validated here. The key is looked up
+        once, in the writing transaction, under the writers' lock (a kept key's answer
+        is replayed from there, whichever process kept it)."""
         request_hash = _canonical(body)
+        if parsed is None:
+            parsed = (SHOP_EVENT if shop else COMMAND).validate_python(body)
         with self.write_lock:
-            with self.store.session() as s:
-                seen = _seen(s, person, key, request_hash)
-            if seen is not None:
-                return seen
             try:
-                answer = self._run_once(person, key, request_hash, body, shop)
+                answer = self._run_once(person, key, request_hash, parsed, body)
             except _Replayed as replayed:  # another server process applied it meanwhile
                 if replayed.error is not None:
                     raise replayed.error from None
@@ -290,26 +293,29 @@ class Service:
             observer(body, shop, answer)
         return answer
 
-    def _run_once(self, person: Person, key: str, request_hash: str, body: dict[str, Any],
-                  shop: bool) -> Answer:
-        parsed = (SHOP_EVENT if shop else COMMAND).validate_python(body)
+    def _run_once(self, person: Person, key: str, request_hash: str, parsed: Any,
+                  body: dict[str, Any]) -> Answer:
         now = self.clock.now()
         try:
             with self.write_lock.session() as s:
                 _not_seen(s, person, key, request_hash)
-                answer = self._applied(s, person, parsed, body, now)
-                self._remember(s, person, key, request_hash, answer, now)
+                chain = audit.Chain(s)
+                answer = self._applied(s, person, parsed, body, now, chain)
+                chain.write(s)
+                _remember(s, [_kept(person, key, request_hash, answer, now)])
             return answer
         except ApiError as error:
             with self.write_lock.session() as s:
                 _not_seen(s, person, key, request_hash)
-                answer = self._refused(s, person, parsed, body, now, error)
-                self._remember(s, person, key, request_hash, answer, now)
+                chain = audit.Chain(s)
+                answer = self._refused(person, parsed, body, now, error, chain)
+                chain.write(s)
+                _remember(s, [_kept(person, key, request_hash, answer, now)])
             return answer
 
     @staticmethod
     def _applied(s: Session, person: Person, parsed: Any, body: dict[str, Any],
-                 now: datetime) -> Answer:
+                 now: datetime, chain: audit.Chain) -> Answer:
         """Apply a parsed command in `s`, with its audit record; its answer (an
         :class:`ApiError` where it is refused, with nothing of it left in `s`'s ORM)."""
         actor = person.actor
@@ -320,72 +326,75 @@ class Service:
             touched=[c.Touched(kind=k, id=i) for k, i in dict.fromkeys(ctx.touched)],
             entries=ctx.entries, created=ctx.created, pending_approval=ctx.pending,
             message=ctx.message)
-        audit.append(s, at=now, actor=actor.name,
+        chain.append(at=now, actor=actor.name,
                      role=actor.role.value if actor.role else None, action=parsed.type,
                      subject=ctx.subject, outcome="applied",
                      detail={"command": body, "created": ctx.created, "entries": ctx.entries})
         return Answer(200, result.model_dump(mode="json"))
 
     @staticmethod
-    def _refused(s: Session, person: Person, parsed: Any, body: dict[str, Any],
-                 now: datetime, error: ApiError) -> Answer:
-        """The audit record of a refused command in `s`; the refusal as its answer."""
+    def _refused(person: Person, parsed: Any, body: dict[str, Any], now: datetime,
+                 error: ApiError, chain: audit.Chain) -> Answer:
+        """The audit record of a refused command onto `chain`; the refusal as its answer."""
         actor = person.actor
-        audit.append(s, at=now, actor=actor.name, role=actor.role.value if actor.role else None,
+        chain.append(at=now, actor=actor.name, role=actor.role.value if actor.role else None,
                      action=parsed.type, subject=_subject_of(body),
                      outcome=f"refused:{error.code}",
                      detail={"command": body, "message": error.message})
         return Answer(error.status, error.problem().model_dump(mode="json"))
 
     def run_batch(self, person: Person, events: list[tuple[str, dict[str, Any]]]
-                  ) -> list[Answer]:
+                  | list[tuple[str, dict[str, Any], Any]]) -> list[Answer]:
         """Apply shop events in their order in one transaction, each once per its own
         Idempotency-Key: one answer each, in their order, exactly as :meth:`run` would
         answer the event alone (applied; refused with its rule's code; a kept key's
         answer replayed, or 409 ``idempotency_mismatch`` for a kept key sent with another
         event). A refusal leaves nothing of its event (a savepoint, where its handler
         could write before the rules refuse it) and the others go on; only a failure of
-        the database fails the batch, and then none of it is applied."""
+        the database fails the batch, and then none of it is applied.
+
+        An event is (key, body) or (key, body, its parsed model). What repeats is done
+        once for the batch: the keys are looked up in one statement (under the writers'
+        lock), the audit chain's end is read once, and its records, like the keys kept,
+        are inserted in one statement each before the commit."""
         answers: list[Answer] = []
         fresh: list[tuple[dict[str, Any], Answer]] = []
+        kept: list[dict[str, Any]] = []
         with self.write_lock.session() as s:
-            for key, body in events:
+            seen = _kept_answers(s, person, {event[0] for event in events})
+            chain = audit.Chain(s)
+            for event in events:
+                key, body = event[0], event[1]
                 request_hash = _canonical(body)
-                try:
-                    seen = _seen(s, person, key, request_hash)
-                except ApiError as mismatch:
-                    answers.append(Answer(mismatch.status,
-                                          mismatch.problem().model_dump(mode="json")))
+                known = seen.get(key)
+                if known is not None:
+                    try:
+                        answers.append(_replay(known, request_hash))
+                    except ApiError as mismatch:
+                        answers.append(Answer(mismatch.status,
+                                              mismatch.problem().model_dump(mode="json")))
                     continue
-                if seen is not None:
-                    answers.append(seen)
-                    continue
-                parsed = SHOP_EVENT.validate_python(body)
+                parsed = event[2] if len(event) > 2 else SHOP_EVENT.validate_python(body)
                 now = self.clock.now()
                 savepoint = None if parsed.type in ATOMIC else s.begin_nested()
                 try:
-                    answer = self._applied(s, person, parsed, body, now)
+                    answer = self._applied(s, person, parsed, body, now, chain)
                     if savepoint is not None:
                         savepoint.commit()
                 except ApiError as error:
                     if savepoint is not None:
                         savepoint.rollback()
-                    answer = self._refused(s, person, parsed, body, now, error)
-                self._remember(s, person, key, request_hash, answer, now)
-                s.flush()  # a key repeated later in the batch finds it
+                    answer = self._refused(person, parsed, body, now, error, chain)
+                kept.append(_kept(person, key, request_hash, answer, now))
+                seen[key] = (request_hash, answer)  # a key repeated later in the batch
                 answers.append(answer)
                 fresh.append((body, answer))
+            chain.write(s)
+            _remember(s, kept)
         for body, answer in fresh:
             for observer in self.answered:
                 observer(body, True, answer)
         return answers
-
-    @staticmethod
-    def _remember(s: Session, person: Person, key: str, request_hash: str, answer: Answer,
-                  now: datetime) -> None:
-        s.add(m.IdempotencyRecord(user_name=person.name, key=key, request_hash=request_hash,
-                                  status_code=answer.status, response=answer.body,
-                                  created_at=now))
 
     def preview_confirm(self, person: Person, case_id: str) -> c.Preview:
         """R22: exactly what confirming the case would do, from the engine, not saved."""
@@ -813,18 +822,60 @@ class PresenceBoard:
                 .order_by(table.since, table.user_name))]
 
 
-def _seen(s: Session, person: Person, key: str, request_hash: str) -> Answer | None:
-    """The answer kept under the person's Idempotency-Key, if any (409
-    ``idempotency_mismatch`` for a key kept with another command)."""
-    seen = s.get(m.IdempotencyRecord, (person.name, key))
-    if seen is None:
-        return None
-    if seen.request_hash != request_hash:
+_KEYS: Table = m.IdempotencyRecord.__table__  # type: ignore[assignment]
+_SEEN = select(_KEYS.c.request_hash, _KEYS.c.status_code, _KEYS.c.response).where(
+    _KEYS.c.user_name == bindparam("u"), _KEYS.c.key == bindparam("k"))
+#: a token's person, in one statement
+_PERSON = (select(m.User.id, m.User.name, m.User.display_name, m.User.role,
+                  m.User.language, m.User.active, m.ApiToken.expires_at)
+           .join(m.ApiToken, m.ApiToken.user_id == m.User.id)
+           .where(m.ApiToken.token_hash == bindparam("k")))
+
+
+def _replay(kept: tuple[str, Answer], request_hash: str) -> Answer:
+    """A kept key's answer, where it was kept with this command (409
+    ``idempotency_mismatch`` where with another)."""
+    if kept[0] != request_hash:
         raise ApiError(IDEMPOTENCY_MISMATCH,
                        "This Idempotency-Key was used for a different command; "
                        "use a new key for a new command.",
                        "Dieser Idempotency-Key gehört zu einem anderen Befehl.")
-    return Answer(seen.status_code, seen.response)
+    return kept[1]
+
+
+def _seen(s: Session, person: Person, key: str, request_hash: str) -> Answer | None:
+    """The answer kept under the person's Idempotency-Key, if any (409
+    ``idempotency_mismatch`` for a key kept with another command)."""
+    row = s.execute(_SEEN, {"u": person.name, "k": key}).first()
+    if row is None:
+        return None
+    return _replay((row.request_hash, Answer(row.status_code, row.response)), request_hash)
+
+
+def _kept_answers(s: Session, person: Person, keys: set[str]
+                  ) -> dict[str, tuple[str, Answer]]:
+    """The person's kept keys among `keys`, in one statement: key → (its command's
+    hash, its answer)."""
+    if not keys:
+        return {}
+    rows = s.execute(select(_KEYS.c.key, _KEYS.c.request_hash, _KEYS.c.status_code,
+                            _KEYS.c.response)
+                     .where(_KEYS.c.user_name == person.name, _KEYS.c.key.in_(keys)))
+    return {row.key: (row.request_hash, Answer(row.status_code, row.response)) for row in rows}
+
+
+def _kept(person: Person, key: str, request_hash: str, answer: Answer,
+          now: datetime) -> dict[str, Any]:
+    """The row keeping `answer` under the person's key."""
+    return {"user_name": person.name, "key": key, "request_hash": request_hash,
+            "status_code": answer.status, "response": answer.body, "created_at": now}
+
+
+def _remember(s: Session, rows: list[dict[str, Any]]) -> None:
+    """Keep the answers under their keys, in the transaction of what they answer (one
+    statement for all)."""
+    if rows:
+        s.connection().execute(insert(_KEYS), rows)
 
 
 class _Replayed(Exception):

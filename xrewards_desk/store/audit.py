@@ -28,7 +28,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
@@ -36,7 +36,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PrivateKey,
     Ed25519PublicKey,
 )
-from sqlalchemy import Text, cast, or_, select
+from sqlalchemy import Table, Text, insert, or_, select
+from sqlalchemy import cast as sql_cast
 from sqlalchemy.orm import Session
 
 from .models import AuditCheckpoint, AuditRecord
@@ -45,10 +46,17 @@ GENESIS = "0" * 64
 
 
 def _content(record: AuditRecord) -> str:
+    return _content_of({
+        "id": record.id, "at": record.at, "actor": record.actor, "role": record.role,
+        "action": record.action, "subject": record.subject, "outcome": record.outcome,
+        "detail": record.detail})
+
+
+def _content_of(values: Mapping[str, Any]) -> str:
     return json.dumps({
-        "id": record.id, "at": record.at.isoformat(), "actor": record.actor,
-        "role": record.role, "action": record.action, "subject": record.subject,
-        "outcome": record.outcome, "detail": record.detail,
+        "id": values["id"], "at": values["at"].isoformat(), "actor": values["actor"],
+        "role": values["role"], "action": values["action"], "subject": values["subject"],
+        "outcome": values["outcome"], "detail": values["detail"],
     }, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
 
 
@@ -56,12 +64,43 @@ def chain_hash(prev_hash: str, record: AuditRecord) -> str:
     return hashlib.sha256((prev_hash + _content(record)).encode()).hexdigest()
 
 
+_HEAD = select(AuditRecord.id, AuditRecord.hash).order_by(AuditRecord.id.desc()).limit(1)
+_TABLE = cast(Table, AuditRecord.__table__)
+
+
+class Chain:
+    """The chain extended in memory from its end as read once (:func:`head`), for a
+    writer holding the writers' lock (server/feed.py ``serialise``), which no other
+    writer, in this process or another, can take before this one commits: records with
+    the ids, content and hashes :func:`append` would give them, kept in :attr:`rows` and
+    inserted at once by :meth:`write` (one statement for all), not read back one by one.
+    A new transaction reads the end again: nothing is carried from one to the next."""
+
+    def __init__(self, session: Session) -> None:
+        self.id, self.hash = head(session)
+        self.rows: list[dict[str, Any]] = []
+
+    def append(self, *, at: datetime, actor: str, role: str | None, action: str,
+               subject: str, outcome: str, detail: dict[str, Any] | None = None) -> None:
+        row = {"id": self.id + 1, "at": at.astimezone(UTC), "actor": actor, "role": role,
+               "action": action, "subject": subject, "outcome": outcome,
+               "detail": json.loads(json.dumps(detail or {}, default=str))}
+        # hashed as the record reads back: the instant in UTC, the details through JSON
+        digest = hashlib.sha256((self.hash + _content_of(row)).encode()).hexdigest()
+        self.rows.append({**row, "prev_hash": self.hash, "hash": digest})
+        self.id, self.hash = row["id"], digest
+
+    def write(self, session: Session) -> None:
+        """Insert the records appended so far, in their order (one executemany)."""
+        if self.rows:
+            session.connection().execute(insert(_TABLE), self.rows)
+            self.rows = []
+
+
 def append(session: Session, *, at: datetime, actor: str, role: str | None, action: str,
            subject: str, outcome: str, detail: dict[str, Any] | None = None) -> AuditRecord:
     """Add one record at the end of the chain (the caller serialises writers)."""
-    last = session.execute(
-        select(AuditRecord.id, AuditRecord.hash).order_by(AuditRecord.id.desc()).limit(1)
-    ).first()
+    last = session.execute(_HEAD).first()
     # hashed as it will read back: the instant in UTC, the details through JSON
     record = AuditRecord(id=(last.id + 1) if last else 1, at=at.astimezone(UTC),
                          actor=actor, role=role, action=action, subject=subject,
@@ -223,8 +262,7 @@ class CheckpointRefused(Exception):
 
 def head(session: Session) -> tuple[int, str]:
     """The chain's newest record and its hash ((0, GENESIS) for an empty chain)."""
-    last = session.execute(select(AuditRecord.id, AuditRecord.hash)
-                           .order_by(AuditRecord.id.desc()).limit(1)).first()
+    last = session.execute(_HEAD).first()
     return (last.id, last.hash or GENESIS) if last else (0, GENESIS)
 
 
@@ -417,7 +455,7 @@ def records(session: Session, *, after: int = 0, limit: int = 500, actor: str | 
     names the customer number (a command's fields, the entries it wrote, a note's text).
     The database narrows by a LIKE on the detail's JSON text; each candidate is then
     checked for the whole number, so one page may scan several batches."""
-    query = select(AuditRecord, cast(AuditRecord.detail, Text).label("detail_text"))
+    query = select(AuditRecord, sql_cast(AuditRecord.detail, Text).label("detail_text"))
     if actor:
         query = query.where(AuditRecord.actor == actor)
     if action:
@@ -429,7 +467,7 @@ def records(session: Session, *, after: int = 0, limit: int = 500, actor: str | 
     if account:
         escaped = account.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         query = query.where(or_(AuditRecord.subject == f"account:{account}",
-                                cast(AuditRecord.detail, Text).like(f"%{escaped}%",
+                                sql_cast(AuditRecord.detail, Text).like(f"%{escaped}%",
                                                                     escape="\\")))
     found: list[AuditRecord] = []
     cursor = after

@@ -13,7 +13,7 @@ Speed (about 40 s for the full demo on a 2-core machine): the handlers run in on
 transaction per simulated month, the order events without a savepoint (their handlers
 write nothing before the engine accepts), the rest with one. The feed's records are read
 back through prepared Core statements instead of the ORM (:class:`.runner.FastFeed`), and
-the audit chain is extended in memory (:class:`.runner.AuditChain`); both rows are
+the audit chain is extended in memory (:class:`~xrewards_desk.store.audit.Chain`); both rows are
 appended, in order, before the transaction commits. They are exactly what
 :class:`~..feed.Feed` and :func:`~xrewards_desk.store.audit.append` write: ``exact=True``
 uses those two (and the service's own ``advance_all``) instead, and the tests compare the

@@ -1,17 +1,14 @@
 """How the demo writes: shop events and staff commands run through the server's own
 handlers, many to a transaction, with the change feed read back through Core
-(:class:`FastFeed`) and the audit chain extended in memory (:class:`AuditChain`)."""
+(:class:`FastFeed`) and the audit chain extended in memory (:class:`audit.Chain`)."""
 
 from __future__ import annotations
 
-import json
 import logging
 import random
-from datetime import UTC, datetime
-from types import SimpleNamespace
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
 from xrewards_desk.clock import SettableClock
@@ -63,30 +60,6 @@ class FastFeed(Feed):
         self.sink.extend(rows)
 
 
-class AuditChain:
-    """The audit chain extended in memory: the records :func:`audit.append` writes (same
-    ids, content and hashes), handed to `sink` instead of read back one by one."""
-
-    def __init__(self, session: Session, sink: list[dict[str, Any]]) -> None:
-        last = session.execute(select(m.AuditRecord.id, m.AuditRecord.hash)
-                               .order_by(m.AuditRecord.id.desc()).limit(1)).first()
-        self.id = last.id if last else 0
-        self.hash = (last.hash or audit.GENESIS) if last else audit.GENESIS
-        self.sink = sink
-
-    def append(self, *, at: datetime, actor: str, role: str | None, action: str,
-               subject: str, outcome: str, detail: dict[str, Any]) -> None:
-        row = {"id": self.id + 1, "at": at, "actor": actor, "role": role, "action": action,
-               "subject": subject, "outcome": outcome,
-               "detail": json.loads(json.dumps(detail, default=str))}
-        # hashed as audit.append hashes it: as the record reads back (the detail through
-        # JSON, the instant in UTC)
-        digest = audit.chain_hash(self.hash, SimpleNamespace(  # type: ignore[arg-type]
-            **{**row, "at": at.astimezone(UTC)}))
-        self.sink.append({**row, "prev_hash": self.hash, "hash": digest})
-        self.id, self.hash = row["id"], digest
-
-
 # --------------------------------------------------------------------------- running events
 
 
@@ -103,11 +76,10 @@ class Runner:
         self.codes = codes
         self._cm: Any = None
         self._session: Session | None = None
-        self._chain: AuditChain | None = None
-        #: change-feed and audit rows of this transaction, appended in order before it
-        #: commits (nothing reads them meanwhile)
+        self._chain: audit.Chain | None = None
+        #: change-feed rows of this transaction, appended in order before it commits
+        #: (nothing reads them meanwhile; its audit records wait in the chain likewise)
         self._changes: list[dict[str, Any]] = []
-        self._audits: list[dict[str, Any]] = []
         self.refused: list[tuple[str, str, str]] = []
         self.events = 0
 
@@ -117,7 +89,7 @@ class Runner:
             self._cm = self.service.store.session()
             self._session = self._cm.__enter__()
             if not self.exact:
-                self._chain = AuditChain(self._session, self._audits)
+                self._chain = audit.Chain(self._session)
         return self._session
 
     def commit(self) -> None:
@@ -125,16 +97,14 @@ class Runner:
             conn = self._session.connection()
             if self._changes:
                 conn.execute(insert(TABLES["changes"]), self._changes)
-            if self._audits:
-                conn.execute(insert(TABLES["audit"]), self._audits)
+            if self._chain is not None:
+                self._chain.write(self._session)
             self._changes.clear()
-            self._audits.clear()
             cm, self._cm, self._session, self._chain = self._cm, None, None, None
             cm.__exit__(None, None, None)
 
     def abort(self) -> None:
         self._changes.clear()
-        self._audits.clear()
         if self._session is not None:
             cm, self._cm, self._session, self._chain = self._cm, None, None, None
             cm.__exit__(RuntimeError, RuntimeError("demo build failed"), None)
