@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from importlib import import_module
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from xrewards_desk.domain.permissions import PEOPLE
 from xrewards_desk.ui import qt
@@ -41,6 +41,9 @@ def import_views() -> None:
     ready() waits for them."""
     for name in VIEWS:
         import_module(name)
+
+
+_Page = TypeVar("_Page", bound=qt.QWidget)
 
 
 @dataclass
@@ -355,13 +358,9 @@ class MainWindow(qt.QMainWindow):
     def open_customer(self, account_id: str) -> None:
         from xrewards_desk.ui.customers.page import CustomerView
 
-        def make() -> CustomerView:
-            page = CustomerView(self.desk, account_id)
-            page.open_customer.connect(self.open_customer)
-            page.open_case.connect(self.open_case)
-            return page
-
-        self._open_tab(self.customers, account_id, make, lambda: account_id)
+        self._open_tab(self.customers, account_id,
+                       lambda: self._linked(CustomerView(self.desk, account_id)),
+                       lambda: account_id)
 
     def open_order(self, account_id: str, order_id: str) -> None:
         """The customer's page on its orders tab, `order_id` selected (issue 19)."""
@@ -396,9 +395,7 @@ class MainWindow(qt.QMainWindow):
         if self.desk.store is None:
             return
         if self.objections is None:
-            self.objections = ObjectionsView(self.desk)
-            self.objections.open_case.connect(self.open_case)
-            self.objections.open_customer.connect(self.open_customer)
+            self.objections = self._linked(ObjectionsView(self.desk))
         self._fixed_tab(self.objections, self.tr("Objections"))
 
     def show_approvals(self) -> None:
@@ -409,8 +406,7 @@ class MainWindow(qt.QMainWindow):
                 or not access.allowed(self.desk, "approve_adjustment"):
             return
         if self.approvals is None:
-            self.approvals = ApprovalsView(self.desk)
-            self.approvals.open_case.connect(self.open_case)
+            self.approvals = self._linked(ApprovalsView(self.desk))
         self._fixed_tab(self.approvals, self.tr("Approvals"))
 
     def _action(self, slot: Callable[[], object],
@@ -448,17 +444,12 @@ class MainWindow(qt.QMainWindow):
     def _make_abuse(self) -> qt.QWidget:
         from xrewards_desk.ui.review.abuse import AbuseView
 
-        page = AbuseView(self.desk)
-        page.open_customer.connect(self.open_customer)
-        return page
+        return self._linked(AbuseView(self.desk))
 
     def _make_transfers(self) -> qt.QWidget:
         from xrewards_desk.ui.transfers.queue import TransfersView
 
-        page = TransfersView(self.desk)
-        page.open_case.connect(self.open_case)
-        page.open_customer.connect(self.open_customer)
-        return page
+        return self._linked(TransfersView(self.desk))
 
     def _make_audit(self) -> qt.QWidget:
         from xrewards_desk.ui.review.audit import AuditView
@@ -468,20 +459,26 @@ class MainWindow(qt.QMainWindow):
     def _make_claims(self) -> qt.QWidget:
         from xrewards_desk.ui.review.abuse import ClaimsView
 
-        page = ClaimsView(self.desk)
-        page.open_customer.connect(self.open_customer)
-        return page
+        return self._linked(ClaimsView(self.desk))
 
     def open_case(self, case_id: int) -> None:
         from xrewards_desk.ui.cases.case import CaseView
 
         def make() -> CaseView:
-            view = CaseView(self.desk, case_id)
-            view.open_customer.connect(self.open_customer)
+            view = self._linked(CaseView(self.desk, case_id))
             view.reply_requested.connect(self.reply)
             return view
 
         self._open_tab(self.cases, case_id, make, lambda: self.case_title(case_id))
+
+    def _linked(self, page: _Page) -> _Page:
+        """`page` with its requests to open a customer or a case sent to this window."""
+        for name, slot in (("open_customer", self.open_customer),
+                           ("open_case", self.open_case)):
+            signal: Any = getattr(page, name, None)
+            if hasattr(signal, "connect"):  # a signal; AbuseView's open_case is a command
+                signal.connect(slot)
+        return page
 
     def _open_tab(self, pages: dict[Any, Any], key: Any, make: Callable[[], Any],
                   title: Callable[[], str]) -> None:
