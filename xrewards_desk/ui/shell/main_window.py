@@ -310,23 +310,15 @@ class MainWindow(qt.QMainWindow):
         desk = self.desk
         assert desk.store is not None
         if self.search is None:
-            self.search = SearchView(desk.tasks, desk.store, desk.fmt, desk.now)
-            self.search.open_customer.connect(self.open_customer)
+            self.search = self._linked(SearchView(desk.tasks, desk.store, desk.fmt, desk.now))
             self.search.open_order.connect(self.open_order)
-            self.tabs.insertTab(0, self.search, self.tr("Search"))
-            self.tabs.tabBar().setTabButton(0, self.tabs.tabBar().ButtonPosition.RightSide,
-                                            None)
-            self.fixed.append(self.search)
+            self._pinned(0, self.search, self.tr("Search"))
         if self.inbox is None:
-            self.inbox = CasesView(desk)
-            self.inbox.open_case.connect(self.open_case)
+            self.inbox = self._linked(CasesView(desk))
             self.inbox.import_requested.connect(self.import_mails)
             self.inbox.import_dialog_requested.connect(self.import_dialog)
             self.inbox.manual_requested.connect(self.manual_case)
-            self.tabs.insertTab(1, self.inbox, self.tr("Cases"))
-            self.tabs.tabBar().setTabButton(1, self.tabs.tabBar().ButtonPosition.RightSide,
-                                            None)
-            self.fixed.append(self.inbox)
+            self._pinned(1, self.inbox, self.tr("Cases"))
             self.inbox.reload()
         if self.watcher is None:
             self.watcher = MailWatcher(self)
@@ -470,6 +462,14 @@ class MainWindow(qt.QMainWindow):
             return view
 
         self._open_tab(self.cases, case_id, make, lambda: self.case_title(case_id))
+
+    def _pinned(self, index: int, page: qt.QWidget, title: str) -> None:
+        """One of the first tabs, which stay open (no close button) and are refreshed
+        after every sync."""
+        self.tabs.insertTab(index, page, title)
+        self.tabs.tabBar().setTabButton(index, self.tabs.tabBar().ButtonPosition.RightSide,
+                                        None)
+        self.fixed.append(page)
 
     def _linked(self, page: _Page) -> _Page:
         """`page` with its requests to open a customer or a case sent to this window."""
