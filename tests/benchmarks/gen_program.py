@@ -16,7 +16,9 @@ two billing accounts and German names (the lists of ``bench_search.py``); each a
 registered within the last two years with an address, a phone, a referral code, sign-up
 IP and device, about one in six through a colleague's referral (with the invitee's
 discount code, used on the first order while valid); 0 to 7 orders (mean about 2.6),
-placed, paid and delivered over days (7 % cancelled before completion, 2 % still open),
+placed, paid and delivered over days (7 % cancelled in full before completion, each
+cancellation kept as the server keeps it, a discount code it used coming back, R18; 2 %
+still open),
 each completed one credited at the tier held before it (R7, R8: floor(base × rate)),
 with its lot (usable twelve months, R9), ``earn`` entry and ``credit`` notice stating the
 balance and every lot held; one order in five with enough points paying with points
@@ -30,9 +32,11 @@ state after each step (an account after its registration and after each complete
 an order when placed, paid, completed or cancelled, each lot whenever its remaining
 points change, ...), in the order of time over all accounts (so a page holds many
 accounts, as a real feed does). Each change's ``data`` is the JSON its contract model
-dumps (``model_dump(mode="json")``); a sample of every kind (``--check N`` per kind, all
-with ``--check 0``) is validated against its contract model, compared with that model's
-own dump, and compared with what the server's feed loaders read back from the tables.
+dumps (``model_dump(mode="json")``), every field of it as the server's feed writes it; a
+sample of every kind (``--check N`` per kind, all with ``--check 0``) is validated against
+its contract model, compared with that model's own dump, and compared with what the
+server's feed loaders (ORM and Core) read back from the tables; as many of each kind's
+earlier states are compared with their model's dump too.
 """
 
 from __future__ import annotations
@@ -145,19 +149,30 @@ class Order:
     credited: int = 0
     spend_added: Decimal = Decimal("0.00")
     cancel_at: datetime | None = None
+    earning: bool = False
     rate: int = 0
     lot_id: str | None = None
     redemption: list[list[Any]] = field(default_factory=list)
+    #: each cancellation as the server keeps it (migration 0012): when, EUR, in full
+    cancellations: list[tuple[datetime, Decimal, bool]] = field(default_factory=list)
 
     def record(self, account: str) -> dict[str, Any]:
+        """Every field of the contract's Order, in its order, as the feed dumps it."""
         return {"id": self.id, "account": account, "placed_at": wire(self.placed_at),
                 "placed_by": None, "paid_by": None, "payment_fingerprint": None,
                 "net": money(self.net), "discount": money(self.discount),
-                "cancelled": money(self.cancelled), "redeemed": self.redeemed,
+                "cancelled": money(self.cancelled),
+                "cancellations": [{"at": wire(at), "amount": money(amount), "in_full": full}
+                                  for at, amount, full in self.cancellations],
+                "redeemed": self.redeemed,
+                "redemption": [{"lot": lot, "points": points}
+                               for lot, points in self.redemption],
                 "paid_at": self.paid_at and wire(self.paid_at),
                 "delivered_at": self.delivered_at and wire(self.delivered_at),
                 "completed_at": self.completed_at and wire(self.completed_at),
-                "credited": self.credited, "spend_added": money(self.spend_added)}
+                "earning": self.earning, "rate": self.rate, "credited": self.credited,
+                "lot": self.lot_id, "spend_added": money(self.spend_added),
+                "bonus_account": None, "bonus_lot": None, "bonus_credited": 0}
 
 
 class Program:
@@ -278,7 +293,7 @@ class Program:
             "signup_ip": f"198.51.{rng.randint(0, 255)}.{rng.randint(1, 254)}",
             "device_fingerprint": f"dfp-{rng.getrandbits(64):016x}", "spend": "0.00",
             "debt": 0, "claims": "0.00", "has_completed_order": False, "first_order": None,
-            "version": 1}
+            "notice_at": None, "unapproved_adjustments": [], "version": 1}
         self.change(registered, "account", account_id, dict(state))
         discount: dict[str, Any] | None = None
         if referred_by is not None:
@@ -405,7 +420,11 @@ class Program:
                 self.change(at, "order", order.id, order.record(account_id))
             elif step == "cancelled":
                 order.cancelled = order.net - order.discount
+                order.cancellations.append((at, order.cancelled, True))
                 self.change(at, "order", order.id, order.record(account_id))
+                if discount is not None and discount["used_on"] == order.id:
+                    discount["used_on"] = None  # R18: cancelled in full, the code comes back
+                    self.change(at, "discount", account_id, dict(discount))
             else:  # completed: credited at the tier held before (R7, R8)
                 order.delivered_at = order.completed_at = at
                 base = max(Decimal("0.00"),
@@ -415,15 +434,18 @@ class Program:
                 spend += base
                 order.spend_added = base
                 order.credited = points
+                order.earning = True
                 order.rate = rate
-                self.change(at, "order", order.id, order.record(account_id))
-                if points:
+                lot = None
+                if points:  # the order's record names the lot its credit made
                     counters["lot"] += 1
                     lot = Lot(f"{account_id}/L{counters['lot']}", counters["lot"], at,
                               usable_until(at), lot_expiry(at), points, order.id,
                               remaining=points)
                     lots.append(lot)
                     order.lot_id = lot.id
+                self.change(at, "order", order.id, order.record(account_id))
+                if lot is not None:
                     self.change(at, "lot", lot.id, lot.record(account_id))
                     made = entry(at, "earn", points, order.id, [(lot.id, points)])
                     notice(at, "credit", made, points)
@@ -443,7 +465,7 @@ class Program:
             s["referral_code"], referred_by, 0, s["signup_ip"], s["device_fingerprint"],
             cents(spend), 0, 0, counters["lot"] + 1, counters["entry"] + 1,
             counters["notice"] + 1, int(s["has_completed_order"]), s["first_order"], "[]",
-            s["version"]))
+            None, "[]", s["version"]))
         self.rows["delivery_addresses"].append((
             account_id, address["street"], address["postcode"], address["city"],
             address["country"],
@@ -458,8 +480,11 @@ class Program:
                 o.id, account_id, stored(o.placed_at), None, None, None, cents(o.net),
                 cents(o.discount), cents(o.cancelled), o.redeemed, json.dumps(o.redemption),
                 o.paid_at and stored(o.paid_at), o.delivered_at and stored(o.delivered_at),
-                o.completed_at and stored(o.completed_at), int(o.completed_at is not None),
+                o.completed_at and stored(o.completed_at), int(o.earning),
                 o.rate, o.credited, o.lot_id, cents(o.spend_added), None, None, 0))
+            for seq, (at, amount, full) in enumerate(o.cancellations, 1):
+                self.rows["order_cancellations"].append(
+                    (o.id, seq, stored(at), cents(amount), int(full)))
         for x in lots:
             self.rows["lots"].append((
                 x.id, account_id, x.seq, stored(x.credited_at), x.usable_until.isoformat(),
@@ -493,9 +518,10 @@ class Program:
             message = {"id": self.message_no, "case": case, "message_id": mid,
                        "in_reply_to": first_mid, "references": references,
                        "outgoing": outgoing, "received_at": wire(at),
-                       "received_from": "received", "sender": sender,
+                       "received_from": "received", "channel": "email", "sender": sender,
                        "subject": subject if n == 0 else f"Re: {subject}", "body": body,
-                       "attachments": []}
+                       "attachments": [], "send_state": None, "send_detail": "",
+                       "send_attempts": 0, "send_at": None, "queued_at": None, "to": None}
             self.rows["mail_messages"].append((
                 self.message_no, case, mid, first_mid, json.dumps(references), int(outgoing),
                 stored(at), "received", sender, message["subject"], body))
@@ -537,13 +563,14 @@ INSERTS = {
                 "language, registered_at, status, status_at, referral_code, referred_by, "
                 "referral_void, signup_ip, device_fingerprint, spend, debt, claims_total, "
                 "next_lot, next_entry, next_notice, has_completed_order, first_order, "
-                "first_order_candidates, version",
+                "first_order_candidates, notice_at, unapproved_adjustments, version",
     "delivery_addresses": "account_id, street, postcode, city, country, key",
     "discount_codes": "account_id, code, registered_at, valid_until, used_on, voided",
     "orders": "id, account_id, placed_at, placed_by, paid_by, payment_fingerprint, net, "
               "discount, cancelled, redeemed, redemption, paid_at, delivered_at, "
               "completed_at, earning, rate, credited, lot_id, spend_added, bonus_account, "
               "bonus_lot, bonus_credited",
+    "order_cancellations": "order_id, seq, at, amount, in_full",
     "lots": "id, account_id, seq, credited_at, usable_until, expires_at, points, remaining, "
             "source_kind, source_ref, root, parent, redeemed, transferred, void_claimant",
     "ledger_entries": "id, account_id, seq, at, type, points, source_kind, source_ref, note",
@@ -610,10 +637,17 @@ def generate(folder: Path, accounts: int, seed: int = SEED, check: int = 200,
     times["rows and feed written"] = time.perf_counter() - step
     by_kind: dict[str, int] = defaultdict(int)
     last: dict[tuple[str, str], str] = {}
-    for _, _, kind, key, data in program.changes:
+    every: dict[str, list[int]] = defaultdict(list)
+    for i, (_, _, kind, key, data) in enumerate(program.changes):
         by_kind[kind] += 1
         last[(kind, key)] = data
-    del program
+        every[kind].append(i)
+    # a sample of every state (not only each record's last) for the shape check
+    pick = random.Random(seed + 1)
+    states = {kind: [program.changes[i][4] for i in (
+        found if check == 0 or len(found) <= check else pick.sample(found, check))]
+        for kind, found in every.items()}
+    del program, every
 
     step = time.perf_counter()
     store = Store.open(sqlite_url(path))
@@ -624,7 +658,7 @@ def generate(folder: Path, accounts: int, seed: int = SEED, check: int = 200,
             search_index.rebuild(sa_conn)
         times["search index rebuilt"] = time.perf_counter() - step
         step = time.perf_counter()
-        checked = _check(store, last, check, now, random.Random(seed))
+        checked = _check(store, last, states, check, now, random.Random(seed))
         times["checked"] = time.perf_counter() - step
     finally:
         store.close()
@@ -641,30 +675,42 @@ def generate(folder: Path, accounts: int, seed: int = SEED, check: int = 200,
     return info
 
 
-def _check(store: Store, last: dict[tuple[str, str], str], per_kind: int, now: datetime,
-           rng: random.Random) -> int:
+def _check(store: Store, last: dict[tuple[str, str], str], states: dict[str, list[str]],
+           per_kind: int, now: datetime, rng: random.Random) -> int:
     """Sampled (or every, with 0) record's last change: valid for its contract model,
     equal to that model's own dump, and equal to what the server's feed reads back from
-    the tables. And nothing is due to expire: the server starts with no work."""
+    the tables (through the ORM, and through Core where the feed flushes that kind so).
+    A sample of every change of each kind (any state, not only the last): equal to its
+    model's own dump, so each has every field the server's feed writes, and no other.
+    And nothing is due to expire: the server starts with no work."""
     from sqlalchemy import func, select
 
     from xrewards_desk.contract.records import RECORDS
-    from xrewards_desk.server.feed import LOADERS
+    from xrewards_desk.server.feed import CORE_LOADERS, LOADERS
     from xrewards_desk.store import models as m
 
+    n = 0
+    for kind, sampled in sorted(states.items()):
+        for raw in sampled:
+            data = json.loads(raw)
+            assert RECORDS[kind].model_validate(data).model_dump(mode="json") == data, (
+                kind, data)
+            n += 1
     keys: dict[str, list[str]] = defaultdict(list)
     for kind, key in last:
         keys[kind].append(key)
-    n = 0
     with store.session() as s:
         for kind, all_keys in sorted(keys.items()):
             sample = all_keys if per_kind == 0 or len(all_keys) <= per_kind \
                 else rng.sample(all_keys, per_kind)
+            core = CORE_LOADERS.get(kind)
             for key in sample:
                 data = json.loads(last[(kind, key)])
                 record = RECORDS[kind].model_validate(data)
                 assert record.model_dump(mode="json") == data, (kind, key)
                 assert LOADERS[kind](s, key) == record, (kind, key)
+                if core is not None:
+                    assert core(s.connection(), key) == record, (kind, key)
                 n += 1
             s.expunge_all()
         due = s.scalar(select(func.count()).select_from(m.LotRow).where(
