@@ -115,20 +115,11 @@ class CaseView(QWidget):
         self.link_suggest.setObjectName("link_suggestions")
         self.link_button = QPushButton()
         self.link_button.clicked.connect(self.link_customer)
-        controls = QHBoxLayout()
-        self.status_label = QLabel()
-        controls.addWidget(self.status_label)
-        controls.addWidget(self.status)
-        controls.addWidget(self.status_button)
-        controls.addSpacing(16)
-        controls.addWidget(self.assign_button)
-        controls.addSpacing(16)
-        self.link_label = QLabel()
-        controls.addWidget(self.link_label)
-        controls.addWidget(self.link_field)
-        controls.addWidget(self.link_suggest)
-        controls.addWidget(self.link_button)
-        controls.addStretch(1)
+        self.status_label, self.link_label = QLabel(), QLabel()
+        controls = forms.row(self.status_label, self.status, self.status_button,
+                             forms.Space(16), self.assign_button, forms.Space(16),
+                             self.link_label, self.link_field, self.link_suggest,
+                             self.link_button, 1)
 
         # the case work
         self.objection_button = forms.button("record_objection", self.record_objection)

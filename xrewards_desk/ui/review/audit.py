@@ -24,7 +24,6 @@ from xrewards_desk.ui.qt import (
     QComboBox,
     QFont,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QModelIndex,
@@ -202,13 +201,8 @@ class AuditView(QWidget):
         filters.addRow(self.person_label, self.person)
         filters.addRow(self.action_label, self.action)
         filters.addRow(self.customer_label, self.customer)
-        period = QHBoxLayout()
         self.to_label = QLabel()
-        period.addWidget(self.since)
-        period.addWidget(self.to_label)
-        period.addWidget(self.until)
-        period.addStretch(1)
-        period.addWidget(self.apply_button)
+        period = forms.row(self.since, self.to_label, self.until, 1, self.apply_button)
         filters.addRow(self.period_label, period)
         buttons = forms.row(self.more_button, (self.status, 1), self.verify_button)
         splitter = QSplitter(Qt.Orientation.Horizontal)

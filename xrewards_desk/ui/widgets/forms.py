@@ -6,6 +6,7 @@ language that keeps what was chosen."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from xrewards_desk.ui.qt import (
@@ -84,15 +85,26 @@ def refill(combo: QComboBox, choices: Iterable[tuple[Any, str]],
         combo.blockSignals(quiet)
 
 
+@dataclass(frozen=True)
+class Space:
+    """A fixed gap of `pixels` between two parts of a row or column."""
+
+    pixels: int
+
+
 #: a part of :func:`column` or :func:`row`: a widget or a layout, with how much of the
-#: room left it takes as (part, n); a bare number is an empty stretch of that weight
-Part = QWidget | QLayout | tuple[QWidget | QLayout, int] | int
+#: room left it takes as (part, n); a bare number is an empty stretch of that weight, a
+#: :class:`Space` a fixed gap
+Part = QWidget | QLayout | tuple[QWidget | QLayout, int] | int | Space
 
 
 def _lay_out(layout: QBoxLayout, parts: Iterable[Part]) -> None:
     for part in parts:
         if isinstance(part, int):
             layout.addStretch(part)
+            continue
+        if isinstance(part, Space):
+            layout.addSpacing(part.pixels)
             continue
         item, stretch = part if isinstance(part, tuple) else (part, 0)
         if isinstance(item, QLayout):
