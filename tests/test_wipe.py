@@ -34,6 +34,10 @@ def test_signout_wipe_removes_the_store_its_copies_key_and_files(server: Server,
     # a copy made before a migration, its WAL, a kept mail, the demo's folder
     (data / "desk.before-upgrade-0015-20261206T120000.sqlite").write_bytes(b"copy")
     (data / "desk.before-upgrade-0015-20261206T120000.sqlite-wal").write_bytes(b"wal")
+    # what a move into an encrypted store that was killed midway leaves (store/local.py)
+    for leftover in ("desk.sqlite.encrypting", "desk.sqlite.encrypting-journal",
+                     "desk.sqlite.plain"):
+        (data / leftover).write_bytes(b"SQLite format 3\x00 plain leftover")
     (data / "mails").mkdir()
     (data / "mails" / "one.eml").write_bytes(b"sealed mail")
     (data / "demo" / "server").mkdir(parents=True)

@@ -25,7 +25,11 @@ from ..store.vault import is_sealed
 
 STORE = "desk.sqlite"
 FOLDERS = ("evidence", "mails", "drafts", "demo")
-_STORE_SUFFIXES = ("", "-wal", "-shm", "-journal")
+#: the store, its SQLite side files, and what an interrupted move of a plain store into
+#: an encrypted one can leave (store/local.py): the copy being made and the plain store's
+#: second name
+_STORE_SUFFIXES = ("", "-wal", "-shm", "-journal", ".encrypting", ".encrypting-journal",
+                   ".plain")
 
 
 @dataclass
