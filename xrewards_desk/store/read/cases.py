@@ -246,8 +246,28 @@ class ObjectionInfo:
         return self.status == m.ObjectionStatus.RECORDED.value
 
 
-@dataclass(frozen=True, slots=True)
-class AdjustmentInfo:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Requested:
+    """A request that waits for a team lead (R21, R26): who filed it and when, and the
+    decision on it."""
+
+    requested_by: str
+    requested_at: datetime
+    status: str
+    decided_by: str | None
+    decided_at: datetime | None
+    decision_reason: str
+
+
+def decision(row: Any) -> dict[str, Any]:
+    """A request row's :class:`Requested` fields."""
+    return {"requested_by": row.requested_by, "requested_at": row.requested_at,
+            "status": str(row.status), "decided_by": row.decided_by,
+            "decided_at": row.decided_at, "decision_reason": row.decision_reason or ""}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AdjustmentInfo(Requested):
     id: int
     account_id: str
     points: int
@@ -255,12 +275,6 @@ class AdjustmentInfo:
     goodwill: bool
     objection_id: int | None
     case_id: int | None
-    requested_by: str
-    requested_at: datetime
-    status: str
-    decided_by: str | None
-    decided_at: datetime | None
-    decision_reason: str
     entry_id: str | None
     version: int
 
@@ -396,10 +410,10 @@ def _objections(conn: Connection, *where: Any) -> list[ObjectionInfo]:
 
 
 def _adjustments(conn: Connection, *where: Any) -> list[AdjustmentInfo]:
-    return [AdjustmentInfo(r.id, r.account_id, r.points, r.reason, r.goodwill,
-                           r.objection_id, r.case_id, r.requested_by, r.requested_at,
-                           str(r.status), r.decided_by, r.decided_at, r.decision_reason or "",
-                           r.entry_id, r.version)
+    return [AdjustmentInfo(id=r.id, account_id=r.account_id, points=r.points, reason=r.reason,
+                           goodwill=r.goodwill, objection_id=r.objection_id,
+                           case_id=r.case_id, entry_id=r.entry_id, version=r.version,
+                           **decision(r))
             for r in conn.execute(select(ADJUSTMENTS).where(*where).order_by(ADJUSTMENTS.c.id))]
 
 

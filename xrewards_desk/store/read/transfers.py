@@ -45,6 +45,7 @@ from xrewards_desk.domain.model import (
 from xrewards_desk.domain.refusals import Code, Refusal
 from xrewards_desk.store import models as m
 from xrewards_desk.store.read.accounts import account_state
+from xrewards_desk.store.read.cases import Requested, decision
 
 Db = Session | Connection
 
@@ -82,8 +83,8 @@ class EvidenceInfo:
     local_path: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class TransferInfo:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TransferInfo(Requested):
     id: int
     source_id: str
     source_name: str
@@ -94,12 +95,6 @@ class TransferInfo:
     justification: str
     case_id: int | None
     case_subject: str
-    requested_by: str
-    requested_at: datetime
-    status: str
-    decided_by: str | None
-    decided_at: datetime | None
-    decision_reason: str
     version: int
     evidence: tuple[EvidenceInfo, ...]
 
@@ -138,11 +133,11 @@ def transfer_requests(db: Db, show: str | None = PENDING, data_dir: Path | None 
         query = query.where(_TR.c.id.in_(list(ids)))
     rows = list(conn.execute(query.limit(limit)))
     evidence = _evidence(conn, [r.id for r in rows], data_dir)
-    return [TransferInfo(r.id, r.source_id, r.source_name, r.target_id, r.target_name,
-                         r.points, str(r.reason), r.justification or "", r.case_id,
-                         r.case_subject, r.requested_by, r.requested_at, str(r.status),
-                         r.decided_by, r.decided_at, r.decision_reason or "", r.version,
-                         tuple(evidence.get(r.id, ())))
+    return [TransferInfo(id=r.id, source_id=r.source_id, source_name=r.source_name,
+                         target_id=r.target_id, target_name=r.target_name, points=r.points,
+                         reason=str(r.reason), justification=r.justification or "",
+                         case_id=r.case_id, case_subject=r.case_subject, version=r.version,
+                         evidence=tuple(evidence.get(r.id, ())), **decision(r))
             for r in rows]
 
 
