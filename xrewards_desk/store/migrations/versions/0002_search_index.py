@@ -49,8 +49,6 @@ from alembic import op
 
 revision = '0002'
 down_revision = '0001'
-branch_labels = None
-depends_on = None
 
 #: the document and the shown fields of each account, from the live rows
 _VIEW = """

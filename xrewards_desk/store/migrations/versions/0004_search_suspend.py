@@ -36,8 +36,6 @@ from alembic import op
 
 revision = '0004'
 down_revision = '0003'
-branch_labels = None
-depends_on = None
 
 GUARD = "NOT EXISTS (SELECT 1 FROM search_suspended)"
 

@@ -23,8 +23,6 @@ import xrewards_desk.store.types
 
 revision = '0007'
 down_revision = '0006'
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

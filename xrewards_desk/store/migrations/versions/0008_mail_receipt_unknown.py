@@ -28,8 +28,6 @@ import xrewards_desk.store.types
 
 revision = '0008'
 down_revision = '0007'
-branch_labels = None
-depends_on = None
 
 OLD = ('received', 'date')
 NEW = ('received', 'date', 'typed', 'unknown')

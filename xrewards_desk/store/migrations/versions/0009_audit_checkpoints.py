@@ -23,8 +23,6 @@ import xrewards_desk.store.types
 
 revision = '0009'
 down_revision = '0008'
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

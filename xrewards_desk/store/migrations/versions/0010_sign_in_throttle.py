@@ -22,8 +22,6 @@ import xrewards_desk.store.types
 
 revision = '0010'
 down_revision = '0009'
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

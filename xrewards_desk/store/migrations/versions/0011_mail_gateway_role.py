@@ -19,8 +19,6 @@ from alembic import op
 
 revision = '0011'
 down_revision = '0010'
-branch_labels = None
-depends_on = None
 
 OLD = ('agent', 'compliance', 'team_lead', 'service')
 NEW = (*OLD, 'mail_gateway')

@@ -25,8 +25,6 @@ import xrewards_desk.store.types
 
 revision = '0012'
 down_revision = '0011'
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

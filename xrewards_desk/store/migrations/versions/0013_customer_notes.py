@@ -18,8 +18,6 @@ import xrewards_desk.store.types
 
 revision = '0013'
 down_revision = '0012'
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

@@ -31,8 +31,6 @@ import xrewards_desk.store.types
 
 revision = '0014'
 down_revision = '0013'
-branch_labels = None
-depends_on = None
 
 OLD = ('received', 'date', 'typed', 'unknown')
 NEW = ('received', 'date', 'internaldate', 'typed', 'unknown')
