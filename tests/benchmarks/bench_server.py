@@ -69,10 +69,27 @@ def project(folder: Path, db: str | None, workers: int = 1) -> Iterator[str]:
                                *many, *common], stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
     try:
-        yield f"http://127.0.0.1:{_wait_port(server, port_file, 'server')}/v1"
+        base = f"http://127.0.0.1:{_wait_port(server, port_file, 'server')}/v1"
+        _wait_ready(server, base)
+        yield base
     finally:
         server.terminate()
         server.wait(timeout=60)
+
+
+def _wait_ready(process: subprocess.Popen[bytes], base: str) -> None:
+    """Until the server answers /ready: under --workers the port is announced once it is
+    bound, before a worker process accepts on it."""
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            if requests.get(f"{base}/ready", timeout=5).status_code == 200:
+                return
+        except requests.ConnectionError:
+            pass
+        if time.monotonic() > deadline or process.poll() is not None:
+            raise RuntimeError("the server did not get ready")
+        time.sleep(0.1)
 
 
 @contextmanager
