@@ -496,20 +496,27 @@ def order_placed(ctx: Ctx, ev: c.OrderPlaced) -> None:
     ctx.subject = f"order:{ev.order}"
     ctx.apply(a.PlaceOrder(ctx.now, ctx.actor, ev.order, ev.account, ev.net, ev.use_discount,
                            ev.redeem))
-    row = _order_row(ctx, ev.order)
-    row.placed_at = ev.placed_at
-    row.placed_by = ev.placed_by
-    row.payment_fingerprint = ev.payment_fingerprint
-    ctx.session.flush()
+    # what the shop told besides the engine's values, in one statement (the order is
+    # new: the session holds nothing of it to keep in step)
+    ctx.session.execute(_SET_PLACED, {"k": ev.order, "placed_at": ev.placed_at,
+                                      "placed_by": ev.placed_by,
+                                      "payment_fingerprint": ev.payment_fingerprint})
     ctx.created = ev.order
-    _order_evidence(ctx, row, first_order_changed=ev.placed_by is not None,
+    _order_evidence(ctx, ev.order, ev.account, first_order_changed=ev.placed_by is not None,
                     new_card=ev.payment_fingerprint is not None and not _card_known(
-                        ctx.session, row.account_id, ev.payment_fingerprint, ev.order))
+                        ctx.session, ev.account, ev.payment_fingerprint, ev.order))
+
+
+_ORDERS = cast(Table, m.OrderRow.__table__)
+_SET_PLACED = update(_ORDERS).where(_ORDERS.c.id == bindparam("k"))
 
 
 def order_paid(ctx: Ctx, ev: c.OrderPaid) -> None:
     ctx.subject = f"order:{ev.order}"
     ctx.apply(a.Pay(ctx.now, ctx.actor, ev.order))
+    if ev.paid_by is None and not ev.payment_fingerprint:
+        ctx.touch("order", ev.order)  # nothing of the shop's own to keep, nothing to rescore
+        return
     row = _order_row(ctx, ev.order)
     row.paid_by = ev.paid_by
     card_changed = bool(ev.payment_fingerprint) and ev.payment_fingerprint != \
@@ -518,7 +525,7 @@ def order_paid(ctx: Ctx, ev: c.OrderPaid) -> None:
         row.payment_fingerprint = ev.payment_fingerprint
     ctx.session.flush()
     ctx.touch("order", ev.order)
-    _order_evidence(ctx, row, first_order_changed=ev.paid_by is not None,
+    _order_evidence(ctx, row.id, row.account_id, first_order_changed=ev.paid_by is not None,
                     new_card=card_changed)
 
 
@@ -577,19 +584,19 @@ def _card_known(session: Session, account: str, card: str, order: str) -> bool:
         m.OrderRow.id != order).limit(1)).first() is not None
 
 
-def _order_evidence(ctx: Ctx, order: m.OrderRow, first_order_changed: bool,
+def _order_evidence(ctx: Ctx, order: str, account_id: str, first_order_changed: bool,
                     new_card: bool) -> None:
     """After an order event: rescore the referral whose evidence it may change. Who placed
     or paid the invitee's first order changes its own referral; a payment fingerprint new
     to the account changes every referral it is in, as invitee or as referrer."""
     if not (first_order_changed or new_card):
         return
-    account = ctx.session.get(m.AccountRow, order.account_id)
+    account = ctx.session.get(m.AccountRow, account_id)
     if account is None:
         return
     invitees: list[str] = []
     if account.referred_by is not None and (
-            new_card or abuse_signals.first_order_id(account) == order.id):
+            new_card or abuse_signals.first_order_id(account) == order):
         invitees.append(account.id)
     if new_card:
         invitees.extend(ctx.session.scalars(select(m.AccountRow.id).where(
