@@ -4,6 +4,16 @@ with 100,000 ledger entries opened with its chart, its ledger history scrolled. 
 resident memory after each step and the peak (target: under 300 MB). Not part of CI.
 
     .venv/bin/python tests/benchmarks/bench_memory.py [--db PATH] [--accounts N]
+    .venv/bin/python tests/benchmarks/bench_memory.py --encrypted   # plain, then SQLCipher
+
+``--encrypted`` measures the same steps twice, each in a process of its own: on the plain
+store, then on an encrypted copy of it opened with a ``DeskKey`` as the desktop opens its
+store (store/local.py ``open_local``: ``Store.open(url, key=...)``, so with the encrypted
+connections' page cache, ``CIPHER_CACHE_KIB``), and prints the two side by side. The copy
+is ``bench_search.py``'s (``<store>-encrypted.sqlite`` beside the store, made by
+``encrypt_plain`` as a plain store is moved over at the first start, with the same fixed
+key), so either benchmark reuses the one the other made. ``--encrypted-only`` skips the
+plain run; ``--cipher-cache-mib N`` measures with another page cache than the store's.
 
 The store is made once and kept (default ``/work/bench-cache/memory-N.sqlite``; reused
 whenever present, since making the million takes minutes on two cores): the accounts,
@@ -21,12 +31,14 @@ typo), the result list scrolled to its end after each; then the big account's pa
 overview with the balance chart, then the ledger history, scrolled to the end 50 times:
 its model fetches 200 rows a time, so 10,000 rows are loaded), its orders and timeline.
 Each step waits until the store's worker has answered. The resident memory is read from
-/proc (VmRSS now, VmHWM the peak so far).
+/proc (VmRSS now, VmHWM the peak so far), with the connections the store's engine holds and
+the load average (the machine is shared).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import sqlite3
@@ -36,8 +48,12 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+if TYPE_CHECKING:
+    from xrewards_desk.store.keys import DeskKey
 
 #: the peak resident memory the issue allows (MB)
 TARGET = 300
@@ -121,14 +137,31 @@ def rss() -> tuple[float, float]:
     return now, peak
 
 
-def measure(path: Path) -> int:
-    """The window on the store at `path`, driven step by step; prints each step's memory."""
+def encrypted_copy(path: Path) -> tuple[Path, DeskKey]:
+    """bench_search's encrypted copy of the store at `path` (made there once, or again when
+    the store is newer than it) and its key."""
+    from bench_search import encrypted_copy as copy
+
+    target = path.with_name(f"{path.stem}-encrypted{path.suffix}")
+    fresh = target.exists() and target.stat().st_mtime >= path.stat().st_mtime
+    made: tuple[Path, DeskKey] = copy(path, reuse=fresh)
+    return made
+
+
+def load() -> str:
+    return "load " + " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def measure(path: Path, encrypted: bool, cache_mib: int | None, out: Path | None) -> int:
+    """The window on the store at `path` (`encrypted`: bench_search's encrypted copy, opened
+    with its key), driven step by step; prints each step's memory (and writes it to `out`)."""
     import tempfile
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     print(f"{'started':<44} rss {rss()[0]:6.0f} MB, peak {rss()[1]:6.0f} MB", flush=True)
+    from xrewards_desk.store import db
     from xrewards_desk.store.db import Store, sqlite_url
-    from xrewards_desk.ui.qt import QApplication
+    from xrewards_desk.ui.qt import QApplication, QModelIndex
     from xrewards_desk.ui.shell import settings as st
     from xrewards_desk.ui.shell.collect import GuiThreadCollector
     from xrewards_desk.ui.shell.main import settle_heap
@@ -150,9 +183,22 @@ def measure(path: Path) -> int:
                 raise RuntimeError(f"{what} took more than {LIMIT} s")
         app.processEvents()
 
+    key: DeskKey | None = None
+    if encrypted:
+        path, key = encrypted_copy(path)
+        if cache_mib is not None:
+            db.CIPHER_CACHE_KIB = cache_mib * 1024
+        print(f"encrypted: {path}, page cache {db.CIPHER_CACHE_KIB // 1024} MiB a connection",
+              flush=True)
+    steps: list[dict[str, object]] = []
+
     def report(step: str) -> None:
         now, peak = rss()
-        print(f"{step:<44} rss {now:6.0f} MB, peak {peak:6.0f} MB", flush=True)
+        pool = store.engine.pool
+        connections = pool.checkedin() + pool.checkedout()  # type: ignore[attr-defined]
+        print(f"{step:<44} rss {now:6.0f} MB, peak {peak:6.0f} MB, {connections} "
+              f"connection(s), {load()}", flush=True)
+        steps.append({"step": step, "rss": now, "peak": peak, "connections": connections})
 
     with tempfile.TemporaryDirectory() as folder:
         paths = Paths.default(Path(folder)).made()
@@ -165,7 +211,7 @@ def measure(path: Path) -> int:
         window.resize(1280, 800)
         window.show()
         until(window.isVisible, "showing the window")
-        store = desk.store = Store.open(sqlite_url(path))
+        store = desk.store = Store.open(sqlite_url(path), key=key)
         try:
             import_views()
             window.ready()
@@ -188,13 +234,16 @@ def measure(path: Path) -> int:
             tabs = page.tabs  # type: ignore[attr-defined]
             ledger = page.ledger  # type: ignore[attr-defined]
             tabs.setCurrentWidget(ledger)
-            until(lambda: not tasks.busy, "the ledger history")
-            views = [v for v in ledger.findChildren(type(search.table))]
-            table = max(views, key=lambda v: v.model().rowCount() if v.model() else 0)
-            for _ in range(50):
+            table, rows = ledger.table, ledger.model
+            until(lambda: not tasks.busy and rows.loaded, "the ledger history")
+            for _ in range(50):  # at the end the view asks for the next page, as here
                 table.scrollToBottom()
-                until(lambda: not tasks.busy, "scrolling the ledger")
-            report(f"ledger scrolled ({table.model().rowCount():,} rows loaded)")
+                app.processEvents()
+                if rows.canFetchMore(QModelIndex()):
+                    rows.fetchMore(QModelIndex())
+                # the lane is idle a moment before the page it read is handed over
+                until(lambda: not tasks.busy and not rows.loading, "scrolling the ledger")
+            report(f"ledger scrolled ({rows.rowCount():,} rows loaded)")
             for name in ("orders", "timeline"):
                 tabs.setCurrentWidget(getattr(page, name))
                 until(lambda: not tasks.busy, f"the {name} tab")
@@ -207,18 +256,43 @@ def measure(path: Path) -> int:
     _now, peak = rss()
     print(f"peak RSS: {peak:.0f} MB (target {TARGET})"
           + (" ABOVE TARGET" if peak > TARGET else ""), flush=True)
+    if out is not None:
+        out.write_text(json.dumps(steps))
     return 0
+
+
+def side_by_side(runs: dict[str, list[dict[str, object]]]) -> None:
+    """Each step's resident memory and peak so far in each run, one line a step."""
+    names = list(runs)
+    print("\n" + f"{'MB':<44}" + "".join(f"{n + ' rss':>16}{n + ' peak':>16}" for n in names))
+    for i, first in enumerate(runs[names[0]]):
+        cells = "".join(f"{r[i]['rss']:>16.0f}{r[i]['peak']:>16.0f}" for r in runs.values()
+                        if i < len(r))
+        print(f"{first['step']!s:<44}{cells}")
+    for name, steps in runs.items():
+        peak = float(str(steps[-1]["peak"])) if steps else 0.0
+        print(f"peak RSS {name}: {peak:.0f} MB (target {TARGET})"
+              + (" ABOVE TARGET" if peak > TARGET else ""))
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--accounts", type=int, default=1_000_000)
     parser.add_argument("--db", type=Path, help="the store (made there if absent)")
+    parser.add_argument("--encrypted", action="store_true",
+                        help="measure on the plain store, then on an encrypted copy of it "
+                             "(SQLCipher, as the desktop keeps it)")
+    parser.add_argument("--encrypted-only", action="store_true",
+                        help="measure on the encrypted copy only")
+    parser.add_argument("--cipher-cache-mib", type=int,
+                        help="the encrypted connections' page cache (MiB) instead of the "
+                             "store's CIPHER_CACHE_KIB")
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     path = args.db or Path(f"/work/bench-cache/memory-{args.accounts}.sqlite")
     if args.measure:
-        return measure(path)
+        return measure(path, args.encrypted_only, args.cipher_cache_mib, args.out)
     if path.exists():
         count = sqlite3.connect(path).execute("SELECT count(*) FROM accounts").fetchone()[0]
         print(f"reusing {path}: {count:,} accounts", flush=True)
@@ -226,8 +300,30 @@ def main() -> int:
         build(path, args.accounts)
     print(f"store: {sum(p.stat().st_size for p in path.parent.glob(path.name + '*')) / 2**20:,.0f} "
           f"MiB", flush=True)
-    return subprocess.run([sys.executable, __file__, "--db", str(path), "--measure"],
-                          check=False).returncode
+    if not (args.encrypted or args.encrypted_only):
+        return subprocess.run([sys.executable, __file__, "--db", str(path), "--measure"],
+                              check=False).returncode
+    encrypted_copy(path)  # made here, once, not inside a measured process
+    import tempfile
+
+    runs: dict[str, list[dict[str, object]]] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        for name in ("plain", "encrypted"):
+            if name == "plain" and args.encrypted_only:
+                continue
+            out = Path(folder) / f"{name}.json"
+            command = [sys.executable, __file__, "--db", str(path), "--measure",
+                       "--out", str(out)]
+            if name == "encrypted":
+                command.append("--encrypted-only")
+                if args.cipher_cache_mib is not None:
+                    command += ["--cipher-cache-mib", str(args.cipher_cache_mib)]
+            print(f"\n== {name} ({load()}) ==", flush=True)
+            if subprocess.run(command, check=False).returncode != 0:
+                return 1
+            runs[name] = json.loads(out.read_text())
+    side_by_side(runs)
+    return 0
 
 
 if __name__ == "__main__":
