@@ -261,12 +261,17 @@ def start_server(args: argparse.Namespace, tmp: Path) -> tuple[subprocess.Popen[
     else:
         password = ""
         command = [exe, "serve", "--demo"]
-    server = subprocess.Popen([*command, "--port", "0", "--port-file", str(port_file),
-                               "--data-dir", str(server_dir)],
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    # its log into a file: a pipe nobody reads fills up (64 KiB, about 600 requests'
+    # lines) and the server stops in its next write, as it did 8 minutes into the
+    # 100,000-account run (its 400 pages captured, then 400 more synced)
+    log = tmp / "server.log"
+    with log.open("w") as out:
+        server = subprocess.Popen([*command, "--port", "0", "--port-file", str(port_file),
+                                   "--data-dir", str(server_dir)],
+                                  stdout=out, stderr=subprocess.STDOUT, text=True)
     while not port_file.exists():
         if server.poll() is not None:
-            raise RuntimeError("the server stopped")
+            raise RuntimeError(f"the server stopped:\n{log.read_text()[-2000:]}")
         time.sleep(0.1)
     if not args.accounts:  # the demo's passwords: in its data folder's 0600 file
         from xrewards_desk.server import demo_passwords
