@@ -152,11 +152,15 @@ def sqlite_errors(name: str) -> tuple[type[Exception], ...]:
 
 #: the page cache of an encrypted store's connection (KiB, as SQLite's negative
 #: cache_size): SQLCipher decrypts each page it reads from the file, where a plain store's
-#: pages come from the OS cache for a copy; with a cache this size the decrypted pages the
-#: search reads stay (bench_search.py --encrypted: at 1,000,000 accounts the p95 of all
-#: queries 83 ms with SQLCipher's 8 MB, 33 ms with 256 MB, 32 ms with 1 GB). It grows only
-#: as pages are read.
-CIPHER_CACHE_KIB = 256 * 1024
+#: come from the OS cache, so the decrypted pages a search reads again are kept here. It
+#: grows as pages are read and stays, so it is memory the desktop holds (one connection:
+#: the store lane's). 1,000,000 accounts, 06.12.2026, 2-core VM at load 2: search p95
+#: (bench_search.py --encrypted) 40.6 ms with SQLCipher's 8 MB, 15.5 ms with 32 MiB,
+#: 14.7 ms with 256 MiB (plain 10.2 ms; the gap is SQLCipher's own SQLite 3.51, 19 ms on
+#: the plain file); the window's peak (bench_memory.py --encrypted) 277 MB with 32 MiB,
+#: 510 MB with 256 MiB (plain 238 MB; target 300). mmap_size cannot help (SQLCipher never
+#: maps an encrypted file); cipher_memory_security is off by default in SQLCipher 4.12.
+CIPHER_CACHE_KIB = 32 * 1024
 
 
 def _cached_connect(database: str, key: DeskKey) -> Any:
