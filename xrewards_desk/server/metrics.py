@@ -67,7 +67,8 @@ from .logs import REQUEST_ID
 
 if TYPE_CHECKING:
     from ..store.db import Store
-    from .service import Answer, Service
+    from .idempotency import Answer
+    from .service import Service
 
 log = logging.getLogger(__name__)
 

@@ -26,8 +26,7 @@ from typing import Any, Literal
 
 from anyio import to_thread
 from pydantic import TypeAdapter
-from sqlalchemy import Select, Table, Text, bindparam, case, cast, delete, func, insert, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Select, Text, bindparam, cast, func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -42,7 +41,6 @@ from ..contract import records as r
 from ..contract.common import (
     BUSY,
     FILE_TOO_LARGE,
-    IDEMPOTENCY_MISMATCH,
     TOO_MANY_ATTEMPTS,
     UNAUTHENTICATED,
     UNSUPPORTED_FILE,
@@ -56,11 +54,13 @@ from ..domain.refusals import Refusal
 from ..domain.workflow import REPLIES_TO_SEND, ReplyState
 from ..store.db import Store
 from ..store.ledger import StoreLookup
-from . import abuse_signals, security, throttle
+from . import abuse_signals, idempotency, security, throttle
 from .context import Ctx, Writes, check_role, forbidden
 from .errors import ApiError
 from .feed import Feed
 from .handlers import HANDLERS, invitee_of
+from .idempotency import Answer
+from .presence import PresenceBoard
 
 log = logging.getLogger(__name__)
 
@@ -70,10 +70,6 @@ COMMAND = TypeAdapter(c.Command)
 #: nothing behind, so within a batch they need no savepoint
 ATOMIC = frozenset({"order_placed", "order_paid", "order_delivered", "order_cancelled"})
 SHOP_EVENT = TypeAdapter(c.ShopEvent)
-#: how long a mark of "I have this record open" lasts (the desktop renews it every 20 s)
-PRESENCE_LIFETIME = timedelta(seconds=90)
-#: records one person can be marked on at once (the oldest mark goes first)
-PRESENCE_PER_PERSON = 50
 _NEVER = datetime.max.replace(tzinfo=UTC)
 
 
@@ -90,12 +86,6 @@ class Person:
     @property
     def actor(self) -> Actor:
         return Actor(self.name, self.role)
-
-
-@dataclass(frozen=True)
-class Answer:
-    status: int
-    body: dict[str, Any]
 
 
 def _canonical(body: Any) -> str:
@@ -284,7 +274,7 @@ class Service:
         with self.write_lock:
             try:
                 answer = self._run_once(person, key, request_hash, parsed, body)
-            except _Replayed as replayed:  # another server process applied it meanwhile
+            except idempotency.Replayed as replayed:  # another process applied it meanwhile
                 if replayed.error is not None:
                     raise replayed.error from None
                 assert replayed.answer is not None
@@ -298,19 +288,19 @@ class Service:
         now = self.clock.now()
         try:
             with self.write_lock.session() as s:
-                _not_seen(s, person, key, request_hash)
+                idempotency.not_seen(s, person, key, request_hash)
                 chain = audit.Chain(s)
                 answer = self._applied(s, person, parsed, body, now, chain)
                 chain.write(s)
-                _remember(s, [_kept(person, key, request_hash, answer, now)])
+                idempotency.remember(s, [idempotency.kept(person, key, request_hash, answer, now)])
             return answer
         except ApiError as error:
             with self.write_lock.session() as s:
-                _not_seen(s, person, key, request_hash)
+                idempotency.not_seen(s, person, key, request_hash)
                 chain = audit.Chain(s)
                 answer = self._refused(person, parsed, body, now, error, chain)
                 chain.write(s)
-                _remember(s, [_kept(person, key, request_hash, answer, now)])
+                idempotency.remember(s, [idempotency.kept(person, key, request_hash, answer, now)])
             return answer
 
     @staticmethod
@@ -361,7 +351,7 @@ class Service:
         fresh: list[tuple[dict[str, Any], Answer]] = []
         kept: list[dict[str, Any]] = []
         with self.write_lock.session() as s:
-            seen = _kept_answers(s, person, {event[0] for event in events})
+            seen = idempotency.kept_answers(s, person, {event[0] for event in events})
             chain = audit.Chain(s)
             for event in events:
                 key, body = event[0], event[1]
@@ -369,7 +359,7 @@ class Service:
                 known = seen.get(key)
                 if known is not None:
                     try:
-                        answers.append(_replay(known, request_hash))
+                        answers.append(idempotency.replay(known, request_hash))
                     except ApiError as mismatch:
                         answers.append(Answer(mismatch.status,
                                               mismatch.problem().model_dump(mode="json")))
@@ -385,12 +375,12 @@ class Service:
                     if savepoint is not None:
                         savepoint.rollback()
                     answer = self._refused(person, parsed, body, now, error, chain)
-                kept.append(_kept(person, key, request_hash, answer, now))
+                kept.append(idempotency.kept(person, key, request_hash, answer, now))
                 seen[key] = (request_hash, answer)  # a key repeated later in the batch
                 answers.append(answer)
                 fresh.append((body, answer))
             chain.write(s)
-            _remember(s, kept)
+            idempotency.remember(s, kept)
         for body, answer in fresh:
             for observer in self.answered:
                 observer(body, True, answer)
@@ -755,148 +745,11 @@ class Service:
             return row, self.evidence_path(sha)
 
 
-class PresenceBoard:
-    """Who has which record open, in the database (``presence_marks``) so that every
-    server process sees every mark: a mark lasts PRESENCE_LIFETIME and is renewed by the
-    next; a mark not renewed in time is ignored, and deleted at most once a minute. Not
-    audited, not in the change feed, and not serialised with the writers (each mark is
-    one upsert of its own row)."""
-
-    def __init__(self, store: Store, clock: Clock) -> None:
-        self.store = store
-        self.clock = clock
-        self._pruned_at: datetime | None = None
-
-    def _upsert(self, s: Session) -> Any:
-        if s.get_bind().dialect.name == "postgresql":
-            return postgresql.insert(m.PresenceMark)
-        return sqlite.insert(m.PresenceMark)
-
-    def _prune(self, now: datetime) -> None:
-        if self._pruned_at is not None and now - self._pruned_at < timedelta(minutes=1):
-            return
-        self._pruned_at = now
-        table = m.PresenceMark
-        try:
-            with self.store.session(write=True) as s:
-                gone = (select(table.record, table.user_name)
-                        .where(table.last <= now - PRESENCE_LIFETIME).limit(1000)
-                        .with_for_update(skip_locked=True))
-                for record, name in s.execute(gone).all():
-                    s.execute(delete(table).where(table.record == record,
-                                                  table.user_name == name,
-                                                  table.last <= now - PRESENCE_LIFETIME))
-        except OperationalError as exc:  # housekeeping only: the next minute tries again
-            log.info("presence: old marks not deleted this time (%s)", type(exc).__name__)
-
-    def mark(self, person: Person, record: str) -> None:
-        now = self.clock.now()
-        self._prune(now)
-        table = m.PresenceMark
-        with self.store.session(write=True) as s:
-            insert = self._upsert(s).values(record=record, user_name=person.name,
-                                            display_name=person.display_name, since=now,
-                                            last=now)
-            s.execute(insert.on_conflict_do_update(
-                index_elements=[table.record, table.user_name],
-                set_={"since": case((table.last <= now - PRESENCE_LIFETIME,
-                                     insert.excluded.since), else_=table.since),
-                      "last": insert.excluded.last,
-                      "display_name": insert.excluded.display_name}))
-            mine = s.scalars(select(table.record).where(
-                table.user_name == person.name, table.last > now - PRESENCE_LIFETIME)
-                .order_by(table.last.desc(), table.record).offset(PRESENCE_PER_PERSON)).all()
-            if mine:  # the oldest marks beyond the most one person can have
-                s.execute(delete(table).where(table.user_name == person.name,
-                                              table.record.in_(mine)))
-
-    def others(self, record: str, me: str) -> list[tuple[str, str, datetime]]:
-        """Everyone but `me` with `record` open now (name, display name, since), the
-        longest-open first."""
-        now = self.clock.now()
-        table = m.PresenceMark
-        with self.store.session() as s:
-            return [(x.user_name, x.display_name, x.since) for x in s.scalars(
-                select(table).where(table.record == record, table.user_name != me,
-                                    table.last > now - PRESENCE_LIFETIME)
-                .order_by(table.since, table.user_name))]
-
-
-_KEYS: Table = m.IdempotencyRecord.__table__  # type: ignore[assignment]
-_SEEN = select(_KEYS.c.request_hash, _KEYS.c.status_code, _KEYS.c.response).where(
-    _KEYS.c.user_name == bindparam("u"), _KEYS.c.key == bindparam("k"))
 #: a token's person, in one statement
 _PERSON = (select(m.User.id, m.User.name, m.User.display_name, m.User.role,
                   m.User.language, m.User.active, m.ApiToken.expires_at)
            .join(m.ApiToken, m.ApiToken.user_id == m.User.id)
            .where(m.ApiToken.token_hash == bindparam("k")))
-
-
-def _replay(kept: tuple[str, Answer], request_hash: str) -> Answer:
-    """A kept key's answer, where it was kept with this command (409
-    ``idempotency_mismatch`` where with another)."""
-    if kept[0] != request_hash:
-        raise ApiError(IDEMPOTENCY_MISMATCH,
-                       "This Idempotency-Key was used for a different command; "
-                       "use a new key for a new command.",
-                       "Dieser Idempotency-Key gehört zu einem anderen Befehl.")
-    return kept[1]
-
-
-def _seen(s: Session, person: Person, key: str, request_hash: str) -> Answer | None:
-    """The answer kept under the person's Idempotency-Key, if any (409
-    ``idempotency_mismatch`` for a key kept with another command)."""
-    row = s.execute(_SEEN, {"u": person.name, "k": key}).first()
-    if row is None:
-        return None
-    return _replay((row.request_hash, Answer(row.status_code, row.response)), request_hash)
-
-
-def _kept_answers(s: Session, person: Person, keys: set[str]
-                  ) -> dict[str, tuple[str, Answer]]:
-    """The person's kept keys among `keys`, in one statement: key → (its command's
-    hash, its answer)."""
-    if not keys:
-        return {}
-    rows = s.execute(select(_KEYS.c.key, _KEYS.c.request_hash, _KEYS.c.status_code,
-                            _KEYS.c.response)
-                     .where(_KEYS.c.user_name == person.name, _KEYS.c.key.in_(keys)))
-    return {row.key: (row.request_hash, Answer(row.status_code, row.response)) for row in rows}
-
-
-def _kept(person: Person, key: str, request_hash: str, answer: Answer,
-          now: datetime) -> dict[str, Any]:
-    """The row keeping `answer` under the person's key."""
-    return {"user_name": person.name, "key": key, "request_hash": request_hash,
-            "status_code": answer.status, "response": answer.body, "created_at": now}
-
-
-def _remember(s: Session, rows: list[dict[str, Any]]) -> None:
-    """Keep the answers under their keys, in the transaction of what they answer (one
-    statement for all)."""
-    if rows:
-        s.connection().execute(insert(_KEYS), rows)
-
-
-class _Replayed(Exception):
-    """The key turned out kept once the writer's lock was held: another server process
-    applied the command between this one's first look and its lock."""
-
-    def __init__(self, answer: Answer | None = None, error: ApiError | None = None) -> None:
-        super().__init__()
-        self.answer = answer
-        self.error = error
-
-
-def _not_seen(s: Session, person: Person, key: str, request_hash: str) -> None:
-    """Look again, under the writers' lock (serialise): a command is applied only where
-    its key is not kept yet, whichever server process got it first."""
-    try:
-        seen = _seen(s, person, key, request_hash)
-    except ApiError as mismatch:
-        raise _Replayed(error=mismatch) from None
-    if seen is not None:
-        raise _Replayed(answer=seen)
 
 
 def _checkpoint(row: m.AuditCheckpoint) -> c.AuditCheckpoint:
