@@ -436,3 +436,38 @@ def test_a_page_with_a_malformed_record_writes_nothing(server: Server, local) ->
     assert sync.pull(limit=10).count > 0
     with local.session() as s:
         assert len(s.scalars(select(m.AccountRow.id)).all()) == 8
+
+
+@pytest.mark.parametrize("encrypted", [False, True], ids=["plain", "encrypted"])
+def test_after_an_initial_fill_the_stores_connections_keep_their_own_cache(
+        server: Server, tmp_path, encrypted: bool) -> None:  # type: ignore[no-untyped-def]
+    """A fill widens its connection's page cache and WAL checkpoint interval (FILL_PRAGMAS)
+    and sets back what the connection had: an encrypted store's 256 MiB of decrypted
+    pages (store/db.py CIPHER_CACHE_KIB), a plain one's SQLite defaults; not 2 MiB for
+    both, which had left the pooled connection of an encrypted store decrypting again
+    every page its searches read."""
+    from xrewards_desk.store.db import CIPHER_CACHE_KIB, Store, sqlite_url
+    from xrewards_desk.store.keys import DeskKey
+    from xrewards_desk.sync.runner import FILL_PRAGMAS
+
+    register(server, "XR-FILL-1")
+    earn(server, "XR-FILL-1", "WO-FILL-1", "120.00")
+    store = Store.open(sqlite_url(tmp_path / "desk.sqlite"),
+                       key=DeskKey.generate("memory") if encrypted else None)
+    try:
+        assert syncer(server, store).pull().count > 0
+        with store.session() as s:  # the fill ran and is finished
+            assert s.get(m.AccountRow, "XR-FILL-1") is not None
+        pool = store.engine.pool
+        held = [store.engine.connect() for _ in range(max(1, pool.checkedin()))]
+        try:
+            cache = -CIPHER_CACHE_KIB if encrypted else -2000
+            assert str(cache) not in FILL_PRAGMAS[0]  # a cache the fill does not use
+            for conn in held:
+                assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == cache
+                assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 1000
+        finally:
+            for conn in held:
+                conn.close()
+    finally:
+        store.close()
