@@ -134,12 +134,13 @@ class CaseView(QWidget):
         self.transfer_button = forms.button("transfer", self.transfer)
         self.suspicion_button = forms.button("report_suspicion", self.report_suspicion)
         self.receipt_button = forms.button("set_receipt", self.set_receipt)
-        work = QHBoxLayout()
-        for button in (self.objection_button, self.terms_button, self.reply_button,
-                       self.macro_button, self.transfer_button, self.close_button,
-                       self.suspicion_button, self.receipt_button):
-            work.addWidget(button)
-        work.addStretch(1)
+        # the case's own work, then what it asks of the customer's account: two rows, so
+        # that the German words fit a window of 1280 px (one row needed 1,375)
+        work = forms.column(None, forms.row(
+            self.objection_button, self.terms_button, self.reply_button, self.macro_button,
+            self.receipt_button, 1), forms.row(
+            self.transfer_button, self.close_button, self.suspicion_button, 1))
+        work.setContentsMargins(0, 0, 0, 0)
         # R25 counts from a mail's receipt: while one is unknown, said in plain sight
         self.receipt_notice = forms.label("receipt_unknown")
         self.receipt_notice.setStyleSheet(f"color: {ALERT.name()};")
