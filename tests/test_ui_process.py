@@ -45,6 +45,10 @@ def seed_demo_server(demo: Demo, folder: Path) -> None:
         shutil.copytree(demo.data, folder, dirs_exist_ok=True)
 
 
+#: the screenshots of dialogs, sized by their content; every other one is the main window
+DIALOGS = {"about", "explain", "macro", "objection", "refused", "reply", "settings"}
+
+
 def png_size(data: bytes) -> tuple[int, int]:
     return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
 
@@ -68,6 +72,10 @@ def test_demo_starts_its_server_renders_every_view_and_stops_it(demo: Demo,
         assert content.startswith(PNG)  # the type from the bytes
         width, height = png_size(content)
         assert width >= 300 and height >= 150
+        # the main window is shot at 1280x800; a view whose controls need more (German
+        # words are longer) widens the window, and the next screen would not fit
+        if name.split("-")[0] not in DIALOGS:
+            assert (width, height) == (1280, 800), f"{name} is {width}x{height}"
     # the child server was stopped with the app: its port no longer answers
     port = int((data / "demo" / "port").read_text())
     with socket.socket() as probe:
