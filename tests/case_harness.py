@@ -64,13 +64,17 @@ def _copy(source: Path, target: Path) -> None:
 
 
 @contextmanager
-def local_desk(qapp: QApplication, template: DeskTemplate, folder: Path) -> Iterator[Desk]:
+def local_desk(qapp: QApplication, template: DeskTemplate, folder: Path, *,
+               data_folder: bool = False) -> Iterator[Desk]:
     """A desktop of its own on a copy of the synced demo store, not signed in yet; its
-    lanes shut down and its store closed at the end."""
+    lanes shut down and its store closed at the end. With `data_folder`, `folder` is the
+    desktop's data folder and the store is where the app keeps it (``desk.sqlite`` in
+    it, beside evidence and settings); else the data folder is `folder`/app."""
     folder.mkdir(parents=True, exist_ok=True)
-    _copy(template.local, folder / "desk.sqlite")
-    store = Store.open(sqlite_url(folder / "desk.sqlite"))
-    paths = Paths.default(folder / "app").made()
+    paths = Paths.default(folder if data_folder else folder / "app").made()
+    local = paths.local_store if data_folder else folder / "desk.sqlite"
+    _copy(template.local, local)
+    store = Store.open(sqlite_url(local))
     language = Language(qapp)
     language.switch("en")
     desk = Desk(tasks=Tasks(), paths=paths, settings=st.Settings(paths.settings_file),

@@ -12,22 +12,17 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from tests.case_harness import _copy, cases_template, window_of  # noqa: F401 (fixture)
-from tests.demo_fixture import NOW
+from tests.case_harness import cases_template, local_desk, window_of  # noqa: F401 (fixture)
 from tests.ui_harness import DeskTemplate
 from xrewards_desk.clock import SettableClock
 from xrewards_desk.domain.calendar import BERLIN
-from xrewards_desk.store.db import Store, sqlite_url
 from xrewards_desk.sync.evidence import EvidenceFolder
 from xrewards_desk.sync.outbox import LocalOutbox
 from xrewards_desk.ui.qt import QApplication, QLabel
 from xrewards_desk.ui.shell import settings as st
 from xrewards_desk.ui.shell.desk import Desk
-from xrewards_desk.ui.shell.paths import Paths
 from xrewards_desk.ui.shell.retention import Retention
-from xrewards_desk.ui.shell.tasks import Tasks
 from xrewards_desk.ui.shell.wipe import Wiper
-from xrewards_desk.ui.widgets.i18n import Language
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
@@ -35,18 +30,8 @@ PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>
 @contextmanager
 def desk_in(qapp: QApplication, template: DeskTemplate, root: Path) -> Iterator[Desk]:
     """A desktop whose store, evidence and settings are in the data folder `root`."""
-    paths = Paths.default(root).made()
-    _copy(template.local, paths.local_store)
-    store = Store.open(sqlite_url(paths.local_store))
-    language = Language(qapp)
-    language.switch("en")
-    desk = Desk(tasks=Tasks(), paths=paths, settings=st.Settings(paths.settings_file),
-                language=language, store=store, clock=SettableClock(NOW), quiet=True)
-    try:
+    with local_desk(qapp, template, root, data_folder=True) as desk:
         yield desk
-    finally:
-        desk.tasks.shutdown()
-        store.close()
 
 
 def test_sign_out_and_remove_local_data(qtbot: Any, qapp: QApplication,

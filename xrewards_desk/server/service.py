@@ -286,22 +286,24 @@ class Service:
     def _run_once(self, person: Person, key: str, request_hash: str, parsed: Any,
                   body: dict[str, Any]) -> Answer:
         now = self.clock.now()
+
+        def kept(answer_in: Callable[[Session, audit.Chain], Answer]) -> Answer:
+            """One writing transaction: the key looked at again under the lock, the
+            answer, its audit records, and the answer kept under the key."""
+            with self.write_lock.session() as s:
+                idempotency.not_seen(s, person, key, request_hash)
+                chain = audit.Chain(s)
+                answer = answer_in(s, chain)
+                chain.write(s)
+                idempotency.remember(s, [idempotency.kept(person, key, request_hash, answer, now)])
+            return answer
+
         try:
-            with self.write_lock.session() as s:
-                idempotency.not_seen(s, person, key, request_hash)
-                chain = audit.Chain(s)
-                answer = self._applied(s, person, parsed, body, now, chain)
-                chain.write(s)
-                idempotency.remember(s, [idempotency.kept(person, key, request_hash, answer, now)])
-            return answer
+            return kept(lambda s, chain: self._applied(s, person, parsed, body, now, chain))
         except ApiError as error:
-            with self.write_lock.session() as s:
-                idempotency.not_seen(s, person, key, request_hash)
-                chain = audit.Chain(s)
-                answer = self._refused(person, parsed, body, now, error, chain)
-                chain.write(s)
-                idempotency.remember(s, [idempotency.kept(person, key, request_hash, answer, now)])
-            return answer
+            refusal = error
+            return kept(lambda _s, chain: self._refused(person, parsed, body, now, refusal,
+                                                        chain))
 
     @staticmethod
     def _applied(s: Session, person: Person, parsed: Any, body: dict[str, Any],
