@@ -137,6 +137,25 @@ def test_a_bogus_charset_falls_back_and_a_missing_message_id_is_made_stable() ->
     assert parse_eml(data).message_id == mail.message_id  # the same file, the same id
 
 
+def test_a_mail_without_message_id_has_one_id_however_it_was_stored() -> None:
+    # the gateway fetches it over IMAP with CRLF line ends; an agent saves it as a file
+    # with LF, or an mbox export puts a "From " line before it: one mail, one made-up id
+    lf = (b"From: Otto Weiss <otto@example.com>\nSubject: Punkte\n"
+          b"Date: Mon, 10 Mar 2025 07:45:30 +0100\n\nWo sind meine Punkte?\n")
+    made = f"<sha256-{sha(lf)}@no-message-id.invalid>"  # the LF file's own SHA-256
+    assert parse_eml(lf).message_id == made
+    crlf = lf.replace(b"\n", b"\r\n")
+    assert sha(crlf) != sha(lf)
+    assert parse_eml(crlf).message_id == made
+    assert parse_eml(b"From otto@example.com Mon Mar 10 07:45:30 2025\n" + lf
+                     ).message_id == made
+    assert parse_eml(b"\xef\xbb\xbf\r\n" + crlf).message_id == made
+    # the file's own SHA-256 stays that of its bytes
+    assert parse_eml(crlf).sha256 == sha(crlf)
+    # another text is another mail
+    assert parse_eml(lf.replace(b"Punkte?", b"Punkte!")).message_id != made
+
+
 def test_decode_bytes_never_fails() -> None:
     assert decode_bytes("Grüße".encode(), "no-such-charset") == "Grüße"
     assert decode_bytes(b"Gr\xfc\xdfe", None) == "Grüße"

@@ -27,8 +27,10 @@ decides what counts:
 - **Odd boundaries**: a multipart whose declared boundary never appears is read with the
   boundary its body does use, if it has one, else as plain text; a multipart without a
   boundary parameter is plain text.
-- A missing Message-ID is made from the SHA-256 of the file, so the same file twice is
-  still the same mail.
+- A missing Message-ID is made from the SHA-256 of the mail with its line endings made
+  LF and an mbox ``From `` line, a byte order mark and blank lines before it left out, so
+  the same file twice, and the same mail fetched over IMAP (CRLF) and saved as a file
+  (LF), are still the same mail.
 
 Only what is not a mail at all is refused: an empty file, one that does not begin with
 mail headers (a UTF-8 byte order mark and blank lines before them are skipped), and one of
@@ -96,7 +98,8 @@ class ParsedAttachment:
 
 @dataclass(frozen=True)
 class ParsedMail:
-    #: as in the header, angle brackets kept ("<abc@x>"); made from the file's SHA-256
+    #: as in the header, angle brackets kept ("<abc@x>"); made from the SHA-256 of the
+    #: mail's normalised bytes (:func:`content_digest`):
     #: ("<sha256-HEX@no-message-id.invalid>") where the mail has none
     message_id: str
     in_reply_to: str | None
@@ -148,7 +151,7 @@ def parse_eml(data: bytes, name: str = "") -> ParsedMail:
         raise MalformedMail(f"{label} is not an e-mail message: it does not begin with mail "
                             "headers.")
     try:
-        return _parse(text, label, hashlib.sha256(data).hexdigest())
+        return _parse(text, label, hashlib.sha256(data).hexdigest(), content_digest(text))
     except MalformedMail:
         raise
     except (ValueError, LookupError, TypeError, AttributeError, IndexError,
@@ -157,7 +160,18 @@ def parse_eml(data: bytes, name: str = "") -> ParsedMail:
                             f"({type(exc).__name__}).") from exc
 
 
-def _parse(data: bytes, label: str, digest: str) -> ParsedMail:
+def content_digest(data: bytes) -> str:
+    """SHA-256 of a mail however it was stored: CRLF or CR line ends as LF, without a
+    byte order mark, blank lines before it or an mbox ``From `` line (a file with LF line
+    ends and none of those has the SHA-256 of its bytes, as before)."""
+    text = data.removeprefix(b"\xef\xbb\xbf").lstrip(b"\r\n")
+    if text.startswith(b"From "):
+        text = text.partition(b"\n")[2]
+    text = text.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    return hashlib.sha256(text).hexdigest()
+
+
+def _parse(data: bytes, label: str, digest: str, id_digest: str) -> ParsedMail:
     msg = BytesParser(policy=policy.default).parsebytes(data)
     assert isinstance(msg, EmailMessage)
     raw = _raw_headers(msg)
@@ -169,15 +183,16 @@ def _parse(data: bytes, label: str, digest: str) -> ParsedMail:
     received_at, received_from, warning = _receipt(raw)
     if sender is None:
         warning = f"{warning}; {NO_SENDER}" if warning else NO_SENDER
-    return _content(msg, raw, digest, sender, sender_name, received_at, received_from,
-                    warning)
+    return _content(msg, raw, (digest, id_digest), sender, sender_name, received_at,
+                    received_from, warning)
 
 
-def _content(msg: Message, raw: dict[str, list[str]], digest: str,
+def _content(msg: Message, raw: dict[str, list[str]], digests: tuple[str, str],
              sender: str | None, sender_name: str, received_at: datetime | None,
              received_from: ReceivedFrom, warning: str | None) -> ParsedMail:
+    digest, id_digest = digests
     message_id = _message_id(raw.get("message-id", [""])[0]) or (
-        f"<sha256-{digest}@no-message-id.invalid>")
+        f"<sha256-{id_digest}@no-message-id.invalid>")
     in_reply_to = next(iter(_ids(raw.get("in-reply-to", [""])[0])), None)
     references = [ref for ref in dict.fromkeys(
         i for value in raw.get("references", []) for i in _ids(value)) if ref != message_id]
