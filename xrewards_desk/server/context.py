@@ -27,7 +27,7 @@ from ..domain.engine import (
     Written,
 )
 from ..domain.model import Actor
-from ..store.ledger import Saved, apply_saving
+from ..store.ledger import Saved, StoreLookup, apply_saving
 from .errors import ApiError, unknown
 from .feed import READ, Feed, ReadBack, entry_of, lot_of, notice_of, serialise
 
@@ -74,8 +74,22 @@ class Ctx:
     rng: random.Random = field(default_factory=secrets.SystemRandom)
     message: str = ""
     subject: str = ""
+    #: the engine's values as this transaction loaded and saved them, kept across its
+    #: actions where one transaction runs many (a batch, the demo); None: each action
+    #: loads its own
+    lookup: StoreLookup | None = None
 
-    def touch(self, kind: str, key: object, record: Model | ReadBack | None = READ) -> None:
+    def touch(self, kind: str, key: object, record: Model | ReadBack | None = READ, *,
+              beside: bool = False) -> None:
+        """`kind` `key` changed by the handler (besides the engine): told to the feed, and
+        forgotten by the transaction's lookup, which reads it again when next asked;
+        `beside`: the handler wrote only what the engine's value does not hold (its row's
+        other columns, or rows of other tables), so the lookup's value still holds."""
+        if self.lookup is not None and not beside:
+            self.lookup.forget(kind, str(key))
+        self._told(kind, key, record)
+
+    def _told(self, kind: str, key: object, record: Model | ReadBack | None = READ) -> None:
         self.feed.touch(kind, key, record)
         self.touched.append((kind, str(key)))
 
@@ -95,7 +109,7 @@ class Ctx:
         first, and what the ORM holds of the rows the engine changed is expired after (it
         reloads on the next access); the rest of what it holds stays valid."""
         self.session.flush()
-        written, saved = apply_saving(self.session, action)
+        written, saved = apply_saving(self.session, action, self.lookup)
         _expire(self.session, saved)
         self.applied(written, saved)
         return written
@@ -109,22 +123,22 @@ class Ctx:
                            ("abuse_case", saved.cases)):
             for key in keys:
                 if kind == "lot" and key in lots:
-                    self.touch(kind, key, lot_of(lots[key]))
+                    self._told(kind, key, lot_of(lots[key]))
                 else:
-                    self.touch(kind, key)
+                    self._told(kind, key)
         if saved.program:
-            self.touch("program", 1)
+            self._told("program", 1)
         for entry in written.entries:
-            self.touch("entry", entry.id, entry_of(entry))
+            self._told("entry", entry.id, entry_of(entry))
             self.entries.append(entry.id)
         for notice in written.notices:
-            self.touch("notice", notice.id, notice_of(notice))
+            self._told("notice", notice.id, notice_of(notice))
         if written.claims:
             ids = self.session.scalars(
                 select(m.ClaimRow.id).order_by(m.ClaimRow.id.desc())
                 .limit(len(written.claims))).all()
             for claim_id in sorted(ids):
-                self.touch("claim", claim_id)
+                self._told("claim", claim_id)
 
 
 #: the ORM's classes of the rows the engine saves, by :class:`Saved`'s field

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any, cast
 
@@ -453,7 +454,9 @@ def register(ctx: Ctx, ev: c.Register) -> None:
                                   "country": ad.country, "key": address_key(ad)}
                                  for ad in ev.addresses])
     ctx.created = ev.account
-    ctx.touch("account", ev.account)
+    ctx.touch("account", ev.account, beside=True)  # the profile: no value of the engine's
+    if ctx.lookup is not None:
+        ctx.lookup.bumped(ev.account)
     if referrer is not None and s.scalar(_REFERRED_BY, {"k": ev.account}) is not None:
         rescore(ctx, [ev.account])
 
@@ -501,6 +504,9 @@ def order_placed(ctx: Ctx, ev: c.OrderPlaced) -> None:
     ctx.session.execute(_SET_PLACED, {"k": ev.order, "placed_at": ev.placed_at,
                                       "placed_by": ev.placed_by,
                                       "payment_fingerprint": ev.payment_fingerprint})
+    held = ctx.lookup.orders.get(ev.order) if ctx.lookup is not None else None
+    if ctx.lookup is not None and held is not None:  # the engine's value as now stored
+        ctx.lookup.orders[ev.order] = replace(held, placed_at=ev.placed_at)
     ctx.created = ev.order
     _order_evidence(ctx, ev.order, ev.account, first_order_changed=ev.placed_by is not None,
                     new_card=ev.payment_fingerprint is not None and not _card_known(
@@ -524,7 +530,7 @@ def order_paid(ctx: Ctx, ev: c.OrderPaid) -> None:
     if ev.payment_fingerprint:
         row.payment_fingerprint = ev.payment_fingerprint
     ctx.session.flush()
-    ctx.touch("order", ev.order)
+    ctx.touch("order", ev.order, beside=True)  # who paid, the card: not the engine's
     _order_evidence(ctx, row.id, row.account_id, first_order_changed=ev.paid_by is not None,
                     new_card=card_changed)
 
@@ -563,7 +569,7 @@ def _record_cancellation(ctx: Ctx, order_id: str, before: Decimal | None) -> Non
     ctx.session.add(c(order_id=order_id, seq=seq, at=ctx.now, amount=row.cancelled - before,
                       in_full=row.cancelled >= row.net - row.discount))
     ctx.session.flush()
-    ctx.touch("order", order_id)
+    ctx.touch("order", order_id, beside=True)  # a row of its own table
 
 
 # --------------------------------------------------------------------------- abuse signals

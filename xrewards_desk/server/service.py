@@ -307,11 +307,13 @@ class Service:
 
     @staticmethod
     def _applied(s: Session, person: Person, parsed: Any, body: dict[str, Any],
-                 now: datetime, chain: audit.Chain) -> Answer:
+                 now: datetime, chain: audit.Chain,
+                 lookup: StoreLookup | None = None) -> Answer:
         """Apply a parsed command in `s`, with its audit record; its answer (an
-        :class:`ApiError` where it is refused, with nothing of it left in `s`'s ORM)."""
+        :class:`ApiError` where it is refused, with nothing of it left in `s`'s ORM).
+        `lookup`: the engine's values as the transaction holds them (a batch's)."""
         actor = person.actor
-        ctx = Ctx(s, Feed(s), actor, now)
+        ctx = Ctx(s, Feed(s), actor, now, lookup=lookup)
         handle(ctx, parsed)
         result = c.CommandResult(
             type=parsed.type, applied_at=now,
@@ -355,6 +357,10 @@ class Service:
         with self.write_lock.session() as s:
             seen = idempotency.kept_answers(s, person, {event[0] for event in events})
             chain = audit.Chain(s)
+            # the engine's values loaded once for the batch: an account's next event starts
+            # from what its last one saved (read again after a refusal, which may have
+            # rolled back what was loaded or saved since)
+            lookup = StoreLookup(s)
             for event in events:
                 key, body = event[0], event[1]
                 request_hash = _canonical(body)
@@ -370,12 +376,13 @@ class Service:
                 now = self.clock.now()
                 savepoint = None if parsed.type in ATOMIC else s.begin_nested()
                 try:
-                    answer = self._applied(s, person, parsed, body, now, chain)
+                    answer = self._applied(s, person, parsed, body, now, chain, lookup)
                     if savepoint is not None:
                         savepoint.commit()
                 except ApiError as error:
                     if savepoint is not None:
                         savepoint.rollback()
+                    lookup = StoreLookup(s)
                     answer = self._refused(person, parsed, body, now, error, chain)
                 kept.append(idempotency.kept(person, key, request_hash, answer, now))
                 seen[key] = (request_hash, answer)  # a key repeated later in the batch

@@ -284,6 +284,46 @@ class StoreLookup:
             self.cases[case_id] = case
         return self.cases[case_id]
 
+    def took(self, state: State, saved: Saved) -> None:
+        """Hold what :func:`save` just wrote as this transaction's values, so that a later
+        action in the same transaction (a batch of events, the demo's run) starts from
+        them instead of reading them again: the store now holds exactly these (the engine
+        is their only writer; a handler writing such a row besides it has it forgotten,
+        :meth:`forget`), and an account's version is the one its update set."""
+        for key in saved.accounts:
+            self.accounts[key] = state.accounts[key]
+            self.versions[key] = self.versions.get(key, 0) + 1  # new: inserted as 1
+        for key in saved.orders:
+            self.orders[key] = state.orders[key]
+        for key in saved.cases:
+            self.cases[key] = state.cases[key]
+        if saved.program:
+            self._program = state.program
+
+    def bumped(self, account_id: str) -> None:
+        """The account's row was updated besides the engine (columns its value does not
+        hold) with its version one up, as the ORM saves: the update over it expects that."""
+        if account_id in self.versions:
+            self.versions[account_id] += 1
+
+    def forget(self, kind: str, key: str) -> None:
+        """Read the record of `kind` (the change feed's word) `key` from the store again
+        when next asked: something besides the engine wrote it in this transaction."""
+        if kind == "account":
+            self.accounts.pop(key, None)
+            self.versions.pop(key, None)
+            self.has_discount.discard(key)
+        elif kind == "order":
+            self.orders.pop(key, None)
+        elif kind == "abuse_case":
+            self.cases.pop(key, None)
+        elif kind == "program":
+            self._program = None
+        elif kind in ("lot", "discount"):  # part of an account's value: all read again
+            self.accounts.clear()
+            self.versions.clear()
+            self.has_discount.clear()
+
     def state_of(self, *account_ids: str) -> State:
         accounts = {}
         for account_id in account_ids:
@@ -465,12 +505,17 @@ def apply_in(session: Session, action: Action) -> Written:
     return apply_saving(session, action)[0]
 
 
-def apply_saving(session: Session, action: Action) -> tuple[Written, Saved]:
-    """As :func:`apply_in`, also saying which stored values changed."""
-    lookup = StoreLookup(session)
+def apply_saving(session: Session, action: Action,
+                 lookup: StoreLookup | None = None) -> tuple[Written, Saved]:
+    """As :func:`apply_in`, also saying which stored values changed. `lookup`: the
+    transaction's own, kept across its actions (it then holds what this one saved),
+    else one for this action alone."""
+    if lookup is None:
+        lookup = StoreLookup(session)
     program = lookup.program()
     outcome = apply(needs(action, lookup).state(program, lookup), action)
     saved = save(session, lookup, outcome.state, outcome.written)
+    lookup.took(outcome.state, saved)
     return outcome.written, saved
 
 

@@ -30,6 +30,7 @@ from xrewards_desk.server.service import (
 )
 from xrewards_desk.store import audit
 from xrewards_desk.store import models as m
+from xrewards_desk.store.ledger import StoreLookup
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +78,9 @@ class Runner:
         self._cm: Any = None
         self._session: Session | None = None
         self._chain: audit.Chain | None = None
+        #: the engine's values as this transaction loaded and saved them (Ctx.lookup): a
+        #: customer's next event starts from what the last one saved
+        self._lookup: StoreLookup | None = None
         #: change-feed rows of this transaction, appended in order before it commits
         #: (nothing reads them meanwhile; its audit records wait in the chain likewise)
         self._changes: list[dict[str, Any]] = []
@@ -90,6 +94,7 @@ class Runner:
             self._session = self._cm.__enter__()
             if not self.exact:
                 self._chain = audit.Chain(self._session)
+            self._lookup = StoreLookup(self._session)
         return self._session
 
     def commit(self) -> None:
@@ -101,12 +106,14 @@ class Runner:
                 self._chain.write(self._session)
             self._changes.clear()
             cm, self._cm, self._session, self._chain = self._cm, None, None, None
+            self._lookup = None
             cm.__exit__(None, None, None)
 
     def abort(self) -> None:
         self._changes.clear()
         if self._session is not None:
             cm, self._cm, self._session, self._chain = self._cm, None, None, None
+            self._lookup = None
             cm.__exit__(RuntimeError, RuntimeError("demo build failed"), None)
 
     def _audit(self, **values: Any) -> None:
@@ -122,7 +129,7 @@ class Runner:
         parsed = (SHOP_EVENT if shop else COMMAND).validate_python(body)
         role = actor.role.value if actor.role else None
         feed = Feed(s) if self.exact else FastFeed(s, self._changes)
-        ctx = Ctx(s, feed, actor, now, rng=self.codes)
+        ctx = Ctx(s, feed, actor, now, rng=self.codes, lookup=self._lookup)
         self.events += 1
         savepoint = None if parsed.type in ATOMIC else s.begin_nested()
         try:
@@ -138,6 +145,7 @@ class Runner:
             if savepoint is not None:
                 savepoint.rollback()
             s.expire_all()
+            self._lookup = StoreLookup(s)
             self._audit(at=now, actor=actor.name, role=role, action=parsed.type,
                         subject=_subject_of(body), outcome=f"refused:{error.code}",
                         detail={"command": body, "message": error.message})
@@ -159,7 +167,7 @@ class Runner:
             if not due:
                 return
             feed = FastFeed(s, self._changes)
-            ctx = Ctx(s, feed, Actor("clock", None), now)
+            ctx = Ctx(s, feed, Actor("clock", None), now, lookup=self._lookup)
             ctx.apply(actions.Advance(now, tuple(due)))
             if not ctx.touched:
                 return  # as the service: a notice taking effect writes no entry, but counts
