@@ -11,6 +11,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -130,3 +131,123 @@ def test_pyside_reads_an_imported_modules_source_without_keeping_it(tmp_path: Pa
                           env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "0 -1 []"
+
+
+#: what a start that has not signed in yet never needs: the API client (requests), the
+#: syncer and the contract (pydantic), the views' modules (main_window.VIEWS: imported on
+#: the worker that signs in, before the window is made ready)
+SIGNED_IN = ("requests", "pydantic", "xrewards_desk.contract.commands",
+             "xrewards_desk.contract.records", "xrewards_desk.sync.client",
+             "xrewards_desk.sync.runner")
+
+
+def signed_in_only() -> tuple[str, ...]:
+    from xrewards_desk.ui.shell.main_window import VIEWS
+
+    return SIGNED_IN + VIEWS
+
+#: `xrewards-desk` as a person starts it, with what was loaded (and whether babel's
+#: locale data was) printed as the process ends, after its worker has finished
+LOADED_AT_EXIT = """
+import atexit, json, sys
+def loaded():
+    data = sys.modules.get("babel.localedata")
+    print(json.dumps({"modules": sorted(sys.modules),
+                      "locales": sorted(getattr(data, "_cache", {}))}))
+atexit.register(loaded)
+sys.argv = ["xrewards-desk", *sys.argv[1:]]
+from xrewards_desk.app import run
+raise SystemExit(run())
+"""
+
+
+def test_a_start_that_has_not_signed_in_loads_nothing_of_the_signed_in_window(
+        tmp_path: Path) -> None:
+    """Issue 23, the start's memory: up to its painted window, the store opened on the
+    worker and the keyring asked for a kept token (there is none: nothing is asked of the
+    server), the app has loaded neither the API client, the syncer, the contract, the
+    views' modules nor babel's locale data (the status bar says no outbox count before the
+    store has told one)."""
+    from xrewards_desk.ui.qt import QApplication
+    from xrewards_desk.ui.shell import settings as st
+    from xrewards_desk.ui.shell.paths import Paths
+
+    _app = QApplication.instance() or QApplication(sys.argv[:1])
+    paths = Paths.default(tmp_path / "app").made()
+    settings = st.Settings(paths.settings_file)
+    settings.set(st.API_URL, "http://127.0.0.1:9")  # the discard port: nothing answers
+    settings.set(st.USER, "anna")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XREWARDS_EXIT_AFTER_PAINT": "1",
+           "XREWARDS_STORE_KEY": "ab" * 32,
+           "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring"}
+    env.pop("XREWARDS_PASSWORD", None)
+    done = subprocess.run([sys.executable, "-c", LOADED_AT_EXIT, "--data-dir",
+                           str(tmp_path / "app"), "--language", "en"], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.strip().splitlines()
+    assert lines[0].startswith("painted after ")
+    seen = json.loads(lines[-1])
+    loaded = set(seen["modules"])
+    assert "xrewards_desk.store.local" in loaded and "keyring" in loaded  # the worker ran
+    assert (tmp_path / "app" / "desk.sqlite").exists()  # and opened the store
+    early = [name for name in signed_in_only() if name in loaded]
+    assert early == [], f"loaded before a sign-in: {early}"
+    assert seen["locales"] == []
+
+
+def test_the_sign_in_work_loads_what_the_ready_window_needs(tmp_path: Path) -> None:
+    """What the start leaves to the sign-in is loaded by the worker that signs in
+    (signed_in_work), so that the GUI thread, which makes the views next, imports none of
+    it: the client and the syncer made, the views' modules, the language's number formats.
+    A session made without a client makes its ApiClient of its address when first asked."""
+    code = """
+import json, sys
+from pathlib import Path
+from xrewards_desk.store.db import Store, sqlite_url
+from xrewards_desk.sync.credentials import Tokens
+from xrewards_desk.ui.shell.session import Session
+from xrewards_desk.domain.formatting import format_number
+assert "xrewards_desk.sync.client" not in sys.modules
+store = Store.open(sqlite_url(Path(sys.argv[1]) / "desk.sqlite"))
+session = Session(store, "http://127.0.0.1:9", "anna", tokens=Tokens())
+from xrewards_desk.ui.shell.main import signed_in_work
+class Fmt:
+    def number(self, n):
+        return format_number(n, "de", minus="-")
+signed_in_work(session, Fmt)
+from xrewards_desk.sync.client import ApiClient
+from xrewards_desk.sync.runner import Syncer
+assert type(session.client) is ApiClient
+assert session.client.base == ApiClient("http://127.0.0.1:9").base
+assert type(session.syncer) is Syncer and session.syncer.client is session.client
+data = sys.modules["babel.localedata"]
+print(json.dumps({"modules": sorted(sys.modules), "locales": sorted(data._cache)}))
+store.close()
+"""
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True,
+                          text=True, timeout=120,
+                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    missing = [name for name in signed_in_only() if name not in seen["modules"]]
+    assert missing == []
+    assert "de" in seen["locales"]
+
+
+def test_the_status_bar_says_no_outbox_count_before_the_store_has_told(qapp: Any) -> None:
+    """Before the store has counted the outbox (the start), the status bar shows no count
+    (it said "0 waiting" while the store was still opening, and formatting that 0 loaded
+    babel's locale data, 4 MB, before the window painted); once told, the count and the
+    refused commands show, in each language."""
+    from xrewards_desk.ui.shell.statusbar import SyncBar
+    from xrewards_desk.ui.widgets.i18n import fmt_for
+
+    bar = SyncBar(lambda: fmt_for("en"))
+    assert bar.outbox.text() == "" and bar.refused.isHidden()
+    bar.retranslate()
+    assert bar.outbox.text() == ""
+    bar.show_outbox(1234, [])
+    assert bar.outbox.text() == "Outbox: 1,234 waiting" and bar.refused.isHidden()
+    bar.retranslate()
+    assert bar.outbox.text() == "Outbox: 1,234 waiting"

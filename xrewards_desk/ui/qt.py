@@ -3,7 +3,12 @@
 Qt Widgets, QtCharts (from pyside6-addons), QtPdf and QtPdfWidgets (from pyside6-pdf, for
 the evidence viewer) and nothing that needs a web engine. QtCharts and QtPdf are imported
 when one of their names is first asked for (the chart, the evidence viewer), not with
-this module: the window paints without them (issue 23)."""
+this module: the window paints without them (issue 23).
+
+Every name is looked up in its Qt module when first asked for (``from
+xrewards_desk.ui.qt import QLabel`` or ``qt.QLabel``), then kept here: PySide6 makes a Qt
+class's Python type, with its enums, at the first use of its name, and the names of views
+not yet open (3 MB for all of them) wait until those views' modules are imported."""
 
 from __future__ import annotations
 
@@ -11,112 +16,8 @@ import sys
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
+from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6 import __version__ as PYSIDE6_VERSION
-from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
-    QAbstractTableModel,
-    QBuffer,
-    QByteArray,
-    QCoreApplication,
-    QDate,
-    QDateTime,
-    QEvent,
-    QFileSystemWatcher,
-    QIODevice,
-    QItemSelectionModel,
-    QLibraryInfo,
-    QLocale,
-    QMarginsF,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    QPoint,
-    QPointF,
-    QRectF,
-    QSettings,
-    QSize,
-    QSizeF,
-    Qt,
-    QTime,
-    QTimer,
-    QTranslator,
-    QUrl,
-    Signal,
-    Slot,
-    qVersion,
-)
-from PySide6.QtGui import (
-    QAction,
-    QActionGroup,
-    QBrush,
-    QCloseEvent,
-    QColor,
-    QDesktopServices,
-    QFont,
-    QGuiApplication,
-    QIcon,
-    QImage,
-    QImageReader,
-    QImageWriter,
-    QKeySequence,
-    QLinearGradient,
-    QPageLayout,
-    QPageSize,
-    QPainter,
-    QPainterPath,
-    QPalette,
-    QPdfWriter,
-    QPen,
-    QPixmap,
-    QShortcut,
-    QTextDocument,
-)
-from PySide6.QtWidgets import (
-    QAbstractButton,
-    QAbstractItemView,
-    QApplication,
-    QBoxLayout,
-    QCheckBox,
-    QComboBox,
-    QDateEdit,
-    QDateTimeEdit,
-    QDialog,
-    QDialogButtonBox,
-    QFileDialog,
-    QFormLayout,
-    QFrame,
-    QGridLayout,
-    QGroupBox,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QLayout,
-    QLineEdit,
-    QListWidget,
-    QListWidgetItem,
-    QMainWindow,
-    QMenu,
-    QMenuBar,
-    QMessageBox,
-    QPlainTextEdit,
-    QProgressBar,
-    QPushButton,
-    QScrollArea,
-    QSpinBox,
-    QSplitter,
-    QStackedWidget,
-    QStatusBar,
-    QTableView,
-    QTableWidget,
-    QTableWidgetItem,
-    QTabWidget,
-    QTextBrowser,
-    QTextEdit,
-    QToolBar,
-    QToolButton,
-    QVBoxLayout,
-    QWidget,
-)
 
 if TYPE_CHECKING:
     from PySide6.QtCharts import (
@@ -126,8 +27,113 @@ if TYPE_CHECKING:
         QLineSeries,
         QValueAxis,
     )
+    from PySide6.QtCore import (
+        QT_TRANSLATE_NOOP,
+        QAbstractTableModel,
+        QBuffer,
+        QByteArray,
+        QCoreApplication,
+        QDate,
+        QDateTime,
+        QEvent,
+        QFileSystemWatcher,
+        QIODevice,
+        QItemSelectionModel,
+        QLibraryInfo,
+        QLocale,
+        QMarginsF,
+        QModelIndex,
+        QObject,
+        QPersistentModelIndex,
+        QPoint,
+        QPointF,
+        QRectF,
+        QSettings,
+        QSize,
+        QSizeF,
+        Qt,
+        QTime,
+        QTimer,
+        QTranslator,
+        QUrl,
+        Signal,
+        Slot,
+        qVersion,
+    )
+    from PySide6.QtGui import (
+        QAction,
+        QActionGroup,
+        QBrush,
+        QCloseEvent,
+        QColor,
+        QDesktopServices,
+        QFont,
+        QGuiApplication,
+        QIcon,
+        QImage,
+        QImageReader,
+        QImageWriter,
+        QKeySequence,
+        QLinearGradient,
+        QPageLayout,
+        QPageSize,
+        QPainter,
+        QPainterPath,
+        QPalette,
+        QPdfWriter,
+        QPen,
+        QPixmap,
+        QShortcut,
+        QTextDocument,
+    )
     from PySide6.QtPdf import QPdfDocument
     from PySide6.QtPdfWidgets import QPdfView
+    from PySide6.QtWidgets import (
+        QAbstractButton,
+        QAbstractItemView,
+        QApplication,
+        QBoxLayout,
+        QCheckBox,
+        QComboBox,
+        QDateEdit,
+        QDateTimeEdit,
+        QDialog,
+        QDialogButtonBox,
+        QFileDialog,
+        QFormLayout,
+        QFrame,
+        QGridLayout,
+        QGroupBox,
+        QHBoxLayout,
+        QHeaderView,
+        QLabel,
+        QLayout,
+        QLineEdit,
+        QListWidget,
+        QListWidgetItem,
+        QMainWindow,
+        QMenu,
+        QMenuBar,
+        QMessageBox,
+        QPlainTextEdit,
+        QProgressBar,
+        QPushButton,
+        QScrollArea,
+        QSpinBox,
+        QSplitter,
+        QStackedWidget,
+        QStatusBar,
+        QTableView,
+        QTableWidget,
+        QTableWidgetItem,
+        QTabWidget,
+        QTextBrowser,
+        QTextEdit,
+        QToolBar,
+        QToolButton,
+        QVBoxLayout,
+        QWidget,
+    )
 
 
 
@@ -168,11 +174,19 @@ LATER = {
 }
 
 
+#: where every other name of __all__ is: Qt Core, Gui and Widgets (imported with this module)
+_MODULES = (QtCore, QtGui, QtWidgets)
+
+
 def __getattr__(name: str) -> Any:
-    """QtCharts' and QtPdf's names, their module imported at the first (then kept)."""
-    if name not in LATER:
+    """A Qt name, from its module at the first use (then kept here); QtCharts' and QtPdf's
+    import their module then."""
+    if name in LATER:
+        value = getattr(import_module(LATER[name]), name)
+    elif name in __all__:
+        value = next(getattr(module, name) for module in _MODULES if hasattr(module, name))
+    else:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(LATER[name]), name)
     globals()[name] = value
     return value
 

@@ -12,22 +12,16 @@ from __future__ import annotations
 import struct
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from xrewards_desk.resources import resource
-from xrewards_desk.ui.qt import (
-    QBuffer,
-    QColor,
-    QIcon,
-    QImage,
-    QLinearGradient,
-    QPainter,
-    QPainterPath,
-    QPen,
-    QPixmap,
-    QPointF,
-    QRectF,
-    Qt,
-)
+from xrewards_desk.ui.qt import QColor, QIcon, QPixmap, Qt
+
+if TYPE_CHECKING:
+    from xrewards_desk.ui.qt import QImage
+
+# the names only drawing uses are imported there: the app's start reads the icon's files
+# and draws nothing (ui/qt.py makes a Qt name's type at its first use)
 
 NAME = "xrewards-desk"
 SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
@@ -42,6 +36,16 @@ GOLD_EDGE = QColor(0xB9, 0x7A, 0x0B)
 
 def render(size: int) -> QImage:
     """The icon at `size` × `size` pixels, antialiased, on a transparent background."""
+    from xrewards_desk.ui.qt import (
+        QImage,
+        QLinearGradient,
+        QPainter,
+        QPainterPath,
+        QPen,
+        QPointF,
+        QRectF,
+    )
+
     image = QImage(size, size, QImage.Format.Format_ARGB32_Premultiplied)
     image.fill(Qt.GlobalColor.transparent)
     painter = QPainter(image)
@@ -83,6 +87,8 @@ def render(size: int) -> QImage:
 
 
 def png_bytes(image: QImage) -> bytes:
+    from xrewards_desk.ui.qt import QBuffer
+
     buffer = QBuffer()
     buffer.open(QBuffer.OpenModeFlag.WriteOnly)
     image.save(buffer, "PNG")  # type: ignore[call-overload]

@@ -13,6 +13,7 @@ import logging.handlers
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,21 +25,22 @@ from xrewards_desk.ui.qt import QApplication, QEvent, QObject, QTimer, QWidget, 
 from xrewards_desk.ui.shell import errors
 from xrewards_desk.ui.shell import settings as st
 from xrewards_desk.ui.shell.collect import GuiThreadCollector
-from xrewards_desk.ui.shell.demo import ROLE_USERS, DemoServer
 from xrewards_desk.ui.shell.desk import Desk
-from xrewards_desk.ui.shell.dialogs import SettingsDialog, SignInDialog
 from xrewards_desk.ui.shell.icon import NAME, app_icon
 from xrewards_desk.ui.shell.main_window import MainWindow, import_views
 from xrewards_desk.ui.shell.paths import Paths
 from xrewards_desk.ui.shell.tasks import Tasks
-from xrewards_desk.ui.widgets.i18n import Language, resolve
+from xrewards_desk.ui.widgets.i18n import Fmt, Language, resolve
 
 if TYPE_CHECKING:
+    from xrewards_desk.ui.shell.demo import DemoServer
     from xrewards_desk.ui.shell.session import Session
 
-# The store (SQLAlchemy), the API client and the contract (pydantic), the session and the
-# views' modules are imported where they are first used: on the start-up's worker, after
-# the window has painted and says what it waits for (issue 23).
+# The store (SQLAlchemy) and the session are imported where they are first used: on the
+# start-up's worker, after the window has painted and says what it waits for. The API
+# client (requests), the syncer and the contract (pydantic) and the views' modules follow
+# once the person is signed in (a kept token the server accepts, or a password), on the
+# worker that signed in, before the window is made ready (issue 23).
 
 log = logging.getLogger("xrewards_desk")
 
@@ -124,6 +126,19 @@ def freeze_imports() -> None:
     gc.freeze()
 
 
+def signed_in_work(session: Session, fmt: Callable[[], Fmt]) -> None:
+    """On the worker that signed `session` in, before the window is made ready: the API
+    client and the syncer (requests, the sync's modules, the contract and pydantic), the
+    views' modules and the number formats of the language (babel's locale data, 4 MB and
+    16 ms at the first number), then all of it frozen. Not before the sign-in: a start
+    that stops at the sign-in (or before it) needs none of them (issue 23: the start's
+    memory), and the GUI thread, which makes the views next, loads none of them."""
+    session.prepare()
+    import_views()
+    fmt().number(0)
+    freeze_imports()
+
+
 class MemoryTokens(Tokens):
     """The demo's tokens: its server lives for one run, so nothing goes to the keyring."""
 
@@ -161,6 +176,8 @@ class Starter(QObject):
 
     # ------------------------------------------------------------------ demo
     def start_demo(self) -> None:
+        from xrewards_desk.ui.shell.demo import ROLE_USERS, DemoServer
+
         desk = self.desk
         self.server = DemoServer(desk.paths.data)
         self.window.starting(self.tr(
@@ -179,13 +196,12 @@ class Starter(QObject):
                 path.unlink()
             store = open_local(desk.paths.data, demo=True)  # a new key in memory each run
             desk.store = store
-            import_views()
-            freeze_imports()
             user = self.server.user(ROLE_USERS[Role.AGENT])  # from its 0600 file
             session = Session(store, url, user.name, ApiClient(url), MemoryTokens(),
                               data=desk.paths.data, clock=desk.clock)
             assert user.password is not None
             session.sign_in(user.password)
+            signed_in_work(session, desk.fmt)
             self.progress.emit(self.tr("Syncing the demo program…"))
             session.syncer.pull(progress=lambda done, _total: self.progress.emit(
                 self.tr("Syncing the demo program… %1 changes").replace(
@@ -196,6 +212,8 @@ class Starter(QObject):
         desk.tasks.on_net(work, self._signed_in, self._start_failed)
 
     def switch_role(self, role: str) -> None:
+        from xrewards_desk.ui.shell.demo import ROLE_USERS  # loaded: the demo runs
+
         session = self.desk.session
         server = self.server
         if session is None or not self.desk.demo or server is None:
@@ -218,6 +236,8 @@ class Starter(QObject):
     def start_real(self) -> None:
         desk = self.desk
         if not desk.settings.get(st.API_URL) or not desk.settings.get(st.USER):
+            from xrewards_desk.ui.shell.dialogs import SettingsDialog
+
             dialog = SettingsDialog(desk.settings, self.window, first_start=True)
             if not dialog.exec():
                 QApplication.quit()
@@ -238,23 +258,29 @@ class Starter(QObject):
 
         def work() -> tuple[Session, bool]:
             from xrewards_desk.store.local import open_local
-            from xrewards_desk.sync.client import ApiClient, Offline
             from xrewards_desk.ui.shell.session import Session
 
             store = open_local(desk.paths.data, moving=moving, passphrase=None
                                if passphrase is None else lambda: passphrase)
             desk.store = store
-            session = Session(store, api, user, ApiClient(api), Tokens(), data=desk.paths.data,
+            # no API client yet: it is made when the server is first asked (a kept token)
+            session = Session(store, api, user, tokens=Tokens(), data=desk.paths.data,
                               clock=desk.clock)
             try:
                 resumed = session.resume()
-            except Offline:
+            except Exception as exc:
+                from xrewards_desk.sync.client import Offline  # loaded: resume asked
+
+                if not isinstance(exc, Offline):
+                    raise
                 # a kept token and no server: work on the local store, sync later
                 resumed = session.client.token is not None or \
-                    session.tokens.get(api, user) is not None
-                session.client.token = session.tokens.get(api, user)
-            import_views()
-            freeze_imports()
+                    session.kept_token() is not None
+                session.client.token = session.kept_token()
+            if resumed:
+                signed_in_work(session, desk.fmt)
+            else:
+                freeze_imports()
             return session, resumed
 
         def failed(exc: BaseException) -> None:
@@ -290,8 +316,11 @@ class Starter(QObject):
                             type(exc).__name__)
                 self._ask_password(session)
 
-            self.desk.tasks.on_net(lambda: session.sign_in(password),
-                                   lambda _person: self._signed_in(session), refused)
+            def work() -> None:
+                session.sign_in(password)
+                signed_in_work(session, self.desk.fmt)
+
+            self.desk.tasks.on_net(work, lambda _r: self._signed_in(session), refused)
             return
         self._ask_password(session)
 
@@ -299,6 +328,7 @@ class Starter(QObject):
         def attempt(password: str, answer: Any) -> None:
             def work() -> None:
                 session.sign_in(password)
+                signed_in_work(session, self.desk.fmt)
 
             def problem(exc: BaseException) -> None:
                 from xrewards_desk.sync.client import NotSignedIn, Offline
@@ -311,6 +341,8 @@ class Starter(QObject):
                     answer(str(exc))
 
             self.desk.tasks.on_net(work, lambda _r: answer(None), problem)
+
+        from xrewards_desk.ui.shell.dialogs import SignInDialog
 
         dialog = SignInDialog(session.api, session.user, attempt, self.window)
         if dialog.exec():

@@ -14,7 +14,6 @@ from xrewards_desk.domain.permissions import PEOPLE
 from xrewards_desk.ui import qt
 from xrewards_desk.ui.shell import settings as st
 from xrewards_desk.ui.shell.desk import Desk
-from xrewards_desk.ui.shell.dialogs import RefusalsDialog, SettingsDialog
 from xrewards_desk.ui.shell.statusbar import SyncBar
 from xrewards_desk.ui.widgets import access, forms
 from xrewards_desk.ui.widgets.i18n import resolve
@@ -653,9 +652,13 @@ class MainWindow(qt.QMainWindow):
             self.desk.sync.sync_now()
 
     def show_refusals(self) -> None:
+        from xrewards_desk.ui.shell.dialogs import RefusalsDialog
+
         RefusalsDialog(self.syncbar.refusals, self.desk.fmt, self).exec()
 
     def open_settings(self) -> None:
+        from xrewards_desk.ui.shell.dialogs import SettingsDialog
+
         dialog = SettingsDialog(self.desk.settings, self)
         if dialog.exec():
             self.switch_language(resolve(self.desk.settings.get(st.LANGUAGE)))

@@ -1,25 +1,35 @@
 """A signed-in session: the local store, the API client, the token, and the syncer; and
-the controller that runs syncs off the GUI thread and reports to the status bar."""
+the controller that runs syncs off the GUI thread and reports to the status bar.
+
+The API client (`requests`) and the syncer (the sync's modules, the API contract and
+pydantic under them) are made when first used: at the start a session only looks in the
+keyring for a kept token, and without one nothing talks to the server until the sign-in
+(issue 23: the start's memory). :meth:`Session.prepare` makes them on a worker once
+signed in, so that the GUI thread never imports them."""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+import threading
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from xrewards_desk.clock import Clock, SystemClock
-from xrewards_desk.contract.commands import GatewayState
-from xrewards_desk.contract.records import Staff
 from xrewards_desk.domain.permissions import may
-from xrewards_desk.store.db import Store
 from xrewards_desk.store.read import lookups
-from xrewards_desk.sync.client import ApiClient, NotSignedIn, Offline, Refused
 from xrewards_desk.sync.credentials import Tokens
 from xrewards_desk.sync.evidence import EvidenceFolder
-from xrewards_desk.sync.runner import Status, Syncer
+from xrewards_desk.sync.status import Status
 from xrewards_desk.ui.qt import QObject, QTimer, Signal
 from xrewards_desk.ui.shell.tasks import Tasks
+
+if TYPE_CHECKING:
+    from xrewards_desk.contract.commands import GatewayState
+    from xrewards_desk.contract.records import Staff
+    from xrewards_desk.store.db import Store
+    from xrewards_desk.sync.client import ApiClient
+    from xrewards_desk.sync.runner import Syncer
 
 log = logging.getLogger(__name__)
 
@@ -35,24 +45,59 @@ class Person:
     role: str
 
 
-@dataclass
 class Session:
-    store: Store
-    api: str
-    user: str
-    client: ApiClient
-    tokens: Tokens
-    person: Person | None = None
-    #: the data folder whose evidence/ the outbox's files are read from (default: the
-    #: local store's folder)
-    data: Path | None = None
-    #: the desk's one clock, which the syncer notes its times by
-    clock: Clock = field(default_factory=SystemClock)
-    syncer: Syncer = field(init=False)
+    """The local store, the API at `api` as `user`, where their token is kept
+    (`tokens`), who they are once signed in (`person`). `client` (default: an ApiClient of
+    `api`, made when first used) and `syncer` are made when first asked for."""
 
-    def __post_init__(self) -> None:
-        self.syncer = Syncer(self.store, self.client, self.client.base, self.user,
-                             clock=self.clock)
+    def __init__(self, store: Store, api: str, user: str, client: ApiClient | None = None,
+                 tokens: Tokens | None = None, person: Person | None = None, *,
+                 data: Path | None = None, clock: Clock | None = None) -> None:
+        self.store = store
+        self.api = api
+        self.user = user
+        self.tokens = tokens if tokens is not None else Tokens()
+        self.person = person
+        #: the data folder whose evidence/ the outbox's files are read from (default: the
+        #: local store's folder)
+        self.data = data
+        #: the desk's one clock, which the syncer notes its times by
+        self.clock = clock if clock is not None else SystemClock()
+        self._client = client
+        self._syncer: Syncer | None = None
+        self._making = threading.Lock()
+
+    @property
+    def client(self) -> ApiClient:
+        """The API client (made at the first use: its module imports `requests` and the
+        contract)."""
+        with self._making:
+            if self._client is None:
+                from xrewards_desk.sync.client import ApiClient
+
+                self._client = ApiClient(self.api)
+            return self._client
+
+    @client.setter
+    def client(self, client: ApiClient) -> None:
+        self._client = client
+
+    @property
+    def syncer(self) -> Syncer:
+        """Push and pull against the API (made at the first use, with the client)."""
+        client = self.client
+        with self._making:
+            if self._syncer is None:
+                from xrewards_desk.sync.runner import Syncer
+
+                self._syncer = Syncer(self.store, client, client.base, self.user,
+                                      clock=self.clock)
+            return self._syncer
+
+    def prepare(self) -> None:
+        """Make the client and the syncer now (on a worker, once signed in), so that the
+        GUI thread, which reads the syncer's status next, never imports their modules."""
+        _ = self.syncer
 
     def evidence(self) -> EvidenceFolder:
         folder = self.data
@@ -61,11 +106,19 @@ class Session:
             folder = Path(database).parent if database else Path.cwd()
         return EvidenceFolder.of(folder, self.store)
 
+    def kept_token(self) -> str | None:
+        """The token the keyring (or this process's memory) keeps for this API and user."""
+        return self.tokens.get(self.api, self.user)
+
     def resume(self) -> bool:
-        """Use a token from the keyring if the server still accepts it."""
-        token = self.tokens.get(self.api, self.user)
+        """Use a token from the keyring if the server still accepts it (only then is the
+        API client made: without a kept token nothing is asked of the server). Raises
+        sync.client.Offline when a token is kept and the server cannot be reached."""
+        token = self.kept_token()
         if token is None:
             return False
+        from xrewards_desk.sync.client import NotSignedIn
+
         self.client.token = token
         try:
             self.person = _person(self.client.me())
@@ -151,6 +204,8 @@ class SyncController(QObject):
         person = self.session.person
         if person is None or not may(person.role, "read_gateway_state"):
             return None
+        from xrewards_desk.sync.client import NotSignedIn, Offline, Refused
+
         try:
             return self.session.client.gateway_state()
         except (Offline, NotSignedIn, Refused) as exc:
@@ -166,6 +221,8 @@ class SyncController(QObject):
             self.sync_now()
 
     def _failed(self, exc: BaseException) -> None:
+        from xrewards_desk.sync.client import NotSignedIn, Offline  # loaded by the sync
+
         self.running = False
         self.again = False
         if isinstance(exc, Offline):

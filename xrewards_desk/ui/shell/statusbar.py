@@ -36,7 +36,9 @@ class SyncBar(QWidget):
         self.setObjectName("syncbar")
         self.fmt = fmt
         self.status = Status()
-        self.waiting = 0
+        #: the commands waiting in the outbox, once the store has told (None until then:
+        #: the label stays empty rather than say 0 while the store is still opening)
+        self.waiting: int | None = None
         self.refusals: list[Refusal] = []
         self.online = QLabel()
         self.last = QLabel()
@@ -50,6 +52,7 @@ class SyncBar(QWidget):
         self.gateway.hide()
         self.gateway_state: GatewayState | None = None
         self.refused = QToolButton()
+        self.refused.hide()  # shown where the outbox has refused commands
         self.refused.clicked.connect(self.refusals_requested)
         self.sync = QPushButton()
         self.sync.clicked.connect(self.sync_requested)
@@ -67,7 +70,8 @@ class SyncBar(QWidget):
         self.sync.setText(self.tr("Sync now"))
         self.sync.setToolTip(self.tr("Send the outbox and fetch the server's changes (F5)"))
         self.show_status(self.status)
-        self.show_outbox(self.waiting, self.refusals)
+        if self.waiting is not None:
+            self.show_outbox(self.waiting, self.refusals)
         self.show_gateway(self.gateway_state)
 
     def show_status(self, status: Status) -> None:
