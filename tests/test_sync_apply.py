@@ -237,6 +237,40 @@ def test_instants_are_stored_as_the_store_type_stores_them() -> None:
         process(datetime(2025, 3, 3, 9, 0))
 
 
+def test_money_is_stored_as_the_store_type_stores_it() -> None:
+    """The page writer's own conversion of money (integer cents on SQLite) equals what
+    the Money column type makes of any amount; what the type refuses (a fraction of a
+    cent, NaN, infinity, a float) it refuses the same way."""
+    from decimal import Decimal
+
+    import pytest
+    from hypothesis import given
+    from hypothesis import strategies as st
+    from sqlalchemy.dialects import sqlite
+
+    from xrewards_desk.domain.money import MoneyError
+    from xrewards_desk.sync.apply import _sqlite_cents
+
+    dialect = sqlite.dialect()
+    store_type = m.OrderRow.__table__.c.net.type
+    process = store_type.dialect_impl(dialect).bind_processor(dialect)
+    cents = _sqlite_cents(process)
+
+    @given(st.one_of(st.none(), st.decimals(min_value=-10**12, max_value=10**12, places=2),
+                     st.decimals(min_value=-10**12, max_value=10**12, places=0),
+                     st.integers(-10**12, 10**12).map(lambda c: Decimal(c).scaleb(-2))))
+    def same(value: Decimal | None) -> None:
+        assert cents(value) == process(value)
+
+    same()
+    assert cents(Decimal("-2061.45")) == -206145  # R5: EUR with two places, as cents
+    for refused in (Decimal("0.005"), Decimal("NaN"), Decimal("Infinity"), 1.5):
+        with pytest.raises(MoneyError):
+            process(refused)
+        with pytest.raises(MoneyError):
+            cents(refused)
+
+
 def test_records_of_nul_free_text_are_checked_by_every_rule_but_the_nul_walk(
         server: Server) -> None:
     """validation.trusted: the contract model's own schema without ``_no_nul``. For

@@ -345,8 +345,8 @@ class Syncer:
             nonlocal applied, applying, writing
             assert applying is not None and writing is not None
             applied += applying.result()
-            for kind, record in writing.prepared.records:
-                changed.setdefault(kind, set()).add(record)
+            for kind, ids in writing.prepared.records.items():
+                changed.setdefault(kind, set()).update(ids)
             applying = writing = None
 
         try:
