@@ -17,7 +17,9 @@ The two kinds of run take turns, so that a change of the machine's load falls on
 Each run's time to its window painted is the moment its ``painted`` line arrives, counted
 from the spawn (the process's own figure since its start in /proc is printed beside it);
 its wall time is from the spawn to its exit (the app's includes its worker finishing what
-it started: the store opened, the views' modules imported). Two peaks of memory: the
+it started: the store opened, the keyring asked for a kept token; the sign-in with
+``$XREWARDS_PASSWORD``, and with it the API client, the contract and the views' modules,
+would come after the paint, and the app has quit by then). Two peaks of memory: the
 whole run's (``os.wait4``'s ``ru_maxrss``, measured by a small runner process that
 starts each child) and the one by the first paint (VmHWM, printed by the child then).
 Prints each run, the medians, then ``ratio to floor: X.XX`` (the desktop's median time
