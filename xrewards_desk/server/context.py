@@ -11,7 +11,8 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import inspect as sa_inspect
@@ -20,16 +21,27 @@ from sqlalchemy.orm import Session
 
 from xrewards_desk.store import models as m
 
+from ..contract import records as r
 from ..contract.common import FORBIDDEN, STALE_VERSION, Model
 from ..domain import actions as a
 from ..domain import permissions, workflow
 from ..domain.engine import (
     Written,
 )
-from ..domain.model import Actor
-from ..store.ledger import Saved, StoreLookup, apply_saving
+from ..domain.model import Actor, Order
+from ..domain.money import CENT
+from ..store.ledger import Saved, StoreLookup, apply_saving, order_values
 from .errors import ApiError, unknown
-from .feed import READ, Feed, ReadBack, entry_of, lot_of, notice_of, serialise
+from .feed import (
+    READ,
+    Feed,
+    ReadBack,
+    entry_of,
+    lot_of,
+    notice_of,
+    order_record,
+    serialise,
+)
 
 if TYPE_CHECKING:
     from ..store.db import Store
@@ -109,6 +121,8 @@ class Ctx:
         first, and what the ORM holds of the rows the engine changed is expired after (it
         reloads on the next access); the rest of what it holds stays valid."""
         self.session.flush()
+        if self.lookup is None:
+            self.lookup = StoreLookup(self.session)
         written, saved = apply_saving(self.session, action, self.lookup)
         _expire(self.session, saved)
         self.applied(written, saved)
@@ -124,6 +138,8 @@ class Ctx:
             for key in keys:
                 if kind == "lot" and key in lots:
                     self._told(kind, key, lot_of(lots[key]))
+                elif kind == "order":
+                    self._told(kind, key, self.order_record(key))
                 else:
                     self._told(kind, key)
         if saved.program:
@@ -139,6 +155,31 @@ class Ctx:
                 .limit(len(written.claims))).all()
             for claim_id in sorted(ids):
                 self._told("claim", claim_id)
+
+
+    def order_record(self, order_id: str) -> Model | ReadBack:
+        """The order as the feed carries it, from the engine's value as saved and the
+        columns beside it as this transaction holds them; read back where the lookup
+        holds no such columns or the order was cancelled (its record lists the
+        cancellations' rows)."""
+        lookup = self.lookup
+        order = lookup.orders.get(order_id) if lookup is not None else None
+        beside = lookup.order_beside.get(order_id) if lookup is not None else None
+        if order is None or beside is None or order.cancelled:
+            return READ
+        return order_of(order, beside)
+
+
+def order_of(order: Order, beside: dict[str, Any]) -> r.Order:
+    """An order's feed record from the engine's value and its other columns, each as the
+    store gives it back (instants in UTC, euros to the cent)."""
+    values = order_values(order)
+    for name in ("placed_at", "paid_at", "delivered_at", "completed_at"):
+        if values[name] is not None:
+            values[name] = values[name].astimezone(UTC)
+    for name in ("net", "discount", "cancelled", "spend_added"):
+        values[name] = values[name].quantize(CENT)
+    return order_record(SimpleNamespace(**values, **beside), [])
 
 
 #: the ORM's classes of the rows the engine saves, by :class:`Saved`'s field

@@ -505,8 +505,12 @@ def order_placed(ctx: Ctx, ev: c.OrderPlaced) -> None:
                                       "placed_by": ev.placed_by,
                                       "payment_fingerprint": ev.payment_fingerprint})
     held = ctx.lookup.orders.get(ev.order) if ctx.lookup is not None else None
-    if ctx.lookup is not None and held is not None:  # the engine's value as now stored
+    if ctx.lookup is not None and held is not None:  # the order as now stored, to the feed
         ctx.lookup.orders[ev.order] = replace(held, placed_at=ev.placed_at)
+        ctx.lookup.order_beside[ev.order] = {
+            "placed_by": ev.placed_by, "paid_by": None,
+            "payment_fingerprint": ev.payment_fingerprint}
+        ctx.touch("order", ev.order, ctx.order_record(ev.order), beside=True)
     ctx.created = ev.order
     _order_evidence(ctx, ev.order, ev.account, first_order_changed=ev.placed_by is not None,
                     new_card=ev.payment_fingerprint is not None and not _card_known(
@@ -521,8 +525,8 @@ def order_paid(ctx: Ctx, ev: c.OrderPaid) -> None:
     ctx.subject = f"order:{ev.order}"
     ctx.apply(a.Pay(ctx.now, ctx.actor, ev.order))
     if ev.paid_by is None and not ev.payment_fingerprint:
-        ctx.touch("order", ev.order)  # nothing of the shop's own to keep, nothing to rescore
-        return
+        return  # nothing of the shop's own to keep, nothing to rescore (the engine's
+        # change of the order is in the feed already, Ctx.applied)
     row = _order_row(ctx, ev.order)
     row.paid_by = ev.paid_by
     card_changed = bool(ev.payment_fingerprint) and ev.payment_fingerprint != \
@@ -531,6 +535,8 @@ def order_paid(ctx: Ctx, ev: c.OrderPaid) -> None:
         row.payment_fingerprint = ev.payment_fingerprint
     ctx.session.flush()
     ctx.touch("order", ev.order, beside=True)  # who paid, the card: not the engine's
+    if ctx.lookup is not None:  # its record is read back until the order is loaded again
+        ctx.lookup.order_beside.pop(ev.order, None)
     _order_evidence(ctx, row.id, row.account_id, first_order_changed=ev.paid_by is not None,
                     new_card=card_changed)
 

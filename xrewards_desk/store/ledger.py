@@ -174,7 +174,7 @@ def _lot_values(lot: Lot) -> dict[str, Any]:
     }
 
 
-def _order_values(order: Order) -> dict[str, Any]:
+def order_values(order: Order) -> dict[str, Any]:
     return {
         "id": order.id, "account_id": order.account, "placed_at": order.placed_at,
         "net": order.net, "discount": order.discount, "cancelled": order.cancelled,
@@ -185,6 +185,10 @@ def _order_values(order: Order) -> dict[str, Any]:
         "bonus_account": order.bonus_account, "bonus_lot": order.bonus_lot,
         "bonus_credited": order.bonus_credited,
     }
+
+
+#: an order's columns that the engine's value does not hold
+ORDER_BESIDE = ("placed_by", "paid_by", "payment_fingerprint")
 
 
 # --------------------------------------------------------------------------- loading
@@ -236,6 +240,9 @@ class StoreLookup:
         self.versions: dict[str, int] = {}
         self.has_discount: set[str] = set()
         self.orders: dict[str, Order | None] = {}
+        #: an order's columns besides the engine's value (who placed and paid it, the
+        #: card), as stored: the change feed's record is its value with these
+        self.order_beside: dict[str, dict[str, Any]] = {}
         self.cases: dict[str, AbuseCase | None] = {}
         self._program: Program | None = None
 
@@ -270,6 +277,9 @@ class StoreLookup:
         if order_id not in self.orders:
             row = self.conn.execute(_ORDER_QUERY, {"order": order_id}).first()
             self.orders[order_id] = None if row is None else _order(row)
+            if row is not None:
+                self.order_beside[order_id] = {name: row._mapping[name]
+                                               for name in ORDER_BESIDE}
         return self.orders[order_id]
 
     def case(self, case_id: str) -> AbuseCase | None:
@@ -315,6 +325,7 @@ class StoreLookup:
             self.has_discount.discard(key)
         elif kind == "order":
             self.orders.pop(key, None)
+            self.order_beside.pop(key, None)
         elif kind == "abuse_case":
             self.cases.pop(key, None)
         elif kind == "program":
@@ -421,7 +432,7 @@ def save(session: Session, lookup: StoreLookup, state: State, written: Written) 
     orders: list[str] = []
     for order_id, order, loaded_order in _changed(state.orders, lookup.orders):
         orders.append(order_id)
-        values = _order_values(order)
+        values = order_values(order)
         if loaded_order is None:
             conn.execute(insert(ORDERS), values)
         else:
