@@ -360,3 +360,47 @@ def test_records_of_nul_free_text_are_checked_by_every_rule_but_the_nul_walk(
     text = json.dumps(odd).encode()
     assert not validation.nul_free(text)
     assert RECORDS["account"].model_validate(json.loads(text)).name == "C:\\u0000"
+
+
+def test_a_page_made_by_the_database_is_the_page_made_from_the_rows(server: Server) -> None:
+    """feed.page: on SQLite each change's text is made by the query itself; for every
+    page of a busy day, in pages of 1, 7 and 1,000, it is byte for byte the page made
+    from the rows through the store's types (feed._page_text, PostgreSQL's way), an
+    instant with a fraction of a second included; a change whose instant is stored in
+    another form has its page made from the rows."""
+    import json
+    from datetime import UTC, datetime
+
+    from sqlalchemy import insert, literal_column, update
+
+    from xrewards_desk.server import feed
+
+    _busy_day(server)
+    with server.store.engine.begin() as conn:
+        conn.execute(insert(feed.CHANGES), [{
+            "at": datetime(2025, 3, 3, 7, 0, 0, 123400, tzinfo=UTC), "kind": "staff",
+            "record_id": "tessa", "data": None}])
+    with server.store.engine.connect() as conn:
+        for limit in (1, 7, 1000):
+            after, pages = 0, 0
+            while True:
+                made = feed.page(conn, after, limit)
+                assert made == feed._page_text(conn, after, limit), (after, limit)
+                page = json.loads(made)
+                pages += 1
+                if not page["more"]:
+                    break
+                after = int(page["next"])
+            assert pages > 1 or limit == 1000
+        last = json.loads(feed.page(conn, 0, 1000))["changes"][-1]
+        assert last == {"seq": last["seq"], "at": "2025-03-03T07:00:00.123400Z",
+                        "kind": "staff", "id": "tessa", "data": None}
+        assert feed.page(conn, 10**9, 5) == b'{"changes":[],"next":"1000000000","more":false}'
+    if server.store.engine.dialect.name == "sqlite":  # an instant stored without a fraction
+        with server.store.engine.begin() as conn:
+            conn.execute(update(feed.CHANGES).where(feed.CHANGES.c.seq == last["seq"])
+                         .values(at=literal_column("'2025-03-03 07:00:00'")))
+        with server.store.engine.connect() as conn:
+            made = feed.page(conn, last["seq"] - 1, 5)
+            assert made == feed._page_text(conn, last["seq"] - 1, 5)
+            assert json.loads(made)["changes"][0]["at"] == "2025-03-03T07:00:00Z"

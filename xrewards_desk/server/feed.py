@@ -15,11 +15,13 @@ sequence numbers are drawn under it: they commit in their order, so a reader rea
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, insert, select, text
+from sqlalchemy import Table, Text, bindparam, insert, select, text
+from sqlalchemy import cast as cast_text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, selectinload
 
@@ -380,6 +382,62 @@ CORE_LOADERS: dict[str, Callable[[Connection, str], Model | None]] = {
         at=x.child_at, amount=x.child_amount, in_full=x.child_in_full)),
     **{kind: _one(kind, make) for kind, make in ROW_RECORDS.items()},
 }
+
+
+# --------------------------------------------------------------------------- served
+
+#: on SQLite, each change of a page as the text the page carries, made by SQLite from the
+#: stored row (no Python per row): ``at`` as RFC 3339 in UTC from the form the Instant
+#: type stores (``YYYY-MM-DD HH:MM:SS.ffffff``; the fraction left out when it is zero, as
+#: ``datetime.isoformat`` does), the kind and id quoted as JSON strings, the record's
+#: stored JSON text as it is. A row whose ``at`` is in any other form comes out NULL, and
+#: its page is made by :func:`_page_text` instead.
+_PAGE_SQLITE = (
+    "SELECT seq, CASE WHEN at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] "
+    "[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9][0-9][0-9][0-9]' THEN "
+    "'{\"seq\":' || seq || ',\"at\":\"' || substr(at, 1, 10) || 'T' || substr(at, 12, 8) "
+    "|| CASE substr(at, 21) WHEN '000000' THEN '' ELSE '.' || substr(at, 21) END "
+    "|| 'Z\",\"kind\":' || json_quote(kind) || ',\"id\":' || json_quote(record_id) "
+    "|| ',\"data\":' || coalesce(data, 'null') || '}' END "
+    "FROM changes WHERE seq > ? ORDER BY seq LIMIT ?")
+
+
+def page(conn: Connection, after: int, limit: int) -> bytes:
+    """A page of the feed as JSON (the shape of :class:`~..contract.records.ChangePage`):
+    the changes after sequence number `after`, at most `limit`, in their order. Each
+    record was validated against its contract model when it was appended, so the page is
+    built from the stored JSON text as it is, neither parsed nor validated again (the
+    tests check the shape). On SQLite each change's text is made by the query itself
+    (:data:`_PAGE_SQLITE`); elsewhere, or where a stored instant is not in the form
+    expected, by :func:`_page_text` from the rows."""
+    if conn.dialect.name == "sqlite":
+        rows = conn.exec_driver_sql(_PAGE_SQLITE, (after, limit + 1)).all()
+        if all(text is not None for _seq, text in rows):
+            more = len(rows) > limit
+            rows = rows[:limit]
+            return _page(",".join(text for _seq, text in rows),
+                         rows[-1][0] if rows else after, more)
+    return _page_text(conn, after, limit)
+
+
+def _page_text(conn: Connection, after: int, limit: int) -> bytes:
+    """:func:`page` from the rows as the store's types read them."""
+    c = CHANGES.c
+    rows = conn.execute(select(c.seq, c.at, c.kind, c.record_id, cast_text(c.data, Text))
+                        .where(c.seq > after).order_by(c.seq).limit(limit + 1)).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    dumps = json.dumps
+    changes = ",".join(
+        f'{{"seq":{seq},"at":"{at.isoformat().replace("+00:00", "Z")}",'
+        f'"kind":{dumps(kind)},"id":{dumps(record_id)},"data":{data or "null"}}}'
+        for seq, at, kind, record_id, data in rows)
+    return _page(changes, rows[-1].seq if rows else after, more)
+
+
+def _page(changes: str, last: int, more: bool) -> bytes:
+    return (f'{{"changes":[{changes}],"next":{json.dumps(str(last))},'
+            f'"more":{"true" if more else "false"}}}').encode()
 
 
 class ReadBack:

@@ -26,7 +26,7 @@ from typing import Any, Literal
 
 from anyio import to_thread
 from pydantic import TypeAdapter
-from sqlalchemy import Select, Text, bindparam, cast, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -58,6 +58,7 @@ from . import abuse_signals, idempotency, security, throttle
 from .context import Ctx, Writes, check_role, forbidden
 from .errors import ApiError
 from .feed import Feed
+from .feed import page as feed_page
 from .handlers import HANDLERS, invitee_of
 from .idempotency import Answer
 from .presence import PresenceBoard
@@ -519,27 +520,11 @@ class Service:
 
     # ----------------------------------------------------------------- feed, audit
     def changes(self, after: int, limit: int) -> bytes:
-        """A page of the feed as JSON (the shape of :class:`ChangePage`). Each record was
-        validated against its contract model when it was appended, so the page is built
-        from the stored JSON text as it is, neither parsed nor validated again (tests
-        check the shape)."""
+        """A page of the feed as JSON (the shape of :class:`ChangePage`), after the
+        expiries due by now are written (:func:`.feed.page`)."""
         self.advance_all()
-        feed = m.ChangeRow
-        with self.store.session() as s:
-            rows = s.execute(select(feed.seq, feed.at, feed.kind, feed.record_id,
-                                    cast(feed.data, Text))
-                             .where(feed.seq > after)
-                             .order_by(feed.seq).limit(limit + 1)).all()
-        more = len(rows) > limit
-        rows = rows[:limit]
-        dumps = json.dumps
-        changes = ",".join(
-            f'{{"seq":{seq},"at":"{at.isoformat().replace("+00:00", "Z")}",'
-            f'"kind":{dumps(kind)},"id":{dumps(record_id)},"data":{data or "null"}}}'
-            for seq, at, kind, record_id, data in rows)
-        next_ = dumps(str(rows[-1].seq if rows else after))
-        return (f'{{"changes":[{changes}],"next":{next_},"more":{"true" if more else "false"}}}'
-                .encode())
+        with self.store.engine.connect() as conn:
+            return feed_page(conn, after, limit)
 
     def audit_page(self, person: Person, after: int, limit: int, *,
                    actor: str | None = None, action: str | None = None,
