@@ -458,6 +458,10 @@ def test_after_an_initial_fill_the_stores_connections_keep_their_own_cache(
         assert syncer(server, store).pull().count > 0
         with store.session() as s:  # the fill ran and is finished
             assert s.get(m.AccountRow, "XR-FILL-1") is not None
+        # an incremental pull, which widens a smaller cache to PULL_CACHE_KIB, sets it
+        # back too
+        earn(server, "XR-FILL-1", "WO-FILL-2", "80.00")
+        assert syncer(server, store).pull().count > 0
         pool = store.engine.pool
         held = [store.engine.connect() for _ in range(max(1, pool.checkedin()))]
         try:
