@@ -2570,6 +2570,11 @@
         <translation>Empfehlungen, geordnet nach Anzeichen für eine Selbstempfehlung (F7)</translation>
     </message>
     <message>
+        <source>Abuse review</source>
+        <comment>tab</comment>
+        <translation>Missbrauch</translation>
+    </message>
+    <message>
         <source>Claims</source>
         <translation>Ansprüche auf Wertersatz</translation>
     </message>
@@ -2578,12 +2583,22 @@
         <translation>Ansprüche auf Wertersatz nach Missbrauch und ihr Status (F8)</translation>
     </message>
     <message>
+        <source>Claims</source>
+        <comment>tab</comment>
+        <translation>Wertersatz</translation>
+    </message>
+    <message>
         <source>Audit</source>
         <translation>Audit-Protokoll</translation>
     </message>
     <message>
         <source>Every command: who, role, when, what (F9)</source>
         <translation>Jeder Befehl: wer, Rolle, wann, was (F9)</translation>
+    </message>
+    <message>
+        <source>Audit</source>
+        <comment>tab</comment>
+        <translation>Audit</translation>
     </message>
     <message>
         <source>X-Points Desk</source>
@@ -3708,6 +3723,7 @@
     <name>SyncBar</name>
     <message>
         <source>Sync now</source>
+        <extracomment>the commands waiting in the outbox, once the store has told (None until then: the label stays empty rather than say 0 while the store is still opening)</extracomment>
         <translation>Jetzt synchronisieren</translation>
     </message>
     <message>

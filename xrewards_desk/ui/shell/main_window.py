@@ -44,6 +44,11 @@ def import_views() -> None:
 
 _Page = TypeVar("_Page", bound=qt.QWidget)
 
+# the widest (px) a customer's name is written on its tab, the rest elided; the tab's
+# tooltip has the whole name and the account: with every view of a team lead open, a
+# customer and a case still fit a 1280 px window beside them, in German too
+NAME_TAB_WIDTH = 150
+
 
 @dataclass
 class RoleView:
@@ -53,9 +58,12 @@ class RoleView:
     key: str
     command: str
     make: Callable[[], qt.QWidget]
+    # the menu's words for it
     title: Callable[[], str]
     tooltip: Callable[[], str]
     action: qt.QAction
+    # its tab's shorter words (the menu's may be long: "Ansprüche auf Wertersatz")
+    tab: Callable[[], str]
     page: qt.QWidget | None = None
 
 
@@ -133,17 +141,21 @@ class MainWindow(qt.QMainWindow):
         self.role_views: dict[str, RoleView] = {}
         self._role_view("transfers", "F6", "approve_transfer", self._make_transfers,
                         lambda: self.tr("Transfers"),
-                        lambda: self.tr("Transfer requests waiting for a team lead (F6)"))
+                        lambda: self.tr("Transfer requests waiting for a team lead (F6)"),
+                        lambda: self.tr("Transfers"))
         self._role_view("abuse", "F7", "read_abuse_queue", self._make_abuse,
                         lambda: self.tr("Abuse review"),
                         lambda: self.tr("Referrals ranked by their signs of self-referral "
-                                        "(F7)"))
+                                        "(F7)"),
+                        lambda: self.tr("Abuse review", "tab"))
         self._role_view("claims", "F8", "set_claim_state", self._make_claims,
                         lambda: self.tr("Claims"),
-                        lambda: self.tr("Claims after abuse, and their state (F8)"))
+                        lambda: self.tr("Claims after abuse, and their state (F8)"),
+                        lambda: self.tr("Claims", "tab"))
         self._role_view("audit", "F9", "read_audit", self._make_audit,
                         lambda: self.tr("Audit"),
-                        lambda: self.tr("Every command: who, role, when, what (F9)"))
+                        lambda: self.tr("Every command: who, role, when, what (F9)"),
+                        lambda: self.tr("Audit", "tab"))
         bar = self.menuBar()
         bar.setObjectName("menus")
         self.desk_menu = bar.addMenu("")
@@ -184,6 +196,11 @@ class MainWindow(qt.QMainWindow):
         self.shown_role: str | None = None
         close_tab = qt.QShortcut(qt.QKeySequence.StandardKey.Close, self)
         close_tab.activated.connect(lambda: self.close_tab(self.tabs.currentIndex()))
+        # the next and the previous tab, as browsers and office programs have them (the tab
+        # widget itself knows Ctrl+Tab and Ctrl+Shift+Tab only)
+        for keys, step in (("Ctrl+PgDown", 1), ("Ctrl+PgUp", -1)):
+            shortcut = qt.QShortcut(qt.QKeySequence(keys), self)
+            shortcut.activated.connect(lambda s=step: self.next_tab(s))
 
         self.syncbar = SyncBar(desk.fmt)
         self.syncbar.sync_requested.connect(self.sync_now)
@@ -229,14 +246,9 @@ class MainWindow(qt.QMainWindow):
             action.setText(role_name(role))
         self.show_person()
         if self.search is not None:
-            self.tabs.setTabText(self.tabs.indexOf(self.search), self.tr("Search"))
             self.search.retranslate()
-        for page, title in ((self.inbox, self.tr("Cases")),
-                            (self.objections, self.tr("Objections")),
-                            (self.approvals, self.tr("Approvals")),
-                            *[(v.page, v.title()) for v in self.role_views.values()]):
-            if page is not None and self.tabs.indexOf(page) >= 0:
-                self.tabs.setTabText(self.tabs.indexOf(page), title)
+        for page, (title, action) in self._view_tabs().items():
+            self._label(page, title, action.toolTip())
         # every view made so far, whether its tab is open or not
         pages = [self.inbox, self.objections, self.approvals,
                  *[v.page for v in self.role_views.values()],
@@ -245,8 +257,7 @@ class MainWindow(qt.QMainWindow):
             if page is not None and hasattr(page, "retranslate"):
                 page.retranslate()
         for number, case in self.cases.items():
-            if self.tabs.indexOf(case) >= 0:
-                self.tabs.setTabText(self.tabs.indexOf(case), self.case_title(number))
+            self._case_tab(number, case, self.case_title(number))
         self.syncbar.retranslate()
 
     def switch_language(self, code: str) -> None:
@@ -264,6 +275,48 @@ class MainWindow(qt.QMainWindow):
 
     def case_title(self, number: int) -> str:
         return self.tr("Case %1").replace("%1", str(number))
+
+    # ------------------------------------------------------------------ tabs
+    def next_tab(self, step: int) -> None:
+        """The tab `step` places on (round from the last to the first), its view focused."""
+        if self.stack.currentWidget() is not self.tabs or self.tabs.count() == 0:
+            return
+        self.tabs.setCurrentIndex((self.tabs.currentIndex() + step) % self.tabs.count())
+        page = self.tabs.currentWidget()
+        if page is not None:
+            page.setFocus()
+
+    def _view_tabs(self) -> dict[qt.QWidget, tuple[str, qt.QAction]]:
+        """Each view made so far (not a customer's or a case's): its tab's words and the
+        menu action that shows it (whose tooltip, with the key, is the tab's)."""
+        views = [(self.search, self.tr("Search"), self.find_action),
+                 (self.inbox, self.tr("Cases"), self.cases_action),
+                 (self.objections, self.tr("Objections"), self.objections_action),
+                 (self.approvals, self.tr("Approvals"), self.approvals_action),
+                 *[(v.page, v.tab(), v.action) for v in self.role_views.values()]]
+        return {page: (title, action) for page, title, action in views if page is not None}
+
+    def _label(self, page: qt.QWidget, text: str, tip: str, width: int | None = None
+               ) -> None:
+        """`page`'s tab, if open, says `text` (elided to `width` px if given; a name's "&"
+        written as itself, not as a mnemonic) with `tip` as its tooltip."""
+        index = self.tabs.indexOf(page)
+        if index < 0:
+            return
+        if width is not None:
+            text = self.tabs.tabBar().fontMetrics().elidedText(
+                text, qt.Qt.TextElideMode.ElideRight, width)
+        self.tabs.setTabText(index, text.replace("&", "&&"))
+        self.tabs.setTabToolTip(index, tip)
+
+    def _customer_tab(self, account_id: str, page: qt.QWidget, name: str) -> None:
+        whole = account_id if name in ("", account_id) else f"{name} ({account_id})"
+        self._label(page, name or account_id, whole, NAME_TAB_WIDTH)
+
+    def _case_tab(self, number: int, page: qt.QWidget, title: str) -> None:
+        detail = getattr(page, "detail", None)
+        subject = getattr(detail, "subject", "") if detail is not None else ""
+        self._label(page, title, f"{title}: {subject}" if subject else title)
 
     def show_person(self) -> None:
         session = self.desk.session
@@ -311,13 +364,13 @@ class MainWindow(qt.QMainWindow):
         if self.search is None:
             self.search = self._linked(SearchView(desk.tasks, desk.store, desk.fmt, desk.now))
             self.search.open_order.connect(self.open_order)
-            self._pinned(0, self.search, self.tr("Search"))
+            self._pinned(0, self.search)
         if self.inbox is None:
             self.inbox = self._linked(CasesView(desk))
             self.inbox.import_requested.connect(self.import_mails)
             self.inbox.import_dialog_requested.connect(self.import_dialog)
             self.inbox.manual_requested.connect(self.manual_case)
-            self._pinned(1, self.inbox, self.tr("Cases"))
+            self._pinned(1, self.inbox)
             self.inbox.reload()
         if self.watcher is None:
             self.watcher = MailWatcher(self)
@@ -351,7 +404,8 @@ class MainWindow(qt.QMainWindow):
 
         self._open_tab(self.customers, account_id,
                        lambda: self._linked(CustomerView(self.desk, account_id)),
-                       lambda: account_id)
+                       lambda page, text: self._customer_tab(account_id, page, text),
+                       account_id)
 
     def open_order(self, account_id: str, order_id: str) -> None:
         """The customer's page on its orders tab, `order_id` selected (issue 19)."""
@@ -368,10 +422,12 @@ class MainWindow(qt.QMainWindow):
         self.tabs.setCurrentWidget(self.inbox)
         self.inbox.focus_field()
 
-    def _fixed_tab(self, page: qt.QWidget, title: str) -> None:
+    def _fixed_tab(self, page: qt.QWidget) -> None:
         if self.tabs.indexOf(page) < 0:
+            title, action = self._view_tabs()[page]
             self.tabs.insertTab(len([p for p in self.fixed if self.tabs.indexOf(p) >= 0]),
-                                page, title)
+                                page, "")
+            self._label(page, title, action.toolTip())
         if page not in self.fixed:
             self.fixed.append(page)
         if page in self.stale:  # refreshed here anyway
@@ -387,7 +443,7 @@ class MainWindow(qt.QMainWindow):
             return
         if self.objections is None:
             self.objections = self._linked(ObjectionsView(self.desk))
-        self._fixed_tab(self.objections, self.tr("Objections"))
+        self._fixed_tab(self.objections)
 
     def show_approvals(self) -> None:
         from xrewards_desk.ui.cases.objections import ApprovalsView
@@ -398,7 +454,7 @@ class MainWindow(qt.QMainWindow):
             return
         if self.approvals is None:
             self.approvals = self._linked(ApprovalsView(self.desk))
-        self._fixed_tab(self.approvals, self.tr("Approvals"))
+        self._fixed_tab(self.approvals)
 
     def _action(self, slot: Callable[[], object],
                 key: str | qt.QKeySequence.StandardKey | None = None,
@@ -415,12 +471,12 @@ class MainWindow(qt.QMainWindow):
 
     def _role_view(self, key: str, shortcut: str, command: str,
                    make: Callable[[], qt.QWidget], title: Callable[[], str],
-                   tooltip: Callable[[], str]) -> None:
+                   tooltip: Callable[[], str], tab: Callable[[], str]) -> None:
         action = qt.QAction(self)
         action.setShortcut(qt.QKeySequence(shortcut))
         action.setVisible(False)
         action.triggered.connect(lambda: self.show_view(key))
-        self.role_views[key] = RoleView(key, command, make, title, tooltip, action)
+        self.role_views[key] = RoleView(key, command, make, title, tooltip, action, tab)
 
     def show_view(self, key: str) -> None:
         view = self.role_views[key]
@@ -430,7 +486,7 @@ class MainWindow(qt.QMainWindow):
             return
         if view.page is None:
             view.page = view.make()
-        self._fixed_tab(view.page, view.title())
+        self._fixed_tab(view.page)
 
     def _make_abuse(self) -> qt.QWidget:
         from xrewards_desk.ui.review.abuse import AbuseView
@@ -460,14 +516,18 @@ class MainWindow(qt.QMainWindow):
             view.reply_requested.connect(self.reply)
             return view
 
-        self._open_tab(self.cases, case_id, make, lambda: self.case_title(case_id))
+        self._open_tab(self.cases, case_id, make,
+                       lambda page, text: self._case_tab(case_id, page, text),
+                       self.case_title(case_id))
 
-    def _pinned(self, index: int, page: qt.QWidget, title: str) -> None:
+    def _pinned(self, index: int, page: qt.QWidget) -> None:
         """One of the first tabs, which stay open (no close button) and are refreshed
         after every sync."""
-        self.tabs.insertTab(index, page, title)
+        self.tabs.insertTab(index, page, "")
         self.tabs.tabBar().setTabButton(index, self.tabs.tabBar().ButtonPosition.RightSide,
                                         None)
+        title, action = self._view_tabs()[page]
+        self._label(page, title, action.toolTip())
         self.fixed.append(page)
 
     def _linked(self, page: _Page) -> _Page:
@@ -480,15 +540,15 @@ class MainWindow(qt.QMainWindow):
         return page
 
     def _open_tab(self, pages: dict[Any, Any], key: Any, make: Callable[[], Any],
-                  title: Callable[[], str]) -> None:
+                  label: Callable[[qt.QWidget, str], None], title: str) -> None:
         """Show the tab of `key` (a customer's, a case's), made once and kept in `pages`;
-        its title follows what the page says it is."""
+        its title (`label` writes it) follows what the page says it is."""
         page = pages.get(key)
         if page is None:
             page = pages[key] = make()
-            self.tabs.addTab(page, title())
-            page.title_changed.connect(lambda text, p=page: self.tabs.setTabText(
-                self.tabs.indexOf(p), text))
+            self.tabs.addTab(page, "")
+            label(page, title)
+            page.title_changed.connect(lambda text, p=page: label(p, text))
         self.tabs.setCurrentWidget(page)
         page.setFocus()
 
