@@ -104,3 +104,37 @@ def test_a_query_opens_its_session_on_the_store_lane_and_answers_the_newest_only
     finally:
         tasks.shutdown()
         store.close()
+
+
+def test_busy_lasts_until_the_answer_is_handed_over_on_the_gui_thread(
+        qtbot: Any, qapp: QApplication) -> None:
+    """Tasks.busy holds from the asking until the answer (or the error) has reached its
+    callback on the GUI thread, not only until the worker is done: whoever waits for idle
+    (a view's spinner, a test) then finds the answer applied. A callback asking for more
+    keeps it busy until that answer too."""
+    tasks = Tasks()
+    try:
+        answers: list[Any] = []
+        future = tasks.on_store(lambda: 41 + 1, answers.append)
+        assert future.result(timeout=10) == 42  # the worker is done, and has sent it...
+        assert answers == [] and tasks.busy  # ...but no event loop has handed it over yet
+        qtbot.waitUntil(lambda: not tasks.busy, timeout=10_000)
+        assert answers == [42]
+
+        errors: list[BaseException] = []
+        failed = tasks.on_net(lambda: 1 // 0, answers.append, errors.append)
+        assert failed.result(timeout=10) is None and failed.done()
+        assert errors == [] and tasks.busy
+        qtbot.waitUntil(lambda: not tasks.busy, timeout=10_000)
+        assert len(errors) == 1 and isinstance(errors[0], ZeroDivisionError)
+
+        def more(value: int) -> None:
+            answers.append(value)
+            tasks.on_net(lambda: value + 1, answers.append)
+
+        tasks.on_store(lambda: 1, more).result(timeout=10)
+        qtbot.waitUntil(lambda: not tasks.busy, timeout=10_000)
+        assert answers == [42, 1, 2]
+    finally:
+        tasks.shutdown()
+    assert not tasks.busy

@@ -13,7 +13,11 @@ A view reads the store through :meth:`Tasks.query`: ``fn(session)`` runs on the 
 in a session the query opens and closes, and with a `key` only the newest query of that
 key is answered: asking again (the agent typed on, a sync changed the record, the filter
 moved) makes every earlier answer of the key stale, never delivered, and an earlier query
-still waiting in the lane is not even run. Network work takes a `key` the same way."""
+still waiting in the lane is not even run. Network work takes a `key` the same way.
+
+:attr:`Tasks.busy` holds from a task's asking until its answer (or error, or its being
+dropped as stale) has been handed over on the GUI thread, not only until its worker is done:
+whoever waits for it to go idle sees the answer applied."""
 
 from __future__ import annotations
 
@@ -72,6 +76,7 @@ class Tasks:
                                         initializer=_lower_priority)
         self.net = ThreadPoolExecutor(max_workers=3, thread_name_prefix="net",
                                       initializer=_lower_priority)
+        #: tasks asked for whose answer has not been handed over on the GUI thread yet
         self._pending = 0
         self._lock = threading.Lock()
         self.closed = False
@@ -82,10 +87,18 @@ class Tasks:
         self._newest: dict[Hashable, int] = {}
         self._tickets = 0
 
-    @staticmethod
-    def _deliver(callback: Callable[[Any], None] | _Parcel | None, value: Any) -> None:
-        if callback is not None:
-            callback(value)
+    def _deliver(self, callback: Callable[[Any], None] | _Parcel | None, value: Any) -> None:
+        """On the GUI thread: a task's answer handed over; only then is it no longer
+        pending."""
+        try:
+            if callback is not None:
+                callback(value)
+        finally:
+            self._settled()
+
+    def _settled(self) -> None:
+        with self._lock:
+            self._pending -= 1
 
     def _current(self, key: Hashable, ticket: int) -> bool:
         return key is None or self._newest.get(key) == ticket
@@ -150,12 +163,11 @@ class Tasks:
                         log.exception("background task failed")
                 parcel.callback = handler
                 value = exc
-            finally:
-                with self._lock:
-                    self._pending -= 1
             del job, answer, failed, handler
             if not self.closed:
-                self._relay.done.emit(parcel, value)
+                self._relay.done.emit(parcel, value)  # pending until delivered
+            else:
+                self._settled()  # closing: not handed over
             del parcel
             return None if isinstance(value, BaseException) else value
 
@@ -203,8 +215,10 @@ class Tasks:
 
     @property
     def busy(self) -> bool:
+        """Whether an answer asked for is still to be handed over on the GUI thread (False
+        once shut down: nothing more is waited for)."""
         with self._lock:
-            return self._pending > 0
+            return self._pending > 0 and not self.closed
 
     def shutdown(self) -> None:
         self.closed = True
