@@ -521,6 +521,11 @@ def run(path: Path, queries: list[tuple[str, str, str]], key: DeskKey | None = N
             "bare p50": pct(bare["all"], 50), "bare p95": pct(bare["all"], 95)}
 
 
+def load() -> str:
+    """The machine's load averages (1, 5, 15 minutes), as uptime prints them."""
+    return "load " + " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def encrypted_copy(path: Path, reuse: bool) -> tuple[Path, DeskKey]:
     """A copy of the plain store at `path` moved over to SQLCipher the way the desktop moves
     a plain store at its first start (store/local.py encrypt_plain), with a fixed key."""
@@ -587,13 +592,17 @@ def main() -> None:
         run(path, queries)
         return
     target, key = encrypted_copy(path, reuse=args.db is not None)
-    print(f"\n== plain (python's sqlite3, SQLite {sqlite3.sqlite_version}) ==")
+    loads = [load()]
+    print(f"\n== plain (python's sqlite3, SQLite {sqlite3.sqlite_version}), {loads[-1]} ==")
     plain = run(path, queries)
     cipher_sqlite = cipher_module().sqlite_version
-    print(f"\n== encrypted (SQLCipher, SQLite {cipher_sqlite}) ==")
+    loads.append(load())
+    print(f"\n== encrypted (SQLCipher, SQLite {cipher_sqlite}), {loads[-1]} ==")
     encrypted = run(target, queries, key=key)
-    print(f"\n== plain through SQLCipher's SQLite {cipher_sqlite}, no key ==")
+    loads.append(load())
+    print(f"\n== plain through SQLCipher's SQLite {cipher_sqlite}, no key, {loads[-1]} ==")
     same_build = run(path, queries, on_sqlcipher=True)
+    loads.append(load())
     print("\nall queries, ms      p50     p95")
     for name, figures in (("plain", plain), ("encrypted", encrypted),
                           ("plain, same build", same_build)):
@@ -602,6 +611,8 @@ def main() -> None:
     print(f"encrypted/plain p95: {encrypted['p95'] / plain['p95']:.2f}")
     print(f"encrypted/plain (same SQLite build) p95: "
           f"{encrypted['p95'] / same_build['p95']:.2f}")
+    print(f"{loads[0]} at the start, {loads[-1]} at the end (other work on the machine "
+          "scatters these figures: compare ratios of one run, not times of two)")
 
 
 if __name__ == "__main__":

@@ -154,12 +154,13 @@ def sqlite_errors(name: str) -> tuple[type[Exception], ...]:
 #: cache_size): SQLCipher decrypts each page it reads from the file, where a plain store's
 #: come from the OS cache, so the decrypted pages a search reads again are kept here. It
 #: grows as pages are read and stays, so it is memory the desktop holds (one connection:
-#: the store lane's). 1,000,000 accounts, 06.12.2026, 2-core VM at load 2: search p95
-#: (bench_search.py --encrypted) 40.6 ms with SQLCipher's 8 MB, 15.5 ms with 32 MiB,
-#: 14.7 ms with 256 MiB (plain 10.2 ms; the gap is SQLCipher's own SQLite 3.51, 19 ms on
-#: the plain file); the window's peak (bench_memory.py --encrypted) 277 MB with 32 MiB,
-#: 510 MB with 256 MiB (plain 238 MB; target 300). mmap_size cannot help (SQLCipher never
-#: maps an encrypted file); cipher_memory_security is off by default in SQLCipher 4.12.
+#: the store lane's). 1,000,000 accounts, 06.12.2026, 2-core VM at load 2, SQLCipher 4.12:
+#: search p95 (bench_search.py --encrypted) 40.6 ms with SQLCipher's 8 MB, 15.5 ms with
+#: 32 MiB, 14.7 ms with 256 MiB (plain 10.2 ms); the window's peak (bench_memory.py
+#: --encrypted) 277 MB with 32 MiB, 510 MB with 256 MiB (plain 238 MB; target 300). With
+#: 32 MiB on SQLCipher 4.19 (SQLite 3.53.4), same day, load 0.5: p95 7.8 ms, plain 9.1 ms
+#: (0.87x). mmap_size cannot help (SQLCipher never maps an encrypted file);
+#: cipher_memory_security is off by default (4.12 and 4.19).
 CIPHER_CACHE_KIB = 32 * 1024
 
 
