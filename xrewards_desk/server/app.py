@@ -15,14 +15,16 @@ metrics token only for who sends it), and an ``X-Request-ID`` on every answer.
 """
 
 
+import inspect
 import logging
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
 from anyio import to_thread
 from fastapi import Depends, FastAPI, File, Header, Path, Query, Request, UploadFile
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.exc import SQLAlchemyError
@@ -48,6 +50,10 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 IdempotencyKey = Annotated[str, Header(alias="Idempotency-Key", min_length=1, max_length=200)]
 #: the problem's code of a 503 from /v1/ready
 NOT_READY = "not_ready"
+#: a route's parameter of this type is the signed-in person (see :func:`_signed`)
+Signed = Annotated[Person, "the signed-in person"]
+#: where a signed route's request keeps its bearer token until the person is looked up
+_TOKEN = "xrewards.bearer_token"
 
 
 def create_app(service: Service, *, tick_seconds: float | None = 60.0,
@@ -87,12 +93,26 @@ def create_app(service: Service, *, tick_seconds: float | None = 60.0,
                   openapi_url=f"{API}/openapi.json", docs_url=f"{API}/docs",
                   redoc_url=None)
 
+    async def bearer_token(request: Request,
+                           credentials: Annotated[HTTPAuthorizationCredentials | None,
+                                                  Depends(bearer)]) -> str | None:
+        """A signed route's token, read on the event loop; the person is looked up where
+        the route runs (:func:`_signed`)."""
+        token = credentials.credentials if credentials else None
+        request.scope[_TOKEN] = token
+        return token
+
+    class SignedRoutes(problems.StrictJsonRoute):
+        def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+            super().__init__(path, _signed(endpoint, bearer_token, service), **kwargs)
+
     app.add_middleware(BodyLimit, max_body=max_body)
     metrics = Metrics(service.store)
     metrics.count_commands(service)
     # added last, so outermost: it sees the 413s of BodyLimit too
     app.add_middleware(Instrument, metrics=metrics, routes=lambda: app.router.routes)
     problems.install(app)  # strict JSON bodies; every 4xx a problem (problems.py)
+    app.router.route_class = SignedRoutes
     schema = head_revision()
 
     @app.exception_handler(ApiError)
@@ -103,11 +123,16 @@ def create_app(service: Service, *, tick_seconds: float | None = 60.0,
         return JSONResponse(exc.problem().model_dump(mode="json"), status_code=exc.status,
                             headers=headers)
 
-    def person(credentials: Annotated[HTTPAuthorizationCredentials | None,
-                                      Depends(bearer)]) -> Person:
-        return service.person(credentials.credentials if credentials else None)
-
-    Signed = Annotated[Person, Depends(person)]
+    @app.exception_handler(RequestValidationError)
+    async def refused_input(request: Request, exc: Exception) -> Response:
+        """A signed route answers 401 before it judges its input (as when the person was
+        a dependency of its own): the token is checked first, in a worker thread."""
+        if _TOKEN in request.scope:
+            try:
+                await to_thread.run_sync(service.person, request.scope[_TOKEN])
+            except ApiError as refused:
+                return await api_error(request, refused)
+        return await problems.malformed(request, exc)
 
     def key_of(key: str) -> str:
         if not key:
@@ -280,6 +305,37 @@ def create_app(service: Service, *, tick_seconds: float | None = 60.0,
                             content_disposition_type="attachment")
 
     return app
+
+
+def _signed(endpoint: Callable[..., Any], token: Callable[..., Any],
+            service: Service) -> Callable[..., Any]:
+    """`endpoint` with its :data:`Signed` parameter (if it has one) taken by the
+    dependency `token` (async: it only reads the header) and turned into the person by
+    ``service.person`` (or 401) in the thread the route runs in, before the route's own
+    code.
+
+    FastAPI runs a plain function dependency in a worker thread of its own, so a route
+    that took the person as one went to the thread pool twice a request. A request whose
+    input is refused has its token checked first all the same (``refused_input`` in
+    :func:`create_app`), so a 401 comes before a 422 as it did."""
+    signature = inspect.signature(endpoint)
+    names = [name for name, p in signature.parameters.items() if p.annotation is Signed]
+    if not names:
+        return endpoint
+    (name,) = names
+    assert not inspect.iscoroutinefunction(endpoint), "a signed route is a plain def"
+
+    def signed(**values: Any) -> Any:
+        values[name] = service.person(values[name])
+        return endpoint(**values)
+
+    for attribute in ("__module__", "__name__", "__qualname__", "__doc__"):
+        setattr(signed, attribute, getattr(endpoint, attribute))
+    parameters = [p.replace(annotation=Annotated[str | None, Depends(token)])
+                  if p.name == name else p for p in signature.parameters.values()]
+    signed.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=parameters)
+    return signed
 
 
 def _not_ready(service: Service, schema: str) -> str | None:
