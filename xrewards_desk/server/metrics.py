@@ -224,6 +224,13 @@ class Instrument:
         self.app = app
         self.metrics = metrics
         self.routes = routes
+        #: the template of each path met that is a route's whole template (bounded by the
+        #: routes: an address with an id in it, or none of the API's, is looked up)
+        self._fixed: dict[tuple[str, str], str] = {}
+        #: the series of each (method, route) and (method, route, status) met, as
+        #: ``labels`` gives them (bounded by the methods, routes and statuses)
+        self._timed: dict[tuple[str, str], tuple[Any, Any]] = {}
+        self._counted: dict[tuple[str, str, str], Any] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -246,8 +253,8 @@ class Instrument:
                 MutableHeaders(scope=message).append(REQUEST_ID_HEADER, request_id)
             await send(message)
 
-        metrics = self.metrics
-        metrics.in_progress.labels(method, route).inc()
+        duration, in_progress = self._series(method, route)
+        in_progress.inc()
         started = time.perf_counter()
         try:
             await self.app(scope, receive, answer)
@@ -261,17 +268,42 @@ class Instrument:
                 await send({"type": "http.response.body", "body": _STOPPING})
             raise
         finally:
-            metrics.duration.labels(method, route).observe(time.perf_counter() - started)
-            metrics.in_progress.labels(method, route).dec()
-            metrics.requests.labels(method, route, str(status)).inc()
+            duration.observe(time.perf_counter() - started)
+            in_progress.dec()
+            self._answered(method, route, str(status)).inc()
+
+    def _series(self, method: str, route: str) -> tuple[Any, Any]:
+        """The request duration's and in-progress series of `method` and `route`."""
+        series = self._timed.get((method, route))
+        if series is None:
+            series = (self.metrics.duration.labels(method, route),
+                      self.metrics.in_progress.labels(method, route))
+            self._timed[method, route] = series
+        return series
+
+    def _answered(self, method: str, route: str, status: str) -> Any:
+        counter = self._counted.get((method, route, status))
+        if counter is None:
+            counter = self.metrics.requests.labels(method, route, status)
+            self._counted[method, route, status] = counter
+        return counter
 
     def _route(self, scope: Scope) -> str:
         """The template of the route the path belongs to (any method), else
-        ``unmatched``: an unknown address must not make a series of its own."""
+        ``unmatched``: an unknown address must not make a series of its own. A path that
+        is a route's whole template is remembered (the routes are all made before the
+        app serves, so the same path finds the same route)."""
+        root, path = scope.get("root_path", ""), scope["path"]
+        known = self._fixed.get((root, path))
+        if known is not None:
+            return known
         for route in self.routes():
             found, _ = route.matches(scope)
             if found is not Match.NONE:
-                return str(getattr(route, "path", "unmatched"))
+                template = str(getattr(route, "path", "unmatched"))
+                if path in (template, root + template):
+                    self._fixed[root, path] = template
+                return template
         return "unmatched"
 
 
