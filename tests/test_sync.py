@@ -4,6 +4,7 @@ decision made stale meanwhile. Each proves nothing is lost and nothing applied t
 
 from __future__ import annotations
 
+import gc
 import socket
 
 import pytest
@@ -53,6 +54,28 @@ def test_pull_from_the_cursor_then_only_what_is_new(server: Server, local) -> No
     with local.session() as s:
         assert [e.points for e in s.scalars(select(m.LedgerEntry))] == [100]
     assert sync.pull() == Pulled(0, {})
+
+
+def test_the_ids_a_pull_gathers_are_out_of_the_collectors_way(server: Server,
+                                                              local) -> None:  # type: ignore[no-untyped-def]
+    """An initial sync gathers every record's id (about 1.2 million at 100,000
+    accounts); a full collection walks a set of them entry by entry with the
+    interpreter lock held (250 ms a collection at the end of that sync, the window
+    frozen meanwhile, bench_stall.py --why). Each kind's ids are the keys of a dict
+    holding only strings and None, which the collector does not track at all."""
+    for n in range(1, 4):
+        register(server, f"XR-{n}")
+    earn(server, "XR-2", "O-1", "100.00")
+    pulled = syncer(server, local).pull(limit=2)  # many pages, their ids gathered
+    assert pulled.ids("account") == {"XR-1", "XR-2", "XR-3"}
+    assert pulled.ids("order") == {"O-1"}
+    for kind, ids in pulled.changed.items():
+        held = [o for o in gc.get_referents(ids) if isinstance(o, dict)]
+        assert len(held) == 1 and set(held[0]) == set(ids), kind
+        assert not gc.is_tracked(held[0]), kind
+    gc.collect()  # a full collection leaves them untracked
+    assert not any(gc.is_tracked(o) for ids in pulled.changed.values()
+                   for o in gc.get_referents(ids))
 
 
 def test_a_command_is_pushed_once_even_when_its_answer_was_lost(server: Server,
