@@ -404,3 +404,29 @@ def test_a_page_made_by_the_database_is_the_page_made_from_the_rows(server: Serv
             made = feed.page(conn, last["seq"] - 1, 5)
             assert made == feed._page_text(conn, last["seq"] - 1, 5)
             assert json.loads(made)["changes"][0]["at"] == "2025-03-03T07:00:00Z"
+
+
+def test_folded_addresses_are_kept_bounded_and_forgotten_one_by_one() -> None:
+    """The folded address of each account (R22's address signal, keyed as the server
+    keys it) is kept while a pull goes on: each one equals the server's folding, at most
+    ADDRESS_KEYS are kept (the oldest eighth goes when full), and the pull's end forgets
+    every one."""
+    from xrewards_desk.store.folding import fold
+    from xrewards_desk.sync import apply
+
+    apply.forget()
+    kept = apply.ADDRESS_KEYS
+    apply.ADDRESS_KEYS = 16
+    try:
+        addresses = [(f"Hauptstraße {n}", "10115", "Berlin", "DE") for n in range(40)]
+        for address in addresses:
+            assert apply._address_key(*address) == fold(" ".join(address))
+        assert 0 < len(apply._address_keys) <= 16
+        assert addresses[-1] in apply._address_keys  # the newest stays
+        assert addresses[0] not in apply._address_keys  # the oldest went
+        assert apply._address_key("Straße 1", "1", "Köln", "DE") == "strasse 1 1 koln de"
+        apply.forget()
+        assert apply._address_keys == {}
+    finally:
+        apply.ADDRESS_KEYS = kept
+        apply.forget()

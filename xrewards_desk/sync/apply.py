@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
-from functools import lru_cache
+from itertools import islice
 from operator import itemgetter
 from typing import Any, cast
 from zoneinfo import ZoneInfo
@@ -273,12 +273,31 @@ def _account(b: Batch, x: r.Account) -> None:
         for a in x.addresses])
 
 
-@lru_cache(maxsize=1 << 17)
+#: the folded addresses (:func:`_address_key`) of the pull going on, at most
+#: :data:`ADDRESS_KEYS` of them; emptied when the pull ends (:func:`forget`)
+_address_keys: dict[tuple[str, str, str, str], str] = {}
+#: how many folded addresses are kept; when full, the oldest eighth goes
+ADDRESS_KEYS = 1 << 17
+
+
 def _address_key(street: str, postcode: str, city: str, country: str) -> str:
     """An address folded for comparing (R22 signals), as the server keys it; an account
-    is sent again with each change, its address with it (the pull empties this cache
-    when it ends)."""
-    return fold(f"{street} {postcode} {city} {country}")
+    is sent again with each change, its address with it, so the folded form is kept
+    until the pull ends (:func:`forget`)."""
+    parts = (street, postcode, city, country)
+    key = _address_keys.get(parts)
+    if key is None:
+        if len(_address_keys) >= ADDRESS_KEYS:
+            _drop(list(islice(_address_keys, ADDRESS_KEYS // 8)))
+        key = _address_keys[parts] = fold(f"{street} {postcode} {city} {country}")
+    return key
+
+
+def _drop(keys: Iterable[tuple[str, str, str, str]]) -> None:
+    """Folded addresses forgotten one statement each, so that the interpreter lock can
+    pass to another thread in between (see :func:`forget`)."""
+    for parts in keys:
+        del _address_keys[parts]
 
 
 def _discount(b: Batch, x: r.Discount) -> None:
@@ -568,8 +587,14 @@ def _delete(conn: Connection, kind: str, key: str) -> None:
 
 
 def forget() -> None:
-    """Drop what writing pages remembered (the folded addresses)."""
-    _address_key.cache_clear()
+    """Drop what writing pages remembered (the folded addresses), one at a time: the
+    100,000-account initial sync ends with 100,000 of them, and emptying them in one call
+    (``functools.lru_cache``'s ``cache_clear``, as this was) frees half a million
+    objects with the interpreter lock held, the window's longest stall at the sync's end
+    (84 ms, bench_stall.py --why). Popped from the end, each a bytecode apart, the GUI
+    thread gets the lock within its switch interval."""
+    for _ in range(len(_address_keys)):
+        _address_keys.popitem()
 
 
 __all__ = ["Prepared", "apply_changes", "forget", "prepare", "write"]
