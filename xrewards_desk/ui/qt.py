@@ -19,6 +19,26 @@ from typing import TYPE_CHECKING, Any
 from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6 import __version__ as PYSIDE6_VERSION
 
+
+def _keep_constants_alive() -> None:
+    """PySide6 6.12's ``Signal.emit()`` hands back True (or None) without the reference
+    it gives away, so every emit from Python takes one reference of True; on Python 3.11,
+    where True, False and None are not immortal, the process aborts with ``bool_dealloc``
+    once the count reaches zero, after some thousands of signals (a long sync's progress).
+    Python 3.12 made them immortal; here they get 2**40 references more, what as many
+    ``Py_INCREF`` would give, which no process emits signals enough to use up
+    (tests/test_qt_signals.py)."""
+    if sys.version_info >= (3, 12) or tuple(
+            int(part) for part in PYSIDE6_VERSION.split(".")[:2]) < (6, 12):
+        return
+    import ctypes
+
+    for constant in (True, False, None):  # ob_refcnt is a Py_ssize_t at the object's start
+        ctypes.c_ssize_t.from_address(id(constant)).value += 1 << 40
+
+
+_keep_constants_alive()
+
 if TYPE_CHECKING:
     from PySide6.QtCharts import (
         QChart,
