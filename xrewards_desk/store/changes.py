@@ -11,6 +11,7 @@ program), a change to the program itself, and a record no longer found (deleted)
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,7 +30,7 @@ CHUNK = 500
 class Changes:
     """The records a pull wrote or deleted, and the accounts and cases they touch."""
 
-    records: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    records: Mapping[str, AbstractSet[str]] = field(default_factory=dict)
     accounts: frozenset[str] = frozenset()
     cases: frozenset[int] = frozenset()
     #: too many, the program, or a record gone: every view counts as concerned
@@ -93,7 +94,12 @@ def _chunks(ids: Iterable[Any]) -> Iterable[list[Any]]:
 def touched(s: Session, changed: Mapping[str, Iterable[str]]) -> Changes:
     """The accounts and cases the changed records belong to (read after they were
     written)."""
-    records = {kind: frozenset(ids) for kind, ids in changed.items() if ids}
+    # a pull's ids come as set views of dicts the garbage collector does not track: kept
+    # as they are (a copy of a full sync's 1.2 million ids was one long call holding the
+    # interpreter lock, and a set every later full collection walks)
+    records: dict[str, AbstractSet[str]] = {
+        kind: ids if isinstance(ids, AbstractSet) else frozenset(ids)
+        for kind, ids in changed.items() if ids}
     if sum(map(len, records.values())) > LIMIT or "program" in records:
         return Changes(records, everything=True)
     accounts: set[str] = set()
