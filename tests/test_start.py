@@ -251,3 +251,30 @@ def test_the_status_bar_says_no_outbox_count_before_the_store_has_told(qapp: Any
     assert bar.outbox.text() == "Outbox: 1,234 waiting" and bar.refused.isHidden()
     bar.retranslate()
     assert bar.outbox.text() == "Outbox: 1,234 waiting"
+
+
+def test_a_kept_token_and_no_server_start_on_the_local_store(tmp_path: Path) -> None:
+    """A start with a kept token whose server cannot be reached works on the local store
+    with that token and syncs later (resume_or_keep: True, the client holds the token);
+    without a kept token nothing is asked of the server (False, no client made)."""
+    import socket
+
+    from xrewards_desk.store.db import Store, sqlite_url
+    from xrewards_desk.sync.credentials import Tokens
+    from xrewards_desk.ui.shell.session import Session
+
+    with socket.socket() as probe:  # a loopback port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        api = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    store = Store.open(sqlite_url(tmp_path / "desk.sqlite"))
+    try:
+        tokens = Tokens()
+        tokens.memory[f"{api}|anna"] = "kept-token"
+        kept = Session(store, api, "anna", tokens=tokens)
+        assert kept.resume_or_keep() is True
+        assert kept.client.token == "kept-token" and kept.person is None
+        none = Session(store, api, "bert", tokens=tokens)
+        assert none.resume_or_keep() is False
+        assert none._client is None
+    finally:
+        store.close()

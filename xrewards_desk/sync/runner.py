@@ -300,11 +300,11 @@ class Applier:
             return
         self.conn = None
         try:
-            if (self.filling or self.cache_raised) and conn.dialect.name == "sqlite" \
-                    and not conn.in_transaction():
-                _pragmas(conn, self.usual)
-            if self.filling and conn.dialect.name == "sqlite" and not conn.in_transaction():
-                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            if conn.dialect.name == "sqlite" and not conn.in_transaction():
+                if self.filling or self.cache_raised:
+                    _pragmas(conn, self.usual)
+                if self.filling:
+                    conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
             conn.close()
             forget()

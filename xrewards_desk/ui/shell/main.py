@@ -266,17 +266,7 @@ class Starter(QObject):
             # no API client yet: it is made when the server is first asked (a kept token)
             session = Session(store, api, user, tokens=Tokens(), data=desk.paths.data,
                               clock=desk.clock)
-            try:
-                resumed = session.resume()
-            except Exception as exc:
-                from xrewards_desk.sync.client import Offline  # loaded: resume asked
-
-                if not isinstance(exc, Offline):
-                    raise
-                # a kept token and no server: work on the local store, sync later
-                resumed = session.client.token is not None or \
-                    session.kept_token() is not None
-                session.client.token = session.kept_token()
+            resumed = session.resume_or_keep()
             if resumed:
                 signed_in_work(session, desk.fmt)
             else:

@@ -110,6 +110,20 @@ class Session:
         """The token the keyring (or this process's memory) keeps for this API and user."""
         return self.tokens.get(self.api, self.user)
 
+    def resume_or_keep(self) -> bool:
+        """:meth:`resume`; where a token is kept and the server cannot be reached, work
+        on the local store with that token and sync later (True as well)."""
+        token = self.kept_token()
+        if token is None:
+            return False
+        from xrewards_desk.sync.client import Offline  # loaded: a token is kept
+
+        try:
+            return self.resume()
+        except Offline:
+            self.client.token = token
+            return True
+
     def resume(self) -> bool:
         """Use a token from the keyring if the server still accepts it (only then is the
         API client made: without a kept token nothing is asked of the server). Raises
