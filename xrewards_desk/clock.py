@@ -41,8 +41,13 @@ class SettableClock:
             self._now = when
 
     def advance(self, by: timedelta) -> datetime:
+        """Let `by` pass: elapsed time, so that one hour after 01:00 in Berlin on the
+        morning clocks go forward is 03:00 (Python's ``+`` on a zoned time counts on the
+        wall clock and would give 02:00, a time that did not exist and that compares
+        unequal to the same instant in another zone)."""
         with self._lock:
-            self._now += by
+            zone = self._now.tzinfo
+            self._now = (self._now.astimezone(UTC) + by).astimezone(zone)
             return self._now
 
 
