@@ -430,3 +430,112 @@ def test_folded_addresses_are_kept_bounded_and_forgotten_one_by_one() -> None:
     finally:
         apply.ADDRESS_KEYS = kept
         apply.forget()
+
+
+def _sync_all(server: Server, local, limit: int = 50) -> list[list[dict]]:  # type: ignore[no-untyped-def]
+    """Every page of the feed applied to `local`, one transaction a page; the pages."""
+    pages, after = [], "0"
+    while True:
+        page = server.as_("anna").get("/changes", after=after, limit=limit).json()
+        with local.session() as s:
+            apply_changes(s.connection(), page["changes"])
+        pages.append(page["changes"])
+        after = page["next"]
+        if not page["more"]:
+            return pages
+
+
+def _rows(local, table: str, where: str) -> list[tuple]:  # type: ignore[no-untyped-def]
+    from sqlalchemy import text
+
+    with local.engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(text(
+            f"SELECT * FROM {table} WHERE {where} ORDER BY rowid"))]
+
+
+def test_a_record_sent_again_unchanged_writes_nothing(server: Server,
+                                                      sqlite_backend) -> None:  # type: ignore[no-untyped-def]
+    """The whole feed of a busy day applied a second time (one page: each record at its
+    last state, as the store holds it): no row of any table is inserted, updated or
+    deleted (temporary triggers on every table log each write, and are seen to log one),
+    and the store still equals the server's record by record."""
+    from sqlalchemy import text
+
+    _busy_day(server)
+    local = sqlite_backend.new_store()
+    try:
+        pages = _sync_all(server, local)
+        with local.session() as s:
+            conn = s.connection()
+            conn.execute(text("CREATE TEMP TABLE writes (what TEXT)"))
+            for table in m.Base.metadata.sorted_tables:
+                for event in ("INSERT", "UPDATE", "DELETE"):
+                    conn.execute(text(
+                        f"CREATE TEMP TRIGGER log_{table.name}_{event.lower()} AFTER {event} "
+                        f"ON main.{table.name} BEGIN INSERT INTO writes VALUES "
+                        f"('{event} {table.name}'); END"))
+            apply_changes(conn, [c for page in pages for c in page])  # each at its last
+            written = [w for w, in conn.execute(text("SELECT what FROM writes"))]
+            # the log sees a write: the addresses' street set to itself
+            conn.execute(text("UPDATE delivery_addresses SET street = street"))
+            logged = conn.execute(text("SELECT count(*) FROM writes")).scalar()
+            conn.execute(text("DROP TABLE temp.writes"))  # its triggers go with it
+        assert written == []
+        assert logged == 1  # XR-2's one address (_busy_day)
+        with server.store.session() as theirs, local.session() as ours:
+            for page in pages:
+                for change in page:
+                    key = (change["kind"], change["id"])
+                    assert LOADERS[key[0]](ours, key[1]) == LOADERS[key[0]](theirs, key[1]), key
+    finally:
+        local.close()
+
+
+def test_children_sent_again_changed_are_replaced_exactly(server: Server,
+                                                          sqlite_backend) -> None:  # type: ignore[no-untyped-def]
+    """A record's children written as upserts (numbered ones: a notice's lot figures) or
+    replaced where they changed (an account's addresses): sent again with one child
+    fewer, one changed, or one more, the store holds exactly the children sent."""
+    import copy
+
+    _busy_day(server)
+    local = sqlite_backend.new_store()
+    try:
+        pages = _sync_all(server, local)
+        changes = [c for page in pages for c in page if c["data"] is not None]
+        notice = next(c for c in reversed(changes)
+                      if c["kind"] == "notice" and len(c["data"]["lots"]) >= 1)
+        account = next(c for c in reversed(changes)
+                       if c["kind"] == "account" and c["id"] == "XR-2")
+        nid, lots = notice["id"], notice["data"]["lots"]
+        assert len(account["data"]["addresses"]) == 1
+
+        def send(change: dict, field: str, children: list) -> None:  # type: ignore[type-arg]
+            again = copy.deepcopy(change)
+            again["data"][field] = children
+            with local.session() as s:
+                apply_changes(s.connection(), [again])
+
+        extra = dict(lots[0], remaining=lots[0]["remaining"] + 1)
+        send(notice, "lots", [*lots, extra])  # one more
+        assert _rows(local, "notice_lots", f"notice_id = '{nid}'") == [
+            (nid, i, f["lot"], f["remaining"], f["usable_until"])
+            for i, f in enumerate([*lots, extra])]
+        send(notice, "lots", [])  # none
+        assert _rows(local, "notice_lots", f"notice_id = '{nid}'") == []
+        send(notice, "lots", lots[:1])  # the first again
+        assert _rows(local, "notice_lots", f"notice_id = '{nid}'") == [
+            (nid, 0, lots[0]["lot"], lots[0]["remaining"], lots[0]["usable_until"])]
+
+        address = account["data"]["addresses"][0]
+        moved = dict(address, street="Torstraße 5")
+        send(account, "addresses", [moved, address])  # changed, and one more
+        assert [r[2] for r in _rows(local, "delivery_addresses", "account_id = 'XR-2'")] == [
+            "Torstraße 5", "Hauptstraße 1"]
+        send(account, "addresses", [])
+        assert _rows(local, "delivery_addresses", "account_id = 'XR-2'") == []
+        send(account, "addresses", [address])
+        assert [r[2] for r in _rows(local, "delivery_addresses", "account_id = 'XR-2'")] == [
+            "Hauptstraße 1"]
+    finally:
+        local.close()

@@ -14,6 +14,7 @@ to the server as commands.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
@@ -23,7 +24,7 @@ from operator import itemgetter
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import JSON, Table, delete, select
+from sqlalchemy import JSON, Table, delete, or_, select
 from sqlalchemy.engine import Connection
 
 from xrewards_desk.store import models as m
@@ -69,8 +70,14 @@ class _Plan:
             others = [c for c in columns if c not in keys]
             target = ", ".join(quote(k) for k in keys)
             if others:
+                # a row the store already holds as it is stays untouched: no index entry,
+                # trigger or page of it is rewritten (a record sent again unchanged, as
+                # an account is with each order's change, or a page pulled twice)
                 sets = ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in others)
-                sql += f" ON CONFLICT ({target}) DO UPDATE SET {sets}"
+                stored = ", ".join(f"{quote(table.name)}.{quote(c)}" for c in others)
+                sent = ", ".join(f"excluded.{quote(c)}" for c in others)
+                sql += (f" ON CONFLICT ({target}) DO UPDATE SET {sets}"
+                        f" WHERE ({stored}) IS NOT ({sent})")
             else:
                 sql += f" ON CONFLICT ({target}) DO NOTHING"
         self.sql = sql
@@ -158,13 +165,17 @@ _PROBES = (None, datetime(2025, 3, 30, 0, 59, 59, 999999, tzinfo=UTC),
 _PLANS: dict[tuple[str, tuple[str, ...], bool], _Plan] = {}
 
 
-def _execute(conn: Connection, table: Table, rows: list[dict[str, Any]],
-             upsert: bool) -> None:
-    columns = tuple(rows[0])
+def _plan(conn: Connection, table: Table, columns: tuple[str, ...], upsert: bool) -> _Plan:
     key = (table.name, columns, upsert)
     plan = _PLANS.get(key)
     if plan is None:
         plan = _PLANS[key] = _Plan(conn, table, columns, upsert)
+    return plan
+
+
+def _execute(conn: Connection, table: Table, rows: list[dict[str, Any]],
+             upsert: bool) -> None:
+    plan = _plan(conn, table, tuple(rows[0]), upsert)
     conn.exec_driver_sql(plan.sql, plan.values(rows))
 
 
@@ -204,25 +215,70 @@ class Batch:
                 _execute(conn, table, list(rows.values()), upsert=True)
             else:
                 table, column, by_parent = self.children[name]
-                # the old children of each parent, by the child table's index on it
-                # (CHILDREN), one parameter set a parent, through the driver: building
-                # an IN of 500 parameters through SQLAlchemy cost more than deleting
-                conn.exec_driver_sql(_delete_children(conn, table.name, column),
-                                     [(parent,) for parent in by_parent])
                 fresh = [row for rows in by_parent.values() for row in rows]
-                if fresh:
-                    _execute(conn, table, fresh, upsert=False)
+                numbered = _numbered(table, column)
+                if numbered:  # the old children a record no longer has, then its own
+                    conn.exec_driver_sql(_delete_children(conn, table.name, column, True), [
+                        (parent, json.dumps([row["seq"] for row in rows]))
+                        for parent, rows in by_parent.items()])
+                else:  # the others: a parent's children replaced where they changed
+                    by_parent = _changed(conn, table, column, by_parent)
+                    fresh = [row for rows in by_parent.values() for row in rows]
+                    # the old children of each parent, by the child table's index on it
+                    # (CHILDREN), one parameter set a parent, through the driver:
+                    # building an IN of 500 parameters through SQLAlchemy cost more
+                    if by_parent:
+                        conn.exec_driver_sql(
+                            _delete_children(conn, table.name, column, False),
+                            [(parent,) for parent in by_parent])
+                if fresh:  # numbered children as upserts: those unchanged stay untouched
+                    _execute(conn, table, fresh, upsert=numbered)
 
 
-_DELETE_CHILDREN: dict[str, str] = {}
+def _changed(conn: Connection, table: Table, column: str,
+             by_parent: dict[Any, list[dict[str, Any]]]) -> dict[Any, list[dict[str, Any]]]:
+    """The parents of `by_parent` whose children in `table` (not numbered) are not
+    already stored as given, in the order written, with their children: one read for
+    all of them, the stored rows compared with the given ones as they would be written."""
+    quote = conn.dialect.identifier_preparer.quote
+    name, parent_column = quote(table.name), quote(column)
+    rows = [row for rows in by_parent.values() for row in rows]
+    if not rows:  # no columns to compare by: a parent with children stored is changed
+        stored_any = {parent for parent, in conn.exec_driver_sql(
+            f"SELECT DISTINCT {parent_column} FROM {name} WHERE {parent_column} IN "
+            "(SELECT value FROM json_each(?))", (json.dumps(list(by_parent)),))}
+        return {parent: [] for parent in by_parent if parent in stored_any}
+    plan = _plan(conn, table, tuple(rows[0]), upsert=False)
+    stored: dict[Any, list[tuple[Any, ...]]] = {}
+    where = plan.columns.index(column)
+    for row in conn.exec_driver_sql(
+            f"SELECT {', '.join(map(quote, plan.columns))} FROM {name} WHERE {parent_column} "
+            f"IN (SELECT value FROM json_each(?)) ORDER BY {parent_column}, rowid",
+            (json.dumps(list(by_parent)),)):
+        stored.setdefault(row[where], []).append(tuple(row))
+    return {parent: children for parent, children in by_parent.items()
+            if stored.get(parent, []) != plan.values(children)}
 
 
-def _delete_children(conn: Connection, table: str, column: str) -> str:
-    """The statement deleting the children of one parent from `table` (made once)."""
-    sql = _DELETE_CHILDREN.get(table)
+def _numbered(table: Table, column: str) -> bool:
+    """Whether `table`'s children are keyed by their parent and a number (``seq``), so
+    that a record sent again can be written as upserts, not deleted and inserted."""
+    return [c.name for c in table.primary_key.columns] == [column, "seq"]
+
+
+_DELETE_CHILDREN: dict[tuple[str, bool], str] = {}
+
+
+def _delete_children(conn: Connection, table: str, column: str, numbered: bool) -> str:
+    """The statement deleting the children of one parent from `table` (made once): all
+    of them, or (`numbered`) those whose ``seq`` is not in a JSON list of the ones kept."""
+    sql = _DELETE_CHILDREN.get((table, numbered))
     if sql is None:
         quote = conn.dialect.identifier_preparer.quote
-        sql = _DELETE_CHILDREN[table] = f"DELETE FROM {quote(table)} WHERE {quote(column)} = ?"
+        sql = f"DELETE FROM {quote(table)} WHERE {quote(column)} = ?"
+        if numbered:
+            sql += " AND seq NOT IN (SELECT value FROM json_each(?))"
+        _DELETE_CHILDREN[(table, numbered)] = sql
     return sql
 
 
@@ -459,7 +515,8 @@ def _staff(conn: Connection, x: r.Staff, at: datetime) -> None:
         conn.execute(table.insert(), [{"name": x.name, "language": "de", "version": 1,
                                        "password_hash": None, "created_at": at, **values}])
     else:
-        conn.execute(table.update().where(table.c.name == x.name), [values])
+        changed = or_(*(table.c[name].is_distinct_from(value) for name, value in values.items()))
+        conn.execute(table.update().where(table.c.name == x.name, changed), [values])
 
 
 def _program(b: Batch, x: r.Program) -> None:
