@@ -179,8 +179,9 @@ def floor_store(path: Path, columns: dict[str, list[str]]) -> None:
 
 
 def floor_pull(url: str, path: Path, columns: dict[str, list[str]], after: str,
-               limit: int) -> int:
-    """The bare pipeline: pages fetched, parsed and written, one transaction a page."""
+               limit: int, until: int | None = None) -> int:
+    """The bare pipeline: pages fetched, parsed and written, one transaction a page
+    (up to the change `until`, where given, as if the feed ended there)."""
     session = requests.Session()
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode = WAL")
@@ -192,9 +193,12 @@ def floor_pull(url: str, path: Path, columns: dict[str, list[str]], after: str,
     n = 0
     try:
         while True:
+            ask = limit if until is None else min(limit, until - int(after))
             page = json.loads(session.get(f"{url}/changes",
-                                          params={"after": after, "limit": limit},
+                                          params={"after": after, "limit": ask},
                                           timeout=60).content)
+            if until is not None and int(page["next"]) >= until:
+                page["more"] = False
             rows: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
             gone: list[tuple[str, str]] = []
             for change in page["changes"]:
@@ -286,6 +290,10 @@ def main() -> int:
     parser.add_argument("--accounts", type=int, default=0,
                         help="a generated program of this many accounts instead of the demo")
     parser.add_argument("--incremental", type=int, default=10_000)
+    parser.add_argument("--fresh", action="store_true",
+                        help="the initial sync stops --incremental changes before the "
+                        "head, so the incremental brings records new to the store "
+                        "(without it, it applies the last changes again)")
     parser.add_argument("--limit", type=int, default=None,
                         help="changes per page (default: the client's)")
     parser.add_argument("--lane", action="store_true",
@@ -295,7 +303,8 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3,
                         help="runs of the floor and the project in turns (medians shown)")
     parser.add_argument("--profile", type=Path, metavar="FILE",
-                        help="cProfile the initial sync (the client's side) into FILE")
+                        help="cProfile the initial sync (the client's side) into FILE "
+                        "and the incremental into FILE.incremental")
     parser.add_argument("--serve-floor", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--port-file", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -325,7 +334,24 @@ def run(args: argparse.Namespace, tmp: Path, url: str, password: str,
     from xrewards_desk.sync.runner import PAGE, Syncer
 
     limit = args.limit or PAGE
-    client = ApiClient(url)
+
+    class Client(ApiClient):
+        """With `until` set, the feed as it was before the changes after `until`
+        (--fresh): pages asked for up to it, the last one saying there is no more."""
+
+        until: int | None = None
+
+        def changes_text(self, after: str, limit: int = 1000) -> bytes:
+            if self.until is None:
+                return super().changes_text(after, limit)
+            left = self.until - int(after)
+            text = super().changes_text(after, max(1, min(limit, left)))
+            end = b'"more":true}'
+            if left <= limit and text.endswith(end):
+                text = text[:-len(end)] + b'"more":false}'
+            return text
+
+    client = Client(url)
     token = client.sign_in("anna", password).token
     # the real server's pages, captured once (and its serving time alone)
     feed = FloorFeed(tmp / "floor-feed.sqlite")
@@ -363,16 +389,24 @@ def run(args: argparse.Namespace, tmp: Path, url: str, password: str,
                 profiler = cProfile.Profile()
                 profiler.enable()
             spent = Spent(server_pid)
+            client.until = int(since) if args.fresh else None
             n = sync.pull(**options).count
+            client.until = None
             seconds, cpu = spent()
             if profiler is not None:
                 profiler.disable()
                 profiler.dump_stats(profile)
             with local.session() as s:
                 s.get(m.SyncState, sync.api).cursor = since  # type: ignore[union-attr]
+            if profiler is not None:  # the incremental sync beside it, FILE.incremental
+                profiler = cProfile.Profile()
+                profiler.enable()
             spent = Spent(server_pid)
             again = sync.pull(**options).count
             seconds_again, cpu_again = spent()
+            if profiler is not None:
+                profiler.disable()
+                profiler.dump_stats(f"{profile}.incremental")
             if key is None:
                 runs["cpu initial"].append(cpu)
                 runs["cpu incremental"].append(cpu_again)
@@ -389,7 +423,9 @@ def run(args: argparse.Namespace, tmp: Path, url: str, password: str,
             floor_store(floor_path, columns)
             for figure, after in (("initial", "0"), ("incremental", since)):
                 spent = Spent(floor_server.pid)
-                floor_count = floor_pull(floor_url, floor_path, columns, after, limit)
+                floor_count = floor_pull(
+                    floor_url, floor_path, columns, after, limit,
+                    int(since) if args.fresh and figure == "initial" else None)
                 wall, cpu = spent()
                 runs[f"floor {figure}"].append(wall)
                 runs[f"floor cpu {figure}"].append(cpu)
