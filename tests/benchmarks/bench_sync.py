@@ -371,12 +371,14 @@ def run(args: argparse.Namespace, tmp: Path, url: str, password: str,
     if args.lane:  # the desktop's store lane: one thread applies every page
         options["lane"] = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store")
     finish = fill.finish
-    finished: list[float] = []
+    finished: list[float] = []  # of the initial syncs into a plain store
+    initial_plain = [False]  # whether the pull going on is one
 
     def timed_finish(conn):  # type: ignore[no-untyped-def]
         t = time.perf_counter()
         done = finish(conn)
-        finished.append(time.perf_counter() - t)
+        if initial_plain[0]:
+            finished.append(time.perf_counter() - t)
         return done
 
     def project(path: Path, profile: Path | None,
@@ -394,8 +396,9 @@ def run(args: argparse.Namespace, tmp: Path, url: str, password: str,
                 profiler.enable()
             spent = Spent(server_pid)
             client.until = None if args.again else int(since)
+            initial_plain[0] = key is None
             n = sync.pull(**options).count
-            client.until = None
+            client.until, initial_plain[0] = None, False
             seconds, cpu = spent()
             if profiler is not None:
                 profiler.disable()
@@ -461,7 +464,7 @@ def run(args: argparse.Namespace, tmp: Path, url: str, password: str,
           median(runs["floor initial"]))
     cpu_ratio("initial", runs)
     print(f"  of which building the indexes and the search index at the end "
-          f"{median(finished[::2]):.2f} s; the real server's part alone (fetching its "
+          f"{median(finished):.2f} s; the real server's part alone (fetching its "
           f"pages, neither parsed nor written): {served:.2f} s")
     ratio(f"incremental sync of {what}{way}", again, median(runs["incremental"]),
           floor_again, median(runs["floor incremental"]))

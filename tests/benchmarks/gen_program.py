@@ -720,16 +720,23 @@ def _check(store: Store, last: dict[tuple[str, str], str], states: dict[str, lis
 
 
 def ensure(folder: Path, accounts: int, seed: int = SEED, say: Any = print) -> dict[str, Any]:
-    """The program in `folder`, generated today with these settings, or made now."""
-    info_path = folder / "program.json"
-    if info_path.exists() and (folder / "server.sqlite").exists():
-        info: dict[str, Any] = json.loads(info_path.read_text())
-        if (info.get("accounts"), info.get("seed"), info.get("today")) == (
-                accounts, seed, datetime.now(UTC).date().isoformat()):
-            say(f"reusing the program of {accounts:,} accounts in {folder}")
-            return info
-    say(f"generating a program of {accounts:,} accounts in {folder} ...")
-    return generate(folder, accounts, seed, say=say)
+    """The program in `folder`, generated today with these settings, or made now. Under
+    an exclusive lock on ``folder/.lock``: a second benchmark started on the same folder
+    waits for the first one's program instead of generating it again over it."""
+    import fcntl
+
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        info_path = folder / "program.json"
+        if info_path.exists() and (folder / "server.sqlite").exists():
+            info: dict[str, Any] = json.loads(info_path.read_text())
+            if (info.get("accounts"), info.get("seed"), info.get("today")) == (
+                    accounts, seed, datetime.now(UTC).date().isoformat()):
+                say(f"reusing the program of {accounts:,} accounts in {folder}")
+                return info
+        say(f"generating a program of {accounts:,} accounts in {folder} ...")
+        return generate(folder, accounts, seed, say=say)
 
 
 def main() -> int:
