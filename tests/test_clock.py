@@ -1,4 +1,5 @@
-"""The settable clock of tests and the demo lets time pass as time, not as a wall clock."""
+"""The settable clock of tests and the demo: moved on by Berlin's wall clock, as Python's
+``+`` counts, and never left at a time the wall clock skips."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ BERLIN = ZoneInfo("Europe/Berlin")
 
 
 def test_an_hour_after_one_on_the_spring_night_is_three_in_berlin() -> None:
-    # 30.03.2025: at 02:00 CET the clocks in Berlin go forward to 03:00 CEST
+    # 30.03.2025: at 02:00 CET the clocks in Berlin go forward to 03:00 CEST; 02:00-02:59
+    # does not exist there
     clock = SettableClock(datetime(2025, 3, 30, 1, 0, tzinfo=BERLIN))
     after = clock.advance(timedelta(hours=1))
     assert after.tzinfo is BERLIN
@@ -19,19 +21,24 @@ def test_an_hour_after_one_on_the_spring_night_is_three_in_berlin() -> None:
     assert after == datetime(2025, 3, 30, 1, 0, tzinfo=UTC)  # the same instant, either zone
 
 
-def test_an_hour_after_two_on_the_autumn_night_is_two_again() -> None:
-    # 26.10.2025: at 03:00 CEST the clocks go back to 02:00 CET; 02:30 happens twice
-    clock = SettableClock(datetime(2025, 10, 26, 0, 30, tzinfo=UTC))  # 02:30 CEST
-    clock.set(clock.now().astimezone(BERLIN))
-    after = clock.advance(timedelta(hours=1))
-    assert (after.hour, after.minute, after.utcoffset()) == (2, 30, timedelta(hours=1))
-    # (an instant of the repeated hour compares unequal to other zones in Python: in UTC)
-    assert after.astimezone(UTC) == datetime(2025, 10, 26, 1, 30, tzinfo=UTC)
-
-
-def test_a_day_is_twenty_four_hours_across_the_change() -> None:
-    clock = SettableClock(datetime(2025, 3, 29, 12, 0, tzinfo=BERLIN))
+def test_a_day_keeps_the_time_on_the_wall_clock_across_the_change() -> None:
+    # 29.03.2025 09:00 CET + one day = 30.03.2025 09:00 CEST: 23 hours passed
+    clock = SettableClock(datetime(2025, 3, 29, 9, 0, tzinfo=BERLIN))
     after = clock.advance(timedelta(days=1))
-    start = datetime(2025, 3, 29, 12, 0, tzinfo=BERLIN)
-    assert after.astimezone(UTC) - start.astimezone(UTC) == timedelta(days=1)
-    assert after.hour == 13  # 24 hours, one of them skipped by the wall clock
+    assert (after.day, after.hour, after.utcoffset()) == (30, 9, timedelta(hours=2))
+    assert after == datetime(2025, 3, 30, 7, 0, tzinfo=UTC)
+
+
+def test_an_hour_into_the_autumn_night_is_the_first_half_past_two() -> None:
+    # 26.10.2025: at 03:00 CEST the clocks go back to 02:00 CET; 02:30 comes twice, and
+    # an hour after 01:30 CEST is the first of them (00:30 UTC)
+    clock = SettableClock(datetime(2025, 10, 26, 1, 30, tzinfo=BERLIN))
+    after = clock.advance(timedelta(hours=1))
+    assert (after.hour, after.minute, after.utcoffset()) == (2, 30, timedelta(hours=2))
+    # (Python compares a time of the repeated hour unequal to other zones: in UTC)
+    assert after.astimezone(UTC) == datetime(2025, 10, 26, 0, 30, tzinfo=UTC)
+
+
+def test_a_clock_in_utc_moves_by_elapsed_time() -> None:
+    clock = SettableClock(datetime(2025, 3, 30, 0, 30, tzinfo=UTC))
+    assert clock.advance(timedelta(hours=1)) == datetime(2025, 3, 30, 1, 30, tzinfo=UTC)

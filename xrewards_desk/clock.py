@@ -41,21 +41,12 @@ class SettableClock:
             self._now = when
 
     def advance(self, by: timedelta) -> datetime:
-        """Let `by` pass: elapsed time, so that one hour after 01:00 in Berlin on the
-        morning clocks go forward is 03:00 (Python's ``+`` on a zoned time counts on the
-        wall clock and would give 02:00, a time that did not exist and that compares
-        unequal to the same instant in another zone)."""
+        """Move on by `by` as Python's ``+`` counts on the clock's own wall clock (a day
+        from 09:00 is 09:00 the next day, summer time or not), then read as the instant
+        it names: a time the wall clock skips becomes the time after the skip (one hour
+        after 01:00 in Berlin on the morning clocks go forward is 03:00, not a 02:00 that
+        did not exist and that compares unequal to the same instant in UTC)."""
         with self._lock:
             zone = self._now.tzinfo
-            self._now = (self._now.astimezone(UTC) + by).astimezone(zone)
+            self._now = (self._now + by).astimezone(UTC).astimezone(zone)
             return self._now
-
-
-class OffsetClock:
-    """The system clock shifted by a fixed offset (the demo's "today" in tests)."""
-
-    def __init__(self, offset: timedelta) -> None:
-        self.offset = offset
-
-    def now(self) -> datetime:
-        return datetime.now(UTC) + self.offset
