@@ -21,9 +21,7 @@ whoever waits for it to go idle sees the answer applied."""
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
 import threading
 from collections.abc import Callable, Hashable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -38,13 +36,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 R = TypeVar("R")
-
-
-def _lower_priority() -> None:
-    """Workers yield the CPU to the GUI thread when both want it (Linux: per thread)."""
-    if hasattr(os, "setpriority"):
-        with contextlib.suppress(OSError):
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 5)
 
 
 class _Relay(QObject):
@@ -72,10 +63,14 @@ class Tasks:
     def __init__(self) -> None:
         self._relay = _Relay()
         self._relay.done.connect(self._deliver)
-        self.store = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store",
-                                        initializer=_lower_priority)
-        self.net = ThreadPoolExecutor(max_workers=3, thread_name_prefix="net",
-                                      initializer=_lower_priority)
+        # The workers run at the GUI thread's own OS priority. A lower one (nice 5, as
+        # they had until 06.12.2026) turned against the window under load: a worker
+        # holding the interpreter lock waited longest for a core while the GUI thread
+        # waited for the lock (bench_stall.py with three busy processes beside it: the
+        # demo's full sync 47-69 ms worst gap and 10-11 s at nice 5, 31-37 ms and
+        # 5-6 s at the same priority).
+        self.store = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store")
+        self.net = ThreadPoolExecutor(max_workers=3, thread_name_prefix="net")
         #: tasks asked for whose answer has not been handed over on the GUI thread yet
         self._pending = 0
         self._lock = threading.Lock()
