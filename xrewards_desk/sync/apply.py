@@ -71,8 +71,8 @@ class _Plan:
             target = ", ".join(quote(k) for k in keys)
             if others:
                 # a row the store already holds as it is stays untouched: no index entry,
-                # trigger or page of it is rewritten (a record sent again unchanged, as
-                # an account is with each order's change, or a page pulled twice)
+                # trigger or page of it is rewritten (a page pulled again, a change that
+                # left its record as it was)
                 sets = ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in others)
                 stored = ", ".join(f"{quote(table.name)}.{quote(c)}" for c in others)
                 sent = ", ".join(f"excluded.{quote(c)}" for c in others)
