@@ -215,7 +215,6 @@ class Batch:
                 _execute(conn, table, list(rows.values()), upsert=True)
             else:
                 table, column, by_parent = self.children[name]
-                fresh = [row for rows in by_parent.values() for row in rows]
                 numbered = _numbered(table, column)
                 if numbered:  # the old children a record no longer has, then its own
                     conn.exec_driver_sql(_delete_children(conn, table.name, column, True), [
@@ -223,7 +222,6 @@ class Batch:
                         for parent, rows in by_parent.items()])
                 else:  # the others: a parent's children replaced where they changed
                     by_parent = _changed(conn, table, column, by_parent)
-                    fresh = [row for rows in by_parent.values() for row in rows]
                     # the old children of each parent, by the child table's index on it
                     # (CHILDREN), one parameter set a parent, through the driver:
                     # building an IN of 500 parameters through SQLAlchemy cost more
@@ -231,6 +229,7 @@ class Batch:
                         conn.exec_driver_sql(
                             _delete_children(conn, table.name, column, False),
                             [(parent,) for parent in by_parent])
+                fresh = [row for rows in by_parent.values() for row in rows]
                 if fresh:  # numbered children as upserts: those unchanged stay untouched
                     _execute(conn, table, fresh, upsert=numbered)
 
