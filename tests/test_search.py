@@ -674,3 +674,137 @@ def test_downgrading_0004_with_the_index_behind_rebuilds_it(store: Store) -> Non
         config.attributes["connection"] = conn
         command.upgrade(config, "head")
     assert ids(store, "kranz") == ["XR-0000004"]
+
+
+# --------------------------------------------------------------------------- deferred
+
+
+def _deferred_state(store: Store) -> tuple[int, int]:
+    with store.engine.connect() as conn:
+        return (conn.execute(text("SELECT count(*) FROM search_deferred")).scalar_one(),
+                conn.execute(text("SELECT count(*) FROM search_dirty")).scalar_one())
+
+
+def _moves(s: Session) -> None:
+    """Deletes, a move and renames of what _fill indexed."""
+    s.execute(text("DELETE FROM orders WHERE id = 'WO-1003'"))
+    s.execute(text("DELETE FROM accounts WHERE id = 'XR-0000003'"))
+    s.execute(text("UPDATE orders SET account_id = 'XR-0000002' WHERE id = 'WO-1002'"))
+    s.get(Organisation, "ORG-1").name = "Schmidt AG"  # type: ignore[union-attr]
+    s.get(BillingAccount, "BA-3").name = "Zentrallager"  # type: ignore[union-attr]
+    s.get(AccountRow, "XR-0000002").phone = "+49 40 777"  # type: ignore[union-attr]
+    account(s, "XR-0000005", "Petra Vogel", "petra@example.org", "ORG-2", "BA-3",
+            orders=("WO-2001",))
+
+
+def test_deferred_documents_are_written_at_catch_up_as_the_triggers_write_them(
+        store: Store, template: Path, tmp_path: Path) -> None:
+    """Migration 0017: while search_deferred holds its row the triggers only note the
+    accounts; catch_up then writes exactly the documents the triggers write row by row,
+    for inserts, deletes, a moved order and renamed organisations and billing accounts,
+    and leaves neither the row nor a noted account behind."""
+    from xrewards_desk.sync import search_index
+
+    shutil.copyfile(template, tmp_path / "by-triggers.sqlite")
+    by_triggers = Store.open(sqlite_url(tmp_path / "by-triggers.sqlite"))
+    try:
+        with by_triggers.session() as s:
+            _fill(s)
+        with by_triggers.session() as s:
+            _moves(s)
+        with store.session() as s:
+            conn = s.connection()
+            assert search_index.defer(conn)
+            _fill(s)
+            s.flush()
+            # noted, not written: nothing is searchable yet
+            assert conn.execute(text("SELECT count(*) FROM search_doc")).scalar_one() == 0
+            assert conn.execute(text("SELECT count(*) FROM search_dirty")).scalar_one() == 3
+            assert search_index.catch_up(conn) == 3
+            assert search_index.catch_up(conn) == 0  # nothing deferred any more
+        assert _deferred_state(store) == (0, 0)
+        assert ids(store, "soehne") == ["XR-0000002", "XR-0000003"]
+        with store.session() as s:
+            conn = s.connection()
+            assert search_index.defer(conn)
+            _moves(s)
+            s.flush()
+            assert [h.account_id for h in search(s, "schmidt")] == []  # behind until then
+            # a deleted account's document goes at once
+            assert [h.account_id for h in search(s, "olaf")] == []
+            search_index.catch_up(conn)
+        assert _deferred_state(store) == (0, 0)
+        assert _doc_rows(store) == _doc_rows(by_triggers)
+        for query in (*BULK_QUERIES, "schmidt", "zentrallager", "vogel", "wo-2001", "777"):
+            assert hits(store, query) == hits(by_triggers, query), query
+        assert ids(store, "wo-1002") == ["XR-0000002"]
+        assert ids(store, "zentrallager") == ["XR-0000005"]
+        with store.engine.connect() as conn:
+            for fts in ("search_trigram", "search_prefix"):
+                conn.execute(text(f"INSERT INTO {fts}({fts}) VALUES ('integrity-check')"))
+        with store.session() as s:  # not deferred: the triggers write row by row again
+            add_order(s, "WO-3001", "XR-0000005")
+        assert ids(store, "wo-3001") == ["XR-0000005"]
+    finally:
+        by_triggers.close()
+
+
+def test_a_deferral_rolled_back_leaves_the_index_as_it_was(store: Store) -> None:
+    """The row and the noted accounts live in the caller's transaction: a failure before
+    catch_up rolls them back with the rows, so a committed store never holds them."""
+    from xrewards_desk.sync import search_index
+
+    with store.session() as s:
+        _fill(s)
+    before = _doc_rows(store)
+    with pytest.raises(RuntimeError), store.session() as s:
+        assert search_index.defer(s.connection())
+        add_order(s, "WO-4001", "XR-0000001")
+        s.flush()
+        raise RuntimeError("the page failed")
+    assert _deferred_state(store) == (0, 0)
+    assert _doc_rows(store) == before
+    with store.session() as s:
+        add_order(s, "WO-4001", "XR-0000001")
+    assert ids(store, "wo-4001") == ["XR-0000001"]
+
+
+def test_no_deferral_while_the_triggers_are_suspended(store: Store) -> None:
+    """A fill rebuilds everything at its end: deferring inside it would note nothing."""
+    from xrewards_desk.sync import search_index
+
+    with store.session() as s:
+        conn = s.connection()
+        assert search_index.suspend(conn, REGISTERED)
+        assert not search_index.defer(conn)
+        _fill(s)
+        s.flush()
+        assert search_index.catch_up(conn) == 0
+        assert search_index.rebuild(conn)
+    assert _deferred_state(store) == (0, 0)
+    assert ids(store, "wo-1003") == ["XR-0000003"]
+
+
+def test_downgrading_0017_gives_back_0004s_triggers(store: Store) -> None:
+    from xrewards_desk.sync import search_index
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with store.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0016")
+        assert conn.execute(text("SELECT name FROM sqlite_master WHERE name IN "
+                                 "('search_deferred', 'search_dirty')")).all() == []
+        assert not search_index.defer(conn)  # a store before 0017 cannot
+    with store.session() as s:  # 0004's triggers: row by row
+        _fill(s)
+    assert ids(store, "soehne") == ["XR-0000002", "XR-0000003"]
+    with store.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+    with store.session() as s:
+        assert search_index.defer(s.connection())
+        add_order(s, "WO-5001", "XR-0000002")
+        s.flush()
+        assert search_index.catch_up(s.connection()) == 1
+    assert ids(store, "wo-5001") == ["XR-0000002"]

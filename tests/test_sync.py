@@ -328,6 +328,65 @@ def test_an_initial_sync_rebuilds_the_index_once_to_what_the_triggers_would_hold
         bulk.close()
 
 
+def test_later_pulls_write_each_pages_documents_once_as_the_triggers_would(
+        server: Server, sqlite_backend, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """After the fill, each page defers the search documents it touches and writes them
+    once at its end (migration 0017); page by page the index equals a store whose
+    triggers wrote every row, and no page commits a deferral or a noted account."""
+    from sqlalchemy import text
+
+    from xrewards_desk.sync import search_index
+    from xrewards_desk.sync.apply import apply_changes
+
+    noted: list[int] = []  # accounts each page's catch-up wrote (the real one runs)
+    catch_up = search_index.catch_up
+    monkeypatch.setattr(search_index, "catch_up",
+                        lambda conn: noted.append(catch_up(conn)) or noted[-1])
+    register(server, "XR-20", name="Greta Schmidt")
+    register(server, "XR-21", org="ORG-2", billing="BA-2", name="Karl Weiß")
+    earn(server, "XR-20", "WO-3001", "12.00")
+    by_triggers = sqlite_backend.new_store()
+    desk = sqlite_backend.new_store()
+    try:
+        sync = syncer(server, desk)
+        sync.pull()
+        assert noted == []  # the fill rebuilds instead
+        after = sync.cursor()
+        with by_triggers.session() as s:
+            apply_changes(s.connection(), server.as_("anna").get(
+                "/changes", after="0", limit=1000).json()["changes"])
+        queries = _searchable_day(server)  # more accounts and orders
+        earn(server, "XR-20", "WO-3002", "13.00")  # an order for an account indexed before
+        queries += ["schmidt", "wo-3001", "wo-3002", "karl weiss"]
+        while True:
+            page = server.as_("anna").get("/changes", after=after, limit=4).json()
+            with by_triggers.session() as s:
+                apply_changes(s.connection(), page["changes"])
+            after = page["next"]
+            if not page["more"]:
+                break
+        left: list[tuple[int, int]] = []
+
+        def watch(done: int, total: int) -> None:
+            with desk.engine.connect() as conn:
+                left.append(tuple(conn.execute(text(  # type: ignore[arg-type]
+                    "SELECT (SELECT count(*) FROM search_deferred), "
+                    "(SELECT count(*) FROM search_dirty)")).one()))
+
+        assert sync.pull(progress=watch, limit=4).count > 20
+        assert len(left) > 5 and set(left) == {(0, 0)}
+        assert len(noted) == len(left) and sum(noted) >= 11  # a page each; new accounts
+        assert _index(desk) == _index(by_triggers)
+        found = _found(desk, queries)
+        assert found == _found(by_triggers, queries)
+        assert [a for a, _, _ in found["mueller"]] == ["XR-1", "XR-3"]
+        assert found["wo-1003"][0][:2] == ("XR-2", "order")
+        assert found["wo-3002"][0][:2] == ("XR-20", "order")
+    finally:
+        by_triggers.close()
+        desk.close()
+
+
 class _DropsAfter(ApiClient):
     """A client whose connection goes for good after `pages` pages."""
 

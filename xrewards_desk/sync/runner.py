@@ -45,7 +45,7 @@ from xrewards_desk.store import models as m
 
 from ..clock import Clock, SystemClock
 from ..store.db import Store
-from . import fill, validation
+from . import fill, search_index, validation
 from .apply import Prepared, forget, prepare, write
 from .client import ApiClient, Offline, Refused
 from .outbox import LocalOutbox
@@ -280,8 +280,13 @@ class Applier:
             if self.suspend and page.prepared.changes:
                 self.filling = fill.begin(conn, self.clock.now())
                 self.suspend = False
+            # after filling, the search documents a page touches are rewritten once at
+            # its end (store.search_index), not row by row
+            deferred = not self.filling and search_index.defer(conn)
             with _collector_paused():
                 applied = write(conn, page.prepared)
+            if deferred:
+                search_index.catch_up(conn)
             self._save_cursor(conn, page.next)
         return applied
 

@@ -45,6 +45,8 @@ index the way ``upgrade()`` does. Autogenerate does not know these tables (they 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from alembic import op
 
 revision = '0002'
@@ -96,8 +98,10 @@ _ACCOUNT_COLUMNS = ("id", "name", "email", "phone", "referral_code", "organisati
 _ACCOUNT_CHANGED = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in _ACCOUNT_COLUMNS)
 
 
-def _triggers() -> dict[str, str]:
-    """Every trigger of the index, by name."""
+def _triggers(refresh: Callable[[str], str] = _refresh) -> dict[str, str]:
+    """Every trigger of the index, by name. `refresh(where)` is the statement bringing
+    the documents of the accounts ``search_source`` `where` selects up to date (a later
+    revision, 0017, passes one that only notes them)."""
     fts = ("search_trigram", "search_prefix")
     fts_insert = "".join(
         f"INSERT INTO {t}(rowid, doc) VALUES (NEW.docid, NEW.doc);" for t in fts)
@@ -113,31 +117,31 @@ def _triggers() -> dict[str, str]:
                           f"BEGIN {fts_delete} {fts_insert} END"),
         # the records a document is made of → search_doc
         "search_account_ai": ("AFTER INSERT ON accounts "
-                              f"BEGIN {_refresh('account_id = NEW.id')} END"),
+                              f"BEGIN {refresh('account_id = NEW.id')} END"),
         "search_account_au": (
             f"AFTER UPDATE OF {', '.join(_ACCOUNT_COLUMNS)} ON accounts "
             f"WHEN {_ACCOUNT_CHANGED} BEGIN "
             "DELETE FROM search_doc WHERE account_id = OLD.id AND OLD.id IS NOT NEW.id; "
-            f"{_refresh('account_id = NEW.id')} END"),
+            f"{refresh('account_id = NEW.id')} END"),
         # with foreign keys on, the ON DELETE CASCADE does this already; this covers
         # connections that have them off
         "search_account_ad": ("AFTER DELETE ON accounts "
                               "BEGIN DELETE FROM search_doc WHERE account_id = OLD.id; END"),
         "search_order_ai": ("AFTER INSERT ON orders "
-                            f"BEGIN {_refresh('account_id = NEW.account_id')} END"),
+                            f"BEGIN {refresh('account_id = NEW.account_id')} END"),
         "search_order_ad": ("AFTER DELETE ON orders "
-                            f"BEGIN {_refresh('account_id = OLD.account_id')} END"),
+                            f"BEGIN {refresh('account_id = OLD.account_id')} END"),
         "search_order_au": (
             "AFTER UPDATE OF id, account_id ON orders "
             "WHEN NEW.id IS NOT OLD.id OR NEW.account_id IS NOT OLD.account_id BEGIN "
-            f"{_refresh('account_id = OLD.account_id')} "
-            f"{_refresh('account_id = NEW.account_id')} END"),
+            f"{refresh('account_id = OLD.account_id')} "
+            f"{refresh('account_id = NEW.account_id')} END"),
         "search_organisation_au": (
             "AFTER UPDATE OF name ON organisations WHEN NEW.name IS NOT OLD.name "
-            f"BEGIN {_refresh('organisation_id = NEW.id')} END"),
+            f"BEGIN {refresh('organisation_id = NEW.id')} END"),
         "search_billing_account_au": (
             "AFTER UPDATE OF name ON billing_accounts WHEN NEW.name IS NOT OLD.name "
-            f"BEGIN {_refresh('billing_account_id = NEW.id')} END"),
+            f"BEGIN {refresh('billing_account_id = NEW.id')} END"),
     }
 
 
