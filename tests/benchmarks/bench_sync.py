@@ -360,7 +360,10 @@ def run(args: argparse.Namespace, tmp: Path, url: str, password: str,
     # the real server's pages, captured once (and its serving time alone)
     feed = FloorFeed(tmp / "floor-feed.sqlite")
     served = capture(url, token, "0", limit, feed)
-    since = str(max(0, feed.head - args.incremental))
+    # the head as the floor captured it: the project's syncs stop there too (the server
+    # adds changes of its own meanwhile, its due notices when a day begins in Berlin)
+    head = feed.head
+    since = str(max(0, head - args.incremental))
     served_again = capture(url, token, since, limit, feed)
     feed.conn.close()
     columns = feed.columns()
@@ -395,7 +398,7 @@ def run(args: argparse.Namespace, tmp: Path, url: str, password: str,
                 profiler = cProfile.Profile()
                 profiler.enable()
             spent = Spent(server_pid)
-            client.until = None if args.again else int(since)
+            client.until = head if args.again else int(since)
             initial_plain[0] = key is None
             n = sync.pull(**options).count
             client.until, initial_plain[0] = None, False
@@ -409,7 +412,9 @@ def run(args: argparse.Namespace, tmp: Path, url: str, password: str,
                 profiler = cProfile.Profile()
                 profiler.enable()
             spent = Spent(server_pid)
+            client.until = head
             again = sync.pull(**options).count
+            client.until = None
             seconds_again, cpu_again = spent()
             if profiler is not None:
                 profiler.disable()
@@ -432,7 +437,7 @@ def run(args: argparse.Namespace, tmp: Path, url: str, password: str,
                 spent = Spent(floor_server.pid)
                 floor_count = floor_pull(
                     floor_url, floor_path, columns, after, limit,
-                    None if args.again or figure != "initial" else int(since))
+                    int(since) if figure == "initial" and not args.again else head)
                 wall, cpu = spent()
                 runs[f"floor {figure}"].append(wall)
                 runs[f"floor cpu {figure}"].append(cpu)
