@@ -351,9 +351,7 @@ def test_the_index_follows_every_change_of_what_it_holds(store: Store) -> None:
     with store.engine.begin() as conn:
         assert conn.execute(text("SELECT account_id FROM search_doc")).all() == [
             ("XR-0000002",)]
-        # the FTS tables agree with their content table, row for row
-        for table in ("search_trigram", "search_prefix"):
-            conn.execute(text(f"INSERT INTO {table}({table}) VALUES ('integrity-check')"))
+    _fts_intact(store)  # the FTS tables agree with their content table, row for row
 
 
 def test_saves_that_do_not_change_the_text_do_not_rewrite_the_index(store: Store) -> None:
@@ -583,6 +581,13 @@ BULK_QUERIES = ("müller", "mueller", "kuehn", "weiss", "soehne", "gr", "anna-7"
                 "wo-1001", "xr-0000002", "nord", "555", "Brnadt", "olaf@example.org")
 
 
+def _fts_intact(store: Store) -> None:
+    """FTS5's integrity check of both tables against search_doc (raises if not)."""
+    with store.engine.connect() as conn:
+        for fts in ("search_trigram", "search_prefix"):
+            conn.execute(text(f"INSERT INTO {fts}({fts}) VALUES ('integrity-check')"))
+
+
 def _doc_rows(store: Store) -> list[tuple[object, ...]]:
     with store.engine.connect() as conn:
         return [tuple(r) for r in conn.execute(text(
@@ -619,9 +624,7 @@ def test_suspended_triggers_leave_the_index_alone_until_it_is_rebuilt(
         assert ids(store, "kranz") == ["XR-0000004"]
         assert ids(store, "wo-1004") == ["XR-0000002"]
         # an FTS integrity check: each table agrees with search_doc
-        with store.engine.connect() as conn:
-            for fts in ("search_trigram", "search_prefix"):
-                conn.execute(text(f"INSERT INTO {fts}({fts}) VALUES ('integrity-check')"))
+        _fts_intact(store)
     finally:
         by_triggers.close()
 
@@ -647,9 +650,7 @@ def test_a_rebuild_after_deletes_and_renames_while_suspended(store: Store) -> No
     assert ids(store, "wo-1002") == ["XR-0000002"]
     assert ids(store, "schmidt") == ["XR-0000001"]
     assert ids(store, "müller") == []
-    with store.engine.connect() as conn:
-        for fts in ("search_trigram", "search_prefix"):
-            conn.execute(text(f"INSERT INTO {fts}({fts}) VALUES ('integrity-check')"))
+    _fts_intact(store)
 
 
 def test_downgrading_0004_with_the_index_behind_rebuilds_it(store: Store) -> None:
@@ -739,9 +740,7 @@ def test_deferred_documents_are_written_at_catch_up_as_the_triggers_write_them(
             assert hits(store, query) == hits(by_triggers, query), query
         assert ids(store, "wo-1002") == ["XR-0000002"]
         assert ids(store, "zentrallager") == ["XR-0000005"]
-        with store.engine.connect() as conn:
-            for fts in ("search_trigram", "search_prefix"):
-                conn.execute(text(f"INSERT INTO {fts}({fts}) VALUES ('integrity-check')"))
+        _fts_intact(store)
         with store.session() as s:  # not deferred: the triggers write row by row again
             add_order(s, "WO-3001", "XR-0000005")
         assert ids(store, "wo-3001") == ["XR-0000005"]

@@ -32,13 +32,15 @@ _COLUMNS = ("account_id, doc, name, email, phone, referral_code, organisation, "
             "billing_account")
 
 
+def _has(conn: Connection, table: str) -> bool:
+    return conn.exec_driver_sql(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
+    ).first() is not None
+
+
 def supported(conn: Connection) -> bool:
     """Whether this store's index can be suspended (a SQLite store at 0004 or newer)."""
-    if conn.dialect.name != "sqlite":
-        return False
-    return conn.exec_driver_sql(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'search_suspended'"
-    ).first() is not None
+    return conn.dialect.name == "sqlite" and _has(conn, "search_suspended")
 
 
 def pending(conn: Connection) -> bool:
@@ -74,18 +76,12 @@ def rebuild(conn: Connection) -> bool:
     return True
 
 
-def _has(conn: Connection, table: str) -> bool:
-    return conn.exec_driver_sql(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
-    ).first() is not None
-
-
 def defer(conn: Connection) -> bool:
     """Defer rewriting documents to :func:`catch_up`, in the caller's transaction, which
     must call it before it commits. False where the store cannot (not SQLite, a schema
     before 0017) or the triggers are suspended (a fill rebuilds everything anyway): then
     nothing changes."""
-    if conn.dialect.name != "sqlite" or not _has(conn, "search_deferred") or pending(conn):
+    if not supported(conn) or not _has(conn, "search_deferred") or pending(conn):
         return False
     conn.exec_driver_sql("INSERT OR IGNORE INTO search_deferred(id) VALUES (1)")
     return True
@@ -112,7 +108,7 @@ def catch_up(conn: Connection) -> int:
     """If rewriting was deferred: rewrite the documents of the accounts noted since, in
     one statement, and end the deferral, in the caller's transaction. Returns how many
     accounts were noted (0 where nothing was deferred)."""
-    if conn.dialect.name != "sqlite" or not _has(conn, "search_deferred"):
+    if not supported(conn) or not _has(conn, "search_deferred"):
         return 0
     if conn.exec_driver_sql("SELECT 1 FROM search_deferred").first() is None:
         return 0
