@@ -286,7 +286,9 @@ class LotRow(Base):
     remaining: Mapped[int]
     source_kind: Mapped[SourceKind] = mapped_column(_enum(SourceKind, "source_kind"))
     source_ref: Mapped[str]
-    root: Mapped[str] = mapped_column(String(80), index=True)
+    #: the lot a transferred piece came from first (R20); not indexed: nothing reads
+    #: lots by it (migration 0018)
+    root: Mapped[str] = mapped_column(String(80))
     parent: Mapped[str | None] = mapped_column(String(80))
     redeemed: Mapped[int] = mapped_column(default=0)
     #: [[account, lot id], ...]: pieces moved out by transfers (R20)

@@ -6,11 +6,11 @@ keep growing. Row by row, two kinds of structure cost most of that:
 
 - the search index's triggers (:mod:`.search_index`): an account's document is computed
   again for every order inserted;
-- the secondary B-tree indexes (an account's orders, a lot's root, an entry's source,
-  ...): each row inserted lands on a random leaf of each of them, so on a large store a
-  page of 5,000 changes dirtied about 14,000 pages (58 MB written to the WAL and again
-  into the file), against 33 MB without them (measured at 1.5 million changes of the
-  100,000-account program).
+- the secondary B-tree indexes (an account's orders, a lot's account and expiry, an
+  entry's source, ...): each row inserted lands on a random leaf of each of them, so on
+  a large store a page of 5,000 changes dirtied about 14,000 pages (58 MB written to
+  the WAL and again into the file), against 33 MB without them (measured at 1.5 million
+  changes of the 100,000-account program).
 
 So :func:`begin` suspends the triggers and drops those secondary indexes, in the
 transaction of the first page; :func:`finish` creates every index the models declare
