@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gc
 import socket
+import threading
 
 import pytest
 from sqlalchemy import select
@@ -518,6 +519,61 @@ def test_a_page_with_a_malformed_record_writes_nothing(server: Server, local) ->
     assert sync.pull(limit=10).count > 0
     with local.session() as s:
         assert len(s.scalars(select(m.AccountRow.id)).all()) == 8
+
+
+def test_an_incremental_pull_leaves_folding_the_wal_to_the_stores_own_thread(
+        server: Server, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """After the fill, a pull's connection checkpoints only every 400 MiB, as a fill
+    does; when the pull ends, the store's own thread folds the WAL into the file with a
+    PASSIVE checkpoint (Store.fold_wal_soon), not the thread that pulled. Seen from
+    outside: the pull's rows are in the WAL only until then (the store reads them
+    there), and afterwards the database file alone, copied without its WAL, holds them."""
+    import shutil
+    import sqlite3
+
+    from xrewards_desk.store.db import Store, sqlite_url
+
+    register(server, "XR-WAL-1")
+    earn(server, "XR-WAL-1", "WO-WAL-1", "120.00")
+    path = tmp_path / "desk.sqlite"
+    store = Store.open(sqlite_url(path))
+    try:
+        assert syncer(server, store).pull().count > 0  # the fill, folded in at its end
+        store.folded()
+        folds: list[str] = []
+        fold = Store._fold
+
+        def held(self: Store) -> None:  # the thread it runs on; held until let go
+            folds.append(threading.current_thread().name)
+            go.wait(30)
+            fold(self)
+
+        go = threading.Event()
+        monkeypatch.setattr(Store, "_fold", held)
+        earn(server, "XR-WAL-1", "WO-WAL-2", "80.00")
+        assert syncer(server, store).pull().count > 0
+        alone = tmp_path / "alone.sqlite"
+
+        def orders_in_the_file_alone() -> set[str]:
+            shutil.copyfile(path, alone)
+            conn = sqlite3.connect(alone)
+            try:
+                return {r[0] for r in conn.execute("SELECT id FROM orders")}
+            finally:
+                conn.close()
+
+        # the pull has ended and its commits folded nothing in
+        assert orders_in_the_file_alone() == {"WO-WAL-1"}
+        with store.session() as s:  # while the store sees its rows through the WAL
+            assert s.get(m.OrderRow, "WO-WAL-2") is not None
+        go.set()
+        store.folded()
+        assert orders_in_the_file_alone() == {"WO-WAL-1", "WO-WAL-2"}
+        assert len(folds) == 1 and folds[0].startswith("wal")
+        assert threading.current_thread().name not in folds
+    finally:
+        go.set()
+        store.close()
 
 
 @pytest.mark.parametrize("encrypted", [False, True], ids=["plain", "encrypted"])

@@ -16,9 +16,11 @@ store, the tests' own stores).
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -33,7 +35,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from xrewards_desk.store import folding
 
+log = logging.getLogger(__name__)
+
 if TYPE_CHECKING:  # Alembic is imported where a migration runs or is listed (~190 ms)
+    from concurrent.futures import ThreadPoolExecutor
+
     from alembic.config import Config
 
     from xrewards_desk.store.keys import DeskKey
@@ -333,6 +339,9 @@ class Store:
 
     def __post_init__(self) -> None:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._folding = threading.Lock()
+        self._folder: ThreadPoolExecutor | None = None
+        self._fold_waiting = False
 
     @property
     def dialect(self) -> str:
@@ -393,5 +402,49 @@ class Store:
                 session.connection(execution_options={WRITE: True})
             yield session
 
+    def fold_wal_soon(self) -> None:
+        """Have the WAL folded into the file on the store's own thread (SQLite's PASSIVE
+        checkpoint, on a connection of its own), off the thread that wrote it; at most one
+        waits. SQLite's way for a writer that should not wait for its checkpoints: a pull
+        turns its connection's automatic checkpoints off and asks for one after each page
+        it commits (sync/runner.py), so folding one page in runs beside writing the next,
+        and the last one after the pull has ended. PASSIVE waits for no reader or writer;
+        what it cannot fold yet, the next checkpoint does. Nothing on other databases."""
+        if self.dialect != "sqlite":
+            return
+        with self._folding:
+            if self._fold_waiting:
+                return
+            if self._folder is None:
+                from concurrent.futures import ThreadPoolExecutor
+
+                self._folder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wal")
+            self._fold_waiting = True
+            self._folder.submit(self._fold)
+
+    def _fold(self) -> None:
+        with self._folding:
+            self._fold_waiting = False
+        try:
+            conn = self.engine.raw_connection()
+            try:
+                conn.driver_connection.execute(  # type: ignore[union-attr]
+                    "PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+            finally:
+                conn.close()
+        except Exception as exc:  # the next automatic checkpoint folds it in instead
+            log.warning("folding the WAL into the store failed: %s", exc)
+
+    def folded(self) -> None:
+        """Wait until the checkpoints asked for are done (a benchmark's measure, a test)."""
+        with self._folding:
+            folder = self._folder
+        if folder is not None:
+            folder.submit(lambda: None).result()
+
     def close(self) -> None:
+        with self._folding:
+            folder, self._folder = self._folder, None
+        if folder is not None:  # a checkpoint under way ends before its connection goes
+            folder.shutdown(wait=True)
         self.engine.dispose()

@@ -248,6 +248,8 @@ class Applier:
         self.suspend = False
         self.usual: tuple[str, ...] = ()
         self.cache_raised = False
+        #: the WAL folded in on the store's own thread after each page (not filling)
+        self.fold_aside = False
 
     def start(self) -> str:
         """Open the connection; the cursor to pull after."""
@@ -268,6 +270,10 @@ class Applier:
                 if (-cache if cache < 0 else cache * page // 1024) < PULL_CACHE_KIB:
                     _pragmas(conn, (f"cache_size = -{PULL_CACHE_KIB}",))
                     self.cache_raised = True
+                # the WAL folded in every 400 MiB, as while filling, and the rest after
+                # the pull on the store's own thread (Store.fold_wal_soon)
+                _pragmas(conn, ("wal_autocheckpoint = 100000",))
+                self.fold_aside = True
         return after
 
     def apply(self, page: Page) -> int:
@@ -306,13 +312,15 @@ class Applier:
         self.conn = None
         try:
             if conn.dialect.name == "sqlite" and not conn.in_transaction():
-                if self.filling or self.cache_raised:
+                if self.filling or self.cache_raised or self.fold_aside:
                     _pragmas(conn, self.usual)
                 if self.filling:
                     conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
             conn.close()
             forget()
+            if self.fold_aside:
+                self.store.fold_wal_soon()
 
     def _save_cursor(self, conn: Connection, cursor: str) -> None:
         """The position after a page, in the page's transaction."""
