@@ -406,10 +406,11 @@ class Store:
         """Have the WAL folded into the file on the store's own thread (SQLite's PASSIVE
         checkpoint, on a connection of its own), off the thread that wrote it; at most one
         waits. SQLite's way for a writer that should not wait for its checkpoints: a pull
-        turns its connection's automatic checkpoints off and asks for one after each page
-        it commits (sync/runner.py), so folding one page in runs beside writing the next,
-        and the last one after the pull has ended. PASSIVE waits for no reader or writer;
-        what it cannot fold yet, the next checkpoint does. Nothing on other databases."""
+        after the fill checkpoints its connection only every 400 MiB and asks for this
+        when it ends (sync/runner.py), so its last commit does not wait for the disk
+        (0.20-0.26 s at 100,000 accounts) and the desk reads the new rows from the WAL
+        meanwhile. PASSIVE waits for no reader or writer; what it cannot fold yet, the
+        next checkpoint does. Nothing on other databases."""
         if self.dialect != "sqlite":
             return
         with self._folding:

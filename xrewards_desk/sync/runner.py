@@ -70,7 +70,8 @@ _STATE_DE = {m.OutboxState.REFUSED: "abgelehnt", m.OutboxState.WITHDRAWN: "zurü
 #: the next page meanwhile, and a page changed by several transactions in between is
 #: written once (at 100,000 accounts: 21.7 s waiting for commits every 200 MiB, 15.4 s
 #: every 400 MiB; every 800 MiB gained nothing more)
-FILL_PRAGMAS = ("cache_size = -262144", "wal_autocheckpoint = 100000")
+SPARSE_CHECKPOINTS = "wal_autocheckpoint = 100000"
+FILL_PRAGMAS = ("cache_size = -262144", SPARSE_CHECKPOINTS)
 #: what filling changes, read from the connection before and set back after: the store
 #: gave it its own settings (an encrypted store's connection keeps 256 MiB of decrypted
 #: pages, store/db.py CIPHER_CACHE_KIB), which SQLite's defaults set back instead had cut
@@ -248,7 +249,7 @@ class Applier:
         self.suspend = False
         self.usual: tuple[str, ...] = ()
         self.cache_raised = False
-        #: the WAL folded in on the store's own thread after each page (not filling)
+        #: the WAL folded in on the store's own thread when the pull ends (not filling)
         self.fold_aside = False
 
     def start(self) -> str:
@@ -272,7 +273,7 @@ class Applier:
                     self.cache_raised = True
                 # the WAL folded in every 400 MiB, as while filling, and the rest after
                 # the pull on the store's own thread (Store.fold_wal_soon)
-                _pragmas(conn, ("wal_autocheckpoint = 100000",))
+                _pragmas(conn, (SPARSE_CHECKPOINTS,))
                 self.fold_aside = True
         return after
 
@@ -373,8 +374,9 @@ class Syncer:
         and commits one page, the network half (:class:`Fetcher`) asks for the next one,
         parses it and checks it against the contract (:func:`.apply.prepare`, no
         database). A commit is one call into SQLite that holds no interpreter lock, and
-        on a large store it is a sixth of the time (writing the pages it changed, and now
-        and then folding the WAL into the file). With `lane` (the desktop) this thread
+        on a large store it is a sixth of the time (writing the pages it changed; a fill
+        folds the WAL into the file every 400 MiB, a later pull leaves that to the store's
+        own thread when it ends, Store.fold_wal_soon). With `lane` (the desktop) this thread
         fetches and the lane applies; without it a helper thread fetches and this one
         applies. A page that fails to arrive or to check leaves the pages before it
         written, with their cursor.
