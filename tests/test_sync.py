@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gc
 import socket
+import sqlite3
 import threading
 
 import pytest
@@ -529,7 +530,6 @@ def test_an_incremental_pull_leaves_folding_the_wal_to_the_stores_own_thread(
     outside: the pull's rows are in the WAL only until then (the store reads them
     there), and afterwards the database file alone, copied without its WAL, holds them."""
     import shutil
-    import sqlite3
 
     from xrewards_desk.store.db import Store, sqlite_url
 
@@ -574,6 +574,57 @@ def test_an_incremental_pull_leaves_folding_the_wal_to_the_stores_own_thread(
     finally:
         go.set()
         store.close()
+
+
+def test_closing_the_store_waits_for_its_fold_and_a_failed_fold_is_only_logged(
+        tmp_path, monkeypatch, caplog) -> None:  # type: ignore[no-untyped-def]
+    """Store.close lets a checkpoint under way end before the connections go; a
+    checkpoint that fails (here: its connection cannot be had) is logged as a warning
+    and leaves the store as it was, for the next automatic checkpoint to fold in."""
+    import logging
+
+    from xrewards_desk.store.db import Store, sqlite_url
+
+    store = Store.open(sqlite_url(tmp_path / "desk.sqlite"))
+    go, started, ended = threading.Event(), threading.Event(), threading.Event()
+    fold = Store._fold
+    runs: list[int] = []
+
+    def held(self: Store) -> None:
+        runs.append(1)
+        started.set()
+        go.wait(30)
+        fold(self)
+        ended.set()
+
+    monkeypatch.setattr(Store, "_fold", held)
+    store.fold_wal_soon()
+    store.fold_wal_soon()  # at most one waits: this asks for nothing more
+    assert started.wait(30)
+    closing = threading.Thread(target=store.close)
+    closing.start()
+    closing.join(0.3)
+    assert closing.is_alive() and not ended.is_set()  # close waits for the fold
+    go.set()
+    closing.join(30)
+    assert not closing.is_alive() and ended.is_set()
+    assert runs == [1]
+
+    monkeypatch.setattr(Store, "_fold", fold)
+    broken = Store.open(sqlite_url(tmp_path / "desk.sqlite"))
+    try:
+        def refuse() -> None:
+            raise sqlite3.OperationalError("unable to open database file")
+
+        monkeypatch.setattr(broken.engine, "raw_connection", refuse)
+        with caplog.at_level(logging.WARNING, logger="xrewards_desk.store.db"):
+            broken.fold_wal_soon()
+            broken.folded()
+        assert "folding the WAL into the store failed: unable to open database file" in (
+            caplog.text)
+    finally:
+        monkeypatch.undo()
+        broken.close()
 
 
 @pytest.mark.parametrize("encrypted", [False, True], ids=["plain", "encrypted"])
