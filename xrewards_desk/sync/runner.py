@@ -248,8 +248,8 @@ class Applier:
         self.filling = False
         self.suspend = False
         self.usual: tuple[str, ...] = ()
-        self.cache_raised = False
-        #: the WAL folded in on the store's own thread when the pull ends (not filling)
+        #: a pull after the fill: its own cache and checkpoint settings, set back when it
+        #: ends, and the WAL folded in on the store's own thread then
         self.fold_aside = False
 
     def start(self) -> str:
@@ -270,7 +270,6 @@ class Applier:
                 page = int(conn.exec_driver_sql("PRAGMA page_size").scalar_one())
                 if (-cache if cache < 0 else cache * page // 1024) < PULL_CACHE_KIB:
                     _pragmas(conn, (f"cache_size = -{PULL_CACHE_KIB}",))
-                    self.cache_raised = True
                 # the WAL folded in every 400 MiB, as while filling, and the rest after
                 # the pull on the store's own thread (Store.fold_wal_soon)
                 _pragmas(conn, (SPARSE_CHECKPOINTS,))
@@ -313,7 +312,7 @@ class Applier:
         self.conn = None
         try:
             if conn.dialect.name == "sqlite" and not conn.in_transaction():
-                if self.filling or self.cache_raised or self.fold_aside:
+                if self.filling or self.fold_aside:
                     _pragmas(conn, self.usual)
                 if self.filling:
                     conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
