@@ -190,6 +190,10 @@ class Starter(QObject):
             from xrewards_desk.ui.shell.session import PAGE, Session
 
             assert self.server is not None
+            # what those imports made (the contract's models, SQLAlchemy's) out of the
+            # young generations at once: collected on the GUI thread each 100 ms, they
+            # were the start's longest stall (ui/shell/collect.py)
+            freeze_imports()
             url = self.server.start()
             local = desk.paths.local_store
             for path in local.parent.glob(local.name + "*"):  # a fresh copy every start
