@@ -91,3 +91,14 @@ def test_nothing_when_no_threshold_is_passed(collected: list[int]) -> None:
     collected.clear()
     assert collect_due() == 0
     assert collected == []
+
+
+def test_the_tests_own_collections_take_the_threshold_as_it_is(
+        collected: list[int]) -> None:
+    # tests/conftest.py collects once a test, not each 100 ms: no spacing there
+    _, threshold1, threshold2 = gc.get_threshold()
+    kept = _counts(threshold2 + 1, threshold1 + 1)
+    collected.clear()
+    collect_due(full_spacing=1)
+    assert collected == [2]
+    del kept

@@ -28,14 +28,14 @@ INTERVAL_MS = 100
 FULL_SPACING = 5
 
 
-def collect_due() -> int:
+def collect_due(full_spacing: int = FULL_SPACING) -> int:
     """Collect the generations whose thresholds are passed, as the automatic collector
-    would (gen 0 by allocations, an older one by the collections of the one below); the
-    objects found unreachable."""
+    would (gen 0 by allocations, an older one by the collections of the one below; the
+    full one waits `full_spacing` times its threshold); the objects found unreachable."""
     counts, thresholds = gc.get_count(), gc.get_threshold()
     generation = -1
     for g in range(3):
-        if counts[g] > thresholds[g] * (FULL_SPACING if g == 2 else 1):
+        if counts[g] > thresholds[g] * (full_spacing if g == 2 else 1):
             generation = g
         else:
             break
