@@ -1,6 +1,7 @@
 """The GUI thread's garbage collector (ui/shell/collect.py): the generation it collects
 is the one the thresholds say is due, and a full collection waits FULL_SPACING times
-longer than the threshold, since the timer looks five times as often as it did."""
+longer than the threshold, since the timer looks five times as often as it did (how
+long the window waits for it is measured by tests/benchmarks/bench_stall.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from xrewards_desk.ui.shell.collect import FULL_SPACING, INTERVAL_MS, collect_due
+from xrewards_desk.ui.shell.collect import FULL_SPACING, collect_due
 
 
 @pytest.fixture
@@ -40,12 +41,6 @@ def _counts(gen1_collections: int, gen0_collections: int) -> list[list[int]]:
         gc.collect(0)
     kept: list[list[int]] = [[] for _ in range(gc.get_threshold()[0] + 300)]  # alive
     return kept
-
-
-def test_the_timer_looks_often_enough_for_short_young_collections() -> None:
-    # 86,000-97,000 young objects after 500 ms of start-up took 35-51 ms (bench_stall.py)
-    assert INTERVAL_MS <= 100
-    assert FULL_SPACING == 500 // INTERVAL_MS
 
 
 def test_the_young_generation_alone_when_only_its_threshold_is_passed(
