@@ -43,23 +43,25 @@ def _counts(gen1_collections: int, gen0_collections: int) -> list[list[int]]:
     return kept
 
 
+def _due(collected: list[int], gen1_collections: int, gen0_collections: int,
+         full_spacing: int = FULL_SPACING) -> list[int]:
+    """The generations `collect_due` collects with the counts `_counts` sets."""
+    kept = _counts(gen1_collections, gen0_collections)
+    collected.clear()
+    collect_due(full_spacing)
+    del kept
+    return list(collected)
+
+
 def test_the_young_generation_alone_when_only_its_threshold_is_passed(
         collected: list[int]) -> None:
-    kept = _counts(0, 0)
-    collected.clear()
-    collect_due()
-    assert collected == [0]
-    del kept
+    assert _due(collected, 0, 0) == [0]
 
 
 def test_generation_one_when_generation_zero_was_collected_past_its_threshold(
         collected: list[int]) -> None:
     threshold1 = gc.get_threshold()[1]
-    kept = _counts(0, threshold1 + 1)
-    collected.clear()
-    collect_due()
-    assert collected == [1]
-    del kept
+    assert _due(collected, 0, threshold1 + 1) == [1]
 
 
 def test_a_full_collection_waits_for_spacing_times_the_threshold(
@@ -92,8 +94,4 @@ def test_the_tests_own_collections_take_the_threshold_as_it_is(
         collected: list[int]) -> None:
     # tests/conftest.py collects once a test, not each 100 ms: no spacing there
     _, threshold1, threshold2 = gc.get_threshold()
-    kept = _counts(threshold2 + 1, threshold1 + 1)
-    collected.clear()
-    collect_due(full_spacing=1)
-    assert collected == [2]
-    del kept
+    assert _due(collected, threshold2 + 1, threshold1 + 1, full_spacing=1) == [2]
