@@ -63,6 +63,21 @@ def _collect_on_this_thread() -> object:
     # not each 100 ms as the app looks, so a full collection as the threshold says
     collect_due(full_spacing=1)
 
+
+@pytest.fixture(scope="session", autouse=True)
+def _page_checker_started() -> object:
+    """The desk's page checker (xrewards_desk/sync/checking.py) started once for the
+    session and waited for, so every pull of more than one page checks its pages there,
+    as a desk's pulls do once it runs (the in-process path: test_sync_checking.py)."""
+    from xrewards_desk.sync import checking
+
+    if checking.PageChecker.wanted():
+        checker = checking.shared()
+        checker.start()
+        checker._ready.wait(30)
+    yield
+
+
 from tests.case_harness import cases_template  # noqa: E402, F401  (the demo synced, once)
 from tests.demo_fixture import demo  # noqa: E402, F401  (the demo, built once a session)
 from tests.stores import PostgresBackend, SqliteBackend, postgres_or_skip  # noqa: E402

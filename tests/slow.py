@@ -26,6 +26,7 @@ SLOW_MODULES = frozenset({
     "test_home",          # the command line as processes under a fresh home
     "test_demo_passwords",  # builds small demos, starts serve --demo as processes
     "test_mail_gateway",  # Dovecot, an SMTP server and the gateway as processes
+    "test_sync_checking",  # the page checker as processes, one killed with its desk
 })
 
 #: single tests of other modules that start a process (the command line, `--version`) or

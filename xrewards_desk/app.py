@@ -34,6 +34,9 @@ from .exits import DEBUG_ENV, INTERRUPTED, NO_DISPLAY, UNEXPECTED, USAGE, Failur
 if TYPE_CHECKING:
     from .store.keys import DeskKey
 
+#: :data:`.sync.checking.ARGUMENT` (kept here too, so the helper imports nothing more)
+PAGE_CHECKER = "--page-checker-process"
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -193,6 +196,10 @@ def run() -> int:
     XREWARDS_DEBUG=1 asks for its traceback."""
     import os
 
+    if sys.argv[1:] == [PAGE_CHECKER]:  # the desk's helper process, nothing else loaded
+        from .sync.checking import serve
+
+        return serve()
     try:
         return main()
     except BrokenPipeError:

@@ -12,8 +12,9 @@ same day) served with ``serve --db``. The server is its own process.
 Three figures, each as the project's time, the floor's time for the same records, and
 ``ratio to floor: X.XX`` (the project's wall-clock time over the floor's; each the median
 of ``--repeat`` turns, floor and project taking turns), and ``cpu ratio: X.XX`` (the CPU
-seconds both sides spent, this process's and its server process's: steadier while other
-work shares the machine, since it leaves out the time spent waiting for a core): the
+seconds both sides spent, this process's, its server process's and the page checker's:
+steadier while other work shares the machine, since it leaves out the time spent
+waiting for a core): the
 initial sync into an empty local store, up to the last ``--incremental`` (10,000)
 changes; the incremental sync of those changes into the filled store, records new to it
 as a desk meets them (with ``--again`` the initial sync goes to the head and the
@@ -240,16 +241,32 @@ def cpu_of(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def helper() -> tuple[int | None, float]:
+    """The desk's page checker process (xrewards_desk/sync/checking.py), if one runs: its
+    pid and the CPU seconds it has used."""
+    from xrewards_desk.sync import checking
+
+    process = checking.shared()._process
+    if process is None or process.poll() is not None:
+        return None, 0.0
+    return process.pid, cpu_of(process.pid)
+
+
 class Spent:
-    """Wall time, and CPU time of this process and of a server process, since made."""
+    """Wall time, and CPU time of this process, of a server process and of the desk's page
+    checker (whose work moved out of this process; one started meanwhile counts whole),
+    since made."""
 
     def __init__(self, server: int) -> None:
         self.server = server
+        self.helper = helper()
         self.wall, self.cpu = time.perf_counter(), time.process_time() + cpu_of(server)
 
     def __call__(self) -> tuple[float, float]:
-        return (time.perf_counter() - self.wall,
-                time.process_time() + cpu_of(self.server) - self.cpu)
+        wall = time.perf_counter() - self.wall
+        (was, before), (now, after) = self.helper, helper()
+        checking = after - before if now is not None and now == was else after
+        return wall, time.process_time() + cpu_of(self.server) - self.cpu + checking
 
 
 def ratio(label: str, n: int, seconds: float, n_floor: int, floor: float) -> None:

@@ -283,6 +283,21 @@ class Batch:
             self.order.append(("children", table.name))
         self.children[table.name][2][parent] = rows
 
+    def __getstate__(self) -> tuple[Any, ...]:
+        """A batch as the page checker's process hands it over (:mod:`.checking`): the
+        rows and the tables' names, not the tables themselves."""
+        return ({name: rows for name, (_table, rows) in self.rows.items()},
+                {name: by_parent for name, (_table, _c, by_parent) in self.children.items()},
+                self.order)
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        rows, children, self.order = state
+        tables = m.Base.metadata.tables
+        self.rows = {name: (tables[name], values)
+                     for name, values in rows.items()}
+        self.children = {name: (tables[name], CHILDREN[name], by_parent)
+                         for name, by_parent in children.items()}
+
     def write(self, conn: Connection) -> None:
         for what, name in self.order:
             if what == "rows":

@@ -45,8 +45,9 @@ from xrewards_desk.store import models as m
 
 from ..clock import Clock, SystemClock
 from ..store.db import Store
-from . import fill, search_index, validation
+from . import checking, fill, search_index, validation
 from .apply import Prepared, forget, prepare, write
+from .checking import PageChecker
 from .client import ApiClient, Offline, Refused
 from .outbox import LocalOutbox
 from .status import Status as Status  # kept here too: where it was always imported from
@@ -208,12 +209,17 @@ class Fetcher:
     """The network half of a pull: a page asked for, parsed and checked against the
     contract (:func:`.apply.prepare`), never touching the database."""
 
-    def __init__(self, client: ApiClient) -> None:
+    def __init__(self, client: ApiClient, checker: PageChecker | None = None) -> None:
         self.client = client
+        #: the helper process that checks pages (:mod:`.checking`), where there is one
+        self.checker = checker
 
     def page(self, after: str, limit: int) -> Page:
         text = self.client.changes_text(after, limit)
         with _collector_paused():
+            checked = self.checker.check(text) if self.checker is not None else None
+            if checked is not None:
+                return Page(*checked)
             page, nul_free = self._parse(text, after, limit)
             prepared = prepare(page["changes"], nul_free=nul_free)
         return Page(str(page["next"]), bool(page["more"]), prepared)
@@ -350,6 +356,10 @@ class Syncer:
         self.clock: Clock = clock if clock is not None else SystemClock()
         self.status = Status()
         self.on_status = on_status or (lambda _s: None)
+        #: the helper process that checks pulled pages (:mod:`.checking`), started by the
+        #: first pull of more than one page and kept for the session; None where it is
+        #: switched off
+        self.checker = checking.shared() if checking.PageChecker.wanted() else None
 
     def _set(self, **changes: Any) -> None:
         for name, value in changes.items():
@@ -391,7 +401,7 @@ class Syncer:
         helper = None if lane is not None else ThreadPoolExecutor(
             max_workers=1, thread_name_prefix="pull")
         fetch_lane: Executor = helper if helper is not None else _Here()
-        fetcher = Fetcher(self.client)
+        fetcher = Fetcher(self.client, self.checker)
         applier = Applier(self.store, self.api, self.user, self.clock)
         applied = 0
         changed = _Ids()
@@ -412,6 +422,8 @@ class Syncer:
             while True:
                 page = fetching.result()
                 if page.more:  # the next page is fetched while this one is written
+                    if self.checker is not None:
+                        self.checker.start()  # if none runs (checked here until ready)
                     fetching = fetch_lane.submit(fetcher.page, page.next, limit)
                 if applying is not None:
                     stored()
@@ -435,6 +447,8 @@ class Syncer:
                     applying.result()
             if helper is not None:
                 helper.shutdown(wait=True, cancel_futures=True)
+            if self.checker is not None:
+                self.checker.done()
             try:
                 store_lane.submit(applier.close).result()
             finally:
