@@ -206,3 +206,20 @@ def _alive(pid: int) -> bool:
     except FileNotFoundError:
         return False
     return "\nState:\tZ" not in status
+
+
+def test_a_page_is_written_to_a_sqlite_store_only(postgres_backend) -> None:  # type: ignore[no-untyped-def]
+    """The rows are converted for SQLite as the page is checked (Batch.freeze): another
+    database is refused in words, and nothing is written."""
+    from xrewards_desk.sync.apply import apply_changes
+
+    store = postgres_backend.new_store()
+    try:
+        with store.session() as s, pytest.raises(ValueError, match="SQLite"):
+            apply_changes(s.connection(), [{"seq": 1, "at": "2025-03-03T08:00:00Z",
+                                            "kind": "organisation", "id": "ORG-9",
+                                            "data": {"id": "ORG-9", "name": "Firma"}}])
+        with store.session() as s:
+            assert s.execute(text("SELECT count(*) FROM organisations")).scalar_one() == 0
+    finally:
+        store.close()
