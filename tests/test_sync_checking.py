@@ -223,3 +223,43 @@ def test_a_page_is_written_to_a_sqlite_store_only(postgres_backend) -> None:  # 
             assert s.execute(text("SELECT count(*) FROM organisations")).scalar_one() == 0
     finally:
         store.close()
+
+
+def test_a_pull_checked_by_the_helper_folds_the_wal_page_by_page(
+        server: Server, sqlite_backend, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """After the fill, a pull whose pages the helper checked folds each page's WAL into the
+    file beside the next page's writes (and the rest when it ends); checked in process,
+    only when it ends (a fold beside the checking slowed the pull)."""
+    from tests.server_harness import register
+
+    _busy_day(server)
+    store = sqlite_backend.new_store()
+    try:
+        folds = {"n": 0}
+        real = store.fold_wal_soon
+
+        def counted() -> None:
+            folds["n"] += 1
+            real()
+
+        monkeypatch.setattr(store, "fold_wal_soon", counted)
+        sync = syncer(server, store)
+        assert sync.checker is not None
+        _ready(sync.checker)
+        sync.pull(limit=9)  # the fill: its own checkpoints, none of these
+        assert folds["n"] == 0
+        for n in range(6):
+            register(server, f"XR-7{n}")
+        pages = -(-sync.pull(limit=2).count // 2)
+        assert pages >= 3
+        assert folds["n"] == pages  # after each page but the last, and at the end
+        for n in range(6):
+            register(server, f"XR-8{n}")
+        folds["n"] = 0
+        monkeypatch.setenv(checking.SWITCH, "0")
+        alone = syncer(server, store)
+        assert alone.checker is None and alone.pull(limit=2).count > 2
+        assert folds["n"] == 1  # at the end only
+        store.folded()
+    finally:
+        store.close()

@@ -203,6 +203,8 @@ class Page:
     next: str
     more: bool
     prepared: Prepared
+    #: checked in the page checker's process (:mod:`.checking`), not in this one
+    aside: bool = False
 
 
 class Fetcher:
@@ -219,7 +221,7 @@ class Fetcher:
         with _collector_paused():
             checked = self.checker.check(text) if self.checker is not None else None
             if checked is not None:
-                return Page(*checked)
+                return Page(*checked, aside=True)
             page, nul_free = self._parse(text, after, limit)
             prepared = prepare(page["changes"], nul_free=nul_free)
         return Page(str(page["next"]), bool(page["more"]), prepared)
@@ -300,6 +302,13 @@ class Applier:
             if deferred:
                 search_index.catch_up(conn)
             self._save_cursor(conn, page.next)
+        if self.fold_aside and page.more and page.aside:
+            # what this page wrote is folded into the file beside the next page's writes:
+            # with the pages checked in the page checker's process a core is to spare for
+            # it (at 100,000 accounts the fold after the pull took 0.11 s instead of
+            # 0.18 s, the pull itself no longer); checked in this process, the fold took
+            # the core the checking needed, and the pull took longer (0.81 s against 0.69)
+            self.store.fold_wal_soon()
         return applied
 
     def finish(self) -> None:
