@@ -263,3 +263,22 @@ def test_a_pull_checked_by_the_helper_folds_the_wal_page_by_page(
         store.folded()
     finally:
         store.close()
+
+
+class _Runs:
+    """Would run a command when unpickled."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (os.system, ("echo unpickled > /dev/null",))
+
+
+def test_what_the_helper_hands_over_may_hold_values_not_code() -> None:
+    """The desk unpickles only the classes a checked page is made of: a pickle naming any
+    other callable (here os.system, or builtins.eval) is refused before it runs."""
+    import pickle
+
+    for evil in (_Runs(), eval):
+        with pytest.raises(pickle.UnpicklingError):
+            checking._loads(pickle.dumps(("1", False, evil)))
+    with pytest.raises(pickle.UnpicklingError):
+        checking._loads(pickle.dumps(("1", False, {"not": "a page"})))

@@ -319,20 +319,21 @@ class Batch:
         if self.frozen is not None:
             return
         frozen: list[tuple[str, str, tuple[str, ...], Any]] = []
-        for what, name in self.order:
+        for what, table_name in self.order:
+            name = str.__str__(table_name)  # plain text, as _names
             if what == "rows":
-                table, by_key = self.rows[name]
+                table, by_key = self.rows[table_name]
                 rows = list(by_key.values())
                 plan = _plan(_GATHER, table, tuple(rows[0]), upsert=True)
-                frozen.append((what, name, plan.columns, plan.values(rows)))
+                frozen.append((what, name, _names(plan.columns), plan.values(rows)))
             else:
-                table, _column, by_parent = self.children[name]
+                table, _column, by_parent = self.children[table_name]
                 first = next((row for rows in by_parent.values() for row in rows), None)
                 if first is None:  # parents without children: no columns to convert
                     frozen.append((what, name, (), {parent: [] for parent in by_parent}))
                     continue
                 plan = _plan(_GATHER, table, tuple(first), upsert=False)
-                frozen.append((what, name, plan.columns,
+                frozen.append((what, name, _names(plan.columns),
                                {parent: plan.values(rows) for parent, rows in by_parent.items()}))
         self.frozen = frozen
         self.rows, self.children, self.order = {}, {}, []
@@ -366,6 +367,12 @@ class Batch:
             fresh = [row for rows in by_parent.values() for row in rows]
             if fresh:  # numbered children as upserts: those unchanged stay untouched
                 _execute(conn, table, columns, fresh, upsert=numbered)
+
+
+def _names(columns: tuple[str, ...]) -> tuple[str, ...]:
+    """Column names as plain text (a table's own are SQLAlchemy's ``quoted_name``, which
+    the page checker's hand-over does not carry: checking.py)."""
+    return tuple(str.__str__(name) for name in columns)
 
 
 def _changed(conn: Connection, table: Table, column: str, columns: tuple[str, ...],
