@@ -367,3 +367,33 @@ def test_a_registration_saves_the_new_account_once_more_than_the_engine(server: 
         row = s.get(m.AccountRow, "XR-1")
         assert row is not None and row.version == 2 and row.phone == "+49 30 1234567"
         assert row.referral_code and row.referral_code.startswith("XP-")
+
+
+def test_a_new_users_password_is_hashed_before_the_writers_lock_is_taken(
+        server: Server, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """scrypt takes about 80 ms: while it runs, another writer can still take the lock."""
+    import threading
+
+    from xrewards_desk.domain.model import Role
+
+    real = security.hash_password
+    free: list[bool] = []
+
+    def watched(password: str, **kwargs: object) -> str:
+        lock = server.service.write_lock.lock
+
+        def writer() -> None:
+            taken = lock.acquire(timeout=2)
+            if taken:
+                lock.release()
+            free.append(taken)
+
+        other = threading.Thread(target=writer)
+        other.start()
+        other.join()
+        return real(password, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(security, "hash_password", watched)
+    server.service.add_user("neu", "Neu", Role.AGENT, PASSWORD, "de")
+    assert free == [True]
+    assert server.sign_in("neu").status_code == 200

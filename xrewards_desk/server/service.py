@@ -141,9 +141,12 @@ class Service:
     # ----------------------------------------------------------------- people
     def add_user(self, name: str, display_name: str, role: Role, password: str,
                  language: str = "de") -> None:
+        # hashed before the writers' lock is taken (scrypt takes about 80 ms, which every
+        # other writer, in any process, would wait for)
+        password_hash = security.hash_password(password, n=self.scrypt_n)
         with self.write_lock.session() as s:
             s.add(m.User(name=name, display_name=display_name, role=role, language=language,
-                         password_hash=security.hash_password(password, n=self.scrypt_n),
+                         password_hash=password_hash,
                          active=True,
                          created_at=self.clock.now()))
             s.flush()
