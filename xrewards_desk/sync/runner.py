@@ -209,7 +209,8 @@ class Page:
 
 class Fetcher:
     """The network half of a pull: a page asked for, parsed and checked against the
-    contract (:func:`.apply.prepare`), never touching the database."""
+    contract (:func:`.apply.prepare`), by the page checker's process where one is ready
+    (:mod:`.checking`), else here; never touching the database."""
 
     def __init__(self, client: ApiClient, checker: PageChecker | None = None) -> None:
         self.client = client
@@ -391,10 +392,13 @@ class Syncer:
         Fetching and applying overlap: while the store's half (:class:`Applier`) writes
         and commits one page, the network half (:class:`Fetcher`) asks for the next one,
         parses it and checks it against the contract (:func:`.apply.prepare`, no
-        database). A commit is one call into SQLite that holds no interpreter lock, and
-        on a large store it is a sixth of the time (writing the pages it changed; a fill
-        folds the WAL into the file every 400 MiB, a later pull leaves that to the store's
-        own thread when it ends, Store.fold_wal_soon). With `lane` (the desktop) this thread
+        database; from the first pull of more than one page in the page checker's
+        process, :mod:`.checking`, so that checking does not hold the interpreter lock
+        the writing thread needs). A commit is one call into SQLite that holds no
+        interpreter lock, and on a large store it is a sixth of the time (writing the
+        pages it changed; a fill folds the WAL into the file every 400 MiB, a later pull
+        leaves that to the store's own thread, page by page where the pages were checked
+        in the page checker, Store.fold_wal_soon). With `lane` (the desktop) this thread
         fetches and the lane applies; without it a helper thread fetches and this one
         applies. A page that fails to arrive or to check leaves the pages before it
         written, with their cursor.
