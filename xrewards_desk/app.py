@@ -197,6 +197,8 @@ def run() -> int:
     import os
 
     if sys.argv[1:] == [PAGE_CHECKER]:  # the desk's helper process, nothing else loaded
+        if hasattr(os, "nice"):  # the desk's own threads first, the GUI thread above all
+            os.nice(10)
         from .sync.checking import serve
 
         return serve()
