@@ -236,7 +236,7 @@ class Fetcher:
             page = json.loads(text)
         except ValueError:
             page = None
-        if isinstance(page, dict) and {"changes", "next", "more"} <= page.keys():
+        if checking.is_page(page):
             return page, validation.nul_free(text)
         return self.client.changes(after, limit), False
 
