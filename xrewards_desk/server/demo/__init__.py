@@ -9,7 +9,7 @@ swapped into the service). Expiries are written as :meth:`Service.advance_all` w
 a minute into each day, as the server's periodic job does. So balances, lots expiring within 30
 days and open objection windows are alive on the day the demo is built.
 
-Speed (about 40 s for the full demo on a 2-core machine): the handlers run in one
+Speed (about 20 s for the full demo on a 2-core machine; 17–19 s on 07.12.2026): the handlers run in one
 transaction per simulated month, the order events without a savepoint (their handlers
 write nothing before the engine accepts), the rest with one. The feed's records are read
 back through prepared Core statements instead of the ORM (:class:`.runner.FastFeed`), and

@@ -77,7 +77,7 @@ class DemoServer:
     def start(self, timeout: float = 600.0,
               waiting: Callable[[float], None] | None = None) -> str:
         """Start the server and wait until it listens; the first start builds the demo
-        program (about 40 s). Returns its base URL."""
+        program (about 20 s on two cores). Returns its base URL."""
         self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         port_file = self.folder / "port"
         port_file.unlink(missing_ok=True)
