@@ -23,6 +23,8 @@ The sequential events are then sent again with the same keys: the server answers
 from its Idempotency-Key, which measures the project's fixed path (sign-in, validation,
 the key's lookup) apart from the rules and the writes.
 ``--workers N`` runs the server as N processes on PostgreSQL (the client stays one).
+For the batches it also prints the whole machine's CPU per event (every process, from
+/proc/stat) and the events/s that the machine's cores could give at that cost.
 """
 
 from __future__ import annotations
@@ -261,8 +263,11 @@ def measure(name: str, project_db: str | None, floor_db: str, folder: Path,
         # the same POSTs again: each answered from its Idempotency-Key (signed in,
         # validated, the key looked up; no rules run, nothing written)
         replayed = send_all(http, f"{base}/shop/events", bodies, shop, keys)
+        busy_before, database_before = machine_busy(), database_busy()
         seconds_batched = send_batches(http, f"{base}/shop/events/batch", batched, shop,
                                        batch)
+        busy = machine_busy() - busy_before
+        database = database_busy() - database_before
         feed = pull_feed(http, base, {"Authorization": f"Bearer {token('anna')}"})
     n = len(bodies)
     processes = f"{workers} process{'es' if workers > 1 else ''}"
@@ -282,8 +287,43 @@ def measure(name: str, project_db: str | None, floor_db: str, folder: Path,
     print(f"  floor:   {n:,} rows in {floor_batched:.2f} s = {n / floor_batched:,.0f}/s "
           f"({batch} rows inserted by executemany and committed per POST)")
     print(f"ratio to floor: {seconds_batched / floor_batched:.2f}", flush=True)
+    if busy > 0:
+        cores = os.cpu_count() or 1
+        print(f"  the machine's CPU while batched (every process: server, database, client): "
+              f"{1000 * busy / n:.2f} ms an event, so at most {cores * n / busy:,.0f} events/s "
+              f"on its {cores} cores at that cost")
+        if project_db is not None and database > 0:
+            print(f"    of which PostgreSQL's own processes: {1000 * database / n:.2f} ms an "
+                  f"event")
     print(f"  change feed: {feed[0]:,} changes pulled in {feed[1]:.2f} s = "
           f"{feed[0] / feed[1]:,.0f}/s (pages of 1,000)")
+
+
+def machine_busy() -> float:
+    """Seconds of CPU the whole machine has spent so far, all cores and processes (Linux's
+    /proc/stat: user, nice, system, irq and softirq time); 0 where there is no such file."""
+    try:
+        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    except OSError:
+        return 0.0
+    user, nice, system, _idle, _iowait, irq, softirq = (int(x) for x in fields[:7])
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
+
+
+def database_busy() -> float:
+    """Seconds of CPU spent so far by the processes named ``postgres`` (the database
+    server's; Linux's /proc); 0 where there are none."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue  # ended meanwhile
+        name, rest = text[text.index("(") + 1:].split(")", 1)
+        if name == "postgres":
+            fields = rest.split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def pull_feed(http: requests.Session, base: str, headers: dict[str, str]) -> tuple[int, float]:
