@@ -135,7 +135,11 @@ def test_the_desktops_demo_signs_in_from_the_file_and_its_log_holds_no_password(
     password it reads from the 0600 file."""
     server = DemoServer(tmp_path / "demo")
     _demo_folder(demo, server.data)
-    url = server.start(timeout=180)
+    server.progress_file.write_text("0.500\n")  # left by an earlier start: not this one's
+    told: list[float | None] = []
+    url = server.start(timeout=180, waiting=lambda _seconds, share: told.append(share))
+    # the demo was found, not built: no progress was written, and the old file was gone
+    assert all(share is None for share in told) and not server.progress_file.exists()
     try:
         anna = server.user("anna")
         assert anna.password == demo.password("anna")
@@ -201,3 +205,42 @@ def test_the_demo_listens_on_loopback_unless_told(given: str | None, demo: bool,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
     assert cli._host(argparse.Namespace(host=given, demo=demo)) == host
     assert ("warning: the demo listens on" in capsys.readouterr().err) is warned
+
+
+def test_the_builds_progress_goes_whole_through_its_file(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        caplog: pytest.LogCaptureFixture) -> None:
+    """`serve --progress-file` replaces the file whole with each share ("0.420" and a
+    newline, no ".part" left); the desktop's DemoServer reads it back and takes a
+    missing, unreadable or out-of-range file as no figure. A file that cannot be written
+    is said once in the log and the build goes on. Without --demo the option is refused
+    in one sentence."""
+    from xrewards_desk import app, exits
+
+    server = DemoServer(tmp_path / "demo")
+    server.folder.mkdir()
+    assert server.build_progress() is None  # nothing said yet
+    write = cli._progress_writer(server.progress_file)
+    write(0.42)
+    assert server.progress_file.read_text(encoding="ascii") == "0.420\n"
+    assert server.build_progress() == 0.42
+    assert [p.name for p in server.folder.iterdir()] == ["build-progress"]
+    write(1.0)
+    assert server.build_progress() == 1.0
+    for text in ("", "x", "1.5", "-0.1", "nan", "\x00"):
+        server.progress_file.write_text(text)
+        assert server.build_progress() is None, text
+
+    nowhere = cli._progress_writer(tmp_path / "no-such-folder" / "build-progress")
+    with caplog.at_level("WARNING"):
+        nowhere(0.1)
+        nowhere(0.2)
+    said = [r for r in caplog.records if "cannot write the demo's progress" in r.message]
+    assert len(said) == 1
+
+    code = app.main(["serve", "--progress-file", str(server.progress_file), "--data-dir",
+                     str(tmp_path / "data")])
+    assert code == exits.USAGE
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "--progress-file" in err and "--demo" in err
+    assert not (tmp_path / "data").exists()  # refused before anything was made

@@ -338,6 +338,27 @@ def test_the_demo_role_switcher_signs_in_as_each_role(qtbot: Any, qapp: QApplica
             store.close()
 
 
+def test_the_start_page_shows_how_far_the_demos_build_is(qtbot: Any, desk: Desk) -> None:
+    """The demo server's first start: the start page's bar shows the build's percent (the
+    desktop reads it from the server's progress file); any other step is busy without a
+    figure again. In German the percent has its space."""
+    window = window_for(qtbot, desk)
+    bar = window.start.bar
+    window.starting("Starting the demo server…")
+    assert window.stack.currentWidget() is window.start and bar.maximum() == 0  # busy
+    window.building(42)
+    assert window.stack.currentWidget() is window.start
+    assert (bar.minimum(), bar.maximum(), bar.value(), bar.text()) == (0, 100, 42, "42%")
+    assert window.start.message.text() == ("Building the demo program (only at its first "
+                                           "start; later starts reuse it)…")
+    window.starting("Syncing the demo program…")
+    assert bar.maximum() == 0 and window.start.message.text() == "Syncing the demo program…"
+    assert desk.language.switch("de"), "the German translation file is missing"
+    window.building(7)
+    assert bar.text() == "7 %"
+    assert window.start.message.text().startswith("Das Demo-Programm wird erzeugt")
+
+
 def test_the_role_switcher_is_for_the_demo_only(qtbot: Any, desk: Desk) -> None:
     window = window_for(qtbot, desk)
     assert not window.role_menu.menuAction().isVisible()

@@ -2702,6 +2702,14 @@
         <translation>Beenden</translation>
     </message>
     <message>
+        <source>Building the demo program (only at its first start; later starts reuse it)…</source>
+        <translation>Das Demo-Programm wird erzeugt (nur beim ersten Start; spätere Starts verwenden es wieder)…</translation>
+    </message>
+    <message>
+        <source>%p%</source>
+        <translation>%p %</translation>
+    </message>
+    <message>
         <source>Import e-mails</source>
         <translation>E-Mails importieren</translation>
     </message>
@@ -3686,9 +3694,9 @@
 <context>
     <name>Starter</name>
     <message>
-        <source>Starting the demo server… The first start builds the demo program (about a minute).</source>
+        <source>Starting the demo server…</source>
         <extracomment>set to 1, the app quits right after its main window&apos;s first paint and prints how long that took since the process started (tests/benchmarks/bench_start.py) when this module was imported: the process&apos;s start where /proc cannot tell it printed and quit (before the main loop ran, when the paint came in a dialog&apos;s)</extracomment>
-        <translation>Der Demo-Server startet… Beim ersten Start wird das Demo-Programm erzeugt (etwa eine Minute).</translation>
+        <translation>Der Demo-Server startet…</translation>
     </message>
     <message>
         <source>Syncing the demo program…</source>

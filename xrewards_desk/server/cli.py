@@ -7,6 +7,7 @@ A refusal or an error ends in one sentence saying what to do (a
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 import tempfile
 from collections.abc import Callable
@@ -42,6 +43,9 @@ def add_arguments(commands: argparse._SubParsersAction[argparse.ArgumentParser])
                        help="where the store and evidence files live")
     serve.add_argument("--port-file", type=Path, metavar="FILE",
                        help="write the port listened on to FILE once ready (for --port 0)")
+    serve.add_argument("--progress-file", type=Path, metavar="FILE",
+                       help="with --demo: while the demo is built, how far it is (a number "
+                            "from 0 to 1) in FILE, replaced as it grows")
     serve.add_argument("--max-body", metavar="SIZE",
                        help="the largest request body but an evidence upload (20 MiB), "
                             "e.g. 1MiB or 65536; default: XREWARDS_MAX_BODY, else 1MiB")
@@ -173,6 +177,9 @@ def serve(args: argparse.Namespace) -> int:
     max_body = _max_body(args.max_body)
     metrics_token = _metrics_token(args.metrics_token_file)
     _check_workers(args)
+    if args.progress_file is not None and not args.demo:
+        raise Failure(USAGE, "--progress-file tells how far the demo's build is: give it "
+                             "with --demo, or leave it out")
     if args.graceful_timeout < 0:
         raise Failure(USAGE, "--graceful-timeout: give the seconds as a number of 0 or more")
     host = _host(args)
@@ -186,7 +193,8 @@ def serve(args: argparse.Namespace) -> int:
     if args.demo:
         from .demo import ensure_demo
 
-        info = ensure_demo(service)
+        info = ensure_demo(service, progress=(None if args.progress_file is None
+                                              else _progress_writer(args.progress_file)))
         # the passwords to a person at a terminal, never into a log or a pipe
         say(info.banner(show_passwords=args.log_format == "text" and sys.stdout.isatty()))
     if args.workers > 1:
@@ -387,6 +395,26 @@ def _port_free(host: str, port: int) -> None:
             raise Failure(REFUSED, f"cannot listen on {host}:{port} ({exc.strerror or exc}; "
                                    "is a server running there already?): stop it, or choose "
                                    "another port with --port") from exc
+
+
+def _progress_writer(path: Path) -> Callable[[float], None]:
+    """Write the demo build's progress to `path`: the share done (0 to 1) and a newline,
+    the file replaced whole each time, so that a reader never sees half of it. A file
+    that cannot be written is said once in the log; the build goes on."""
+    failed = False
+
+    def write(share: float) -> None:
+        nonlocal failed
+        part = path.with_name(path.name + ".part")
+        try:
+            part.write_text(f"{share:.3f}\n", encoding="ascii")
+            part.replace(path)
+        except OSError as error:
+            if not failed:
+                failed = True
+                logging.getLogger(__name__).warning(
+                    "cannot write the demo's progress to %s: %s", path, error)
+    return write
 
 
 def _announce_port(server: object, path: Path) -> None:

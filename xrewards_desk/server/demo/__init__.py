@@ -9,15 +9,15 @@ swapped into the service). Expiries are written as :meth:`Service.advance_all` w
 a minute into each day, as the server's periodic job does. So balances, lots expiring within 30
 days and open objection windows are alive on the day the demo is built.
 
-Speed (about 20 s for the full demo on a 2-core machine; 17–19 s on 07.12.2026): the handlers run in one
-transaction per simulated month, the order events without a savepoint (their handlers
-write nothing before the engine accepts), the rest with one. The feed's records are read
-back through prepared Core statements instead of the ORM (:class:`.runner.FastFeed`), and
-the audit chain is extended in memory (:class:`~xrewards_desk.store.audit.Chain`); both rows are
-appended, in order, before the transaction commits. They are exactly what
-:class:`~..feed.Feed` and :func:`~xrewards_desk.store.audit.append` write: ``exact=True``
-uses those two (and the service's own ``advance_all``) instead, and the tests compare the
-two builds.
+Speed (about 20 s for the full demo on a 2-core machine; 17–19 s on 07.12.2026): the
+handlers run in one transaction per simulated month, the order events without a
+savepoint (their handlers write nothing before the engine accepts), the rest with one.
+The feed's records are read back through prepared Core statements instead of the ORM
+(:class:`.runner.FastFeed`), and the audit chain is extended in memory
+(:class:`~xrewards_desk.store.audit.Chain`); both rows are appended, in order, before
+the transaction commits. They are exactly what :class:`~..feed.Feed` and
+:func:`~xrewards_desk.store.audit.append` write: ``exact=True`` uses those two (and the
+service's own ``advance_all``) instead, and the tests compare the two builds.
 
 Determinism: one seed, ``random.Random`` only, no dict or set order of unordered things.
 The same seed and the same ``today`` give the same records, referral codes included (the

@@ -8,6 +8,7 @@ import gc
 import heapq
 import logging
 import time as _time
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -45,13 +46,32 @@ MARKER = "demo_built"
 class Builder(Cases):
     """The whole demo: the plan registered, the staff's timetable, the run to today."""
 
+    #: told how far the run is, a fraction from 0 to 1, each time it passes a whole
+    #: percent (``serve --progress-file``; the desktop's start page shows it)
+    progress: Callable[[float], None] | None = None
+
     def run(self) -> None:
         self.planner.plan(self.order_factor)
         for person in self.planner.people:
             self.by_id[person.id] = person
             self.at(person.registered, self.register, person)
         self.schedule_staff()
-        day = self.start.date() - timedelta(days=1)
+        first = self.start.date()
+        done = self.days_done(first)
+        shown = -1
+        day = first - timedelta(days=1)
+
+        def next_day() -> None:
+            nonlocal day, shown
+            day += timedelta(days=1)
+            self.new_day(day)
+            if self.progress is not None:
+                index = min((day - first).days, len(done) - 1)
+                percent = int(100 * done[index])
+                if percent != shown:
+                    shown = percent
+                    self.progress(done[index])
+
         try:
             while self.queue:
                 when, _n, fn, args = heapq.heappop(self.queue)
@@ -59,19 +79,36 @@ class Builder(Cases):
                     break
                 when_day = when.astimezone(BERLIN).date()
                 while day < when_day:
-                    day += timedelta(days=1)
-                    self.new_day(day)
+                    next_day()
                 self.clock.set(when)
                 fn(*args)
             while day < self.today:
-                day += timedelta(days=1)
-                self.new_day(day)
+                next_day()
         except BaseException:
             self.runner.abort()
             raise
         self.runner.commit()
         self.clock.set(self.end)
         self.service.advance_all()
+
+    def days_done(self, first: date) -> list[float]:
+        """For each day from `first` to today, the share of the run done by its start: a
+        day weighs one plus the customers registered by then (each of them may order),
+        so the share grows as the work does, not as the calendar."""
+        days = (self.today - first).days + 1
+        joining = [0] * days
+        for person in self.planner.people:
+            index = (person.registered.astimezone(BERLIN).date() - first).days
+            joining[min(max(index, 0), days - 1)] += 1
+        weights, customers = [], 0
+        for joined in joining:
+            customers += joined
+            weights.append(1 + customers)
+        total, done, shares = sum(weights), 0, []
+        for weight in weights:
+            shares.append(done / total)
+            done += weight
+        return shares
 
     # ---------------------------------------------------------------- staff
     def schedule_staff(self) -> None:
@@ -234,15 +271,18 @@ class Builder(Cases):
 def build_demo(service: Service, today: date, seed: int = DEMO_SEED, *,
                time_of_day: time | None = None, accounts: int = DEMO_ACCOUNTS,
                organisations: int = DEMO_ORGANISATIONS, exact: bool = False,
-               order_factor: float = 1.0) -> DemoInfo:
+               order_factor: float = 1.0,
+               progress: Callable[[float], None] | None = None) -> DemoInfo:
     """Fill an empty store with the demo program as of `today` (Berlin), through the
     service's own paths; the clock ends at `today` at `time_of_day` (09:00 if not given).
 
     `accounts` and `organisations` size it (the tests build small ones), `order_factor`
     scales how often customers order; `exact` writes the feed and audit log with
-    :class:`Feed` and :func:`audit.append` themselves (slower, same records). The service's
-    clock is the caller's again afterwards. The history runs from ``HISTORY_MONTHS``
-    before `today` up to its midnight, so `time_of_day` moves only the final clock."""
+    :class:`Feed` and :func:`audit.append` themselves (slower, same records); `progress`
+    is told the share of the run done (0 to 1) each time it passes a whole percent, and
+    1 once the demo is built. The service's clock is the caller's again afterwards. The
+    history runs from ``HISTORY_MONTHS`` before `today` up to its midnight, so
+    `time_of_day` moves only the final clock."""
     started = _time.perf_counter()
     thresholds = gc.get_threshold()
     with service.store.session() as s:
@@ -271,6 +311,7 @@ def build_demo(service: Service, today: date, seed: int = DEMO_SEED, *,
             builder = Builder(service, clock, seed, today, end, accounts, organisations,
                                exact, order_factor)
             builder.passwords = passwords
+            builder.progress = progress
             clock.set(builder.start)
             # the search index's triggers rest during the build (an account's document
             # was recomputed for every order and every change of the account); the index
@@ -294,13 +335,17 @@ def build_demo(service: Service, today: date, seed: int = DEMO_SEED, *,
             gc.set_threshold(*thresholds)
     users = demo_users({n: p for n, p in passwords.items() if n not in existing})
     log.info("demo built in %.1f s: %s", seconds, counts)
+    if progress is not None:
+        progress(1.0)
     return DemoInfo(seed, today, users, counts, built=True, seconds=seconds, plants=plants,
                     passwords_file=kept)
 
 
-def ensure_demo(service: Service) -> DemoInfo:
+def ensure_demo(service: Service,
+                progress: Callable[[float], None] | None = None) -> DemoInfo:
     """The demo in the service's store: built relative to the service clock's Berlin
-    date if the store has no accounts yet, otherwise found (and never rebuilt)."""
+    date if the store has no accounts yet (telling `progress` how far, as
+    :func:`build_demo` does), otherwise found (and never rebuilt)."""
     with service.store.session() as s:
         accounts = s.execute(select(func.count()).select_from(m.AccountRow)).scalar_one()
         marker = s.scalars(select(m.AuditRecord).where(m.AuditRecord.action == MARKER)
@@ -320,7 +365,8 @@ def ensure_demo(service: Service) -> DemoInfo:
     now = service.clock.now()
     berlin = now.astimezone(BERLIN)
     return build_demo(service, berlin_date(now), DEMO_SEED,
-                      time_of_day=berlin.time().replace(microsecond=0, tzinfo=None))
+                      time_of_day=berlin.time().replace(microsecond=0, tzinfo=None),
+                      progress=progress)
 
 
 def _kept_passwords(service: Service, names: list[str]) -> dict[str, str]:

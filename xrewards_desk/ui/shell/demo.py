@@ -74,18 +74,36 @@ class DemoServer:
                 f"{demo_passwords.path(self.data)} holds no password for {name}")
         return user
 
+    @property
+    def progress_file(self) -> Path:
+        """Where the server says how far its build of the demo is (``--progress-file``)."""
+        return self.folder / "build-progress"
+
+    def build_progress(self) -> float | None:
+        """How far the server's build of the demo is (0 to 1), or None while it says
+        nothing (starting, or a demo built before: no build)."""
+        try:
+            share = float(self.progress_file.read_text(encoding="ascii"))
+        except (OSError, ValueError):
+            return None
+        return share if 0.0 <= share <= 1.0 else None
+
     def start(self, timeout: float = 600.0,
-              waiting: Callable[[float], None] | None = None) -> str:
+              waiting: Callable[[float, float | None], None] | None = None) -> str:
         """Start the server and wait until it listens; the first start builds the demo
-        program (about 20 s on two cores). Returns its base URL."""
+        program (about 20 s on two cores). `waiting` is called every 0.1 s meanwhile with
+        the seconds waited and how far the build is (:meth:`build_progress`). Returns its
+        base URL."""
         self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         port_file = self.folder / "port"
         port_file.unlink(missing_ok=True)
+        self.progress_file.unlink(missing_ok=True)
         with open(self.log, "ab") as log:
             os.chmod(self.log, 0o600)
             self.process = subprocess.Popen(
                 [*self_command(), "serve", "--demo", "--host", "127.0.0.1", "--port", "0",
-                 "--port-file", str(port_file), "--data-dir", str(self.data)],
+                 "--port-file", str(port_file), "--progress-file", str(self.progress_file),
+                 "--data-dir", str(self.data)],
                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                 preexec_fn=_die_with_parent if os.name == "posix" else None)
         started = time.monotonic()
@@ -98,7 +116,7 @@ class DemoServer:
                 self.stop()
                 raise DemoServerError(f"the demo server did not start within {timeout:.0f} s")
             if waiting is not None:
-                waiting(elapsed)
+                waiting(elapsed, self.build_progress())
             time.sleep(0.1)
         self.url = f"http://127.0.0.1:{int(port_file.read_text())}"
         return self.url

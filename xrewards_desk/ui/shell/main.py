@@ -160,6 +160,8 @@ class Starter(QObject):
     """Gets the app from an empty window to a signed-in, synced one, off the GUI thread."""
 
     progress = Signal(str)
+    # the demo server's build of the demo, in percent (its first start only)
+    building = Signal(int)
     ready = Signal()
     failed = Signal(str)
 
@@ -170,6 +172,7 @@ class Starter(QObject):
         self.args = args
         self.server: DemoServer | None = None
         self.progress.connect(window.starting)
+        self.building.connect(window.building)
         self.failed.connect(self._failed)
         self.ready.connect(self._ready)
         window.role_requested.connect(self.switch_role)
@@ -180,9 +183,7 @@ class Starter(QObject):
 
         desk = self.desk
         self.server = DemoServer(desk.paths.data)
-        self.window.starting(self.tr(
-            "Starting the demo server… The first start builds the demo program "
-            "(about a minute)."))
+        self.window.starting(self.tr("Starting the demo server…"))
 
         def work() -> Session:
             from xrewards_desk.store.local import open_local
@@ -194,7 +195,15 @@ class Starter(QObject):
             # young generations at once: collected on the GUI thread each 100 ms, they
             # were the start's longest stall (ui/shell/collect.py)
             freeze_imports()
-            url = self.server.start()
+            shown = -1
+
+            def waiting(_seconds: float, share: float | None) -> None:
+                nonlocal shown
+                if share is not None and int(100 * share) != shown:
+                    shown = int(100 * share)
+                    self.building.emit(shown)
+
+            url = self.server.start(waiting=waiting)
             local = desk.paths.local_store
             for path in local.parent.glob(local.name + "*"):  # a fresh copy every start
                 path.unlink()

@@ -77,7 +77,7 @@ class StartPage(qt.QWidget):
         self.message.setWordWrap(True)
         self.bar = qt.QProgressBar()
         self.bar.setRange(0, 0)
-        self.bar.setMaximumWidth(400)
+        self.bar.setFixedWidth(400)  # wide enough that the percent stays readable
         layout = qt.QVBoxLayout(self)
         layout.addStretch(1)
         layout.addWidget(self.message)
@@ -352,6 +352,16 @@ class MainWindow(qt.QMainWindow):
     # ------------------------------------------------------------------ start
     def starting(self, message: str) -> None:
         self.start.message.setText(message)
+        self.start.bar.setRange(0, 0)  # busy, no figure
+        self.stack.setCurrentWidget(self.start)
+
+    def building(self, percent: int) -> None:
+        """The demo server's first start: how far its build of the demo is."""
+        self.start.message.setText(self.tr(
+            "Building the demo program (only at its first start; later starts reuse it)…"))
+        self.start.bar.setRange(0, 100)
+        self.start.bar.setFormat(self.tr("%p%"))
+        self.start.bar.setValue(percent)
         self.stack.setCurrentWidget(self.start)
 
     def ready(self) -> None:
