@@ -213,8 +213,9 @@ def test_the_builds_progress_goes_whole_through_its_file(
     """`serve --progress-file` replaces the file whole with each share ("0.420" and a
     newline, no ".part" left); the desktop's DemoServer reads it back and takes a
     missing, unreadable or out-of-range file as no figure. A file that cannot be written
-    is said once in the log and the build goes on. Without --demo the option is refused
-    in one sentence."""
+    is said once in the log and the build goes on. serve --demo says in one line that it
+    is building when the build begins (with or without the file). Without --demo the
+    option is refused in one sentence."""
     from xrewards_desk import app, exits
 
     server = DemoServer(tmp_path / "demo")
@@ -237,6 +238,19 @@ def test_the_builds_progress_goes_whole_through_its_file(
         nowhere(0.2)
     said = [r for r in caplog.records if "cannot write the demo's progress" in r.message]
     assert len(said) == 1
+
+    # what serve --demo is told as it builds: one line when the build begins, each share
+    # into the file where --progress-file names one
+    said: list[str] = []
+    told = cli._demo_progress(said.append, server.progress_file)
+    for share in (0.0, 0.01, 0.5, 1.0):
+        told(share)
+        assert server.build_progress() == share
+    assert len(said) == 1 and said[0].startswith("building the demo program")
+    silent = cli._demo_progress(said.append, None)
+    silent(0.0)
+    silent(0.3)
+    assert len(said) == 2
 
     code = app.main(["serve", "--progress-file", str(server.progress_file), "--data-dir",
                      str(tmp_path / "data")])

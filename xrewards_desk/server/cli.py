@@ -193,8 +193,7 @@ def serve(args: argparse.Namespace) -> int:
     if args.demo:
         from .demo import ensure_demo
 
-        info = ensure_demo(service, progress=(None if args.progress_file is None
-                                              else _progress_writer(args.progress_file)))
+        info = ensure_demo(service, progress=_demo_progress(say, args.progress_file))
         # the passwords to a person at a terminal, never into a log or a pipe
         say(info.banner(show_passwords=args.log_format == "text" and sys.stdout.isatty()))
     if args.workers > 1:
@@ -395,6 +394,22 @@ def _port_free(host: str, port: int) -> None:
             raise Failure(REFUSED, f"cannot listen on {host}:{port} ({exc.strerror or exc}; "
                                    "is a server running there already?): stop it, or choose "
                                    "another port with --port") from exc
+
+
+def _demo_progress(say: Callable[[str], None],
+                   path: Path | None) -> Callable[[float], None]:
+    """What serve --demo does as the demo is built: says once that it is building (the
+    build is silent for about 20 s otherwise), and writes each share to `path` if given
+    (--progress-file). A demo found built calls it never."""
+    write = None if path is None else _progress_writer(path)
+
+    def told(share: float) -> None:
+        if share == 0.0:
+            say("building the demo program (once, about 20 s on two cores; later starts "
+                "reuse it)...")
+        if write is not None:
+            write(share)
+    return told
 
 
 def _progress_writer(path: Path) -> Callable[[float], None]:
