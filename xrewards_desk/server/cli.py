@@ -268,9 +268,7 @@ def _serve_workers(args: argparse.Namespace, host: str, folder: Path) -> int:
     sock = config.bind_socket()
     try:
         if args.port_file is not None:
-            tmp = args.port_file.with_suffix(".part")
-            tmp.write_text(str(sock.getsockname()[1]))
-            tmp.replace(args.port_file)
+            _write_whole(args.port_file, str(sock.getsockname()[1]))
         Multiprocess(config, sockets=[sock]).run()
     finally:
         sock.close()
@@ -412,6 +410,14 @@ def _demo_progress(say: Callable[[str], None],
     return told
 
 
+def _write_whole(path: Path, text: str) -> None:
+    """`text` into `path` at once: written beside it, then moved over it, so that a reader
+    polling the file (the desktop, a test) never sees half of it."""
+    part = path.with_name(path.name + ".part")
+    part.write_text(text, encoding="ascii")
+    part.replace(path)
+
+
 def _progress_writer(path: Path) -> Callable[[float], None]:
     """Write the demo build's progress to `path`: the share done (0 to 1) and a newline,
     the file replaced whole each time, so that a reader never sees half of it. A file
@@ -420,10 +426,8 @@ def _progress_writer(path: Path) -> Callable[[float], None]:
 
     def write(share: float) -> None:
         nonlocal failed
-        part = path.with_name(path.name + ".part")
         try:
-            part.write_text(f"{share:.3f}\n", encoding="ascii")
-            part.replace(path)
+            _write_whole(path, f"{share:.3f}\n")
         except OSError as error:
             if not failed:
                 failed = True
@@ -441,9 +445,7 @@ def _announce_port(server: object, path: Path) -> None:
         while not getattr(server, "started", False):
             time.sleep(0.05)
         sockets = server.servers[0].sockets  # type: ignore[attr-defined]
-        tmp = path.with_suffix(".part")
-        tmp.write_text(str(sockets[0].getsockname()[1]))
-        tmp.replace(path)
+        _write_whole(path, str(sockets[0].getsockname()[1]))
 
     threading.Thread(target=wait, daemon=True).start()
 
